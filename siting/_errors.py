@@ -1,0 +1,62 @@
+"""The package's small exception family and the located problem record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem in an input.
+
+    Parameters
+    ----------
+    file
+        The file the problem is in (as the user named it, or the layer file).
+    message
+        What is wrong and, where possible, what is allowed.
+    row
+        1-based data row (the header is row 0 for CSV files); ``None`` for file-level problems.
+    column
+        The column or field concerned, if any.
+    """
+
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column is not None:
+            where += f", column '{self.column}'"
+        return f"{where}: {self.message}"
+
+
+class SitingInputError(ValueError):
+    """Bad input: every problem found, each with its file, row and column.
+
+    Parameters
+    ----------
+    problems
+        The problems; at least one.
+    """
+
+    def __init__(self, problems: Iterable[Problem] | Problem | str) -> None:
+        if isinstance(problems, str):
+            problems = [Problem(file="<input>", message=problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        if not self.problems:
+            raise ValueError("SitingInputError needs at least one problem")
+        n = len(self.problems)
+        head = f"{n} problem{'s' if n > 1 else ''} in the input:"
+        super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
+
+
+class InfeasibleError(RuntimeError):
+    """No candidate site satisfies the hard constraints."""

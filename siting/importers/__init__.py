@@ -1,0 +1,1 @@
+"""Importers for the official publications behind each layer."""

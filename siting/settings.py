@@ -1,0 +1,59 @@
+"""Typed, documented defaults for the whole package.
+
+Functions take ``None`` for these options and fall back to the values here, so a session
+(or a test) can change a default once::
+
+    import siting
+    siting.settings.geodata_dir = Path("my_data")
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+#: Working CRS for every distance and area: RD New [m].
+working_crs: str = "EPSG:28992"
+
+#: CRS in which maps are drawn and in which the embedded CSV layers store lon/lat.
+display_crs: str = "EPSG:4326"
+
+#: Folder of the embedded Netherlands dataset (the default data the tool runs on).
+embedded_geodata_dir: Path = Path(__file__).resolve().parent.parent / "geodata"
+
+#: Folder the loaders read when none is given; ``None`` means the embedded dataset.
+geodata_dir: Path | None = None
+
+#: Commuting reach for talent: beyond this distance a municipality's talent counts zero [km].
+talent_reach_km: float = 45.0
+
+#: Distance at which a municipality's talent counts half (exponential distance decay) [km].
+talent_half_distance_km: float = 15.0
+
+#: A campus counts as "within reach" of a site up to this distance [km].
+campus_reach_km: float = 25.0
+
+#: Default MIP solver (``"cbc"``, ``"highs"`` or ``"cp-sat"``).
+default_solver: str = "cbc"
+
+#: Default solver time limit [s].
+time_limit_s: float = 30.0
+
+
+def resolve_geodata_dir(geodata_dir: str | Path | None = None) -> Path:
+    """Return the data folder to read: the argument, else the setting, else the embedded data.
+
+    Parameters
+    ----------
+    geodata_dir
+        A folder with the layer files, or ``None`` for the configured default.
+
+    Returns
+    -------
+    Path
+        An absolute path (not checked for existence here).
+    """
+    if geodata_dir is not None:
+        return Path(geodata_dir).expanduser().resolve()
+    if globals()["geodata_dir"] is not None:
+        return Path(globals()["geodata_dir"]).expanduser().resolve()
+    return embedded_geodata_dir
