@@ -17,7 +17,9 @@ class Problem:
     message
         What is wrong and, where possible, what is allowed.
     row
-        1-based data row (the header is row 0 for CSV files); ``None`` for file-level problems.
+        Where in the file: for CSV and spreadsheet files the row number as a spreadsheet shows
+        it (the header is row 1, the first record row 2); for GIS files (GeoPackage, GeoJSON)
+        the 1-based feature number. ``None`` for file-level problems.
     column
         The column or field concerned, if any.
     """

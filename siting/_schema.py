@@ -300,3 +300,53 @@ LAYERS: tuple[LayerSpec, ...] = (
     SITES,
     GRID_CONGESTION,
 )
+
+
+def schema_markdown() -> str:
+    """Render the layer contracts as the Markdown of ``geodata/README.md``.
+
+    Returns
+    -------
+    str
+        One section per layer with a table of its columns.
+    """
+    lines = [
+        "# The embedded Netherlands dataset: layer schemas",
+        "",
+        "Generated from `siting/_schema.py` by `python scripts/write_schema_doc.py`; a test keeps",
+        "it in step. Where each figure comes from and how sure it is: [SOURCES.md](SOURCES.md).",
+        "",
+        "Files are UTF-8 CSV with a header row; lists inside a cell are `;`-separated; booleans",
+        "are `true`/`false`; an empty cell means unknown. Point layers give WGS84 `lon`/`lat`",
+        "(EPSG:4326); the loaders return every layer in RD New (EPSG:28992). A user data folder",
+        "(`--geodata DIR`) may hold any of these layers as `<stem>.csv`, `<stem>.gpkg` or",
+        "`<stem>.geojson` (GeoPackage/GeoJSON with a CRS and point or polygon geometry instead",
+        "of `lon`/`lat`); the layers it lacks come from this folder.",
+        "",
+        "Confidence values: "
+        + "; ".join(f"`{k}`: {v}" for k, v in vocab.CONFIDENCE_LEVELS.items()) + ".",
+        "",
+    ]
+    for spec in LAYERS:
+        lines += [
+            f"## {spec.name} (`{spec.stem}.csv`)",
+            "",
+            spec.doc + f" Unique id: `{spec.id_column}`.",
+            "",
+            "| column | type | required | meaning | allowed |",
+            "|---|---|---|---|---|",
+        ]
+        for col in spec.columns:
+            allowed = ""
+            if col.allowed is not None:
+                allowed = ", ".join(f"`{a}`" for a in col.allowed)
+            elif col.pattern is not None:
+                allowed = f"`{col.pattern}`"
+            bounds = [f">= {col.minimum:g}" if col.minimum is not None else "",
+                      f"<= {col.maximum:g}" if col.maximum is not None else ""]
+            allowed = " ".join(b for b in [allowed, *bounds] if b)
+            required = "yes" if col.required else ("column optional" if col.optional_column
+                                                   else "")
+            lines.append(f"| `{col.name}` | {col.kind} | {required} | {col.doc} | {allowed} |")
+        lines.append("")
+    return "\n".join(lines)

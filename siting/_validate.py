@@ -111,9 +111,13 @@ def _parse_column(
             lo, hi = _YEAR_RANGE
         arr = numbers.to_numpy()
         if lo is not None:
-            bad(ok & (arr < lo), [f"{v} is below the minimum {lo:g}" for v in text])
+            below = ok & (arr < lo)
+            bad(below, [f"{v} is below the minimum {lo:g}" for v in text])
+            ok = ok & ~below
         if hi is not None:
-            bad(ok & (arr > hi), [f"{v} is above the maximum {hi:g}" for v in text])
+            above = ok & (arr > hi)
+            bad(above, [f"{v} is above the maximum {hi:g}" for v in text])
+            ok = ok & ~above
         values = numbers.where(ok)
         if col.kind in ("int", "year"):
             values = values.astype("Int64")

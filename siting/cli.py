@@ -60,18 +60,23 @@ def info_command(
         layers.add_row(row["layer"], str(row["records"]), row["reference_date"], row["file"])
     out.print(layers)
     provinces = Table(title="Per province")
-    for column in ("province", "municipalities", "population", "sites", "available ha",
-                   "area unknown", "campuses", *vocab.CONGESTION_CLASSES.values()):
-        provinces.add_column(column, justify="left" if column == "province" else "right")
+    provinces.add_column("province", no_wrap=True)
+    for column in ("municipalities", "population", "sites", "available ha", "ha unknown",
+                   "campuses", "grid 3/2/1/0/?"):
+        provinces.add_column(column, justify="right", no_wrap=True)
     for row in summary["provinces"]:
+        congestion = row["congestion"]
+        grid = "/".join(str(congestion[vocab.CONGESTION_CLASSES[c]]) for c in (3, 2, 1, 0, -1))
         provinces.add_row(
             row["province"], str(row["municipalities"]), f"{row['population']:,}",
             str(row["sites"]), f"{row['available_ha']:,.1f}", str(row["sites_area_unknown"]),
-            str(row["campuses"]), *(str(v) for v in row["congestion"].values()),
+            str(row["campuses"]), grid,
         )
     out.print(provinces)
-    out.print("Congestion columns count municipalities per demand-side class of the capacity "
-              "map (a per-municipality approximation; see geodata/SOURCES.md).")
+    out.print("available ha: sum of the known figures; ha unknown: sites without one. "
+              "grid 3/2/1/0/?: municipalities per demand-side congestion class (3 shortage, "
+              "2 queue under investigation, 1 limited, 0 available, ? unknown), a "
+              "per-municipality approximation of the capacity map (geodata/SOURCES.md).")
 
 
 @data_app.command("check")
@@ -121,7 +126,7 @@ def _print_problems(problems: tuple | list) -> None:
 def main() -> None:
     """Entry point: run the app, turning input errors into a located report and exit code 2."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except SitingInputError as exc:
         _print_problems(list(exc.problems))
         sys.exit(EXIT_INVALID_INPUT)
@@ -137,6 +142,7 @@ def main() -> None:
             exc.show()
             sys.exit(exc.exit_code)
         raise
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

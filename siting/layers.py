@@ -14,7 +14,7 @@ result records which file each layer came from.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -324,7 +324,11 @@ def _read_layer(spec: LayerSpec, path: Path) -> tuple[gpd.GeoDataFrame, list[Pro
     raw, geometry, first_row, problems = _read_raw(path)
     if raw is None:
         return _empty_layer(spec), problems
-    frame, parse_problems = parse_table(raw, spec, file=file, first_row=first_row)
+    parse_spec = spec
+    if geometry is not None:  # lon/lat are derived from the geometry, not read
+        parse_spec = replace(spec, columns=tuple(c for c in spec.columns
+                                                 if c.name not in ("lon", "lat")))
+    frame, parse_problems = parse_table(raw, parse_spec, file=file, first_row=first_row)
     problems.extend(parse_problems)
     if spec.geometry == "point":
         if geometry is None:
@@ -337,8 +341,10 @@ def _read_layer(spec: LayerSpec, path: Path) -> tuple[gpd.GeoDataFrame, list[Pro
             geo_problems, geometry = _check_geometry(geometry, file=file, first_row=first_row)
             problems.extend(geo_problems)
             lonlat = geometry.representative_point().to_crs(settings.display_crs)
-            frame["lon"] = lonlat.x.round(6).to_numpy()
-            frame["lat"] = lonlat.y.round(6).to_numpy()
+            frame.insert(frame.columns.get_loc(spec.columns[0].name) + 1, "lon",
+                         lonlat.x.round(6).to_numpy())
+            frame.insert(frame.columns.get_loc("lon") + 1, "lat", lonlat.y.round(6).to_numpy())
+            frame = frame[[c.name for c in spec.columns]]
     else:
         geometry = gpd.GeoSeries([None] * len(frame), crs=settings.working_crs)
     problems.extend(_layer_rules(spec, frame, file=file, first_row=first_row))

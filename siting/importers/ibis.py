@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,7 +65,7 @@ _FIELDS: dict[str, tuple[str, ...]] = {
 #: Area fields given in square metres (all others are in hectares).
 _M2_FIELDS = frozenset({"oppbruto", "oppnetto"})
 _M2_PER_HA = 10_000.0
-_FIRST_ROW = 2  # feature 1 is row 2, as in a spreadsheet export of the attribute table
+_FIRST_ROW = 1  # GIS files: problems name the 1-based feature number (see Problem)
 _YEAR_RANGE = (1900, 2100)
 _GM_CODE = re.compile(r"(?:GM)?(\d{1,4})", re.IGNORECASE)
 _SITE_ID = re.compile(r"[a-z0-9][a-z0-9_\-]*")
@@ -179,13 +180,16 @@ def read_ibis(
             )
         )
     raw = _read_file(path, layer=layer)
+    if raw.empty:
+        return _empty(
+            file,
+            "national" if _find_fields(raw, file=file, use_tottuit=False)[0].national else "older",
+        )
     fields, problems = _find_fields(raw, file=file, use_tottuit=use_tottuit)
     if problems:
         raise SitingInputError(problems)
     assert fields.rin is not None and fields.name is not None  # checked by _find_fields
     generation = "national" if fields.national else "older"
-    if raw.empty:
-        return _empty(file, generation)
 
     n = len(raw)
     rows = np.arange(n) + _FIRST_ROW
@@ -337,9 +341,7 @@ def assign_municipality(
     polys = np.where(shapely.is_valid(polys), polys, shapely.make_valid(polys))
     tree = shapely.STRtree(polys)
     geoms = out.geometry.to_crs(settings.working_crs).to_numpy()
-    todo = [
-        i for i in range(len(out)) if overwrite or not _filled(out["gm_code"].iloc[i])
-    ]
+    todo = [i for i in range(len(out)) if overwrite or not _filled(out["gm_code"].iloc[i])]
     unassigned = []
     for i in todo:
         geom = geoms[i]
@@ -351,7 +353,9 @@ def assign_municipality(
         best = int(candidates[int(np.argmax(overlap))])
         out.iloc[i, out.columns.get_loc("gm_code")] = codes[best]
         if name_col is not None and (overwrite or not _filled(out["municipality"].iloc[i])):
-            out.iloc[i, out.columns.get_loc("municipality")] = str(municipalities[name_col].iloc[best])
+            out.iloc[i, out.columns.get_loc("municipality")] = str(
+                municipalities[name_col].iloc[best]
+            )
     out.attrs["unassigned"] = unassigned
     return out
 
@@ -364,7 +368,10 @@ def _read_file(path: Path, *, layer: str | None) -> gpd.GeoDataFrame:
     if not path.is_file():
         raise SitingInputError(Problem(file=file, message="file not found"))
     try:
-        raw = gpd.read_file(path, layer=layer) if layer is not None else gpd.read_file(path)
+        with warnings.catch_warnings():
+            # mixed-type properties are read as text, which is what happens next anyway
+            warnings.filterwarnings("ignore", message=".*Could not parse column.*")
+            raw = gpd.read_file(path, layer=layer) if layer is not None else gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several types for unreadable files
         raise SitingInputError(Problem(file=file, message=f"cannot read the file: {exc}")) from None
     if raw.crs is None:
@@ -396,9 +403,7 @@ def _read_file(path: Path, *, layer: str | None) -> gpd.GeoDataFrame:
 def _find_fields(
     raw: gpd.GeoDataFrame, *, file: str, use_tottuit: bool
 ) -> tuple[_Fields, list[Problem]]:
-    found = {
-        _field_key(c): c for c in raw.columns if c != raw.geometry.name
-    }
+    found = {_field_key(c): c for c in raw.columns if c != raw.geometry.name}
     chosen = {
         role: next((found[c] for c in candidates if c in found), None)
         for role, candidates in _FIELDS.items()
@@ -587,10 +592,8 @@ def _polygons(
 
 
 def _polygonal(geom: shapely.Geometry) -> shapely.Geometry | None:
-    """The polygonal part of a repaired geometry, or ``None`` when nothing of area remains."""
-    parts = [
-        p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")
-    ]
+    """Return the polygonal part of a repaired geometry (``None`` when no area remains)."""
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
     if not parts:
         return None
     merged = shapely.union_all(parts)
@@ -706,7 +709,7 @@ def _combine(values: pd.Series, label: str, notes: list[str]) -> float:
     known = values.dropna()
     if known.empty:
         return math.nan
-    if len(values) > 1 and len(known) == len(values) and known.nunique() == 1:
+    if len(values) > 1 and len(known) == len(values) and (known == known.iloc[0]).all():
         notes.append(f"{label} area repeated on every part, taken once")
         return round(float(known.iloc[0]), 6)
     if len(known) < len(values):
@@ -755,6 +758,9 @@ def _empty(file: str, generation: str) -> gpd.GeoDataFrame:
 
 
 def _filled(value: object) -> bool:
-    return value is not None and value is not pd.NA and not (
-        isinstance(value, float) and math.isnan(value)
-    ) and str(value).strip() != ""
+    return (
+        value is not None
+        and value is not pd.NA
+        and not (isinstance(value, float) and math.isnan(value))
+        and str(value).strip() != ""
+    )

@@ -1,0 +1,59 @@
+"""Shared fixtures: isolated settings, no network, paths to the embedded and shared data."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from siting import settings
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared" / "data"
+EMBEDDED = REPO / "geodata"
+
+requires_shared = pytest.mark.skipif(
+    not SHARED.is_dir(),
+    reason="../shared/data (the real open data files) is absent in this checkout",
+)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts from the documented defaults and may change them freely."""
+    for name in ("geodata_dir", "talent_reach_km", "talent_half_distance_km",
+                 "campus_reach_km", "default_solver", "time_limit_s"):
+        monkeypatch.setattr(settings, name, getattr(settings, name))
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any attempt to connect to a host other than this machine."""
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: object) -> object:
+        host = address[0] if isinstance(address, tuple) else str(address)
+        if isinstance(host, str) and host not in ("127.0.0.1", "::1", "localhost"):
+            if self.family in (socket.AF_INET, socket.AF_INET6):
+                raise RuntimeError(f"test tried to reach the network: {address!r}")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture
+def shared() -> Path:
+    """The real open data folder; skips the test where it is absent."""
+    if not SHARED.is_dir():
+        pytest.skip("../shared/data (the real open data files) is absent in this checkout")
+    return SHARED
+
+
+@pytest.fixture
+def geodata_copy(tmp_path: Path) -> Path:
+    """A writable copy of the embedded dataset."""
+    target = tmp_path / "geodata"
+    shutil.copytree(EMBEDDED, target, ignore=shutil.ignore_patterns("_staging"))
+    return target

@@ -1,0 +1,85 @@
+"""The command line as a user runs it: exit codes, located messages, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from .test_layers import edit_csv
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "siting.cli", *args], capture_output=True,
+                          text=True, timeout=120, env={"COLUMNS": "120", "PATH": ""})
+
+
+def test_data_info_json_lists_layers_and_all_provinces():
+    result = run("data", "info", "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    layers = {row["layer"]: row for row in summary["layers"]}
+    assert layers["sites"]["records"] >= 150
+    assert layers["grid_congestion"]["reference_date"] != "not stated"
+    assert len(summary["provinces"]) == 12
+    assert sum(p["municipalities"] for p in summary["provinces"]) == 342
+    assert all(p["sites"] > 0 for p in summary["provinces"])
+
+
+def test_data_info_prints_readable_tables():
+    result = run("data", "info")
+    assert result.returncode == 0, result.stderr
+    assert "Noord-Brabant" in result.stdout
+    assert "grid_congestion" in result.stdout
+
+
+def test_data_check_passes_on_the_embedded_data():
+    result = run("data", "check")
+    assert result.returncode == 0, result.stderr
+    assert "OK" in result.stdout
+
+
+def test_data_check_on_a_broken_copy_exits_2_with_located_messages(geodata_copy: Path):
+    edit_csv(geodata_copy / "sites.csv", 5, lon="155000", lat="463000")
+    edit_csv(geodata_copy / "grid_congestion.csv", 8, afname_class="high")
+    result = run("data", "check", "--geodata", str(geodata_copy))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "2 problems found" in result.stderr
+    assert "sites.csv, row 5, column 'lon/lat'" in result.stderr
+    assert "grid_congestion.csv, row 8, column 'afname_class': 'high' is not a number" in (
+        result.stderr.replace("\n", " ").replace("  ", " "))
+
+
+def test_data_check_json_reports_every_problem(geodata_copy: Path):
+    edit_csv(geodata_copy / "sites.csv", 5, gross_ha="-1")
+    result = run("data", "check", "--json", "--geodata", str(geodata_copy))
+    assert result.returncode == 2
+    report = json.loads(result.stdout)
+    assert report["ok"] is False
+    assert report["errors"][0]["row"] == 5 and report["errors"][0]["column"] == "gross_ha"
+
+
+def test_data_info_on_broken_data_is_a_located_error_not_a_traceback(geodata_copy: Path):
+    edit_csv(geodata_copy / "campuses.csv", 2, nts_domains="warp_drive")
+    result = run("data", "info", "--geodata", str(geodata_copy))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "campuses.csv, row 2, column 'nts_domains'" in result.stderr
+    assert "warp_drive" in result.stderr
+
+
+def test_a_missing_geodata_folder_is_reported(tmp_path: Path):
+    result = run("data", "check", "--geodata", str(tmp_path / "nowhere"))
+    assert result.returncode == 2
+    assert "data folder not found" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_help_teaches_the_commands():
+    result = run("--help")
+    assert result.returncode == 0
+    assert "data" in result.stdout
+    result = run("data", "check", "--help")
+    assert "--boundaries" in result.stdout and "--geodata" in result.stdout
