@@ -219,3 +219,33 @@ def check_lonlat(
                    f"(lon {xmin}..{xmax}, lat {ymin}..{ymax})")
         problems.append(Problem(file=file, row=row, column="lon/lat", message=msg))
     return problems
+
+
+def cells_as_text(column: pd.Series) -> pd.Series:
+    """Render the cells of a typed column as the text :func:`parse_table` reads.
+
+    Missing values become ``""``; whole floats lose their ``.0`` (GIS formats store integers
+    as floats); other values are stripped text.
+
+    Parameters
+    ----------
+    column
+        Any column.
+
+    Returns
+    -------
+    pandas.Series
+        Object column of strings.
+    """
+
+    def render(value: object) -> str:
+        if value is None or value is pd.NA:
+            return ""
+        if isinstance(value, float | np.floating):
+            if np.isnan(value):
+                return ""
+            if float(value).is_integer():
+                return str(int(value))
+        return str(value).strip()
+
+    return column.astype(object).map(render).astype(object)

@@ -32,7 +32,7 @@ def data_info(data: GeoData) -> dict[str, Any]:
         layers.append({
             "layer": spec.name,
             "file": str(data.files.get(spec.name, "")),
-            "records": int(len(getattr(data, spec.name))),
+            "records": len(getattr(data, spec.name)),
             "reference_date": str(meta.get("reference_date", "not stated")),
             "source": str(meta.get("source", "not stated")),
         })
@@ -54,7 +54,7 @@ def data_info(data: GeoData) -> dict[str, Any]:
             "province": name,
             "municipalities": int(in_prov.sum()),
             "population": int(municipalities.loc[in_prov, "population"].sum()),
-            "sites": int(len(prov_sites)),
+            "sites": len(prov_sites),
             "available_ha": round(float(available.sum()), 1),
             "sites_area_unknown": int(available.isna().sum()),
             "campuses": int(campuses["province"].eq(name).sum()),

@@ -28,15 +28,13 @@ from siting import settings
 from siting._errors import Problem, SitingInputError
 from siting._schema import (
     CAMPUSES,
-    GRID_CONGESTION,
     LAYERS,
     MUNICIPAL_MERGERS,
     MUNICIPALITIES,
     SITES,
-    STEM_TALENT,
     LayerSpec,
 )
-from siting._validate import NL_RD_BOUNDS, check_lonlat, parse_table
+from siting._validate import NL_RD_BOUNDS, cells_as_text, check_lonlat, parse_table
 
 _EXTENSIONS = (".csv", ".gpkg", ".geojson")
 CATALOG_FILE = "catalog.toml"
@@ -375,20 +373,8 @@ def _read_raw(
         return None, None, 1, [Problem(file=file, message="the file has no CRS; "
                                                           "set one (e.g. EPSG:28992)")]
     attrs = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
-    attrs = attrs.apply(_cells_as_text)
+    attrs = attrs.apply(cells_as_text)
     return attrs, gdf.geometry, 1, []
-
-
-def _cells_as_text(column: pd.Series) -> pd.Series:
-    """Render cells of a typed column as text the schema parser reads (empty for missing)."""
-    def render(value: object) -> str:
-        if value is None or (isinstance(value, float) and np.isnan(value)):
-            return ""
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return str(value)
-
-    return column.map(render).astype(object)
 
 
 def _check_geometry(
@@ -451,7 +437,7 @@ def _layer_rules(
 def _cross_check(
     frames: dict[str, gpd.GeoDataFrame], files: dict[str, Path]
 ) -> tuple[list[Problem], list[Problem]]:
-    """Checks between layers: municipality codes, campus ids, coverage."""
+    """Check the layers against each other: municipality codes, campus ids, coverage."""
     errors: list[Problem] = []
     warnings: list[Problem] = []
     known = set(frames["municipalities"]["gm_code"].dropna())

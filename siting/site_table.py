@@ -1,11 +1,11 @@
-"""The site table: one row per candidate site with every fact the model needs joined in.
+r"""The site table: one row per candidate site with every fact the model needs joined in.
 
 Reach rules (straight-line distances in EPSG:28992, not travel times):
 
 - **Talent within commuting reach** of a site, per education level: the sum over municipalities
   of their technical workforce estimate (and technical graduates) times a distance-decay weight
 
-  .. math:: w(d) = 2^{-d / h} \\quad \\text{for } d \\le R, \\qquad w(d) = 0 \\text{ otherwise},
+  .. math:: w(d) = 2^{-d / h} \quad \text{for } d \le R, \qquad w(d) = 0 \text{ otherwise},
 
   with :math:`d` the distance from the site to the municipality's point [km], :math:`h` the
   half distance (:data:`siting.settings.talent_half_distance_km`, 15 km) and :math:`R` the reach

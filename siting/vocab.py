@@ -80,7 +80,9 @@ SITE_STATUSES: tuple[str, ...] = ("available", "planned", "fully_issued")
 CAMPUS_TYPES: tuple[str, ...] = ("campus", "science_park", "industry_campus", "innovation_district")
 
 #: Regional grid operators (regionale netbeheerders).
-GRID_OPERATORS: tuple[str, ...] = ("Enexis", "Liander", "Stedin", "Westland Infra", "Coteq", "Rendo")
+GRID_OPERATORS: tuple[str, ...] = (
+    "Enexis", "Liander", "Stedin", "Westland Infra", "Coteq", "Rendo",
+)
 
 #: Education levels used for talent: mbo (vocational), hbo (applied sciences), wo (university).
 EDUCATION_LEVELS: tuple[str, ...] = ("mbo", "hbo", "wo")

@@ -188,7 +188,7 @@ def test_unknown_municipality_code_is_reported_with_the_merger_hint(geodata_copy
 
 def test_duplicate_ids_are_reported(geodata_copy: Path):
     with (geodata_copy / "campuses.csv").open(encoding="utf-8") as fh:
-        first_id = list(csv.DictReader(fh))[0]["campus_id"]
+        first_id = next(iter(csv.DictReader(fh)))["campus_id"]
     edit_csv(geodata_copy / "campuses.csv", 6, campus_id=first_id)
     problems = problems_of(geodata_copy)
     assert any(f"campuses.csv, row 6, column 'campus_id': duplicate id '{first_id}' "

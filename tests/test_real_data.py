@@ -123,14 +123,14 @@ def test_duo_mbo_importer_maps_every_place_to_a_municipality(shared: Path):
 def test_duo_importer_reports_missing_columns(tmp_path: Path):
     path = tmp_path / "hbo_broken.csv"
     path.write_text("PROVINCIE;GEMEENTENAAM;2019\nUtrecht;Utrecht;5\n", encoding="utf-8")
-    with pytest.raises(siting.SitingInputError, match="missing column.*GEMEENTENUMMER"):
+    with pytest.raises(siting.SitingInputError, match=r"missing column.*GEMEENTENUMMER"):
         duo.read_duo_ho(path)
 
 
 def test_cbs_statline_importer_on_a_file_in_the_odata_format(tmp_path: Path):
     records = {"value": [
         {"WijkenEnBuurten": "Nederland", "Gemeentenaam_1": "Nederland", "SoortRegio_2": "Land",
-         "Codering_3": "NL00", "AantalInwoners_5": 17811291, "k_15Tot25Jaar_9": 1, 
+         "Codering_3": "NL00", "AantalInwoners_5": 17811291, "k_15Tot25Jaar_9": 1,
          "k_25Tot45Jaar_10": 1, "k_45Tot65Jaar_11": 1},
         {"WijkenEnBuurten": "Utrecht", "Gemeentenaam_1": "Utrecht     ",
          "SoortRegio_2": "Gemeente  ", "Codering_3": "GM0344    ", "AantalInwoners_5": 367984,

@@ -42,7 +42,7 @@ import pandas as pd
 from siting import vocab
 from siting._errors import Problem, SitingInputError
 from siting._schema import GRID_CONGESTION
-from siting._validate import parse_table
+from siting._validate import cells_as_text, parse_table
 
 #: Candidate header names per output column (normalised: lower case, ``_`` for spaces).
 _AREA_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -447,7 +447,7 @@ def write_congestion_layer(frame: pd.DataFrame, path: str | Path) -> Path:
     out = frame[names].reset_index(drop=True).copy()
     for col in ("headroom_mw", "queue_mw"):
         out[col] = pd.to_numeric(out[col], errors="coerce").astype(float).round(3)
-    text = out.apply(_cells_as_text)
+    text = out.apply(cells_as_text)
     _, problems = parse_table(text, GRID_CONGESTION, file=file)
     if problems:
         raise SitingInputError(problems)
@@ -807,16 +807,3 @@ def _layer_frame(records: list[dict[str, object]]) -> pd.DataFrame:
             series = pd.Series(values, dtype=object)
         columns[col.name] = series
     return pd.DataFrame(columns)
-
-
-def _cells_as_text(column: pd.Series) -> pd.Series:
-    def render(value: object) -> str:
-        if value is None or value is pd.NA:
-            return ""
-        if isinstance(value, float | np.floating):
-            if math.isnan(value):
-                return ""
-            return str(int(value)) if float(value).is_integer() else repr(float(value))
-        return str(value)
-
-    return column.astype(object).map(render).astype(object)

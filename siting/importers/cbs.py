@@ -94,8 +94,8 @@ def read_cbs_kerncijfers(path: str | Path) -> pd.DataFrame:
         text = rows[fields[key]].astype(str).str.strip().replace({".": "", "None": "", "nan": ""})
         values = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
         for i in np.flatnonzero((values.isna() & text.ne("")).to_numpy()):
-            problems.append(Problem(file=str(path), row=int(rows.index[i]) + 2,
-                                    column=fields[key], message=f"'{text.iloc[i]}' is not a number"))
+            problems.append(Problem(file=str(path), row=int(rows.index[i]) + 2, column=fields[key],
+                                    message=f"'{text.iloc[i]}' is not a number"))
         return values
 
     population = number("population")
@@ -139,8 +139,9 @@ def read_cbs_nlstat(path: str | Path) -> pd.DataFrame:
         content = json.loads(path.read_text(encoding="utf-8"))
         municipalities = content["Gemeente"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise SitingInputError(Problem(file=str(path),
-                                       message=f"not an nlstat municipality file: {exc}")) from None
+        raise SitingInputError(
+            Problem(file=str(path), message=f"not an nlstat municipality file: {exc}")
+        ) from None
     records = []
     problems = []
     for i, (code, rec) in enumerate(municipalities.items(), start=1):

@@ -48,7 +48,7 @@ import shapely
 from siting import settings
 from siting._errors import Problem, SitingInputError
 from siting._schema import SITES
-from siting._validate import NL_RD_BOUNDS
+from siting._validate import NL_RD_BOUNDS, cells_as_text
 
 #: Field candidates per role, lower case; the first found wins.
 _FIELDS: dict[str, tuple[str, ...]] = {
@@ -194,7 +194,7 @@ def read_ibis(
     n = len(raw)
     rows = np.arange(n) + _FIRST_ROW
     text = {
-        role: (_as_text(raw[col]) if col is not None else pd.Series([""] * n, index=raw.index))
+        role: (cells_as_text(raw[col]) if col is not None else pd.Series([""] * n, index=raw.index))
         for role, col in vars(fields).items()
     }
     rin = text["rin"].map(_clean_rin)
@@ -436,22 +436,6 @@ def _find_fields(
 def _field_key(name: object) -> str:
     """Lower case without a namespace prefix (``ibis:RIN_NUMMER`` -> ``rin_nummer``)."""
     return str(name).strip().lower().rsplit(":", 1)[-1]
-
-
-def _as_text(column: pd.Series) -> pd.Series:
-    """Cells as stripped text; missing -> ``""``; whole floats without ``.0``."""
-
-    def render(value: object) -> str:
-        if value is None or value is pd.NA:
-            return ""
-        if isinstance(value, float | np.floating):
-            if math.isnan(value):
-                return ""
-            if float(value).is_integer():
-                return str(int(value))
-        return str(value).strip()
-
-    return column.astype(object).map(render).astype(object)
 
 
 def _clean_rin(text: str) -> str:
