@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from siting import vocab
-from siting._errors import SitingInputError
+from siting._errors import Problem, SitingInputError
 from siting.info import data_info
 from siting.layers import check_geodata, load_geodata
 
@@ -112,6 +112,70 @@ def check_command(
             _print_problems(report.errors)
     if not report.ok:
         raise typer.Exit(EXIT_INVALID_INPUT)
+
+
+@data_app.command("import-ibis")
+def import_ibis_command(
+    file: Annotated[Path, typer.Argument(help="IBIS export (GeoJSON, WFS GeoJSON or GeoPackage).",
+                                         exists=True, dir_okay=False)],
+    into: Annotated[Path, typer.Option("--into", help="Data folder to write sites.gpkg into "
+                                                      "(created if needed).", file_okay=False)],
+    boundaries: Annotated[
+        Path | None,
+        typer.Option("--boundaries", help="Municipality boundaries, to fill municipality codes "
+                                          "the export lacks (older extracts have none).",
+                     exists=True, dir_okay=False),
+    ] = None,
+    reference_year: Annotated[
+        int | None, typer.Option("--reference-year", help="Year the area figures refer to.")
+    ] = None,
+    use_tottuit: Annotated[
+        bool, typer.Option("--use-tottuit", help="Read HA_TOTTUIT as available area: an "
+                                                 "ASSUMPTION, the field is undocumented.")
+    ] = False,
+) -> None:
+    """Turn an IBIS business-park export into the sites layer of a data folder."""
+    from siting.importers.boundaries import read_municipality_boundaries
+    from siting.importers.ibis import assign_municipality, read_ibis
+
+    sites = read_ibis(file, reference_year=reference_year, use_tottuit=use_tottuit)
+    if boundaries is not None:
+        sites = assign_municipality(sites, read_municipality_boundaries(boundaries))
+    missing = int(sites["gm_code"].isna().sum())
+    if missing:
+        raise SitingInputError(Problem(
+            file=str(file), column="gm_code",
+            message=f"{missing} terrain(s) have no municipality code; pass --boundaries FILE "
+                    "to fill them from municipality polygons"))
+    into.mkdir(parents=True, exist_ok=True)
+    target = into / "sites.gpkg"
+    sites.to_file(target, driver="GPKG")
+    out.print(f"wrote {len(sites)} sites to {target}; check with: siting data check "
+              f"--geodata {into}")
+
+
+@data_app.command("import-capacity-map")
+def import_capacity_map_command(
+    postcodes: Annotated[Path, typer.Argument(help="congestie_pc6.csv of the capacity map.",
+                                              exists=True, dir_okay=False)],
+    areas: Annotated[Path, typer.Argument(help="voedingsgebieden.csv of the capacity map.",
+                                          exists=True, dir_okay=False)],
+    status_date: Annotated[str, typer.Option("--date", help="Date of the map state "
+                                                            "(YYYY-MM or YYYY-MM-DD).")],
+    into: Annotated[Path, typer.Option("--into", help="Data folder to write "
+                                                      "grid_congestion.csv into.",
+                                       file_okay=False)],
+) -> None:
+    """Aggregate the grid capacity map to the grid_congestion layer of a data folder."""
+    from siting.importers import capacity_map
+
+    frame = capacity_map.congestion_by_municipality(
+        capacity_map.read_postcode_areas(postcodes), capacity_map.read_supply_areas(areas),
+        status_date=status_date)
+    into.mkdir(parents=True, exist_ok=True)
+    target = capacity_map.write_congestion_layer(frame, into / "grid_congestion.csv")
+    out.print(f"wrote {len(frame)} municipalities to {target}; check with: siting data check "
+              f"--geodata {into}")
 
 
 def _print_problems(problems: tuple | list) -> None:

@@ -83,3 +83,43 @@ def test_help_teaches_the_commands():
     assert "data" in result.stdout
     result = run("data", "check", "--help")
     assert "--boundaries" in result.stdout and "--geodata" in result.stdout
+
+
+def test_import_ibis_builds_a_data_folder_the_tool_accepts(shared: Path, tmp_path: Path):
+    export = shared / "business_parks" / "IBIS_BEDRIJVENTERREINEN_RijssenHolten.json"
+    boundaries = shared / "boundaries" / "gemeente_2024.topojson"
+    folder = tmp_path / "mine"
+    without = run("data", "import-ibis", str(export), "--into", str(folder))
+    assert without.returncode == 2
+    assert "--boundaries" in without.stderr and "Traceback" not in without.stderr
+    result = run("data", "import-ibis", str(export), "--into", str(folder),
+                 "--boundaries", str(boundaries))
+    assert result.returncode == 0, result.stderr
+    assert (folder / "sites.gpkg").is_file()
+    check = run("data", "check", "--json", "--geodata", str(folder))
+    assert check.returncode == 0, check.stdout
+    report = json.loads(check.stdout)
+    assert report["counts"]["sites"] == 20
+    assert report["files"]["sites"].endswith("sites.gpkg")
+
+
+def test_import_capacity_map_writes_a_congestion_layer(tmp_path: Path):
+    pc6 = tmp_path / "congestie_pc6.csv"
+    pc6.write_text("postcode;voedingsgebied_id;tennet_id;gemeentecode;gemeentenaam;afname;opwek\n"
+                   "5611AA;VG1;T1;0772;Eindhoven;3;1\n5611AB;VG1;T1;0772;Eindhoven;3;1\n"
+                   "9711AA;VG2;T2;0014;Groningen;1;3\n", encoding="utf-8")
+    areas = tmp_path / "voedingsgebieden.csv"
+    areas.write_text("voedingsgebied_id;voedingsgebied_naam;RNB;afname;opwek\n"
+                     "VG1;Eindhoven Noord;Enexis;3;1\nVG2;Groningen;Enexis;1;3\n",
+                     encoding="utf-8")
+    folder = tmp_path / "mine"
+    result = run("data", "import-capacity-map", str(pc6), str(areas), "--date", "2026-10",
+                 "--into", str(folder))
+    assert result.returncode == 0, result.stderr
+    layer = (folder / "grid_congestion.csv").read_text(encoding="utf-8")
+    assert "GM0772" in layer and "2026-10" in layer
+    # a data folder with only this layer is accepted (the rest comes from the embedded data)
+    check = run("data", "check", "--json", "--geodata", str(folder))
+    report = json.loads(check.stdout)
+    assert report["ok"] is True
+    assert report["counts"]["grid_congestion"] == 2
