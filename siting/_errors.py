@@ -22,19 +22,22 @@ class Problem:
         the 1-based feature number. ``None`` for file-level problems.
     column
         The column or field concerned, if any.
+    label
+        What ``column`` is called in the message: ``"column"`` for tables, ``"key"`` for TOML.
     """
 
     file: str
     message: str
     row: int | None = None
     column: str | None = None
+    label: str = "column"
 
     def __str__(self) -> str:
         where = self.file
         if self.row is not None:
             where += f", row {self.row}"
         if self.column is not None:
-            where += f", column '{self.column}'"
+            where += f", {self.label} '{self.column}'"
         return f"{where}: {self.message}"
 
 

@@ -262,7 +262,9 @@ GRID_CONGESTION = LayerSpec(
                required=True, minimum=-1, maximum=3),
         Column("status_date", "str", "date of the map state or announcement (YYYY-MM[-DD])",
                pattern=r"\d{4}-\d{2}(-\d{2})?"),
-        Column("expected_relief_year", "year", "year the congestion is expected to be resolved"),
+        Column("expected_relief_year", "year",
+               "year from which new large demand connections are expected to be possible again "
+               "(start of relief, per the source)"),
         Column("headroom_mw", "float", "demand capacity still available [MW]", minimum=0.0,
                optional_column=True),
         Column("queue_mw", "float", "demand in the queue [MW]", minimum=0.0,

@@ -6,6 +6,7 @@ Exit codes: 0 success, 2 invalid input (every problem listed with file, row and 
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -32,8 +33,10 @@ data_app = typer.Typer(help="Inspect and check the geodata the tool runs on.",
                        no_args_is_help=True)
 app.add_typer(data_app, name="data")
 
-out = Console()
-err = Console(stderr=True)
+#: Tables need about 110 columns; a pipe or CI log gets 120 unless COLUMNS says otherwise.
+_WIDTH = shutil.get_terminal_size((120, 24)).columns
+out = Console(width=_WIDTH)
+err = Console(stderr=True, width=_WIDTH)
 
 GeodataOption = Annotated[
     Path | None,

@@ -43,7 +43,7 @@ SITE_TABLE_COLUMNS: dict[str, str] = {
     "afname_class": "demand-side congestion class (-1 unknown .. 3 shortage)",
     "afname_label": "the class in words",
     "congestion_status_date": "date of the congestion information",
-    "expected_relief_year": "year demand congestion is expected to be resolved",
+    "expected_relief_year": "year new large demand connections are expected to be possible",
     "grid_headroom_mw": "demand capacity still available in the zone [MW]",
     "grid_confidence": "how sure the congestion class is",
     "mbo_talent_reach": "technical mbo workforce within reach, distance-weighted [FTE est.]",
@@ -52,6 +52,7 @@ SITE_TABLE_COLUMNS: dict[str, str] = {
     "mbo_students_reach": "technical mbo students within reach, distance-weighted [persons]",
     "hbo_students_reach": "technical hbo students within reach, distance-weighted [persons]",
     "wo_students_reach": "technical wo students within reach, distance-weighted [persons]",
+    "labour_pool_reach": "residents aged 15-64 within reach, distance-weighted [persons]",
     "nearest_campus_id": "nearest campus",
     "nearest_campus_name": "its name",
     "nearest_campus_km": "distance to it [km]",
@@ -202,14 +203,16 @@ def _pairwise_km(a_xy: np.ndarray, b_xy: np.ndarray) -> np.ndarray:
 def _talent_within_reach(
     site_xy: np.ndarray, data: GeoData, *, reach_km: float, half_km: float, chunk: int = 4096
 ) -> dict[str, np.ndarray]:
-    talent = data.stem_talent
-    valid = talent.geometry.notna().to_numpy()
-    talent = talent[valid]
+    population = data.municipalities.set_index("gm_code")["population_15_64"]
+    talent = data.stem_talent.assign(
+        population_15_64=lambda t: t["gm_code"].map(population).astype(float))
+    talent = talent[talent.geometry.notna().to_numpy()]
     muni_xy = np.column_stack([talent.geometry.x.to_numpy(), talent.geometry.y.to_numpy()])
     columns = {}
     for level in vocab.EDUCATION_LEVELS:
         columns[f"{level}_talent_reach"] = f"{level}_tech_workforce_est"
         columns[f"{level}_students_reach"] = f"{level}_tech_students"
+    columns["labour_pool_reach"] = "population_15_64"
     values = np.column_stack([talent[src].astype(float).fillna(0.0).to_numpy()
                               for src in columns.values()])
     out = np.zeros((len(site_xy), values.shape[1]))

@@ -35,6 +35,7 @@ def _tiny_geodata() -> GeoData:
         "corop_code": ["CR17", "CR17"], "corop_name": ["Utrecht", "Utrecht"],
         "labour_market_region_code": ["AM23", "AM23"],
         "labour_market_region": ["Midden-Utrecht", "Midden-Utrecht"],
+        "population_15_64": [10_000, 20_000],
     }, geometry=[_point(0, 0), _point(30, 0)], crs=crs)
     talent = gpd.GeoDataFrame({
         "gm_code": ["GM0001", "GM0002"],
@@ -63,6 +64,7 @@ def test_talent_reach_sums_distance_weighted_workforce():
     # s1: A at 0 km (weight 1), B at 30 km (weight 1/4): 1000 + 800/4
     assert table.loc[0, "hbo_talent_reach"] == pytest.approx(1200.0)
     assert table.loc[0, "wo_students_reach"] == pytest.approx(100.0)
+    assert table.loc[0, "labour_pool_reach"] == pytest.approx(10_000 + 20_000 / 4)
     # s2 is 170 km from B and 200 km from A: nothing within reach
     assert table.loc[1, "hbo_talent_reach"] == 0.0
 
