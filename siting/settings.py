@@ -20,6 +20,12 @@ display_crs: str = "EPSG:4326"
 #: Folder of the embedded Netherlands dataset (the default data the tool runs on).
 embedded_geodata_dir: Path = Path(__file__).resolve().parent.parent / "geodata"
 
+#: Folder of the analyst-editable model inputs (criteria catalogue, example cases).
+models_dir: Path = Path(__file__).resolve().parent.parent / "models"
+
+#: The criteria catalogue used when none is given.
+criteria_file: Path = models_dir / "criteria.toml"
+
 #: Folder the loaders read when none is given; ``None`` means the embedded dataset.
 geodata_dir: Path | None = None
 

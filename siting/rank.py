@@ -1,0 +1,195 @@
+"""Rank relocation sites for one company: profile -> criteria -> model -> explained result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from siting import settings
+from siting._errors import Problem, SitingInputError
+from siting.criteria import Catalogue, Evaluation, describe_needs, evaluate, load_catalogue
+from siting.explain import (
+    breakdown,
+    constraint_lines,
+    funnel,
+    infeasibility,
+    near_misses,
+    separation,
+    weight_ranges,
+)
+from siting.layers import GeoData, load_geodata
+from siting.model import SiteChoiceModel
+from siting.profile import Profile, load_profile
+from siting.result import RankingResult, Recommendation
+from siting.site_table import site_table
+
+
+def rank_sites(
+    profile: Profile | str | Path,
+    *,
+    top: int = 10,
+    solver: str | None = None,
+    time_limit_s: float | None = None,
+    geodata_dir: str | Path | None = None,
+    catalogue: Catalogue | str | Path | None = None,
+) -> RankingResult:
+    """Rank the candidate sites for a company and explain every recommendation.
+
+    Parameters
+    ----------
+    profile
+        A :class:`~siting.profile.Profile` or the path of a profile TOML file.
+    top
+        How many sites to recommend.
+    solver
+        ``"cbc"``, ``"highs"`` or ``"cp-sat"``; default :data:`siting.settings.default_solver`.
+    time_limit_s
+        Time limit per solve [s]; default :data:`siting.settings.time_limit_s`.
+    geodata_dir
+        Data folder; ``None`` for the default.
+    catalogue
+        Criteria catalogue or its file; ``None`` for :data:`siting.settings.criteria_file`.
+
+    Returns
+    -------
+    RankingResult
+        With ``status == "infeasible"`` and an :class:`~siting.result.Infeasibility` when no
+        site fits.
+
+    Raises
+    ------
+    SitingInputError
+        For an invalid profile, catalogue or data folder.
+    """
+    file = str(profile) if not isinstance(profile, Profile) else "profile"
+    if not isinstance(profile, Profile):
+        profile = load_profile(profile)
+    if not isinstance(catalogue, Catalogue):
+        catalogue = load_catalogue(catalogue)
+    if top < 1:
+        raise SitingInputError(Problem(file="<options>", column="top", label="option",
+                                       message="must be at least 1"))
+    data = load_geodata(geodata_dir)
+    table = site_table(geodata_dir)
+    origin = resolve_origin(profile, data, file=file)
+    ev = evaluate(profile, table, catalogue, campuses=data.campuses, origin_xy=origin)
+    model = SiteChoiceModel(site_ids=ev.site_ids, utility=ev.utility,
+                            constraints=ev.hard_constraints())
+    solution = model.solve(solver=solver, time_limit_s=time_limit_s, top_k=top)
+
+    feasible = np.flatnonzero(ev.feasible)
+    ranked = [r.index for r in solution.ranking]
+    recommendations = tuple(
+        _recommendation(ev, table, position, i, ranked, feasible)
+        for position, i in enumerate(ranked)
+    )
+    notes = tuple(f"{c.label}: not used ({c.note})" for c in ev.criteria
+                  if not c.applicable and c.note)
+    if profile.constraints.allow_unknown:
+        notes += ("allow_unknown is on: sites whose facts are unknown pass those rules and are "
+                  "marked unverified.",)
+    return RankingResult(
+        case_id=profile.company.id,
+        needs=describe_needs(profile),
+        weights={k: round(v, 4) for k, v in ev.weights.items() if v > 0},
+        status=solution.status,
+        objective=round(solution.objective, 6) if ranked else float("nan"),
+        gap=solution.gap,
+        solve_time_s=round(solution.solve_time_s, 4),
+        solver=solution.solver,
+        n_solves=solution.n_solves,
+        recommendations=recommendations,
+        funnel=funnel(ev),
+        near_misses=near_misses(ev, table),
+        infeasibility=None if ranked else infeasibility(ev, table),
+        n_sites=len(table),
+        n_feasible=int(feasible.size),
+        n_unverified=int(ev.unverified.sum()),
+        notes=notes,
+    )
+
+
+def resolve_origin(profile: Profile, data: GeoData, *, file: str) -> tuple[float, float] | None:
+    """The company's current location in EPSG:28992 [m], or ``None`` when not given.
+
+    A municipality may be given by code (``GM0772``, ``0772``) or name (``Eindhoven``); a former
+    municipality's code is answered with its successor as a hint.
+
+    Raises
+    ------
+    SitingInputError
+        For an unknown municipality.
+    """
+    location = profile.company.current_location
+    if location is None:
+        return None
+    if location.municipality is None:
+        xy = gpd.GeoSeries.from_xy([location.lon], [location.lat], crs=settings.display_crs)
+        xy = xy.to_crs(settings.working_crs)
+        return float(xy.x.iloc[0]), float(xy.y.iloc[0])
+    municipalities = data.municipalities
+    given = location.municipality.strip()
+    code = given.upper()
+    if code.isdigit():
+        code = f"GM{int(code):04d}"
+    by_code = municipalities.set_index("gm_code")
+    if code not in by_code.index:
+        names = {str(n).casefold(): c for c, n in zip(municipalities["gm_code"],
+                                                       municipalities["name"], strict=True)}
+        code = names.get(given.casefold(), code)
+    if code not in by_code.index:
+        merged = dict(zip(data.municipal_mergers["old_code"], data.municipal_mergers["new_code"],
+                          strict=True))
+        hint = (f"a former municipality, now part of {merged[code]} "
+                f"({by_code.loc[merged[code], 'name']})" if code in merged else
+                "not a current municipality code or name")
+        raise SitingInputError(Problem(file=file, column="company.current_location.municipality",
+                                       label="key", message=f"'{given}': {hint}"))
+    point = by_code.loc[code, "geometry"]
+    return float(point.x), float(point.y)
+
+
+def _recommendation(
+    ev: Evaluation, table: pd.DataFrame, position: int, i: int, ranked: list[int],
+    feasible: np.ndarray,
+) -> Recommendation:
+    row = table.iloc[i]
+    nxt = ranked[position + 1] if position + 1 < len(ranked) else None
+    return Recommendation(
+        rank=position + 1,
+        site_id=ev.site_ids[i],
+        name=str(row["name"]),
+        municipality=str(row["municipality"]),
+        province=str(row["province"]),
+        lon=float(row["lon"]),
+        lat=float(row["lat"]),
+        utility=round(float(ev.utility[i]), 4),
+        unverified=bool(ev.unverified[i]),
+        breakdown=breakdown(ev, i),
+        constraints=constraint_lines(ev, i),
+        stability=weight_ranges(ev, i, feasible),
+        versus_next=None if nxt is None else separation(ev, i, nxt,
+                                                        str(table.iloc[nxt]["name"])),
+        caveats=_caveats(row),
+    )
+
+
+def _caveats(row: pd.Series) -> tuple[str, ...]:
+    """How sure the facts behind a site are, in words."""
+    out = []
+    area_conf = row["area_confidence"]
+    year = row["area_year"]
+    if pd.isna(row["available_ha"]):
+        out.append("available area unknown")
+    else:
+        when = f", figure from {int(year)}" if pd.notna(year) else ", year of figure not stated"
+        out.append(f"available area {row['available_ha']:g} ha ({area_conf}{when})")
+    if row["location_confidence"] != "reported":
+        out.append(f"location {row['location_confidence']}")
+    out.append(f"grid class {row['afname_class']} ({row['grid_confidence']}, "
+               f"{row['congestion_status_date'] or 'date unknown'}): a per-municipality "
+               "approximation of the capacity map")
+    return tuple(out)

@@ -1,0 +1,288 @@
+"""Result objects of a ranking: frozen dataclasses that explain themselves, with JSON export.
+
+Everything a reader needs is data here, so the terminal table, the CSV/JSON files and the map
+all show the same explanation.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class CriterionLine:
+    """One criterion of a site's score breakdown.
+
+    Attributes
+    ----------
+    criterion, label, unit
+        Criterion id, readable name and the unit of ``value``.
+    value
+        The raw value in ``unit`` (``nan`` when unknown).
+    normalised
+        Score in [0, 1].
+    weight
+        Weight in the utility (the weights sum to 1).
+    contribution
+        ``weight x normalised``: what it adds to the utility.
+    """
+
+    criterion: str
+    label: str
+    unit: str
+    value: float
+    normalised: float
+    weight: float
+    contribution: float
+
+
+@dataclass(frozen=True)
+class ConstraintLine:
+    """One hard constraint checked on a site.
+
+    Attributes
+    ----------
+    constraint, label
+        Rule id and readable name.
+    requirement
+        What the profile asks.
+    site_value
+        What the site offers.
+    slack
+        Margin in ``unit`` (>= 0 passes; ``nan`` unknown; ``inf`` no restriction).
+    unit
+        Unit of the slack (empty for yes/no rules).
+    status
+        ``"pass"``, ``"fail"`` or ``"unknown"``.
+    """
+
+    constraint: str
+    label: str
+    requirement: str
+    site_value: str
+    slack: float
+    unit: str
+    status: str
+
+
+@dataclass(frozen=True)
+class WeightRange:
+    """Weights of one criterion over which a site keeps its rank, the others held fixed.
+
+    Attributes
+    ----------
+    criterion, label
+        The criterion.
+    weight
+        Its current weight.
+    low, high
+        The range (``high`` may be ``inf``: any higher weight keeps the rank).
+    """
+
+    criterion: str
+    label: str
+    weight: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class Separation:
+    """What separates a site from the next one in the ranking.
+
+    Attributes
+    ----------
+    next_site_id, next_site_name
+        The next site.
+    utility_gap
+        Utility of this site minus that of the next.
+    differences
+        ``(criterion label, contribution difference)``, largest magnitude first.
+    """
+
+    next_site_id: str
+    next_site_name: str
+    utility_gap: float
+    differences: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """A recommended site with its full explanation.
+
+    Attributes
+    ----------
+    rank, site_id, name, municipality, province, lon, lat
+        Which site and where (WGS84 [degree]).
+    utility
+        Weighted score in [0, 1].
+    unverified
+        Feasible only because some facts are unknown (``allow_unknown``).
+    breakdown, constraints, stability
+        Score per criterion, each hard constraint with its slack, rank-stability ranges.
+    versus_next
+        What separates it from the next site (``None`` for the last one).
+    caveats
+        How sure the underlying facts are.
+    """
+
+    rank: int
+    site_id: str
+    name: str
+    municipality: str
+    province: str
+    lon: float
+    lat: float
+    utility: float
+    unverified: bool
+    breakdown: tuple[CriterionLine, ...]
+    constraints: tuple[ConstraintLine, ...]
+    stability: tuple[WeightRange, ...]
+    versus_next: Separation | None
+    caveats: tuple[str, ...]
+
+    def top_reasons(self, n: int = 3) -> tuple[str, ...]:
+        """The criteria that add most to the utility, in words."""
+        lines = sorted(self.breakdown, key=lambda c: -c.contribution)
+        return tuple(f"{c.label} ({_fmt_value(c.value, c.unit)})" for c in lines[:n]
+                     if c.contribution > 0)
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    """An excluded site and the smallest changes that would make it feasible.
+
+    Attributes
+    ----------
+    site_id, name, municipality, province
+        Which site.
+    utility
+        Its utility if it were feasible.
+    changes
+        Per failing or unknown constraint: what would have to change, in words.
+    """
+
+    site_id: str
+    name: str
+    municipality: str
+    province: str
+    utility: float
+    changes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    """How many sites one hard constraint rules out.
+
+    Attributes
+    ----------
+    constraint, label, requirement
+        The rule and what the profile asks.
+    failing
+        Sites failing it (counted on all sites, independently of the other rules).
+    unknown
+        Sites whose data do not say.
+    remaining
+        Sites left after this rule and all earlier ones.
+    """
+
+    constraint: str
+    label: str
+    requirement: str
+    failing: int
+    unknown: int
+    remaining: int
+
+
+@dataclass(frozen=True)
+class Infeasibility:
+    """Why no site fits, and what relaxing the most restrictive rule would give.
+
+    Attributes
+    ----------
+    message
+        In words.
+    most_restrictive
+        The rule that rules out most sites.
+    feasible_without
+        Sites that would fit without that rule.
+    best_without
+        The best of those (id and name), if any.
+    """
+
+    message: str
+    most_restrictive: str
+    feasible_without: int
+    best_without: str | None
+
+
+@dataclass(frozen=True)
+class RankingResult:
+    """The outcome of ranking sites for one company.
+
+    Attributes
+    ----------
+    case_id
+        The company id (its name is confidential and not repeated here).
+    needs
+        The profile's key needs in words.
+    weights
+        Criterion -> weight used.
+    status, objective, gap, solve_time_s, solver, n_solves
+        Solver outcome: status spelled out, utility of the best site, relative MIP gap, wall
+        time of the solves [s], backend, number of solves.
+    recommendations
+        Best first.
+    funnel
+        Exclusions per hard constraint.
+    near_misses
+        The best excluded sites and what would make them feasible.
+    infeasibility
+        Set when no site fits.
+    n_sites, n_feasible, n_unverified
+        Counts over the site table.
+    notes
+        Remarks on the run (criteria not applicable, data caveats).
+    """
+
+    case_id: str
+    needs: dict[str, Any]
+    weights: dict[str, float]
+    status: str
+    objective: float
+    gap: float
+    solve_time_s: float
+    solver: str
+    n_solves: int
+    recommendations: tuple[Recommendation, ...]
+    funnel: tuple[FunnelStep, ...]
+    near_misses: tuple[NearMiss, ...]
+    infeasibility: Infeasibility | None
+    n_sites: int
+    n_feasible: int
+    n_unverified: int
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as JSON-ready data (``inf``/``nan`` as ``null``)."""
+        return _json_ready(asdict(self))
+
+
+def _fmt_value(value: float, unit: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "unknown"
+    if isinstance(value, float) and math.isinf(value):
+        return "no limit"
+    return f"{value:,.2f} {unit}".strip() if abs(value) < 100 else f"{value:,.0f} {unit}".strip()
+
+
+def _json_ready(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
