@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/siting data info
+	$(BIN)/siting rank models/cases/case2_microchip_dense_region.toml --top 5 --details 2
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -1,6 +1,7 @@
 """The ``siting`` command line: a thin layer over the public API (typer + rich).
 
-Exit codes: 0 success, 2 invalid input (every problem listed with file, row and column).
+Exit codes: 0 success, 2 invalid input (every problem listed with file, row and column),
+3 no feasible site.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from siting import vocab
 from siting._errors import Problem, SitingInputError
 from siting.info import data_info
 from siting.layers import check_geodata, load_geodata
+from siting.solvers import SOLVERS
 
 EXIT_INVALID_INPUT = 2
 MAX_PROBLEMS_SHOWN = 50
@@ -44,6 +46,58 @@ GeodataOption = Annotated[
                                    "GeoJSON); layers it lacks come from the embedded dataset.",
                  file_okay=False),
 ]
+
+
+EXIT_INFEASIBLE = 3
+
+
+@app.command("rank")
+def rank_command(
+    case: Annotated[Path, typer.Argument(help="Company profile (TOML), e.g. "
+                                              "models/cases/example_photonics.toml.",
+                                         dir_okay=False)],
+    top: Annotated[int, typer.Option("--top", min=1, max=1000,
+                                     help="How many sites to recommend.")] = 10,
+    solver: Annotated[str | None, typer.Option(
+        "--solver", help="cbc, highs or cp-sat (default: cbc).")] = None,
+    time_limit: Annotated[float | None, typer.Option(
+        "--time-limit", min=0.1, help="Time limit per solve [s].")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the full result, "
+                                                                 "explanations included, as "
+                                                                 "JSON.", dir_okay=False)] = None,
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="Write the recommendations as "
+                                                               "CSV.", dir_okay=False)] = None,
+    criteria: Annotated[Path | None, typer.Option("--criteria", help="Criteria catalogue "
+                                                                     "(default "
+                                                                     "models/criteria.toml).",
+                                                  dir_okay=False)] = None,
+    geodata: GeodataOption = None,
+    details: Annotated[int, typer.Option("--details", min=0, help="How many recommendations "
+                                                                  "to explain in full.")] = 3,
+) -> None:
+    """Rank relocation sites for one company and explain each recommendation.
+
+    Exit code 0 with results, 2 for invalid input, 3 when no site is feasible.
+    """
+    from siting.rank import rank_sites
+    from siting.report import print_ranking, write_ranking_csv
+
+    if solver is not None and solver not in SOLVERS:
+        raise SitingInputError(Problem(file="<options>", column="--solver", label="option",
+                                       message=f"'{solver}' is not a solver; allowed: "
+                                               f"{', '.join(SOLVERS)}"))
+    result = rank_sites(case, top=top, solver=solver, time_limit_s=time_limit,
+                        geodata_dir=geodata, catalogue=criteria)
+    print_ranking(result, out, details=details)
+    if json_out is not None:
+        json_out.write_text(json.dumps(result.to_dict(), indent=2, ensure_ascii=False),
+                            encoding="utf-8")
+        out.print(f"wrote {json_out}")
+    if csv_out is not None:
+        write_ranking_csv(result, csv_out)
+        out.print(f"wrote {csv_out}")
+    if not result.recommendations:
+        raise typer.Exit(EXIT_INFEASIBLE)
 
 
 @data_app.command("info")

@@ -55,8 +55,11 @@ from siting._errors import Problem, SitingInputError
 from siting.model import HardConstraint
 from siting.profile import SPACE_TYPES, Profile
 
-#: Exit value for "no restriction" slacks, so the MIP rows stay finite.
+#: Slack standing for "no restriction here" (or "cannot pass", negated).
 NO_LIMIT = 1e6
+
+#: Bound on the slacks as they enter the model rows (see :meth:`Evaluation.hard_constraints`).
+ROW_CLIP = 100.0
 
 
 class _Criterion(BaseModel):
@@ -306,10 +309,16 @@ class Evaluation:
         return unknown & self.feasible
 
     def hard_constraints(self) -> list[HardConstraint]:
-        """The constraints as model rows: ``slack_i >= 0`` for the chosen site."""
+        """Return the constraints as model rows: ``slack_i >= 0`` for the chosen site.
+
+        Slacks enter the rows rounded to 3 decimals (CP-SAT needs rows it can scale to
+        integers) and clipped to +-:data:`ROW_CLIP` (a wide coefficient range, such as the
+        :data:`NO_LIMIT` of "no restriction", makes CBC return wrong optima; the sign is all the
+        row needs). Explanations report the true slack.
+        """
         rows = []
         for con in self.constraints:
-            slack = np.round(con.slack, 3)  # 3 decimals: exact rows for every backend
+            slack = np.clip(np.round(con.slack, 3), -ROW_CLIP, ROW_CLIP)
             if self.allow_unknown:
                 slack = np.where(np.isnan(slack), 0.0, slack)
             rows.append(HardConstraint(name=con.name, values=slack, sense=">=", rhs=0.0))
@@ -678,7 +687,7 @@ def _normalise(values: np.ndarray, crit: _Criterion) -> np.ndarray:
 
 
 def describe_needs(profile: Profile) -> dict[str, Any]:
-    """The profile's key needs in words, for tables and maps (no confidential name)."""
+    """Return the profile's key needs in words, for tables and maps (no confidential name)."""
     n = profile.needs
     return {
         "id": profile.company.id,

@@ -95,7 +95,7 @@ def weight_ranges(ev: Evaluation, i: int, candidates: np.ndarray) -> tuple[Weigh
 
 
 def separation(ev: Evaluation, i: int, j: int, next_name: str) -> Separation:
-    """What separates site ``i`` from the next site ``j``: per-criterion contribution gaps."""
+    """Return what separates site ``i`` from the next site ``j``: per-criterion gaps."""
     diffs = [(c.label, round(float(c.contribution[i] - c.contribution[j]), 4))
              for c in ev.criteria if c.weight > 0]
     diffs = [d for d in diffs if abs(d[1]) >= 5e-5]
@@ -120,7 +120,7 @@ def funnel(ev: Evaluation) -> tuple[FunnelStep, ...]:
 
 
 def near_misses(ev: Evaluation, table: pd.DataFrame, *, limit: int = 5) -> tuple[NearMiss, ...]:
-    """The best excluded sites: fewest failing rules first, then highest utility.
+    """Return the best excluded sites: fewest failing rules first, then highest utility.
 
     Each comes with the smallest change per failing (or unknown) rule that would make it pass.
     """
@@ -186,7 +186,7 @@ def _id_order(ev: Evaluation, k: int) -> int:
 
 
 def _change(con: ConstraintEvaluation, k: int) -> str:
-    """The smallest change that would make site ``k`` pass ``con``, in words."""
+    """Return the smallest change that would make site ``k`` pass ``con``, in words."""
     slack = float(con.slack[k])
     have = con.site_value[k]
     if np.isnan(slack):
@@ -201,8 +201,8 @@ def _change(con: ConstraintEvaluation, k: int) -> str:
         return f"{con.label}: allows {have}; needs {con.requirement}"
     if con.name == "grid":
         if slack <= -NO_LIMIT / 2:
-            return (f"{con.label}: {have}; no relief year published: feasible only with a "
-                    "reinforcement or a small (<= 3x80 A) connection")
+            return (f"{con.label}: {have}: feasible only once the zone is reinforced, or with "
+                    "a small (<= 3x80 A) connection")
         return (f"{con.label}: {have}; feasible if needed {-slack:.0f} year(s) later, or if the "
                 "zone is relieved in time, or with a small (<= 3x80 A) connection")
     if con.name == "relocation_distance":

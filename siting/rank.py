@@ -113,7 +113,7 @@ def rank_sites(
 
 
 def resolve_origin(profile: Profile, data: GeoData, *, file: str) -> tuple[float, float] | None:
-    """The company's current location in EPSG:28992 [m], or ``None`` when not given.
+    """Return the current location in EPSG:28992 [m], or ``None`` when not given.
 
     A municipality may be given by code (``GM0772``, ``0772``) or name (``Eindhoven``); a former
     municipality's code is answered with its successor as a hint.

@@ -144,7 +144,7 @@ class Recommendation:
     caveats: tuple[str, ...]
 
     def top_reasons(self, n: int = 3) -> tuple[str, ...]:
-        """The criteria that add most to the utility, in words."""
+        """Return the criteria that add most to the utility, in words."""
         lines = sorted(self.breakdown, key=lambda c: -c.contribution)
         return tuple(f"{c.label} ({_fmt_value(c.value, c.unit)})" for c in lines[:n]
                      if c.contribution > 0)

@@ -31,7 +31,9 @@ so the usual default gaps of 1e-4 would return a wrong, if near-optimal, answer)
 from __future__ import annotations
 
 import math
+import os
 import shutil
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -366,6 +368,7 @@ def _solve_pulp(
             path=_cbc_path(), msg=False, timeLimit=limit, gapRel=0.0, gapAbs=0.0, threads=1
         )
     else:
+        _silence_highs_banner()
         backend = pulp.HiGHS(
             msg=False, timeLimit=limit, gapRel=0.0, threads=1, random_seed=0
         )
@@ -376,11 +379,39 @@ def _solve_pulp(
         return "optimal", x, 0.0
     if sol == pulp.LpSolutionIntegerFeasible:
         return "feasible", x, _highs_gap(prob) if name == "highs" else math.nan
-    if sol == pulp.LpSolutionInfeasible:
+    if sol == pulp.LpSolutionInfeasible or prob.status == pulp.LpStatusInfeasible:
+        # CBC reports "Integer infeasible" with status Infeasible but no solution status
         return "infeasible", None, math.nan
     if prob.status == pulp.LpStatusNotSolved and _stopped_on_time(prob, name):
         return "no_solution_in_time", None, math.nan
     return "error", None, math.nan
+
+
+_highs_banner_shown = False
+
+
+def _silence_highs_banner() -> None:
+    """Create the process's first ``highspy.Highs`` with file descriptor 1 muted.
+
+    HiGHS prints its copyright banner to the C-level stdout when the first ``Highs`` object
+    of a process is created, before any option can switch output off; that would corrupt,
+    for example, JSON written to stdout by the CLI. Later objects print nothing.
+    """
+    global _highs_banner_shown
+    if _highs_banner_shown:
+        return
+    import highspy
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    _highs_banner_shown = True
 
 
 def _highs_gap(prob: object) -> float:

@@ -24,7 +24,7 @@ requires_shared = pytest.mark.skipif(
 def _isolated_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test starts from the documented defaults and may change them freely."""
     for name in ("geodata_dir", "talent_reach_km", "talent_half_distance_km",
-                 "campus_reach_km", "default_solver", "time_limit_s"):
+                 "campus_reach_km", "default_solver", "time_limit_s", "criteria_file"):
         monkeypatch.setattr(settings, name, getattr(settings, name))
 
 

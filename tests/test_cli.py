@@ -123,3 +123,65 @@ def test_import_capacity_map_writes_a_congestion_layer(tmp_path: Path):
     report = json.loads(check.stdout)
     assert report["ok"] is True
     assert report["counts"]["grid_congestion"] == 2
+
+
+CASES = Path(__file__).resolve().parents[1] / "models" / "cases"
+
+
+def test_rank_prints_a_ranked_table_with_reasons_and_the_funnel(tmp_path: Path):
+    out_json, out_csv = tmp_path / "r.json", tmp_path / "r.csv"
+    result = run("rank", str(CASES / "case2_microchip_dense_region.toml"), "--top", "4",
+                 "--json", str(out_json), "--csv", str(out_csv))
+    assert result.returncode == 0, result.stderr
+    assert "Recommended sites" in result.stdout
+    assert "Exclusion funnel" in result.stdout
+    assert "rank holds for weights" in result.stdout
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    assert len(data["recommendations"]) == 4
+    header = out_csv.read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("case_id,rank,site_id,name")
+
+
+def test_rank_exits_3_when_nothing_is_feasible():
+    result = run("rank", str(CASES / "case4_energy_storage_power.toml"))
+    assert result.returncode == 3
+    assert "No feasible site" in result.stdout
+    assert "Best excluded sites" in result.stdout
+
+
+def test_rank_with_an_invalid_profile_exits_2_with_one_message_per_problem(tmp_path: Path):
+    case = tmp_path / "bad.toml"
+    case.write_text('[company]\nid = "x"\nnts_domains = ["warp drive"]\n[needs]\nyear = 2028\n'
+                    "power_mw = -8\n", encoding="utf-8")
+    result = run("rank", str(case))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "2 problems found" in result.stderr
+    assert "key 'company.nts_domains'" in result.stderr
+    assert "key 'needs.power_mw'" in result.stderr
+
+
+def test_rank_rejects_an_unknown_solver_and_a_missing_file(tmp_path: Path):
+    result = run("rank", str(CASES / "case2_microchip_dense_region.toml"), "--solver", "gurobi")
+    assert result.returncode == 2 and "allowed: cbc, highs, cp-sat" in result.stderr
+    result = run("rank", str(tmp_path / "missing.toml"))
+    assert result.returncode == 2 and "file not found" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_rank_csv_neutralises_formulas_in_names(tmp_path: Path, geodata_copy: Path):
+    case = CASES / "case2_microchip_dense_region.toml"
+    run("rank", str(case), "--top", "1", "--json", str(tmp_path / "first.json"))
+    first = json.loads((tmp_path / "first.json").read_text(encoding="utf-8"))
+    site_id = first["recommendations"][0]["site_id"]
+    with (geodata_copy / "sites.csv").open(encoding="utf-8") as fh:
+        ids = [line.split(",", 1)[0] for line in fh]
+    edit_csv(geodata_copy / "sites.csv", ids.index(site_id) + 1,
+             name='=HYPERLINK("http://example.invalid","click")')
+    out_csv = tmp_path / "r.csv"
+    result = run("rank", str(case), "--top", "1", "--csv", str(out_csv),
+                 "--geodata", str(geodata_copy))
+    assert result.returncode == 0, result.stderr
+    text = out_csv.read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in text
+    assert ',"=HYPERLINK' not in text and ",=HYPERLINK" not in text
