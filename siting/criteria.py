@@ -58,9 +58,6 @@ from siting.profile import SPACE_TYPES, Profile
 #: Slack standing for "no restriction here" (or "cannot pass", negated).
 NO_LIMIT = 1e6
 
-#: Bound on the slacks as they enter the model rows (see :meth:`Evaluation.hard_constraints`).
-ROW_CLIP = 100.0
-
 
 class _Criterion(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -311,14 +308,12 @@ class Evaluation:
     def hard_constraints(self) -> list[HardConstraint]:
         """Return the constraints as model rows: ``slack_i >= 0`` for the chosen site.
 
-        Slacks enter the rows rounded to 3 decimals (CP-SAT needs rows it can scale to
-        integers) and clipped to +-:data:`ROW_CLIP` (a wide coefficient range, such as the
-        :data:`NO_LIMIT` of "no restriction", makes CBC return wrong optima; the sign is all the
-        row needs). Explanations report the true slack.
+        Slacks are rounded to 3 decimals (1 m, 10 m2, a thousandth of a year), so the model
+        and the enumeration judge a site on exactly the same numbers.
         """
         rows = []
         for con in self.constraints:
-            slack = np.clip(np.round(con.slack, 3), -ROW_CLIP, ROW_CLIP)
+            slack = np.round(con.slack, 3)
             if self.allow_unknown:
                 slack = np.where(np.isnan(slack), 0.0, slack)
             rows.append(HardConstraint(name=con.name, values=slack, sense=">=", rhs=0.0))

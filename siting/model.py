@@ -98,6 +98,21 @@ class HardConstraint:
                 return self.values <= self.rhs
             return self.values == self.rhs
 
+    def indicator_values(self) -> np.ndarray:
+        """Return +1 where a site satisfies the constraint and -1 where not (or unknown).
+
+        With exactly one site chosen, the row ``sum_i a_i x_i >= 0`` over these values says the
+        same as the raw row: the chosen site satisfies the constraint. The models use this
+        form: it is exact and numerically trivial, whereas raw values spanning many orders of
+        magnitude (e.g. 1e-3 to 1e6) made CBC return wrong optima.
+
+        Returns
+        -------
+        numpy.ndarray
+            Values in {-1, +1}, shape ``(n,)``.
+        """
+        return np.where(self.satisfied(), 1.0, -1.0)
+
     def row_values(self) -> np.ndarray:
         r"""Return the values as they enter the MILP row: ``NaN`` replaced by a violating value.
 
@@ -258,8 +273,11 @@ class SiteChoiceModel:
         x_j = 0 \quad \forall j \in S, \qquad x_i \in \{0, 1\}.
 
     Because exactly one :math:`x_i` is 1, each row :math:`k` says that the chosen site
-    satisfies :math:`v_{ki} \lozenge_k b_k`. A ``NaN`` value (unknown) is replaced by a value
-    that violates the row (:meth:`HardConstraint.row_values`), so such a site cannot be chosen.
+    satisfies :math:`v_{ki} \lozenge_k b_k`. The row enters the MILP in the equivalent form
+    :math:`\sum_i a_{ki} x_i \ge 0` with :math:`a_{ki} = +1` where site :math:`i` satisfies
+    constraint :math:`k` and :math:`-1` where it does not or where :math:`v_{ki}` is ``NaN``
+    (unknown) (:meth:`HardConstraint.indicator_values`): exact, and numerically benign for
+    every backend.
     Since :math:`0 \le n - 1 - \rho_i \le n - 1 < n`, the optimum has the highest :math:`q_i`
     and, among equal ones, the alphabetically first site id: it is unique.
 
@@ -354,7 +372,7 @@ class SiteChoiceModel:
         all_i = np.arange(n)
         rows = [Row("choose_one", all_i, np.ones(n), "==", 1.0)]
         rows += [
-            Row(f"constraint:{hc.name}", all_i, hc.row_values(), hc.sense, hc.rhs)
+            Row(f"constraint:{hc.name}", all_i, hc.indicator_values(), ">=", 0.0)
             for hc in self.constraints
         ]
         rows += [Row(f"no_good:{self.site_ids[j]}", [j], [1.0], "<=", 0.0) for j in excluded]
@@ -525,6 +543,10 @@ class TwoSiteModel:
     :math:`S`              pairs ranked by earlier solves                             [-]
     =====================  =========================================================  ======
 
+    As in :class:`SiteChoiceModel`, each constraint row enters the MILP as
+    :math:`\sum_i a_{ki} y_i \ge 0` (or over :math:`z`) with :math:`a_{ki} = \pm 1` for a site
+    that satisfies / fails (or has an unknown value for) constraint :math:`k`.
+
     Parameters
     ----------
     site_ids
@@ -636,7 +658,7 @@ class TwoSiteModel:
         for role, offset, cons in (("rnd", 0, self.constraints_rnd),
                                    ("prod", n, self.constraints_prod)):
             rows += [
-                Row(f"{role}:{hc.name}", offset + ys, hc.row_values(), hc.sense, hc.rhs)
+                Row(f"{role}:{hc.name}", offset + ys, hc.indicator_values(), ">=", 0.0)
                 for hc in cons
             ]
         rows += [

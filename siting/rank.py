@@ -23,7 +23,7 @@ from siting.explain import (
 from siting.layers import GeoData, load_geodata
 from siting.model import SiteChoiceModel
 from siting.profile import Profile, load_profile
-from siting.result import RankingResult, Recommendation
+from siting.result import RankingResult, Recommendation, SiteOutcome
 from siting.site_table import site_table
 
 
@@ -86,6 +86,11 @@ def rank_sites(
         _recommendation(ev, table, position, i, ranked, feasible)
         for position, i in enumerate(ranked)
     )
+    origin_lonlat = None
+    if origin is not None:
+        point = gpd.GeoSeries.from_xy([origin[0]], [origin[1]], crs=settings.working_crs)
+        point = point.to_crs(settings.display_crs)
+        origin_lonlat = (round(float(point.x.iloc[0]), 6), round(float(point.y.iloc[0]), 6))
     notes = tuple(f"{c.label}: not used ({c.note})" for c in ev.criteria
                   if not c.applicable and c.note)
     if profile.constraints.allow_unknown:
@@ -109,7 +114,37 @@ def rank_sites(
         n_feasible=int(feasible.size),
         n_unverified=int(ev.unverified.sum()),
         notes=notes,
+        sites=site_outcomes(ev, table, ranked),
+        origin=origin_lonlat,
     )
+
+
+def site_outcomes(ev: Evaluation, table: pd.DataFrame, ranked: list[int]) -> tuple[
+        SiteOutcome, ...]:
+    """Return every candidate site's outcome: recommended, feasible or excluded, and why."""
+    rank_of = {i: position + 1 for position, i in enumerate(ranked)}
+    feasible = ev.feasible
+    unverified = ev.unverified
+    utility = ev.utility
+    failing = [[] for _ in ev.site_ids]
+    unknown = [[] for _ in ev.site_ids]
+    for con in ev.constraints:
+        for k in np.flatnonzero(~con.passes & ~con.unknown):
+            failing[k].append(con.label)
+        for k in np.flatnonzero(con.unknown):
+            unknown[k].append(con.label)
+    out = []
+    for k, row in enumerate(table[["name", "municipality", "province", "lon", "lat"]]
+                            .itertuples(index=False)):
+        outcome = ("recommended" if k in rank_of else
+                   "feasible" if feasible[k] else "excluded")
+        out.append(SiteOutcome(
+            site_id=ev.site_ids[k], name=str(row.name), municipality=str(row.municipality),
+            province=str(row.province), lon=float(row.lon), lat=float(row.lat),
+            outcome=outcome, rank=rank_of.get(k), utility=round(float(utility[k]), 4),
+            unverified=bool(unverified[k]), failing=tuple(failing[k]),
+            unknown=tuple(unknown[k])))
+    return tuple(out)
 
 
 def resolve_origin(profile: Profile, data: GeoData, *, file: str) -> tuple[float, float] | None:

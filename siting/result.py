@@ -7,7 +7,7 @@ all show the same explanation.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 
@@ -219,6 +219,43 @@ class Infeasibility:
 
 
 @dataclass(frozen=True)
+class SiteOutcome:
+    """What became of one candidate site in a ranking (for maps and tables).
+
+    Attributes
+    ----------
+    site_id, name, municipality, province, lon, lat
+        Which site and where (WGS84 [degree]).
+    outcome
+        ``"recommended"``, ``"feasible"`` (passes every rule, not in the top), or
+        ``"excluded"``.
+    rank
+        Rank when recommended, else ``None``.
+    utility
+        Weighted score in [0, 1] (also for excluded sites: what they would score).
+    unverified
+        Feasible only because some facts are unknown.
+    failing
+        Labels of the rules it fails.
+    unknown
+        Labels of the rules whose facts are unknown for it.
+    """
+
+    site_id: str
+    name: str
+    municipality: str
+    province: str
+    lon: float
+    lat: float
+    outcome: str
+    rank: int | None
+    utility: float
+    unverified: bool
+    failing: tuple[str, ...]
+    unknown: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class RankingResult:
     """The outcome of ranking sites for one company.
 
@@ -245,6 +282,10 @@ class RankingResult:
         Counts over the site table.
     notes
         Remarks on the run (criteria not applicable, data caveats).
+    sites
+        Every candidate site with its outcome.
+    origin
+        The company's current location ``(lon, lat)`` [degree], if given.
     """
 
     case_id: str
@@ -264,10 +305,76 @@ class RankingResult:
     n_feasible: int
     n_unverified: int
     notes: tuple[str, ...] = field(default_factory=tuple)
+    sites: tuple[SiteOutcome, ...] = field(default_factory=tuple)
+    origin: tuple[float, float] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as JSON-ready data (``inf``/``nan`` as ``null``)."""
         return _json_ready(asdict(self))
+
+
+def ranking_from_dict(data: dict[str, Any]) -> RankingResult:
+    """Rebuild a :class:`RankingResult` from :meth:`RankingResult.to_dict` output (a saved JSON).
+
+    Parameters
+    ----------
+    data
+        The parsed JSON.
+
+    Returns
+    -------
+    RankingResult
+
+    Raises
+    ------
+    KeyError, TypeError, ValueError
+        When the data are not a saved ranking (callers turn these into an input error).
+    """
+    def build(cls: type, values: dict[str, Any]) -> Any:
+        return cls(**{f.name: values[f.name] for f in fields(cls) if f.name in values})
+
+    def num(value: Any) -> float:
+        return float("nan") if value is None else float(value)
+
+    recs = []
+    for rec in data["recommendations"]:
+        recs.append(Recommendation(
+            **{**{k: rec[k] for k in ("rank", "site_id", "name", "municipality", "province",
+                                       "lon", "lat", "utility", "unverified")},
+               "breakdown": tuple(build(CriterionLine, {**c, "value": num(c["value"])})
+                                  for c in rec["breakdown"]),
+               "constraints": tuple(build(ConstraintLine, {**c, "slack": _slack(c["slack"])})
+                                    for c in rec["constraints"]),
+               "stability": tuple(build(WeightRange, {**w, "high": num(w["high"])
+                                                      if w["high"] is not None
+                                                      else float("inf")})
+                                  for w in rec["stability"]),
+               "versus_next": None if rec["versus_next"] is None else Separation(
+                   **{**rec["versus_next"], "differences": tuple(
+                       (str(a), float(b)) for a, b in rec["versus_next"]["differences"])}),
+               "caveats": tuple(rec["caveats"])}))
+    return RankingResult(
+        case_id=data["case_id"], needs=data["needs"], weights=data["weights"],
+        status=data["status"], objective=num(data["objective"]), gap=num(data["gap"]),
+        solve_time_s=num(data["solve_time_s"]), solver=data["solver"],
+        n_solves=data["n_solves"], recommendations=tuple(recs),
+        funnel=tuple(build(FunnelStep, f) for f in data["funnel"]),
+        near_misses=tuple(build(NearMiss, {**m, "changes": tuple(m["changes"])})
+                          for m in data["near_misses"]),
+        infeasibility=None if data["infeasibility"] is None else build(Infeasibility,
+                                                                        data["infeasibility"]),
+        n_sites=data["n_sites"], n_feasible=data["n_feasible"],
+        n_unverified=data["n_unverified"], notes=tuple(data["notes"]),
+        sites=tuple(build(SiteOutcome, {**s, "failing": tuple(s["failing"]),
+                                        "unknown": tuple(s["unknown"])})
+                    for s in data.get("sites", ())),
+        origin=None if data.get("origin") is None else tuple(data["origin"]),
+    )
+
+
+def _slack(value: Any) -> float:
+    # to_dict writes +-inf and nan as null; a saved null slack is shown as unknown
+    return float("nan") if value is None else float(value)
 
 
 def _fmt_value(value: float, unit: str) -> str:

@@ -269,3 +269,18 @@ def test_larger_seeded_instances_agree(seed: int) -> None:
             solver=solver, top_k=6).ranking == single_ref.ranking, solver
         assert TwoSiteModel(ids, u, u_p, cons[1:], cons[:1], d, 25.0).solve(
             solver=solver, top_k=4).ranking == pair_ref.ranking, solver
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_rows_spanning_many_orders_of_magnitude(solver: str) -> None:
+    """Slack values from 1e-3 to 1e6 (as real constraints produce) must not mislead a backend."""
+    rng = np.random.default_rng(3)
+    n = 60
+    ids = [f"s{i:02d}" for i in range(n)]
+    utility = rng.random(n)
+    values = rng.choice([-1e6, -12.5, -0.001, 0.0, 0.001, 3.25, 1e6], size=(3, n))
+    values[1, ::7] = np.nan
+    constraints = [HardConstraint(f"c{k}", values[k], ">=", 0.0) for k in range(3)]
+    expected = rank_by_enumeration(ids, utility, constraints, top_k=6)
+    got = SiteChoiceModel(ids, utility, constraints).solve(solver=solver, top_k=6)
+    assert got.site_ids == expected.site_ids

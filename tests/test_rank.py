@@ -163,3 +163,19 @@ def test_a_tighter_distance_limit_only_removes_sites(tmp_path):
     tight = rank_sites(near, top=50)
     assert tight.n_feasible < wide.n_feasible
     assert {r.site_id for r in tight.recommendations} <= {r.site_id for r in wide.recommendations}
+
+
+def test_every_site_has_an_outcome_and_a_saved_result_round_trips(tmp_path):
+    from siting.result import ranking_from_dict
+
+    result = rank_sites(MICROCHIP, top=4)
+    assert len(result.sites) == result.n_sites
+    outcomes = {s.outcome for s in result.sites}
+    assert outcomes == {"recommended", "feasible", "excluded"}
+    recommended = [s for s in result.sites if s.outcome == "recommended"]
+    assert sorted(s.rank for s in recommended) == [1, 2, 3, 4]
+    assert all(s.failing or s.unknown for s in result.sites if s.outcome == "excluded")
+    assert result.origin is not None and 5.3 < result.origin[0] < 5.6  # Eindhoven
+    saved = json.loads(json.dumps(result.to_dict()))
+    rebuilt = ranking_from_dict(saved)
+    assert rebuilt.to_dict() == result.to_dict()
