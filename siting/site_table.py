@@ -114,7 +114,7 @@ def build_site_table(
     table["grid_confidence"] = table["grid_confidence"].fillna("unknown")
 
     site_xy = np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
-    talent = _talent_within_reach(site_xy, data, reach_km=reach, half_km=half)
+    talent = talent_within_reach(site_xy, data, reach_km=reach, half_km=half)
     for column, values in talent.items():
         table[column] = values
 
@@ -200,9 +200,36 @@ def _pairwise_km(a_xy: np.ndarray, b_xy: np.ndarray) -> np.ndarray:
     return np.hypot(diff[..., 0], diff[..., 1]) / 1000.0
 
 
-def _talent_within_reach(
-    site_xy: np.ndarray, data: GeoData, *, reach_km: float, half_km: float, chunk: int = 4096
+def talent_within_reach(
+    xy: np.ndarray,
+    data: GeoData,
+    *,
+    reach_km: float | None = None,
+    half_km: float | None = None,
+    chunk: int = 4096,
 ) -> dict[str, np.ndarray]:
+    """Distance-weighted talent within commuting reach of arbitrary points.
+
+    Parameters
+    ----------
+    xy
+        Points in EPSG:28992, shape ``(k, 2)`` [m].
+    data
+        Loaded layers.
+    reach_km, half_km
+        Reach rule (module docstring); defaults from :mod:`siting.settings`.
+    chunk
+        Points per block (bounds memory: ``chunk x municipalities`` distances).
+
+    Returns
+    -------
+    dict
+        ``{mbo,hbo,wo}_talent_reach`` [FTE est.], ``{mbo,hbo,wo}_students_reach`` [persons] and
+        ``labour_pool_reach`` [persons], each of shape ``(k,)``, rounded to 0.1.
+    """
+    reach_km = settings.talent_reach_km if reach_km is None else reach_km
+    half_km = settings.talent_half_distance_km if half_km is None else half_km
+    site_xy = np.asarray(xy, dtype=float).reshape(-1, 2)
     population = data.municipalities.set_index("gm_code")["population_15_64"]
     talent = data.stem_talent.assign(
         population_15_64=lambda t: t["gm_code"].map(population).astype(float))
