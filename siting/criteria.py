@@ -85,6 +85,7 @@ class _Catalogue(BaseModel):
     criteria: dict[str, _Criterion]
     presets: dict[str, dict[str, float]]
     constraints: _ConstraintParams
+    roles: dict[Literal["rnd", "production"], dict[str, float]] = Field(default_factory=dict)
 
 
 #: The criteria this module knows how to compute.
@@ -108,12 +109,15 @@ class Catalogue:
         Parameters of the hard constraints.
     file
         Where it was read from.
+    roles
+        Weight multipliers per role of a two-site configuration (``rnd``, ``production``).
     """
 
     criteria: Mapping[str, _Criterion]
     presets: Mapping[str, Mapping[str, float]]
     params: _ConstraintParams
     file: str
+    roles: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
 
 def load_catalogue(path: str | Path | None = None) -> Catalogue:
@@ -175,6 +179,12 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
             elif weight < 0:
                 problems.append(Problem(file=file, column=f"presets.{kind}.{name}", label="key",
                                         message="weights must be >= 0"))
+    for role, multipliers in parsed.roles.items():
+        for name, value in multipliers.items():
+            if name not in parsed.criteria or value < 0:
+                problems.append(Problem(file=file, column=f"roles.{role}.{name}", label="key",
+                                        message="not a criterion of this catalogue"
+                                        if name not in parsed.criteria else "must be >= 0"))
     unknown_kinds = set(parsed.constraints.shared_facility_kinds) - set(vocab.SHARED_FACILITIES)
     if unknown_kinds:
         problems.append(Problem(file=file, column="constraints.shared_facility_kinds",
@@ -182,7 +192,7 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
     if problems:
         raise SitingInputError(problems)
     return Catalogue(criteria=parsed.criteria, presets=parsed.presets,
-                     params=parsed.constraints, file=file)
+                     params=parsed.constraints, file=file, roles=parsed.roles)
 
 
 @dataclass(frozen=True)
@@ -382,7 +392,7 @@ def evaluate(
     needs = _role_needs(profile, role)
     facts = _SiteFacts(table, origin_xy)
     constraints = _constraints(profile, needs, facts, catalogue, role)
-    criteria = _criteria(profile, needs, facts, catalogue, campuses)
+    criteria = _criteria(profile, needs, facts, catalogue, campuses, role)
     weights = {c.name: c.weight for c in criteria}
     return Evaluation(site_ids=tuple(table["site_id"]), constraints=constraints,
                       criteria=criteria, allow_unknown=profile.constraints.allow_unknown,
@@ -401,19 +411,23 @@ class _RoleNeeds:
     vibration_free: bool
     cleanroom_m2: float
     needs_campus: bool
+    talent: dict[str, float]
 
 
 def _role_needs(profile: Profile, role: str) -> _RoleNeeds:
     n = profile.needs
+    hires = {lvl: float(getattr(n.talent, lvl)) for lvl in vocab.EDUCATION_LEVELS}
     if role == "single" or profile.two_site is None:
         return _RoleNeeds(n.land_ha, n.power_mw, n.environmental_category, n.heavy_transport,
-                          n.vibration_free, n.cleanroom_m2, needs_campus=False)
+                          n.vibration_free, n.cleanroom_m2, needs_campus=False, talent=hires)
     split = profile.two_site
     if role == "rnd":
         return _RoleNeeds(split.rnd_land_ha, split.rnd_power_mw, 1, False, n.vibration_free,
-                          n.cleanroom_m2, needs_campus=bool(profile.company.nts_domains))
+                          n.cleanroom_m2, needs_campus=bool(profile.company.nts_domains),
+                          talent={**hires, "mbo": 0.0})
     return _RoleNeeds(n.land_ha, n.power_mw - split.rnd_power_mw, n.environmental_category,
-                      n.heavy_transport, False, 0.0, needs_campus=False)
+                      n.heavy_transport, False, 0.0, needs_campus=False,
+                      talent={"mbo": hires["mbo"], "hbo": 0.0, "wo": 0.0})
 
 
 class _SiteFacts:
@@ -564,10 +578,12 @@ def _constraints(
 
 def _criteria(
     profile: Profile, needs: _RoleNeeds, facts: _SiteFacts, catalogue: Catalogue,
-    campuses: pd.DataFrame,
+    campuses: pd.DataFrame, role: str,
 ) -> tuple[CriterionEvaluation, ...]:
     weights = resolve_weights(profile, catalogue)
-    talent = profile.needs.talent
+    for name, factor in catalogue.roles.get(role, {}).items():
+        weights[name] *= factor
+    talent = needs.talent
     domains = set(profile.company.nts_domains)
     table = facts.table
     raw: dict[str, np.ndarray] = {}
@@ -586,25 +602,25 @@ def _criteria(
     effective[relieved] = 1
     raw["grid_outlook"] = effective.astype(float)
 
-    levels = [lvl for lvl in vocab.EDUCATION_LEVELS if getattr(talent, lvl) > 0]
+    levels = [lvl for lvl in vocab.EDUCATION_LEVELS if talent[lvl] > 0]
     if levels:
-        total = talent.total
+        total = sum(talent.values())
         # hire-weighted mean of the per-level pools; each level is capped at the criterion's
         # cap first, so a huge pool at one level cannot hide a thin one at another
         cap = catalogue.criteria["talent_fit"].cap or np.inf
-        ratio = sum(getattr(talent, lvl) / total
-                    * np.minimum(table[f"{lvl}_talent_reach"].to_numpy(float)
-                                 / getattr(talent, lvl), cap)
+        ratio = sum(talent[lvl] / total
+                    * np.minimum(table[f"{lvl}_talent_reach"].to_numpy(float) / talent[lvl], cap)
                     for lvl in levels)
         raw["talent_fit"] = np.asarray(ratio, dtype=float)
         raw["student_pipeline"] = np.asarray(
-            sum(getattr(talent, lvl) / total * table[f"{lvl}_students_reach"].to_numpy(float)
+            sum(talent[lvl] / total * table[f"{lvl}_students_reach"].to_numpy(float)
                 for lvl in levels), dtype=float)
     else:
         for name in ("talent_fit", "student_pipeline"):
             raw[name] = np.zeros(facts.n)
             applicable[name] = False
-            notes[name] = "the profile hires no staff"
+            notes[name] = ("the profile hires no staff" if role == "single" else
+                           f"the {role} site hires no staff at its levels")
     raw["labour_pool"] = table["labour_pool_reach"].to_numpy(float)
 
     if domains:

@@ -21,9 +21,9 @@ from siting.explain import (
     weight_ranges,
 )
 from siting.layers import GeoData, load_geodata
-from siting.model import SiteChoiceModel
+from siting.model import HardConstraint, SiteChoiceModel, TwoSiteModel
 from siting.profile import Profile, load_profile
-from siting.result import RankingResult, Recommendation, SiteOutcome
+from siting.result import PairRecommendation, RankingResult, Recommendation, SiteOutcome
 from siting.site_table import site_table
 
 
@@ -83,9 +83,16 @@ def rank_sites(
     feasible = np.flatnonzero(ev.feasible)
     ranked = [r.index for r in solution.ranking]
     recommendations = tuple(
-        _recommendation(ev, table, position, i, ranked, feasible)
+        _recommendation(ev, table, i, rank=position + 1,
+                        next_index=ranked[position + 1] if position + 1 < len(ranked) else None,
+                        candidates=feasible)
         for position, i in enumerate(ranked)
     )
+    pairs: tuple[PairRecommendation, ...] = ()
+    pair_status = ""
+    if profile.two_site is not None:
+        pairs, pair_status = _rank_pairs(profile, table, data, catalogue, origin, top=top,
+                                         solver=solver, time_limit_s=time_limit_s)
     origin_lonlat = None
     if origin is not None:
         point = gpd.GeoSeries.from_xy([origin[0]], [origin[1]], crs=settings.working_crs)
@@ -116,7 +123,52 @@ def rank_sites(
         notes=notes,
         sites=site_outcomes(ev, table, ranked),
         origin=origin_lonlat,
+        pairs=pairs,
+        pair_status=pair_status,
     )
+
+
+def _rank_pairs(
+    profile: Profile, table: pd.DataFrame, data: GeoData, catalogue: Catalogue,
+    origin: tuple[float, float] | None, *, top: int, solver: str | None,
+    time_limit_s: float | None,
+) -> tuple[tuple[PairRecommendation, ...], str]:
+    """Rank two-site configurations (R&D + production) with :class:`~siting.model.TwoSiteModel`.
+
+    Candidates are pre-filtered to the sites eligible for at least one role, which keeps the
+    pair model small (its exact integer objective bounds the number of candidates).
+    """
+    assert profile.two_site is not None
+    roles = {role: evaluate(profile, table, catalogue, campuses=data.campuses, role=role,
+                            origin_xy=origin) for role in ("rnd", "production")}
+    ev_r, ev_p = roles["rnd"], roles["production"]
+    candidates = np.flatnonzero(ev_r.feasible | ev_p.feasible)
+    if candidates.size < 2:
+        return (), "infeasible"
+    xy = np.column_stack([table.geometry.x.to_numpy(), table.geometry.y.to_numpy()])[candidates]
+    distance = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1]) / 1e3
+
+    def subset(ev: Evaluation) -> list[HardConstraint]:
+        return [HardConstraint(c.name, c.values[candidates], c.sense, c.rhs)
+                for c in ev.hard_constraints()]
+
+    model = TwoSiteModel(
+        site_ids=[ev_r.site_ids[i] for i in candidates],
+        utility_rnd=ev_r.utility[candidates], utility_prod=ev_p.utility[candidates],
+        constraints_rnd=subset(ev_r), constraints_prod=subset(ev_p),
+        distance_km=distance, max_distance_km=profile.two_site.max_distance_km)
+    solution = model.solve(solver=solver, time_limit_s=time_limit_s, top_k=top)
+    pairs = tuple(
+        PairRecommendation(
+            rank=pair.rank, utility=round(pair.utility, 4),
+            distance_km=round(pair.distance_km, 2),
+            rnd=_recommendation(ev_r, table, int(candidates[pair.rnd_index]), rank=pair.rank,
+                                next_index=None, candidates=np.flatnonzero(ev_r.feasible)),
+            production=_recommendation(ev_p, table, int(candidates[pair.prod_index]),
+                                       rank=pair.rank, next_index=None,
+                                       candidates=np.flatnonzero(ev_p.feasible)))
+        for pair in solution.ranking)
+    return pairs, solution.status
 
 
 def site_outcomes(ev: Evaluation, table: pd.DataFrame, ranked: list[int]) -> tuple[
@@ -188,13 +240,13 @@ def resolve_origin(profile: Profile, data: GeoData, *, file: str) -> tuple[float
 
 
 def _recommendation(
-    ev: Evaluation, table: pd.DataFrame, position: int, i: int, ranked: list[int],
-    feasible: np.ndarray,
+    ev: Evaluation, table: pd.DataFrame, i: int, *, rank: int, next_index: int | None,
+    candidates: np.ndarray,
 ) -> Recommendation:
     row = table.iloc[i]
-    nxt = ranked[position + 1] if position + 1 < len(ranked) else None
+    nxt = next_index
     return Recommendation(
-        rank=position + 1,
+        rank=rank,
         site_id=ev.site_ids[i],
         name=str(row["name"]),
         municipality=str(row["municipality"]),
@@ -205,7 +257,7 @@ def _recommendation(
         unverified=bool(ev.unverified[i]),
         breakdown=breakdown(ev, i),
         constraints=constraint_lines(ev, i),
-        stability=weight_ranges(ev, i, feasible),
+        stability=weight_ranges(ev, i, candidates),
         versus_next=None if nxt is None else separation(ev, i, nxt,
                                                         str(table.iloc[nxt]["name"])),
         caveats=_caveats(row),

@@ -52,6 +52,21 @@ def print_ranking(result: RankingResult, console: Console, *, details: int = 3) 
         assert result.infeasibility is not None
         console.print(f"[bold red]No feasible site.[/] {result.infeasibility.message}",
                       highlight=False)
+    if result.pairs:
+        pairs = Table(title="Two-site configurations (R&D near a matching campus + production)")
+        for column in ("#", "R&D site", "production site", "apart", "score"):
+            pairs.add_column(column, overflow="fold",
+                             justify="right" if column in ("#", "apart", "score") else "left")
+        for pair in result.pairs:
+            pairs.add_row(str(pair.rank),
+                          f"{pair.rnd.name} ({pair.rnd.municipality})\n[dim]"
+                          f"{'; '.join(pair.rnd.top_reasons(2))}[/]",
+                          f"{pair.production.name} ({pair.production.municipality})\n[dim]"
+                          f"{'; '.join(pair.production.top_reasons(2))}[/]",
+                          f"{pair.distance_km:.1f} km", f"{pair.utility:.3f}")
+        console.print(pairs)
+    elif result.pair_status:
+        console.print(f"Two-site configurations: none found ({result.pair_status}).")
     _print_funnel(result, console)
     if result.near_misses:
         misses = Table(title="Best excluded sites and what would make them fit")

@@ -151,6 +151,30 @@ class Recommendation:
 
 
 @dataclass(frozen=True)
+class PairRecommendation:
+    """A two-site configuration: an R&D site near a matching campus and a production site.
+
+    Attributes
+    ----------
+    rank
+        1 for the best pair.
+    utility
+        Sum of the two sites' utilities in their roles, in [0, 2].
+    distance_km
+        Straight-line distance between the two sites [km].
+    rnd, production
+        Each site with its explanation in its role (breakdown, rules, stability among the
+        sites eligible for that role; ``versus_next`` is not set).
+    """
+
+    rank: int
+    utility: float
+    distance_km: float
+    rnd: Recommendation
+    production: Recommendation
+
+
+@dataclass(frozen=True)
 class NearMiss:
     """An excluded site and the smallest changes that would make it feasible.
 
@@ -286,6 +310,10 @@ class RankingResult:
         Every candidate site with its outcome.
     origin
         The company's current location ``(lon, lat)`` [degree], if given.
+    pairs
+        Two-site configurations, best first, when the profile asks for them (``[two_site]``).
+    pair_status
+        Solver status of the two-site search (empty when not asked).
     """
 
     case_id: str
@@ -307,6 +335,8 @@ class RankingResult:
     notes: tuple[str, ...] = field(default_factory=tuple)
     sites: tuple[SiteOutcome, ...] = field(default_factory=tuple)
     origin: tuple[float, float] | None = None
+    pairs: tuple[PairRecommendation, ...] = field(default_factory=tuple)
+    pair_status: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as JSON-ready data (``inf``/``nan`` as ``null``)."""
@@ -330,46 +360,57 @@ def ranking_from_dict(data: dict[str, Any]) -> RankingResult:
     KeyError, TypeError, ValueError
         When the data are not a saved ranking (callers turn these into an input error).
     """
-    def build(cls: type, values: dict[str, Any]) -> Any:
-        return cls(**{f.name: values[f.name] for f in fields(cls) if f.name in values})
-
-    def num(value: Any) -> float:
-        return float("nan") if value is None else float(value)
-
-    recs = []
-    for rec in data["recommendations"]:
-        recs.append(Recommendation(
-            **{**{k: rec[k] for k in ("rank", "site_id", "name", "municipality", "province",
-                                       "lon", "lat", "utility", "unverified")},
-               "breakdown": tuple(build(CriterionLine, {**c, "value": num(c["value"])})
-                                  for c in rec["breakdown"]),
-               "constraints": tuple(build(ConstraintLine, {**c, "slack": _slack(c["slack"])})
-                                    for c in rec["constraints"]),
-               "stability": tuple(build(WeightRange, {**w, "high": num(w["high"])
-                                                      if w["high"] is not None
-                                                      else float("inf")})
-                                  for w in rec["stability"]),
-               "versus_next": None if rec["versus_next"] is None else Separation(
-                   **{**rec["versus_next"], "differences": tuple(
-                       (str(a), float(b)) for a, b in rec["versus_next"]["differences"])}),
-               "caveats": tuple(rec["caveats"])}))
+    recs = tuple(_recommendation_from_dict(rec) for rec in data["recommendations"])
+    pairs = tuple(
+        PairRecommendation(rank=p["rank"], utility=p["utility"], distance_km=p["distance_km"],
+                           rnd=_recommendation_from_dict(p["rnd"]),
+                           production=_recommendation_from_dict(p["production"]))
+        for p in data.get("pairs", ()))
     return RankingResult(
         case_id=data["case_id"], needs=data["needs"], weights=data["weights"],
-        status=data["status"], objective=num(data["objective"]), gap=num(data["gap"]),
-        solve_time_s=num(data["solve_time_s"]), solver=data["solver"],
-        n_solves=data["n_solves"], recommendations=tuple(recs),
-        funnel=tuple(build(FunnelStep, f) for f in data["funnel"]),
-        near_misses=tuple(build(NearMiss, {**m, "changes": tuple(m["changes"])})
+        status=data["status"], objective=_num(data["objective"]), gap=_num(data["gap"]),
+        solve_time_s=_num(data["solve_time_s"]), solver=data["solver"],
+        n_solves=data["n_solves"], recommendations=recs,
+        funnel=tuple(_build(FunnelStep, f) for f in data["funnel"]),
+        near_misses=tuple(_build(NearMiss, {**m, "changes": tuple(m["changes"])})
                           for m in data["near_misses"]),
-        infeasibility=None if data["infeasibility"] is None else build(Infeasibility,
+        infeasibility=None if data["infeasibility"] is None else _build(Infeasibility,
                                                                         data["infeasibility"]),
         n_sites=data["n_sites"], n_feasible=data["n_feasible"],
         n_unverified=data["n_unverified"], notes=tuple(data["notes"]),
-        sites=tuple(build(SiteOutcome, {**s, "failing": tuple(s["failing"]),
+        sites=tuple(_build(SiteOutcome, {**s, "failing": tuple(s["failing"]),
                                         "unknown": tuple(s["unknown"])})
                     for s in data.get("sites", ())),
         origin=None if data.get("origin") is None else tuple(data["origin"]),
+        pairs=pairs, pair_status=data.get("pair_status", ""),
     )
+
+
+def _recommendation_from_dict(rec: dict[str, Any]) -> Recommendation:
+    return Recommendation(
+        **{k: rec[k] for k in ("rank", "site_id", "name", "municipality", "province", "lon",
+                               "lat", "utility", "unverified")},
+        breakdown=tuple(_build(CriterionLine, {**c, "value": _num(c["value"])})
+                        for c in rec["breakdown"]),
+        constraints=tuple(_build(ConstraintLine, {**c, "slack": _slack(c["slack"])})
+                          for c in rec["constraints"]),
+        stability=tuple(_build(WeightRange, {**w, "high": float("inf") if w["high"] is None
+                                            else float(w["high"])})
+                        for w in rec["stability"]),
+        versus_next=None if rec["versus_next"] is None else Separation(
+            **{**rec["versus_next"], "differences": tuple(
+                (str(a), float(b)) for a, b in rec["versus_next"]["differences"])}),
+        caveats=tuple(rec["caveats"]),
+    )
+
+
+def _build(cls: type, values: dict[str, Any]) -> Any:
+    return cls(**{f.name: values[f.name] for f in fields(cls) if f.name in values})
+
+
+def _num(value: Any) -> float:
+    # to_dict writes nan as null
+    return float("nan") if value is None else float(value)
 
 
 def _slack(value: Any) -> float:

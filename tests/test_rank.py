@@ -179,3 +179,47 @@ def test_every_site_has_an_outcome_and_a_saved_result_round_trips(tmp_path):
     saved = json.loads(json.dumps(result.to_dict()))
     rebuilt = ranking_from_dict(saved)
     assert rebuilt.to_dict() == result.to_dict()
+
+
+TWO_SITE = CASES / "case6_two_site_photonics.toml"
+
+
+def test_two_site_pairs_equal_enumeration_and_respect_the_distance():
+    from siting.model import pairs_by_enumeration
+
+    result = rank_sites(TWO_SITE, top=4, solver="highs")
+    profile = load_profile(TWO_SITE)
+    assert result.pair_status == "optimal" and len(result.pairs) == 4
+    limit = profile.two_site.max_distance_km
+    for pair in result.pairs:
+        assert pair.rnd.site_id != pair.production.site_id
+        assert pair.distance_km <= limit
+        assert pair.utility == pytest.approx(pair.rnd.utility + pair.production.utility,
+                                             abs=2e-4)
+        rnd_rules = {c.constraint: c.status for c in pair.rnd.constraints}
+        assert rnd_rules["rnd_campus"] == "pass"  # R&D within reach of a matching campus
+        assert "fail" not in rnd_rules.values()
+        assert "fail" not in {c.status for c in pair.production.constraints}
+    # the same search by brute force over every pair of sites
+    data = siting.load_geodata()
+    table = siting.site_table()
+    origin = resolve_origin(profile, data, file="case")
+    evs = {role: evaluate(profile, table, load_catalogue(), campuses=data.campuses, role=role,
+                          origin_xy=origin) for role in ("rnd", "production")}
+    xy = np.column_stack([table.geometry.x, table.geometry.y])
+    dist = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1]) / 1e3
+    reference = pairs_by_enumeration(
+        evs["rnd"].site_ids, evs["rnd"].utility, evs["production"].utility,
+        evs["rnd"].hard_constraints(), evs["production"].hard_constraints(), dist, limit,
+        top_k=4)
+    assert [(p.rnd.site_id, p.production.site_id) for p in result.pairs] == [
+        (p.rnd_id, p.prod_id) for p in reference.ranking]
+
+
+def test_roles_weigh_differently():
+    result = rank_sites(TWO_SITE, top=1)
+    pair = result.pairs[0]
+    rnd = {c.criterion: c.weight for c in pair.rnd.breakdown}
+    prod = {c.criterion: c.weight for c in pair.production.breakdown}
+    assert rnd["campus_proximity"] > prod["campus_proximity"]
+    assert prod["space_headroom"] > rnd["space_headroom"]
