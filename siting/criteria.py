@@ -41,7 +41,7 @@ A site whose fact is unknown fails the constraint, unless the profile sets
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -210,8 +210,9 @@ class ConstraintEvaluation:
     slack
         Per site: how far the site is from failing, in ``unit`` (>= 0 passes, < 0 fails, NaN
         unknown, :data:`NO_LIMIT` for "no restriction here").
-    site_value
-        Per site: the fact the rule looked at, in words.
+    describe
+        Site index -> the fact the rule looked at, in words (computed on demand: only the
+        explained sites need it).
     """
 
     name: str
@@ -219,7 +220,7 @@ class ConstraintEvaluation:
     unit: str
     requirement: str
     slack: np.ndarray
-    site_value: tuple[str, ...]
+    describe: Callable[[int], str]
 
     @property
     def unknown(self) -> np.ndarray:
@@ -360,10 +361,9 @@ def resolve_weights(profile: Profile, catalogue: Catalogue) -> dict[str, float]:
 
 def evaluate(
     profile: Profile,
-    table: pd.DataFrame,
+    facts: SiteFacts,
     catalogue: Catalogue,
     *,
-    campuses: pd.DataFrame,
     role: Literal["single", "rnd", "production"] = "single",
     origin_xy: tuple[float, float] | None = None,
 ) -> Evaluation:
@@ -373,12 +373,10 @@ def evaluate(
     ----------
     profile
         The company profile.
-    table
-        The site table (:func:`siting.site_table`).
+    facts
+        The sites' facts (:func:`site_facts`).
     catalogue
         The criteria catalogue.
-    campuses
-        The campus layer the site table was built from (for distances to matching campuses).
     role
         ``"single"`` for a one-site search; ``"rnd"`` or ``"production"`` for the two sites of a
         two-site configuration (the profile's needs are split, see :class:`siting.profile.TwoSite`).
@@ -390,13 +388,14 @@ def evaluate(
     Evaluation
     """
     needs = _role_needs(profile, role)
-    facts = _SiteFacts(table, origin_xy)
-    constraints = _constraints(profile, needs, facts, catalogue, role)
-    criteria = _criteria(profile, needs, facts, catalogue, campuses, role)
+    origin_km = (None if origin_xy is None else
+                 np.hypot(facts.xy[:, 0] - origin_xy[0], facts.xy[:, 1] - origin_xy[1]) / 1e3)
+    constraints = _constraints(profile, needs, facts, origin_km, catalogue, role)
+    criteria = _criteria(profile, needs, facts, origin_km, catalogue, role)
     weights = {c.name: c.weight for c in criteria}
-    return Evaluation(site_ids=tuple(table["site_id"]), constraints=constraints,
-                      criteria=criteria, allow_unknown=profile.constraints.allow_unknown,
-                      role=role, weights=weights)
+    return Evaluation(site_ids=facts.site_ids, constraints=constraints, criteria=criteria,
+                      allow_unknown=profile.constraints.allow_unknown, role=role,
+                      weights=weights)
 
 
 # --- internals --------------------------------------------------------------------------------
@@ -430,29 +429,122 @@ def _role_needs(profile: Profile, role: str) -> _RoleNeeds:
                       talent={"mbo": hires["mbo"], "hbo": 0.0, "wo": 0.0})
 
 
-class _SiteFacts:
-    """Typed views of the site-table columns the rules use."""
+@dataclass(frozen=True)
+class SiteFacts:
+    """The site-table facts the rules and criteria use, as plain arrays (built once, reused).
 
-    def __init__(self, table: pd.DataFrame, origin_xy: tuple[float, float] | None) -> None:
-        self.n = len(table)
-        self.table = table
-        self.available_ha = table["available_ha"].astype(float).to_numpy()
-        self.status = table["status"].astype(str).to_numpy()
-        self.available_year = table["available_year"].astype(float).to_numpy()
-        self.env = table["max_env_category"].astype(float).to_numpy()
-        self.afname = table["afname_class"].astype(int).to_numpy()
-        self.relief = table["expected_relief_year"].astype(float).to_numpy()
-        self.province = table["province"].astype(str).to_numpy()
-        self.facilities = list(table["campus_facilities_in_reach"])
-        self.domains = list(table["campus_domains_in_reach"])
-        self.campuses = list(table["campuses_in_reach"])
-        xy = np.column_stack([table.geometry.x.to_numpy(), table.geometry.y.to_numpy()])
-        self.xy = xy
-        self.origin_km = (None if origin_xy is None else
-                          np.hypot(xy[:, 0] - origin_xy[0], xy[:, 1] - origin_xy[1]) / 1000.0)
+    Build it with :func:`site_facts`; evaluating a profile is then pure numpy, which keeps
+    screening many leads fast.
 
-    def flag(self, column: str) -> np.ndarray:
-        return self.table[column].astype(bool).to_numpy()
+    Attributes
+    ----------
+    site_ids
+        The sites, in site-table order.
+    available_ha, available_year, env, relief
+        Float arrays (NaN = unknown): available area [ha], first delivery year, highest
+        environmental category, expected relief year.
+    status, province
+        Text arrays.
+    afname
+        Demand-side congestion class (-1 unknown .. 3).
+    flags
+        ``cleanroom_ready``, ``vibration_free``, ``heavy_transport``, ``shared_facility`` ->
+        bool arrays ("stated by a source").
+    facilities
+        Bool matrix (site x :data:`siting.vocab.SHARED_FACILITIES`): shared facilities on
+        campuses within reach.
+    domains
+        Bool matrix (site x :data:`siting.vocab.NTS_DOMAINS`): domains of campuses within reach.
+    domain_campus_km
+        Float matrix (site x domain): distance to the nearest campus active in the domain
+        [km] (inf when no campus is).
+    any_campus_km
+        Distance to the nearest campus of any domain [km].
+    reach
+        Site-table reach columns (``{level}_talent_reach``, ``{level}_students_reach``,
+        ``labour_pool_reach``) as float arrays.
+    xy
+        Site points in EPSG:28992 [m], shape ``(n, 2)``.
+    """
+
+    site_ids: tuple[str, ...]
+    available_ha: np.ndarray
+    available_year: np.ndarray
+    env: np.ndarray
+    relief: np.ndarray
+    status: np.ndarray
+    province: np.ndarray
+    afname: np.ndarray
+    flags: Mapping[str, np.ndarray]
+    facilities: np.ndarray
+    domains: np.ndarray
+    domain_campus_km: np.ndarray
+    any_campus_km: np.ndarray
+    reach: Mapping[str, np.ndarray]
+    xy: np.ndarray
+
+    @property
+    def n(self) -> int:
+        """Number of sites."""
+        return len(self.site_ids)
+
+
+DOMAIN_INDEX = {slug: k for k, slug in enumerate(vocab.NTS_DOMAINS)}
+FACILITY_INDEX = {slug: k for k, slug in enumerate(vocab.SHARED_FACILITIES)}
+
+
+def site_facts(table: pd.DataFrame, campuses: pd.DataFrame) -> SiteFacts:
+    """Extract the arrays :func:`evaluate` needs from a site table and its campus layer.
+
+    Parameters
+    ----------
+    table
+        The site table (:func:`siting.site_table`).
+    campuses
+        The campus layer the table was built from (for distances per NTS domain).
+
+    Returns
+    -------
+    SiteFacts
+    """
+    n = len(table)
+    facilities = np.zeros((n, len(FACILITY_INDEX)), dtype=bool)
+    for i, kinds in enumerate(table["campus_facilities_in_reach"]):
+        facilities[i, [FACILITY_INDEX[k] for k in kinds]] = True
+    domains = np.zeros((n, len(DOMAIN_INDEX)), dtype=bool)
+    for i, slugs in enumerate(table["campus_domains_in_reach"]):
+        domains[i, [DOMAIN_INDEX[d] for d in slugs]] = True
+    xy = np.column_stack([table.geometry.x.to_numpy(), table.geometry.y.to_numpy()])
+    cxy = np.column_stack([campuses.geometry.x.to_numpy(), campuses.geometry.y.to_numpy()])
+    dist = np.hypot(xy[:, None, 0] - cxy[None, :, 0], xy[:, None, 1] - cxy[None, :, 1]) / 1e3
+    active = np.zeros((len(campuses), len(DOMAIN_INDEX)), dtype=bool)
+    for j, slugs in enumerate(campuses["nts_domains"]):
+        active[j, [DOMAIN_INDEX[d] for d in slugs]] = True
+    domain_km = np.full((n, len(DOMAIN_INDEX)), np.inf)
+    for k in range(len(DOMAIN_INDEX)):
+        if active[:, k].any():
+            domain_km[:, k] = dist[:, active[:, k]].min(axis=1)
+    reach_columns = [c for c in table.columns if c.endswith("_reach")
+                     and c not in ("campuses_in_reach", "campus_domains_in_reach",
+                                   "campus_facilities_in_reach")]
+    return SiteFacts(
+        site_ids=tuple(table["site_id"]),
+        available_ha=table["available_ha"].astype(float).to_numpy(),
+        available_year=table["available_year"].astype(float).to_numpy(),
+        env=table["max_env_category"].astype(float).to_numpy(),
+        relief=table["expected_relief_year"].astype(float).to_numpy(),
+        status=table["status"].astype(str).to_numpy(),
+        province=table["province"].astype(str).to_numpy(),
+        afname=table["afname_class"].astype(int).to_numpy(),
+        flags={f: table[f].astype(bool).to_numpy() for f in
+               ("cleanroom_ready", "vibration_free", "heavy_transport", "shared_facility")},
+        facilities=facilities,
+        domains=domains,
+        domain_campus_km=domain_km,
+        any_campus_km=dist.min(axis=1) if len(campuses) else np.full(n, np.inf),
+        reach={c: table[c].to_numpy(float) for c in reach_columns},
+        xy=xy,
+    )
 
 
 def _fmt(value: float, digits: int = 1) -> str:
@@ -464,7 +556,8 @@ def _year(value: float) -> str:
 
 
 def _constraints(
-    profile: Profile, needs: _RoleNeeds, facts: _SiteFacts, catalogue: Catalogue, role: str
+    profile: Profile, needs: _RoleNeeds, facts: SiteFacts, origin_km: np.ndarray | None,
+    catalogue: Catalogue, role: str,
 ) -> tuple[ConstraintEvaluation, ...]:
     p = catalogue.params
     year = profile.needs.year
@@ -478,7 +571,7 @@ def _constraints(
         out.append(ConstraintEvaluation(
             "space", "Space", "ha", f">= {needs.land_ha:g} ha available",
             available - needs.land_ha,
-            tuple(f"{_fmt(a)} ha available" for a in available)))
+            lambda i: f"{_fmt(available[i])} ha available"))
 
     # availability year
     deliver = np.where(facts.status == "available", np.minimum(year, facts.available_year),
@@ -486,13 +579,16 @@ def _constraints(
     deliver = np.where(facts.status == "available",
                        np.where(np.isnan(facts.available_year), year, deliver), deliver)
     slack = np.where(facts.status == "fully_issued", -NO_LIMIT, year - deliver)
-    text = tuple(
-        "fully issued" if s == "fully_issued" else
-        ("available now" if s == "available" and (np.isnan(y) or y <= year) else
-         f"{s}, plots from {_year(y)}")
-        for s, y in zip(facts.status, facts.available_year, strict=True))
+    def delivery(i: int) -> str:
+        s, y = facts.status[i], facts.available_year[i]
+        if s == "fully_issued":
+            return "fully issued"
+        if s == "available" and (np.isnan(y) or y <= year):
+            return "available now"
+        return f"{s}, plots from {_year(y)}"
+
     out.append(ConstraintEvaluation("availability_year", "Plots deliverable in time", "years",
-                                    f"plots deliverable by {year}", slack, text))
+                                    f"plots deliverable by {year}", slack, delivery))
 
     # environmental category
     if needs.environmental_category >= p.environmental_category_applies_from:
@@ -500,7 +596,7 @@ def _constraints(
             "environmental_category", "Environmental category", "categories",
             f"category {needs.environmental_category} or higher allowed",
             facts.env - needs.environmental_category,
-            tuple(f"up to category {_fmt(e, 0)}" for e in facts.env)))
+            lambda i: f"up to category {_fmt(facts.env[i], 0)}"))
 
     # grid
     if needs.power_mw > p.small_connection_mw:
@@ -508,51 +604,57 @@ def _constraints(
         slack = np.where(queued, year - np.nan_to_num(facts.relief, nan=year + NO_LIMIT),
                          NO_LIMIT)
         slack = np.where(facts.afname < 0, np.nan, slack)
-        text = tuple(
-            f"class {c} ({vocab.CONGESTION_CLASSES[c]})"
-            + (f", relief expected {_year(r)}" if c in p.queued_classes and not np.isnan(r)
-               else (", no relief year published" if c in p.queued_classes else ""))
-            for c, r in zip(facts.afname, facts.relief, strict=True))
+        def grid_text(i: int) -> str:
+            c, r = int(facts.afname[i]), facts.relief[i]
+            text = f"class {c} ({vocab.CONGESTION_CLASSES[c]})"
+            if c in p.queued_classes:
+                text += (f", relief expected {_year(r)}" if not np.isnan(r)
+                         else ", no relief year published")
+            return text
+
         out.append(ConstraintEvaluation(
             "grid", "Grid connection", "years",
-            f"{needs.power_mw:g} MW demand connection by {year}", slack, text))
+            f"{needs.power_mw:g} MW demand connection by {year}", slack, grid_text))
 
     # facilities
     if needs.cleanroom_m2 > 0:
-        ready = facts.flag("cleanroom_ready")
-        shared = np.array(["cleanroom" in f for f in facts.facilities])
+        ready = facts.flags["cleanroom_ready"]
+        shared = facts.facilities[:, FACILITY_INDEX["cleanroom"]]
         out.append(ConstraintEvaluation(
             "cleanroom", "Cleanroom", "", f"{needs.cleanroom_m2:,.0f} m2 cleanroom: a "
             "cleanroom-ready site or a shared cleanroom within reach",
             np.where(ready | shared, 1.0, np.nan),
-            tuple("cleanroom-ready site" if r else ("shared cleanroom within reach" if s else
-                                                    "neither stated by a source")
-                  for r, s in zip(ready, shared, strict=True))))
+            lambda i: ("cleanroom-ready site" if ready[i] else
+                       "shared cleanroom within reach" if shared[i] else
+                       "neither stated by a source")))
     # facility flags mean "stated by a source": a flag not stated is unknown, not absent
     for flag, label in (("vibration_free", "Vibration-free"),
                         ("heavy_transport", "Heavy transport")):
         if getattr(needs, flag):
-            values = facts.flag(flag)
+            values = facts.flags[flag]
             out.append(ConstraintEvaluation(
                 flag, label, "", f"{label.lower()} site",
                 np.where(values, 1.0, np.nan),
-                tuple("stated by a source" if v else "not stated by any source"
-                      for v in values)))
+                lambda i, v=values: ("stated by a source" if v[i]
+                                     else "not stated by any source")))
 
     # relocation distance
     limit = profile.constraints.max_relocation_km
-    if limit is not None and facts.origin_km is not None:
+    if limit is not None and origin_km is not None:
         out.append(ConstraintEvaluation(
             "relocation_distance", "Relocation distance", "km",
-            f"<= {limit:g} km from the current location", limit - facts.origin_km,
-            tuple(f"{d:,.0f} km away" for d in facts.origin_km)))
+            f"<= {limit:g} km from the current location", limit - origin_km,
+            lambda i: f"{origin_km[i]:,.0f} km away"))
 
     # provinces
     include = set(profile.constraints.include_provinces)
     exclude = set(profile.constraints.exclude_provinces)
     if include or exclude:
-        allowed = np.array([(not include or prov in include) and prov not in exclude
-                            for prov in facts.province])
+        allowed = np.ones(facts.n, dtype=bool)
+        if include:
+            allowed &= np.isin(facts.province, sorted(include))
+        if exclude:
+            allowed &= ~np.isin(facts.province, sorted(exclude))
         wording = []
         if include:
             wording.append(f"in {', '.join(sorted(include))}")
@@ -560,32 +662,29 @@ def _constraints(
             wording.append(f"not in {', '.join(sorted(exclude))}")
         out.append(ConstraintEvaluation("provinces", "Province", "", " and ".join(wording),
                                         np.where(allowed, 1.0, -1.0),
-                                        tuple(facts.province)))
+                                        lambda i: str(facts.province[i])))
 
     # R&D site of a two-site configuration: a matching campus within reach
     if role == "rnd" and needs.needs_campus:
-        wanted = set(profile.company.nts_domains)
-        matches = np.array([bool(wanted & set(d)) for d in facts.domains])
+        matches = facts.domains[:, _domain_columns(profile)].any(axis=1)
         out.append(ConstraintEvaluation(
             "rnd_campus", "Matching campus (R&D)", "",
             f"a campus in one of the company's domains within {settings.campus_reach_km:g} km",
             np.where(matches, 1.0, -1.0),
-            tuple("matching campus within reach" if m else "none within reach"
-                  for m in matches)))
+            lambda i: "matching campus within reach" if matches[i] else "none within reach"))
     assert all(len(c.slack) == n for c in out)
     return tuple(out)
 
 
 def _criteria(
-    profile: Profile, needs: _RoleNeeds, facts: _SiteFacts, catalogue: Catalogue,
-    campuses: pd.DataFrame, role: str,
+    profile: Profile, needs: _RoleNeeds, facts: SiteFacts, origin_km: np.ndarray | None,
+    catalogue: Catalogue, role: str,
 ) -> tuple[CriterionEvaluation, ...]:
     weights = resolve_weights(profile, catalogue)
     for name, factor in catalogue.roles.get(role, {}).items():
         weights[name] *= factor
     talent = needs.talent
-    domains = set(profile.company.nts_domains)
-    table = facts.table
+    columns = _domain_columns(profile)
     raw: dict[str, np.ndarray] = {}
     notes: dict[str, str] = {}
     applicable: dict[str, bool] = dict.fromkeys(catalogue.criteria, True)
@@ -609,11 +708,11 @@ def _criteria(
         # cap first, so a huge pool at one level cannot hide a thin one at another
         cap = catalogue.criteria["talent_fit"].cap or np.inf
         ratio = sum(talent[lvl] / total
-                    * np.minimum(table[f"{lvl}_talent_reach"].to_numpy(float) / talent[lvl], cap)
+                    * np.minimum(facts.reach[f"{lvl}_talent_reach"] / talent[lvl], cap)
                     for lvl in levels)
         raw["talent_fit"] = np.asarray(ratio, dtype=float)
         raw["student_pipeline"] = np.asarray(
-            sum(talent[lvl] / total * table[f"{lvl}_students_reach"].to_numpy(float)
+            sum(talent[lvl] / total * facts.reach[f"{lvl}_students_reach"]
                 for lvl in levels), dtype=float)
     else:
         for name in ("talent_fit", "student_pipeline"):
@@ -621,24 +720,24 @@ def _criteria(
             applicable[name] = False
             notes[name] = ("the profile hires no staff" if role == "single" else
                            f"the {role} site hires no staff at its levels")
-    raw["labour_pool"] = table["labour_pool_reach"].to_numpy(float)
+    raw["labour_pool"] = facts.reach["labour_pool_reach"]
 
-    if domains:
-        raw["ecosystem_match"] = np.array([len(domains & set(d)) / len(domains)
-                                           for d in facts.domains])
+    if columns:
+        raw["ecosystem_match"] = facts.domains[:, columns].sum(axis=1) / len(columns)
+        nearest = facts.domain_campus_km[:, columns].min(axis=1)
+        raw["campus_proximity"] = np.where(np.isfinite(nearest), nearest, np.nan)
     else:
+        raw["campus_proximity"] = facts.any_campus_km
         raw["ecosystem_match"] = np.zeros(facts.n)
         applicable["ecosystem_match"] = False
         notes["ecosystem_match"] = "the profile names no NTS domains"
-    raw["campus_proximity"] = _matching_campus_km(table, campuses, domains)
 
-    kinds = set(catalogue.params.shared_facility_kinds)
-    raw["shared_facilities"] = np.array(
-        [len(kinds & set(f)) for f in facts.facilities], dtype=float
-    ) + facts.flag("shared_facility").astype(float)
+    kinds = [FACILITY_INDEX[k] for k in catalogue.params.shared_facility_kinds]
+    raw["shared_facilities"] = (facts.facilities[:, kinds].sum(axis=1)
+                                + facts.flags["shared_facility"]).astype(float)
 
-    if facts.origin_km is not None:
-        raw["relocation_distance"] = facts.origin_km
+    if origin_km is not None:
+        raw["relocation_distance"] = origin_km
     else:
         raw["relocation_distance"] = np.zeros(facts.n)
         applicable["relocation_distance"] = False
@@ -660,20 +759,8 @@ def _criteria(
     return tuple(out)
 
 
-def _matching_campus_km(
-    table: pd.DataFrame, campuses: pd.DataFrame, domains: set[str]
-) -> np.ndarray:
-    """Distance from each site to the nearest campus in one of the domains [km]."""
-    if domains:
-        mask = np.array([bool(domains & set(d)) for d in campuses["nts_domains"]])
-        campuses = campuses[mask]
-    if len(campuses) == 0:
-        return np.full(len(table), np.nan)
-    cx = campuses.geometry.x.to_numpy()
-    cy = campuses.geometry.y.to_numpy()
-    sx = table.geometry.x.to_numpy()[:, None]
-    sy = table.geometry.y.to_numpy()[:, None]
-    return np.hypot(sx - cx, sy - cy).min(axis=1) / 1000.0
+def _domain_columns(profile: Profile) -> list[int]:
+    return [DOMAIN_INDEX[d] for d in profile.company.nts_domains]
 
 
 def _normalise(values: np.ndarray, crit: _Criterion) -> np.ndarray:
@@ -688,8 +775,9 @@ def _normalise(values: np.ndarray, crit: _Criterion) -> np.ndarray:
         score = v
     elif crit.normalise == "lookup":
         assert crit.scores is not None
-        table = {float(k): s for k, s in crit.scores.items()}
-        score = np.array([table.get(float(x), 0.0) if not np.isnan(x) else 0.0 for x in v])
+        score = np.zeros_like(v)
+        for key, value in crit.scores.items():
+            score[v == float(key)] = value
     else:  # minmax
         finite = v[np.isfinite(v)]
         lo, hi = (finite.min(), finite.max()) if finite.size else (0.0, 0.0)

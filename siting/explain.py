@@ -42,7 +42,7 @@ def constraint_lines(ev: Evaluation, i: int) -> tuple[ConstraintLine, ...]:
         status = "unknown" if np.isnan(slack) else ("pass" if slack >= 0 else "fail")
         shown = np.inf if slack >= NO_LIMIT else (-np.inf if slack <= -NO_LIMIT else slack)
         lines.append(ConstraintLine(constraint=con.name, label=con.label,
-                                    requirement=con.requirement, site_value=con.site_value[i],
+                                    requirement=con.requirement, site_value=con.describe(i),
                                     slack=round(shown, 3), unit=con.unit, status=status))
     return tuple(lines)
 
@@ -188,7 +188,7 @@ def _id_order(ev: Evaluation, k: int) -> int:
 def _change(con: ConstraintEvaluation, k: int) -> str:
     """Return the smallest change that would make site ``k`` pass ``con``, in words."""
     slack = float(con.slack[k])
-    have = con.site_value[k]
+    have = con.describe(k)
     if np.isnan(slack):
         return f"{con.label}: not known ({have}); confirm: {con.requirement}"
     if con.name == "space":

@@ -10,7 +10,15 @@ import pandas as pd
 
 from siting import settings
 from siting._errors import Problem, SitingInputError
-from siting.criteria import Catalogue, Evaluation, describe_needs, evaluate, load_catalogue
+from siting.criteria import (
+    Catalogue,
+    Evaluation,
+    SiteFacts,
+    describe_needs,
+    evaluate,
+    load_catalogue,
+    site_facts,
+)
 from siting.explain import (
     breakdown,
     constraint_lines,
@@ -75,7 +83,8 @@ def rank_sites(
     data = load_geodata(geodata_dir)
     table = site_table(geodata_dir)
     origin = resolve_origin(profile, data, file=file)
-    ev = evaluate(profile, table, catalogue, campuses=data.campuses, origin_xy=origin)
+    facts = site_facts(table, data.campuses)
+    ev = evaluate(profile, facts, catalogue, origin_xy=origin)
     model = SiteChoiceModel(site_ids=ev.site_ids, utility=ev.utility,
                             constraints=ev.hard_constraints())
     solution = model.solve(solver=solver, time_limit_s=time_limit_s, top_k=top)
@@ -91,7 +100,7 @@ def rank_sites(
     pairs: tuple[PairRecommendation, ...] = ()
     pair_status = ""
     if profile.two_site is not None:
-        pairs, pair_status = _rank_pairs(profile, table, data, catalogue, origin, top=top,
+        pairs, pair_status = _rank_pairs(profile, table, facts, catalogue, origin, top=top,
                                          solver=solver, time_limit_s=time_limit_s)
     origin_lonlat = None
     if origin is not None:
@@ -129,7 +138,7 @@ def rank_sites(
 
 
 def _rank_pairs(
-    profile: Profile, table: pd.DataFrame, data: GeoData, catalogue: Catalogue,
+    profile: Profile, table: pd.DataFrame, facts: SiteFacts, catalogue: Catalogue,
     origin: tuple[float, float] | None, *, top: int, solver: str | None,
     time_limit_s: float | None,
 ) -> tuple[tuple[PairRecommendation, ...], str]:
@@ -139,13 +148,13 @@ def _rank_pairs(
     pair model small (its exact integer objective bounds the number of candidates).
     """
     assert profile.two_site is not None
-    roles = {role: evaluate(profile, table, catalogue, campuses=data.campuses, role=role,
-                            origin_xy=origin) for role in ("rnd", "production")}
+    roles = {role: evaluate(profile, facts, catalogue, role=role, origin_xy=origin)
+             for role in ("rnd", "production")}
     ev_r, ev_p = roles["rnd"], roles["production"]
     candidates = np.flatnonzero(ev_r.feasible | ev_p.feasible)
     if candidates.size < 2:
         return (), "infeasible"
-    xy = np.column_stack([table.geometry.x.to_numpy(), table.geometry.y.to_numpy()])[candidates]
+    xy = facts.xy[candidates]
     distance = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1]) / 1e3
 
     def subset(ev: Evaluation) -> list[HardConstraint]:

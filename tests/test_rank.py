@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import siting
-from siting.criteria import evaluate, load_catalogue
+from siting.criteria import evaluate, load_catalogue, site_facts
 from siting.model import rank_by_enumeration
 from siting.profile import load_profile
 from siting.rank import rank_sites, resolve_origin
@@ -28,8 +28,8 @@ def evaluation(path):
     data = siting.load_geodata()
     table = siting.site_table()
     origin = resolve_origin(profile, data, file=str(path))
-    return profile, table, evaluate(profile, table, load_catalogue(), campuses=data.campuses,
-                                    origin_xy=origin)
+    facts = site_facts(table, data.campuses)
+    return profile, table, evaluate(profile, facts, load_catalogue(), origin_xy=origin)
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
@@ -204,8 +204,9 @@ def test_two_site_pairs_equal_enumeration_and_respect_the_distance():
     data = siting.load_geodata()
     table = siting.site_table()
     origin = resolve_origin(profile, data, file="case")
-    evs = {role: evaluate(profile, table, load_catalogue(), campuses=data.campuses, role=role,
-                          origin_xy=origin) for role in ("rnd", "production")}
+    facts = site_facts(table, data.campuses)
+    evs = {role: evaluate(profile, facts, load_catalogue(), role=role, origin_xy=origin)
+           for role in ("rnd", "production")}
     xy = np.column_stack([table.geometry.x, table.geometry.y])
     dist = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1]) / 1e3
     reference = pairs_by_enumeration(
