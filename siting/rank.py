@@ -29,10 +29,21 @@ from siting.explain import (
     weight_ranges,
 )
 from siting.layers import GeoData, load_geodata
-from siting.model import HardConstraint, SiteChoiceModel, TwoSiteModel
+from siting.model import (
+    HardConstraint,
+    PairSolution,
+    SiteChoiceModel,
+    TwoSiteModel,
+    pairs_by_enumeration,
+    rank_by_enumeration,
+)
 from siting.profile import Profile, load_profile
 from siting.result import PairRecommendation, RankingResult, Recommendation, SiteOutcome
 from siting.site_table import site_table
+
+#: Exact method for the single-site choice: sort the feasible sites (the problem is separable;
+#: tests show it equals the MILP of every backend). Fast: used for screening and benchmarks.
+ENUMERATION = "enumeration"
 
 
 def rank_sites(
@@ -53,7 +64,9 @@ def rank_sites(
     top
         How many sites to recommend.
     solver
-        ``"cbc"``, ``"highs"`` or ``"cp-sat"``; default :data:`siting.settings.default_solver`.
+        ``"cbc"``, ``"highs"`` or ``"cp-sat"`` (the MILP), or ``"enumeration"`` (exact
+        enumeration of the same scores and rules); default
+        :data:`siting.settings.default_solver`.
     time_limit_s
         Time limit per solve [s]; default :data:`siting.settings.time_limit_s`.
     geodata_dir
@@ -85,9 +98,13 @@ def rank_sites(
     origin = resolve_origin(profile, data, file=file)
     facts = site_facts(table, data.campuses)
     ev = evaluate(profile, facts, catalogue, origin_xy=origin)
-    model = SiteChoiceModel(site_ids=ev.site_ids, utility=ev.utility,
-                            constraints=ev.hard_constraints())
-    solution = model.solve(solver=solver, time_limit_s=time_limit_s, top_k=top)
+    if solver == ENUMERATION:
+        solution = rank_by_enumeration(ev.site_ids, ev.utility, ev.hard_constraints(),
+                                       top_k=top)
+    else:
+        model = SiteChoiceModel(site_ids=ev.site_ids, utility=ev.utility,
+                                constraints=ev.hard_constraints())
+        solution = model.solve(solver=solver, time_limit_s=time_limit_s, top_k=top)
 
     feasible = np.flatnonzero(ev.feasible)
     ranked = [r.index for r in solution.ranking]
@@ -161,13 +178,26 @@ def _rank_pairs(
         return [HardConstraint(c.name, c.values[candidates], c.sense, c.rhs)
                 for c in ev.hard_constraints()]
 
+    if solver == ENUMERATION:
+        solution = pairs_by_enumeration(
+            [ev_r.site_ids[i] for i in candidates], ev_r.utility[candidates],
+            ev_p.utility[candidates], subset(ev_r), subset(ev_p), distance,
+            profile.two_site.max_distance_km, top_k=top)
+        return _pairs(solution, ev_r, ev_p, table, candidates), solution.status
     model = TwoSiteModel(
         site_ids=[ev_r.site_ids[i] for i in candidates],
         utility_rnd=ev_r.utility[candidates], utility_prod=ev_p.utility[candidates],
         constraints_rnd=subset(ev_r), constraints_prod=subset(ev_p),
         distance_km=distance, max_distance_km=profile.two_site.max_distance_km)
     solution = model.solve(solver=solver, time_limit_s=time_limit_s, top_k=top)
-    pairs = tuple(
+    return _pairs(solution, ev_r, ev_p, table, candidates), solution.status
+
+
+def _pairs(
+    solution: PairSolution, ev_r: Evaluation, ev_p: Evaluation, table: pd.DataFrame,
+    candidates: np.ndarray,
+) -> tuple[PairRecommendation, ...]:
+    return tuple(
         PairRecommendation(
             rank=pair.rank, utility=round(pair.utility, 4),
             distance_km=round(pair.distance_km, 2),
@@ -177,7 +207,6 @@ def _rank_pairs(
                                        rank=pair.rank, next_index=None,
                                        candidates=np.flatnonzero(ev_p.feasible)))
         for pair in solution.ranking)
-    return pairs, solution.status
 
 
 def site_outcomes(ev: Evaluation, table: pd.DataFrame, ranked: list[int]) -> tuple[

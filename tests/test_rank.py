@@ -224,3 +224,16 @@ def test_roles_weigh_differently():
     prod = {c.criterion: c.weight for c in pair.production.breakdown}
     assert rnd["campus_proximity"] > prod["campus_proximity"]
     assert prod["space_headroom"] > rnd["space_headroom"]
+
+
+def test_enumeration_gives_the_same_result_as_the_mip():
+    mip = rank_sites(MICROCHIP, top=6, solver="highs").to_dict()
+    exact = rank_sites(MICROCHIP, top=6, solver="enumeration").to_dict()
+    for result in (mip, exact):
+        for key in ("solve_time_s", "solver", "gap", "n_solves"):
+            result.pop(key)
+    assert mip == exact
+    pairs_mip = rank_sites(TWO_SITE, top=3, solver="highs")
+    pairs_exact = rank_sites(TWO_SITE, top=3, solver="enumeration")
+    assert [(p.rnd.site_id, p.production.site_id) for p in pairs_mip.pairs] == [
+        (p.rnd.site_id, p.production.site_id) for p in pairs_exact.pairs]
