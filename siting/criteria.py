@@ -43,6 +43,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -138,7 +139,17 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
         With every problem (key, what is wrong, what is allowed).
     """
     path = Path(path) if path is not None else settings.criteria_file
-    file = str(path)
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = -1
+    return _load_catalogue(str(path), stamp)
+
+
+@lru_cache(maxsize=16)
+def _load_catalogue(file: str, stamp: int) -> Catalogue:
+    """Read and check a catalogue; cached per file and modification time."""
+    path = Path(file)
     try:
         with path.open("rb") as fh:
             content = tomllib.load(fh)
@@ -222,12 +233,12 @@ class ConstraintEvaluation:
     slack: np.ndarray
     describe: Callable[[int], str]
 
-    @property
+    @cached_property
     def unknown(self) -> np.ndarray:
         """Sites whose data do not say."""
         return np.isnan(self.slack)
 
-    @property
+    @cached_property
     def passes(self) -> np.ndarray:
         """Sites that pass for certain."""
         return np.nan_to_num(self.slack, nan=-1.0) >= 0
@@ -292,7 +303,7 @@ class Evaluation:
     role: str = "single"
     weights: Mapping[str, float] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def utility(self) -> np.ndarray:
         """Per site: the weighted sum of scores, in [0, 1]."""
         total = np.zeros(len(self.site_ids))
@@ -300,7 +311,7 @@ class Evaluation:
             total += crit.contribution
         return total
 
-    @property
+    @cached_property
     def feasible(self) -> np.ndarray:
         """Per site: passes every constraint (unknowns pass if allowed)."""
         ok = np.ones(len(self.site_ids), dtype=bool)
@@ -308,7 +319,7 @@ class Evaluation:
             ok &= con.passes | (con.unknown & self.allow_unknown)
         return ok
 
-    @property
+    @cached_property
     def unverified(self) -> np.ndarray:
         """Per site: feasible only because some facts are unknown."""
         unknown = np.zeros(len(self.site_ids), dtype=bool)
@@ -493,7 +504,28 @@ DOMAIN_INDEX = {slug: k for k, slug in enumerate(vocab.NTS_DOMAINS)}
 FACILITY_INDEX = {slug: k for k, slug in enumerate(vocab.SHARED_FACILITIES)}
 
 
+#: (id of the table, id of the campus layer) -> (table, campuses, facts); the objects are kept
+#: so an id reused after garbage collection cannot return stale facts.
+_FACTS_CACHE: dict[tuple[int, int], tuple[pd.DataFrame, pd.DataFrame, SiteFacts]] = {}
+
+
 def site_facts(table: pd.DataFrame, campuses: pd.DataFrame) -> SiteFacts:
+    """Return the facts of a site table and its campus layer, built once per pair (cached).
+
+    Treat the inputs as read-only, like the site table itself.
+    """
+    key = (id(table), id(campuses))
+    hit = _FACTS_CACHE.get(key)
+    if hit is not None and hit[0] is table and hit[1] is campuses:
+        return hit[2]
+    facts = build_site_facts(table, campuses)
+    if len(_FACTS_CACHE) >= 8:
+        _FACTS_CACHE.pop(next(iter(_FACTS_CACHE)))
+    _FACTS_CACHE[key] = (table, campuses, facts)
+    return facts
+
+
+def build_site_facts(table: pd.DataFrame, campuses: pd.DataFrame) -> SiteFacts:
     """Extract the arrays :func:`evaluate` needs from a site table and its campus layer.
 
     Parameters

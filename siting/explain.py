@@ -131,17 +131,18 @@ def near_misses(ev: Evaluation, table: pd.DataFrame, *, limit: int = 5) -> tuple
     blocking = np.zeros(len(ev.site_ids), dtype=int)
     for con in ev.constraints:
         blocking += ~(con.passes | (con.unknown & ev.allow_unknown))
+    quantised = np.round(ev.utility * 1e6)
+    id_rank = np.argsort(np.argsort(np.asarray(ev.site_ids, dtype=object)))
+    order = excluded[np.lexsort((id_rank[excluded], -quantised[excluded], blocking[excluded]))]
     utility = ev.utility
-    order = sorted(excluded, key=lambda k: (blocking[k], -round(utility[k], 6), ev.site_ids[k]))
     out = []
     for k in order[:limit]:
         changes = tuple(_change(con, k) for con in ev.constraints
                         if not (con.passes[k] or (con.unknown[k] and ev.allow_unknown)))
-        row = table.iloc[k]
-        out.append(NearMiss(site_id=ev.site_ids[k], name=str(row["name"]),
-                            municipality=str(row["municipality"]),
-                            province=str(row["province"]), utility=round(float(utility[k]), 4),
-                            changes=changes))
+        out.append(NearMiss(site_id=ev.site_ids[k], name=str(table["name"].iat[k]),
+                            municipality=str(table["municipality"].iat[k]),
+                            province=str(table["province"].iat[k]),
+                            utility=round(float(utility[k]), 4), changes=changes))
     return tuple(out)
 
 
@@ -167,7 +168,7 @@ def infeasibility(ev: Evaluation, table: pd.DataFrame) -> Infeasibility:
     best_site = None
     if gained.size:
         top = max(gained, key=lambda k: (round(ev.utility[k], 6), -_id_order(ev, k)))
-        best_site = f"{ev.site_ids[top]} ({table.iloc[top]['name']})"
+        best_site = f"{ev.site_ids[top]} ({table['name'].iat[top]})"
     ruling = ", ".join(f"'{labels[k]}' ({failing[k]} of {len(ev.site_ids)})" for k in worst[:3])
     if gained.size:
         relaxing = (f"Dropping '{labels[relax]}' alone would admit {gained.size} site(s), the "

@@ -54,6 +54,7 @@ def rank_sites(
     time_limit_s: float | None = None,
     geodata_dir: str | Path | None = None,
     catalogue: Catalogue | str | Path | None = None,
+    data: GeoData | None = None,
 ) -> RankingResult:
     """Rank the candidate sites for a company and explain every recommendation.
 
@@ -73,6 +74,8 @@ def rank_sites(
         Data folder; ``None`` for the default.
     catalogue
         Criteria catalogue or its file; ``None`` for :data:`siting.settings.criteria_file`.
+    data
+        Layers already loaded (e.g. built in memory); overrides ``geodata_dir``.
 
     Returns
     -------
@@ -93,8 +96,8 @@ def rank_sites(
     if top < 1:
         raise SitingInputError(Problem(file="<options>", column="top", label="option",
                                        message="must be at least 1"))
-    data = load_geodata(geodata_dir)
-    table = site_table(geodata_dir)
+    data = load_geodata(geodata_dir) if data is None else data
+    table = site_table(data=data)
     origin = resolve_origin(profile, data, file=file)
     facts = site_facts(table, data.campuses)
     ev = evaluate(profile, facts, catalogue, origin_xy=origin)
@@ -212,29 +215,35 @@ def _pairs(
 def site_outcomes(ev: Evaluation, table: pd.DataFrame, ranked: list[int]) -> tuple[
         SiteOutcome, ...]:
     """Return every candidate site's outcome: recommended, feasible or excluded, and why."""
-    rank_of = {i: position + 1 for position, i in enumerate(ranked)}
+    n = len(ev.site_ids)
+    rank_of = np.zeros(n, dtype=int)
+    rank_of[ranked] = np.arange(1, len(ranked) + 1)
     feasible = ev.feasible
-    unverified = ev.unverified
-    utility = ev.utility
-    failing = [[] for _ in ev.site_ids]
-    unknown = [[] for _ in ev.site_ids]
-    for con in ev.constraints:
-        for k in np.flatnonzero(~con.passes & ~con.unknown):
-            failing[k].append(con.label)
-        for k in np.flatnonzero(con.unknown):
-            unknown[k].append(con.label)
-    out = []
-    for k, row in enumerate(table[["name", "municipality", "province", "lon", "lat"]]
-                            .itertuples(index=False)):
-        outcome = ("recommended" if k in rank_of else
-                   "feasible" if feasible[k] else "excluded")
-        out.append(SiteOutcome(
-            site_id=ev.site_ids[k], name=str(row.name), municipality=str(row.municipality),
-            province=str(row.province), lon=float(row.lon), lat=float(row.lat),
-            outcome=outcome, rank=rank_of.get(k), utility=round(float(utility[k]), 4),
-            unverified=bool(unverified[k]), failing=tuple(failing[k]),
-            unknown=tuple(unknown[k])))
-    return tuple(out)
+    # per site a bit mask of the failing / unknown rules; the few distinct masks become labels
+    fail_bits = np.zeros(n, dtype=np.int64)
+    unknown_bits = np.zeros(n, dtype=np.int64)
+    for bit, con in enumerate(ev.constraints):
+        fail_bits |= (~con.passes & ~con.unknown).astype(np.int64) << bit
+        unknown_bits |= con.unknown.astype(np.int64) << bit
+    labels = [con.label for con in ev.constraints]
+
+    def names(mask: int) -> tuple[str, ...]:
+        return tuple(label for bit, label in enumerate(labels) if mask >> bit & 1)
+
+    fail_names = {m: names(m) for m in np.unique(fail_bits).tolist()}
+    unknown_names = {m: names(m) for m in np.unique(unknown_bits).tolist()}
+    outcome = np.where(rank_of > 0, "recommended", np.where(feasible, "feasible", "excluded"))
+    columns = zip(ev.site_ids, table["name"].astype(str).tolist(),
+                  table["municipality"].astype(str).tolist(),
+                  table["province"].astype(str).tolist(), table["lon"].astype(float).tolist(),
+                  table["lat"].astype(float).tolist(), outcome.tolist(), rank_of.tolist(),
+                  np.round(ev.utility, 4).tolist(), ev.unverified.tolist(), fail_bits.tolist(),
+                  unknown_bits.tolist(), strict=True)
+    return tuple(
+        SiteOutcome(site_id=sid, name=name, municipality=muni, province=prov, lon=lon, lat=lat,
+                    outcome=out, rank=rank or None, utility=u, unverified=unv,
+                    failing=fail_names[fb], unknown=unknown_names[ub])
+        for sid, name, muni, prov, lon, lat, out, rank, u, unv, fb, ub in columns)
 
 
 def resolve_origin(profile: Profile, data: GeoData, *, file: str) -> tuple[float, float] | None:
@@ -255,33 +264,42 @@ def resolve_origin(profile: Profile, data: GeoData, *, file: str) -> tuple[float
         xy = gpd.GeoSeries.from_xy([location.lon], [location.lat], crs=settings.display_crs)
         xy = xy.to_crs(settings.working_crs)
         return float(xy.x.iloc[0]), float(xy.y.iloc[0])
-    municipalities = data.municipalities
+    codes = data.municipalities["gm_code"].tolist()
+    names = data.municipalities["name"].tolist()
     given = location.municipality.strip()
     code = given.upper()
     if code.isdigit():
         code = f"GM{int(code):04d}"
-    by_code = municipalities.set_index("gm_code")
-    if code not in by_code.index:
-        names = {str(n).casefold(): c for c, n in zip(municipalities["gm_code"],
-                                                       municipalities["name"], strict=True)}
-        code = names.get(given.casefold(), code)
-    if code not in by_code.index:
+    if code not in codes:
+        by_name = {str(n).casefold(): c for c, n in zip(codes, names, strict=True)}
+        code = by_name.get(given.casefold(), code)
+    if code not in codes:
         merged = dict(zip(data.municipal_mergers["old_code"], data.municipal_mergers["new_code"],
                           strict=True))
         hint = (f"a former municipality, now part of {merged[code]} "
-                f"({by_code.loc[merged[code], 'name']})" if code in merged else
+                f"({names[codes.index(merged[code])]})" if code in merged else
                 "not a current municipality code or name")
         raise SitingInputError(Problem(file=file, column="company.current_location.municipality",
                                        label="key", message=f"'{given}': {hint}"))
-    point = by_code.loc[code, "geometry"]
+    point = data.municipalities.geometry.iat[codes.index(code)]
     return float(point.x), float(point.y)
+
+
+_ROW_COLUMNS = ("name", "municipality", "province", "lon", "lat", "available_ha",
+                "area_confidence", "area_year", "location_confidence", "afname_class",
+                "grid_confidence", "congestion_status_date")
+
+
+def _row(table: pd.DataFrame, i: int) -> dict[str, object]:
+    """Return the columns an explanation needs of one site (cheaper than a row lookup)."""
+    return {column: table[column].iat[i] for column in _ROW_COLUMNS}
 
 
 def _recommendation(
     ev: Evaluation, table: pd.DataFrame, i: int, *, rank: int, next_index: int | None,
     candidates: np.ndarray,
 ) -> Recommendation:
-    row = table.iloc[i]
+    row = _row(table, i)
     nxt = next_index
     return Recommendation(
         rank=rank,
@@ -297,12 +315,12 @@ def _recommendation(
         constraints=constraint_lines(ev, i),
         stability=weight_ranges(ev, i, candidates),
         versus_next=None if nxt is None else separation(ev, i, nxt,
-                                                        str(table.iloc[nxt]["name"])),
+                                                        str(table["name"].iat[nxt])),
         caveats=_caveats(row),
     )
 
 
-def _caveats(row: pd.Series) -> tuple[str, ...]:
+def _caveats(row: dict[str, object]) -> tuple[str, ...]:
     """How sure the facts behind a site are, in words."""
     out = []
     area_conf = row["area_confidence"]

@@ -7,8 +7,8 @@ all show the same explanation.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True)
@@ -242,9 +242,11 @@ class Infeasibility:
     best_without: str | None
 
 
-@dataclass(frozen=True)
-class SiteOutcome:
+class SiteOutcome(NamedTuple):
     """What became of one candidate site in a ranking (for maps and tables).
+
+    A named tuple rather than a dataclass: a ranking holds one per candidate site, thousands
+    in a national run, and tuples are cheap to build.
 
     Attributes
     ----------
@@ -340,7 +342,9 @@ class RankingResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as JSON-ready data (``inf``/``nan`` as ``null``)."""
-        return _json_ready(asdict(self))
+        data = asdict(replace(self, sites=()))
+        data["sites"] = [_json_ready(site._asdict()) for site in self.sites]
+        return _json_ready(data)
 
 
 def ranking_from_dict(data: dict[str, Any]) -> RankingResult:
@@ -378,8 +382,8 @@ def ranking_from_dict(data: dict[str, Any]) -> RankingResult:
                                                                         data["infeasibility"]),
         n_sites=data["n_sites"], n_feasible=data["n_feasible"],
         n_unverified=data["n_unverified"], notes=tuple(data["notes"]),
-        sites=tuple(_build(SiteOutcome, {**s, "failing": tuple(s["failing"]),
-                                        "unknown": tuple(s["unknown"])})
+        sites=tuple(SiteOutcome(**{**s, "failing": tuple(s["failing"]),
+                                   "unknown": tuple(s["unknown"])})
                     for s in data.get("sites", ())),
         origin=None if data.get("origin") is None else tuple(data["origin"]),
         pairs=pairs, pair_status=data.get("pair_status", ""),
@@ -427,6 +431,8 @@ def _fmt_value(value: float, unit: str) -> str:
 
 
 def _json_ready(value: Any) -> Any:
+    if hasattr(value, "_asdict"):  # named tuples (SiteOutcome) become objects, not arrays
+        value = value._asdict()
     if isinstance(value, dict):
         return {k: _json_ready(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

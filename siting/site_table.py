@@ -125,22 +125,26 @@ def build_site_table(
     return gpd.GeoDataFrame(table, geometry=points.to_numpy(), crs=settings.working_crs)
 
 
-def site_table(geodata_dir: str | Path | None = None) -> gpd.GeoDataFrame:
-    """Return the site table for a data folder, built once and cached.
+def site_table(
+    geodata_dir: str | Path | None = None, *, data: GeoData | None = None
+) -> gpd.GeoDataFrame:
+    """Return the site table for a data folder (or loaded layers), built once and cached.
 
-    The cache key is the folder's layer files and their modification times (through
-    :func:`siting.load_geodata`) and the reach settings. Treat the result as read-only.
+    The cache key is the loaded layers (through :func:`siting.load_geodata`, which reloads when
+    a file changes) and the reach settings. Treat the result as read-only.
 
     Parameters
     ----------
     geodata_dir
         Data folder; ``None`` for the default.
+    data
+        Layers already loaded (e.g. built in memory); overrides ``geodata_dir``.
 
     Returns
     -------
     geopandas.GeoDataFrame
     """
-    data = load_geodata(geodata_dir)
+    data = load_geodata(geodata_dir) if data is None else data
     key = (id(data), settings.talent_reach_km, settings.talent_half_distance_km,
            settings.campus_reach_km)
     hit = _CACHE.get(key)

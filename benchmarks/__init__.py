@@ -1,0 +1,1 @@
+"""Performance runs for siting: ``python -m benchmarks`` prints a table (not part of the tests)."""
