@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from siting import settings, vocab
 from siting._errors import InfeasibleError, Problem, SitingInputError
+from siting.criteria import evaluate, load_catalogue, site_facts
 from siting.info import data_info
 from siting.layers import (
     CheckReport,
@@ -21,6 +22,9 @@ from siting.layers import (
     load_sites,
     load_stem_talent,
 )
+from siting.profile import Profile, load_profile, parse_profile
+from siting.rank import rank_sites
+from siting.result import RankingResult, ranking_from_dict
 from siting.site_table import build_site_table, site_table
 
 __all__ = [
@@ -28,18 +32,27 @@ __all__ = [
     "GeoData",
     "InfeasibleError",
     "Problem",
+    "Profile",
+    "RankingResult",
     "SitingInputError",
     "build_site_table",
     "check_geodata",
     "data_info",
+    "evaluate",
     "load_campuses",
+    "load_catalogue",
     "load_geodata",
     "load_grid_congestion",
     "load_municipal_mergers",
     "load_municipalities",
+    "load_profile",
     "load_sites",
     "load_stem_talent",
+    "parse_profile",
+    "rank_sites",
+    "ranking_from_dict",
     "settings",
+    "site_facts",
     "site_table",
     "vocab",
 ]

@@ -191,8 +191,12 @@ class Constraints(BaseModel):
     def _provinces(cls, value: Any) -> tuple[str, ...]:
         if isinstance(value, str):
             value = [v for v in value.replace(",", ";").split(";") if v.strip()]
+        if value is None:
+            value = []
+        if not isinstance(value, list | tuple):
+            raise ValueError("must be a list of province names")
         names, unknown = [], []
-        for item in value or ():
+        for item in value:
             code = vocab.province_code(str(item))
             if code is None:
                 unknown.append(str(item))
