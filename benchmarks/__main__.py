@@ -56,6 +56,17 @@ def bench_ranking(sizes: list[int], rows: list[list[str]], *, repeat: int) -> No
                      f"{build_mb:,.1f}"])
 
 
+def bench_cases(rows: list[list[str]], *, repeat: int) -> None:
+    """Every example case on the embedded data, with the default MILP solver (CBC)."""
+    siting.site_table()  # data loaded once, as in a session
+    for case in sorted((ROOT / "models" / "cases").glob("*.toml")):
+        profile = load_profile(case)
+        secs, mb = measure(lambda p=profile: rank_sites(p, top=10, solver="cbc"), repeat=repeat)
+        n_sites = len(siting.site_table())
+        rows.append([f"rank case {case.stem}, top 10 (cbc)", f"{n_sites} sites",
+                     f"{secs * 1000:,.0f} ms", f"{mb:,.1f}"])
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
@@ -63,6 +74,7 @@ def main(argv: list[str] | None = None) -> None:
     repeat = 3 if args.quick else 5
     sizes = [1000, 4000] if args.quick else [1000, 4000, 20000, 100000]
     rows: list[list[str]] = []
+    bench_cases(rows, repeat=repeat)
     bench_ranking(sizes, rows, repeat=repeat)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, {platform.system()}")
