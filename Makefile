@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint clean
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: demo test lint clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,9 +16,25 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/siting data info
-	$(BIN)/siting rank models/cases/case2_microchip_dense_region.toml --top 5 --details 2
+	$(BIN)/siting rank models/cases/case2_microchip_dense_region.toml --top 5 --details 2 \
+		--map maps/demo.html
+	@echo "map: $(CURDIR)/maps/demo.html (open it in a browser)"
 
-test: $(STAMP)
+# The browser tests (tests/test_browser.py) drive Debian's chromium through Playwright's own
+# driver; `playwright install` is never used. Installed here when missing and we are root.
+browser:
+	@if [ -x $(CHROMIUM) ]; then \
+		echo "browser tests: using $(CHROMIUM)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "browser tests: installing Debian's chromium"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+		|| echo "NOTE: could not install chromium; the browser tests will be skipped"; \
+	else \
+		echo "NOTE: $(CHROMIUM) is missing and this is not a root Debian shell: the browser" \
+		     "tests will be skipped. Install it with: sudo apt-get install chromium"; \
+	fi
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

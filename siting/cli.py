@@ -10,7 +10,7 @@ import json
 import shutil
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -21,6 +21,11 @@ from siting._errors import Problem, SitingInputError
 from siting.info import data_info
 from siting.layers import check_geodata, load_geodata
 from siting.solvers import SOLVERS
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from siting.result import RankingResult
 
 EXIT_INVALID_INPUT = 2
 MAX_PROBLEMS_SHOWN = 50
@@ -50,6 +55,13 @@ GeodataOption = Annotated[
 
 EXIT_INFEASIBLE = 3
 
+OfflineOption = Annotated[
+    bool,
+    typer.Option("--offline", help="Make the map self-contained: opening it makes no request "
+                                   "to any other host (no background map), for confidential "
+                                   "meetings."),
+]
+
 
 @app.command("rank")
 def rank_command(
@@ -74,6 +86,11 @@ def rank_command(
     geodata: GeodataOption = None,
     details: Annotated[int, typer.Option("--details", min=0, help="How many recommendations "
                                                                   "to explain in full.")] = 3,
+    map_out: Annotated[Path | None, typer.Option("--map", help="Write an interactive map "
+                                                               "(HTML) that shows why each site "
+                                                               "is recommended.",
+                                                 dir_okay=False)] = None,
+    offline: OfflineOption = False,
 ) -> None:
     """Rank relocation sites for one company and explain each recommendation.
 
@@ -82,6 +99,9 @@ def rank_command(
     from siting.rank import rank_sites
     from siting.report import print_ranking, write_ranking_csv
 
+    if offline and map_out is None:
+        raise SitingInputError(Problem(file="<options>", column="--offline", label="option",
+                                       message="applies to the map: add --map OUT.html"))
     if solver is not None and solver not in SOLVERS:
         raise SitingInputError(Problem(file="<options>", column="--solver", label="option",
                                        message=f"'{solver}' is not a solver; allowed: "
@@ -96,8 +116,82 @@ def rank_command(
     if csv_out is not None:
         write_ranking_csv(result, csv_out)
         out.print(f"wrote {csv_out}")
+    if map_out is not None:
+        _write_map(result, map_out, offline=offline, geodata=geodata)
     if not result.recommendations:
         raise typer.Exit(EXIT_INFEASIBLE)
+
+
+@app.command("map")
+def map_command(
+    result_file: Annotated[Path, typer.Argument(help="A ranking saved with `siting rank CASE "
+                                                     "--json RESULT.json`.", dir_okay=False)],
+    map_out: Annotated[Path, typer.Option("--out", help="HTML file to write.",
+                                          dir_okay=False)],
+    offline: OfflineOption = False,
+    geodata: GeodataOption = None,
+    boundaries: Annotated[
+        Path | None,
+        typer.Option("--boundaries", help="Municipality boundary file (e.g. CBS "
+                                          "gemeente_gegeneraliseerd GeoJSON/TopoJSON): draw grid "
+                                          "congestion per municipality instead of on hexagons.",
+                     dir_okay=False),
+    ] = None,
+) -> None:
+    """Redraw the map of a saved ranking, e.g. for a meeting, without ranking again.
+
+    The map shows the recommended sites with their explanations, every candidate site by
+    outcome, grid congestion, talent within reach, campuses, the current location, the
+    exclusion funnel and the profile's key needs. Exit code 0, or 2 for invalid input.
+    """
+    result = _read_ranking(result_file)
+    polygons = None
+    if boundaries is not None:
+        from siting.importers.boundaries import read_municipality_boundaries
+
+        polygons = read_municipality_boundaries(boundaries)
+    _write_map(result, map_out, offline=offline, geodata=geodata, boundaries=polygons)
+
+
+def _write_map(result: RankingResult, path: Path, *, offline: bool, geodata: Path | None,
+               boundaries: gpd.GeoDataFrame | None = None) -> None:
+    from siting.maps import render_map, save_map
+
+    m = render_map(result, data=load_geodata(geodata), offline=offline, boundaries=boundaries)
+    written = save_map(m, path, offline=offline)
+    out.print(f"wrote map {written}" + (" (offline)" if offline else ""), highlight=False,
+              soft_wrap=True)
+
+
+def _read_ranking(path: Path) -> RankingResult:
+    """Read a ranking saved as JSON, or raise a located input error."""
+    from siting.result import ranking_from_dict
+
+    file = str(path)
+    if not path.is_file():
+        raise SitingInputError(Problem(file=file, message="file not found"))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise SitingInputError(Problem(
+            file=file, message="not a text (UTF-8) file; expected the JSON of `siting rank "
+                               "--json`")) from None
+    except json.JSONDecodeError as exc:
+        raise SitingInputError(Problem(file=file, row=exc.lineno,
+                                       message=f"not valid JSON (column {exc.colno}): "
+                                               f"{exc.msg}")) from None
+    if not isinstance(data, dict):
+        raise SitingInputError(Problem(file=file, message="not a ranking saved with `siting "
+                                                          "rank --json` (expected an object)"))
+    try:
+        return ranking_from_dict(data)
+    except KeyError as exc:
+        raise SitingInputError(Problem(file=file, column=str(exc.args[0]), label="key",
+                                       message="missing: not a ranking saved with `siting "
+                                               "rank --json`")) from None
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise SitingInputError(Problem(file=file, message=f"not a ranking saved with `siting "
+                                                          f"rank --json`: {exc}")) from None
 
 
 @data_app.command("info")
@@ -242,6 +336,16 @@ def _print_problems(problems: tuple | list) -> None:
         err.print(f"  - {problem}", markup=False, highlight=False)
     if n > MAX_PROBLEMS_SHOWN:
         err.print(f"  ... and {n - MAX_PROBLEMS_SHOWN} more (use --json for all).")
+
+
+from siting.cli_screen import screen_command  # noqa: E402
+
+app.command("screen")(screen_command)
+
+from siting.cli_whatif import compare_command, sweep_command  # noqa: E402
+
+app.command("compare")(compare_command)
+app.command("sweep")(sweep_command)
 
 
 def main() -> None:

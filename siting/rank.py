@@ -274,6 +274,18 @@ def resolve_origin(profile: Profile, data: GeoData, *, file: str) -> tuple[float
         by_name = {str(n).casefold(): c for c, n in zip(codes, names, strict=True)}
         code = by_name.get(given.casefold(), code)
     if code not in codes:
+        # CBS spells a few names with a suffix ("Hengelo (O.)", "Bergen (NH.)"): accept the
+        # short name when it is unambiguous
+        short = [c for c, n in zip(codes, names, strict=True)
+                 if str(n).split(" (")[0].casefold() == given.casefold()]
+        if len(short) == 1:
+            code = short[0]
+        elif len(short) > 1:
+            options = ", ".join(f"{names[codes.index(c)]} ({c})" for c in short)
+            raise SitingInputError(Problem(
+                file=file, column="company.current_location.municipality", label="key",
+                message=f"'{given}' is ambiguous: {options}; give the code"))
+    if code not in codes:
         merged = dict(zip(data.municipal_mergers["old_code"], data.municipal_mergers["new_code"],
                           strict=True))
         hint = (f"a former municipality, now part of {merged[code]} "

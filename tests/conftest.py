@@ -57,3 +57,22 @@ def geodata_copy(tmp_path: Path) -> Path:
     target = tmp_path / "geodata"
     shutil.copytree(EMBEDDED, target, ignore=shutil.ignore_patterns("_staging"))
     return target
+
+
+CASES = REPO / "models" / "cases"
+
+
+@pytest.fixture(scope="session")
+def case2_result():
+    """Ranking of example case 2 (feasible, with a current location), top 5; read-only."""
+    from siting.rank import rank_sites
+
+    return rank_sites(CASES / "case2_microchip_dense_region.toml", top=5)
+
+
+@pytest.fixture(scope="session")
+def case4_result():
+    """Ranking of example case 4 (no feasible site), top 5; read-only."""
+    from siting.rank import rank_sites
+
+    return rank_sites(CASES / "case4_energy_storage_power.toml", top=5)

@@ -237,3 +237,17 @@ def test_enumeration_gives_the_same_result_as_the_mip():
     pairs_exact = rank_sites(TWO_SITE, top=3, solver="enumeration")
     assert [(p.rnd.site_id, p.production.site_id) for p in pairs_mip.pairs] == [
         (p.rnd.site_id, p.production.site_id) for p in pairs_exact.pairs]
+
+
+def test_short_municipality_names_are_accepted_when_unambiguous():
+    data = siting.load_geodata()
+    base = load_profile(MICROCHIP)
+
+    def at(name: str):
+        location = base.company.current_location.model_copy(update={"municipality": name})
+        company = base.company.model_copy(update={"current_location": location})
+        return resolve_origin(base.model_copy(update={"company": company}), data, file="x")
+
+    assert at("Hengelo") == at("GM0164") == at("hengelo (o.)")
+    with pytest.raises(siting.SitingInputError, match=r"ambiguous: Bergen \(NH\.\) \(GM0373\)"):
+        at("Bergen")

@@ -1,0 +1,221 @@
+"""Generated maps in a real browser: Debian's headless Chromium driven by Playwright.
+
+Never ``playwright install``: the tests use /usr/bin/chromium (``make test`` installs the
+Debian package when missing and run as root) and skip with a reason where it is absent. Each
+test keeps a screenshot under its ``tmp_path``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from siting import maps
+from siting.layers import load_geodata
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+HOSTILE = "<script>alert(1)</script>"
+#: A transparent 1x1 PNG: what the online test serves instead of map tiles (no network here).
+PNG_1X1 = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                        "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44"
+                        "ae426082")
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.is_file(),
+    reason="/usr/bin/chromium is absent (Debian package 'chromium'; `make test` installs it "
+           "when run as root)")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="the 'playwright' package is not installed (dev extra)")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclasses.dataclass
+class Opened:
+    page: Any
+    requests: list[str]
+    errors: list[str]
+    dialogs: list[str]
+
+
+@pytest.fixture
+def open_map(browser, tmp_path: Path) -> Iterator[Any]:
+    """Open a map file in a fresh page, recording requests, errors and dialogs."""
+    pages = []
+
+    def opener(path: Path, *, serve_tiles: bool = False) -> Opened:
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        pages.append(page)
+        seen = Opened(page, [], [], [])
+        page.on("request", lambda r: seen.requests.append(r.url))
+        page.on("console", lambda m: seen.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: seen.errors.append(str(e)))
+
+        def on_dialog(dialog: Any) -> None:
+            seen.dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
+        if serve_tiles:  # no network here: play the CDN and the tile server locally
+            page.route("http*://**/*", serve_locally)
+        page.goto(path.resolve().as_uri())
+        page.wait_for_selector(".siting-legend", state="visible", timeout=15_000)
+        return seen
+
+    yield opener
+    for page in pages:
+        page.screenshot(path=str(tmp_path / "map.png"))
+        page.close()
+
+
+def serve_locally(route: Any) -> None:
+    """Answer an online map's requests: Leaflet from the local package, tiles as blank PNGs."""
+    from siting._maps_assets import leaflet_assets
+
+    url = route.request.url
+    css, js = leaflet_assets()
+    if url.endswith("leaflet.js"):
+        route.fulfill(status=200, content_type="text/javascript", body=js)
+    elif url.endswith("leaflet.css"):
+        route.fulfill(status=200, content_type="text/css", body=css)
+    elif url.endswith(".js"):  # jQuery, Bootstrap, awesome-markers: unused by our maps
+        route.fulfill(status=200, content_type="text/javascript", body="")
+    elif url.endswith(".css"):
+        route.fulfill(status=200, content_type="text/css", body="")
+    else:
+        route.fulfill(status=200, content_type="image/png", body=PNG_1X1)
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_geodata()
+
+
+def write(result, data, path: Path, *, offline: bool) -> Path:
+    return maps.save_map(maps.render_map(result, data=data, offline=offline), path,
+                         offline=offline)
+
+
+def other_hosts(requests: list[str]) -> list[str]:
+    return [url for url in requests if not url.startswith(("file:", "data:"))]
+
+
+def click_rank(page: Any, rank: int) -> Any:
+    page.locator(f'.siting-rank[data-rank="{rank}"]').click()
+    popup = page.locator(".siting-popup .leaflet-popup-content")
+    popup.wait_for(state="visible", timeout=5_000)
+    return popup
+
+
+def test_online_map_shows_ranked_markers_legend_and_explanations(case2_result, data, tmp_path,
+                                                                open_map):
+    seen = open_map(write(case2_result, data, tmp_path / "online.html", offline=False),
+                    serve_tiles=True)
+    page = seen.page
+    ranks = page.locator(".siting-rank[data-rank]")
+    assert ranks.count() == len(case2_result.recommendations) == 5
+    assert sorted(ranks.all_inner_texts()) == ["1", "2", "3", "4", "5"]
+    legend = page.locator("#siting-legend")
+    assert legend.is_visible()
+    assert "Grid congestion" in legend.inner_text()
+    assert "Exclusion funnel" in page.locator("#siting-panel").inner_text()
+    assert page.locator(".leaflet-control-scale").is_visible()
+    assert page.locator(".leaflet-control-layers").is_visible()
+    rec = case2_result.recommendations[0]
+    popup = click_rank(page, 1)
+    text = popup.inner_text()
+    for expected in (rec.name, "Why: contribution of each criterion", "Hard constraints",
+                     "Rank holds while a weight stays in", "Ahead of #2", "Data caveats",
+                     rec.breakdown[0].label):
+        assert expected in text
+    assert popup.locator(".siting-bar").count() == len(rec.breakdown)
+    assert any("arcgisonline" in url for url in seen.requests)  # the tiles were asked for
+    assert seen.errors == []
+
+
+def test_offline_map_makes_no_request_to_any_other_host(case2_result, data, tmp_path,
+                                                        open_map):
+    seen = open_map(write(case2_result, data, tmp_path / "offline.html", offline=True))
+    page = seen.page
+    assert page.locator(".siting-rank[data-rank]").count() == 5
+    assert page.locator(".leaflet-interactive").count() > 1000  # hexagons and sites drawn
+    popup = click_rank(page, 1)
+    assert "Hard constraints" in popup.inner_text()
+    page.locator(".siting-rank[data-rank='2']").hover(force=True)
+    page.wait_for_timeout(300)
+    assert seen.requests and seen.requests[0].startswith("file:")
+    assert other_hosts(seen.requests) == []
+    assert seen.errors == []
+
+
+def test_hostile_names_render_as_text_and_open_no_dialog(case2_result, data, tmp_path,
+                                                         open_map):
+    rec = dataclasses.replace(case2_result.recommendations[0], name=HOSTILE)
+    sites = tuple(s._replace(name=HOSTILE) if s.site_id == rec.site_id else s
+                  for s in case2_result.sites)
+    result = dataclasses.replace(case2_result, case_id=HOSTILE, sites=sites,
+                                 recommendations=(rec, *case2_result.recommendations[1:]))
+    seen = open_map(write(result, data, tmp_path / "hostile.html", offline=True))
+    page = seen.page
+    assert f"Case {HOSTILE}" in page.locator("#siting-panel").inner_text()
+    popup = click_rank(page, 1)
+    assert f"#1 {HOSTILE}" in popup.inner_text()
+    page.wait_for_timeout(300)
+    assert seen.dialogs == []
+    assert seen.errors == []
+    assert other_hosts(seen.requests) == []
+
+
+def test_one_surface_at_a_time_and_the_legend_follows(case2_result, data, tmp_path, open_map):
+    seen = open_map(write(case2_result, data, tmp_path / "switch.html", offline=True))
+    page = seen.page
+    control = page.locator(".leaflet-control-layers")
+
+    def checkbox(name: str) -> Any:
+        return control.locator("label", has_text=name).locator("input")
+
+    def section(name: str) -> Any:
+        return page.locator(f'#siting-legend [data-layer="{name}"]')
+
+    assert checkbox(maps.LAYER_CONGESTION).is_checked()
+    assert section(maps.LAYER_CONGESTION).is_visible()
+    assert not section(maps.LAYER_TALENT["hbo"]).is_visible()
+    checkbox(maps.LAYER_TALENT["hbo"]).check()
+    page.wait_for_timeout(300)
+    assert checkbox(maps.LAYER_TALENT["hbo"]).is_checked()
+    assert not checkbox(maps.LAYER_CONGESTION).is_checked()
+    assert section(maps.LAYER_TALENT["hbo"]).is_visible()
+    assert "estimate" in section(maps.LAYER_TALENT["hbo"]).inner_text()
+    assert not section(maps.LAYER_CONGESTION).is_visible()
+    checkbox(maps.LAYER_TALENT["wo"]).check()
+    page.wait_for_timeout(300)
+    assert not checkbox(maps.LAYER_TALENT["hbo"]).is_checked()
+    assert checkbox(maps.LAYER_TALENT["wo"]).is_checked()
+    checkbox(maps.LAYER_RECOMMENDED).uncheck()
+    assert page.locator(".siting-rank[data-rank]").count() == 0
+    assert seen.errors == []
+
+
+def test_infeasible_case_map_explains_why(case4_result, data, tmp_path, open_map):
+    seen = open_map(write(case4_result, data, tmp_path / "case4.html", offline=True))
+    page = seen.page
+    panel = page.locator("#siting-panel").inner_text()
+    assert "No feasible site." in panel
+    assert case4_result.infeasibility.message[:40] in panel
+    assert page.locator(".siting-rank[data-rank]").count() == 0
+    excluded = next(s for s in case4_result.sites if s.failing)
+    assert excluded.failing
+    assert seen.errors == []
+    assert other_hosts(seen.requests) == []

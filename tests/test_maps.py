@@ -1,0 +1,352 @@
+"""Maps without a browser: layers, escaping, offline self-containment, size, CLI."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import folium
+import numpy as np
+import pytest
+
+from siting import maps
+from siting._errors import SitingInputError
+from siting._maps_assets import remote_references, strip_remote_urls
+from siting._maps_elements import PolygonSurface
+from siting._maps_html import recommendation_popup
+from siting.layers import load_geodata
+from siting.result import RankingResult, ranking_from_dict
+
+from .conftest import CASES
+
+HOSTILE = "<script>alert(1)</script>"
+MB = 1024 * 1024
+#: A src/href/url() that would load something from another host.
+REMOTE = re.compile(r"""\b(?:src|href)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//""",
+                    re.IGNORECASE)
+
+ALL_LAYERS = [maps.LAYER_CONGESTION, *maps.LAYER_TALENT.values(), maps.LAYER_CAMPUSES,
+              maps.LAYER_ORIGIN, maps.LAYER_SITES, maps.LAYER_RECOMMENDED]
+
+
+def layer_groups(m: folium.Map) -> dict[str, folium.FeatureGroup]:
+    return {child.layer_name: child for child in m._children.values()
+            if isinstance(child, folium.FeatureGroup)}
+
+
+def surfaces(group: folium.FeatureGroup) -> list[PolygonSurface]:
+    return [c for c in group._children.values() if isinstance(c, PolygonSurface)]
+
+
+def n_cells(surface: PolygonSurface) -> int:
+    return len(json.loads(surface.cells.replace("\\u003c", "<").replace("\\u003e", ">")
+                          .replace("\\u0026", "&")))
+
+
+def hostile(result: RankingResult) -> RankingResult:
+    """The same ranking with the case id and the top site's name replaced by a script tag."""
+    rec = dataclasses.replace(result.recommendations[0], name=HOSTILE)
+    sites = tuple(s._replace(name=HOSTILE) if s.site_id == rec.site_id else s
+                  for s in result.sites)
+    return dataclasses.replace(result, case_id=HOSTILE, needs={**result.needs, "id": HOSTILE,
+                                                               "plot": HOSTILE},
+                               recommendations=(rec, *result.recommendations[1:]), sites=sites)
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_geodata()
+
+
+@pytest.fixture(scope="module")
+def online_html(case2_result, data, tmp_path_factory) -> tuple[Path, str]:
+    path = maps.save_map(maps.render_map(case2_result, data=data),
+                         tmp_path_factory.mktemp("maps") / "online.html")
+    return path, path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def offline_html(case2_result, data, tmp_path_factory) -> tuple[Path, str]:
+    path = maps.save_map(maps.render_map(case2_result, data=data, offline=True),
+                         tmp_path_factory.mktemp("maps") / "offline.html", offline=True)
+    return path, path.read_text(encoding="utf-8")
+
+
+# --- layers and content --------------------------------------------------------------------
+
+def test_every_layer_is_a_switchable_feature_group(case2_result, data):
+    m = maps.render_map(case2_result, data=data)
+    groups = layer_groups(m)
+    assert sorted(groups) == sorted(ALL_LAYERS)
+    assert all(g.control and g.overlay for g in groups.values())
+    controls = [c for c in m._children.values() if isinstance(c, folium.LayerControl)]
+    assert len(controls) == 1
+    names = list(m._children)
+    assert names.index(controls[0].get_name()) > max(names.index(g.get_name())
+                                                     for g in groups.values())
+    assert m.control_scale is True
+    html = m.get_root().render()
+    for name in ALL_LAYERS:
+        assert json.dumps(name) in html
+    assert 'div.id = "siting-legend"' in html and 'div.id = "siting-panel"' in html
+
+
+def test_one_surface_is_shown_at_a_time(case2_result, data):
+    surface_names = [maps.LAYER_CONGESTION, *maps.LAYER_TALENT.values()]
+    shown = [n for n, g in layer_groups(maps.render_map(case2_result, data=data)).items()
+             if g.show and n in surface_names]
+    assert shown == [maps.LAYER_CONGESTION]
+    shown = [n for n, g in layer_groups(maps.render_map(case2_result, data=data,
+                                                        surface="hbo")).items()
+             if g.show and n in surface_names]
+    assert shown == [maps.LAYER_TALENT["hbo"]]
+    with pytest.raises(SitingInputError, match="not a surface"):
+        maps.render_map(case2_result, data=data, surface="phd")
+
+
+def test_recommended_sites_are_numbered_with_their_explanation(case2_result, online_html):
+    _, html = online_html
+    for rec in case2_result.recommendations:
+        assert f'data-rank=\\"{rec.rank}\\"' in html or f'data-rank="{rec.rank}"' in html
+    rec = case2_result.recommendations[0]
+    popup = recommendation_popup(rec, len(case2_result.recommendations))
+    for line in rec.breakdown:
+        assert line.label in popup
+    for line in rec.constraints:
+        assert line.label in popup
+    assert "siting-bar" in popup  # contributions as bars
+    line = next(c for c in rec.constraints if c.unit and np.isfinite(c.slack))
+    assert f"slack {line.slack:,.1f} {line.unit}" in popup
+    assert "Rank holds while a weight stays in" in popup
+    assert f"Ahead of #2 {rec.versus_next.next_site_name}" in popup
+    assert "Data caveats" in popup and "approximation" in popup
+
+
+def test_candidate_tooltips_name_the_excluding_rules(case2_result, data):
+    group = layer_groups(maps.render_map(case2_result, data=data))[maps.LAYER_SITES]
+    markers = [c for c in group._children.values() if isinstance(c, folium.CircleMarker)]
+    assert len(markers) == case2_result.n_sites
+    excluded = next(s for s in case2_result.sites if s.outcome == "excluded" and s.failing)
+    html = group.get_root().render()
+    assert json.dumps(", ".join(excluded.failing))[1:-1] in html
+
+
+def test_origin_lines_carry_the_distance(case2_result, data):
+    group = layer_groups(maps.render_map(case2_result, data=data))[maps.LAYER_ORIGIN]
+    lines = [c for c in group._children.values() if isinstance(c, folium.PolyLine)]
+    assert len(lines) == min(maps.ORIGIN_LINES, len(case2_result.recommendations))
+    html = group.get_root().render()
+    # first recommendation is about 127 km from Eindhoven (relocation distance criterion)
+    km = next(c.value for c in case2_result.recommendations[0].breakdown
+              if c.criterion == "relocation_distance")
+    assert f"{km:,.1f} km" in html
+
+
+def test_no_origin_no_origin_layer(case2_result, data):
+    m = maps.render_map(dataclasses.replace(case2_result, origin=None), data=data)
+    assert maps.LAYER_ORIGIN not in layer_groups(m)
+
+
+def test_infeasible_result_says_so_in_the_panel(case4_result, data):
+    assert case4_result.infeasibility is not None
+    m = maps.render_map(case4_result, data=data)
+    group = layer_groups(m)[maps.LAYER_RECOMMENDED]
+    assert not [c for c in group._children.values() if isinstance(c, folium.Marker)]
+    html = m.get_root().render()
+    assert "No feasible site." in html
+    message = case4_result.infeasibility.message.replace("'", "&#x27;")
+    assert json.dumps(message)[1:-1].replace("&", "\\u0026") in html
+
+
+def test_draws_on_a_given_map_and_returns_it(case2_result, data):
+    m = folium.Map(tiles=None)
+    folium.LayerControl().add_to(m)
+    assert maps.render_map(case2_result, data=data, m=m) is m
+    controls = [c for c in m._children.values() if isinstance(c, folium.LayerControl)]
+    assert len(controls) == 1
+    names = list(m._children)
+    assert names.index(controls[0].get_name()) > max(
+        names.index(g.get_name()) for g in layer_groups(m).values())
+
+
+# --- escaping -------------------------------------------------------------------------------
+
+def test_user_and_data_text_is_escaped(case2_result, data):
+    html = maps.render_map(hostile(case2_result), data=data).get_root().render()
+    assert HOSTILE not in html
+    assert "alert(1)" in html  # present, as escaped text
+    assert html.count("<script") == html.count("</script>")
+    popup = recommendation_popup(hostile(case2_result).recommendations[0], 5)
+    assert HOSTILE not in popup and "&lt;script&gt;alert(1)&lt;/script&gt;" in popup
+
+
+def test_template_literal_text_cannot_run(case2_result, data):
+    name = "`${alert(1)}`"
+    result = dataclasses.replace(case2_result, case_id=name)
+    html = maps.render_map(result, data=data).get_root().render()
+    # folium's Popup/Tooltip put HTML in JS template literals (`...${}...`); ours pass JSON
+    assert not re.search(r"(?:\$\(|bindPopup\(|bindTooltip\()\s*`", html)
+    assert '"Case `${alert(1)}`' not in html and "Case `${alert(1)}`" in html
+
+
+# --- offline --------------------------------------------------------------------------------
+
+def test_offline_html_references_no_other_host(offline_html):
+    _, html = offline_html
+    assert not REMOTE.findall(html), REMOTE.findall(html)[:3]
+    assert remote_references(html) == []
+    assert "jquery" not in html.lower() and "bootstrap" not in html.lower()
+    assert 't.version="1.9.4"' in html  # Leaflet inlined
+    assert "L.tileLayer" not in html
+
+
+def test_online_html_uses_tiles_and_cdn_leaflet(online_html):
+    _, html = online_html
+    assert REMOTE.search(html)  # the check above would see remote assets
+    assert "L.tileLayer" in html
+    assert "WorldGrayCanvas" in html or "World_Light_Gray_Base" in html
+
+
+def test_strip_remote_urls_removes_every_kind_of_reference():
+    page = ('<html><head><script src="https://cdn.example/x.js"></script>'
+            "<link rel='stylesheet' href='//cdn.example/x.css'/>"
+            "<style>a { background: url(http://x.example/a.png) }</style></head>"
+            '<body><img src="https://x.example/i.png"><a href="https://x.example">x</a>'
+            '<img src="data:image/png;base64,AAAA"><script>var a = 1;</script></body></html>')
+    cleaned = strip_remote_urls(page)
+    assert remote_references(cleaned) == []
+    assert "data:image/png;base64,AAAA" in cleaned and "var a = 1;" in cleaned
+
+
+def test_offline_conversion_of_a_given_online_map(case2_result, data, tmp_path):
+    m = maps.render_map(case2_result, data=data)  # online, with tiles
+    html = maps.save_map(m, tmp_path / "x.html", offline=True).read_text(encoding="utf-8")
+    assert remote_references(html) == []
+    assert "L.tileLayer" not in html
+
+
+# --- size and geometry ----------------------------------------------------------------------
+
+def test_national_map_stays_small(online_html, offline_html, data):
+    online, offline = online_html[0].stat().st_size, offline_html[0].stat().st_size
+    assert len(data.sites) >= 150 and len(data.municipalities) == 342  # full embedded dataset
+    assert online < 5 * MB, f"online map {online / MB:.2f} MB"
+    assert offline < 5 * MB, f"offline map {offline / MB:.2f} MB"
+    assert offline - online < 0.5 * MB  # Leaflet inlined: about 160 kB
+
+
+def test_coordinates_are_rounded(online_html):
+    _, html = online_html
+    cells = [line for line in html.splitlines() if "var cells = " in line]
+    assert len(cells) == 4
+    numbers = re.findall(r"-?\d+\.\d+", cells[0][:200_000])
+    assert numbers and max(len(n.split(".")[1]) for n in numbers) <= maps.COORD_DECIMALS
+    locations = re.findall(r"L\.(?:circleMarker|marker)\(\s*\[([^\]]+)\]", html)
+    assert locations
+    for loc in locations:
+        assert all(len(v.split(".")[1]) <= maps.COORD_DECIMALS for v in loc.split(",")
+                   if "." in v)
+
+
+def test_hexagon_grid_cells(data):
+    hexes = maps.hexagon_grid(data.grid_congestion.geometry)
+    width = maps.HEX_CELL_KM * 1000
+    assert 500 < len(hexes) < 3000
+    assert np.allclose(hexes.area, np.sqrt(3) / 2 * width**2, rtol=1e-6)
+    assert (hexes["distance_km"] <= maps.HEX_REACH_KM).all()
+    assert hexes.crs.to_epsg() == 28992
+    with pytest.raises(SitingInputError, match="EPSG:28992"):
+        maps.hexagon_grid(data.grid_congestion.geometry.to_crs(4326))
+
+
+def test_talent_surfaces_are_estimates_with_a_scale(case2_result, data):
+    m = maps.render_map(case2_result, data=data)
+    groups = layer_groups(m)
+    for level, name in maps.LAYER_TALENT.items():
+        assert "estimate" in name
+        assert n_cells(surfaces(groups[name])[0]) == len(
+            maps.hexagon_grid(data.grid_congestion.geometry))
+        assert f"{level}: \\u0026asymp;" in surfaces(groups[name])[0].cells
+    html = m.get_root().render()
+    assert "STEM talent within reach: hbo [FTE, estimate]" in html
+
+
+# --- saved results and boundaries -----------------------------------------------------------
+
+def test_map_from_saved_json_has_the_same_layers(case2_result, data, tmp_path):
+    saved = json.loads(json.dumps(case2_result.to_dict()))
+    again = ranking_from_dict(saved)
+    live, redrawn = (maps.render_map(r, data=data) for r in (case2_result, again))
+    assert list(layer_groups(live)) == list(layer_groups(redrawn))
+    for name in layer_groups(live):
+        assert len(layer_groups(live)[name]._children) == len(
+            layer_groups(redrawn)[name]._children)
+
+
+def test_boundaries_mode_draws_municipality_polygons(case2_result, data, shared, tmp_path):
+    from siting.importers.boundaries import read_municipality_boundaries
+
+    polygons = read_municipality_boundaries(shared / "boundaries" / "gemeente_2024.topojson")
+    m = maps.render_map(case2_result, data=data, boundaries=polygons)
+    congestion = surfaces(layer_groups(m)[maps.LAYER_CONGESTION])
+    assert n_cells(congestion[0]) == len(polygons)
+    path = maps.save_map(m, tmp_path / "b.html")
+    html = path.read_text(encoding="utf-8")
+    assert "drawn per municipality (boundaries given)" in html
+    assert path.stat().st_size < 5 * MB
+    with pytest.raises(SitingInputError, match="gm_code"):
+        maps.render_map(case2_result, data=data, boundaries=polygons.drop(columns="gm_code"))
+
+
+# --- command line ---------------------------------------------------------------------------
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    root = Path(__file__).resolve().parents[1]
+    return subprocess.run([sys.executable, "-m", "siting.cli", *args], capture_output=True,
+                          text=True, timeout=180, cwd=cwd,
+                          env={"COLUMNS": "120", "PATH": "", "PYTHONPATH": str(root)})
+
+
+def test_cli_rank_writes_an_offline_map_and_map_redraws_it(tmp_path):
+    case = CASES / "case2_microchip_dense_region.toml"
+    result = run("rank", str(case), "--top", "5", "--details", "0", "--json", "r.json",
+                 "--map", "out/case2.html", "--offline", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "wrote map out/case2.html (offline)" in result.stdout
+    assert remote_references((tmp_path / "out" / "case2.html").read_text("utf-8")) == []
+    result = run("map", "r.json", "--out", "again.html", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "wrote map again.html" in result.stdout
+    assert (tmp_path / "again.html").stat().st_size > 100_000
+
+
+def test_cli_map_rejects_a_file_that_is_not_a_saved_ranking(tmp_path):
+    (tmp_path / "case.json").write_text('{"company": {"id": "x"}}', encoding="utf-8")
+    (tmp_path / "broken.json").write_text('{"case_id": ', encoding="utf-8")
+    for name, message in (("case.json", "key 'recommendations': missing: not a ranking"),
+                          ("broken.json", "broken.json, row 1: not valid JSON"),
+                          ("nowhere.json", "nowhere.json: file not found")):
+        result = run("map", name, "--out", "x.html", cwd=tmp_path)
+        assert result.returncode == 2, (name, result.stderr)
+        assert "Traceback" not in result.stderr
+        assert message in result.stderr.replace("\n", " ").replace("  ", " "), result.stderr
+        assert not (tmp_path / "x.html").exists()
+
+
+def test_cli_offline_needs_a_map(tmp_path):
+    result = run("rank", str(CASES / "case2_microchip_dense_region.toml"), "--offline",
+                 cwd=tmp_path)
+    assert result.returncode == 2
+    assert "--offline" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_cli_infeasible_case_still_writes_its_map(tmp_path):
+    result = run("rank", str(CASES / "case4_energy_storage_power.toml"), "--details", "0",
+                 "--map", "case4.html", cwd=tmp_path)
+    assert result.returncode == 3
+    assert "wrote map case4.html" in result.stdout
+    assert "No feasible site." in (tmp_path / "case4.html").read_text("utf-8")
