@@ -21,6 +21,11 @@ Hard constraints (each a named rule; a site must pass all):
     A large consumer (power need above ``small_connection_mw``) cannot connect in a zone of a
     queued class (2 or 3) before the zone's expected relief year: slack = year needed - relief
     year [years]; a queued zone without a published relief year fails. Unknown class: unknown.
+``grid_capacity``
+    Where the rule above lets a large consumer connect: its need must fit in the zone's demand
+    headroom [MW] when that is known (the capacity-map importer or a scenario gives it); in a
+    *limited* (class 1) zone without a headroom figure the fit is unknown ("confirm with the
+    grid operator"), never assumed; in an available (class 0) zone it passes.
 ``cleanroom``
     When the profile needs cleanroom space: the site is cleanroom-ready, or a campus within reach
     offers a shared cleanroom; unknown when no source states either.
@@ -451,9 +456,9 @@ class SiteFacts:
     ----------
     site_ids
         The sites, in site-table order.
-    available_ha, available_year, env, relief
+    available_ha, available_year, env, relief, headroom_mw
         Float arrays (NaN = unknown): available area [ha], first delivery year, highest
-        environmental category, expected relief year.
+        environmental category, expected relief year, the zone's demand headroom [MW].
     status, province
         Text arrays.
     afname
@@ -483,6 +488,7 @@ class SiteFacts:
     available_year: np.ndarray
     env: np.ndarray
     relief: np.ndarray
+    headroom_mw: np.ndarray
     status: np.ndarray
     province: np.ndarray
     afname: np.ndarray
@@ -565,6 +571,7 @@ def build_site_facts(table: pd.DataFrame, campuses: pd.DataFrame) -> SiteFacts:
         available_year=table["available_year"].astype(float).to_numpy(),
         env=table["max_env_category"].astype(float).to_numpy(),
         relief=table["expected_relief_year"].astype(float).to_numpy(),
+        headroom_mw=table["grid_headroom_mw"].astype(float).to_numpy(),
         status=table["status"].astype(str).to_numpy(),
         province=table["province"].astype(str).to_numpy(),
         afname=table["afname_class"].astype(int).to_numpy(),
@@ -647,6 +654,25 @@ def _constraints(
         out.append(ConstraintEvaluation(
             "grid", "Grid connection", "years",
             f"{needs.power_mw:g} MW demand connection by {year}", slack, grid_text))
+
+        # capacity: where the zone's headroom is known the need must fit in it; a limited
+        # (class 1) zone without a figure cannot be assumed to take a large connection
+        open_zone = ~queued | (np.nan_to_num(facts.relief, nan=np.inf) <= year)
+        headroom = facts.headroom_mw
+        slack = np.where(~np.isnan(headroom), headroom - needs.power_mw,
+                         np.where(facts.afname == 1, np.nan, NO_LIMIT))
+        slack = np.where(open_zone & (facts.afname >= 0), slack, NO_LIMIT)
+
+        def capacity_text(i: int) -> str:
+            if not np.isnan(headroom[i]):
+                return f"{headroom[i]:,.1f} MW headroom in the zone"
+            if facts.afname[i] == 1:
+                return "limited capacity, headroom not published: confirm with the grid operator"
+            return "no headroom figure (not limited)"
+
+        out.append(ConstraintEvaluation(
+            "grid_capacity", "Grid capacity", "MW",
+            f"{needs.power_mw:g} MW fits in the zone's demand headroom", slack, capacity_text))
 
     # facilities
     if needs.cleanroom_m2 > 0:

@@ -251,3 +251,24 @@ def test_short_municipality_names_are_accepted_when_unambiguous():
     assert at("Hengelo") == at("GM0164") == at("hengelo (o.)")
     with pytest.raises(siting.SitingInputError, match=r"ambiguous: Bergen \(NH\.\) \(GM0373\)"):
         at("Bergen")
+
+
+def test_zone_headroom_limits_the_power_a_site_can_take():
+    from dataclasses import replace
+
+    data = siting.load_geodata()
+    base = rank_sites(MICROCHIP, top=1, solver="enumeration", data=data)
+    top = base.recommendations[0]
+    gm = siting.load_sites().set_index("site_id").loc[top.site_id, "gm_code"]
+    grid = data.grid_congestion.copy()
+    grid["headroom_mw"] = grid["headroom_mw"].astype(float)
+    grid.loc[grid["gm_code"].eq(gm), "headroom_mw"] = 3.0  # less than the 5 MW needed
+    capped = rank_sites(MICROCHIP, top=1, solver="enumeration",
+                        data=replace(data, grid_congestion=grid))
+    assert capped.recommendations[0].site_id != top.site_id
+    outcome = {s.site_id: s for s in capped.sites}[top.site_id]
+    assert outcome.outcome == "excluded" and "Grid capacity" in outcome.failing
+    grid.loc[grid["gm_code"].eq(gm), "headroom_mw"] = 50.0
+    roomy = rank_sites(MICROCHIP, top=1, solver="enumeration",
+                       data=replace(data, grid_congestion=grid))
+    assert roomy.recommendations[0].site_id == top.site_id
