@@ -57,7 +57,7 @@ def bench_ranking(sizes: list[int], rows: list[list[str]], *, repeat: int) -> No
 
 
 def bench_cases(rows: list[list[str]], *, repeat: int) -> None:
-    """Every example case on the embedded data, with the default MILP solver (CBC)."""
+    """Rank every example case on the embedded data with the default MILP solver (CBC)."""
     siting.site_table()  # data loaded once, as in a session
     for case in sorted((ROOT / "models" / "cases").glob("*.toml")):
         profile = load_profile(case)
@@ -65,6 +65,57 @@ def bench_cases(rows: list[list[str]], *, repeat: int) -> None:
         n_sites = len(siting.site_table())
         rows.append([f"rank case {case.stem}, top 10 (cbc)", f"{n_sites} sites",
                      f"{secs * 1000:,.0f} ms", f"{mb:,.1f}"])
+
+
+def _pipeline(n_leads: int, folder: Path) -> Path:
+    """Write the synthetic example pipeline, rows repeated with new ids up to ``n_leads``."""
+    import csv
+
+    source = ROOT / "models" / "leads" / "example_pipeline_synthetic.csv"
+    with source.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    path = folder / f"pipeline_{n_leads}.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for k in range(n_leads):
+            writer.writerow({**rows[k % len(rows)], "id": f"bench-{k:06d}"})
+    return path
+
+
+def bench_screening(pairs: list[tuple[int, int]], rows: list[list[str]]) -> None:
+    """Screen L leads x N sites (local engine, exact enumeration), one run each."""
+    import tempfile
+
+    from siting.leads import read_leads
+    from siting.screen import screen_leads
+
+    with tempfile.TemporaryDirectory() as folder:
+        for n_leads, n_sites in pairs:
+            leads = read_leads(_pipeline(n_leads, Path(folder)))
+            data = synthetic_geodata(n_sites) if n_sites else siting.load_geodata()
+            siting.site_table(data=data)
+            secs, mb = measure(lambda t=leads, d=data: screen_leads(t, top=5, data=d), repeat=1)
+            size = f"{n_leads:,} leads x {len(data.sites):,} sites"
+            rows.append(["screen (local, enumeration)", size, f"{secs:,.1f} s", f"{mb:,.0f}"])
+
+
+def bench_map(rows: list[list[str]], *, repeat: int) -> None:
+    """Render and save a national map of a ranking on the embedded data; record the size."""
+    import tempfile
+
+    from siting.maps import render_map, save_map
+
+    result = rank_sites(CASE, top=10, solver="enumeration")
+    with tempfile.TemporaryDirectory() as folder:
+        for offline in (False, True):
+            path = Path(folder) / f"map_{offline}.html"
+            secs, mb = measure(lambda o=offline, p=path: save_map(render_map(result, offline=o),
+                                                                   p, offline=o), repeat=repeat)
+            label = "offline" if offline else "online"
+            rows.append([f"national map ({label}), render + save",
+                         f"{path.stat().st_size / 2**20:,.2f} MB html", f"{secs:,.2f} s",
+                         f"{mb:,.0f}"])
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -76,6 +127,10 @@ def main(argv: list[str] | None = None) -> None:
     rows: list[list[str]] = []
     bench_cases(rows, repeat=repeat)
     bench_ranking(sizes, rows, repeat=repeat)
+    screening = ([(1000, 0), (1000, 4000)] if args.quick else
+                 [(1000, 0), (1000, 4000), (10000, 0), (10000, 4000)])
+    bench_screening(screening, rows)
+    bench_map(rows, repeat=1 if args.quick else 3)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, {platform.system()}")
     print(f"median of {repeat} runs; peak = Python allocations during one run (tracemalloc)\n")

@@ -43,7 +43,7 @@ import pandas as pd
 from siting._errors import Problem, SitingInputError
 from siting.criteria import Catalogue, SiteFacts, evaluate, load_catalogue, site_facts
 from siting.explain import breakdown, infeasibility
-from siting.layers import load_geodata
+from siting.layers import GeoData, load_geodata
 from siting.leads import Lead, LeadTable, read_leads
 from siting.model import ENUMERATION, SiteChoiceModel, rank_by_enumeration
 from siting.profile import Profile
@@ -318,6 +318,7 @@ def screen_leads(
     engine: str = "local",
     scheduler: str | None = None,
     progress: ProgressCallback | None = None,
+    data: GeoData | None = None,
 ) -> ScreenResult:
     """Rank every lead of a pipeline independently and summarise who fits where.
 
@@ -346,6 +347,8 @@ def screen_leads(
         processes are spawned).
     progress
         Called as ``progress(done, total)`` while leads are ranked.
+    data
+        Layers already loaded (e.g. built in memory); overrides ``geodata_dir``.
 
     Returns
     -------
@@ -374,8 +377,8 @@ def screen_leads(
     if not isinstance(catalogue, Catalogue):
         catalogue = load_catalogue(catalogue)
     start = time.perf_counter()
-    data = load_geodata(geodata_dir)
-    sites = site_table(geodata_dir)
+    data = load_geodata(geodata_dir) if data is None else data
+    sites = site_table(data=data)
     ctx = _Context(facts=site_facts(sites, data.campuses),
                    sites=pd.DataFrame(sites[["name", "municipality", "province"]])
                    .reset_index(drop=True),
