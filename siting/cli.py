@@ -20,6 +20,7 @@ from siting import vocab
 from siting._errors import Problem, SitingInputError
 from siting.info import data_info
 from siting.layers import check_geodata, load_geodata
+from siting.rank import ENUMERATION
 from siting.solvers import SOLVERS
 
 if TYPE_CHECKING:
@@ -71,7 +72,8 @@ def rank_command(
     top: Annotated[int, typer.Option("--top", min=1, max=1000,
                                      help="How many sites to recommend.")] = 10,
     solver: Annotated[str | None, typer.Option(
-        "--solver", help="cbc, highs or cp-sat (default: cbc).")] = None,
+        "--solver", help="The MILP backend: cbc, highs or cp-sat (default: cbc); or "
+                         "enumeration: exact sorting of the same scores and rules, fast.")] = None,
     time_limit: Annotated[float | None, typer.Option(
         "--time-limit", min=0.1, help="Time limit per solve [s].")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the full result, "
@@ -102,10 +104,10 @@ def rank_command(
     if offline and map_out is None:
         raise SitingInputError(Problem(file="<options>", column="--offline", label="option",
                                        message="applies to the map: add --map OUT.html"))
-    if solver is not None and solver not in SOLVERS:
+    if solver is not None and solver not in (*SOLVERS, ENUMERATION):
         raise SitingInputError(Problem(file="<options>", column="--solver", label="option",
                                        message=f"'{solver}' is not a solver; allowed: "
-                                               f"{', '.join(SOLVERS)}"))
+                                               f"{', '.join((*SOLVERS, ENUMERATION))}"))
     result = rank_sites(case, top=top, solver=solver, time_limit_s=time_limit,
                         geodata_dir=geodata, catalogue=criteria)
     print_ranking(result, out, details=details)
