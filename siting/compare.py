@@ -42,7 +42,7 @@ from siting.layers import GeoData, load_geodata
 from siting.model import rank_by_enumeration
 from siting.profile import Profile, load_profile, parse_profile
 from siting.rank import rank_sites, resolve_origin
-from siting.result import RankingResult, _json_ready
+from siting.result import RankingResult, json_ready
 from siting.scenario import (
     SITE_FIELDS,
     ZONE_FIELDS,
@@ -168,7 +168,7 @@ class VariantComparison:
         }
         if full:
             out["result"] = self.result.to_dict()
-        return _json_ready(out)
+        return json_ready(out)
 
 
 @dataclass(frozen=True)
@@ -205,7 +205,7 @@ class Comparison:
                                 "top": [asdict(s) for s in self.base_top]}
         if full:
             base["result"] = self.base.to_dict()
-        return _json_ready({"top": self.top, "base": base,
+        return json_ready({"top": self.top, "base": base,
                             "variants": [v.to_dict(full=full) for v in self.variants]})
 
 
@@ -800,7 +800,7 @@ class Sweep:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
-        return _json_ready(asdict(self))
+        return json_ready(asdict(self))
 
     def drop_out_value(self, site_id: str) -> float | None:
         """Return the first value at which a site feasible at the previous value is excluded."""

@@ -345,7 +345,7 @@ def _read_layer(spec: LayerSpec, path: Path) -> tuple[gpd.GeoDataFrame, list[Pro
             frame = frame[[c.name for c in spec.columns]]
     else:
         geometry = gpd.GeoSeries([None] * len(frame), crs=settings.working_crs)
-    problems.extend(_layer_rules(spec, frame, file=file, first_row=first_row))
+    problems.extend(record_rules(spec, frame, file=file, first_row=first_row))
     gdf = gpd.GeoDataFrame(frame, geometry=geometry.reset_index(drop=True).to_numpy(),
                            crs=settings.working_crs)
     return gdf, problems
@@ -406,10 +406,10 @@ def _check_geometry(
     return problems, geometry
 
 
-def _layer_rules(
+def record_rules(
     spec: LayerSpec, frame: pd.DataFrame, *, file: str, first_row: int
 ) -> list[Problem]:
-    """Rules across the columns of one record."""
+    """Check the rules across the columns of a record (e.g. available <= net <= gross area)."""
     if spec is not SITES:
         return []
     problems = []

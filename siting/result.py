@@ -146,7 +146,7 @@ class Recommendation:
     def top_reasons(self, n: int = 3) -> tuple[str, ...]:
         """Return the criteria that add most to the utility, in words."""
         lines = sorted(self.breakdown, key=lambda c: -c.contribution)
-        return tuple(f"{c.label} ({_fmt_value(c.value, c.unit)})" for c in lines[:n]
+        return tuple(f"{c.label} ({format_value(c.value, c.unit)})" for c in lines[:n]
                      if c.contribution > 0)
 
 
@@ -343,8 +343,8 @@ class RankingResult:
     def to_dict(self) -> dict[str, Any]:
         """Return the result as JSON-ready data (``inf``/``nan`` as ``null``)."""
         data = asdict(replace(self, sites=()))
-        data["sites"] = [_json_ready(site._asdict()) for site in self.sites]
-        return _json_ready(data)
+        data["sites"] = [json_ready(site._asdict()) for site in self.sites]
+        return json_ready(data)
 
 
 def ranking_from_dict(data: dict[str, Any]) -> RankingResult:
@@ -422,7 +422,8 @@ def _slack(value: Any) -> float:
     return float("nan") if value is None else float(value)
 
 
-def _fmt_value(value: float, unit: str) -> str:
+def format_value(value: float, unit: str) -> str:
+    """Return a value with its unit for readers: 2 decimals below 100, none above."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "unknown"
     if isinstance(value, float) and math.isinf(value):
@@ -430,13 +431,14 @@ def _fmt_value(value: float, unit: str) -> str:
     return f"{value:,.2f} {unit}".strip() if abs(value) < 100 else f"{value:,.0f} {unit}".strip()
 
 
-def _json_ready(value: Any) -> Any:
+def json_ready(value: Any) -> Any:
+    """Return data ready for JSON: tuples as lists, named tuples as objects, inf/nan as None."""
     if hasattr(value, "_asdict"):  # named tuples (SiteOutcome) become objects, not arrays
         value = value._asdict()
     if isinstance(value, dict):
-        return {k: _json_ready(v) for k, v in value.items()}
+        return {k: json_ready(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_json_ready(v) for v in value]
+        return [json_ready(v) for v in value]
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value

@@ -81,7 +81,7 @@ from siting._errors import Problem, SitingInputError
 from siting._schema import GRID_CONGESTION, SITES
 from siting._validate import cells_as_text, check_lonlat, parse_table
 from siting.criteria import Catalogue, load_catalogue
-from siting.layers import GeoData, _layer_rules, load_geodata
+from siting.layers import GeoData, load_geodata, record_rules
 from siting.profile import Profile, load_profile, parse_profile
 
 #: The repository root: a scenario's ``base`` may also be given relative to it.
@@ -501,7 +501,7 @@ def _apply_sites(scenario: Scenario, data: GeoData, problems: list[Problem]) -> 
         for key, value in changes.items():
             row[key] = _text(value)
         parsed, found = parse_table(row, SITES, file=file, first_row=1)
-        found += _layer_rules(SITES, parsed, file=file, first_row=1)
+        found += record_rules(SITES, parsed, file=file, first_row=1)
         if found:
             problems.extend(_relocate(found, file, where))
             continue
@@ -532,7 +532,7 @@ def _apply_sites(scenario: Scenario, data: GeoData, problems: list[Problem]) -> 
         raw = pd.DataFrame([{k: _text(record[k]) if k in record else "" for k in spec_columns}])
         parsed, found = parse_table(raw, SITES, file=file, first_row=1)
         found += check_lonlat(parsed["lon"], parsed["lat"], file=file, first_row=1)
-        found += _layer_rules(SITES, parsed, file=file, first_row=1)
+        found += record_rules(SITES, parsed, file=file, first_row=1)
         sid = parsed["site_id"].iloc[0]
         if sid is not None and (sid in ids or sid in [r["site_id"].iloc[0] for r in added_rows]):
             found.append(Problem(file=file, column="site_id",

@@ -49,7 +49,7 @@ from siting.model import ENUMERATION, SiteChoiceModel, rank_by_enumeration
 from siting.profile import Profile
 from siting.rank import resolve_origin
 from siting.report import safe_cell
-from siting.result import _fmt_value
+from siting.result import format_value, json_ready
 from siting.site_table import site_table
 from siting.solvers import SOLVERS
 
@@ -279,7 +279,7 @@ class ScreenResult:
         for lead in data["leads"]:
             lead["problems"] = [{k: v for k, v in p.items() if k != "label"}
                                 for p in lead["problems"]]
-        return _json_ready(data)
+        return json_ready(data)
 
 
 @dataclass(frozen=True)
@@ -473,7 +473,7 @@ def _rank_one(task: _Task, ctx: _Context) -> LeadOutcome:
         for r in solution.ranking:
             i = r.index
             lines = sorted(breakdown(ev, i), key=lambda c: -c.contribution)
-            reasons = tuple(f"{c.label} ({_fmt_value(c.value, c.unit)})" for c in lines[:3]
+            reasons = tuple(f"{c.label} ({format_value(c.value, c.unit)})" for c in lines[:3]
                             if c.contribution > 0)
             site = ctx.sites.iloc[i]
             hits.append(SiteHit(rank=r.rank, site_id=r.site_id, name=str(site["name"]),
@@ -738,13 +738,3 @@ def _append(sheet: Any, values: Sequence[Any]) -> None:
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str):
             cell.data_type = "s"
-
-
-def _json_ready(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _json_ready(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_ready(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
