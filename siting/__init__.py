@@ -1,13 +1,17 @@
 """siting: find where in the Netherlands a growing deeptech company can relocate.
 
 Data flows one way: layers (:mod:`siting.layers`) -> site table (:mod:`siting.site_table`)
--> criteria -> model -> result -> outputs. This module re-exports the public API.
+-> criteria (:mod:`siting.criteria`) -> model (:mod:`siting.model`, :mod:`siting.assign`) ->
+result (:mod:`siting.result`) -> outputs (:mod:`siting.report`, :mod:`siting.maps`, the CLI).
+This module re-exports the public API.
 """
 
 from __future__ import annotations
 
 from siting import settings, vocab
-from siting._errors import InfeasibleError, Problem, SitingInputError
+from siting._errors import Problem, SitingInputError
+from siting.assign import assign_leads
+from siting.compare import compare, sweep
 from siting.criteria import evaluate, load_catalogue, site_facts
 from siting.info import data_info
 from siting.layers import (
@@ -22,21 +26,26 @@ from siting.layers import (
     load_sites,
     load_stem_talent,
 )
+from siting.leads import read_leads
 from siting.profile import Profile, load_profile, parse_profile
 from siting.rank import rank_sites
 from siting.result import RankingResult, ranking_from_dict
+from siting.scenario import apply_scenario, load_scenario
+from siting.screen import screen_leads
 from siting.site_table import build_site_table, site_table
 
 __all__ = [
     "CheckReport",
     "GeoData",
-    "InfeasibleError",
     "Problem",
     "Profile",
     "RankingResult",
     "SitingInputError",
+    "apply_scenario",
+    "assign_leads",
     "build_site_table",
     "check_geodata",
+    "compare",
     "data_info",
     "evaluate",
     "load_campuses",
@@ -46,13 +55,28 @@ __all__ = [
     "load_municipal_mergers",
     "load_municipalities",
     "load_profile",
+    "load_scenario",
     "load_sites",
     "load_stem_talent",
     "parse_profile",
     "rank_sites",
     "ranking_from_dict",
+    "read_leads",
+    "render_map",
+    "save_map",
+    "screen_leads",
     "settings",
     "site_facts",
     "site_table",
+    "sweep",
     "vocab",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Import the map functions on first use (folium is slow to import)."""
+    if name in ("render_map", "save_map"):
+        from siting import maps
+
+        return getattr(maps, name)
+    raise AttributeError(f"module 'siting' has no attribute {name!r}")

@@ -61,7 +61,3 @@ class SitingInputError(ValueError):
         n = len(self.problems)
         head = f"{n} problem{'s' if n > 1 else ''} in the input:"
         super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
-
-
-class InfeasibleError(RuntimeError):
-    """No candidate site satisfies the hard constraints."""

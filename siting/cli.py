@@ -349,6 +349,10 @@ from siting.cli_whatif import compare_command, sweep_command  # noqa: E402
 app.command("compare")(compare_command)
 app.command("sweep")(sweep_command)
 
+from siting.cli_assign import assign_command  # noqa: E402
+
+app.command("assign")(assign_command)
+
 
 def main() -> None:
     """Entry point: run the app, turning input errors into a located report and exit code 2."""

@@ -436,9 +436,11 @@ def json_ready(value: Any) -> Any:
     if hasattr(value, "_asdict"):  # named tuples (SiteOutcome) become objects, not arrays
         value = value._asdict()
     if isinstance(value, dict):
-        return {k: json_ready(v) for k, v in value.items()}
+        return {str(k): json_ready(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [json_ready(v) for v in value]
+    if hasattr(value, "item") and callable(value.item) and not hasattr(value, "__len__"):
+        value = value.item()  # numpy scalars
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value

@@ -17,7 +17,7 @@ from siting.leads import read_leads
 from siting.screen import STATUSES, screen_leads
 
 HEADER = ["id", "name", "municipality", "year", "land_ha", "power_mw", "talent_hbo"]
-GOOD = ["L1", "Photonics scale-up", "Eindhoven", "2028", "1.5", "0.5", "20"]
+GOOD = ["L1", "Photonics scale-up", "Eindhoven", "2028", "1.5", "0.05", "20"]
 
 
 def write_leads(folder: Path, rows: list[list[str]], *, sep: str = ",", name: str = "leads.csv",

@@ -1,0 +1,153 @@
+"""``siting assign``: the portfolio assignment of a lead pipeline, on the command line.
+
+A thin layer over :func:`siting.assign.assign_leads`; registered on the app in
+:mod:`siting.cli`. The leads file is read with :func:`siting.leads.read_leads` (CSV or
+Excel): invalid rows are reported as unplaced with ``invalid input`` and never lost.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from siting._errors import Problem, SitingInputError
+from siting.solvers import SOLVERS
+
+_WIDTH = shutil.get_terminal_size((120, 24)).columns
+_out = Console(width=_WIDTH)
+
+#: Rows shown per table on the terminal (the output file has everything).
+MAX_ROWS_SHOWN = 60
+
+
+def assign_command(
+    leads: Annotated[Path, typer.Argument(help="Leads table (.csv or .xlsx), one row per "
+                                               "company; an optional 'priority' column "
+                                               "weights the leads (default 1).",
+                                          dir_okay=False)],
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write the assignment: .csv "
+                                                                "(one row per lead), .xlsx "
+                                                                "or .json (everything).",
+                                                  dir_okay=False)] = None,
+    solver: Annotated[str | None, typer.Option(
+        "--solver", help="cbc, highs or cp-sat (default: cbc).")] = None,
+    time_limit: Annotated[float | None, typer.Option(
+        "--time-limit", min=0.1, help="Time limit per solve, in seconds.")] = None,
+    headroom: Annotated[Path | None, typer.Option(
+        "--headroom", help="Grid headroom per congestion zone: CSV with columns "
+                           "zone_id,headroom_mw [MW]. Zones without a figure are not "
+                           "constrained.", dir_okay=False)] = None,
+    absorption_share: Annotated[float | None, typer.Option(
+        "--absorption-share", help="Cap the hires placed per labour-market region at this "
+                                   "share (0-1] of its technical workforce.")] = None,
+    geodata: Annotated[Path | None, typer.Option(
+        "--geodata", help="Data folder with your own layer files; layers it lacks come "
+                          "from the embedded dataset.", file_okay=False)] = None,
+    criteria: Annotated[Path | None, typer.Option(
+        "--criteria", help="Criteria catalogue (default models/criteria.toml).",
+        dir_okay=False)] = None,
+    max_resolves: Annotated[int, typer.Option(
+        "--max-resolves", min=0, help="Re-solves for the value of capacity (0: skip).")] = 30,
+) -> None:
+    """Assign a pipeline of leads to sites without promising a plot or grid headroom twice.
+
+    Prints the solver status, objective, gap and time, the assignment, the unplaced leads
+    with the reason, and what one more ha or MW of each binding capacity would add.
+    """
+    from siting.assign import assign_leads, write_assignment
+    from siting.leads import read_leads
+
+    if solver is not None and solver not in SOLVERS:
+        raise SitingInputError(Problem(file="<options>", column="--solver", label="option",
+                                       message=f"'{solver}' is not a solver; allowed: "
+                                               f"{', '.join(SOLVERS)}"))
+    if absorption_share is not None and not 0 < absorption_share <= 1:
+        raise SitingInputError(Problem(file="<options>", column="--absorption-share",
+                                       label="option", message="must be in (0, 1]"))
+    table = read_leads(leads, extra_columns=["priority"])
+    for warning in table.warnings:
+        _out.print(f"[yellow]note:[/] {warning}", highlight=False)
+    result = assign_leads(table, geodata_dir=geodata, catalogue=criteria, solver=solver,
+                          time_limit_s=time_limit, headroom=headroom,
+                          absorption_share=absorption_share, max_resolves=max_resolves)
+    if len(result.leads) != len(table):
+        raise RuntimeError(f"{len(table)} leads read but {len(result.leads)} reported")
+    print_assignment(result, _out)
+    if out_file is not None:
+        write_assignment(result, out_file)
+        _out.print(f"wrote {out_file}")
+
+
+def print_assignment(result: object, console: Console) -> None:
+    """Print an :class:`~siting.assign.AssignmentResult` as tables."""
+    from siting.assign import PLACED, AssignmentResult
+
+    assert isinstance(result, AssignmentResult)
+    gap = "unknown" if math.isnan(result.gap) else f"{result.gap:.2%}"
+    console.print(f"[bold]Portfolio assignment[/]: {len(result.leads)} leads, "
+                  f"{result.n_placed} placed, {result.n_unplaced} unplaced, "
+                  f"{result.n_invalid} invalid input")
+    console.print(f"solver {result.solver}: {result.status}, objective "
+                  f"{result.objective:.4f} (priority-weighted total fit), gap {gap}, "
+                  f"{result.solve_time_s:.2f} s", highlight=False)
+
+    placed = [lead for lead in result.leads if lead.status == PLACED]
+    grid = Table(title="Assignment", title_justify="left")
+    for col in ("lead", "site", "municipality", "zone", "utility", "priority", "ha", "MW"):
+        grid.add_column(col, justify="right" if col in ("utility", "priority", "ha", "MW")
+                        else "left")
+    for lead in placed[:MAX_ROWS_SHOWN]:
+        grid.add_row(lead.lead_id, lead.site_name, lead.municipality, lead.zone_id,
+                     f"{lead.utility:.3f}", f"{lead.priority:g}", f"{lead.land_ha:g}",
+                     f"{lead.power_mw:g}")
+    if placed:
+        console.print(grid)
+    if len(placed) > MAX_ROWS_SHOWN:
+        console.print(f"... and {len(placed) - MAX_ROWS_SHOWN} more (see --out)")
+
+    others = [lead for lead in result.leads if lead.status != PLACED]
+    if others:
+        table = Table(title="Unplaced leads", title_justify="left")
+        table.add_column("lead")
+        table.add_column("status")
+        table.add_column("reason", overflow="fold")
+        for lead in others[:MAX_ROWS_SHOWN]:
+            where = f" (row {lead.row})" if lead.row is not None else ""
+            table.add_row(lead.lead_id + where, lead.status, lead.reason)
+        console.print(table)
+        if len(others) > MAX_ROWS_SHOWN:
+            console.print(f"... and {len(others) - MAX_ROWS_SHOWN} more (see --out)")
+
+    console.print(f"[bold]Value of capacity[/]: {result.capacity_note}", highlight=False)
+    if result.capacity_values:
+        table = Table(title_justify="left")
+        for col in ("capacity", "name", "used / capacity", "+1 unit adds", "competing",
+                    "leads moved"):
+            table.add_column(col, overflow="fold")
+        for v in result.capacity_values[:MAX_ROWS_SHOWN]:
+            added = "n/a" if math.isnan(v.added_value) else f"{v.added_value:.4f}"
+            table.add_row(f"{v.kind} {v.key}", v.name,
+                          f"{v.used:g} / {v.capacity:g} {v.unit}", added,
+                          str(v.leads_competing), str(len(v.changed_leads)))
+        console.print(table)
+    unconstrained = [z for z in result.zones if not z.constrained]
+    constrained = [z for z in result.zones if z.constrained]
+    if constrained:
+        table = Table(title="Grid headroom per congestion zone", title_justify="left")
+        for col in ("zone", "name", "used MW", "headroom MW", "leads"):
+            table.add_column(col)
+        for z in constrained[:MAX_ROWS_SHOWN]:
+            table.add_row(z.zone_id, z.name, f"{z.used_mw:g}", f"{z.headroom_mw:g}",
+                          str(z.n_leads))
+        console.print(table)
+    if unconstrained:
+        console.print(f"{len(unconstrained)} congestion zone(s): headroom not known: not "
+                      "constrained", highlight=False)
+    for note in result.notes:
+        console.print(f"[dim]note:[/] {note}", highlight=False)

@@ -1,0 +1,426 @@
+"""Portfolio assignment: known answers, shared capacities, reasons, value of capacity, MILP =
+brute force on every backend, and the data-level constructor and CLI on the embedded data."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from siting._errors import SitingInputError
+from siting.assign import (
+    INVALID,
+    PLACED,
+    UNPLACED,
+    AssignmentModel,
+    AssignmentResult,
+    AssignmentSolution,
+    assign_leads,
+    write_assignment,
+)
+from siting.profile import Profile, load_profile
+from siting.solvers import SOLVERS
+
+NAN = math.nan
+CASES = Path(__file__).resolve().parents[1] / "models" / "cases"
+
+# ---------------------------------------------------------------- synthetic: known answers
+
+
+def hand_model(*, priority_b: float = 1.0, cap_s1: float = 5.0,
+               extra_lead: bool = False) -> AssignmentModel:
+    """Leads A and B (4 ha each) both prefer s1, which has room for one of them.
+
+    A: s1 0.9, s2 0.5 | B: s1 0.8, s3 0.6 | C (1 ha): s2 0.7 | D (4 ha, optional): s1 0.3.
+    """
+    leads = ["A", "B", "C"] + (["D"] if extra_lead else [])
+    pairs = [(0, 0), (0, 1), (1, 0), (1, 2), (2, 1)] + ([(3, 0)] if extra_lead else [])
+    utility = [0.9, 0.5, 0.8, 0.6, 0.7] + ([0.3] if extra_lead else [])
+    n = len(leads)
+    return AssignmentModel(
+        leads, ["s1", "s2", "s3"], pairs, utility,
+        lead_weight=[1.0, priority_b, 1.0, 1.0][:n], land_ha=[4.0, 4.0, 1.0, 4.0][:n],
+        power_mw=np.zeros(n), site_capacity_ha=[cap_s1, 10.0, 10.0], site_zone=[-1, -1, -1],
+        zone_headroom_mw=[])
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_known_assignment_better_fit_gets_the_contested_site(solver: str) -> None:
+    sol = hand_model().solve(solver=solver)
+    assert sol.status == "optimal"
+    assert sol.gap == 0.0
+    assert sol.assignment == {"A": "s1", "B": "s3", "C": "s2"}
+    assert sol.objective == pytest.approx(0.9 + 0.6 + 0.7)
+    assert sol.site_used_ha == (4.0, 1.0, 4.0)
+    assert sol.reasons == {}
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_priority_rule_gives_the_contested_site_to_the_higher_priority(solver: str) -> None:
+    sol = hand_model(priority_b=3.0).solve(solver=solver)
+    # B at s1: 3 x 0.8 + 0.5 + 0.7 = 3.6 > A at s1: 0.9 + 3 x 0.6 + 0.7 = 3.4
+    assert sol.assignment == {"A": "s2", "B": "s1", "C": "s2"}
+    assert sol.objective == pytest.approx(3.6)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_lead_that_fits_only_where_capacity_is_taken_stays_unplaced(solver: str) -> None:
+    sol = hand_model(extra_lead=True).solve(solver=solver)
+    assert sol.assignment["D"] is None
+    assert sol.assignment["A"] == "s1"
+    reason = sol.reasons["D"]
+    assert reason.startswith("its feasible sites are taken: s1 (")
+    assert "area: 4 of 5 ha used by A; needs 4 ha" in reason
+    (blocker,) = sol.blockers["D"]
+    assert blocker.site_id == "s1"
+    assert blocker.utility == pytest.approx(0.3)
+
+
+def test_lead_without_pairs_has_no_feasible_site() -> None:
+    model = AssignmentModel(["A", "B"], ["s1"], [(0, 0)], [0.5], [1, 1], [1, 1], [0, 0],
+                            [10.0], [-1], [])
+    sol = model.solve(solver="highs")
+    assert sol.assignment == {"A": "s1", "B": None}
+    assert sol.reasons == {"B": "no feasible site"}
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_zone_headroom_is_shared_by_the_sites_of_the_zone(solver: str) -> None:
+    # s1 and s2 in zone GM1 (5 MW); s3 in an unconstrained zone; each lead needs 3 MW
+    model = AssignmentModel(
+        ["A", "B", "C"], ["s1", "s2", "s3"],
+        pairs=[(0, 0), (1, 1), (1, 2), (2, 1)], utility=[0.9, 0.8, 0.2, 0.7],
+        lead_weight=[1, 1, 1], land_ha=[1, 1, 1], power_mw=[3.0, 3.0, 3.0],
+        site_capacity_ha=[10, 10, 10], site_zone=[0, 0, 1], zone_headroom_mw=[5.0, NAN],
+        zone_ids=["GM1", "GM2"])
+    sol = model.solve(solver=solver)
+    assert sol.assignment == {"A": "s1", "B": "s3", "C": None}
+    assert sol.zone_used_mw == (3.0, 3.0)
+    assert sol.zone_used_mw[0] <= 5.0
+    assert "zone GM1 headroom: 3 of 5 MW used by A; needs 3 MW" in sol.reasons["C"]
+    (value,) = sol.capacity_values
+    assert (value.kind, value.key, value.unit) == ("zone", "GM1", "MW")
+    # 6 MW fit A and one more lead in the zone: B at s2 (0.9 + 0.8 = 1.7) or C at s2 with B
+    # staying at s3 (0.9 + 0.2 + 0.7 = 1.8): C joins, gain 1.8 - 1.1 = 0.7
+    assert value.added_value == pytest.approx(0.7)
+    assert value.leads_competing == 2
+    assert value.changed_leads == ("C",)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_site_with_unknown_capacity_takes_at_most_one_lead(solver: str) -> None:
+    model = AssignmentModel(["A", "B"], ["s1"], [(0, 0), (1, 0)], [0.4, 0.6], [1, 1],
+                            [0.5, 0.5], [0, 0], [NAN], [-1], [])
+    sol = model.solve(solver=solver)
+    assert sol.assignment == {"A": None, "B": "s1"}
+    assert sol.site_n_leads == (1,)
+    assert "area not known, so it takes one lead: taken by B" in sol.reasons["A"]
+    assert sol.capacity_values == ()  # no ha to add to an unknown area
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_one_more_ha_at_the_binding_site_has_the_hand_computed_value(solver: str) -> None:
+    sol = hand_model(cap_s1=7.0).solve(solver=solver)
+    assert sol.assignment == {"A": "s1", "B": "s3", "C": "s2"}
+    (value,) = sol.capacity_values
+    assert (value.kind, value.key, value.capacity, value.used) == ("site", "s1", 7.0, 4.0)
+    # 8 ha fits A and B at s1: 0.9 + 0.8 + 0.7 = 2.4 instead of 2.2
+    assert value.added_value == pytest.approx(0.2)
+    assert value.status == "optimal"
+    assert value.changed_leads == ("B",)
+    # at 5 ha, one more (6) still fits one lead: worth nothing
+    (none,) = hand_model().solve(solver=solver).capacity_values
+    assert none.added_value == 0.0
+    assert "re-solving" in sol.capacity_note
+
+
+def test_capacity_values_are_capped_and_say_so() -> None:
+    sol = hand_model(cap_s1=7.0).solve(solver="highs", max_resolves=0)
+    assert sol.capacity_values == ()
+    assert "1 further binding row(s) not re-solved" in sol.capacity_note
+
+
+def _comparable(sol: AssignmentSolution) -> dict[str, object]:
+    return {k: v for k, v in vars(sol).items() if k not in ("solve_time_s", "capacity_time_s")}
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_identical_inputs_give_identical_outputs(solver: str) -> None:
+    # two identical leads compete for two identical sites: ties broken on (lead, site) ids
+    model = AssignmentModel(["b", "a"], ["y", "x"], [(0, 0), (0, 1), (1, 0), (1, 1)],
+                            [0.5] * 4, [1, 1], [3, 3], [0, 0], [3, 3], [-1, -1], [])
+    first, second = model.solve(solver=solver), model.solve(solver=solver)
+    assert _comparable(first) == _comparable(second)
+    assert first.assignment == {"b": "y", "a": "x"}  # earlier lead gets the earlier site
+
+
+def test_every_backend_gives_the_same_assignment_on_ties() -> None:
+    model = AssignmentModel(["l3", "l1", "l2"], ["s2", "s1"],
+                            [(k, s) for k in range(3) for s in range(2)], [0.5] * 6,
+                            [1, 1, 1], [1, 1, 1], [0, 0, 0], [1, 1], [-1, -1], [])
+    results = {s: model.solve(solver=s).assignment for s in SOLVERS}
+    assert results["cbc"] == results["highs"] == results["cp-sat"]
+    assert results["cbc"] == {"l3": None, "l1": "s1", "l2": "s2"}
+
+
+def test_bad_inputs_are_rejected() -> None:
+    with pytest.raises(ValueError, match="unique"):
+        AssignmentModel(["a", "a"], ["s"], [], [], [1, 1], [0, 0], [0, 0], [1], [-1], [])
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        AssignmentModel(["a"], ["s"], [(0, 0)], [1.5], [1], [0], [0], [1], [-1], [])
+    with pytest.raises(ValueError, match=">= 0"):
+        AssignmentModel(["a"], ["s"], [(0, 0)], [0.5], [-1], [0], [0], [1], [-1], [])
+    with pytest.raises(ValueError, match="out of range"):
+        AssignmentModel(["a"], ["s"], [(0, 1)], [0.5], [1], [0], [0], [1], [-1], [])
+    with pytest.raises(ValueError, match="pairs must be unique"):
+        AssignmentModel(["a"], ["s"], [(0, 0), (0, 0)], [0.5, 0.5], [1], [0], [0], [1],
+                        [-1], [])
+
+
+# ---------------------------------------------------------------- MILP = brute force
+
+
+def _random_model(rng: np.random.Generator) -> AssignmentModel:
+    n_l, n_s = int(rng.integers(2, 5)), int(rng.integers(2, 4))
+    pairs = [(lead, s) for lead in range(n_l) for s in range(n_s) if rng.random() < 0.7]
+    cap = rng.choice([2.0, 3.0, 5.0, NAN], size=n_s)
+    region_kw = {}
+    if rng.random() < 0.5:
+        region_kw = {"site_region": rng.integers(0, 2, size=n_s),
+                     "region_capacity_fte": [float(rng.integers(5, 30)), NAN],
+                     "talent_fte": rng.integers(0, 20, size=n_l).astype(float)}
+    return AssignmentModel(
+        [f"L{k}" for k in rng.permutation(n_l)], [f"S{k}" for k in rng.permutation(n_s)],
+        pairs, np.round(rng.random(len(pairs)), 3), rng.choice([0.0, 1.0, 2.0], size=n_l),
+        rng.choice([0.0, 1.0, 2.0, 2.5], size=n_l), rng.choice([0.0, 1.0, 3.0], size=n_l),
+        cap, rng.integers(-1, 2, size=n_s), [4.0, NAN], **region_kw)
+
+
+def _brute_force(model: AssignmentModel) -> tuple[int, int]:
+    """Lexicographically best (fit, tie-break) over every choice of one pair or none per lead."""
+    rows = model.linear_model().rows
+    q, tau = model.objective_coefficients()
+    options = [[None, *[p for p in range(model.n_pairs) if model.pairs[p, 0] == lead]]
+               for lead in range(len(model.lead_ids))]
+    best = (0, 0)
+    for choice in itertools.product(*options):
+        x = np.zeros(model.n_pairs)
+        x[[p for p in choice if p is not None]] = 1
+        if all(row.coefs @ x[row.indices] <= row.rhs + 1e-9 for row in rows):
+            best = max(best, (round(float(q @ x)), round(float(tau @ x))))
+    return best
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_milp_equals_brute_force_on_every_backend(seed: int) -> None:
+    model = _random_model(np.random.default_rng(seed))
+    expected = _brute_force(model)
+    assignments = set()
+    for solver in SOLVERS:
+        sol = model.solve(solver=solver, capacity_values=False)
+        assert sol.status == "optimal"
+        assert sol.tie_break_status == "optimal"
+        assert (sol.fit_int, sol.tie_break) == expected, solver
+        assert sol.objective == pytest.approx(sol.fit_int * model.resolution, abs=1e-5)
+        assignments.add(tuple(sorted(sol.assignment.items(), key=str)))
+    assert len(assignments) == 1  # the tie-break makes the optimum unique here
+
+
+# ---------------------------------------------------------------- real data: assign_leads
+
+
+def _variants(n: int) -> list[Profile]:
+    """Lead profiles built from the example cases with unique ids and varied needs."""
+    base = [load_profile(p) for p in sorted(CASES.glob("*.toml"))]
+    rng = np.random.default_rng(7)
+    out = []
+    for k in range(n):
+        data = base[k % len(base)].model_dump()
+        data["company"]["id"] = f"lead-{k:02d}"
+        data["needs"]["land_ha"] = float(rng.choice([0.5, 1.0, 3.0, 8.0, 20.0]))
+        data["needs"]["power_mw"] = float(rng.choice([0.5, 1.0, 2.0]))
+        data["constraints"]["allow_unknown"] = bool(rng.random() < 0.3)
+        if data.get("two_site"):
+            data["two_site"]["rnd_power_mw"] = 0.0
+        out.append(Profile.model_validate(data))
+    return out
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> list[Profile]:
+    return _variants(20)
+
+
+@pytest.fixture(scope="module")
+def assigned(pipeline: list[Profile]) -> AssignmentResult:
+    return assign_leads(pipeline, solver="highs", priority={"lead-03": 2.0})
+
+
+def test_assign_leads_places_only_feasible_pairs_within_capacity(
+        pipeline: list[Profile], assigned: AssignmentResult) -> None:
+    from siting.criteria import evaluate, load_catalogue, site_facts
+    from siting.layers import load_geodata
+    from siting.rank import resolve_origin
+    from siting.site_table import site_table
+
+    result = assigned
+    assert result.status == "optimal"
+    assert [lead.lead_id for lead in result.leads] == [p.company.id for p in pipeline]
+    assert result.n_placed + result.n_unplaced + result.n_invalid == len(pipeline)
+    assert result.n_placed > 0
+    data, table = load_geodata(), site_table()
+    facts, catalogue = site_facts(table, data.campuses), load_catalogue()
+    site_index = {s: k for k, s in enumerate(table["site_id"])}
+    for profile, lead in zip(pipeline, result.leads, strict=True):
+        ev = evaluate(profile, facts, catalogue,
+                      origin_xy=resolve_origin(profile, data, file="t"))
+        assert lead.n_feasible_sites == int(ev.feasible.sum())
+        if lead.status == PLACED:
+            k = site_index[lead.site_id]
+            assert ev.feasible[k]
+            assert lead.utility == pytest.approx(ev.utility[k], abs=1e-6)
+            assert lead.reason == ""
+        else:
+            assert lead.status == UNPLACED
+            assert lead.reason.startswith(("no feasible site", "its feasible sites are taken",
+                                           "its feasible sites lack"))
+            assert (lead.n_feasible_sites == 0) == lead.reason.startswith("no feasible site")
+    for site in result.sites:
+        if math.isnan(site.capacity_ha):
+            assert len(site.leads) <= 1
+        else:
+            assert site.used_ha <= site.capacity_ha + 1e-9
+    assert all(not z.constrained and z.note == "not known: not constrained"
+               for z in result.zones)
+    assert any("not constrained" in note for note in result.notes)
+    values = [v.added_value for v in result.capacity_values]
+    assert values == sorted(values, reverse=True)
+
+
+def test_assign_leads_respects_given_headroom_and_reports_it(pipeline: list[Profile],
+                                                              tmp_path: Path) -> None:
+    free = assign_leads(pipeline, solver="highs", max_resolves=0)
+    zones = {lead.zone_id for lead in free.leads if lead.status == PLACED}
+    path = tmp_path / "zones.csv"
+    path.write_text("zone_id,headroom_mw\n" + "".join(f"{z},1.5\n" for z in sorted(zones)),
+                    encoding="utf-8")
+    tight = assign_leads(pipeline, solver="highs", headroom=path, max_resolves=3)
+    for zone in tight.zones:
+        if zone.zone_id in zones:
+            assert zone.constrained and zone.headroom_mw == 1.5 and zone.note == "given"
+            assert zone.used_mw <= 1.5 + 1e-9
+    assert tight.objective <= free.objective + 1e-9
+    assert tight.n_placed < free.n_placed
+    assert any("headroom" in lead.reason for lead in tight.leads if lead.status == UNPLACED)
+    assert any(v.kind == "zone" for v in tight.capacity_values)
+    with pytest.raises(SitingInputError, match="unknown congestion zone 'GM9999'"):
+        assign_leads(pipeline[:2], headroom={"GM9999": 3.0})
+    bad = tmp_path / "bad.csv"
+    bad.write_text("zone_id,headroom_mw\nGM0772,lots\n", encoding="utf-8")
+    with pytest.raises(SitingInputError, match=r"row 2, column 'headroom_mw': not a number"):
+        assign_leads(pipeline[:2], headroom=bad)
+
+
+def test_absorption_share_caps_hires_per_region(pipeline: list[Profile]) -> None:
+    free = assign_leads(pipeline, solver="highs", max_resolves=0)
+    result = assign_leads(pipeline, solver="highs", absorption_share=0.002, max_resolves=0)
+    assert result.regions
+    for region in result.regions:
+        assert region.used_fte <= region.capacity_fte + 1e-9
+    assert result.n_placed < free.n_placed
+    assert any("labour-market region" in lead.reason for lead in result.leads)
+
+
+def test_invalid_and_duplicate_leads_are_reported_not_lost(pipeline: list[Profile]) -> None:
+    bad = pipeline[1].model_copy(update={"company": pipeline[1].company.model_copy(
+        update={"current_location": pipeline[1].company.current_location.model_copy(
+            update={"municipality": "Atlantis"})})}) if pipeline[1].company.current_location \
+        else None
+    charisma = pipeline[2].model_copy(update={"weights": {"charisma": 1.0}})
+    leads = [pipeline[0], pipeline[0], charisma] + ([bad] if bad is not None else [])
+    result = assign_leads(leads, solver="highs", max_resolves=0)
+    assert len(result.leads) == len(leads)
+    assert result.leads[1].status == INVALID
+    assert "duplicate lead id" in result.leads[1].reason
+    assert result.leads[2].status == INVALID
+    assert "charisma" in result.leads[2].reason
+    if bad is not None:
+        assert result.leads[3].status == INVALID
+        assert "Atlantis" in result.leads[3].reason
+
+
+def test_write_assignment_csv_json_xlsx(assigned: AssignmentResult, tmp_path: Path) -> None:
+    out_csv = write_assignment(assigned, tmp_path / "a.csv")
+    with out_csv.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["lead_id"] for r in rows] == [lead.lead_id for lead in assigned.leads]
+    data = json.loads(write_assignment(assigned, tmp_path / "a.json").read_text("utf-8"))
+    assert data["summary"]["leads"] == len(assigned.leads)
+    assert data["status"] == "optimal"
+    pytest.importorskip("openpyxl")
+    from openpyxl import load_workbook
+
+    book = load_workbook(write_assignment(assigned, tmp_path / "a.xlsx"))
+    assert {"leads", "sites", "zones", "capacity_values"} <= set(book.sheetnames)
+    with pytest.raises(SitingInputError, match="unsupported output format"):
+        write_assignment(assigned, tmp_path / "a.txt")
+
+
+def test_formula_like_text_is_neutralised_in_csv(tmp_path: Path) -> None:
+    profile = load_profile(CASES / "example_photonics.toml")
+    evil = profile.model_copy(update={"company": profile.company.model_copy(
+        update={"id": "=HYPERLINK(1)"})})
+    result = assign_leads([evil], solver="highs", max_resolves=0)
+    text = write_assignment(result, tmp_path / "e.csv").read_text("utf-8")
+    assert "'=HYPERLINK(1)" in text
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def _app() -> typer.Typer:
+    from siting.cli_assign import assign_command
+
+    app = typer.Typer()
+    app.command("assign")(assign_command)
+    app.callback()(lambda: None)
+    return app
+
+
+def test_cli_assign_prints_status_assignment_reasons_and_writes_json(tmp_path: Path) -> None:
+    leads = tmp_path / "leads.csv"
+    leads.write_text(
+        "id,municipality,year,land_ha,power_mw,talent_hbo,nts_domains,priority\n"
+        "a-1,Eindhoven,2027,2,1,10,semiconductors,2\n"
+        "a-2,Delft,2027,1,0.5,5,photonics,\n"
+        "a-3,Eindhoven,2027,lots,1,10,,\n"
+        "a-4,Groningen,2027,900,1,10,,1\n", encoding="utf-8")
+    out = tmp_path / "out.json"
+    res = CliRunner().invoke(_app(), ["assign", str(leads), "--solver", "highs", "--out",
+                                      str(out), "--max-resolves", "2"])
+    assert res.exit_code == 0, res.output
+    assert "Portfolio assignment" in res.output
+    assert "gap" in res.output and "objective" in res.output
+    assert "invalid input" in res.output
+    assert "no feasible site" in res.output
+    assert "Value of capacity" in res.output
+    data = json.loads(out.read_text("utf-8"))
+    assert [lead["lead_id"] for lead in data["leads"]] == ["a-1", "a-2", "a-3", "a-4"]
+    assert data["leads"][0]["priority"] == 2.0
+    assert data["leads"][2]["status"] == INVALID
+    assert "row 4" in data["leads"][2]["reason"]
+
+
+def test_empty_pipeline_gives_an_empty_result() -> None:
+    result = assign_leads([], solver="highs")
+    assert result.status == "optimal"
+    assert result.leads == () and result.capacity_values == ()
+    assert result.to_dict()["summary"] == {"leads": 0, "placed": 0, "unplaced": 0,
+                                           "invalid": 0}
