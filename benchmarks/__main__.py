@@ -100,6 +100,29 @@ def bench_screening(pairs: list[tuple[int, int]], rows: list[list[str]]) -> None
             rows.append(["screen (local, enumeration)", size, f"{secs:,.1f} s", f"{mb:,.0f}"])
 
 
+def bench_assignment(pairs: list[tuple[int, int]], rows: list[list[str]]) -> None:
+    """Assign L leads on N sites with every backend: main solve, gap and the whole run."""
+    import tempfile
+
+    from siting.assign import assign_leads
+    from siting.leads import read_leads
+
+    with tempfile.TemporaryDirectory() as folder:
+        for n_leads, n_sites in pairs:
+            leads = read_leads(_pipeline(n_leads, Path(folder)))
+            data = synthetic_geodata(n_sites) if n_sites else siting.load_geodata()
+            siting.site_table(data=data)
+            for solver in ("cbc", "highs", "cp-sat"):
+                start = time.perf_counter()
+                result = assign_leads(leads, solver=solver, data=data, max_resolves=0,
+                                      time_limit_s=60)
+                secs = time.perf_counter() - start
+                gap = "n/a" if result.gap != result.gap else f"{result.gap:.2%}"
+                rows.append([f"assign ({solver}): {result.status}, gap {gap}",
+                             f"{n_leads:,} leads x {len(data.sites):,} sites",
+                             f"{result.solve_time_s:,.1f} s solve, {secs:,.1f} s total", "-"])
+
+
 def bench_map(rows: list[list[str]], *, repeat: int) -> None:
     """Render and save a national map of a ranking on the embedded data; record the size."""
     import tempfile
@@ -130,6 +153,9 @@ def main(argv: list[str] | None = None) -> None:
     screening = ([(1000, 0), (1000, 4000)] if args.quick else
                  [(1000, 0), (1000, 4000), (10000, 0), (10000, 4000)])
     bench_screening(screening, rows)
+    assignment = ([(50, 0), (200, 0)] if args.quick else
+                  [(50, 0), (200, 0), (50, 4000), (200, 4000), (500, 4000)])
+    bench_assignment(assignment, rows)
     bench_map(rows, repeat=1 if args.quick else 3)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, {platform.system()}")

@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from siting._errors import Problem, SitingInputError
+from siting.layers import GeoData
 from siting.model import MAX_OBJECTIVE_COEFFICIENT, UTILITY_RESOLUTION
 from siting.profile import Profile
 from siting.result import json_ready
@@ -1119,6 +1120,7 @@ def assign_leads(
     headroom: Mapping[str, float] | str | Path | None = None,
     absorption_share: float | None = None,
     max_resolves: int = MAX_RESOLVES,
+    data: GeoData | None = None,
 ) -> AssignmentResult:
     """Assign a pipeline of leads to sites under shared plot, grid and labour capacity.
 
@@ -1154,6 +1156,8 @@ def assign_leads(
         exceed this share of the region's technical workforce estimate [FTE].
     max_resolves
         At most this many re-solves for the value of capacity (0 to skip them).
+    data
+        Layers already loaded (e.g. built in memory); overrides ``geodata_dir``.
 
     Returns
     -------
@@ -1176,8 +1180,8 @@ def assign_leads(
     if absorption_share is not None and not (0 < float(absorption_share) <= 1):
         raise SitingInputError(Problem(file="<options>", column="absorption_share",
                                        label="option", message="must be in (0, 1]"))
-    data = load_geodata(geodata_dir)
-    table = site_table(geodata_dir)
+    data = load_geodata(geodata_dir) if data is None else data
+    table = site_table(data=data)
     facts = site_facts(table, data.campuses)
     site_ids = tuple(str(s) for s in table["site_id"])
     names = dict(zip(site_ids, table["name"].astype(str), strict=True))
