@@ -45,7 +45,6 @@ A site whose fact is unknown fails the constraint, unless the profile sets
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -58,6 +57,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from siting import settings, vocab
 from siting._errors import Problem, SitingInputError
+from siting._toml import read_toml
 from siting.model import HardConstraint
 from siting.profile import SPACE_TYPES, Profile
 
@@ -154,14 +154,7 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
 @lru_cache(maxsize=16)
 def _load_catalogue(file: str, stamp: int) -> Catalogue:
     """Read and check a catalogue; cached per file and modification time."""
-    path = Path(file)
-    try:
-        with path.open("rb") as fh:
-            content = tomllib.load(fh)
-    except FileNotFoundError:
-        raise SitingInputError(Problem(file=file, message="file not found")) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SitingInputError(Problem(file=file, message=f"not valid TOML: {exc}")) from None
+    content = read_toml(file)
     try:
         parsed = _Catalogue.model_validate(content)
     except ValidationError as exc:

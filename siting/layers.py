@@ -13,7 +13,6 @@ result records which file each layer came from.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -34,6 +33,7 @@ from siting._schema import (
     SITES,
     LayerSpec,
 )
+from siting._toml import read_toml
 from siting._validate import NL_RD_BOUNDS, cells_as_text, check_lonlat, parse_table
 
 _EXTENSIONS = (".csv", ".gpkg", ".geojson")
@@ -256,11 +256,7 @@ def read_catalog(folder: Path) -> dict[str, dict[str, Any]]:
     path = folder / CATALOG_FILE
     if not path.is_file():
         return {}
-    try:
-        with path.open("rb") as fh:
-            content = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise SitingInputError(Problem(file=str(path), message=f"invalid TOML: {exc}")) from None
+    content = read_toml(path)
     return {str(k): dict(v) for k, v in content.get("layers", {}).items()}
 
 

@@ -10,7 +10,6 @@ key (``needs.power_mw``), what is wrong and what is allowed.
 
 from __future__ import annotations
 
-import tomllib
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from siting import vocab
 from siting._errors import Problem, SitingInputError
+from siting._toml import read_toml
 
 #: Kinds of room to grow that can drive a case (DESIGN section 1); each has a weight preset.
 SPACE_TYPES: tuple[str, ...] = ("space", "capital", "talent", "housing", "energy")
@@ -280,17 +280,8 @@ def load_profile(path: str | Path) -> Profile:
     SitingInputError
         With every problem: file, key, what is wrong, what is allowed.
     """
-    path = Path(path)
     file = str(path)
-    try:
-        with path.open("rb") as fh:
-            content = tomllib.load(fh)
-    except FileNotFoundError:
-        raise SitingInputError(Problem(file=file, message="file not found")) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SitingInputError(Problem(file=file, message=f"not valid TOML: {exc}")) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SitingInputError(Problem(file=file, message=f"cannot read: {exc}")) from None
+    content = read_toml(path)
     return parse_profile(content, file=file)
 
 

@@ -66,7 +66,6 @@ catalogue looks only at the congestion class and the expected relief year (any n
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -79,6 +78,7 @@ import pandas as pd
 from siting import settings
 from siting._errors import Problem, SitingInputError
 from siting._schema import GRID_CONGESTION, SITES
+from siting._toml import read_toml
 from siting._validate import cells_as_text, check_lonlat, parse_table
 from siting.criteria import Catalogue, load_catalogue
 from siting.layers import GeoData, load_geodata, record_rules
@@ -142,23 +142,6 @@ class Scenario:
     def changes_data(self) -> bool:
         """Whether the scenario changes the layers (not only the profile)."""
         return bool(self.zones or self.sites or self.add_sites or self.withdraw_sites)
-
-
-def read_toml(path: str | Path) -> dict[str, Any]:
-    """Read a TOML file, or raise a located :class:`~siting.SitingInputError`."""
-    path = Path(path)
-    file = str(path)
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise SitingInputError(Problem(file=file, message="file not found")) from None
-    except IsADirectoryError:
-        raise SitingInputError(Problem(file=file, message="is a folder, not a file")) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SitingInputError(Problem(file=file, message=f"not valid TOML: {exc}")) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SitingInputError(Problem(file=file, message=f"cannot read: {exc}")) from None
 
 
 def is_scenario_file(path: str | Path) -> bool:
