@@ -54,6 +54,14 @@ def assign_command(
         dir_okay=False)] = None,
     max_resolves: Annotated[int, typer.Option(
         "--max-resolves", min=0, help="Re-solves for the value of capacity (0: skip).")] = 30,
+    map_out: Annotated[Path | None, typer.Option(
+        "--map", help="Write an interactive map (HTML): leads, lines to their assigned "
+                      "sites, unplaced leads with the reason, zones by headroom used.",
+        dir_okay=False)] = None,
+    offline: Annotated[bool, typer.Option(
+        "--offline", help="Make the map self-contained: opening it makes no request to any "
+                          "other host (no background map), for confidential meetings.")
+    ] = False,
 ) -> None:
     """Assign a pipeline of leads to sites without promising a plot or grid headroom twice.
 
@@ -61,7 +69,11 @@ def assign_command(
     with the reason, and what one more ha or MW of each binding capacity would add.
     """
     from siting.assign import assign_leads, write_assignment
+    from siting.cli_screen import check_map_options, write_portfolio_map
+    from siting.layers import load_geodata
     from siting.leads import read_leads
+
+    check_map_options(map_out, offline)
 
     if solver is not None and solver not in SOLVERS:
         raise SitingInputError(Problem(file="<options>", column="--solver", label="option",
@@ -73,15 +85,20 @@ def assign_command(
     table = read_leads(leads, extra_columns=["priority"])
     for warning in table.warnings:
         _out.print(f"[yellow]note:[/] {warning}", highlight=False)
+    data = load_geodata(geodata) if map_out is not None else None
     result = assign_leads(table, geodata_dir=geodata, catalogue=criteria, solver=solver,
                           time_limit_s=time_limit, headroom=headroom,
-                          absorption_share=absorption_share, max_resolves=max_resolves)
+                          absorption_share=absorption_share, max_resolves=max_resolves,
+                          data=data)
     if len(result.leads) != len(table):
         raise RuntimeError(f"{len(table)} leads read but {len(result.leads)} reported")
     print_assignment(result, _out)
     if out_file is not None:
         write_assignment(result, out_file)
         _out.print(f"wrote {out_file}")
+    if map_out is not None:
+        write_portfolio_map(result, map_out, leads=table, data=data, offline=offline,
+                            console=_out)
 
 
 def print_assignment(result: object, console: Console) -> None:

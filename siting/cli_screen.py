@@ -20,6 +20,9 @@ from siting._errors import Problem, SitingInputError
 from siting.solvers import SOLVERS
 
 if TYPE_CHECKING:
+    from siting.assign import AssignmentResult
+    from siting.layers import GeoData
+    from siting.leads import LeadTable
     from siting.screen import ScreenResult
 
 #: Invalid leads listed in full on the terminal (all of them are in the output file).
@@ -57,6 +60,13 @@ def screen_command(
     criteria: Annotated[Path | None, typer.Option(
         "--criteria", help="Criteria catalogue (default models/criteria.toml).",
         dir_okay=False)] = None,
+    map_out: Annotated[Path | None, typer.Option(
+        "--map", help="Write an interactive map (HTML): the leads by status and a line to "
+                      "each lead's top-1 site.", dir_okay=False)] = None,
+    offline: Annotated[bool, typer.Option(
+        "--offline", help="Make the map self-contained: opening it makes no request to any "
+                          "other host (no background map), for confidential meetings.")
+    ] = False,
 ) -> None:
     """Screen a lead pipeline: the top sites of every lead, and the leads no site fits.
 
@@ -65,6 +75,7 @@ def screen_command(
     when the run completed (invalid and unplaceable leads are results), 2 when the file itself
     cannot be read.
     """
+    from siting.layers import load_geodata
     from siting.leads import read_leads
     from siting.screen import screen_leads, write_screen
 
@@ -76,12 +87,14 @@ def screen_command(
         raise SitingInputError(Problem(file="<options>", column="--engine", label="option",
                                        message=f"'{engine}' is no engine; allowed: local, "
                                                "dask"))
+    check_map_options(map_out, offline)
     if out_file is not None and out_file.suffix.lower() not in (".csv", ".xlsx", ".json"):
         raise SitingInputError(Problem(file=str(out_file), column="--out", label="option",
                                        message="use a .csv, .xlsx or .json file"))
     table = read_leads(leads, sheet=sheet)
     for warning in table.warnings:
         err.print(f"[yellow]warning[/]: {warning}", highlight=False)
+    data = load_geodata(geodata) if map_out is not None else None
     with Progress(TextColumn("screening leads"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err, transient=True) as bar:
         task = bar.add_task("screen", total=max(1, len(table.valid)))
@@ -91,11 +104,35 @@ def screen_command(
 
         result = screen_leads(table, top=top, geodata_dir=geodata, catalogue=criteria,
                               solver=solver, engine=engine, scheduler=scheduler,
-                              progress=progress)
+                              progress=progress, data=data)
     _print_summary(result)
     if out_file is not None:
         write_screen(result, out_file)
         out.print(f"wrote {out_file}", highlight=False)
+    if map_out is not None:
+        write_portfolio_map(result, map_out, leads=table, data=data, offline=offline,
+                            console=out)
+
+
+def check_map_options(map_out: Path | None, offline: bool) -> None:
+    """Reject ``--offline`` without ``--map``."""
+    if offline and map_out is None:
+        raise SitingInputError(Problem(file="<options>", column="--offline", label="option",
+                                       message="applies to the map: add --map OUT.html"))
+
+
+def write_portfolio_map(result: ScreenResult | AssignmentResult, path: Path, *,
+                        leads: LeadTable, data: GeoData | None, offline: bool,
+                        console: Console) -> Path:
+    """Draw a screening or assignment (:mod:`siting.portfolio_map`), save it, print the path."""
+    from siting.maps import save_map
+    from siting.portfolio_map import render_portfolio_map
+
+    m = render_portfolio_map(result, leads=leads, data=data, offline=offline)
+    written = save_map(m, path, offline=offline)
+    console.print(f"wrote map {written}" + (" (offline)" if offline else ""), highlight=False,
+                  markup=False)
+    return written
 
 
 def _print_summary(result: ScreenResult) -> None:

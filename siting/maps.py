@@ -141,14 +141,7 @@ def render_map(
     data = load_geodata() if data is None else data
     polygons = None if boundaries is None else _boundary_polygons(boundaries)
     created = m is None
-    if m is None:
-        m = folium.Map(location=[52.2, 5.3], zoom_start=8, tiles=None, control_scale=True)
-        if not offline:
-            folium.TileLayer(_tile_provider(), control=False).add_to(m)
-    if offline:
-        make_offline(m)
-    css = CSS + (".leaflet-container { background: #eef1f4; }" if offline else "")
-    m.add_child(Style(css), name="siting_css")
+    m = start_map(m, offline=offline)
 
     hexes = hexagon_grid(data.grid_congestion.geometry)
     sections: list[tuple[str | None, str, str, bool]] = []
@@ -182,6 +175,62 @@ def render_map(
     if created:
         bounds = data.municipalities.to_crs(settings.display_crs).total_bounds
         m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    return m
+
+
+def start_map(m: folium.Map | None = None, *, offline: bool = False) -> folium.Map:
+    """Return a map ready for the layers of :mod:`siting.maps`: base layer, offline mode, CSS.
+
+    Parameters
+    ----------
+    m
+        A map to draw on; a new one centred on the Netherlands (with the grey background map
+        unless ``offline``) when ``None``.
+    offline
+        Make it self-contained (:func:`siting._maps_assets.make_offline`).
+
+    Returns
+    -------
+    folium.Map
+        ``m`` or the new map.
+    """
+    if m is None:
+        m = folium.Map(location=[52.2, 5.3], zoom_start=8, tiles=None, control_scale=True)
+        if not offline:
+            folium.TileLayer(_tile_provider(), control=False).add_to(m)
+    if offline:
+        make_offline(m)
+    css = CSS + (".leaflet-container { background: #eef1f4; }" if offline else "")
+    m.add_child(Style(css), name="siting_css")
+    return m
+
+
+def latlon(lat: float, lon: float) -> list[float]:
+    """Return ``[lat, lon]`` [degree] rounded to :data:`COORD_DECIMALS`, as Leaflet takes it."""
+    return _latlon(lat, lon)
+
+
+def polygon_latlngs(geometry: gpd.GeoSeries, *, ring_only: bool = False) -> list[Any]:
+    """Return Leaflet latlngs of polygons in EPSG:28992, reprojected and rounded.
+
+    Parameters
+    ----------
+    geometry
+        Polygons (or multipolygons) in EPSG:28992.
+    ring_only
+        Only the exterior ring of each polygon (enough for hexagons).
+
+    Returns
+    -------
+    list
+        One entry per geometry.
+    """
+    return _to_latlngs(geometry, ring_only=ring_only)
+
+
+def add_layer_control(m: folium.Map) -> folium.Map:
+    """Add a layer control after all layers, or move an existing one there; return ``m``."""
+    _layer_control_last(m)
     return m
 
 
