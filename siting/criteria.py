@@ -45,7 +45,7 @@ A site whose fact is unknown fails the constraint, unless the profile sets
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -378,6 +378,8 @@ def evaluate(
 ) -> Evaluation:
     """Evaluate every hard constraint and criterion of a profile on every site.
 
+    This is :func:`evaluate_batch` for one lead, with the rules' texts added.
+
     Parameters
     ----------
     profile
@@ -396,15 +398,278 @@ def evaluate(
     -------
     Evaluation
     """
+    params = LeadParams.from_profiles([profile], catalogue, origins=[origin_xy], role=role)
+    batch = evaluate_batch(params, facts, catalogue)
     needs = _role_needs(profile, role)
     origin_km = (None if origin_xy is None else
                  np.hypot(facts.xy[:, 0] - origin_xy[0], facts.xy[:, 1] - origin_xy[1]) / 1e3)
-    constraints = _constraints(profile, needs, facts, origin_km, catalogue, role)
-    criteria = _criteria(profile, needs, facts, origin_km, catalogue, role)
+    constraints = _constraints(profile, needs, facts, origin_km, catalogue, batch)
+    criteria = _criteria(profile, needs, catalogue, role, batch, located=origin_xy is not None)
     weights = {c.name: c.weight for c in criteria}
     return Evaluation(site_ids=facts.site_ids, constraints=constraints, criteria=criteria,
                       allow_unknown=profile.constraints.allow_unknown, role=role,
                       weights=weights)
+
+
+#: The hard constraints, in the order an :class:`Evaluation` lists them: id -> (label, unit).
+RULES: dict[str, tuple[str, str]] = {
+    "space": ("Space", "ha"),
+    "availability_year": ("Plots deliverable in time", "years"),
+    "environmental_category": ("Environmental category", "categories"),
+    "grid": ("Grid connection", "years"),
+    "grid_capacity": ("Grid capacity", "MW"),
+    "cleanroom": ("Cleanroom", ""),
+    "vibration_free": ("Vibration-free", ""),
+    "heavy_transport": ("Heavy transport", ""),
+    "relocation_distance": ("Relocation distance", "km"),
+    "provinces": ("Province", ""),
+    "rnd_campus": ("Matching campus (R&D)", ""),
+}
+
+
+@dataclass(frozen=True)
+class LeadParams:
+    """The needs of L leads as arrays with a leading lead axis (for :func:`evaluate_batch`).
+
+    Column vectors have shape ``(L, 1)`` so they broadcast against the site arrays ``(N,)``.
+    Build it with :meth:`from_profiles`.
+
+    Attributes
+    ----------
+    role
+        ``"single"``, ``"rnd"`` or ``"production"`` (the same for every lead).
+    year, land_ha, power_mw, environmental_category, cleanroom_m2
+        Needs per lead, ``(L, 1)`` floats (after the role's split).
+    vibration_free, heavy_transport, needs_campus
+        ``(L, 1)`` bools.
+    max_relocation_km
+        ``(L, 1)``; NaN when the profile sets no maximum.
+    allow_unknown
+        ``(L,)`` bools.
+    talent
+        Hires per level of :data:`siting.vocab.EDUCATION_LEVELS`, ``(L, 3)``.
+    domains
+        ``(L, D)``: how often each NTS domain of :data:`siting.vocab.NTS_DOMAINS` is named.
+    origin
+        Current location in EPSG:28992 [m], ``(L, 2)``; NaN when not known.
+    include_provinces, exclude_provinces
+        Per lead, the provinces (empty: no restriction).
+    weights
+        ``(L, C)``: resolved weights (presets, overrides, role factors) in catalogue order, not
+        yet scaled to the applicable criteria.
+    """
+
+    role: str
+    year: np.ndarray
+    land_ha: np.ndarray
+    power_mw: np.ndarray
+    environmental_category: np.ndarray
+    cleanroom_m2: np.ndarray
+    vibration_free: np.ndarray
+    heavy_transport: np.ndarray
+    needs_campus: np.ndarray
+    max_relocation_km: np.ndarray
+    allow_unknown: np.ndarray
+    talent: np.ndarray
+    domains: np.ndarray
+    origin: np.ndarray
+    include_provinces: tuple[tuple[str, ...], ...]
+    exclude_provinces: tuple[tuple[str, ...], ...]
+    weights: np.ndarray
+
+    @property
+    def n(self) -> int:
+        """Number of leads."""
+        return len(self.allow_unknown)
+
+    @classmethod
+    def from_profiles(
+        cls,
+        profiles: Sequence[Profile],
+        catalogue: Catalogue,
+        *,
+        origins: Sequence[tuple[float, float] | None] | None = None,
+        role: str = "single",
+    ) -> LeadParams:
+        """Collect the needs of some profiles.
+
+        Raises
+        ------
+        SitingInputError
+            When a profile weights a criterion the catalogue does not have.
+        """
+        n = len(profiles)
+        origins = [None] * n if origins is None else list(origins)
+        names = list(catalogue.criteria)
+        factors = catalogue.roles.get(role, {})
+        scalars = np.zeros((n, 7))
+        flags = np.zeros((n, 4), dtype=bool)
+        talent = np.zeros((n, len(vocab.EDUCATION_LEVELS)))
+        domains = np.zeros((n, len(DOMAIN_INDEX)))
+        origin = np.full((n, 2), np.nan)
+        weights = np.zeros((n, len(names)))
+        include, exclude = [], []
+        for k, (profile, xy) in enumerate(zip(profiles, origins, strict=True)):
+            needs = _role_needs(profile, role)
+            limit = profile.constraints.max_relocation_km
+            scalars[k] = (profile.needs.year, needs.land_ha, needs.power_mw,
+                          needs.environmental_category, needs.cleanroom_m2,
+                          np.nan if limit is None else limit, 0.0)
+            flags[k] = (needs.vibration_free, needs.heavy_transport, needs.needs_campus,
+                        profile.constraints.allow_unknown)
+            talent[k] = [needs.talent[lvl] for lvl in vocab.EDUCATION_LEVELS]
+            for d in profile.company.nts_domains:
+                domains[k, DOMAIN_INDEX[d]] += 1
+            if xy is not None:
+                origin[k] = xy
+            include.append(tuple(profile.constraints.include_provinces))
+            exclude.append(tuple(profile.constraints.exclude_provinces))
+            resolved = resolve_weights(profile, catalogue)
+            for name, factor in factors.items():
+                resolved[name] *= factor
+            weights[k] = [resolved[name] for name in names]
+        col = scalars[:, :, None]
+        return cls(role=role, year=col[:, 0], land_ha=col[:, 1], power_mw=col[:, 2],
+                   environmental_category=col[:, 3], cleanroom_m2=col[:, 4],
+                   max_relocation_km=col[:, 5], vibration_free=flags[:, 0:1],
+                   heavy_transport=flags[:, 1:2], needs_campus=flags[:, 2:3],
+                   allow_unknown=flags[:, 3].copy(), talent=talent, domains=domains,
+                   origin=origin, include_provinces=tuple(include),
+                   exclude_provinces=tuple(exclude), weights=weights)
+
+
+@dataclass(frozen=True)
+class BatchEvaluation:
+    """Every constraint and criterion of L leads on N sites (from :func:`evaluate_batch`).
+
+    Row ``l`` of every array equals what :func:`evaluate` gives for lead ``l`` alone.
+
+    Attributes
+    ----------
+    site_ids
+        The sites, in site-table order.
+    slack
+        Rule id (every key of :data:`RULES`, in order) -> ``(L, N)`` slacks; :data:`NO_LIMIT`
+        where the rule does not apply to the lead.
+    active
+        ``(L, R)``: which rules apply to which lead (the rules :func:`evaluate` lists).
+    raw, score
+        Criterion (catalogue order) -> ``(L, N)`` raw values and normalised scores (arrays the
+        same for every lead may be broadcast views).
+    applicable
+        ``(L, C)``: whether the criterion applies to the lead.
+    weights
+        ``(L, C)``: weights in the utility (summing to 1 over the applicable criteria).
+    allow_unknown
+        ``(L,)``: whether unknown facts pass.
+    """
+
+    site_ids: tuple[str, ...]
+    slack: Mapping[str, np.ndarray]
+    active: np.ndarray
+    raw: Mapping[str, np.ndarray]
+    score: Mapping[str, np.ndarray]
+    applicable: np.ndarray
+    weights: np.ndarray
+    allow_unknown: np.ndarray
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        """Rule ids, in the order of :data:`RULES`."""
+        return tuple(self.slack)
+
+    @property
+    def criteria(self) -> tuple[str, ...]:
+        """Criterion names, in catalogue order."""
+        return tuple(self.raw)
+
+    @cached_property
+    def utility(self) -> np.ndarray:
+        """``(L, N)``: the weighted sum of scores (summed as :attr:`Evaluation.utility`)."""
+        total = np.zeros((len(self.allow_unknown), len(self.site_ids)))
+        for c, name in enumerate(self.raw):
+            total += self.weights[:, c, None] * self.score[name]
+        return total
+
+    @cached_property
+    def passing(self) -> dict[str, np.ndarray]:
+        """Rule -> ``(L, N)``: passes, or unknown and unknowns allowed (only active rules)."""
+        allow = self.allow_unknown[:, None]
+        out = {}
+        for r, name in enumerate(self.slack):
+            if not self.active[:, r].any():
+                continue
+            s = self.slack[name]
+            out[name] = (s >= 0) | (np.isnan(s) & allow)
+        return out
+
+    @cached_property
+    def feasible(self) -> np.ndarray:
+        """``(L, N)``: passes every rule (unknowns pass where allowed)."""
+        ok = np.ones((len(self.allow_unknown), len(self.site_ids)), dtype=bool)
+        for passing in self.passing.values():
+            ok &= passing
+        return ok
+
+    @cached_property
+    def unverified(self) -> np.ndarray:
+        """``(L, N)``: feasible only because some facts are unknown."""
+        unknown = np.zeros((len(self.allow_unknown), len(self.site_ids)), dtype=bool)
+        for r, name in enumerate(self.slack):
+            if self.active[:, r].any():
+                unknown |= np.isnan(self.slack[name])
+        return unknown & self.feasible
+
+
+def evaluate_batch(params: LeadParams, facts: SiteFacts, catalogue: Catalogue) -> BatchEvaluation:
+    """Evaluate every hard constraint and criterion of L leads on every site at once.
+
+    The rules and criteria of :func:`evaluate`, with the leads' needs as ``(L, 1)`` arrays
+    broadcast against the site arrays: row ``l`` equals :func:`evaluate` for lead ``l``.
+
+    Parameters
+    ----------
+    params
+        The leads' needs (:meth:`LeadParams.from_profiles`).
+    facts
+        The sites' facts (:func:`site_facts`).
+    catalogue
+        The criteria catalogue.
+
+    Returns
+    -------
+    BatchEvaluation
+    """
+    # ecosystem counts: how many of the lead's domains a campus within reach is active in
+    counts = params.domains @ facts.domains.T.astype(float)
+    origin_km = None
+    if not np.isnan(params.origin[:, 0]).all():
+        origin_km = np.hypot(facts.xy[:, 0] - params.origin[:, 0:1],
+                             facts.xy[:, 1] - params.origin[:, 1:2]) / 1e3
+    slack, active = _rule_slacks(params, facts, catalogue, counts, origin_km)
+    raw, applicable = _criterion_values(params, facts, catalogue, counts, origin_km)
+    names = list(catalogue.criteria)
+    max_km = params.max_relocation_km
+    score = {}
+    for name, crit in catalogue.criteria.items():
+        values = raw[name]
+        zero_at = None
+        if name == "relocation_distance" and crit.zero_at is not None:
+            zero_at = np.where(np.isnan(max_km), crit.zero_at, max_km)
+        if zero_at is None and values.strides[0] == 0:  # the same for every lead
+            score[name] = np.broadcast_to(_normalise(values[:1], crit), values.shape)
+        else:
+            score[name] = _normalise(values, crit, zero_at)
+    weights = np.where(applicable & (params.weights > 0), params.weights, 0.0)
+    scale = np.zeros(params.n)
+    for c in range(len(names)):  # summed in order, as Python's sum
+        scale += weights[:, c]
+    positive = scale > 0
+    weights = np.where(positive[:, None], weights / np.where(positive, scale, 1.0)[:, None],
+                       0.0)
+    return BatchEvaluation(site_ids=facts.site_ids, slack=slack, active=active, raw=raw,
+                           score=score, applicable=applicable, weights=weights,
+                           allow_unknown=params.allow_unknown)
 
 
 # --- internals --------------------------------------------------------------------------------
@@ -587,30 +852,196 @@ def _year(value: float) -> str:
     return "unknown" if np.isnan(value) else f"{value:.0f}"
 
 
-def _constraints(
-    profile: Profile, needs: _RoleNeeds, facts: SiteFacts, origin_km: np.ndarray | None,
-    catalogue: Catalogue, role: str,
-) -> tuple[ConstraintEvaluation, ...]:
+def _rule_slacks(
+    params: LeadParams, facts: SiteFacts, catalogue: Catalogue, counts: np.ndarray,
+    origin_km: np.ndarray | None,
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Every rule's ``(L, N)`` slacks (NO_LIMIT where it does not apply) and ``(L, R)`` use."""
     p = catalogue.params
-    year = profile.needs.year
-    out: list[ConstraintEvaluation] = []
-    n = facts.n
+    n_leads = params.n
+    year = params.year
+    slack: dict[str, np.ndarray] = {}
+    active: dict[str, np.ndarray] = {}
+    fully_issued = facts.status == "fully_issued"
+    available_now = facts.status == "available"
 
     # space
-    if needs.land_ha > 0:
-        available = np.where(facts.status == "fully_issued",
-                             np.nan_to_num(facts.available_ha, nan=0.0), facts.available_ha)
-        out.append(ConstraintEvaluation(
-            "space", "Space", "ha", f">= {needs.land_ha:g} ha available",
-            available - needs.land_ha,
-            lambda i: f"{_fmt(available[i])} ha available"))
+    available = np.where(fully_issued, np.nan_to_num(facts.available_ha, nan=0.0),
+                         facts.available_ha)
+    active["space"] = params.land_ha[:, 0] > 0
+    slack["space"] = available - params.land_ha
 
     # availability year
-    deliver = np.where(facts.status == "available", np.minimum(year, facts.available_year),
+    deliver = np.where(available_now, np.minimum(year, facts.available_year),
                        facts.available_year)
-    deliver = np.where(facts.status == "available",
-                       np.where(np.isnan(facts.available_year), year, deliver), deliver)
-    slack = np.where(facts.status == "fully_issued", -NO_LIMIT, year - deliver)
+    deliver = np.where(available_now, np.where(np.isnan(facts.available_year), year, deliver),
+                       deliver)
+    active["availability_year"] = np.ones(n_leads, dtype=bool)
+    slack["availability_year"] = np.where(fully_issued, -NO_LIMIT, year - deliver)
+
+    # environmental category
+    category = params.environmental_category
+    active["environmental_category"] = category[:, 0] >= p.environmental_category_applies_from
+    slack["environmental_category"] = facts.env - category
+
+    # grid: a large consumer cannot connect in a queued zone before its relief year
+    large = params.power_mw[:, 0] > p.small_connection_mw
+    active["grid"] = active["grid_capacity"] = large
+    queued = np.isin(facts.afname, p.queued_classes)
+    if large.any():
+        relief = np.where(np.isnan(facts.relief), year + NO_LIMIT, facts.relief)
+        grid = np.where(queued, year - relief, NO_LIMIT)
+        slack["grid"] = np.where(facts.afname < 0, np.nan, grid)
+        # capacity: where the zone's headroom is known the need must fit in it; a limited
+        # (class 1) zone without a figure cannot be assumed to take a large connection
+        open_zone = ~queued | (np.nan_to_num(facts.relief, nan=np.inf) <= year)
+        headroom = facts.headroom_mw
+        fit = np.where(~np.isnan(headroom), headroom - params.power_mw,
+                       np.where(facts.afname == 1, np.nan, NO_LIMIT))
+        slack["grid_capacity"] = np.where(open_zone & (facts.afname >= 0), fit, NO_LIMIT)
+    else:
+        slack["grid"] = slack["grid_capacity"] = np.full(facts.n, NO_LIMIT)
+
+    # facilities; the flags mean "stated by a source": not stated is unknown, not absent
+    shared = facts.facilities[:, FACILITY_INDEX["cleanroom"]]
+    active["cleanroom"] = params.cleanroom_m2[:, 0] > 0
+    slack["cleanroom"] = np.where(facts.flags["cleanroom_ready"] | shared, 1.0, np.nan)
+    for flag in ("vibration_free", "heavy_transport"):
+        active[flag] = getattr(params, flag)[:, 0]
+        slack[flag] = np.where(facts.flags[flag], 1.0, np.nan)
+
+    # relocation distance
+    limit = params.max_relocation_km
+    active["relocation_distance"] = ~np.isnan(limit[:, 0]) & ~np.isnan(params.origin[:, 0])
+    if active["relocation_distance"].any():
+        assert origin_km is not None
+        slack["relocation_distance"] = limit - origin_km
+    else:
+        slack["relocation_distance"] = np.full(facts.n, NO_LIMIT)
+
+    # provinces: included (when a list is given) and not excluded
+    restricted = [bool(inc or exc) for inc, exc in
+                  zip(params.include_provinces, params.exclude_provinces, strict=True)]
+    active["provinces"] = np.array(restricted, dtype=bool).reshape(n_leads)
+    if any(restricted):
+        names, where = np.unique(facts.province, return_inverse=True)
+        allowed = np.array([[(not inc or str(name) in inc) and str(name) not in exc
+                             for name in names] for inc, exc in
+                            zip(params.include_provinces, params.exclude_provinces,
+                                strict=True)], dtype=bool).reshape(n_leads, len(names))
+        slack["provinces"] = np.where(allowed[:, where.reshape(-1)], 1.0, -1.0)
+    else:
+        slack["provinces"] = np.ones(facts.n)
+
+    # R&D site of a two-site configuration: a matching campus within reach
+    active["rnd_campus"] = params.needs_campus[:, 0] & (params.role == "rnd")
+    slack["rnd_campus"] = np.where(counts > 0, 1.0, -1.0)
+
+    out = {}
+    for name in RULES:
+        use = active[name]
+        values = slack[name]
+        if use.all() and values.shape == (n_leads, facts.n):
+            out[name] = values
+        elif use.any():
+            out[name] = np.where(use[:, None], values, NO_LIMIT)
+        else:
+            out[name] = np.broadcast_to(np.full(facts.n, NO_LIMIT), (n_leads, facts.n))
+    return out, np.column_stack([active[name] for name in RULES]).reshape(n_leads, len(RULES))
+
+
+def _criterion_values(
+    params: LeadParams, facts: SiteFacts, catalogue: Catalogue, counts: np.ndarray,
+    origin_km: np.ndarray | None,
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Every criterion's ``(L, N)`` raw values (catalogue order) and ``(L, C)`` applicability."""
+    n_leads, n = params.n, facts.n
+    shape = (n_leads, n)
+    raw: dict[str, np.ndarray] = {}
+    applicable: dict[str, np.ndarray] = {}
+
+    available = np.where(facts.status == "fully_issued", 0.0, facts.available_ha)
+    land = params.land_ha
+    plot = land > 0
+    raw["space_headroom"] = np.where(plot, available / np.where(plot, land, 1.0),
+                                     np.where(available > 0, np.inf, 0.0))
+
+    relieved = np.isin(facts.afname, [2, 3]) & (facts.relief <= params.year)
+    raw["grid_outlook"] = np.where(relieved, 1, facts.afname).astype(float)
+
+    # hire-weighted mean of the per-level pools; each level is capped at the criterion's cap
+    # first, so a huge pool at one level cannot hide a thin one at another
+    talent = params.talent
+    hires = talent > 0
+    staffed = hires.any(axis=1)
+    fit = np.zeros(shape)
+    pipeline = np.zeros(shape)
+    if staffed.any():
+        total = np.zeros(n_leads)
+        for k in range(talent.shape[1]):  # summed in order, as Python's sum
+            total += talent[:, k]
+        total = np.where(staffed, total, 1.0)[:, None]
+        cap = catalogue.criteria["talent_fit"].cap or np.inf
+        for k, lvl in enumerate(vocab.EDUCATION_LEVELS):
+            if not hires[:, k].any():
+                continue
+            need = talent[:, k:k + 1]
+            share = need / total
+            pool = facts.reach[f"{lvl}_talent_reach"] / np.where(need > 0, need, 1.0)
+            fit += np.where(need > 0, share * np.minimum(pool, cap), 0.0)
+            pipeline += np.where(need > 0, share * facts.reach[f"{lvl}_students_reach"], 0.0)
+    raw["talent_fit"] = fit
+    raw["student_pipeline"] = pipeline
+    applicable["talent_fit"] = applicable["student_pipeline"] = staffed
+    raw["labour_pool"] = np.broadcast_to(facts.reach["labour_pool_reach"], shape)
+
+    named = params.domains.sum(axis=1)
+    applicable["ecosystem_match"] = named > 0
+    raw["ecosystem_match"] = counts / np.where(named > 0, named, 1.0)[:, None]
+    masks, group = np.unique(params.domains > 0, axis=0, return_inverse=True)
+    nearest = np.empty((len(masks), n))
+    for g, mask in enumerate(masks):
+        if mask.any():
+            km = facts.domain_campus_km[:, mask].min(axis=1)
+            nearest[g] = np.where(np.isfinite(km), km, np.nan)
+        else:
+            nearest[g] = facts.any_campus_km
+    raw["campus_proximity"] = nearest[group.reshape(-1)]
+
+    kinds = [FACILITY_INDEX[k] for k in catalogue.params.shared_facility_kinds]
+    raw["shared_facilities"] = np.broadcast_to(
+        (facts.facilities[:, kinds].sum(axis=1) + facts.flags["shared_facility"]).astype(float),
+        shape)
+
+    located = ~np.isnan(params.origin[:, 0])
+    applicable["relocation_distance"] = located
+    if located.any():
+        assert origin_km is not None
+        raw["relocation_distance"] = (origin_km if located.all() else
+                                      np.where(located[:, None], origin_km, 0.0))
+    else:
+        raw["relocation_distance"] = np.broadcast_to(np.zeros(n), shape)
+
+    names = list(catalogue.criteria)
+    everywhere = np.ones(n_leads, dtype=bool)
+    use = np.column_stack([applicable.get(name, everywhere) for name in names])
+    return {name: raw[name] for name in names}, use.reshape(n_leads, len(names))
+
+
+def _constraints(
+    profile: Profile, needs: _RoleNeeds, facts: SiteFacts, origin_km: np.ndarray | None,
+    catalogue: Catalogue, batch: BatchEvaluation,
+) -> tuple[ConstraintEvaluation, ...]:
+    """Return the rules that apply to one lead (row 0 of ``batch``), with their texts."""
+    p = catalogue.params
+    year = profile.needs.year
+    texts: dict[str, tuple[str, Callable[[int], str]]] = {}
+
+    available = np.where(facts.status == "fully_issued",
+                         np.nan_to_num(facts.available_ha, nan=0.0), facts.available_ha)
+    texts["space"] = (f">= {needs.land_ha:g} ha available",
+                      lambda i: f"{_fmt(available[i])} ha available")
+
     def delivery(i: int) -> str:
         s, y = facts.status[i], facts.available_year[i]
         if s == "fully_issued":
@@ -619,209 +1050,107 @@ def _constraints(
             return "available now"
         return f"{s}, plots from {_year(y)}"
 
-    out.append(ConstraintEvaluation("availability_year", "Plots deliverable in time", "years",
-                                    f"plots deliverable by {year}", slack, delivery))
+    texts["availability_year"] = (f"plots deliverable by {year}", delivery)
+    texts["environmental_category"] = (
+        f"category {needs.environmental_category} or higher allowed",
+        lambda i: f"up to category {_fmt(facts.env[i], 0)}")
 
-    # environmental category
-    if needs.environmental_category >= p.environmental_category_applies_from:
-        out.append(ConstraintEvaluation(
-            "environmental_category", "Environmental category", "categories",
-            f"category {needs.environmental_category} or higher allowed",
-            facts.env - needs.environmental_category,
-            lambda i: f"up to category {_fmt(facts.env[i], 0)}"))
+    def grid_text(i: int) -> str:
+        c, r = int(facts.afname[i]), facts.relief[i]
+        text = f"class {c} ({vocab.CONGESTION_CLASSES[c]})"
+        if c in p.queued_classes:
+            text += (f", relief expected {_year(r)}" if not np.isnan(r)
+                     else ", no relief year published")
+        return text
 
-    # grid
-    if needs.power_mw > p.small_connection_mw:
-        queued = np.isin(facts.afname, p.queued_classes)
-        slack = np.where(queued, year - np.nan_to_num(facts.relief, nan=year + NO_LIMIT),
-                         NO_LIMIT)
-        slack = np.where(facts.afname < 0, np.nan, slack)
-        def grid_text(i: int) -> str:
-            c, r = int(facts.afname[i]), facts.relief[i]
-            text = f"class {c} ({vocab.CONGESTION_CLASSES[c]})"
-            if c in p.queued_classes:
-                text += (f", relief expected {_year(r)}" if not np.isnan(r)
-                         else ", no relief year published")
-            return text
+    texts["grid"] = (f"{needs.power_mw:g} MW demand connection by {year}", grid_text)
+    headroom = facts.headroom_mw
 
-        out.append(ConstraintEvaluation(
-            "grid", "Grid connection", "years",
-            f"{needs.power_mw:g} MW demand connection by {year}", slack, grid_text))
+    def capacity_text(i: int) -> str:
+        if not np.isnan(headroom[i]):
+            return f"{headroom[i]:,.1f} MW headroom in the zone"
+        if facts.afname[i] == 1:
+            return "limited capacity, headroom not published: confirm with the grid operator"
+        return "no headroom figure (not limited)"
 
-        # capacity: where the zone's headroom is known the need must fit in it; a limited
-        # (class 1) zone without a figure cannot be assumed to take a large connection
-        open_zone = ~queued | (np.nan_to_num(facts.relief, nan=np.inf) <= year)
-        headroom = facts.headroom_mw
-        slack = np.where(~np.isnan(headroom), headroom - needs.power_mw,
-                         np.where(facts.afname == 1, np.nan, NO_LIMIT))
-        slack = np.where(open_zone & (facts.afname >= 0), slack, NO_LIMIT)
-
-        def capacity_text(i: int) -> str:
-            if not np.isnan(headroom[i]):
-                return f"{headroom[i]:,.1f} MW headroom in the zone"
-            if facts.afname[i] == 1:
-                return "limited capacity, headroom not published: confirm with the grid operator"
-            return "no headroom figure (not limited)"
-
-        out.append(ConstraintEvaluation(
-            "grid_capacity", "Grid capacity", "MW",
-            f"{needs.power_mw:g} MW fits in the zone's demand headroom", slack, capacity_text))
-
-    # facilities
-    if needs.cleanroom_m2 > 0:
-        ready = facts.flags["cleanroom_ready"]
-        shared = facts.facilities[:, FACILITY_INDEX["cleanroom"]]
-        out.append(ConstraintEvaluation(
-            "cleanroom", "Cleanroom", "", f"{needs.cleanroom_m2:,.0f} m2 cleanroom: a "
-            "cleanroom-ready site or a shared cleanroom within reach",
-            np.where(ready | shared, 1.0, np.nan),
-            lambda i: ("cleanroom-ready site" if ready[i] else
-                       "shared cleanroom within reach" if shared[i] else
-                       "neither stated by a source")))
-    # facility flags mean "stated by a source": a flag not stated is unknown, not absent
-    for flag, label in (("vibration_free", "Vibration-free"),
-                        ("heavy_transport", "Heavy transport")):
-        if getattr(needs, flag):
-            values = facts.flags[flag]
-            out.append(ConstraintEvaluation(
-                flag, label, "", f"{label.lower()} site",
-                np.where(values, 1.0, np.nan),
-                lambda i, v=values: ("stated by a source" if v[i]
-                                     else "not stated by any source")))
-
-    # relocation distance
+    texts["grid_capacity"] = (f"{needs.power_mw:g} MW fits in the zone's demand headroom",
+                              capacity_text)
+    ready = facts.flags["cleanroom_ready"]
+    shared = facts.facilities[:, FACILITY_INDEX["cleanroom"]]
+    texts["cleanroom"] = (
+        f"{needs.cleanroom_m2:,.0f} m2 cleanroom: a cleanroom-ready site or a shared cleanroom "
+        "within reach",
+        lambda i: ("cleanroom-ready site" if ready[i] else
+                   "shared cleanroom within reach" if shared[i] else
+                   "neither stated by a source"))
+    for flag in ("vibration_free", "heavy_transport"):
+        texts[flag] = (f"{RULES[flag][0].lower()} site",
+                       lambda i, v=facts.flags[flag]: ("stated by a source" if v[i]
+                                                       else "not stated by any source"))
     limit = profile.constraints.max_relocation_km
-    if limit is not None and origin_km is not None:
-        out.append(ConstraintEvaluation(
-            "relocation_distance", "Relocation distance", "km",
-            f"<= {limit:g} km from the current location", limit - origin_km,
-            lambda i: f"{origin_km[i]:,.0f} km away"))
+    texts["relocation_distance"] = (
+        f"<= {limit:g} km from the current location" if limit is not None else "",
+        lambda i: f"{origin_km[i]:,.0f} km away" if origin_km is not None else "")
+    include = sorted(set(profile.constraints.include_provinces))
+    exclude = sorted(set(profile.constraints.exclude_provinces))
+    wording = ([f"in {', '.join(include)}"] if include else []) + (
+        [f"not in {', '.join(exclude)}"] if exclude else [])
+    texts["provinces"] = (" and ".join(wording), lambda i: str(facts.province[i]))
+    matches = batch.slack["rnd_campus"][0] > 0
+    texts["rnd_campus"] = (
+        f"a campus in one of the company's domains within {settings.campus_reach_km:g} km",
+        lambda i: "matching campus within reach" if matches[i] else "none within reach")
 
-    # provinces
-    include = set(profile.constraints.include_provinces)
-    exclude = set(profile.constraints.exclude_provinces)
-    if include or exclude:
-        allowed = np.ones(facts.n, dtype=bool)
-        if include:
-            allowed &= np.isin(facts.province, sorted(include))
-        if exclude:
-            allowed &= ~np.isin(facts.province, sorted(exclude))
-        wording = []
-        if include:
-            wording.append(f"in {', '.join(sorted(include))}")
-        if exclude:
-            wording.append(f"not in {', '.join(sorted(exclude))}")
-        out.append(ConstraintEvaluation("provinces", "Province", "", " and ".join(wording),
-                                        np.where(allowed, 1.0, -1.0),
-                                        lambda i: str(facts.province[i])))
-
-    # R&D site of a two-site configuration: a matching campus within reach
-    if role == "rnd" and needs.needs_campus:
-        matches = facts.domains[:, _domain_columns(profile)].any(axis=1)
-        out.append(ConstraintEvaluation(
-            "rnd_campus", "Matching campus (R&D)", "",
-            f"a campus in one of the company's domains within {settings.campus_reach_km:g} km",
-            np.where(matches, 1.0, -1.0),
-            lambda i: "matching campus within reach" if matches[i] else "none within reach"))
-    assert all(len(c.slack) == n for c in out)
+    out = []
+    for r, name in enumerate(RULES):
+        if batch.active[0, r]:
+            label, unit = RULES[name]
+            requirement, describe = texts[name]
+            out.append(ConstraintEvaluation(name, label, unit, requirement,
+                                            batch.slack[name][0], describe))
     return tuple(out)
 
 
 def _criteria(
-    profile: Profile, needs: _RoleNeeds, facts: SiteFacts, origin_km: np.ndarray | None,
-    catalogue: Catalogue, role: str,
+    profile: Profile, needs: _RoleNeeds, catalogue: Catalogue, role: str,
+    batch: BatchEvaluation, *, located: bool,
 ) -> tuple[CriterionEvaluation, ...]:
-    weights = resolve_weights(profile, catalogue)
-    for name, factor in catalogue.roles.get(role, {}).items():
-        weights[name] *= factor
-    talent = needs.talent
-    columns = _domain_columns(profile)
-    raw: dict[str, np.ndarray] = {}
+    """Return the criteria of one lead (row 0 of ``batch``), with their notes."""
     notes: dict[str, str] = {}
-    applicable: dict[str, bool] = dict.fromkeys(catalogue.criteria, True)
-
-    available = np.where(facts.status == "fully_issued", 0.0, facts.available_ha)
-    if needs.land_ha > 0:
-        raw["space_headroom"] = available / needs.land_ha
-    else:
-        raw["space_headroom"] = np.where(available > 0, np.inf, 0.0)
+    if needs.land_ha <= 0:
         notes["space_headroom"] = "no plot needed: any site with area to issue scores 1"
-
-    effective = facts.afname.copy()
-    relieved = np.isin(effective, [2, 3]) & (facts.relief <= profile.needs.year)
-    effective[relieved] = 1
-    raw["grid_outlook"] = effective.astype(float)
-
-    levels = [lvl for lvl in vocab.EDUCATION_LEVELS if talent[lvl] > 0]
-    if levels:
-        total = sum(talent.values())
-        # hire-weighted mean of the per-level pools; each level is capped at the criterion's
-        # cap first, so a huge pool at one level cannot hide a thin one at another
-        cap = catalogue.criteria["talent_fit"].cap or np.inf
-        ratio = sum(talent[lvl] / total
-                    * np.minimum(facts.reach[f"{lvl}_talent_reach"] / talent[lvl], cap)
-                    for lvl in levels)
-        raw["talent_fit"] = np.asarray(ratio, dtype=float)
-        raw["student_pipeline"] = np.asarray(
-            sum(talent[lvl] / total * facts.reach[f"{lvl}_students_reach"]
-                for lvl in levels), dtype=float)
-    else:
+    if not any(needs.talent[lvl] > 0 for lvl in vocab.EDUCATION_LEVELS):
         for name in ("talent_fit", "student_pipeline"):
-            raw[name] = np.zeros(facts.n)
-            applicable[name] = False
             notes[name] = ("the profile hires no staff" if role == "single" else
                            f"the {role} site hires no staff at its levels")
-    raw["labour_pool"] = facts.reach["labour_pool_reach"]
-
-    if columns:
-        raw["ecosystem_match"] = facts.domains[:, columns].sum(axis=1) / len(columns)
-        nearest = facts.domain_campus_km[:, columns].min(axis=1)
-        raw["campus_proximity"] = np.where(np.isfinite(nearest), nearest, np.nan)
-    else:
-        raw["campus_proximity"] = facts.any_campus_km
-        raw["ecosystem_match"] = np.zeros(facts.n)
-        applicable["ecosystem_match"] = False
+    if not profile.company.nts_domains:
         notes["ecosystem_match"] = "the profile names no NTS domains"
-
-    kinds = [FACILITY_INDEX[k] for k in catalogue.params.shared_facility_kinds]
-    raw["shared_facilities"] = (facts.facilities[:, kinds].sum(axis=1)
-                                + facts.flags["shared_facility"]).astype(float)
-
-    if origin_km is not None:
-        raw["relocation_distance"] = origin_km
-    else:
-        raw["relocation_distance"] = np.zeros(facts.n)
-        applicable["relocation_distance"] = False
+    if not located:
         notes["relocation_distance"] = "the profile gives no current location"
-
-    active = {k: w for k, w in weights.items() if applicable.get(k, False) and w > 0}
-    scale = sum(active.values())
     out = []
-    for name, crit in catalogue.criteria.items():
-        weight = active.get(name, 0.0) / scale if scale > 0 else 0.0
-        values = raw[name]
-        params = crit
-        if name == "relocation_distance" and profile.constraints.max_relocation_km:
-            params = crit.model_copy(update={"zero_at": profile.constraints.max_relocation_km})
+    for c, (name, crit) in enumerate(catalogue.criteria.items()):
         out.append(CriterionEvaluation(
             name=name, label=crit.label, unit=crit.unit, direction=crit.direction,
-            raw=values, score=_normalise(values, params), weight=weight,
-            applicable=applicable.get(name, False), note=notes.get(name, "")))
+            raw=batch.raw[name][0], score=batch.score[name][0],
+            weight=float(batch.weights[0, c]), applicable=bool(batch.applicable[0, c]),
+            note=notes.get(name, "")))
     return tuple(out)
 
 
-def _domain_columns(profile: Profile) -> list[int]:
-    return [DOMAIN_INDEX[d] for d in profile.company.nts_domains]
+def _normalise(values: np.ndarray, crit: _Criterion,
+               zero_at: np.ndarray | None = None) -> np.ndarray:
+    """Scores in [0, 1] of raw values; ``minmax`` scales each row (last axis) on its own.
 
-
-def _normalise(values: np.ndarray, crit: _Criterion) -> np.ndarray:
+    ``zero_at`` (broadcasting against ``values``) overrides the criterion's for
+    ``linear_decay``.
+    """
     v = np.asarray(values, dtype=float)
     if crit.normalise == "ratio_cap":
         assert crit.cap is not None
         score = np.minimum(v, crit.cap) / crit.cap
     elif crit.normalise == "linear_decay":
         assert crit.zero_at is not None
-        score = 1.0 - v / crit.zero_at
+        score = 1.0 - v / (crit.zero_at if zero_at is None else zero_at)
     elif crit.normalise == "identity":
         score = v
     elif crit.normalise == "lookup":
@@ -829,11 +1158,18 @@ def _normalise(values: np.ndarray, crit: _Criterion) -> np.ndarray:
         score = np.zeros_like(v)
         for key, value in crit.scores.items():
             score[v == float(key)] = value
-    else:  # minmax
-        finite = v[np.isfinite(v)]
-        lo, hi = (finite.min(), finite.max()) if finite.size else (0.0, 0.0)
-        score = (v - lo) / (hi - lo) if hi > lo else np.where(np.isfinite(v), 1.0, 0.0)
-    return np.clip(np.nan_to_num(score, nan=0.0), 0.0, 1.0)
+    elif v.shape[-1] == 0:  # minmax of no site
+        score = v
+    else:  # minmax, over the sites of each row
+        finite = np.isfinite(v)
+        some = finite.any(axis=-1, keepdims=True)
+        lo = np.where(some, np.where(finite, v, np.inf).min(axis=-1, keepdims=True), 0.0)
+        hi = np.where(some, np.where(finite, v, -np.inf).max(axis=-1, keepdims=True), 0.0)
+        spread = hi > lo
+        score = np.where(spread, (v - lo) / np.where(spread, hi - lo, 1.0),
+                         np.where(finite, 1.0, 0.0))
+    # as np.clip(np.nan_to_num(score, nan=0.0), 0, 1): NaN scores 0, infinities clip
+    return np.fmin(np.fmax(score, 0.0), 1.0)
 
 
 def describe_needs(profile: Profile) -> dict[str, Any]:

@@ -41,11 +41,28 @@ import numpy as np
 import pandas as pd
 
 from siting._errors import Problem, SitingInputError
-from siting.criteria import Catalogue, SiteFacts, evaluate, load_catalogue, site_facts
+from siting.criteria import (
+    RULES,
+    BatchEvaluation,
+    Catalogue,
+    LeadParams,
+    SiteFacts,
+    evaluate,
+    evaluate_batch,
+    load_catalogue,
+    resolve_weights,
+    site_facts,
+)
 from siting.explain import breakdown, infeasibility
 from siting.layers import GeoData, load_geodata
 from siting.leads import Lead, LeadTable, read_leads
-from siting.model import ENUMERATION, SiteChoiceModel, rank_by_enumeration
+from siting.model import (
+    ENUMERATION,
+    SiteChoiceModel,
+    _id_ranks,
+    _quantise,
+    rank_by_enumeration,
+)
 from siting.profile import Profile
 from siting.rank import resolve_origin
 from siting.report import safe_cell
@@ -70,6 +87,13 @@ ROW_COLUMNS: tuple[str, ...] = (
 )
 
 ProgressCallback = Callable[[int, int], None]
+
+#: Leads x sites evaluated at once by the vectorised enumeration (1 MB per float array: small
+#: enough for the CPU caches, which was measured faster than larger batches).
+_BATCH_CELLS = 1 << 17
+
+#: Force the per-lead path even for the enumeration (a private switch for the tests).
+_PER_LEAD = False
 
 
 @dataclass(frozen=True)
@@ -305,6 +329,7 @@ class _Context:
     top: int
     solver: str | None
     time_limit_s: float | None
+    id_rank: np.ndarray | None = None
 
 
 def screen_leads(
@@ -382,26 +407,39 @@ def screen_leads(
     ctx = _Context(facts=site_facts(sites, data.campuses),
                    sites=pd.DataFrame(sites[["name", "municipality", "province"]])
                    .reset_index(drop=True),
-                   catalogue=catalogue, top=top, solver=solver, time_limit_s=time_limit_s)
+                   catalogue=catalogue, top=top, solver=solver, time_limit_s=time_limit_s,
+                   id_rank=_unique_id_ranks(list(sites["site_id"])))
 
     outcomes: list[LeadOutcome | None] = [None] * len(table.leads)
     tasks: list[_Task] = []
     locate = _Locator(data.municipalities)
+    # many leads share a location: resolve each one once
+    origins: dict[Any, tuple[float, float] | SitingInputError | None] = {}
+    regions: dict[tuple[float, float] | None, str] = {}
     for index, lead in enumerate(table.leads):
         if not lead.valid:
             outcomes[index] = _invalid(lead, lead.problems, UNKNOWN_REGION)
             continue
         assert lead.profile is not None
-        try:
-            origin = resolve_origin(lead.profile, data, file=table.file)
-        except SitingInputError as exc:
+        location = lead.profile.company.current_location
+        key = (None if location is None else
+               (location.municipality, location.lat, location.lon))
+        if key not in origins:
+            try:
+                origins[key] = resolve_origin(lead.profile, data, file=table.file)
+            except SitingInputError as exc:
+                origins[key] = exc
+        origin = origins[key]
+        if isinstance(origin, SitingInputError):
             problems = tuple(Problem(file=table.file, row=lead.row,
                                      column=_flat_column(p.column), message=p.message)
-                             for p in exc.problems)
+                             for p in origin.problems)
             outcomes[index] = _invalid(lead, problems, UNKNOWN_REGION)
             continue
+        if origin not in regions:
+            regions[origin] = locate(origin)
         tasks.append(_Task(index=index, lead_id=lead.lead_id, row=lead.row, file=table.file,
-                           profile=lead.profile, origin=origin, region=locate(origin)))
+                           profile=lead.profile, origin=origin, region=regions[origin]))
 
     total = len(tasks)
     if progress is not None:
@@ -410,10 +448,11 @@ def screen_leads(
         ranked = _run_dask(tasks, ctx, scheduler=scheduler, progress=progress)
     else:
         ranked = []
-        for k, task in enumerate(tasks, start=1):
-            ranked.append(_screen_one(task, ctx))
-            if progress is not None and (k % 25 == 0 or k == total):
-                progress(k, total)
+        step = 25 if ctx.solver is not None or _PER_LEAD else _batch_size(ctx)
+        for start in range(0, total, step):
+            ranked.extend(_screen_tasks(tasks[start:start + step], ctx))
+            if progress is not None:
+                progress(len(ranked), total)
     for task, outcome in zip(tasks, ranked, strict=True):
         outcomes[task.index] = outcome
     assert all(o is not None for o in outcomes)
@@ -519,7 +558,180 @@ def _sole_blockers(ev: Any) -> tuple[str, ...]:
 
 
 def _screen_partition(tasks: Sequence[_Task], ctx: _Context) -> list[LeadOutcome]:
-    return [_screen_one(task, ctx) for task in tasks]
+    return _screen_tasks(tasks, ctx)
+
+
+# --- ranking a batch of leads at once ---------------------------------------------------------
+
+
+def _unique_id_ranks(site_ids: list[str]) -> np.ndarray | None:
+    """Position of each site id in the sorted ids; ``None`` (no batches) when ids repeat."""
+    return _id_ranks(site_ids) if len(set(site_ids)) == len(site_ids) else None
+
+
+def _batch_size(ctx: _Context) -> int:
+    """Leads per batch of the vectorised enumeration."""
+    return max(1, _BATCH_CELLS // max(1, ctx.facts.n))
+
+
+def _screen_tasks(tasks: Sequence[_Task], ctx: _Context) -> list[LeadOutcome]:
+    """Rank some leads; never raises. Same outcomes as :func:`_screen_one` on each lead.
+
+    With the enumeration the leads are evaluated and ranked in batches (:func:`_rank_batch`);
+    a lead the batch cannot take (its weights do not resolve) or a batch that fails goes the
+    per-lead way, which reports the problem.
+    """
+    if ctx.solver is not None or _PER_LEAD or ctx.facts.n == 0 or ctx.id_rank is None:
+        return [_screen_one(task, ctx) for task in tasks]
+    out: dict[int, LeadOutcome] = {}
+    size = _batch_size(ctx)
+    for start in range(0, len(tasks), size):
+        chunk = list(enumerate(tasks[start:start + size], start=start))
+        good = []
+        for k, task in chunk:
+            try:
+                resolve_weights(task.profile, ctx.catalogue)
+            except Exception:
+                out[k] = _screen_one(task, ctx)
+            else:
+                good.append((k, task))
+        if not good:
+            continue
+        try:
+            ranked = _rank_batch([task for _, task in good], ctx)
+        except Exception:  # a bug: let the per-lead path report it for each lead
+            ranked = [_screen_one(task, ctx) for _, task in good]
+        out.update((k, outcome) for (k, _), outcome in zip(good, ranked, strict=True))
+    return [out[k] for k in range(len(tasks))]
+
+
+def _rank_batch(tasks: Sequence[_Task], ctx: _Context) -> list[LeadOutcome]:
+    """Rank leads at once by exact enumeration: the outcomes of :func:`_rank_one` for each."""
+    assert ctx.id_rank is not None
+    params = LeadParams.from_profiles([t.profile for t in tasks], ctx.catalogue,
+                                      origins=[t.origin for t in tasks])
+    batch = evaluate_batch(params, ctx.facts, ctx.catalogue)
+    n = len(batch.site_ids)
+    rho = ctx.id_rank
+    utility = batch.utility
+    feasible = batch.feasible
+    n_feasible = feasible.sum(axis=1)
+    n_unverified = batch.unverified.sum(axis=1)
+    # the enumeration's order: quantised utility descending, then site id (as
+    # rank_by_enumeration on the rounded hard constraints)
+    key = np.where(_ranking_feasible(batch), _quantise(utility) * n + (n - 1 - rho), -1)
+    k = min(ctx.top, n)
+    part = (np.argpartition(-key, k - 1, axis=1)[:, :k] if k < n
+            else np.broadcast_to(np.arange(n), key.shape))
+    part_key = np.take_along_axis(key, part, axis=1)
+    order = np.argsort(-part_key, axis=1, kind="stable")
+    best = np.take_along_axis(part, order, axis=1)
+    best_key = np.take_along_axis(part_key, order, axis=1)
+    names = ctx.sites["name"].astype(str).tolist()
+    municipalities = ctx.sites["municipality"].astype(str).tolist()
+    provinces = ctx.sites["province"].astype(str).tolist()
+    unverified = batch.unverified
+    # per criterion, (L, top) raw values and contributions of the chosen sites, as floats
+    picked = []
+    for c, name in enumerate(batch.criteria):
+        crit = ctx.catalogue.criteria[name]
+        raw = np.take_along_axis(np.broadcast_to(batch.raw[name], key.shape), best, axis=1)
+        score = np.take_along_axis(np.broadcast_to(batch.score[name], key.shape), best, axis=1)
+        picked.append((c, crit.label, crit.unit, raw.tolist(),
+                       (batch.weights[:, c, None] * score).tolist()))
+    scores = np.take_along_axis(utility, best, axis=1).tolist()
+    flags = np.take_along_axis(unverified, best, axis=1).tolist()
+    texts: dict[tuple[float, str], str] = {}
+    out = []
+    for lead, task in enumerate(tasks):
+        chosen = [int(i) for i, kk in zip(best[lead], best_key[lead], strict=True) if kk >= 0]
+        feasible_count = int(n_feasible[lead])
+        if not chosen:
+            out.append(_nowhere(task, batch, lead, ctx, names))
+            continue
+        weighted = [p for p in picked if batch.weights[lead, p[0]] > 0]
+        hits = []
+        for rank, i in enumerate(chosen, start=1):
+            j = rank - 1
+            # as explain.breakdown: contributions rounded to 4 decimals, largest first
+            lines = [(label, raw[lead][j], unit, round(contribution[lead][j], 4))
+                     for _, label, unit, raw, contribution in weighted]
+            lines.sort(key=lambda line: -line[3])
+            reasons = []
+            for label, value, unit, contribution in lines[:3]:
+                if contribution > 0:
+                    text = texts.get((value, unit)) if value else None  # (0.0 == -0.0)
+                    if text is None:
+                        text = texts[value, unit] = format_value(value, unit)
+                    reasons.append(f"{label} ({text})")
+            hits.append(SiteHit(rank=rank, site_id=batch.site_ids[i], name=names[i],
+                                municipality=municipalities[i], province=provinces[i],
+                                score=round(scores[lead][j], 4),
+                                unverified=bool(flags[lead][j]), reasons=tuple(reasons)))
+        unknown = int(n_unverified[lead])
+        reason = (f"{feasible_count} of {n} sites satisfy every hard constraint"
+                  + (f" ({unknown} only because some facts are unknown)" if unknown else ""))
+        out.append(LeadOutcome(lead_id=task.lead_id, row=task.row, status="ok", reason=reason,
+                               region=task.region, sites=tuple(hits),
+                               n_feasible=feasible_count))
+    return out
+
+
+def _ranking_feasible(batch: BatchEvaluation) -> np.ndarray:
+    """``(L, N)``: the sites :func:`~siting.model.rank_by_enumeration` admits.
+
+    That is every rule's slack rounded to 3 decimals >= 0 (:meth:`Evaluation.hard_constraints`;
+    unknown passes where allowed). Only slacks in (-0.001, 0) round differently from their sign.
+    """
+    ok = np.ones((len(batch.allow_unknown), len(batch.site_ids)), dtype=bool)
+    for name, passing in batch.passing.items():
+        slack = batch.slack[name]
+        near = (slack < 0) & (slack > -0.001)
+        if near.any():
+            passing = passing.copy()
+            passing[near] = np.round(slack[near], 3) >= 0
+        ok &= passing
+    return ok
+
+
+def _nowhere(task: _Task, batch: BatchEvaluation, lead: int, ctx: _Context,
+             names: list[str]) -> LeadOutcome:
+    """Return the outcome of a lead without a feasible site (as :func:`_rank_one` does)."""
+    assert ctx.id_rank is not None
+    n = len(batch.site_ids)
+    rules = [(name, RULES[name][0]) for r, name in enumerate(batch.rules)
+             if batch.active[lead, r]]
+    passing = {name: batch.passing[name][lead] for name, _ in rules}
+    labels = dict(rules)
+    blocked = np.zeros(n, dtype=np.int64)
+    for ok in passing.values():
+        blocked += ~ok
+    failing = {name: int((~ok).sum()) for name, ok in passing.items()}
+    # relaxing a rule admits the sites that it alone rules out
+    admitted = {name: np.flatnonzero(blocked - ~ok == 0) for name, ok in passing.items()}
+    worst = sorted(failing, key=lambda k: -failing[k])
+    relax = max(passing, key=lambda k: (admitted[k].size, failing[k]))
+    gained = admitted[relax]
+    best_site = None
+    if gained.size:
+        rounded = np.round(batch.utility[lead, gained], 6)
+        candidates = gained[rounded == rounded.max()]
+        top = int(candidates[np.argmin(ctx.id_rank[candidates])])
+        best_site = f"{batch.site_ids[top]} ({names[top]})"
+    ruling = ", ".join(f"'{labels[k]}' ({failing[k]} of {n})" for k in worst[:3])
+    if gained.size:
+        relaxing = (f"Dropping '{labels[relax]}' alone would admit {gained.size} site(s), the "
+                    f"best being {best_site}.")
+    else:
+        relaxing = ("No single rule stands alone in the way: relaxing any one of them admits "
+                    "no site; see the near misses for the smallest combined changes.")
+    message = (f"No site satisfies every hard constraint. Rules that rule out most sites "
+               f"(failing or unknown): {ruling}. {relaxing}")
+    return LeadOutcome(lead_id=task.lead_id, row=task.row, status="no_feasible_site",
+                       reason=message, region=task.region, n_feasible=0,
+                       blocking_rule=worst[0], blocking_label=labels[worst[0]],
+                       sole_blockers=tuple(labels[name] for name in passing
+                                           if admitted[name].size))
 
 
 def _run_dask(

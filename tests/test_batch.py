@@ -1,0 +1,106 @@
+"""The batch evaluation and ranking equal the per-lead ones, lead by lead."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import siting
+import siting.screen as screen
+from siting.criteria import LeadParams, evaluate, evaluate_batch, load_catalogue, site_facts
+from siting.leads import read_leads
+from siting.rank import resolve_origin
+from siting.screen import screen_leads
+
+from .test_leads import write_leads
+
+REPO = Path(__file__).resolve().parents[1]
+PIPELINE = REPO / "models" / "leads" / "example_pipeline_synthetic.csv"
+
+HEADER = ["id", "name", "nts_domains", "municipality", "lat", "lon", "year", "land_ha",
+          "cleanroom_m2", "vibration_free", "heavy_transport", "environmental_category",
+          "power_mw", "talent_mbo", "talent_hbo", "talent_wo", "max_relocation_km",
+          "exclude_provinces", "allow_unknown"]
+
+EDGE_ROWS = [
+    # no domains, no talent, no location, nothing needed
+    ["bare", "B", "", "", "", "", "2030", "0", "0", "false", "false", "1", "0", "0", "0", "0",
+     "", "", "false"],
+    # allow unknown facts, every facility flag, a big grid need
+    ["unknown-ok", "U", "semiconductors", "Eindhoven", "", "", "2028", "3", "500", "true",
+     "true", "4", "20", "5", "10", "0", "80", "", "true"],
+    # excluded provinces and a point location
+    ["excluded", "E", "photonics; ai", "", "52.0", "4.36", "2031", "2", "0", "false", "false",
+     "3", "1", "0", "0", "15", "120", "Zuid-Holland; Utrecht", "false"],
+    # zero land, talent at one level, tight distance
+    ["zero-land", "Z", "quantum", "Delft", "", "", "2026", "0", "0", "false", "false", "2",
+     "0.05", "0", "0", "40", "10", "", "false"],
+    # a need no site meets
+    ["nowhere", "N", "", "Groningen", "", "", "2025", "500", "0", "true", "true", "6", "900",
+     "0", "0", "0", "5", "", "false"],
+]
+
+
+def _leads(tmp_path: Path) -> list:
+    pipeline = [lead for lead in read_leads(PIPELINE).leads if lead.valid][:55]
+    edge = read_leads(write_leads(tmp_path, [HEADER, *EDGE_ROWS])).leads
+    assert all(lead.valid for lead in edge), [lead.problems for lead in edge]
+    return pipeline + list(edge)
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    """Equal values, NaN in the same places (the batch computes the same floats)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
+
+
+@pytest.mark.parametrize("role", ["single", "rnd", "production"])
+def test_batch_core_equals_evaluate(tmp_path: Path, role: str) -> None:
+    data = siting.load_geodata()
+    sites = siting.site_table(data=data)
+    facts = site_facts(sites, data.campuses)
+    catalogue = load_catalogue()
+    leads = _leads(tmp_path)
+    assert len(leads) >= 60
+    profiles = [lead.profile for lead in leads]
+    origins = [resolve_origin(p, data, file="t") for p in profiles]
+    batch = evaluate_batch(LeadParams.from_profiles(profiles, catalogue, origins=origins,
+                                                    role=role), facts, catalogue)
+    feasible, utility = batch.feasible, batch.utility
+    rules = list(batch.rules)
+    for row, (profile, origin) in enumerate(zip(profiles, origins, strict=True)):
+        ev = evaluate(profile, facts, catalogue, role=role, origin_xy=origin)
+        assert np.array_equal(feasible[row], ev.feasible)
+        assert np.allclose(utility[row], ev.utility, rtol=0, atol=1e-12)
+        listed = [con.name for con in ev.constraints]
+        assert listed == [r for k, r in enumerate(rules) if batch.active[row, k]]
+        for con in ev.constraints:
+            assert _same(batch.slack[con.name][row], con.slack), (row, con.name)
+        for k, name in enumerate(rules):
+            if not batch.active[row, k]:
+                assert np.all(batch.slack[name][row] == 1e6), (row, name)
+        for c, crit in enumerate(ev.criteria):
+            assert _same(batch.raw[crit.name][row], crit.raw), (row, crit.name)
+            assert _same(batch.score[crit.name][row], crit.score), (row, crit.name)
+            assert batch.weights[row, c] == crit.weight
+            assert bool(batch.applicable[row, c]) == crit.applicable
+
+
+def test_screen_batch_equals_per_lead(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = [HEADER, *EDGE_ROWS]
+    with PIPELINE.open(encoding="utf-8") as fh:
+        for record in list(csv.DictReader(fh))[:60]:
+            rows.append([record.get(col, "") for col in HEADER])
+    path = write_leads(tmp_path, rows)
+    monkeypatch.setattr(screen, "_BATCH_CELLS", 7 * len(siting.site_table()))  # 7 per batch
+    batched = screen_leads(path, top=5)
+    monkeypatch.setattr(screen, "_PER_LEAD", True)
+    single = screen_leads(path, top=5)
+    assert batched.summary.placed and batched.summary.nowhere
+    a, b = batched.to_dict(), single.to_dict()
+    a.pop("elapsed_s", None)
+    b.pop("elapsed_s", None)
+    assert a == b
