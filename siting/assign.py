@@ -282,6 +282,17 @@ class AssignmentModel:
     the objective to :math:`10^{13}` and beyond for 200 leads, where HiGHS no longer closes a
     zero gap; each stage alone stays below :math:`10^{9}`.
 
+    **Model size** (exact, the lexicographic optimum is unchanged; see :meth:`kept_pairs`):
+    the solves get a variable only for the pairs that can be in a lexicographic optimum (a
+    pair is dropped when its lead has a *free* pair, i.e. one in no capacity row that can
+    bind, with a larger :math:`(q, \tau)`), and only the rows that can bind (a capacity row
+    whose kept coefficients sum to more than its capacity; an "at most one lead" row with at
+    least two kept pairs; a lead row with at least two kept pairs). Stage 2 is skipped, with
+    status ``"optimal"``, when stage 1's answer already reaches a simple upper bound of the
+    tie-break (e.g. every lead at its best pair). The solves run to a zero gap
+    (:mod:`siting.solvers` has no gap option); on large instances stage 1 stops at the time
+    limit with status ``"feasible"`` and the gap it reached, and stage 2 is skipped.
+
     **Unplaced leads** get a reason: "no feasible site" when :math:`P_l` is empty, else, for
     each of its pairs, the capacity rows that adding it to the final assignment would violate.
 
@@ -422,6 +433,8 @@ class AssignmentModel:
                                                       nonneg=True), _DECIMALS))
         self.region_ids = _names(region_ids, self.region_capacity_fte.size, "region")
         self._q, self._tau = self._coefficients()
+        self._rows_cache: tuple[list[str], np.ndarray, np.ndarray, np.ndarray,
+                                np.ndarray] | None = None
 
     # --- sizes and coefficients ---------------------------------------------------------------
 
@@ -498,13 +511,130 @@ class AssignmentModel:
                                       self.talent_fte[lead_of[ps]], cap))
         return rows
 
+    def _row_table(self) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Every capacity row as arrays, built with numpy (no loop over pairs).
+
+        Returns the row names, right-hand sides, and per entry its row, pair and coefficient,
+        sorted by row and then pair. Rows are the sites with a pair (known area [ha], or
+        unknown area: one lead), then the zones of known headroom, then the regions of known
+        capacity, in the order of :meth:`capacities`.
+        """
+        if self._rows_cache is not None:
+            return self._rows_cache
+        n_s = len(self.site_ids)
+        n_z, n_r = self.zone_headroom_mw.size, self.region_capacity_fte.size
+        lead_of, site_of = self.pairs[:, 0], self.pairs[:, 1]
+        idx = np.arange(self.n_pairs)
+        known = ~np.isnan(self.site_capacity_ha)
+        site_rhs = np.where(known, self.site_capacity_ha, 1.0)
+        site_coef = np.where(known[site_of], self.land_ha[lead_of], 1.0)
+        zone_of = self.site_zone[site_of]
+        head = self.zone_headroom_mw
+        in_zone = zone_of >= 0
+        in_zone[in_zone] = ~np.isnan(head[zone_of[in_zone]])
+        region_of = self.site_region[site_of]
+        in_region = region_of >= 0
+        in_region[in_region] = ~np.isnan(self.region_capacity_fte[region_of[in_region]])
+        entry_row = np.concatenate([site_of, n_s + zone_of[in_zone],
+                                    n_s + n_z + region_of[in_region]])
+        entry_pair = np.concatenate([idx, idx[in_zone], idx[in_region]])
+        entry_coef = np.concatenate([site_coef, self.power_mw[lead_of[in_zone]],
+                                     self.talent_fte[lead_of[in_region]]])
+        order = np.lexsort((entry_pair, entry_row))
+        entry_row, entry_pair, entry_coef = entry_row[order], entry_pair[order], entry_coef[order]
+        names = ([f"site:{s}" if k else f"site_unknown:{s}"
+                  for s, k in zip(self.site_ids, known, strict=True)]
+                 + [f"zone:{z}" for z in self.zone_ids[:n_z]]
+                 + [f"region:{r}" for r in self.region_ids[:n_r]])
+        rhs = np.concatenate([site_rhs, np.nan_to_num(head, nan=0.0),
+                              np.nan_to_num(self.region_capacity_fte, nan=0.0)])
+        self._rows_cache = (names, rhs, entry_row, entry_pair, entry_coef)
+        return self._rows_cache
+
+    def _rhs(self, extra: Mapping[str, float] | None) -> np.ndarray:
+        """Right-hand sides of the capacity rows, with ``extra`` added (by row name)."""
+        names, rhs, entry_row, _, _ = self._row_table()
+        rhs = rhs.copy()
+        extra = dict(extra or {})
+        if extra:
+            has_pairs = np.zeros(rhs.size, dtype=bool)
+            has_pairs[entry_row] = True
+            position = {name: k for k, name in enumerate(names) if has_pairs[k]}
+            unknown = sorted(name for name in extra if name not in position)
+            if unknown:
+                raise ValueError(f"no capacity row named {', '.join(unknown)}")
+            for name, amount in extra.items():
+                rhs[position[name]] += amount
+        return rhs
+
+    def kept_pairs(self, extra: Mapping[str, float] | None = None) -> np.ndarray:
+        r"""Return the pairs that can be chosen in a lexicographic optimum (a mask).
+
+        A pair is *free* when every capacity row it is in cannot bind, i.e. the coefficients
+        of the row's remaining pairs sum to at most its right-hand side. A pair :math:`p`
+        of lead :math:`l` is dropped when the lead has a free pair :math:`p'` with a
+        lexicographically larger :math:`(q_{p'}, \tau_{p'})`: in any assignment that uses
+        :math:`p`, moving the lead to :math:`p'` keeps every row satisfied and increases
+        :math:`(\sum q x, \sum \tau x)` lexicographically, so :math:`x_p = 0` in every
+        lexicographic optimum (of the problem and so of its first stage's optimal value).
+        Dropping pairs makes more rows non-binding; this is repeated until nothing changes.
+        The result depends on the right-hand sides, hence ``extra`` (as in
+        :meth:`linear_model`).
+
+        Parameters
+        ----------
+        extra
+            Capacity row name -> amount added to its right-hand side.
+
+        Returns
+        -------
+        numpy.ndarray
+            Boolean mask over ``pairs``.
+        """
+        n = self.n_pairs
+        alive = np.ones(n, dtype=bool)
+        if n == 0:
+            return alive
+        _, _, entry_row, entry_pair, entry_coef = self._row_table()
+        rhs = self._rhs(extra)
+        lead_of = self.pairs[:, 0]
+        q, tau = self._q, self._tau
+        n_l = len(self.lead_ids)
+        while True:
+            load = np.bincount(entry_row, weights=entry_coef * alive[entry_pair],
+                               minlength=rhs.size)
+            tight = load > rhs + _TOL
+            in_tight = np.bincount(entry_pair[tight[entry_row]], minlength=n) > 0
+            free = np.flatnonzero(alive & ~in_tight)
+            if free.size == 0:
+                break
+            free = free[np.lexsort((tau[free], q[free], lead_of[free]))]
+            last = np.append(lead_of[free][1:] != lead_of[free][:-1], True)
+            best = free[last]
+            best_q = np.full(n_l, -1.0)
+            best_tau = np.full(n_l, -1.0)
+            best_q[lead_of[best]] = q[best]
+            best_tau[lead_of[best]] = tau[best]
+            bq, bt = best_q[lead_of], best_tau[lead_of]
+            dominated = alive & ((q < bq) | ((q == bq) & (tau < bt)))
+            if not dominated.any():
+                break
+            alive &= ~dominated
+        return alive
+
     def linear_model(
         self,
         *,
         extra: Mapping[str, float] | None = None,
         fit_at_least: int | None = None,
+        keep: np.ndarray | None = None,
     ) -> LinearModel:
         """Build the MILP of stage 1 (maximise the fit) or stage 2 (break its ties).
+
+        Rows that cannot bind are left out: a capacity row whose coefficients (over the kept
+        pairs) sum to at most its right-hand side, an "at most one lead" row of an
+        unknown-area site with fewer than two kept pairs, and the row of a lead with fewer
+        than two kept pairs.
 
         Parameters
         ----------
@@ -514,28 +644,61 @@ class AssignmentModel:
         fit_at_least
             ``None`` for stage 1; else :math:`Q^*`: stage 2 maximises the tie-break subject
             to a quantised fit of at least this.
+        keep
+            Boolean mask of the pairs that get a variable (default all; see
+            :meth:`kept_pairs`); the variables follow the order of ``pairs``.
 
         Returns
         -------
         LinearModel
-            One binary variable per pair, in the order of ``pairs``.
+            One binary variable per kept pair, in the order of ``pairs``.
         """
-        extra = dict(extra or {})
-        rows = [Row(f"lead:{self.lead_ids[lead]}", ps, np.ones(ps.size), "<=", 1.0)
-                for lead, ps in enumerate(_group(self.pairs[:, 0], len(self.lead_ids)))
-                if ps.size > 1]
-        for cap in self.capacities():
-            rows.append(Row(cap.name, cap.pairs, cap.coefs, "<=",
-                            cap.rhs + extra.pop(cap.name, 0.0)))
-        if extra:
-            raise ValueError(f"no capacity row named {', '.join(sorted(extra))}")
-        c = self._q
+        names, _, entry_row, entry_pair, entry_coef = self._row_table()
+        rhs = self._rhs(extra)
+        kept = (np.arange(self.n_pairs) if keep is None
+                else np.flatnonzero(np.asarray(keep, dtype=bool)))
+        position = np.full(self.n_pairs, -1, dtype=np.int64)
+        position[kept] = np.arange(kept.size)
+        rows: list[Row] = []
+        lead_of = self.pairs[kept, 0]
+        lead_order = np.argsort(lead_of, kind="stable")
+        for ps in np.split(lead_order, np.flatnonzero(np.diff(lead_of[lead_order])) + 1):
+            if ps.size > 1:
+                rows.append(Row(f"lead:{self.lead_ids[lead_of[ps[0]]]}", ps,
+                                np.ones(ps.size), "<=", 1.0))
+        on = position[entry_pair] >= 0
+        e_row, e_var, e_coef = entry_row[on], position[entry_pair[on]], entry_coef[on]
+        if e_row.size:
+            cuts = np.flatnonzero(np.diff(e_row)) + 1
+            starts = np.concatenate([[0], cuts])
+            ends = np.concatenate([cuts, [e_row.size]])
+            sums = np.add.reduceat(e_coef, starts)
+            for a, b, total in zip(starts.tolist(), ends.tolist(), sums.tolist(), strict=True):
+                r = int(e_row[a])
+                if total <= rhs[r] + _TOL:
+                    continue  # cannot bind: every subset of its pairs fits
+                rows.append(Row(names[r], e_var[a:b], e_coef[a:b], "<=", float(rhs[r])))
+        c = self._q[kept]
         if fit_at_least is not None:
-            rows.append(Row("fit", np.arange(self.n_pairs), self._q, ">=", float(fit_at_least)))
-            c = self._tau
-        return LinearModel(n_vars=self.n_pairs,
-                           var_names=tuple(self.pair_name(p) for p in range(self.n_pairs)),
+            rows.append(Row("fit", np.arange(kept.size), c, ">=", float(fit_at_least)))
+            c = self._tau[kept]
+        return LinearModel(n_vars=int(kept.size),
+                           var_names=tuple(self.pair_name(int(p)) for p in kept),
                            c=c, rows=tuple(rows))
+
+    def _stage(self, solver: str, limit: float, *, extra: Mapping[str, float] | None = None,
+               fit_at_least: int | None = None,
+               keep: np.ndarray | None = None) -> tuple[SolveOutcome, np.ndarray | None]:
+        """Solve stage 1 or 2 on the kept pairs; return the outcome and ``x`` over all pairs."""
+        keep = self.kept_pairs(extra) if keep is None else keep
+        outcome = solve_milp(self.linear_model(extra=extra, fit_at_least=fit_at_least,
+                                               keep=keep),
+                             solver=solver, time_limit_s=limit)
+        if outcome.x is None:
+            return outcome, None
+        x = np.zeros(self.n_pairs, dtype=np.int64)
+        x[np.flatnonzero(keep)] = outcome.x
+        return outcome, x
 
     # --- solving ------------------------------------------------------------------------------
 
@@ -572,19 +735,21 @@ class AssignmentModel:
         if max_resolves < 0:
             raise ValueError(f"max_resolves must be >= 0, got {max_resolves!r}")
         caps = self.capacities()
-        outcome = solve_milp(self.linear_model(), solver=name, time_limit_s=limit)
-        x = (np.zeros(self.n_pairs, dtype=np.int64) if outcome.x is None
-             else self._checked(outcome.x, caps))
+        keep = self.kept_pairs()
+        outcome, x1 = self._stage(name, limit, keep=keep)
+        x = (np.zeros(self.n_pairs, dtype=np.int64) if x1 is None
+             else self._checked(x1, caps))
         fit = round(float(self._q @ x))
         solve_time = outcome.solve_time_s
         tie_status = "skipped"
-        if outcome.status == "optimal" and self.n_pairs:
-            second = solve_milp(self.linear_model(fit_at_least=fit), solver=name,
-                                time_limit_s=limit)
+        if outcome.status == "optimal" and self.n_pairs and self._tie_free(x, fit, keep):
+            tie_status = "optimal"  # stage 1's answer meets stage 2's bound: no stage 2
+        elif outcome.status == "optimal" and self.n_pairs:
+            second, x2 = self._stage(name, limit, fit_at_least=fit, keep=keep)
             solve_time += second.solve_time_s
             tie_status = second.status
-            if second.x is not None:
-                x2 = self._checked(second.x, caps)
+            if x2 is not None:
+                x2 = self._checked(x2, caps)
                 # keep stage 1's answer if tolerances let stage 2 lose any fit
                 if round(float(self._q @ x2)) >= fit and self._tau @ x2 >= self._tau @ x:
                     x = x2
@@ -628,6 +793,28 @@ class AssignmentModel:
             resolution=self.resolution,
             chosen_pairs=chosen,
         )
+
+    def _tie_free(self, x: np.ndarray, fit: int, keep: np.ndarray) -> bool:
+        r"""Whether stage 1's optimum ``x`` is already the lexicographic optimum.
+
+        With :math:`\bar q_l` the best :math:`q` of lead :math:`l` over the kept pairs and
+        :math:`B = \sum_l \bar q_l - Q^*`, an assignment of fit :math:`Q^*` uses no pair
+        that loses more than :math:`B` against its lead's best; so
+        :math:`\sum_l \max\{\tau_p : q_p \ge \bar q_l - B\}` bounds stage 2 (an unplaced
+        lead adds 0 and needs :math:`\bar q_l \le B`). Stage 2 is skipped when ``x``
+        reaches this bound, e.g. when every lead is at its best pair.
+        """
+        kept = np.flatnonzero(keep)
+        lead_of = self.pairs[kept, 0]
+        n_l = len(self.lead_ids)
+        q, tau = self._q[kept], self._tau[kept]
+        best_q = np.zeros(n_l)
+        np.maximum.at(best_q, lead_of, q)
+        slack = float(best_q.sum()) - fit
+        usable = q >= best_q[lead_of] - slack - 0.5
+        bound = np.zeros(n_l)
+        np.maximum.at(bound, lead_of[usable], tau[usable])
+        return bool(round(float(self._tau @ x)) >= round(float(bound.sum())))
 
     def _checked(self, x: np.ndarray, caps: list[_Capacity]) -> np.ndarray:
         """Check a solver's 0/1 vector against every row (guards against tolerances)."""
@@ -714,18 +901,17 @@ class AssignmentModel:
         done = candidates[:max_resolves]
         values = []
         for cap, competing in done:
-            outcome: SolveOutcome = solve_milp(self.linear_model(extra={cap.name: 1.0}),
-                                               solver=solver, time_limit_s=limit)
-            if outcome.x is None:
+            outcome, x_new = self._stage(solver, limit, extra={cap.name: 1.0})
+            if x_new is None:
                 values.append(CapacityValue(cap.kind, cap.key, cap.unit, cap.rhs,
                                             used[cap.name], 1.0, math.nan, competing,
                                             outcome.status, ()))
                 continue
             new_site = {int(lead_of[p]): int(self.pairs[p, 1])
-                        for p in np.flatnonzero(outcome.x)}
+                        for p in np.flatnonzero(x_new)}
             changed = tuple(self.lead_ids[lead] for lead in range(len(self.lead_ids))
                             if base_site.get(lead) != new_site.get(lead))
-            gain = max(0.0, self._fit(outcome.x) - base_q)
+            gain = max(0.0, self._fit(x_new) - base_q)
             values.append(CapacityValue(cap.kind, cap.key, cap.unit, cap.rhs, used[cap.name],
                                         1.0, round(gain, 6), competing, outcome.status,
                                         changed))

@@ -424,3 +424,73 @@ def test_empty_pipeline_gives_an_empty_result() -> None:
     assert result.leads == () and result.capacity_values == ()
     assert result.to_dict()["summary"] == {"leads": 0, "placed": 0, "unplaced": 0,
                                            "invalid": 0}
+
+
+# ---------------------------------------------------------------- pruning keeps the optimum
+
+
+def _unpruned_optimum(model: AssignmentModel, solver: str) -> tuple[int, int]:
+    """(fit, tie-break) of the two stages on every pair and every row, nothing left out."""
+    from siting.solvers import LinearModel, Row, solve_milp
+
+    rows = [Row(f"lead:{lead}", np.flatnonzero(model.pairs[:, 0] == lead),
+                np.ones(int((model.pairs[:, 0] == lead).sum())), "<=", 1.0)
+            for lead in range(len(model.lead_ids)) if (model.pairs[:, 0] == lead).any()]
+    rows += [Row(cap.name, cap.pairs, cap.coefs, "<=", cap.rhs) for cap in model.capacities()]
+    q, tau = model.objective_coefficients()
+    names = tuple(f"x{p}" for p in range(model.n_pairs))
+    first = solve_milp(LinearModel(model.n_pairs, names, q, tuple(rows)), solver=solver)
+    assert first.status == "optimal"
+    fit = round(first.objective)
+    second = solve_milp(LinearModel(model.n_pairs, names, tau,
+                                    (*rows, Row("fit", np.arange(model.n_pairs), q, ">=", fit))),
+                        solver=solver)
+    assert second.status == "optimal"
+    return fit, round(second.objective)
+
+
+def _roomy_model(rng: np.random.Generator) -> AssignmentModel:
+    """Larger random instances where many capacity rows cannot bind and many pairs are free."""
+    n_l, n_s = int(rng.integers(5, 9)), int(rng.integers(4, 8))
+    pairs = [(lead, s) for lead in range(n_l) for s in range(n_s) if rng.random() < 0.5]
+    n_z = 3
+    region_kw = {}
+    if rng.random() < 0.5:
+        region_kw = {"site_region": rng.integers(-1, 2, size=n_s),
+                     "region_capacity_fte": [float(rng.integers(10, 80)), NAN],
+                     "talent_fte": rng.integers(0, 20, size=n_l).astype(float)}
+    return AssignmentModel(
+        [f"L{k}" for k in rng.permutation(n_l)], [f"S{k}" for k in rng.permutation(n_s)],
+        pairs, np.round(rng.random(len(pairs)), 2), rng.choice([0.0, 1.0, 2.0], size=n_l),
+        rng.choice([0.5, 1.0, 2.0, 4.0], size=n_l), rng.choice([0.0, 1.0, 3.0], size=n_l),
+        rng.choice([1.0, 4.0, 50.0, NAN], size=n_s), rng.integers(-1, n_z, size=n_s),
+        rng.choice([2.0, 100.0, NAN], size=n_z), **region_kw)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_pruning_rows_and_dominated_pairs_keeps_the_optimum_on_every_backend(seed: int) -> None:
+    model = _roomy_model(np.random.default_rng(100 + seed))
+    keep = model.kept_pairs()
+    pruned = model.linear_model(keep=keep)
+    assert pruned.n_vars == int(keep.sum()) <= model.n_pairs
+    assert len(pruned.rows) <= len(model.capacities()) + len(model.lead_ids)
+    for solver in SOLVERS:
+        sol = model.solve(solver=solver, capacity_values=False)
+        assert sol.status == "optimal" and sol.tie_break_status == "optimal"
+        assert (sol.fit_int, sol.tie_break) == _unpruned_optimum(model, solver), solver
+        assert all(keep[p] for p in sol.chosen_pairs)
+
+
+def test_pruning_drops_rows_that_cannot_bind_and_dominated_pairs() -> None:
+    # s1 (10 ha) holds both leads: its row cannot bind, so each lead's pairs below s1 go
+    model = AssignmentModel(["A", "B"], ["s1", "s2", "s3"],
+                            [(0, 0), (0, 1), (1, 0), (1, 2)], [0.9, 0.5, 0.8, 0.6],
+                            [1, 1], [4, 4], [0, 0], [10, 1, NAN], [-1, -1, -1], [])
+    assert model.kept_pairs().tolist() == [True, False, True, False]
+    assert model.linear_model(keep=model.kept_pairs()).rows == ()
+    assert [r.name for r in model.linear_model().rows] == ["lead:A", "lead:B", "site:s2"]
+    sol = model.solve(solver="highs")
+    assert sol.assignment == {"A": "s1", "B": "s1"}
+    assert sol.tie_break_status == "optimal"  # every lead at its best pair: no stage 2
+    # with 3 ha less, s1 no longer holds both: its row binds and every pair is kept
+    assert model.kept_pairs({"site:s1": -3.0}).all()
