@@ -6,6 +6,8 @@ site) and site indices, and return the result dataclasses of :mod:`siting.result
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -154,22 +156,61 @@ def infeasibility(ev: Evaluation, table: pd.DataFrame) -> Infeasibility:
     """
     passing = {con.name: con.passes | (con.unknown & ev.allow_unknown) for con in ev.constraints}
     labels = {con.name: con.label for con in ev.constraints}
+
+    def best_of(gained: np.ndarray) -> str:
+        top = max(gained, key=lambda k: (round(ev.utility[k], 6), -_id_order(ev, k)))
+        return f"{ev.site_ids[top]} ({table['name'].iat[top]})"
+
+    return describe_infeasibility(passing, labels, relaxation_gains(passing), best_of)
+
+
+def relaxation_gains(passing: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Return, per rule, the sites that pass every other rule (what dropping it would admit).
+
+    Parameters
+    ----------
+    passing
+        Rule name -> which sites pass it (unknowns counted as the run treats them).
+
+    Returns
+    -------
+    dict
+        Rule name -> site indices.
+    """
+    blocked = sum((~ok).astype(np.int64) for ok in passing.values())
+    return {name: np.flatnonzero(blocked - ~ok == 0) for name, ok in passing.items()}
+
+
+def describe_infeasibility(
+    passing: Mapping[str, np.ndarray],
+    labels: Mapping[str, str],
+    admitted: Mapping[str, np.ndarray],
+    best_of: Callable[[np.ndarray], str],
+) -> Infeasibility:
+    """Word the explanation of an empty ranking (shared by ranking and screening).
+
+    Parameters
+    ----------
+    passing
+        Rule name -> which sites pass it.
+    labels
+        Rule name -> readable name.
+    admitted
+        Rule name -> sites that pass every other rule (:func:`relaxation_gains`).
+    best_of
+        Sites -> the best of them, in words (ranking and screening order ties alike).
+
+    Returns
+    -------
+    Infeasibility
+    """
+    n_sites = len(next(iter(passing.values())))
     failing = {name: int((~ok).sum()) for name, ok in passing.items()}
-    admitted = {}
-    for name in passing:
-        others = np.ones(len(ev.site_ids), dtype=bool)
-        for other, ok in passing.items():
-            if other != name:
-                others &= ok
-        admitted[name] = np.flatnonzero(others)
     worst = sorted(failing, key=lambda k: -failing[k])
     relax = max(passing, key=lambda k: (admitted[k].size, failing[k]))
     gained = admitted[relax]
-    best_site = None
-    if gained.size:
-        top = max(gained, key=lambda k: (round(ev.utility[k], 6), -_id_order(ev, k)))
-        best_site = f"{ev.site_ids[top]} ({table['name'].iat[top]})"
-    ruling = ", ".join(f"'{labels[k]}' ({failing[k]} of {len(ev.site_ids)})" for k in worst[:3])
+    best_site = best_of(gained) if gained.size else None
+    ruling = ", ".join(f"'{labels[k]}' ({failing[k]} of {n_sites})" for k in worst[:3])
     if gained.size:
         relaxing = (f"Dropping '{labels[relax]}' alone would admit {gained.size} site(s), the "
                     f"best being {best_site}.")

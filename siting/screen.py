@@ -53,7 +53,12 @@ from siting.criteria import (
     resolve_weights,
     site_facts,
 )
-from siting.explain import breakdown, infeasibility
+from siting.explain import (
+    breakdown,
+    describe_infeasibility,
+    infeasibility,
+    relaxation_gains,
+)
 from siting.layers import GeoData, load_geodata
 from siting.leads import Lead, LeadTable, read_leads
 from siting.model import (
@@ -698,38 +703,23 @@ def _nowhere(task: _Task, batch: BatchEvaluation, lead: int, ctx: _Context,
              names: list[str]) -> LeadOutcome:
     """Return the outcome of a lead without a feasible site (as :func:`_rank_one` does)."""
     assert ctx.id_rank is not None
-    n = len(batch.site_ids)
     rules = [(name, RULES[name][0]) for r, name in enumerate(batch.rules)
              if batch.active[lead, r]]
     passing = {name: batch.passing[name][lead] for name, _ in rules}
     labels = dict(rules)
-    blocked = np.zeros(n, dtype=np.int64)
-    for ok in passing.values():
-        blocked += ~ok
-    failing = {name: int((~ok).sum()) for name, ok in passing.items()}
-    # relaxing a rule admits the sites that it alone rules out
-    admitted = {name: np.flatnonzero(blocked - ~ok == 0) for name, ok in passing.items()}
-    worst = sorted(failing, key=lambda k: -failing[k])
-    relax = max(passing, key=lambda k: (admitted[k].size, failing[k]))
-    gained = admitted[relax]
-    best_site = None
-    if gained.size:
+    admitted = relaxation_gains(passing)
+
+    def best_of(gained: np.ndarray) -> str:
         rounded = np.round(batch.utility[lead, gained], 6)
         candidates = gained[rounded == rounded.max()]
         top = int(candidates[np.argmin(ctx.id_rank[candidates])])
-        best_site = f"{batch.site_ids[top]} ({names[top]})"
-    ruling = ", ".join(f"'{labels[k]}' ({failing[k]} of {n})" for k in worst[:3])
-    if gained.size:
-        relaxing = (f"Dropping '{labels[relax]}' alone would admit {gained.size} site(s), the "
-                    f"best being {best_site}.")
-    else:
-        relaxing = ("No single rule stands alone in the way: relaxing any one of them admits "
-                    "no site; see the near misses for the smallest combined changes.")
-    message = (f"No site satisfies every hard constraint. Rules that rule out most sites "
-               f"(failing or unknown): {ruling}. {relaxing}")
+        return f"{batch.site_ids[top]} ({names[top]})"
+
+    explained = describe_infeasibility(passing, labels, admitted, best_of)
     return LeadOutcome(lead_id=task.lead_id, row=task.row, status="no_feasible_site",
-                       reason=message, region=task.region, n_feasible=0,
-                       blocking_rule=worst[0], blocking_label=labels[worst[0]],
+                       reason=explained.message, region=task.region, n_feasible=0,
+                       blocking_rule=explained.most_restrictive,
+                       blocking_label=labels[explained.most_restrictive],
                        sole_blockers=tuple(labels[name] for name in passing
                                            if admitted[name].size))
 
