@@ -39,8 +39,10 @@ Hard constraints (each a named rule; a site must pass all):
 ``rnd_campus`` (R&D site of a two-site configuration)
     A campus active in one of the company's NTS domains lies within ``rnd_campus_reach_km``.
 
-A site whose fact is unknown fails the constraint, unless the profile sets
-``constraints.allow_unknown = true``; then it passes but is marked as unverified.
+A site passes a rule when its slack, rounded to :data:`SLACK_DECIMALS` (3) decimals, is >= 0:
+the ranking, the model and the explanations judge the same rounded numbers. A site whose fact
+is unknown fails the constraint, unless the profile sets ``constraints.allow_unknown = true``;
+then it passes but is marked as unverified.
 """
 
 from __future__ import annotations
@@ -63,6 +65,22 @@ from siting.profile import SPACE_TYPES, Profile
 
 #: Slack standing for "no restriction here" (or "cannot pass", negated).
 NO_LIMIT = 1e6
+
+#: Slacks are judged at this many decimals (1 m2 of plot, 1 kW, 1 m, a thousandth of a
+#: year): a site passes a rule when its slack rounded to them is >= 0. The model rows
+#: (:meth:`Evaluation.hard_constraints`) carry the same rounded slacks.
+SLACK_DECIMALS = 3
+
+
+def slack_passes(slack: np.ndarray) -> np.ndarray:
+    """Whether ``np.round(slack, SLACK_DECIMALS) >= 0``, elementwise (NaN: ``False``).
+
+    Computed as ``slack * 10**SLACK_DECIMALS >= -0.5``, which is the same test: numpy rounds
+    by ``rint(slack * 10**d) / 10**d`` (half to even), and ``rint(y) >= 0`` exactly when
+    ``y >= -0.5``. One multiplication and one comparison, no rounded copy.
+    """
+    with np.errstate(over="ignore"):  # beyond 1e305 the product is inf, as np.round's
+        return np.multiply(slack, 10.0**SLACK_DECIMALS) >= -0.5
 
 
 class _Criterion(BaseModel):
@@ -238,8 +256,8 @@ class ConstraintEvaluation:
 
     @cached_property
     def passes(self) -> np.ndarray:
-        """Sites that pass for certain."""
-        return np.nan_to_num(self.slack, nan=-1.0) >= 0
+        """Sites that pass for certain (slack >= 0 at :data:`SLACK_DECIMALS`)."""
+        return slack_passes(self.slack)
 
 
 @dataclass(frozen=True)
@@ -328,12 +346,12 @@ class Evaluation:
     def hard_constraints(self) -> list[HardConstraint]:
         """Return the constraints as model rows: ``slack_i >= 0`` for the chosen site.
 
-        Slacks are rounded to 3 decimals (1 m, 10 m2, a thousandth of a year), so the model
-        and the enumeration judge a site on exactly the same numbers.
+        Slacks are rounded to :data:`SLACK_DECIMALS`, so the model, the enumeration and
+        :attr:`feasible` judge a site on exactly the same numbers.
         """
         rows = []
         for con in self.constraints:
-            slack = np.round(con.slack, 3)
+            slack = np.round(con.slack, SLACK_DECIMALS)
             if self.allow_unknown:
                 slack = np.where(np.isnan(slack), 0.0, slack)
             rows.append(HardConstraint(name=con.name, values=slack, sense=">=", rhs=0.0))
@@ -401,8 +419,7 @@ def evaluate(
     params = LeadParams.from_profiles([profile], catalogue, origins=[origin_xy], role=role)
     batch = evaluate_batch(params, facts, catalogue)
     needs = _role_needs(profile, role)
-    origin_km = (None if origin_xy is None else
-                 np.hypot(facts.xy[:, 0] - origin_xy[0], facts.xy[:, 1] - origin_xy[1]) / 1e3)
+    origin_km = None if origin_xy is None else batch.raw["relocation_distance"][0]
     constraints = _constraints(profile, needs, facts, origin_km, catalogue, batch)
     criteria = _criteria(profile, needs, catalogue, role, batch, located=origin_xy is not None)
     weights = {c.name: c.weight for c in criteria}
@@ -585,10 +602,16 @@ class BatchEvaluation:
 
     @cached_property
     def utility(self) -> np.ndarray:
-        """``(L, N)``: the weighted sum of scores (summed as :attr:`Evaluation.utility`)."""
+        """``(L, N)``: the weighted sum of scores (summed as :attr:`Evaluation.utility`).
+
+        A criterion no lead weights adds exact zeros (scores are finite) and is skipped.
+        """
         total = np.zeros((len(self.allow_unknown), len(self.site_ids)))
+        term = np.empty_like(total)
         for c, name in enumerate(self.raw):
-            total += self.weights[:, c, None] * self.score[name]
+            if self.weights[:, c].any():
+                np.multiply(self.weights[:, c, None], self.score[name], out=term)
+                total += term
         return total
 
     @cached_property
@@ -600,7 +623,10 @@ class BatchEvaluation:
             if not self.active[:, r].any():
                 continue
             s = self.slack[name]
-            out[name] = (s >= 0) | (np.isnan(s) & allow)
+            ok = slack_passes(s)
+            if self.allow_unknown.any():
+                ok |= np.isnan(s) & allow
+            out[name] = ok
         return out
 
     @cached_property
@@ -615,6 +641,8 @@ class BatchEvaluation:
     def unverified(self) -> np.ndarray:
         """``(L, N)``: feasible only because some facts are unknown."""
         unknown = np.zeros((len(self.allow_unknown), len(self.site_ids)), dtype=bool)
+        if not self.allow_unknown.any():  # unknown facts fail: nothing feasible is unverified
+            return unknown
         for r, name in enumerate(self.slack):
             if self.active[:, r].any():
                 unknown |= np.isnan(self.slack[name])
@@ -640,26 +668,25 @@ def evaluate_batch(params: LeadParams, facts: SiteFacts, catalogue: Catalogue) -
     -------
     BatchEvaluation
     """
-    # ecosystem counts: how many of the lead's domains a campus within reach is active in
-    counts = params.domains @ facts.domains.T.astype(float)
-    origin_km = None
-    if not np.isnan(params.origin[:, 0]).all():
-        origin_km = np.hypot(facts.xy[:, 0] - params.origin[:, 0:1],
-                             facts.xy[:, 1] - params.origin[:, 1:2]) / 1e3
+    domains, counts = _domain_counts(params, facts)
+    origin_km = _origin_km(params, facts)
     slack, active = _rule_slacks(params, facts, catalogue, counts, origin_km)
-    raw, applicable = _criterion_values(params, facts, catalogue, counts, origin_km)
-    names = list(catalogue.criteria)
+    values, applicable = _criterion_values(params, facts, catalogue, (domains, counts),
+                                           origin_km)
     max_km = params.max_relocation_km
-    score = {}
+    raw, score = {}, {}
     for name, crit in catalogue.criteria.items():
-        values = raw[name]
+        value = values[name]
+        if isinstance(value, _Grouped):  # normalise each distinct row once
+            raw[name] = value.expand()
+            score[name] = _Grouped(_normalise(value.rows, crit), value.group).expand()
+            continue
         zero_at = None
         if name == "relocation_distance" and crit.zero_at is not None:
             zero_at = np.where(np.isnan(max_km), crit.zero_at, max_km)
-        if zero_at is None and values.strides[0] == 0:  # the same for every lead
-            score[name] = np.broadcast_to(_normalise(values[:1], crit), values.shape)
-        else:
-            score[name] = _normalise(values, crit, zero_at)
+        raw[name] = value
+        score[name] = _normalise(value, crit, zero_at)
+    names = list(catalogue.criteria)
     weights = np.where(applicable & (params.weights > 0), params.weights, 0.0)
     scale = np.zeros(params.n)
     for c in range(len(names)):  # summed in order, as Python's sum
@@ -673,6 +700,73 @@ def evaluate_batch(params: LeadParams, facts: SiteFacts, catalogue: Catalogue) -
 
 
 # --- internals --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Grouped:
+    """An ``(L, N)`` array whose rows repeat: ``rows[group]``, with ``G`` distinct ``rows``.
+
+    Leads that share a year, a set of domains or a location share a row; a criterion of such
+    rows is normalised once per distinct row.
+    """
+
+    rows: np.ndarray
+    group: np.ndarray
+
+    def expand(self) -> np.ndarray:
+        """Return the ``(L, N)`` array (a broadcast view when every lead shares one row)."""
+        if len(self.rows) == 1:
+            return np.broadcast_to(self.rows[0], (len(self.group), self.rows.shape[1]))
+        return self.rows[self.group]
+
+
+def _grouped_by(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of ``keys`` (``(L, K)``, first appearance first) and each lead's group."""
+    index: dict[bytes, int] = {}
+    group = np.fromiter((index.setdefault(row.tobytes(), len(index)) for row in keys),
+                        dtype=np.int64, count=len(keys))
+    first = np.zeros(len(index), dtype=np.int64)
+    first[group[::-1]] = np.arange(len(keys) - 1, -1, -1)
+    return keys[first], group
+
+
+def _domain_counts(params: LeadParams, facts: SiteFacts) -> tuple[np.ndarray, _Grouped]:
+    """Return the distinct domain rows and per site the campus counts in their domains.
+
+    Returns
+    -------
+    domains
+        The distinct rows of :attr:`LeadParams.domains`, ``(G, D)``.
+    counts
+        Per lead and site: how many of the lead's NTS domains a campus within reach is
+        active in (``(G, N)`` rows).
+    """
+    domains, group = _grouped_by(params.domains)
+    # small integers: an integer product is exact and needs no BLAS threads
+    counts = domains.astype(np.int64) @ facts.domains.T.astype(np.int64)
+    return domains, _Grouped(counts.astype(float), group)
+
+
+def _origin_km(params: LeadParams, facts: SiteFacts) -> np.ndarray | None:
+    """``(L, N)`` straight-line distances from each lead's location [km]; NaN where unknown.
+
+    ``None`` when no lead has a location. Computed once per distinct location.
+    """
+    origin = params.origin
+    if np.isnan(origin[:, 0]).all():
+        return None
+    points, group = _grouped_by(np.nan_to_num(origin, nan=-np.inf))
+    points = np.where(np.isinf(points), np.nan, points)
+    # sqrt(dx^2 + dy^2) in place: several times faster than np.hypot, and exact enough for
+    # coordinates of at most 1e6 m
+    km = np.subtract(facts.xy[:, 0], points[:, 0:1])
+    km *= km
+    dy = np.subtract(facts.xy[:, 1], points[:, 1:2])
+    dy *= dy
+    km += dy
+    np.sqrt(km, out=km)
+    km /= 1e3
+    return km if len(points) == len(group) else km[group]
 
 
 @dataclass(frozen=True)
@@ -762,6 +856,81 @@ class SiteFacts:
     def n(self) -> int:
         """Number of sites."""
         return len(self.site_ids)
+
+    @cached_property
+    def derived(self) -> _SiteDerived:
+        """Site-only arrays the rules and criteria use, computed once per site table."""
+        return _SiteDerived.of(self)
+
+
+@dataclass(frozen=True)
+class _SiteDerived:
+    """Per-site arrays derived from :class:`SiteFacts` that do not depend on a lead.
+
+    Attributes
+    ----------
+    space_available
+        Area the ``space`` rule compares with the plot [ha] (NaN = unknown).
+    headroom_available
+        Area the ``space_headroom`` criterion divides by the plot [ha]; 0 when fully issued.
+    headroom_no_plot
+        ``space_headroom`` for a lead that needs no plot: inf with area to issue, else 0.
+    delivery_year, delivery_floor
+        ``availability_year`` slack = max(year - delivery_year, delivery_floor): an available
+        site delivers at once (inf, floor 0), a fully issued one never (inf, floor
+        -NO_LIMIT), a planned one from its year (NaN when unknown).
+    province_code, provinces
+        Province index per site and the province names.
+    relief_or_inf
+        Relief year of a zone of class 2 or 3 (inf when none is published or for another
+        class): the zone counts as relieved for ``grid_outlook`` when this is <= the year.
+    afname_float
+        The congestion class as a float.
+    stated
+        ``cleanroom``, ``vibration_free``, ``heavy_transport`` -> slack per site: 1 when a
+        source states it, else NaN (unknown).
+    """
+
+    space_available: np.ndarray
+    headroom_available: np.ndarray
+    headroom_no_plot: np.ndarray
+    delivery_year: np.ndarray
+    delivery_floor: np.ndarray
+    province_code: np.ndarray
+    provinces: tuple[str, ...]
+    relief_or_inf: np.ndarray
+    afname_float: np.ndarray
+    stated: Mapping[str, np.ndarray]
+
+    @classmethod
+    def of(cls, facts: SiteFacts) -> _SiteDerived:
+        fully_issued = facts.status == "fully_issued"
+        available_now = facts.status == "available"
+        year = facts.available_year
+        headroom_available = np.where(fully_issued, 0.0, facts.available_ha)
+        names, code = np.unique(facts.province, return_inverse=True)
+        relieving = np.isin(facts.afname, [2, 3])
+        shared = facts.facilities[:, FACILITY_INDEX["cleanroom"]]
+        return cls(
+            space_available=np.where(fully_issued, np.nan_to_num(facts.available_ha, nan=0.0),
+                                     facts.available_ha),
+            headroom_available=headroom_available,
+            headroom_no_plot=np.where(headroom_available > 0, np.inf, 0.0),
+            delivery_year=np.where(fully_issued | (available_now & np.isnan(year)), np.inf,
+                                   year),
+            delivery_floor=np.where(available_now, 0.0,
+                                    np.where(fully_issued, -NO_LIMIT, -np.inf)),
+            province_code=code.reshape(-1),
+            provinces=tuple(str(name) for name in names),
+            relief_or_inf=np.where(relieving, np.nan_to_num(facts.relief, nan=np.inf),
+                                   np.inf),
+            afname_float=facts.afname.astype(float),
+            stated={
+                "cleanroom": np.where(facts.flags["cleanroom_ready"] | shared, 1.0, np.nan),
+                "vibration_free": np.where(facts.flags["vibration_free"], 1.0, np.nan),
+                "heavy_transport": np.where(facts.flags["heavy_transport"], 1.0, np.nan),
+            },
+        )
 
 
 DOMAIN_INDEX = {slug: k for k, slug in enumerate(vocab.NTS_DOMAINS)}
@@ -853,62 +1022,65 @@ def _year(value: float) -> str:
 
 
 def _rule_slacks(
-    params: LeadParams, facts: SiteFacts, catalogue: Catalogue, counts: np.ndarray,
+    params: LeadParams, facts: SiteFacts, catalogue: Catalogue, counts: _Grouped,
     origin_km: np.ndarray | None,
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Every rule's ``(L, N)`` slacks (NO_LIMIT where it does not apply) and ``(L, R)`` use."""
+    """Every rule's ``(L, N)`` slacks (NO_LIMIT where it does not apply) and ``(L, R)`` use.
+
+    Each ``(L, N)`` array costs a pass over memory, so the site-only parts come from
+    :attr:`SiteFacts.derived` and each rule takes one or two passes.
+    """
     p = catalogue.params
     n_leads = params.n
     year = params.year
+    site = facts.derived
     slack: dict[str, np.ndarray] = {}
     active: dict[str, np.ndarray] = {}
-    fully_issued = facts.status == "fully_issued"
-    available_now = facts.status == "available"
 
     # space
-    available = np.where(fully_issued, np.nan_to_num(facts.available_ha, nan=0.0),
-                         facts.available_ha)
     active["space"] = params.land_ha[:, 0] > 0
-    slack["space"] = available - params.land_ha
+    if active["space"].any():
+        slack["space"] = site.space_available - params.land_ha
 
-    # availability year
-    deliver = np.where(available_now, np.minimum(year, facts.available_year),
-                       facts.available_year)
-    deliver = np.where(available_now, np.where(np.isnan(facts.available_year), year, deliver),
-                       deliver)
+    # availability year: year - first delivery year (never below 0 where available now)
     active["availability_year"] = np.ones(n_leads, dtype=bool)
-    slack["availability_year"] = np.where(fully_issued, -NO_LIMIT, year - deliver)
+    delivery = np.subtract(year, site.delivery_year)
+    slack["availability_year"] = np.maximum(delivery, site.delivery_floor, out=delivery)
 
     # environmental category
     category = params.environmental_category
     active["environmental_category"] = category[:, 0] >= p.environmental_category_applies_from
-    slack["environmental_category"] = facts.env - category
+    if active["environmental_category"].any():
+        slack["environmental_category"] = facts.env - category
 
     # grid: a large consumer cannot connect in a queued zone before its relief year
     large = params.power_mw[:, 0] > p.small_connection_mw
     active["grid"] = active["grid_capacity"] = large
-    queued = np.isin(facts.afname, p.queued_classes)
     if large.any():
-        relief = np.where(np.isnan(facts.relief), year + NO_LIMIT, facts.relief)
-        grid = np.where(queued, year - relief, NO_LIMIT)
-        slack["grid"] = np.where(facts.afname < 0, np.nan, grid)
+        queued = np.isin(facts.afname, p.queued_classes)
+        # year - relief in a queued zone (-NO_LIMIT without a relief year), NO_LIMIT in an
+        # open one, NaN where the class is unknown
+        relief = np.where(queued, np.nan_to_num(facts.relief, nan=np.inf), -np.inf)
+        relief = np.where(facts.afname < 0, np.nan, relief)
+        grid = np.subtract(year, relief)
+        slack["grid"] = np.clip(grid, -NO_LIMIT, NO_LIMIT, out=grid)
         # capacity: where the zone's headroom is known the need must fit in it; a limited
-        # (class 1) zone without a figure cannot be assumed to take a large connection
-        open_zone = ~queued | (np.nan_to_num(facts.relief, nan=np.inf) <= year)
+        # (class 1) zone without a figure cannot be assumed to take a large connection; a
+        # zone the grid rule closes, or of unknown class, is that rule's business
         headroom = facts.headroom_mw
-        fit = np.where(~np.isnan(headroom), headroom - params.power_mw,
-                       np.where(facts.afname == 1, np.nan, NO_LIMIT))
-        slack["grid_capacity"] = np.where(open_zone & (facts.afname >= 0), fit, NO_LIMIT)
-    else:
-        slack["grid"] = slack["grid_capacity"] = np.full(facts.n, NO_LIMIT)
+        known = ~np.isnan(headroom) & (facts.afname >= 0)
+        fill = np.where((facts.afname == 1) & np.isnan(headroom), np.nan, NO_LIMIT)
+        fit = np.subtract(headroom, params.power_mw)
+        fit = np.where(known, fit, fill)
+        np.copyto(fit, NO_LIMIT, where=grid < 0)
+        slack["grid_capacity"] = fit
 
     # facilities; the flags mean "stated by a source": not stated is unknown, not absent
-    shared = facts.facilities[:, FACILITY_INDEX["cleanroom"]]
     active["cleanroom"] = params.cleanroom_m2[:, 0] > 0
-    slack["cleanroom"] = np.where(facts.flags["cleanroom_ready"] | shared, 1.0, np.nan)
     for flag in ("vibration_free", "heavy_transport"):
         active[flag] = getattr(params, flag)[:, 0]
-        slack[flag] = np.where(facts.flags[flag], 1.0, np.nan)
+    for flag in ("cleanroom", "vibration_free", "heavy_transport"):
+        slack[flag] = site.stated[flag]
 
     # relocation distance
     limit = params.max_relocation_km
@@ -916,61 +1088,75 @@ def _rule_slacks(
     if active["relocation_distance"].any():
         assert origin_km is not None
         slack["relocation_distance"] = limit - origin_km
-    else:
-        slack["relocation_distance"] = np.full(facts.n, NO_LIMIT)
 
     # provinces: included (when a list is given) and not excluded
     restricted = [bool(inc or exc) for inc, exc in
                   zip(params.include_provinces, params.exclude_provinces, strict=True)]
     active["provinces"] = np.array(restricted, dtype=bool).reshape(n_leads)
     if any(restricted):
-        names, where = np.unique(facts.province, return_inverse=True)
-        allowed = np.array([[(not inc or str(name) in inc) and str(name) not in exc
-                             for name in names] for inc, exc in
+        allowed = np.array([[1.0 if (not inc or name in inc) and name not in exc else -1.0
+                             for name in site.provinces] for inc, exc in
                             zip(params.include_provinces, params.exclude_provinces,
-                                strict=True)], dtype=bool).reshape(n_leads, len(names))
-        slack["provinces"] = np.where(allowed[:, where.reshape(-1)], 1.0, -1.0)
-    else:
-        slack["provinces"] = np.ones(facts.n)
+                                strict=True)]).reshape(n_leads, len(site.provinces))
+        slack["provinces"] = allowed[:, site.province_code]
 
     # R&D site of a two-site configuration: a matching campus within reach
     active["rnd_campus"] = params.needs_campus[:, 0] & (params.role == "rnd")
-    slack["rnd_campus"] = np.where(counts > 0, 1.0, -1.0)
+    if active["rnd_campus"].any():
+        slack["rnd_campus"] = np.where(counts.rows > 0, 1.0, -1.0)[counts.group]
 
     out = {}
+    unlimited = None
     for name in RULES:
         use = active[name]
+        if not use.any():
+            if unlimited is None:
+                unlimited = np.broadcast_to(np.full(facts.n, NO_LIMIT), (n_leads, facts.n))
+            out[name] = unlimited
+            continue
         values = slack[name]
-        if use.all() and values.shape == (n_leads, facts.n):
-            out[name] = values
-        elif use.any():
+        if values.shape != (n_leads, facts.n):  # a site-only array: one row per lead
             out[name] = np.where(use[:, None], values, NO_LIMIT)
-        else:
-            out[name] = np.broadcast_to(np.full(facts.n, NO_LIMIT), (n_leads, facts.n))
+        else:  # an array of this call's own
+            if not use.all():
+                np.copyto(values, NO_LIMIT, where=~use[:, None])
+            out[name] = values
     return out, np.column_stack([active[name] for name in RULES]).reshape(n_leads, len(RULES))
 
 
 def _criterion_values(
-    params: LeadParams, facts: SiteFacts, catalogue: Catalogue, counts: np.ndarray,
-    origin_km: np.ndarray | None,
-) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Every criterion's ``(L, N)`` raw values (catalogue order) and ``(L, C)`` applicability."""
+    params: LeadParams, facts: SiteFacts, catalogue: Catalogue,
+    domain_counts: tuple[np.ndarray, _Grouped], origin_km: np.ndarray | None,
+) -> tuple[dict[str, np.ndarray | _Grouped], np.ndarray]:
+    """Every criterion's raw values (catalogue order) and ``(L, C)`` applicability.
+
+    A criterion's values are an ``(L, N)`` array, or :class:`_Grouped` rows when they depend
+    on the lead only through something many leads share (year, domains; one row when the
+    same for every lead).
+    """
     n_leads, n = params.n, facts.n
     shape = (n_leads, n)
-    raw: dict[str, np.ndarray] = {}
+    site = facts.derived
+    raw: dict[str, np.ndarray | _Grouped] = {}
     applicable: dict[str, np.ndarray] = {}
+    one_row = np.zeros(n_leads, dtype=np.int64)
 
-    available = np.where(facts.status == "fully_issued", 0.0, facts.available_ha)
     land = params.land_ha
-    plot = land > 0
-    raw["space_headroom"] = np.where(plot, available / np.where(plot, land, 1.0),
-                                     np.where(available > 0, np.inf, 0.0))
+    plot = land[:, 0] > 0
+    headroom = site.headroom_available / np.where(land > 0, land, 1.0)
+    if not plot.all():
+        headroom[~plot] = site.headroom_no_plot
+    raw["space_headroom"] = headroom
 
-    relieved = np.isin(facts.afname, [2, 3]) & (facts.relief <= params.year)
-    raw["grid_outlook"] = np.where(relieved, 1, facts.afname).astype(float)
+    # a queued zone counts as available once its relief year has come
+    years, by_year = _grouped_by(params.year)
+    raw["grid_outlook"] = _Grouped(np.where(site.relief_or_inf <= years, 1.0, site.afname_float),
+                                   by_year)
 
     # hire-weighted mean of the per-level pools; each level is capped at the criterion's cap
-    # first, so a huge pool at one level cannot hide a thin one at another
+    # first, so a huge pool at one level cannot hide a thin one at another: with
+    # share = need / total, sum of share * min(reach / need, cap) = sum min(reach, cap * need)
+    # / total; the pipeline is sum of need * students / total
     talent = params.talent
     hires = talent > 0
     staffed = hires.any(axis=1)
@@ -982,36 +1168,41 @@ def _criterion_values(
             total += talent[:, k]
         total = np.where(staffed, total, 1.0)[:, None]
         cap = catalogue.criteria["talent_fit"].cap or np.inf
+        term = np.empty(shape)
         for k, lvl in enumerate(vocab.EDUCATION_LEVELS):
             if not hires[:, k].any():
                 continue
             need = talent[:, k:k + 1]
-            share = need / total
-            pool = facts.reach[f"{lvl}_talent_reach"] / np.where(need > 0, need, 1.0)
-            fit += np.where(need > 0, share * np.minimum(pool, cap), 0.0)
-            pipeline += np.where(need > 0, share * facts.reach[f"{lvl}_students_reach"], 0.0)
+            np.minimum(facts.reach[f"{lvl}_talent_reach"], cap * need, out=term)
+            fit += term
+            np.multiply(need, facts.reach[f"{lvl}_students_reach"], out=term)
+            pipeline += term
+        fit /= total
+        pipeline /= total
     raw["talent_fit"] = fit
     raw["student_pipeline"] = pipeline
     applicable["talent_fit"] = applicable["student_pipeline"] = staffed
-    raw["labour_pool"] = np.broadcast_to(facts.reach["labour_pool_reach"], shape)
+    raw["labour_pool"] = _Grouped(facts.reach["labour_pool_reach"][None, :], one_row)
 
-    named = params.domains.sum(axis=1)
-    applicable["ecosystem_match"] = named > 0
-    raw["ecosystem_match"] = counts / np.where(named > 0, named, 1.0)[:, None]
-    masks, group = np.unique(params.domains > 0, axis=0, return_inverse=True)
-    nearest = np.empty((len(masks), n))
-    for g, mask in enumerate(masks):
+    applicable["ecosystem_match"] = params.domains.sum(axis=1) > 0
+    domains, counts = domain_counts
+    named = domains.sum(axis=1)
+    raw["ecosystem_match"] = _Grouped(counts.rows / np.where(named > 0, named, 1.0)[:, None],
+                                      counts.group)
+    # distance to the nearest campus in one of the lead's domains
+    nearest = np.empty((len(domains), n))
+    for g, mask in enumerate(domains > 0):
         if mask.any():
             km = facts.domain_campus_km[:, mask].min(axis=1)
             nearest[g] = np.where(np.isfinite(km), km, np.nan)
         else:
             nearest[g] = facts.any_campus_km
-    raw["campus_proximity"] = nearest[group.reshape(-1)]
+    raw["campus_proximity"] = _Grouped(nearest, counts.group)
 
     kinds = [FACILITY_INDEX[k] for k in catalogue.params.shared_facility_kinds]
-    raw["shared_facilities"] = np.broadcast_to(
-        (facts.facilities[:, kinds].sum(axis=1) + facts.flags["shared_facility"]).astype(float),
-        shape)
+    raw["shared_facilities"] = _Grouped(
+        (facts.facilities[:, kinds].sum(axis=1) + facts.flags["shared_facility"])
+        .astype(float)[None, :], one_row)
 
     located = ~np.isnan(params.origin[:, 0])
     applicable["relocation_distance"] = located
@@ -1142,24 +1333,28 @@ def _normalise(values: np.ndarray, crit: _Criterion,
     """Scores in [0, 1] of raw values; ``minmax`` scales each row (last axis) on its own.
 
     ``zero_at`` (broadcasting against ``values``) overrides the criterion's for
-    ``linear_decay``.
+    ``linear_decay``. NaN scores 0 and infinities clip (as
+    ``np.clip(np.nan_to_num(score, nan=0.0), 0, 1)``). Returns a new array.
     """
     v = np.asarray(values, dtype=float)
     if crit.normalise == "ratio_cap":
         assert crit.cap is not None
-        score = np.minimum(v, crit.cap) / crit.cap
-    elif crit.normalise == "linear_decay":
+        score = np.minimum(v, crit.cap)
+        score /= crit.cap
+        return np.fmax(score, 0.0, out=score)  # <= 1 already
+    if crit.normalise == "linear_decay":
         assert crit.zero_at is not None
-        score = 1.0 - v / (crit.zero_at if zero_at is None else zero_at)
+        score = np.multiply(v, 1.0 / (crit.zero_at if zero_at is None else zero_at))
+        np.subtract(1.0, score, out=score)
     elif crit.normalise == "identity":
-        score = v
+        score = v.copy()
     elif crit.normalise == "lookup":
         assert crit.scores is not None
         score = np.zeros_like(v)
         for key, value in crit.scores.items():
             score[v == float(key)] = value
     elif v.shape[-1] == 0:  # minmax of no site
-        score = v
+        score = v.copy()
     else:  # minmax, over the sites of each row
         finite = np.isfinite(v)
         some = finite.any(axis=-1, keepdims=True)
@@ -1168,8 +1363,8 @@ def _normalise(values: np.ndarray, crit: _Criterion,
         spread = hi > lo
         score = np.where(spread, (v - lo) / np.where(spread, hi - lo, 1.0),
                          np.where(finite, 1.0, 0.0))
-    # as np.clip(np.nan_to_num(score, nan=0.0), 0, 1): NaN scores 0, infinities clip
-    return np.fmin(np.fmax(score, 0.0), 1.0)
+    np.fmax(score, 0.0, out=score)
+    return np.fmin(score, 1.0, out=score)
 
 
 def describe_needs(profile: Profile) -> dict[str, Any]:

@@ -41,7 +41,7 @@ def constraint_lines(ev: Evaluation, i: int) -> tuple[ConstraintLine, ...]:
     lines = []
     for con in ev.constraints:
         slack = float(con.slack[i])
-        status = "unknown" if np.isnan(slack) else ("pass" if slack >= 0 else "fail")
+        status = "unknown" if np.isnan(slack) else ("pass" if con.passes[i] else "fail")
         shown = np.inf if slack >= NO_LIMIT else (-np.inf if slack <= -NO_LIMIT else slack)
         lines.append(ConstraintLine(constraint=con.name, label=con.label,
                                     requirement=con.requirement, site_value=con.describe(i),

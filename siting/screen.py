@@ -34,6 +34,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,6 @@ from siting.criteria import (
     evaluate,
     evaluate_batch,
     load_catalogue,
-    resolve_weights,
     site_facts,
 )
 from siting.explain import (
@@ -336,6 +336,12 @@ class _Context:
     time_limit_s: float | None
     id_rank: np.ndarray | None = None
 
+    @cached_property
+    def site_text(self) -> tuple[list[str], list[str], list[str]]:
+        """Name, municipality and province of every site, as text."""
+        return tuple(self.sites[column].astype(str).tolist()  # type: ignore[return-value]
+                     for column in ("name", "municipality", "province"))
+
 
 def screen_leads(
     leads: LeadTable | str | Path,
@@ -583,31 +589,20 @@ def _screen_tasks(tasks: Sequence[_Task], ctx: _Context) -> list[LeadOutcome]:
     """Rank some leads; never raises. Same outcomes as :func:`_screen_one` on each lead.
 
     With the enumeration the leads are evaluated and ranked in batches (:func:`_rank_batch`);
-    a lead the batch cannot take (its weights do not resolve) or a batch that fails goes the
-    per-lead way, which reports the problem.
+    a batch that fails (a lead whose weights do not resolve, or a bug) goes the per-lead way,
+    where each lead reports its own problem.
     """
     if ctx.solver is not None or _PER_LEAD or ctx.facts.n == 0 or ctx.id_rank is None:
         return [_screen_one(task, ctx) for task in tasks]
-    out: dict[int, LeadOutcome] = {}
+    out: list[LeadOutcome] = []
     size = _batch_size(ctx)
     for start in range(0, len(tasks), size):
-        chunk = list(enumerate(tasks[start:start + size], start=start))
-        good = []
-        for k, task in chunk:
-            try:
-                resolve_weights(task.profile, ctx.catalogue)
-            except Exception:
-                out[k] = _screen_one(task, ctx)
-            else:
-                good.append((k, task))
-        if not good:
-            continue
+        chunk = tasks[start:start + size]
         try:
-            ranked = _rank_batch([task for _, task in good], ctx)
-        except Exception:  # a bug: let the per-lead path report it for each lead
-            ranked = [_screen_one(task, ctx) for _, task in good]
-        out.update((k, outcome) for (k, _), outcome in zip(good, ranked, strict=True))
-    return [out[k] for k in range(len(tasks))]
+            out.extend(_rank_batch(chunk, ctx))
+        except Exception:  # e.g. weights that do not resolve: each lead says what it is
+            out.extend(_screen_one(task, ctx) for task in chunk)
+    return out
 
 
 def _rank_batch(tasks: Sequence[_Task], ctx: _Context) -> list[LeadOutcome]:
@@ -623,8 +618,8 @@ def _rank_batch(tasks: Sequence[_Task], ctx: _Context) -> list[LeadOutcome]:
     n_feasible = feasible.sum(axis=1)
     n_unverified = batch.unverified.sum(axis=1)
     # the enumeration's order: quantised utility descending, then site id (as
-    # rank_by_enumeration on the rounded hard constraints)
-    key = np.where(_ranking_feasible(batch), _quantise(utility) * n + (n - 1 - rho), -1)
+    # rank_by_enumeration)
+    key = np.where(feasible, _quantise(utility) * n + (n - 1 - rho), -1)
     k = min(ctx.top, n)
     part = (np.argpartition(-key, k - 1, axis=1)[:, :k] if k < n
             else np.broadcast_to(np.arange(n), key.shape))
@@ -632,20 +627,26 @@ def _rank_batch(tasks: Sequence[_Task], ctx: _Context) -> list[LeadOutcome]:
     order = np.argsort(-part_key, axis=1, kind="stable")
     best = np.take_along_axis(part, order, axis=1)
     best_key = np.take_along_axis(part_key, order, axis=1)
-    names = ctx.sites["name"].astype(str).tolist()
-    municipalities = ctx.sites["municipality"].astype(str).tolist()
-    provinces = ctx.sites["province"].astype(str).tolist()
-    unverified = batch.unverified
-    # per criterion, (L, top) raw values and contributions of the chosen sites, as floats
-    picked = []
-    for c, name in enumerate(batch.criteria):
-        crit = ctx.catalogue.criteria[name]
-        raw = np.take_along_axis(np.broadcast_to(batch.raw[name], key.shape), best, axis=1)
-        score = np.take_along_axis(np.broadcast_to(batch.score[name], key.shape), best, axis=1)
-        picked.append((c, crit.label, crit.unit, raw.tolist(),
-                       (batch.weights[:, c, None] * score).tolist()))
+    names, municipalities, provinces = ctx.site_text
+    # per chosen site, each criterion's raw value and contribution as explain.breakdown gives
+    # them: (L, top, C), contributions rounded to 4 decimals as Python's round
+    raw = np.stack([np.take_along_axis(np.broadcast_to(batch.raw[name], key.shape), best, axis=1)
+                    for name in batch.criteria], axis=-1)
+    contribution = np.stack(
+        [batch.weights[:, c, None]
+         * np.take_along_axis(np.broadcast_to(batch.score[name], key.shape), best, axis=1)
+         for c, name in enumerate(batch.criteria)], axis=-1)
+    contribution = np.where((batch.weights > 0)[:, None, :], _round_half_even(contribution, 4),
+                            -np.inf)
+    # the three largest, ties in catalogue order (a stable sort, as breakdown's lines)
+    top3 = np.argsort(-contribution, axis=-1, kind="stable")[..., :3]
+    top3_value = np.take_along_axis(contribution, top3, axis=-1).tolist()
+    top3_raw = np.take_along_axis(raw, top3, axis=-1).tolist()
+    top3 = top3.tolist()
+    labels = [(ctx.catalogue.criteria[name].label, ctx.catalogue.criteria[name].unit)
+              for name in batch.criteria]
     scores = np.take_along_axis(utility, best, axis=1).tolist()
-    flags = np.take_along_axis(unverified, best, axis=1).tolist()
+    flags = np.take_along_axis(batch.unverified, best, axis=1).tolist()
     texts: dict[tuple[float, str], str] = {}
     out = []
     for lead, task in enumerate(tasks):
@@ -654,22 +655,18 @@ def _rank_batch(tasks: Sequence[_Task], ctx: _Context) -> list[LeadOutcome]:
         if not chosen:
             out.append(_nowhere(task, batch, lead, ctx, names))
             continue
-        weighted = [p for p in picked if batch.weights[lead, p[0]] > 0]
         hits = []
-        for rank, i in enumerate(chosen, start=1):
-            j = rank - 1
-            # as explain.breakdown: contributions rounded to 4 decimals, largest first
-            lines = [(label, raw[lead][j], unit, round(contribution[lead][j], 4))
-                     for _, label, unit, raw, contribution in weighted]
-            lines.sort(key=lambda line: -line[3])
+        for j, i in enumerate(chosen):
             reasons = []
-            for label, value, unit, contribution in lines[:3]:
-                if contribution > 0:
+            for c, value, contributes in zip(top3[lead][j], top3_raw[lead][j],
+                                             top3_value[lead][j], strict=True):
+                if contributes > 0:
+                    label, unit = labels[c]
                     text = texts.get((value, unit)) if value else None  # (0.0 == -0.0)
                     if text is None:
                         text = texts[value, unit] = format_value(value, unit)
                     reasons.append(f"{label} ({text})")
-            hits.append(SiteHit(rank=rank, site_id=batch.site_ids[i], name=names[i],
+            hits.append(SiteHit(rank=j + 1, site_id=batch.site_ids[i], name=names[i],
                                 municipality=municipalities[i], province=provinces[i],
                                 score=round(scores[lead][j], 4),
                                 unverified=bool(flags[lead][j]), reasons=tuple(reasons)))
@@ -682,21 +679,20 @@ def _rank_batch(tasks: Sequence[_Task], ctx: _Context) -> list[LeadOutcome]:
     return out
 
 
-def _ranking_feasible(batch: BatchEvaluation) -> np.ndarray:
-    """``(L, N)``: the sites :func:`~siting.model.rank_by_enumeration` admits.
+def _round_half_even(values: np.ndarray, decimals: int) -> np.ndarray:
+    """Python's ``round(v, decimals)`` of every element, vectorised (bit for bit).
 
-    That is every rule's slack rounded to 3 decimals >= 0 (:meth:`Evaluation.hard_constraints`;
-    unknown passes where allowed). Only slacks in (-0.001, 0) round differently from their sign.
+    ``rint(v * 10**d) / 10**d`` is the double nearest ``k / 10**d`` for the right integer
+    ``k`` unless ``v * 10**d`` lies within rounding error of a half; those few elements (and
+    non-finite ones) are rounded by Python itself.
     """
-    ok = np.ones((len(batch.allow_unknown), len(batch.site_ids)), dtype=bool)
-    for name, passing in batch.passing.items():
-        slack = batch.slack[name]
-        near = (slack < 0) & (slack > -0.001)
-        if near.any():
-            passing = passing.copy()
-            passing[near] = np.round(slack[near], 3) >= 0
-        ok &= passing
-    return ok
+    scale = 10.0**decimals
+    scaled = values * scale
+    out = np.rint(scaled) / scale
+    doubtful = ~(np.abs(scaled - np.floor(scaled) - 0.5) > 1e-6)  # NaN/inf doubtful too
+    for index in zip(*np.nonzero(doubtful), strict=True):
+        out[index] = round(float(values[index]), decimals)
+    return out
 
 
 def _nowhere(task: _Task, batch: BatchEvaluation, lead: int, ctx: _Context,

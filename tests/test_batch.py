@@ -104,3 +104,38 @@ def test_screen_batch_equals_per_lead(tmp_path: Path, monkeypatch: pytest.Monkey
     a.pop("elapsed_s", None)
     b.pop("elapsed_s", None)
     assert a == b
+
+
+# --- the vectorised helpers equal the scalar rules they replace --------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from siting.criteria import SLACK_DECIMALS, slack_passes  # noqa: E402
+from siting.screen import _round_half_even  # noqa: E402
+
+#: Floats, with many on and next to the rounding boundaries of 3 and 4 decimals.
+_NEAR_HALVES = st.builds(
+    lambda k, d, ulps: float(np.nextafter(np.float64((k + 0.5) / 10**d), np.inf * ulps)
+                             if ulps else (k + 0.5) / 10**d),
+    st.integers(-10**6, 10**6), st.sampled_from([3, 4]), st.sampled_from([-1, 0, 1]))
+_FLOATS = st.one_of(st.floats(allow_nan=True, allow_infinity=True), _NEAR_HALVES,
+                    st.floats(-0.01, 0.01))
+
+
+@given(st.lists(_FLOATS, min_size=1, max_size=50))
+def test_slack_passes_is_the_rounded_test(values: list[float]) -> None:
+    slack = np.array(values)
+    with np.errstate(invalid="ignore", over="ignore"):
+        expected = np.round(slack, SLACK_DECIMALS) >= 0
+    assert np.array_equal(slack_passes(slack), expected)
+
+
+@given(st.lists(_FLOATS, min_size=1, max_size=50))
+def test_round_half_even_is_pythons_round(values: list[float]) -> None:
+    finite = [v for v in values if np.isfinite(v) and abs(v) < 1e10]
+    with np.errstate(invalid="ignore", over="ignore"):
+        got = _round_half_even(np.array(finite), 4) if finite else np.array([])
+    expected = [round(v, 4) for v in finite]
+    assert [float(g) for g in got] == expected
+    assert all(np.signbit(g) == np.signbit(e) for g, e in zip(got, expected, strict=True))
