@@ -233,17 +233,16 @@ def site_outcomes(ev: Evaluation, table: pd.DataFrame, ranked: list[int]) -> tup
     fail_names = {m: names(m) for m in np.unique(fail_bits).tolist()}
     unknown_names = {m: names(m) for m in np.unique(unknown_bits).tolist()}
     outcome = np.where(rank_of > 0, "recommended", np.where(feasible, "feasible", "excluded"))
+    rank_or_none = [r or None for r in rank_of.tolist()]
     columns = zip(ev.site_ids, table["name"].astype(str).tolist(),
                   table["municipality"].astype(str).tolist(),
                   table["province"].astype(str).tolist(), table["lon"].astype(float).tolist(),
-                  table["lat"].astype(float).tolist(), outcome.tolist(), rank_of.tolist(),
-                  np.round(ev.utility, 4).tolist(), ev.unverified.tolist(), fail_bits.tolist(),
-                  unknown_bits.tolist(), strict=True)
-    return tuple(
-        SiteOutcome(site_id=sid, name=name, municipality=muni, province=prov, lon=lon, lat=lat,
-                    outcome=out, rank=rank or None, utility=u, unverified=unv,
-                    failing=fail_names[fb], unknown=unknown_names[ub])
-        for sid, name, muni, prov, lon, lat, out, rank, u, unv, fb, ub in columns)
+                  table["lat"].astype(float).tolist(), outcome.tolist(), rank_or_none,
+                  np.round(ev.utility, 4).tolist(), ev.unverified.tolist(),
+                  [fail_names[m] for m in fail_bits.tolist()],
+                  [unknown_names[m] for m in unknown_bits.tolist()], strict=True)
+    # positional, in the field order of SiteOutcome (thousands of sites: no keyword calls)
+    return tuple(map(SiteOutcome._make, columns))
 
 
 def resolve_origin(profile: Profile, data: GeoData, *, file: str) -> tuple[float, float] | None:
@@ -303,8 +302,11 @@ _ROW_COLUMNS = ("name", "municipality", "province", "lon", "lat", "available_ha"
 
 
 def _row(table: pd.DataFrame, i: int) -> dict[str, object]:
-    """Return the columns an explanation needs of one site (cheaper than a row lookup)."""
-    return {column: table[column].iat[i] for column in _ROW_COLUMNS}
+    """Return the columns an explanation needs of one site (cheaper than a row lookup).
+
+    Positional cell access: a column lookup on a GeoDataFrame costs far more than the cell.
+    """
+    return {column: table.iat[i, table.columns.get_loc(column)] for column in _ROW_COLUMNS}
 
 
 def _recommendation(
