@@ -477,9 +477,13 @@ def screen_leads(
 
 
 def _check_no_lead_lost(table: LeadTable, result: ScreenResult) -> None:
-    """Raise when the output does not hold exactly the input leads (by input row)."""
+    """Raise when the output does not hold exactly the input leads (by input row).
+
+    Every outcome gives at least one row of :meth:`ScreenResult.rows` (one per site, or one
+    without), so checking the outcomes checks the flat output.
+    """
     rows_in = [lead.row for lead in table.leads]
-    rows_out = {row["input_row"] for row in result.rows()}
+    rows_out = {lead.row for lead in result.leads}
     if len(result.leads) != len(rows_in) or rows_out != set(rows_in):
         lost = sorted(set(rows_in) - rows_out)
         raise RuntimeError(f"screening lost leads: {len(rows_in)} in, {len(rows_out)} out "
