@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -63,8 +64,12 @@ _DOMAIN_ALIASES: dict[str, str] = {
 }
 
 
+@lru_cache(maxsize=4096)
 def nts_domain_slug(name: str) -> str | None:
-    """Return the NTS domain slug for a name, label or common short form, else ``None``."""
+    """Return the NTS domain slug for a name, label or common short form, else ``None``.
+
+    Cached: a pipeline names the same few domains thousands of times.
+    """
     return _DOMAIN_ALIASES.get(_fold(name))
 
 
@@ -355,19 +360,24 @@ def nest_flat_record(record: Mapping[str, Any]) -> tuple[dict[str, Any], list[st
     for key, value in record.items():
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
-        name = str(key).strip()
-        if name.startswith(("company.", "needs.", "constraints.", "weights.", "two_site.")):
-            path = tuple(name.split("."))
-        elif name in FLAT_FIELDS:
-            path = FLAT_FIELDS[name]
-        else:
-            unknown.append(name)
+        path = _field_path(str(key))
+        if path is None:
+            unknown.append(str(key).strip())
             continue
         node = nested
         for part in path[:-1]:
             node = node.setdefault(part, {})
         node[path[-1]] = value.strip() if isinstance(value, str) else value
     return nested, unknown
+
+
+@lru_cache(maxsize=1024)
+def _field_path(key: str) -> tuple[str, ...] | None:
+    """Return the profile path of a flat column name, ``None`` when it names no field."""
+    name = key.strip()
+    if name.startswith(("company.", "needs.", "constraints.", "weights.", "two_site.")):
+        return tuple(name.split("."))
+    return FLAT_FIELDS.get(name)
 
 
 def _problem(err: Any, *, file: str, row: int | None) -> Problem:
