@@ -11,7 +11,7 @@ from __future__ import annotations
 from siting import settings, vocab
 from siting._errors import Problem, SitingInputError
 from siting.assign import assign_leads
-from siting.compare import compare, sweep
+from siting.compare import compare
 from siting.criteria import evaluate, load_catalogue, site_facts
 from siting.info import data_info
 from siting.layers import (
@@ -33,6 +33,7 @@ from siting.result import RankingResult, ranking_from_dict
 from siting.scenario import apply_scenario, load_scenario
 from siting.screen import screen_leads
 from siting.site_table import build_site_table, site_table
+from siting.sweep import sweep
 
 __all__ = [
     "CheckReport",

@@ -1,6 +1,6 @@
 """The ``siting compare`` and ``siting sweep`` commands (registered in :mod:`siting.cli`).
 
-A thin layer over :func:`siting.compare.compare` and :func:`siting.compare.sweep`: it reads
+A thin layer over :func:`siting.compare.compare` and :func:`siting.sweep.sweep`: it reads
 the files, prints readable rich tables and writes the optional JSON, map and chart files.
 Invalid input raises :class:`~siting.SitingInputError`, which the ``siting`` entry point turns
 into a located report and exit code 2.
@@ -20,19 +20,11 @@ from rich.panel import Panel
 from rich.table import Table
 
 from siting._errors import Problem, SitingInputError
-from siting.compare import (
-    Comparison,
-    SiteChange,
-    Sweep,
-    VariantComparison,
-    compare,
-    sweep,
-    sweep_chart_html,
-    sweep_chart_svg,
-)
+from siting.compare import Comparison, SiteChange, VariantComparison, compare
 from siting.layers import load_geodata
 from siting.rank import ENUMERATION
 from siting.solvers import SOLVERS
+from siting.sweep import Sweep, sweep, sweep_chart_html, sweep_chart_svg
 
 #: Rows shown per list before "... and N more".
 ROWS_SHOWN = 15

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from siting import SitingInputError, load_geodata
-from siting.compare import compare, parse_values, sweep, sweep_chart_svg
+from siting.compare import compare
 from siting.profile import load_profile
 from siting.rank import rank_sites
+from siting.sweep import parse_values, sweep, sweep_chart_svg
 
 REPO = Path(__file__).resolve().parents[1]
 CASE2 = REPO / "models" / "cases" / "case2_microchip_dense_region.toml"
