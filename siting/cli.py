@@ -112,6 +112,7 @@ def rank_command(
                         geodata_dir=geodata, catalogue=criteria)
     print_ranking(result, out, details=details)
     if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(json.dumps(result.to_dict(), indent=2, ensure_ascii=False),
                             encoding="utf-8")
         out.print(f"wrote {json_out}")
@@ -366,6 +367,12 @@ def main() -> None:
     except typer.Abort:
         err.print("Aborted.")
         sys.exit(1)
+    except OSError as exc:  # a path the user gave cannot be read or written
+        where = exc.filename if exc.filename is not None else "a file"
+        hint = (" (a file stands where a folder is needed)"
+                if isinstance(exc, FileExistsError | NotADirectoryError) else "")
+        err.print(f"[red]error:[/] {where}: {exc.strerror or exc}{hint}", highlight=False)
+        sys.exit(EXIT_INVALID_INPUT)
     except Exception as exc:  # click usage errors carry their own exit code
         import click
 

@@ -1368,8 +1368,13 @@ def _normalise(values: np.ndarray, crit: _Criterion,
 
 
 def describe_needs(profile: Profile) -> dict[str, Any]:
-    """Return the profile's key needs in words, for tables and maps (no confidential name)."""
+    """Return the profile's key needs in words, for tables and maps (no confidential name).
+
+    A two-site profile adds ``max_distance_km``, the largest distance between its sites [km].
+    """
     n = profile.needs
+    two_site = ({} if profile.two_site is None else
+                {"max_distance_km": profile.two_site.max_distance_km})
     return {
         "id": profile.company.id,
         "year": n.year,
@@ -1380,4 +1385,5 @@ def describe_needs(profile: Profile) -> dict[str, Any]:
         "talent": f"mbo {n.talent.mbo:g} / hbo {n.talent.hbo:g} / wo {n.talent.wo:g} FTE",
         "nts_domains": [vocab.NTS_DOMAINS[d] for d in profile.company.nts_domains],
         "space_types": list(profile.constraints.space_types),
+        **two_site,
     }

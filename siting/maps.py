@@ -14,7 +14,10 @@ optionally fully offline. Layers (each switchable in the layer control):
 - STEM talent within commuting reach per education level, computed at the hexagon centres with
   :func:`siting.site_table.talent_within_reach` (an estimate);
 - campuses with their NTS domains and shared facilities;
-- the company's current location with straight lines and distances to the top sites.
+- the company's current location with straight lines and distances to the top sites;
+- for a two-site search (``[two_site]`` in the profile), the configurations: one badge per site
+  naming its roles by pair (``R1`` R&D site of pair 1, ``P2`` production site of pair 2), a
+  line per pair with its distance, popups explaining each site in its role.
 
 Congestion and the talent levels are *surfaces*: one is shown at a time. A panel shows the
 case's key needs, the solver outcome and the exclusion funnel; a legend explains the colours of
@@ -51,10 +54,18 @@ from siting._maps_html import (
     ORIGIN_COLOR,
     OUTCOME_COLORS,
     OUTCOME_LABELS,
+    PAIR_COLORS,
     campus_popup,
     dot,
     esc,
     legend,
+    pair_badge,
+    pair_max_distance_km,
+    pair_popup,
+    pair_roles,
+    pair_site_popup,
+    pair_site_tooltip,
+    pair_tooltip,
     panel,
     recommendation_popup,
     recommendation_tooltip,
@@ -63,7 +74,7 @@ from siting._maps_html import (
     swatch,
 )
 from siting.layers import GeoData, load_geodata
-from siting.result import RankingResult
+from siting.result import PairRecommendation, RankingResult
 from siting.site_table import talent_within_reach
 
 #: Layer names as the layer control shows them.
@@ -74,6 +85,7 @@ LAYER_TALENT = {level: f"STEM talent within reach: {level} (estimate)"
                 for level in vocab.EDUCATION_LEVELS}
 LAYER_CAMPUSES = "Campuses (NTS domains, shared facilities)"
 LAYER_ORIGIN = "Current location and distances"
+LAYER_PAIRS = "Two-site configurations"
 
 #: Width of a hexagon cell, flat side to flat side [km].
 HEX_CELL_KM: float = 6.0
@@ -87,8 +99,15 @@ COORD_DECIMALS: int = 5
 TALENT_CLASSES: int = 6
 #: How many recommended sites get a line from the current location.
 ORIGIN_LINES: int = 5
+#: Line width of the best two-site configuration and of the others [px].
+PAIR_LINE_WEIGHTS: tuple[float, float] = (6.0, 3.0)
 
 _SURFACES = ("congestion", *vocab.EDUCATION_LEVELS)
+#: Options of the explanation popups.
+_POPUP_OPTIONS: dict[str, Any] = {
+    "maxWidth": 440, "minWidth": 340, "maxHeight": 440, "className": "siting-popup",
+    # keep the popup clear of the panel (left) and layer control (right)
+    "autoPanPaddingTopLeft": [330, 10], "autoPanPaddingBottomRight": [330, 10]}
 #: Online base map: a light grey canvas that needs no API key (CARTO's Positron now needs one).
 TILES = "Esri.WorldGrayCanvas"
 
@@ -165,6 +184,9 @@ def render_map(
     sections.insert(0, _sites_layer(group, result))
     group = folium.FeatureGroup(LAYER_RECOMMENDED).add_to(m)
     sections.insert(0, _recommended_layer(group, result))
+    if result.pairs:
+        group = folium.FeatureGroup(LAYER_PAIRS, show=True).add_to(m)
+        sections.insert(0, _pair_layer(group, result))
 
     m.add_child(HtmlControl(panel(result), position="topleft", css_class="siting-box "
                             "siting-panel", element_id="siting-panel"), name="siting_panel")
@@ -484,11 +506,7 @@ def _recommended_layer(group: folium.FeatureGroup,
             z_index_offset=1000 - rec.rank)
         marker.add_child(Bind(
             popup=recommendation_popup(rec, n), tooltip=recommendation_tooltip(rec),
-            popup_options={"maxWidth": 440, "minWidth": 340, "maxHeight": 440,
-                           "className": "siting-popup",
-                           # keep the popup clear of the panel (left) and layer control (right)
-                           "autoPanPaddingTopLeft": [330, 10],
-                           "autoPanPaddingBottomRight": [330, 10]},
+            popup_options=_POPUP_OPTIONS,
             tooltip_options={"direction": "top", "offset": [0, -12]}))
         group.add_child(marker)
     body = ('<div><span class="siting-rank" style="display:inline-block;width:18px;'
@@ -500,6 +518,65 @@ def _recommended_layer(group: folium.FeatureGroup,
     if not result.recommendations:
         body = '<div class="note">no feasible site: see the panel</div>'
     return LAYER_RECOMMENDED, "Recommended sites", body, True
+
+
+def _pair_layer(group: folium.FeatureGroup,
+                result: RankingResult) -> tuple[str | None, str, str, bool]:
+    """Draw the two-site configurations: a line per pair, one badge marker per site.
+
+    A site may belong to several pairs, in either role; it gets one marker whose badge lists
+    its roles by pair (``R3 | P1 P4 P5``) and whose popup explains it in each role, so no
+    duplicates stack at one place. The badge stands above the site on a short stem, clear of
+    the numbered marker a recommended site has at the same place (drawn above the badges).
+    """
+    max_km = pair_max_distance_km(result)
+    for pair in sorted(result.pairs, key=lambda p: -p.rank):  # pair 1 drawn last, on top
+        top = pair.rank == 1
+        line = folium.PolyLine(
+            [_latlon(pair.rnd.lat, pair.rnd.lon),
+             _latlon(pair.production.lat, pair.production.lon)],
+            color=PAIR_COLORS["line"], weight=PAIR_LINE_WEIGHTS[0 if top else 1],
+            opacity=0.95 if top else 0.6, dash_array=None if top else "8 6",
+            class_name=f"siting-pair-line{' top' if top else ''}")
+        line.add_child(Bind(popup=pair_popup(pair, max_km), tooltip=pair_tooltip(pair, max_km),
+                            popup_options=_POPUP_OPTIONS))
+        group.add_child(line)
+    for site_id, roles in _pair_sites(result.pairs).items():
+        role, first = roles[0]
+        rec = first.rnd if role == "rnd" else first.production
+        marker = folium.Marker(
+            _latlon(rec.lat, rec.lon),
+            icon=folium.DivIcon(html=pair_badge(site_id, roles), icon_size=(0, 0),
+                                icon_anchor=(0, 0)),
+            # above the candidate sites, below the numbered markers; best pair on top
+            z_index_offset=500 - first.rank)
+        marker.add_child(Bind(
+            popup=pair_site_popup(roles, max_km), tooltip=pair_site_tooltip(rec, roles),
+            popup_options={**_POPUP_OPTIONS, "offset": [0, -32]},
+            tooltip_options={"direction": "top", "offset": [0, -42]}))
+        group.add_child(marker)
+    limit = f", at most {max_km:g} km apart" if max_km is not None else ""
+    body = ('<div><span class="siting-key r">R1</span><span class="siting-key p">P1</span>'
+            "R&amp;D / production site of pair 1 (one badge per site lists all its roles)</div>"
+            f'<div><span class="siting-link" style="border-top-width:{PAIR_LINE_WEIGHTS[0]:g}px">'
+            "</span>pair 1 (badge outlined)</div>"
+            f'<div><span class="siting-link" style="border-top-width:{PAIR_LINE_WEIGHTS[1]:g}px;'
+            'border-top-style:dashed;opacity:.7"></span>pairs 2 and lower</div>'
+            f'<div class="note">R&amp;D near a matching campus + production{esc(limit)}; '
+            "hover a line for the distance, click a badge for why the site fits its role</div>")
+    return LAYER_PAIRS, "Two-site configurations", body, True
+
+
+def _pair_sites(
+    pairs: tuple[PairRecommendation, ...],
+) -> dict[str, list[tuple[str, PairRecommendation]]]:
+    """Site id -> ``(role, pair)`` of every pair it belongs to, best first; best pairs first."""
+    out: dict[str, list[tuple[str, PairRecommendation]]] = {}
+    for pair in sorted(pairs, key=lambda p: p.rank):
+        for rec in (pair.rnd, pair.production):
+            if rec.site_id not in out:
+                out[rec.site_id] = pair_roles(rec.site_id, pairs)
+    return out
 
 
 def _layer_control_last(m: folium.Map) -> None:

@@ -161,6 +161,7 @@ def write_ranking_csv(result: RankingResult, path: str | Path) -> Path:
     Path
     """
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     rows = []
     for rec in result.recommendations:
         row = {"case_id": result.case_id, "rank": rec.rank, "site_id": rec.site_id,

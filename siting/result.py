@@ -396,7 +396,8 @@ def _recommendation_from_dict(rec: dict[str, Any]) -> Recommendation:
                                "lat", "utility", "unverified")},
         breakdown=tuple(_build(CriterionLine, {**c, "value": _num(c["value"])})
                         for c in rec["breakdown"]),
-        constraints=tuple(_build(ConstraintLine, {**c, "slack": _slack(c["slack"])})
+        constraints=tuple(_build(ConstraintLine, {**c, "slack": _slack(c["slack"],
+                                                                          c.get("status"))})
                           for c in rec["constraints"]),
         stability=tuple(_build(WeightRange, {**w, "high": float("inf") if w["high"] is None
                                             else float(w["high"])})
@@ -417,9 +418,15 @@ def _num(value: Any) -> float:
     return float("nan") if value is None else float(value)
 
 
-def _slack(value: Any) -> float:
-    # to_dict writes +-inf and nan as null; a saved null slack is shown as unknown
-    return float("nan") if value is None else float(value)
+def _slack(value: Any, status: Any) -> float:
+    """Return a saved slack: to_dict writes +-inf ("no restriction") and NaN as null.
+
+    The saved status tells them apart: a null slack that passes had no restriction (inf),
+    one that fails could not pass (-inf), an unknown one is NaN.
+    """
+    if value is not None:
+        return float(value)
+    return {"pass": math.inf, "fail": -math.inf}.get(status, math.nan)
 
 
 def format_value(value: float, unit: str) -> str:

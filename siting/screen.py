@@ -867,6 +867,7 @@ def write_screen(result: ScreenResult, path: str | Path) -> Path:
         For an unknown extension.
     """
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         with path.open("w", encoding="utf-8", newline="") as fh:

@@ -219,3 +219,100 @@ def test_infeasible_case_map_explains_why(case4_result, data, tmp_path, open_map
     assert excluded.failing
     assert seen.errors == []
     assert other_hosts(seen.requests) == []
+
+
+# --- two-site configurations ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def case6_result():
+    """Ranking of example case 6 (R&D + production, at most 40 km apart), top 5; read-only."""
+    from siting.rank import rank_sites
+
+    from .conftest import CASES
+
+    result = rank_sites(CASES / "case6_two_site_photonics.toml", top=5)
+    assert len(result.pairs) == 5
+    return result
+
+
+def zoom_to(page: Any, lat: float, lon: float, zoom: int) -> None:
+    """Centre the map on a place without animation (badges apart, clear of the panels)."""
+    page.evaluate("""([lat, lon, zoom]) => {
+        const map = Object.values(window).find(v => v instanceof L.Map);
+        map.setView([lat, lon], zoom, {animate: false});
+    }""", [lat, lon, zoom])
+
+
+def test_two_site_map_shows_pairs_and_explains_each_role(case6_result, data, tmp_path,
+                                                         open_map):
+    pairs = case6_result.pairs
+    seen = open_map(write(case6_result, data, tmp_path / "case6.html", offline=True))
+    page = seen.page
+    sites = {rec.site_id for p in pairs for rec in (p.rnd, p.production)}
+    badges = page.locator(".siting-pair[data-site]")
+    assert badges.count() == len(sites)
+    lines = page.locator("path.siting-pair-line")
+    assert lines.count() == len(pairs)
+    assert page.locator("path.siting-pair-line.top").count() == 1
+    widths = sorted(float(w) for w in lines.evaluate_all(
+        "ls => ls.map(l => l.getAttribute('stroke-width'))"))
+    assert widths == [3.0] * (len(pairs) - 1) + [6.0]
+    best = pairs[0]
+    roles = page.locator(f'.siting-pair[data-site="{best.rnd.site_id}"]').get_attribute(
+        "data-roles").split()
+    assert "R1" in roles
+    panel = page.locator("#siting-panel").inner_text()
+    assert "Two-site search" in panel and f"{best.distance_km:,.1f} km apart" in panel
+    assert "Two-site configurations" in page.locator("#siting-legend").inner_text()
+    control = page.locator(".leaflet-control-layers")
+    assert control.locator("label", has_text=maps.LAYER_PAIRS).locator("input").is_checked()
+
+    zoom_to(page, best.rnd.lat, best.rnd.lon, 12)
+    badge = page.locator(f'.siting-pair[data-site="{best.rnd.site_id}"]')
+    assert badge.is_visible() and "R1" in badge.inner_text()
+    badge.click()
+    popup = page.locator(".siting-popup .leaflet-popup-content")
+    popup.wait_for(state="visible", timeout=5_000)
+    text = popup.inner_text()
+    for expected in (best.rnd.name, "Why as R&D site (pair #1", "Why: contribution of each "
+                     "criterion", "Hard constraints", "Matching campus (R&D)",
+                     best.production.name, f"{best.distance_km:,.1f} km",
+                     f"{best.utility:.3f}", f"score as R&D site {best.rnd.utility:.3f}"):
+        assert expected in text, expected
+    page.locator(".leaflet-popup-close-button").click()
+    page.locator(".siting-popup").wait_for(state="detached", timeout=5_000)
+
+    page.locator("path.siting-pair-line.top").hover()
+    tooltip = page.locator(".leaflet-tooltip", has_text="Pair #1")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    assert f"{best.distance_km:,.1f} km apart" in tooltip.inner_text()
+    page.locator("path.siting-pair-line.top").click()
+    popup.wait_for(state="visible", timeout=5_000)
+    text = popup.inner_text()
+    assert "Two-site configuration #1" in text
+    assert f"combined score {best.utility:.3f} of 2" in text
+    assert best.rnd.name in text and best.production.name in text
+
+    control.locator("label", has_text=maps.LAYER_PAIRS).locator("input").uncheck()
+    assert page.locator(".siting-pair[data-site]").count() == 0
+    assert page.locator("path.siting-pair-line").count() == 0
+    assert seen.errors == []
+    assert other_hosts(seen.requests) == []
+
+
+def test_hostile_names_in_a_pair_render_as_text(case6_result, data, tmp_path, open_map):
+    pairs = tuple(dataclasses.replace(p, rnd=dataclasses.replace(p.rnd, name=HOSTILE))
+                  for p in case6_result.pairs)
+    result = dataclasses.replace(case6_result, pairs=pairs)
+    seen = open_map(write(result, data, tmp_path / "hostile6.html", offline=True))
+    page = seen.page
+    best = pairs[0]
+    assert f"R&D {HOSTILE} + production" in page.locator("#siting-panel").inner_text()
+    zoom_to(page, best.rnd.lat, best.rnd.lon, 12)
+    page.locator(f'.siting-pair[data-site="{best.rnd.site_id}"]').click()
+    popup = page.locator(".siting-popup .leaflet-popup-content")
+    popup.wait_for(state="visible", timeout=5_000)
+    assert popup.locator("h4").first.inner_text() == HOSTILE
+    assert page.locator(".siting-popup script").count() == 0
+    assert seen.dialogs == []
+    assert seen.errors == []

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from .test_layers import edit_csv
 
+REPO = Path(__file__).resolve().parents[1]
+
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "siting.cli", *args], capture_output=True,
@@ -185,3 +187,18 @@ def test_rank_csv_neutralises_formulas_in_names(tmp_path: Path, geodata_copy: Pa
     text = out_csv.read_text(encoding="utf-8")
     assert "'=HYPERLINK" in text
     assert ',"=HYPERLINK' not in text and ",=HYPERLINK" not in text
+
+
+def test_outputs_create_their_folder_and_an_unwritable_path_is_a_located_error(tmp_path):
+    case = str(REPO / "models" / "cases" / "case2_microchip_dense_region.toml")
+    nested = tmp_path / "new" / "folder"
+    result = run("rank", case, "--solver", "enumeration", "--json", str(nested / "r.json"),
+                 "--csv", str(nested / "r.csv"))
+    assert result.returncode == 0, result.stderr
+    assert (nested / "r.json").is_file() and (nested / "r.csv").is_file()
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = run("rank", case, "--solver", "enumeration", "--json", str(blocker / "r.json"))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert str(blocker) in result.stderr.replace("\n", "")

@@ -16,8 +16,8 @@ import pytest
 from siting import maps
 from siting._errors import SitingInputError
 from siting._maps_assets import remote_references, strip_remote_urls
-from siting._maps_elements import PolygonSurface
-from siting._maps_html import recommendation_popup
+from siting._maps_elements import Bind, PolygonSurface
+from siting._maps_html import esc, recommendation_popup
 from siting.layers import load_geodata
 from siting.result import RankingResult, ranking_from_dict
 
@@ -350,3 +350,209 @@ def test_cli_infeasible_case_still_writes_its_map(tmp_path):
     assert result.returncode == 3
     assert "wrote map case4.html" in result.stdout
     assert "No feasible site." in (tmp_path / "case4.html").read_text("utf-8")
+
+
+# --- two-site configurations ----------------------------------------------------------------
+
+TEMPLATE = "`${alert(2)}`"
+
+
+@pytest.fixture(scope="module")
+def case6_result() -> RankingResult:
+    """Ranking of example case 6 (R&D + production, at most 40 km apart), top 5; read-only."""
+    from siting.rank import rank_sites
+
+    result = rank_sites(CASES / "case6_two_site_photonics.toml", top=5)
+    assert len(result.pairs) == 5 and result.pair_status == "optimal"
+    return result
+
+
+def binds(group: folium.FeatureGroup, kind: type) -> list[tuple[str, str]]:
+    """``(popup, tooltip)`` JSON of every ``kind`` layer in a group, in drawing order."""
+    return [(b.popup, b.tooltip) for child in group._children.values()
+            if isinstance(child, kind) for b in child._children.values() if isinstance(b, Bind)]
+
+
+def badge_html(group: folium.FeatureGroup) -> dict[str, str]:
+    """Site id -> badge HTML of the pair markers of a group."""
+    out = {}
+    for child in group._children.values():
+        if isinstance(child, folium.Marker):
+            icon = next(c for c in child._children.values() if isinstance(c, folium.DivIcon))
+            site = re.search(r'data-site="([^"]*)"', icon.options["html"]).group(1)
+            out[site] = icon.options["html"]
+    return out
+
+
+def test_two_site_map_draws_each_pair_with_badges_and_lines(case6_result, data):
+    m = maps.render_map(case6_result, data=data)
+    groups = layer_groups(m)
+    group = groups[maps.LAYER_PAIRS]
+    assert group.show and group.control
+    assert sorted(groups) == sorted([*ALL_LAYERS, maps.LAYER_PAIRS])
+    lines = [c for c in group._children.values() if isinstance(c, folium.PolyLine)]
+    assert len(lines) == len(case6_result.pairs)
+    tooltips = [json.loads(t) for _, t in binds(group, folium.PolyLine)]
+    # drawn worst first, so pair 1 lies on top and stands out
+    for pair, line, tooltip in zip(reversed(case6_result.pairs), lines, tooltips, strict=True):
+        assert tooltip.startswith(f"<b>Pair #{pair.rank}</b>: <b>{pair.distance_km:,.1f} km"
+                                  "</b> apart (at most 40 km allowed)")
+        assert (f"R&amp;D {esc(pair.rnd.name)} &harr; production {esc(pair.production.name)}"
+                in tooltip)
+        assert line.locations == [[pair.rnd.lat, pair.rnd.lon],
+                                  [pair.production.lat, pair.production.lon]]
+        top = pair.rank == 1
+        assert line.options["weight"] == maps.PAIR_LINE_WEIGHTS[0 if top else 1]
+        assert line.options["className"] == ("siting-pair-line top" if top
+                                             else "siting-pair-line")
+        assert (line.options["dashArray"] is None) == top
+    assert maps.PAIR_LINE_WEIGHTS[0] > maps.PAIR_LINE_WEIGHTS[1]
+    # one marker per site, its badge naming every role it has, by pair
+    badges = badge_html(group)
+    sites = {rec.site_id for p in case6_result.pairs for rec in (p.rnd, p.production)}
+    assert set(badges) == sites and len(sites) < 2 * len(case6_result.pairs)
+    for pair in case6_result.pairs:
+        assert f"R{pair.rank}" in re.search(r'data-roles="([^"]*)"',
+                                            badges[pair.rnd.site_id]).group(1).split()
+        assert f"P{pair.rank}" in re.search(r'data-roles="([^"]*)"',
+                                            badges[pair.production.site_id]).group(1).split()
+    best = case6_result.pairs[0]
+    assert 'class="siting-pair top"' in badges[best.rnd.site_id]
+    assert 'class="siting-pair top"' in badges[best.production.site_id]
+    assert sum('class="siting-pair top"' in b for b in badges.values()) == 2
+    html = m.get_root().render()
+    assert "Two-site search" in html and "siting-key r" in html
+    assert json.dumps(maps.LAYER_PAIRS) in html
+
+
+def test_a_site_in_several_pairs_gets_one_badge_listing_its_roles(case6_result):
+    from siting._maps_html import pair_badge, pair_roles
+
+    # High Tech Systems Park: production site of pairs 1, 4, 5 and R&D site of pair 3
+    roles = pair_roles("ov-hengelo-htsp", case6_result.pairs)
+    assert [(role, pair.rank) for role, pair in roles] == [
+        ("production", 1), ("rnd", 3), ("production", 4), ("production", 5)]
+    badge = pair_badge("ov-hengelo-htsp", roles)
+    assert '<span class="r">R3</span><span class="p">P1 P4 P5</span>' in badge
+    assert 'data-roles="R3 P1 P4 P5"' in badge
+    # more ranks than the badge lists: the rest as "+n", all of them in data-roles
+    many = [("production", dataclasses.replace(case6_result.pairs[0], rank=k))
+            for k in range(1, 7)]
+    badge = pair_badge("x", many)
+    assert '<span class="p">P1 P2 P3 +3</span>' in badge
+    assert 'data-roles="P1 P2 P3 P4 P5 P6"' in badge
+
+
+def test_pair_popups_explain_each_site_in_its_role(case6_result):
+    from siting._maps_html import pair_popup, pair_roles, pair_site_popup
+
+    best = case6_result.pairs[0]
+    popup = pair_popup(best, None)
+    assert "<h4>Two-site configuration #1</h4>" in popup
+    assert f"combined score {best.utility:.3f}</b> of 2" in popup
+    assert f"<b>{best.distance_km:,.1f} km</b> apart (straight line)" in popup
+    assert f"R&amp;D site: {best.rnd.name.replace('&', '&amp;')}" in popup
+    assert f"Production site: {best.production.name}" in popup
+    # the site that is R&D in pair 3 and production in pairs 1, 4, 5: both roles explained
+    site = best.production
+    roles = pair_roles(site.site_id, case6_result.pairs)
+    popup = pair_site_popup(roles, None)
+    assert popup.count("<details") == 2
+    assert '<details open data-role="production"><summary>Why as production site (pair #1, '\
+           "#4, #5)</summary>" in popup
+    assert '<details data-role="rnd"><summary>Why as R&amp;D site (pair #3)</summary>' in popup
+    rnd = case6_result.pairs[2].rnd
+    assert rnd.site_id == site.site_id
+    for line in (*site.constraints, *rnd.constraints):
+        assert esc(line.label) in popup
+    assert "Matching campus (R&amp;D)" in popup  # the R&D role's own rule
+    assert f"score as production site {site.utility:.3f}" in popup
+    assert f"score as R&amp;D site {rnd.utility:.3f}" in popup
+    assert "Its place among the production candidates holds while a weight stays in" in popup
+    for pair in case6_result.pairs:
+        if site.site_id in (pair.rnd.site_id, pair.production.site_id):
+            assert (f'<td class="n">#{pair.rank}</td>' in popup
+                    and f"{pair.distance_km:,.1f} km" in popup and f"{pair.utility:.3f}" in popup)
+    assert "Data caveats" in popup and popup.count("Data caveats") == 1
+    assert "Ahead of #" not in popup and "Last of the" not in popup  # no single-site ranking
+
+
+def test_pair_tooltips_give_the_limit_when_the_result_knows_it(case6_result, data):
+    assert case6_result.needs["max_distance_km"] == 40  # from the profile's [two_site]
+    group = layer_groups(maps.render_map(case6_result, data=data))[maps.LAYER_PAIRS]
+    tooltips = [json.loads(t) for _, t in binds(group, folium.PolyLine)]
+    assert tooltips and all("km</b> apart (at most 40 km allowed)" in t for t in tooltips)
+    html = group.get_root().render()
+    assert "at most 40 km apart" in html  # panel and legend
+    needs = {k: v for k, v in case6_result.needs.items() if k != "max_distance_km"}
+    result = dataclasses.replace(case6_result, needs=needs)  # e.g. a result saved before
+    group = layer_groups(maps.render_map(result, data=data))[maps.LAYER_PAIRS]
+    assert not any("at most" in t for _, t in binds(group, folium.PolyLine))
+
+
+def test_hostile_names_in_pairs_are_escaped(case6_result, data):
+    site_id = '"><img src=x onerror=alert(3)>'
+    pairs = tuple(dataclasses.replace(
+        p, rnd=dataclasses.replace(p.rnd, name=HOSTILE, site_id=site_id),
+        production=dataclasses.replace(p.production, name=TEMPLATE)) for p in case6_result.pairs)
+    html = maps.render_map(dataclasses.replace(case6_result, pairs=pairs),
+                           data=data).get_root().render()
+    assert HOSTILE not in html and site_id not in html
+    # HTML inside the JS strings: an unescaped name would show as \u003cscript\u003e there
+    assert "\\u003cscript\\u003ealert" not in html and "\\u003cimg" not in html
+    assert "${alert(2)}" in html  # as text, inside JSON strings only
+    assert "\\u0026lt;script\\u0026gt;alert(1)\\u0026lt;/script\\u0026gt;" in html  # in popups
+    assert "data-site=\\\"\\u0026quot;\\u0026gt;\\u0026lt;img" in html  # badge attribute
+    assert html.count("<script") == html.count("</script>")
+    assert not re.search(r"(?:bindPopup\(|bindTooltip\()\s*`", html)
+    assert "Best: R\\u0026amp;D \\u0026lt;script\\u0026gt;" in html  # the panel
+
+
+def test_single_site_result_has_no_pair_layer(case2_result, data):
+    assert not case2_result.pairs and not case2_result.pair_status
+    m = maps.render_map(case2_result, data=data)
+    assert maps.LAYER_PAIRS not in layer_groups(m)
+    html = m.get_root().render()
+    assert "siting-pair" not in html.split("</style>")[-1]  # only the CSS names it
+    assert "Two-site search" not in html and "single site for everything" not in html
+
+
+def test_two_site_search_without_pairs_says_so_in_the_panel(case6_result, data):
+    result = dataclasses.replace(case6_result, pairs=(), pair_status="infeasible")
+    m = maps.render_map(result, data=data)
+    assert maps.LAYER_PAIRS not in layer_groups(m)
+    html = m.get_root().render()
+    assert "no configuration found\\u003c/b\\u003e (search status: infeasible)" in html
+    assert "within the distance limit" in html
+    assert "recommended as a single site for everything" in html
+
+
+def test_saved_two_site_result_redraws_the_same_pairs(case6_result, data):
+    again = ranking_from_dict(json.loads(json.dumps(case6_result.to_dict())))
+    live, redrawn = (layer_groups(maps.render_map(r, data=data))[maps.LAYER_PAIRS]
+                     for r in (case6_result, again))
+    assert binds(live, folium.PolyLine) == binds(redrawn, folium.PolyLine)
+    assert len(binds(live, folium.PolyLine)) == len(case6_result.pairs)
+    assert badge_html(live) == badge_html(redrawn)
+    markers = binds(live, folium.Marker)
+    assert [t for _, t in markers] == [t for _, t in binds(redrawn, folium.Marker)]
+    # JSON keeps an infinite slack as null; its saved status reads it back as "no restriction"
+    assert any("no restriction" in p for p, _ in markers)
+    assert [p for p, _ in markers] == [p for p, _ in binds(redrawn, folium.Marker)]
+
+
+def test_cli_two_site_offline_map_and_its_redraw(tmp_path):
+    case = CASES / "case6_two_site_photonics.toml"
+    result = run("rank", str(case), "--top", "5", "--details", "0", "--json", "r.json",
+                 "--map", "case6.html", "--offline", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    result = run("map", "r.json", "--out", "again.html", "--offline", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    saved = json.loads((tmp_path / "r.json").read_text("utf-8"))
+    for name in ("case6.html", "again.html"):
+        html = (tmp_path / name).read_text("utf-8")
+        assert remote_references(html) == []
+        assert json.dumps(maps.LAYER_PAIRS) in html
+        for pair in saved["pairs"]:
+            assert f"\\u003cb\\u003ePair #{pair['rank']}\\u003c/b\\u003e: " \
+                   f"\\u003cb\\u003e{pair['distance_km']:,.1f} km" in html
