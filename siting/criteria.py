@@ -617,15 +617,17 @@ class BatchEvaluation:
     @cached_property
     def passing(self) -> dict[str, np.ndarray]:
         """Rule -> ``(L, N)``: passes, or unknown and unknowns allowed (only active rules)."""
-        allow = self.allow_unknown[:, None]
+        rows = np.flatnonzero(self.allow_unknown)  # the leads whose unknowns pass
         out = {}
         for r, name in enumerate(self.slack):
             if not self.active[:, r].any():
                 continue
             s = self.slack[name]
             ok = slack_passes(s)
-            if self.allow_unknown.any():
-                ok |= np.isnan(s) & allow
+            if rows.size == len(self.allow_unknown):
+                ok |= np.isnan(s)
+            elif rows.size:
+                ok[rows] |= np.isnan(s[rows])
             out[name] = ok
         return out
 
@@ -641,12 +643,17 @@ class BatchEvaluation:
     def unverified(self) -> np.ndarray:
         """``(L, N)``: feasible only because some facts are unknown."""
         unknown = np.zeros((len(self.allow_unknown), len(self.site_ids)), dtype=bool)
-        if not self.allow_unknown.any():  # unknown facts fail: nothing feasible is unverified
+        # unknown facts fail where they are not allowed: only those leads' rows can be
+        # unverified
+        rows = np.flatnonzero(self.allow_unknown)
+        if rows.size == 0:
             return unknown
+        some = np.zeros((rows.size, len(self.site_ids)), dtype=bool)
         for r, name in enumerate(self.slack):
-            if self.active[:, r].any():
-                unknown |= np.isnan(self.slack[name])
-        return unknown & self.feasible
+            if self.active[rows, r].any():
+                some |= np.isnan(self.slack[name][rows])
+        unknown[rows] = some & self.feasible[rows]
+        return unknown
 
 
 def evaluate_batch(params: LeadParams, facts: SiteFacts, catalogue: Catalogue) -> BatchEvaluation:

@@ -653,8 +653,9 @@ def _rank_batch(tasks: Sequence[_Task], ctx: _Context) -> list[LeadOutcome]:
     flags = np.take_along_axis(batch.unverified, best, axis=1).tolist()
     texts: dict[tuple[float, str], str] = {}
     out = []
+    best_sites, best_keys = best.tolist(), best_key.tolist()
     for lead, task in enumerate(tasks):
-        chosen = [int(i) for i, kk in zip(best[lead], best_key[lead], strict=True) if kk >= 0]
+        chosen = [i for i, kk in zip(best_sites[lead], best_keys[lead], strict=True) if kk >= 0]
         feasible_count = int(n_feasible[lead])
         if not chosen:
             out.append(_nowhere(task, batch, lead, ctx, names))
