@@ -47,9 +47,11 @@ from siting.model import MAX_OBJECTIVE_COEFFICIENT, UTILITY_RESOLUTION
 from siting.profile import Profile
 from siting.result import json_ready
 from siting.solvers import (
+    SOLVED,
     LinearModel,
     Row,
     SolveOutcome,
+    check_gap,
     check_solver,
     check_time_limit,
     solve_milp,
@@ -67,6 +69,9 @@ _DECIMALS = 4
 
 #: Blocked sites named in an unplaced lead's reason.
 _SITES_NAMED = 3
+
+#: Lead x site cells evaluated at once (bounds the memory of a batch).
+_EVAL_CELLS = 1 << 17
 
 #: Status of a lead.
 PLACED, UNPLACED, INVALID = "placed", "unplaced", "invalid input"
@@ -120,7 +125,8 @@ class CapacityValue:
     leads_competing
         Leads with a feasible pair that this row blocks.
     status
-        Status of the re-solve (``"optimal"`` makes the value exact).
+        Status of the re-solve (``"optimal"`` makes the value exact; ``"within_gap"``
+        makes it approximate, see :attr:`AssignmentSolution.capacity_note`).
     changed_leads
         Leads whose site changes in the re-solved assignment.
     """
@@ -144,8 +150,11 @@ class AssignmentSolution:
     Parameters
     ----------
     status
-        ``"optimal"``, ``"feasible"`` (stopped at the time limit with an assignment; see
-        ``gap``), ``"no_solution_in_time"`` (no lead placed) or ``"error"``.
+        ``"optimal"`` (the fit is proven optimal), ``"within_gap"`` (proven within the
+        requested ``gap_rel`` of the optimum; see ``gap``), ``"feasible"`` (stopped at the
+        time limit with an assignment; see ``gap``), ``"no_solution_in_time"`` (no lead
+        placed) or ``"error"``; :data:`siting.solvers.STATUSES`. ``status_note`` says it
+        in words.
     objective
         Priority-weighted total fit :math:`\sum w_l u_{ls}` of the assignment [-].
     fit_int
@@ -154,9 +163,10 @@ class AssignmentSolution:
         The tie-break :math:`\sum_p \tau_p x_p` the second stage maximises.
     tie_break_status
         Status of the second stage (``"optimal"``: the assignment is the unique
-        lexicographic optimum; ``"skipped"`` when the first stage was not optimal).
+        lexicographic optimum; ``"skipped"`` when the first stage was not proven optimal,
+        e.g. stopped at the requested gap: ties are then not broken deterministically).
     gap
-        Relative MIP gap [-]: 0.0 when optimal, ``nan`` when unknown.
+        Relative MIP gap reached [-]: 0.0 when optimal, ``nan`` when unknown.
     solve_time_s
         Wall time of both stages [s] (the re-solves are in ``capacity_time_s``).
     solver
@@ -183,6 +193,11 @@ class AssignmentSolution:
         Utility resolution of the quantised fit, in units of the weighted utility [-].
     chosen_pairs
         Indices of the chosen pairs.
+    gap_rel
+        The relative gap that was asked for [-] (0.0: proven optimum).
+    status_note
+        What the status means for this assignment, in words (how close to the optimum,
+        whether ties are broken deterministically).
     """
 
     status: str
@@ -206,6 +221,8 @@ class AssignmentSolution:
     capacity_time_s: float
     resolution: float
     chosen_pairs: tuple[int, ...]
+    gap_rel: float = 0.0
+    status_note: str = ""
 
     @property
     def n_placed(self) -> int:
@@ -289,9 +306,16 @@ class AssignmentModel:
     whose kept coefficients sum to more than its capacity; an "at most one lead" row with at
     least two kept pairs; a lead row with at least two kept pairs). Stage 2 is skipped, with
     status ``"optimal"``, when stage 1's answer already reaches a simple upper bound of the
-    tie-break (e.g. every lead at its best pair). The solves run to a zero gap
-    (:mod:`siting.solvers` has no gap option); on large instances stage 1 stops at the time
-    limit with status ``"feasible"`` and the gap it reached, and stage 2 is skipped.
+    tie-break (e.g. every lead at its best pair).
+
+    **Gap and start**: by default both stages run to a zero gap. With ``gap_rel > 0`` stage
+    1 may stop as soon as its assignment is proven within that relative gap of the optimal
+    fit (status ``"within_gap"``); stage 2 is then skipped, so ties between equally good
+    assignments are not broken deterministically, and the solution says so. Stage 1 starts
+    from :meth:`greedy_assignment` (a feasible assignment, so the solver has an incumbent
+    from the start), stage 2 from stage 1's answer, each re-solve from the final
+    assignment. A stage 1 stopped at the time limit has status ``"feasible"`` and the gap it
+    reached; stage 2 is skipped as well.
 
     **Unplaced leads** get a reason: "no feasible site" when :math:`P_l` is empty, else, for
     each of its pairs, the capacity rows that adding it to the final assignment would violate.
@@ -304,7 +328,9 @@ class AssignmentModel:
     duals of the LP relaxation are not used: an assignment's capacity is taken in whole
     leads, so the relaxation's duals are often 0 (a fractional lead absorbs the unit) or far
     from what one more unit unlocks in whole leads. At most ``max_resolves`` rows are
-    re-solved, those with the most leads competing; the solution says so.
+    re-solved, those with the most leads competing; the solution says so. The re-solves use
+    the same ``gap_rel``: with a gap the values are approximate (each re-solve is only
+    within the gap of its optimum), and ``capacity_note`` says so.
 
     =====================  =========================================================  ======
     Symbol                 Meaning                                                    Unit
@@ -622,6 +648,69 @@ class AssignmentModel:
             alive &= ~dominated
         return alive
 
+    def greedy_assignment(
+        self,
+        *,
+        extra: Mapping[str, float] | None = None,
+        keep: np.ndarray | None = None,
+    ) -> np.ndarray:
+        r"""Return a feasible assignment by a greedy rule (the MIP start of stage 1).
+
+        Leads are taken by descending best :math:`q` (ties: lead id), and each goes to its
+        pair of largest :math:`(q, \tau)` that still fits every capacity row given the leads
+        already placed; a lead whose pairs all fail stays unplaced. The answer satisfies
+        every row of the model (at most one pair per lead, every capacity), so a solver can
+        use it as an incumbent from the start; it is not optimal in general.
+
+        Parameters
+        ----------
+        extra
+            Capacity row name -> amount added to its right-hand side (as in
+            :meth:`linear_model`).
+        keep
+            Boolean mask of the pairs that may be chosen (default all).
+
+        Returns
+        -------
+        numpy.ndarray
+            0/1 integers over ``pairs``.
+        """
+        x = np.zeros(self.n_pairs, dtype=np.int64)
+        cand = (np.arange(self.n_pairs) if keep is None
+                else np.flatnonzero(np.asarray(keep, dtype=bool)))
+        if cand.size == 0:
+            return x
+        _, _, entry_row, entry_pair, entry_coef = self._row_table()
+        rhs = np.append(self._rhs(extra), np.inf)  # the last entry: "no row"
+        # each pair is in at most three rows (site, zone, region): pad to a (m, 3) table
+        order = np.argsort(entry_pair, kind="stable")
+        slot = np.empty(entry_pair.size, dtype=np.int64)
+        sorted_pairs = entry_pair[order]
+        slot[order] = np.arange(sorted_pairs.size) - np.searchsorted(sorted_pairs, sorted_pairs)
+        width = int(slot.max(initial=-1)) + 1
+        row_of = np.full((self.n_pairs, max(width, 1)), rhs.size - 1, dtype=np.int64)
+        coef_of = np.zeros((self.n_pairs, max(width, 1)))
+        row_of[entry_pair, slot] = entry_row
+        coef_of[entry_pair, slot] = entry_coef
+        lead_of = self.pairs[cand, 0]
+        q, tau = self._q[cand], self._tau[cand]
+        best_q = np.full(len(self.lead_ids), -1.0)
+        np.maximum.at(best_q, lead_of, q)
+        lead_rank = _ranks(self.lead_ids)
+        # leads by best q descending, then id; a lead's pairs by (q, tau) descending
+        ordered = cand[np.lexsort((-tau, -q, lead_rank[lead_of], -best_q[lead_of]))]
+        leads = self.pairs[ordered, 0]
+        cuts = np.flatnonzero(np.diff(leads)) + 1
+        load = np.zeros(rhs.size)
+        for ps in np.split(ordered, cuts):
+            rows, coefs = row_of[ps], coef_of[ps]
+            fits = np.all(load[rows] + coefs <= rhs[rows] + _TOL, axis=1)
+            if fits.any():
+                k = int(np.argmax(fits))
+                x[ps[k]] = 1
+                load[rows[k]] += coefs[k]
+        return x
+
     def linear_model(
         self,
         *,
@@ -687,13 +776,19 @@ class AssignmentModel:
                            c=c, rows=tuple(rows))
 
     def _stage(self, solver: str, limit: float, *, extra: Mapping[str, float] | None = None,
-               fit_at_least: int | None = None,
-               keep: np.ndarray | None = None) -> tuple[SolveOutcome, np.ndarray | None]:
-        """Solve stage 1 or 2 on the kept pairs; return the outcome and ``x`` over all pairs."""
+               fit_at_least: int | None = None, keep: np.ndarray | None = None,
+               gap_rel: float = 0.0,
+               start: np.ndarray | None = None) -> tuple[SolveOutcome, np.ndarray | None]:
+        """Solve stage 1 or 2 on the kept pairs; return the outcome and ``x`` over all pairs.
+
+        ``start`` is a 0/1 vector over all pairs; the solver gets its kept part (dropping
+        pairs from a feasible assignment of the capacity rows keeps it feasible).
+        """
         keep = self.kept_pairs(extra) if keep is None else keep
         outcome = solve_milp(self.linear_model(extra=extra, fit_at_least=fit_at_least,
                                                keep=keep),
-                             solver=solver, time_limit_s=limit)
+                             solver=solver, time_limit_s=limit, gap_rel=gap_rel,
+                             start=None if start is None else start[keep])
         if outcome.x is None:
             return outcome, None
         x = np.zeros(self.n_pairs, dtype=np.int64)
@@ -709,6 +804,7 @@ class AssignmentModel:
         time_limit_s: float | None = None,
         capacity_values: bool = True,
         max_resolves: int = MAX_RESOLVES,
+        gap_rel: float = 0.0,
     ) -> AssignmentSolution:
         """Solve the assignment, explain the unplaced leads and value the binding capacities.
 
@@ -720,6 +816,10 @@ class AssignmentModel:
         time_limit_s
             Time limit per solve (the main one and each re-solve) [s]; default
             :data:`siting.settings.time_limit_s`.
+        gap_rel
+            Relative gap at which the first stage may stop [-], ``0 <= gap_rel < 1``
+            (0.005 is 0.5 %); 0 (default) proves the optimum and breaks ties. The
+            re-solves for the value of capacity use the same gap.
         capacity_values
             Whether to compute the value of one more unit of each binding capacity.
         max_resolves
@@ -729,14 +829,21 @@ class AssignmentModel:
         Returns
         -------
         AssignmentSolution
+
+        Raises
+        ------
+        ValueError
+            For an unknown solver, a bad time limit, gap or ``max_resolves``.
         """
         name = check_solver(solver)
         limit = check_time_limit(time_limit_s)
+        gap_limit = check_gap(gap_rel)
         if max_resolves < 0:
             raise ValueError(f"max_resolves must be >= 0, got {max_resolves!r}")
         caps = self.capacities()
         keep = self.kept_pairs()
-        outcome, x1 = self._stage(name, limit, keep=keep)
+        greedy = self._checked(self.greedy_assignment(keep=keep), caps)
+        outcome, x1 = self._stage(name, limit, keep=keep, gap_rel=gap_limit, start=greedy)
         x = (np.zeros(self.n_pairs, dtype=np.int64) if x1 is None
              else self._checked(x1, caps))
         fit = round(float(self._q @ x))
@@ -745,7 +852,7 @@ class AssignmentModel:
         if outcome.status == "optimal" and self.n_pairs and self._tie_free(x, fit, keep):
             tie_status = "optimal"  # stage 1's answer meets stage 2's bound: no stage 2
         elif outcome.status == "optimal" and self.n_pairs:
-            second, x2 = self._stage(name, limit, fit_at_least=fit, keep=keep)
+            second, x2 = self._stage(name, limit, fit_at_least=fit, keep=keep, start=x)
             solve_time += second.solve_time_s
             tie_status = second.status
             if x2 is not None:
@@ -765,7 +872,7 @@ class AssignmentModel:
         start = time.perf_counter()
         if capacity_values and outcome.x is not None:
             values, note = self._capacity_values(x, caps, used, name, limit, max_resolves,
-                                                 outcome.status)
+                                                 outcome.status, gap_limit)
         return AssignmentSolution(
             status=outcome.status,
             objective=round(float(self.lead_weight[self.pairs[:, 0]] * self.utility @ x), 9),
@@ -792,6 +899,9 @@ class AssignmentModel:
             capacity_time_s=time.perf_counter() - start,
             resolution=self.resolution,
             chosen_pairs=chosen,
+            gap_rel=gap_limit,
+            status_note=status_note(outcome.status, outcome.gap, gap_limit, tie_status,
+                                    has_pairs=self.n_pairs > 0),
         )
 
     def _tie_free(self, x: np.ndarray, fit: int, keep: np.ndarray) -> bool:
@@ -882,7 +992,8 @@ class AssignmentModel:
 
     def _capacity_values(self, x: np.ndarray, caps: list[_Capacity],
                          used: Mapping[str, float], solver: str, limit: float,
-                         max_resolves: int, status: str) -> tuple[tuple[CapacityValue, ...], str]:
+                         max_resolves: int, status: str,
+                         gap_rel: float = 0.0) -> tuple[tuple[CapacityValue, ...], str]:
         lead_of = self.pairs[:, 0]
         base_site = {int(lead_of[p]): int(self.pairs[p, 1]) for p in np.flatnonzero(x)}
         base_q = self._fit(x)
@@ -901,7 +1012,8 @@ class AssignmentModel:
         done = candidates[:max_resolves]
         values = []
         for cap, competing in done:
-            outcome, x_new = self._stage(solver, limit, extra={cap.name: 1.0})
+            outcome, x_new = self._stage(solver, limit, extra={cap.name: 1.0},
+                                         gap_rel=gap_rel, start=x)
             if x_new is None:
                 values.append(CapacityValue(cap.kind, cap.key, cap.unit, cap.rhs,
                                             used[cap.name], 1.0, math.nan, competing,
@@ -917,15 +1029,22 @@ class AssignmentModel:
                                         changed))
         values.sort(key=lambda v: (-(0.0 if math.isnan(v.added_value) else v.added_value),
                                    -v.leads_competing, v.kind, v.key))
-        note = (f"exact marginal values by re-solving the MILP with one more unit of each "
-                f"binding capacity ({len(done)} re-solve(s))")
+        if gap_rel > 0:
+            note = (f"approximate marginal values by re-solving the MILP with one more unit "
+                    f"of each binding capacity ({len(done)} re-solve(s)) to the same relative "
+                    f"gap of {gap_rel:.2%}: each re-solve is only within that gap of its "
+                    "optimum, so a value can be off by up to that share of the objective "
+                    f"(about {gap_rel * self._fit(x):.4g}); give no gap for exact values")
+        else:
+            note = (f"exact marginal values by re-solving the MILP with one more unit of each "
+                    f"binding capacity ({len(done)} re-solve(s))")
         if len(candidates) > len(done):
             note += (f"; {len(candidates) - len(done)} further binding row(s) not re-solved "
                      f"(cap of {max_resolves}, rows with most leads competing first)")
         if not candidates:
             note = ("no capacity row blocks a lead that one more unit could admit: one more "
                     "unit anywhere adds nothing")
-        if status != "optimal":
+        if status != "optimal" and not (status == "within_gap" and gap_rel > 0):
             note += f"; the main solve is {status}, so the values are approximate"
         return tuple(values), note
 
@@ -961,6 +1080,71 @@ def _list_ids(ids: Sequence[str], limit: int = 4) -> str:
         return "no lead"
     shown = ", ".join(ids[:limit])
     return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def format_gap(gap: float) -> str:
+    """Write a relative gap as a percentage: ``"0.23%"``, ``"< 0.01%"``, ``"unknown"``.
+
+    A gap above zero never reads "0.00%" (that would look proven optimal).
+
+    Parameters
+    ----------
+    gap
+        Relative gap [-], ``nan`` when unknown.
+
+    Returns
+    -------
+    str
+    """
+    if math.isnan(gap):
+        return "unknown"
+    if 0 < gap < 0.00005:
+        return "< 0.01%"
+    return f"{gap:.2%}"
+
+
+def status_note(status: str, gap: float, gap_rel: float, tie_break_status: str, *,
+                has_pairs: bool = True) -> str:
+    """Say in words what a solve's status means for the assignment.
+
+    Parameters
+    ----------
+    status
+        Status of the first stage (:data:`siting.solvers.STATUSES`).
+    gap
+        Relative gap it reached [-] (``nan`` when unknown).
+    gap_rel
+        Relative gap that was asked for [-].
+    tie_break_status
+        Status of the tie-break stage (``"skipped"`` when it did not run).
+    has_pairs
+        Whether any lead has a feasible site.
+
+    Returns
+    -------
+    str
+    """
+    if not has_pairs:
+        return "no lead has a feasible site: nothing to assign"
+    ties = "ties between equally good assignments are not broken deterministically"
+    reached = ("an unknown gap" if math.isnan(gap)
+               else format_gap(gap).replace("< ", "less than "))
+    if status == "optimal":
+        if tie_break_status == "optimal":
+            return ("proven optimal; ties between equally good assignments are broken "
+                    "deterministically (identical inputs give the identical assignment)")
+        return (f"the total fit is proven optimal, but the tie-break stage ended "
+                f"{tie_break_status}: {ties}")
+    if status == "within_gap":
+        within = (f"within the requested {gap_rel:.2%}" if math.isnan(gap)
+                  else f"within {reached}")
+        return (f"not proven optimal: the assignment is {within} of the optimum (requested "
+                f"relative gap of {gap_rel:.2%}); {ties}")
+    if status == "feasible":
+        asked = f", not the requested {gap_rel:.2%}" if gap_rel > 0 else ""
+        return (f"not proven optimal: the solver stopped at the time limit with an assignment "
+                f"within {reached} of the optimum{asked}; {ties}")
+    return f"the solver returned no assignment (status {status})"
 
 
 def unplaced_reason(blockers: Sequence[Blocker], status: str,
@@ -1229,11 +1413,12 @@ class AssignmentResult:
     Parameters
     ----------
     status
-        Solver status (see :class:`AssignmentSolution`).
+        Solver status (see :class:`AssignmentSolution`): ``"optimal"``, ``"within_gap"``,
+        ``"feasible"``, ``"no_solution_in_time"`` or ``"error"``.
     objective
         Priority-weighted total fit [-].
     gap
-        Relative MIP gap [-].
+        Relative MIP gap reached [-] (``nan`` when unknown).
     solve_time_s
         Wall time of the main solve [s].
     solver
@@ -1248,6 +1433,11 @@ class AssignmentResult:
         How those values were computed and what was left out.
     notes
         Caveats (unknown headroom, unknown areas, two-site profiles, ...).
+    gap_rel
+        The relative gap that was asked for [-] (0.0: proven optimum).
+    status_note
+        What the status means for this assignment, in words (see
+        :attr:`AssignmentSolution.status_note`).
     """
 
     status: str
@@ -1262,6 +1452,8 @@ class AssignmentResult:
     capacity_values: tuple[CapacityLine, ...]
     capacity_note: str
     notes: tuple[str, ...] = field(default=())
+    gap_rel: float = 0.0
+    status_note: str = ""
 
     @property
     def n_placed(self) -> int:
@@ -1307,12 +1499,14 @@ def assign_leads(
     absorption_share: float | None = None,
     max_resolves: int = MAX_RESOLVES,
     data: GeoData | None = None,
+    gap_rel: float = 0.0,
 ) -> AssignmentResult:
     """Assign a pipeline of leads to sites under shared plot, grid and labour capacity.
 
-    Builds the site facts once, evaluates every lead (:func:`siting.criteria.evaluate`, the
-    same rules and utilities as ``siting rank``), keeps the feasible pairs and delegates to
-    :class:`AssignmentModel`.
+    Builds the site facts once, evaluates every lead (in batches with
+    :func:`siting.criteria.evaluate_batch`, row for row what :func:`siting.criteria.evaluate`
+    gives: the same rules and utilities as ``siting rank``), keeps the feasible pairs and
+    delegates to :class:`AssignmentModel`.
 
     Parameters
     ----------
@@ -1344,6 +1538,11 @@ def assign_leads(
         At most this many re-solves for the value of capacity (0 to skip them).
     data
         Layers already loaded (e.g. built in memory); overrides ``geodata_dir``.
+    gap_rel
+        Relative gap at which the solver may stop [-], ``0 <= gap_rel < 1`` (0.005 is
+        0.5 %); 0 (default) proves the optimum and breaks ties deterministically. With a gap
+        the result's status is ``"within_gap"`` and ``status_note`` says how close the
+        assignment is to the optimum; the values of capacity are then approximate.
 
     Returns
     -------
@@ -1357,7 +1556,6 @@ def assign_leads(
     from siting.criteria import Catalogue, evaluate, load_catalogue, site_facts
     from siting.explain import infeasibility
     from siting.layers import load_geodata
-    from siting.rank import resolve_origin
     from siting.site_table import site_table
 
     entries = _collect_leads(leads, priority)
@@ -1366,6 +1564,11 @@ def assign_leads(
     if absorption_share is not None and not (0 < float(absorption_share) <= 1):
         raise SitingInputError(Problem(file="<options>", column="absorption_share",
                                        label="option", message="must be in (0, 1]"))
+    try:
+        gap_rel = check_gap(gap_rel)
+    except ValueError as exc:
+        raise SitingInputError(Problem(file="<options>", column="gap_rel", label="option",
+                                       message=str(exc))) from None
     data = load_geodata(geodata_dir) if data is None else data
     table = site_table(data=data)
     facts = site_facts(table, data.campuses)
@@ -1411,23 +1614,20 @@ def assign_leads(
     n_feasible: dict[str, int] = {}
     no_site: dict[str, str] = {}
     notes: list[str] = []
-    for entry in entries:
-        if entry.profile is None:
+    for entry, evaluated in zip(entries, _evaluate_leads(entries, data, facts, catalogue),
+                                strict=True):
+        if evaluated is None:  # invalid: no profile, or its problem is now in entry.problem
             continue
-        try:  # an unknown municipality or criterion makes this lead's input invalid
-            origin = resolve_origin(entry.profile, data, file=f"lead {entry.lead_id}")
-            ev = evaluate(entry.profile, facts, catalogue, origin_xy=origin)
-        except SitingInputError as exc:
-            entry.problem = "; ".join(str(p) for p in exc.problems)
-            continue
-        feasible = np.flatnonzero(ev.feasible)
-        utility = np.clip(ev.utility, 0.0, 1.0)
+        passes, utility, origin = evaluated
+        feasible = np.flatnonzero(passes)
         lead = len(valid)
         valid.append(entry)
         pairs += [(lead, int(s)) for s in feasible]
         utilities += [float(utility[s]) for s in feasible]
         n_feasible[entry.lead_id] = int(feasible.size)
         if feasible.size == 0:
+            assert entry.profile is not None
+            ev = evaluate(entry.profile, facts, catalogue, origin_xy=origin)  # for its texts
             why = infeasibility(ev, table)
             label = next((c.label for c in ev.constraints if c.name == why.most_restrictive),
                          why.most_restrictive)
@@ -1449,7 +1649,8 @@ def assign_leads(
         site_capacity_ha=capacity, site_zone=site_zone, zone_headroom_mw=zone_head,
         zone_ids=zone_ids, talent_fte=arr[:, 2], **region_kw)
     sol = model.solve(solver=solver, time_limit_s=time_limit_s,
-                      capacity_values=max_resolves > 0, max_resolves=max_resolves)
+                      capacity_values=max_resolves > 0, max_resolves=max_resolves,
+                      gap_rel=gap_rel)
 
     site_label = {s: f"{names[s]} ({s})" for s in site_ids}
     site_pos = {s: k for k, s in enumerate(site_ids)}
@@ -1471,7 +1672,7 @@ def assign_leads(
         if site is None:
             reason = (no_site[lid] if lid in no_site else
                       unplaced_reason(sol.blockers.get(lid, ()), sol.status, site_label))
-            if sol.status in ("no_solution_in_time", "error") and lid not in no_site:
+            if sol.status not in SOLVED and lid not in no_site:
                 reason = f"the solver returned no assignment (status {sol.status})"
             outcomes.append(LeadOutcome(status=UNPLACED, reason=reason, **base))
             continue
@@ -1533,7 +1734,8 @@ def assign_leads(
         status=sol.status, objective=round(sol.objective, 6), gap=sol.gap,
         solve_time_s=round(sol.solve_time_s, 4), solver=sol.solver, leads=tuple(outcomes),
         sites=sites, zones=zones, regions=regions, capacity_values=values,
-        capacity_note=sol.capacity_note, notes=tuple(notes))
+        capacity_note=sol.capacity_note, notes=tuple(notes), gap_rel=sol.gap_rel,
+        status_note=sol.status_note)
 
 
 def write_assignment(result: AssignmentResult, path: str | Path) -> Path:
@@ -1662,6 +1864,59 @@ def _collect_leads(leads: Any, priority: Mapping[str, float] | None) -> list[_Le
             seen.add(lid)
             entries.append(_Lead(lid, profile, weight, row))
     return entries
+
+
+def _evaluate_leads(entries: Sequence[_Lead], data: GeoData, facts: Any, catalogue: Any
+                    ) -> list[tuple[np.ndarray, np.ndarray, tuple[float, float] | None] | None]:
+    """Evaluate every lead with a profile: (feasible sites, utilities in [0, 1], origin).
+
+    In batches of :data:`_EVAL_CELLS` lead-site cells with
+    :func:`siting.criteria.evaluate_batch` (row for row what
+    :func:`siting.criteria.evaluate` gives). A lead whose municipality or criteria do not
+    resolve gets its problem in ``entry.problem`` and ``None``, as does a lead without a
+    profile; a batch with such a lead is evaluated lead by lead, so each reports its own.
+    """
+    from siting.criteria import LeadParams, evaluate, evaluate_batch
+    from siting.rank import resolve_origin
+
+    out: list[tuple[np.ndarray, np.ndarray, tuple[float, float] | None] | None]
+    out = [None] * len(entries)
+    origins: dict[tuple[Any, ...], tuple[float, float] | None] = {}
+    todo: list[tuple[int, tuple[float, float] | None]] = []
+    for k, entry in enumerate(entries):
+        if entry.profile is None:
+            continue
+        place = entry.profile.company.current_location
+        key = (None,) if place is None else (place.municipality, place.lat, place.lon)
+        if key not in origins:
+            try:  # an unknown municipality makes this lead's input invalid
+                origins[key] = resolve_origin(entry.profile, data, file=f"lead {entry.lead_id}")
+            except SitingInputError as exc:
+                entry.problem = "; ".join(str(p) for p in exc.problems)
+                continue
+        todo.append((k, origins[key]))
+    size = max(1, _EVAL_CELLS // max(1, facts.n))
+    for begin in range(0, len(todo), size):
+        chunk = todo[begin:begin + size]
+        profiles = [entries[k].profile for k, _ in chunk]
+        try:
+            params = LeadParams.from_profiles(profiles, catalogue,  # type: ignore[arg-type]
+                                              origins=[origin for _, origin in chunk])
+        except SitingInputError:  # a criterion that does not resolve: lead by lead
+            for k, origin in chunk:
+                try:
+                    ev = evaluate(entries[k].profile, facts, catalogue,  # type: ignore[arg-type]
+                                  origin_xy=origin)
+                except SitingInputError as exc:
+                    entries[k].problem = "; ".join(str(p) for p in exc.problems)
+                    continue
+                out[k] = (ev.feasible, np.clip(ev.utility, 0.0, 1.0), origin)
+            continue
+        batch = evaluate_batch(params, facts, catalogue)
+        feasible, utility = batch.feasible, np.clip(batch.utility, 0.0, 1.0)
+        for row, (k, origin) in enumerate(chunk):
+            out[k] = (feasible[row], utility[row], origin)
+    return out
 
 
 def _read_headroom(headroom: Mapping[str, float] | str | Path,

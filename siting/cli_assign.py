@@ -39,6 +39,13 @@ def assign_command(
         "--solver", help="cbc, highs or cp-sat (default: cbc).")] = None,
     time_limit: Annotated[float | None, typer.Option(
         "--time-limit", min=0.1, help="Time limit per solve, in seconds.")] = None,
+    gap: Annotated[float, typer.Option(
+        "--gap", help="Stop as soon as the assignment is proven within this relative gap of "
+                      "the optimum, e.g. 0.005 for 0.5 %. Default 0: prove the optimum and "
+                      "break ties deterministically. A gap is much faster on large "
+                      "pipelines; the output then says how close the assignment is, ties "
+                      "are not broken deterministically and the values of capacity are "
+                      "approximate.")] = 0.0,
     headroom: Annotated[Path | None, typer.Option(
         "--headroom", help="Grid headroom per congestion zone: CSV with columns "
                            "zone_id,headroom_mw [MW]. Zones without a figure are not "
@@ -82,6 +89,10 @@ def assign_command(
     if absorption_share is not None and not 0 < absorption_share <= 1:
         raise SitingInputError(Problem(file="<options>", column="--absorption-share",
                                        label="option", message="must be in (0, 1]"))
+    if not (math.isfinite(gap) and 0 <= gap < 1):
+        raise SitingInputError(Problem(file="<options>", column="--gap", label="option",
+                                       message=f"must be a relative gap in [0, 1), e.g. 0.005 "
+                                               f"for 0.5 %; got {gap:g}"))
     table = read_leads(leads, extra_columns=["priority"])
     for warning in table.warnings:
         _out.print(f"[yellow]note:[/] {warning}", highlight=False)
@@ -89,7 +100,7 @@ def assign_command(
     result = assign_leads(table, geodata_dir=geodata, catalogue=criteria, solver=solver,
                           time_limit_s=time_limit, headroom=headroom,
                           absorption_share=absorption_share, max_resolves=max_resolves,
-                          data=data)
+                          data=data, gap_rel=gap)
     if len(result.leads) != len(table):
         raise RuntimeError(f"{len(table)} leads read but {len(result.leads)} reported")
     print_assignment(result, _out)
@@ -103,16 +114,20 @@ def assign_command(
 
 def print_assignment(result: object, console: Console) -> None:
     """Print an :class:`~siting.assign.AssignmentResult` as tables."""
-    from siting.assign import PLACED, AssignmentResult
+    from siting.assign import PLACED, AssignmentResult, format_gap
 
     assert isinstance(result, AssignmentResult)
-    gap = "unknown" if math.isnan(result.gap) else f"{result.gap:.2%}"
+    gap = format_gap(result.gap)
+    asked = f" (requested {result.gap_rel:.2%})" if result.gap_rel > 0 else ""
     console.print(f"[bold]Portfolio assignment[/]: {len(result.leads)} leads, "
                   f"{result.n_placed} placed, {result.n_unplaced} unplaced, "
                   f"{result.n_invalid} invalid input")
     console.print(f"solver {result.solver}: {result.status}, objective "
-                  f"{result.objective:.4f} (priority-weighted total fit), gap {gap}, "
+                  f"{result.objective:.4f} (priority-weighted total fit), gap {gap}{asked}, "
                   f"{result.solve_time_s:.2f} s", highlight=False)
+    if result.status_note:
+        style = "" if result.status == "optimal" else "[yellow]"
+        console.print(f"{style}{result.status_note}", highlight=False)
 
     placed = [lead for lead in result.leads if lead.status == PLACED]
     grid = Table(title="Assignment", title_justify="left")

@@ -42,11 +42,12 @@ from siting import settings, vocab
 from siting._errors import SitingInputError
 from siting._maps_elements import Bind, HtmlControl, PolygonSurface, Style, SurfaceSwitch
 from siting._maps_html import CONGESTION_COLORS, dot, esc, legend, swatch
-from siting.assign import INVALID, PLACED, AssignmentResult, ZoneUse
+from siting.assign import INVALID, PLACED, AssignmentResult, ZoneUse, format_gap
 from siting.layers import GeoData, load_geodata
 from siting.maps import add_layer_control, hexagon_grid, latlon, polygon_latlngs, start_map
 from siting.profile import Profile
 from siting.screen import ScreenResult
+from siting.solvers import SOLVED
 
 #: Layer names of an assignment map, as the layer control shows them.
 LAYER_ZONES = "Congestion zones: grid headroom used / remaining"
@@ -254,7 +255,9 @@ def _assignment_layers(
 
 
 def _assignment_panel(result: AssignmentResult) -> str:
-    gap = "unknown" if math.isnan(result.gap) else f"{result.gap:.2%}"
+    gap = esc(format_gap(result.gap))  # "< 0.01%" for a tiny gap
+    if result.gap_rel > 0:
+        gap += f" (requested {result.gap_rel:.2%})"
     parts = ["<h3>Portfolio assignment</h3>",
              f"<div><b>{len(result.leads)}</b> leads: <b>{result.n_placed}</b> placed, "
              f"<b>{result.n_unplaced}</b> unplaced, <b>{result.n_invalid}</b> invalid "
@@ -262,7 +265,9 @@ def _assignment_panel(result: AssignmentResult) -> str:
              f'<div>solver {esc(result.solver)}: <b>{esc(result.status)}</b>, objective '
              f"{result.objective:.4f} <span class=\"note\">(priority-weighted total fit)"
              f"</span>, gap {gap}, {result.solve_time_s:.2f} s</div>"]
-    if result.status not in ("optimal", "feasible"):
+    if result.status_note and result.status != "optimal":
+        parts.append(f'<div class="note">{esc(result.status_note)}</div>')
+    if result.status not in SOLVED:
         parts.append(f'<div class="siting-alert">The solver returned no assignment '
                      f"(status {esc(result.status)}).</div>")
     parts.append("<details open><summary>Value of one more unit of capacity</summary>")

@@ -12,6 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import typer
+from hypothesis import given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from siting._errors import SitingInputError
@@ -23,8 +26,11 @@ from siting.assign import (
     AssignmentResult,
     AssignmentSolution,
     assign_leads,
+    format_gap,
+    status_note,
     write_assignment,
 )
+from siting.leads import read_leads
 from siting.profile import Profile, load_profile
 from siting.solvers import SOLVERS
 
@@ -347,6 +353,8 @@ def test_invalid_and_duplicate_leads_are_reported_not_lost(pipeline: list[Profil
     leads = [pipeline[0], pipeline[0], charisma] + ([bad] if bad is not None else [])
     result = assign_leads(leads, solver="highs", max_resolves=0)
     assert len(result.leads) == len(leads)
+    assert result.leads[0].status != INVALID  # evaluated although its batch had a bad lead
+    assert result.leads[0].n_feasible_sites > 0
     assert result.leads[1].status == INVALID
     assert "duplicate lead id" in result.leads[1].reason
     assert result.leads[2].status == INVALID
@@ -494,3 +502,164 @@ def test_pruning_drops_rows_that_cannot_bind_and_dominated_pairs() -> None:
     assert sol.tie_break_status == "optimal"  # every lead at its best pair: no stage 2
     # with 3 ha less, s1 no longer holds both: its row binds and every pair is kept
     assert model.kept_pairs({"site:s1": -3.0}).all()
+
+
+# ---------------------------------------------------------------- gap, MIP start, honesty
+
+
+@given(seed=st.integers(0, 2**32 - 1))
+@hyp_settings(max_examples=60, deadline=None)
+def test_greedy_assignment_respects_every_row_and_is_maximal(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    model = _roomy_model(rng) if seed % 2 else _random_model(rng)
+    caps = model.capacities()
+    for keep in (None, model.kept_pairs(), model.kept_pairs({caps[0].name: 1.0})
+                 if caps else None):
+        x = model.greedy_assignment(keep=keep)
+        model._checked(x, caps)  # raises on a lead placed twice or a capacity exceeded
+        if keep is not None:
+            assert not x[~keep].any()
+        placed = set(model.pairs[x.astype(bool), 0].tolist())
+        allowed = np.ones(model.n_pairs, dtype=bool) if keep is None else keep
+        for p in np.flatnonzero(allowed & ~x.astype(bool)):
+            if int(model.pairs[p, 0]) in placed:
+                continue
+            more = x.copy()
+            more[p] = 1  # an unplaced lead's pair: the greedy left it out because it does not fit
+            with pytest.raises(RuntimeError, match="violates"):
+                model._checked(more, caps)
+
+
+def test_greedy_assignment_of_the_hand_model() -> None:
+    model = hand_model()
+    x = model.greedy_assignment()
+    chosen = {model.pair_name(int(p)) for p in np.flatnonzero(x)}
+    # A (best 0.9) first takes s1; B no longer fits there (5 ha) and takes s3; C takes s2
+    assert chosen == {"A->s1", "B->s3", "C->s2"}
+
+
+def _recording_solver(monkeypatch: pytest.MonkeyPatch, relabel: str | None = None
+                      ) -> list[dict[str, object]]:
+    """Record every solve_milp call of the assignment; optionally relabel its status."""
+    import dataclasses
+
+    import siting.assign
+    from siting.solvers import solve_milp
+
+    calls: list[dict[str, object]] = []
+
+    def recording(model: object, **kw: object) -> object:
+        out = solve_milp(model, **kw)  # type: ignore[arg-type]
+        calls.append({**kw, "n_vars": out.x.size if out.x is not None else None, "x": out.x})
+        if relabel is not None and out.x is not None:
+            out = dataclasses.replace(out, status=relabel, gap=0.004)
+        return out
+
+    monkeypatch.setattr(siting.assign, "solve_milp", recording)
+    return calls
+
+
+def test_stage_one_starts_greedy_and_stage_two_from_stage_one(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # two identical leads, two identical sites: stage 1 cannot tell them apart, stage 2 runs
+    model = AssignmentModel(["b", "a"], ["y", "x"], [(0, 0), (0, 1), (1, 0), (1, 1)],
+                            [0.5] * 4, [1, 1], [3, 3], [0, 0], [3, 3], [-1, -1], [])
+    calls = _recording_solver(monkeypatch)
+    sol = model.solve(solver="highs", capacity_values=False)
+    assert len(calls) == 2
+    keep = model.kept_pairs()
+    assert np.array_equal(calls[0]["start"], model.greedy_assignment(keep=keep)[keep])
+    assert np.array_equal(calls[1]["start"], calls[0]["x"])  # stage 1's answer
+    assert calls[0]["gap_rel"] == 0.0 and calls[1]["gap_rel"] == 0.0
+    assert sol.status == "optimal" and sol.tie_break_status == "optimal"
+    assert sol.status_note.startswith("proven optimal")
+
+
+def test_a_stop_at_the_gap_skips_the_tie_break_and_says_so(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _recording_solver(monkeypatch, relabel="within_gap")
+    sol = hand_model(cap_s1=7.0).solve(solver="highs", gap_rel=0.005)
+    assert sol.status == "within_gap"
+    assert sol.gap == 0.004 and sol.gap_rel == 0.005
+    assert sol.tie_break_status == "skipped"
+    assert "not proven optimal" in sol.status_note
+    assert "within 0.40% of the optimum" in sol.status_note
+    assert "requested relative gap of 0.50%" in sol.status_note
+    assert "ties between equally good assignments are not broken deterministically" in (
+        sol.status_note)
+    # no tie-break stage; the re-solve for the value of capacity uses the same gap
+    assert [c["gap_rel"] for c in calls] == [0.005, 0.005]
+    assert calls[1]["start"] is not None
+    assert "approximate marginal values" in sol.capacity_note
+    assert "relative gap of 0.50%" in sol.capacity_note
+    assert sol.capacity_values[0].status == "within_gap"
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_solve_with_a_gap_on_every_backend(solver: str) -> None:
+    sol = hand_model(cap_s1=7.0).solve(solver=solver, gap_rel=0.005)
+    assert sol.gap_rel == 0.005
+    assert sol.status in ("optimal", "within_gap")
+    if sol.status == "within_gap":
+        assert sol.tie_break_status == "skipped" and "not proven optimal" in sol.status_note
+    else:
+        assert sol.assignment == {"A": "s1", "B": "s3", "C": "s2"}
+    assert "approximate" in sol.capacity_note
+
+
+def test_a_bad_gap_is_rejected() -> None:
+    with pytest.raises(ValueError, match="gap_rel"):
+        hand_model().solve(solver="highs", gap_rel=1.0)
+    with pytest.raises(SitingInputError, match="gap_rel"):
+        assign_leads([], solver="highs", gap_rel=-0.1)
+
+
+@pytest.mark.parametrize(("status", "gap", "gap_rel", "tie", "words"), [
+    ("optimal", 0.0, 0.0, "optimal", "proven optimal; ties between equally good assignments "
+                                     "are broken deterministically"),
+    ("optimal", 0.0, 0.0, "feasible", "the tie-break stage ended feasible"),
+    ("within_gap", math.nan, 0.01, "skipped", "within the requested 1.00% of the optimum"),
+    ("feasible", 0.02, 0.005, "skipped", "stopped at the time limit with an assignment within "
+                                         "2.00% of the optimum, not the requested 0.50%"),
+    ("no_solution_in_time", math.nan, 0.0, "skipped", "returned no assignment"),
+])
+def test_status_note_in_words(status: str, gap: float, gap_rel: float, tie: str,
+                              words: str) -> None:
+    assert words in status_note(status, gap, gap_rel, tie)
+
+
+def test_a_gap_above_zero_never_reads_as_zero() -> None:
+    assert format_gap(0.0) == "0.00%"
+    assert format_gap(0.0023) == "0.23%"
+    assert format_gap(3e-5) == "< 0.01%"
+    assert format_gap(math.nan) == "unknown"
+    assert "within less than 0.01% of the optimum" in status_note("within_gap", 3e-5, 0.005,
+                                                                  "skipped")
+
+
+def test_assign_leads_with_a_gap_reports_it(pipeline: list[Profile]) -> None:
+    result = assign_leads(pipeline, solver="highs", gap_rel=0.005, max_resolves=1)
+    assert result.gap_rel == 0.005
+    assert result.status in ("optimal", "within_gap")
+    assert result.status_note
+    data = result.to_dict()
+    assert data["gap_rel"] == 0.005 and data["status_note"] == result.status_note
+
+
+def test_cli_assign_gap_option(tmp_path: Path) -> None:
+    source = CASES.parent / "leads" / "example_pipeline_synthetic.csv"
+    leads = tmp_path / "leads.csv"
+    leads.write_text("".join(source.read_text("utf-8").splitlines(keepends=True)[:13]),
+                     encoding="utf-8")
+    res = CliRunner().invoke(_app(), ["assign", str(leads), "--solver", "highs", "--gap",
+                                      "0.005", "--max-resolves", "0"])
+    assert res.exit_code == 0, res.output
+    assert "(requested 0.50%)" in res.output
+    assert "placed" in res.output
+    result = assign_leads(read_leads(leads), solver="highs", gap_rel=0.005, max_resolves=0)
+    assert result.n_placed > 0
+    assert result.status_note in " ".join(res.output.split())
+    bad = CliRunner().invoke(_app(), ["assign", str(leads), "--gap", "1"])
+    assert bad.exit_code != 0
+    assert isinstance(bad.exception, SitingInputError)
+    assert "--gap" in str(bad.exception) and "[0, 1)" in str(bad.exception)

@@ -127,6 +127,24 @@ def test_assignment_map_has_its_layers_panel_legend_and_scale(assignment, table,
     assert f"{top.used:g} / {top.capacity:g} {top.unit}" in html
 
 
+def test_panel_says_an_assignment_within_the_gap_is_not_proven_optimal(assignment, table,
+                                                                         data):
+    from dataclasses import replace
+
+    from siting.assign import status_note
+
+    note = status_note("within_gap", 0.0023, 0.005, "skipped")
+    result = replace(assignment, status="within_gap", gap=0.0023, gap_rel=0.005,
+                     status_note=note)
+    html = rendered(render_portfolio_map(result, leads=table, data=data))
+    assert "<b>within_gap</b>" in html and "gap 0.23% (requested 0.50%)" in html
+    assert "within 0.23% of the optimum" in html
+    assert "not broken deterministically" in html
+    assert "returned no assignment" not in html
+    tiny = rendered(render_portfolio_map(replace(result, gap=3e-5), leads=table, data=data))
+    assert "gap &lt; 0.01%" in tiny
+
+
 def test_lines_run_from_each_placed_lead_to_its_site(assignment, table, data):
     group = layer_groups(render_portfolio_map(assignment, leads=table, data=data))[
         portfolio_map.LAYER_LINES]
