@@ -653,6 +653,7 @@ class AssignmentModel:
         *,
         extra: Mapping[str, float] | None = None,
         keep: np.ndarray | None = None,
+        start: np.ndarray | None = None,
     ) -> np.ndarray:
         r"""Return a feasible assignment by a greedy rule (the MIP start of stage 1).
 
@@ -669,15 +670,22 @@ class AssignmentModel:
             :meth:`linear_model`).
         keep
             Boolean mask of the pairs that may be chosen (default all).
+        start
+            A feasible assignment (0/1 over ``pairs``) to complete: its leads keep their
+            pairs and the greedy rule places the others in the room left.
 
         Returns
         -------
         numpy.ndarray
             0/1 integers over ``pairs``.
         """
-        x = np.zeros(self.n_pairs, dtype=np.int64)
+        x = (np.zeros(self.n_pairs, dtype=np.int64) if start is None
+             else np.asarray(start, dtype=np.int64).copy())
         cand = (np.arange(self.n_pairs) if keep is None
                 else np.flatnonzero(np.asarray(keep, dtype=bool)))
+        placed = np.zeros(len(self.lead_ids), dtype=bool)
+        placed[self.pairs[x > 0, 0]] = True
+        cand = cand[~placed[self.pairs[cand, 0]]]
         if cand.size == 0:
             return x
         _, _, entry_row, entry_pair, entry_coef = self._row_table()
@@ -702,6 +710,8 @@ class AssignmentModel:
         leads = self.pairs[ordered, 0]
         cuts = np.flatnonzero(np.diff(leads)) + 1
         load = np.zeros(rhs.size)
+        chosen = np.flatnonzero(x)
+        np.add.at(load, row_of[chosen], coef_of[chosen])
         for ps in np.split(ordered, cuts):
             rows, coefs = row_of[ps], coef_of[ps]
             fits = np.all(load[rows] + coefs <= rhs[rows] + _TOL, axis=1)
@@ -846,6 +856,13 @@ class AssignmentModel:
         outcome, x1 = self._stage(name, limit, keep=keep, gap_rel=gap_limit, start=greedy)
         x = (np.zeros(self.n_pairs, dtype=np.int64) if x1 is None
              else self._checked(x1, caps))
+        filled = 0
+        if x1 is not None and outcome.status != "optimal":
+            # a solver stopped at a gap or a time limit may leave room a lead fits in:
+            # place such leads greedily (the fit only grows; the gap bound still holds)
+            completed = self._checked(self.greedy_assignment(keep=keep, start=x), caps)
+            filled = int(completed.sum() - x.sum())
+            x = completed
         fit = round(float(self._q @ x))
         solve_time = outcome.solve_time_s
         tie_status = "skipped"
@@ -901,7 +918,7 @@ class AssignmentModel:
             chosen_pairs=chosen,
             gap_rel=gap_limit,
             status_note=status_note(outcome.status, outcome.gap, gap_limit, tie_status,
-                                    has_pairs=self.n_pairs > 0),
+                                    has_pairs=self.n_pairs > 0, filled=filled),
         )
 
     def _tie_free(self, x: np.ndarray, fit: int, keep: np.ndarray) -> bool:
@@ -1104,7 +1121,7 @@ def format_gap(gap: float) -> str:
 
 
 def status_note(status: str, gap: float, gap_rel: float, tie_break_status: str, *,
-                has_pairs: bool = True) -> str:
+                has_pairs: bool = True, filled: int = 0) -> str:
     """Say in words what a solve's status means for the assignment.
 
     Parameters
@@ -1119,11 +1136,22 @@ def status_note(status: str, gap: float, gap_rel: float, tie_break_status: str, 
         Status of the tie-break stage (``"skipped"`` when it did not run).
     has_pairs
         Whether any lead has a feasible site.
+    filled
+        Leads placed after the solve in room the solver's assignment left.
 
     Returns
     -------
     str
     """
+    note = _status_words(status, gap, gap_rel, tie_break_status, has_pairs=has_pairs)
+    if filled:
+        note += (f"; {filled} lead(s) were placed after the solve, in room its assignment "
+                 "left (this only raises the total fit)")
+    return note
+
+
+def _status_words(status: str, gap: float, gap_rel: float, tie_break_status: str, *,
+                  has_pairs: bool) -> str:
     if not has_pairs:
         return "no lead has a feasible site: nothing to assign"
     ties = "ties between equally good assignments are not broken deterministically"

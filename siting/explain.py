@@ -158,7 +158,11 @@ def infeasibility(ev: Evaluation, table: pd.DataFrame) -> Infeasibility:
     labels = {con.name: con.label for con in ev.constraints}
 
     def best_of(gained: np.ndarray) -> str:
-        top = max(gained, key=lambda k: (round(ev.utility[k], 6), -_id_order(ev, k)))
+        # the highest utility (rounded by numpy to 6 decimals, as screening does), ties to
+        # the alphabetically first site id
+        rounded = np.round(ev.utility[gained], 6).tolist()
+        top = min(zip(gained.tolist(), rounded, strict=True),
+                  key=lambda kr: (-kr[1], ev.site_ids[kr[0]]))[0]
         return f"{ev.site_ids[top]} ({table['name'].iat[top]})"
 
     return describe_infeasibility(passing, labels, relaxation_gains(passing), best_of)
@@ -221,10 +225,6 @@ def describe_infeasibility(
                f"(failing or unknown): {ruling}. {relaxing}")
     return Infeasibility(message=message, most_restrictive=worst[0],
                          feasible_without=int(gained.size), best_without=best_site)
-
-
-def _id_order(ev: Evaluation, k: int) -> int:
-    return sorted(ev.site_ids).index(ev.site_ids[k])
 
 
 def _change(con: ConstraintEvaluation, k: int) -> str:

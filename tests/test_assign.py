@@ -595,6 +595,43 @@ def test_a_stop_at_the_gap_skips_the_tie_break_and_says_so(
     assert sol.capacity_values[0].status == "within_gap"
 
 
+def test_room_left_by_a_solver_stopped_at_the_gap_is_filled(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    import siting.assign
+    from siting.solvers import solve_milp
+
+    def lazy(model: object, **kw: object) -> object:
+        out = solve_milp(model, **kw)  # type: ignore[arg-type]
+        x = out.x.copy()
+        x[[k for k, name in enumerate(model.var_names) if name.startswith("C->")]] = 0
+        return dataclasses.replace(out, status="within_gap", gap=0.004, x=x)
+
+    monkeypatch.setattr(siting.assign, "solve_milp", lazy)
+    model = hand_model()
+    sol = model.solve(solver="highs", gap_rel=0.005, capacity_values=False)
+    exact = model.solve(solver="highs", capacity_values=False)
+    # the solver's answer left C out although s2 has room: C is placed afterwards
+    assert sol.assignment["C"] is not None
+    assert sol.assignment == exact.assignment
+    assert "1 lead(s) were placed after the solve" in sol.status_note
+    model._checked(np.isin(np.arange(model.n_pairs), sol.chosen_pairs).astype(int),
+                   model.capacities())
+
+
+def test_greedy_completion_keeps_the_start_and_respects_every_row() -> None:
+    model = hand_model()
+    caps = model.capacities()
+    start = np.zeros(model.n_pairs, dtype=np.int64)
+    start[[k for k in range(model.n_pairs) if model.pair_name(k) == "B->s1"]] = 1
+    x = model.greedy_assignment(start=start)
+    model._checked(x, caps)
+    chosen = {model.pair_name(int(p)) for p in np.flatnonzero(x)}
+    assert "B->s1" in chosen  # the start is kept, even where the greedy rule would differ
+    assert chosen != {model.pair_name(int(p)) for p in np.flatnonzero(model.greedy_assignment())}
+
+
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_solve_with_a_gap_on_every_backend(solver: str) -> None:
     sol = hand_model(cap_s1=7.0).solve(solver=solver, gap_rel=0.005)
