@@ -103,9 +103,11 @@ def dense_instance(leads_path: Path, n_sites: int) -> DenseInstance:
     import siting
     from benchmarks.synthetic import synthetic_geodata
     from siting._errors import SitingInputError
-    from siting.criteria import evaluate, load_catalogue, site_facts
+    from siting.catalogue import load_catalogue
+    from siting.criteria import evaluate
     from siting.leads import read_leads
     from siting.rank import resolve_origin
+    from siting.site_facts import site_facts
 
     data = synthetic_geodata(n_sites) if n_sites else siting.load_geodata()
     table = siting.site_table(data=data)

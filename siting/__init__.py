@@ -11,8 +11,9 @@ from __future__ import annotations
 from siting import settings, vocab
 from siting._errors import Problem, SitingInputError
 from siting.assign import assign_leads
+from siting.catalogue import load_catalogue
 from siting.compare import compare
-from siting.criteria import evaluate, load_catalogue, site_facts
+from siting.criteria import evaluate
 from siting.info import data_info
 from siting.layers import (
     CheckReport,
@@ -32,6 +33,7 @@ from siting.rank import rank_sites
 from siting.result import RankingResult, ranking_from_dict
 from siting.scenario import apply_scenario, load_scenario
 from siting.screen import screen_leads
+from siting.site_facts import site_facts
 from siting.site_table import build_site_table, site_table
 from siting.sweep import sweep
 

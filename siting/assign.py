@@ -1549,7 +1549,7 @@ def assign_leads(
     geodata_dir
         Data folder; ``None`` for the default.
     catalogue
-        Criteria catalogue (:class:`~siting.criteria.Catalogue`) or its file; ``None`` for
+        Criteria catalogue (:class:`~siting.catalogue.Catalogue`) or its file; ``None`` for
         :data:`siting.settings.criteria_file`.
     solver
         ``"cbc"``, ``"highs"`` or ``"cp-sat"``; default :data:`siting.settings.default_solver`.
@@ -1581,9 +1581,11 @@ def assign_leads(
     SitingInputError
         For an invalid catalogue, data folder, headroom file or option.
     """
-    from siting.criteria import Catalogue, evaluate, load_catalogue, site_facts
+    from siting.catalogue import Catalogue, load_catalogue
+    from siting.criteria import evaluate
     from siting.explain import infeasibility
     from siting.layers import load_geodata
+    from siting.site_facts import site_facts
     from siting.site_table import site_table
 
     entries = _collect_leads(leads, priority)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from siting._errors import Problem, SitingInputError
-from siting.criteria import Catalogue, load_catalogue
+from siting.catalogue import Catalogue, load_catalogue
 from siting.layers import GeoData, load_geodata
 from siting.profile import Profile
 from siting.result import RankingResult, json_ready

@@ -1,8 +1,10 @@
 """Criteria and hard constraints: from the site table and a profile to scores and slacks.
 
-The catalogue (``models/criteria.toml``) names the criteria, their units and normalisation, the
-weight presets per kind of room to grow, and the parameters of the hard constraints. Given a
-profile, :func:`evaluate` returns, per site, every hard constraint's slack (in its unit; NaN
+The catalogue (``models/criteria.toml``, :mod:`siting.catalogue`) names the criteria, their
+units and normalisation, the weight presets per kind of room to grow, and the parameters of the
+hard constraints; the site facts come from :mod:`siting.site_facts` and the rule ids, the
+no-limit slack and the pass test from :mod:`siting.rules`. Given a profile, :func:`evaluate`
+returns, per site, every hard constraint's slack (in its unit; NaN
 where the data do not say) and every criterion's raw value, normalised score and weight.
 
 Hard constraints (each a named rule; a site must pass all):
@@ -49,177 +51,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-from pathlib import Path
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
-import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from siting import settings, vocab
-from siting._errors import Problem, SitingInputError
-from siting._toml import read_toml
+from siting.catalogue import Catalogue, CriterionSpec, resolve_weights
 from siting.model import HardConstraint
-from siting.profile import SPACE_TYPES, Profile
-
-#: Slack standing for "no restriction here" (or "cannot pass", negated).
-NO_LIMIT = 1e6
-
-#: Slacks are judged at this many decimals (1 m2 of plot, 1 kW, 1 m, a thousandth of a
-#: year): a site passes a rule when its slack rounded to them is >= 0. The model rows
-#: (:meth:`Evaluation.hard_constraints`) carry the same rounded slacks.
-SLACK_DECIMALS = 3
-
-
-def slack_passes(slack: np.ndarray) -> np.ndarray:
-    """Whether ``np.round(slack, SLACK_DECIMALS) >= 0``, elementwise (NaN: ``False``).
-
-    Computed as ``slack * 10**SLACK_DECIMALS >= -0.5``, which is the same test: numpy rounds
-    by ``rint(slack * 10**d) / 10**d`` (half to even), and ``rint(y) >= 0`` exactly when
-    ``y >= -0.5``. One multiplication and one comparison, no rounded copy.
-    """
-    with np.errstate(over="ignore"):  # beyond 1e305 the product is inf, as np.round's
-        return np.multiply(slack, 10.0**SLACK_DECIMALS) >= -0.5
-
-
-class _Criterion(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    label: str
-    unit: str
-    direction: Literal["max", "min"]
-    normalise: Literal["ratio_cap", "linear_decay", "identity", "lookup", "minmax"]
-    description: str
-    cap: float | None = Field(default=None, gt=0)
-    zero_at: float | None = Field(default=None, gt=0)
-    scores: dict[str, float] | None = None
-
-
-class _ConstraintParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    small_connection_mw: float = Field(ge=0)
-    queued_classes: tuple[int, ...]
-    environmental_category_applies_from: int = Field(ge=1, le=6)
-    shared_facility_kinds: tuple[str, ...]
-    rnd_campus_reach_km: float = Field(gt=0)
-
-
-class _Catalogue(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    criteria: dict[str, _Criterion]
-    presets: dict[str, dict[str, float]]
-    constraints: _ConstraintParams
-    roles: dict[Literal["rnd", "production"], dict[str, float]] = Field(default_factory=dict)
-
-
-#: The criteria this module knows how to compute.
-KNOWN_CRITERIA: tuple[str, ...] = (
-    "space_headroom", "grid_outlook", "talent_fit", "student_pipeline", "labour_pool",
-    "ecosystem_match", "campus_proximity", "shared_facilities", "relocation_distance",
-)
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    """The validated criteria catalogue.
-
-    Attributes
-    ----------
-    criteria
-        Name -> definition (label, unit, direction, normalisation, parameters).
-    presets
-        Kind of room to grow -> criterion weights.
-    params
-        Parameters of the hard constraints.
-    file
-        Where it was read from.
-    roles
-        Weight multipliers per role of a two-site configuration (``rnd``, ``production``).
-    """
-
-    criteria: Mapping[str, _Criterion]
-    presets: Mapping[str, Mapping[str, float]]
-    params: _ConstraintParams
-    file: str
-    roles: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
-
-
-def load_catalogue(path: str | Path | None = None) -> Catalogue:
-    """Read and check the criteria catalogue.
-
-    Parameters
-    ----------
-    path
-        A catalogue TOML file; ``None`` for :data:`siting.settings.criteria_file`.
-
-    Returns
-    -------
-    Catalogue
-
-    Raises
-    ------
-    SitingInputError
-        With every problem (key, what is wrong, what is allowed).
-    """
-    path = Path(path) if path is not None else settings.criteria_file
-    try:
-        stamp = path.stat().st_mtime_ns
-    except OSError:
-        stamp = -1
-    return _load_catalogue(str(path), stamp)
-
-
-@lru_cache(maxsize=16)
-def _load_catalogue(file: str, stamp: int) -> Catalogue:
-    """Read and check a catalogue; cached per file and modification time."""
-    content = read_toml(file)
-    try:
-        parsed = _Catalogue.model_validate(content)
-    except ValidationError as exc:
-        raise SitingInputError([
-            Problem(file=file, column=".".join(map(str, e["loc"])), label="key",
-                    message=str(e["msg"])) for e in exc.errors()
-        ]) from None
-    problems = []
-    for name, crit in parsed.criteria.items():
-        if name not in KNOWN_CRITERIA:
-            problems.append(Problem(file=file, column=f"criteria.{name}", label="key",
-                                    message=f"unknown criterion; known: "
-                                            f"{', '.join(KNOWN_CRITERIA)}"))
-        needed = {"ratio_cap": "cap", "linear_decay": "zero_at", "lookup": "scores"}
-        key = needed.get(crit.normalise)
-        if key and getattr(crit, key) is None:
-            problems.append(Problem(file=file, column=f"criteria.{name}.{key}", label="key",
-                                    message=f"required for normalise = '{crit.normalise}'"))
-    for kind in SPACE_TYPES:
-        if kind not in parsed.presets:
-            problems.append(Problem(file=file, column=f"presets.{kind}", label="key",
-                                    message="missing preset"))
-    for kind, weights in parsed.presets.items():
-        if kind not in SPACE_TYPES:
-            problems.append(Problem(file=file, column=f"presets.{kind}", label="key",
-                                    message=f"unknown kind; allowed: {', '.join(SPACE_TYPES)}"))
-        for name, weight in weights.items():
-            if name not in parsed.criteria:
-                problems.append(Problem(file=file, column=f"presets.{kind}.{name}", label="key",
-                                        message="not a criterion of this catalogue"))
-            elif weight < 0:
-                problems.append(Problem(file=file, column=f"presets.{kind}.{name}", label="key",
-                                        message="weights must be >= 0"))
-    for role, multipliers in parsed.roles.items():
-        for name, value in multipliers.items():
-            if name not in parsed.criteria or value < 0:
-                problems.append(Problem(file=file, column=f"roles.{role}.{name}", label="key",
-                                        message="not a criterion of this catalogue"
-                                        if name not in parsed.criteria else "must be >= 0"))
-    unknown_kinds = set(parsed.constraints.shared_facility_kinds) - set(vocab.SHARED_FACILITIES)
-    if unknown_kinds:
-        problems.append(Problem(file=file, column="constraints.shared_facility_kinds",
-                                label="key", message=f"unknown kind(s) {sorted(unknown_kinds)}"))
-    if problems:
-        raise SitingInputError(problems)
-    return Catalogue(criteria=parsed.criteria, presets=parsed.presets,
-                     params=parsed.constraints, file=file, roles=parsed.roles)
+from siting.profile import Profile
+from siting.rules import NO_LIMIT, RULES, SLACK_DECIMALS, slack_passes
+from siting.site_facts import DOMAIN_INDEX, FACILITY_INDEX, SiteFacts
 
 
 @dataclass(frozen=True)
@@ -358,34 +200,6 @@ class Evaluation:
         return rows
 
 
-def resolve_weights(profile: Profile, catalogue: Catalogue) -> dict[str, float]:
-    """Weights of the profile: mean of its presets, overridden by its ``[weights]``.
-
-    Returns
-    -------
-    dict
-        Criterion -> weight (not yet scaled; zero weights included).
-
-    Raises
-    ------
-    SitingInputError
-        When the profile weights a criterion the catalogue does not have.
-    """
-    unknown = [k for k in profile.weights if k not in catalogue.criteria]
-    if unknown:
-        raise SitingInputError(Problem(
-            file="profile", column="weights", label="key",
-            message=f"unknown criterion {', '.join(map(repr, unknown))}; known: "
-                    f"{', '.join(catalogue.criteria)}"))
-    kinds = profile.constraints.space_types or ("space",)
-    weights = dict.fromkeys(catalogue.criteria, 0.0)
-    for kind in kinds:
-        for name, value in catalogue.presets[kind].items():
-            weights[name] += value / len(kinds)
-    weights.update(profile.weights)
-    return weights
-
-
 def evaluate(
     profile: Profile,
     facts: SiteFacts,
@@ -426,22 +240,6 @@ def evaluate(
     return Evaluation(site_ids=facts.site_ids, constraints=constraints, criteria=criteria,
                       allow_unknown=profile.constraints.allow_unknown, role=role,
                       weights=weights)
-
-
-#: The hard constraints, in the order an :class:`Evaluation` lists them: id -> (label, unit).
-RULES: dict[str, tuple[str, str]] = {
-    "space": ("Space", "ha"),
-    "availability_year": ("Plots deliverable in time", "years"),
-    "environmental_category": ("Environmental category", "categories"),
-    "grid": ("Grid connection", "years"),
-    "grid_capacity": ("Grid capacity", "MW"),
-    "cleanroom": ("Cleanroom", ""),
-    "vibration_free": ("Vibration-free", ""),
-    "heavy_transport": ("Heavy transport", ""),
-    "relocation_distance": ("Relocation distance", "km"),
-    "provinces": ("Province", ""),
-    "rnd_campus": ("Matching campus (R&D)", ""),
-}
 
 
 @dataclass(frozen=True)
@@ -804,222 +602,6 @@ def _role_needs(profile: Profile, role: str) -> _RoleNeeds:
                       talent={"mbo": hires["mbo"], "hbo": 0.0, "wo": 0.0})
 
 
-@dataclass(frozen=True)
-class SiteFacts:
-    """The site-table facts the rules and criteria use, as plain arrays (built once, reused).
-
-    Build it with :func:`site_facts`; evaluating a profile is then pure numpy, which keeps
-    screening many leads fast.
-
-    Attributes
-    ----------
-    site_ids
-        The sites, in site-table order.
-    available_ha, available_year, env, relief, headroom_mw
-        Float arrays (NaN = unknown): available area [ha], first delivery year, highest
-        environmental category, expected relief year, the zone's demand headroom [MW].
-    status, province
-        Text arrays.
-    afname
-        Demand-side congestion class (-1 unknown .. 3).
-    flags
-        ``cleanroom_ready``, ``vibration_free``, ``heavy_transport``, ``shared_facility`` ->
-        bool arrays ("stated by a source").
-    facilities
-        Bool matrix (site x :data:`siting.vocab.SHARED_FACILITIES`): shared facilities on
-        campuses within reach.
-    domains
-        Bool matrix (site x :data:`siting.vocab.NTS_DOMAINS`): domains of campuses within reach.
-    domain_campus_km
-        Float matrix (site x domain): distance to the nearest campus active in the domain
-        [km] (inf when no campus is).
-    any_campus_km
-        Distance to the nearest campus of any domain [km].
-    reach
-        Site-table reach columns (``{level}_talent_reach``, ``{level}_students_reach``,
-        ``labour_pool_reach``) as float arrays.
-    xy
-        Site points in EPSG:28992 [m], shape ``(n, 2)``.
-    """
-
-    site_ids: tuple[str, ...]
-    available_ha: np.ndarray
-    available_year: np.ndarray
-    env: np.ndarray
-    relief: np.ndarray
-    headroom_mw: np.ndarray
-    status: np.ndarray
-    province: np.ndarray
-    afname: np.ndarray
-    flags: Mapping[str, np.ndarray]
-    facilities: np.ndarray
-    domains: np.ndarray
-    domain_campus_km: np.ndarray
-    any_campus_km: np.ndarray
-    reach: Mapping[str, np.ndarray]
-    xy: np.ndarray
-
-    @property
-    def n(self) -> int:
-        """Number of sites."""
-        return len(self.site_ids)
-
-    @cached_property
-    def derived(self) -> _SiteDerived:
-        """Site-only arrays the rules and criteria use, computed once per site table."""
-        return _SiteDerived.of(self)
-
-
-@dataclass(frozen=True)
-class _SiteDerived:
-    """Per-site arrays derived from :class:`SiteFacts` that do not depend on a lead.
-
-    Attributes
-    ----------
-    space_available
-        Area the ``space`` rule compares with the plot [ha] (NaN = unknown).
-    headroom_available
-        Area the ``space_headroom`` criterion divides by the plot [ha]; 0 when fully issued.
-    headroom_no_plot
-        ``space_headroom`` for a lead that needs no plot: inf with area to issue, else 0.
-    delivery_year, delivery_floor
-        ``availability_year`` slack = max(year - delivery_year, delivery_floor): an available
-        site delivers at once (inf, floor 0), a fully issued one never (inf, floor
-        -NO_LIMIT), a planned one from its year (NaN when unknown).
-    province_code, provinces
-        Province index per site and the province names.
-    relief_or_inf
-        Relief year of a zone of class 2 or 3 (inf when none is published or for another
-        class): the zone counts as relieved for ``grid_outlook`` when this is <= the year.
-    afname_float
-        The congestion class as a float.
-    stated
-        ``cleanroom``, ``vibration_free``, ``heavy_transport`` -> slack per site: 1 when a
-        source states it, else NaN (unknown).
-    """
-
-    space_available: np.ndarray
-    headroom_available: np.ndarray
-    headroom_no_plot: np.ndarray
-    delivery_year: np.ndarray
-    delivery_floor: np.ndarray
-    province_code: np.ndarray
-    provinces: tuple[str, ...]
-    relief_or_inf: np.ndarray
-    afname_float: np.ndarray
-    stated: Mapping[str, np.ndarray]
-
-    @classmethod
-    def of(cls, facts: SiteFacts) -> _SiteDerived:
-        fully_issued = facts.status == "fully_issued"
-        available_now = facts.status == "available"
-        year = facts.available_year
-        headroom_available = np.where(fully_issued, 0.0, facts.available_ha)
-        names, code = np.unique(facts.province, return_inverse=True)
-        relieving = np.isin(facts.afname, [2, 3])
-        shared = facts.facilities[:, FACILITY_INDEX["cleanroom"]]
-        return cls(
-            space_available=np.where(fully_issued, np.nan_to_num(facts.available_ha, nan=0.0),
-                                     facts.available_ha),
-            headroom_available=headroom_available,
-            headroom_no_plot=np.where(headroom_available > 0, np.inf, 0.0),
-            delivery_year=np.where(fully_issued | (available_now & np.isnan(year)), np.inf,
-                                   year),
-            delivery_floor=np.where(available_now, 0.0,
-                                    np.where(fully_issued, -NO_LIMIT, -np.inf)),
-            province_code=code.reshape(-1),
-            provinces=tuple(str(name) for name in names),
-            relief_or_inf=np.where(relieving, np.nan_to_num(facts.relief, nan=np.inf),
-                                   np.inf),
-            afname_float=facts.afname.astype(float),
-            stated={
-                "cleanroom": np.where(facts.flags["cleanroom_ready"] | shared, 1.0, np.nan),
-                "vibration_free": np.where(facts.flags["vibration_free"], 1.0, np.nan),
-                "heavy_transport": np.where(facts.flags["heavy_transport"], 1.0, np.nan),
-            },
-        )
-
-
-DOMAIN_INDEX = {slug: k for k, slug in enumerate(vocab.NTS_DOMAINS)}
-FACILITY_INDEX = {slug: k for k, slug in enumerate(vocab.SHARED_FACILITIES)}
-
-
-#: (id of the table, id of the campus layer) -> (table, campuses, facts); the objects are kept
-#: so an id reused after garbage collection cannot return stale facts.
-_FACTS_CACHE: dict[tuple[int, int], tuple[pd.DataFrame, pd.DataFrame, SiteFacts]] = {}
-
-
-def site_facts(table: pd.DataFrame, campuses: pd.DataFrame) -> SiteFacts:
-    """Return the facts of a site table and its campus layer, built once per pair (cached).
-
-    Treat the inputs as read-only, like the site table itself.
-    """
-    key = (id(table), id(campuses))
-    hit = _FACTS_CACHE.get(key)
-    if hit is not None and hit[0] is table and hit[1] is campuses:
-        return hit[2]
-    facts = build_site_facts(table, campuses)
-    if len(_FACTS_CACHE) >= 8:
-        _FACTS_CACHE.pop(next(iter(_FACTS_CACHE)))
-    _FACTS_CACHE[key] = (table, campuses, facts)
-    return facts
-
-
-def build_site_facts(table: pd.DataFrame, campuses: pd.DataFrame) -> SiteFacts:
-    """Extract the arrays :func:`evaluate` needs from a site table and its campus layer.
-
-    Parameters
-    ----------
-    table
-        The site table (:func:`siting.site_table`).
-    campuses
-        The campus layer the table was built from (for distances per NTS domain).
-
-    Returns
-    -------
-    SiteFacts
-    """
-    n = len(table)
-    facilities = np.zeros((n, len(FACILITY_INDEX)), dtype=bool)
-    for i, kinds in enumerate(table["campus_facilities_in_reach"]):
-        facilities[i, [FACILITY_INDEX[k] for k in kinds]] = True
-    domains = np.zeros((n, len(DOMAIN_INDEX)), dtype=bool)
-    for i, slugs in enumerate(table["campus_domains_in_reach"]):
-        domains[i, [DOMAIN_INDEX[d] for d in slugs]] = True
-    xy = np.column_stack([table.geometry.x.to_numpy(), table.geometry.y.to_numpy()])
-    cxy = np.column_stack([campuses.geometry.x.to_numpy(), campuses.geometry.y.to_numpy()])
-    dist = np.hypot(xy[:, None, 0] - cxy[None, :, 0], xy[:, None, 1] - cxy[None, :, 1]) / 1e3
-    active = np.zeros((len(campuses), len(DOMAIN_INDEX)), dtype=bool)
-    for j, slugs in enumerate(campuses["nts_domains"]):
-        active[j, [DOMAIN_INDEX[d] for d in slugs]] = True
-    domain_km = np.full((n, len(DOMAIN_INDEX)), np.inf)
-    for k in range(len(DOMAIN_INDEX)):
-        if active[:, k].any():
-            domain_km[:, k] = dist[:, active[:, k]].min(axis=1)
-    reach_columns = [c for c in table.columns if c.endswith("_reach")
-                     and c not in ("campuses_in_reach", "campus_domains_in_reach",
-                                   "campus_facilities_in_reach")]
-    return SiteFacts(
-        site_ids=tuple(table["site_id"]),
-        available_ha=table["available_ha"].astype(float).to_numpy(),
-        available_year=table["available_year"].astype(float).to_numpy(),
-        env=table["max_env_category"].astype(float).to_numpy(),
-        relief=table["expected_relief_year"].astype(float).to_numpy(),
-        headroom_mw=table["grid_headroom_mw"].astype(float).to_numpy(),
-        status=table["status"].astype(str).to_numpy(),
-        province=table["province"].astype(str).to_numpy(),
-        afname=table["afname_class"].astype(int).to_numpy(),
-        flags={f: table[f].astype(bool).to_numpy() for f in
-               ("cleanroom_ready", "vibration_free", "heavy_transport", "shared_facility")},
-        facilities=facilities,
-        domains=domains,
-        domain_campus_km=domain_km,
-        any_campus_km=dist.min(axis=1) if len(campuses) else np.full(n, np.inf),
-        reach={c: table[c].to_numpy(float) for c in reach_columns},
-        xy=xy,
-    )
-
-
 def _fmt(value: float, digits: int = 1) -> str:
     return "unknown" if np.isnan(value) else f"{value:,.{digits}f}"
 
@@ -1335,7 +917,7 @@ def _criteria(
     return tuple(out)
 
 
-def _normalise(values: np.ndarray, crit: _Criterion,
+def _normalise(values: np.ndarray, crit: CriterionSpec,
                zero_at: np.ndarray | None = None) -> np.ndarray:
     """Scores in [0, 1] of raw values; ``minmax`` scales each row (last axis) on its own.
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from siting.criteria import NO_LIMIT, ConstraintEvaluation, Evaluation
+from siting.criteria import ConstraintEvaluation, Evaluation
 from siting.result import (
     ConstraintLine,
     CriterionLine,
@@ -21,6 +21,7 @@ from siting.result import (
     Separation,
     WeightRange,
 )
+from siting.rules import NO_LIMIT
 
 
 def breakdown(ev: Evaluation, i: int) -> tuple[CriterionLine, ...]:

@@ -10,15 +10,8 @@ import pandas as pd
 
 from siting import settings
 from siting._errors import Problem, SitingInputError
-from siting.criteria import (
-    Catalogue,
-    Evaluation,
-    SiteFacts,
-    describe_needs,
-    evaluate,
-    load_catalogue,
-    site_facts,
-)
+from siting.catalogue import Catalogue, load_catalogue
+from siting.criteria import Evaluation, describe_needs, evaluate
 from siting.explain import (
     breakdown,
     constraint_lines,
@@ -39,6 +32,7 @@ from siting.model import (
 )
 from siting.profile import Profile, load_profile
 from siting.result import PairRecommendation, RankingResult, Recommendation, SiteOutcome
+from siting.site_facts import SiteFacts, site_facts
 from siting.site_table import site_table
 
 #: Exact method for the single-site choice: sort the feasible sites (the problem is separable;

@@ -80,7 +80,7 @@ from siting._errors import Problem, SitingInputError
 from siting._schema import GRID_CONGESTION, SITES
 from siting._toml import read_toml
 from siting._validate import cells_as_text, check_lonlat, parse_table
-from siting.criteria import Catalogue, load_catalogue
+from siting.catalogue import Catalogue, load_catalogue
 from siting.layers import GeoData, load_geodata, record_rules
 from siting.profile import Profile, load_profile, parse_profile
 

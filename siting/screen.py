@@ -42,17 +42,8 @@ import numpy as np
 import pandas as pd
 
 from siting._errors import Problem, SitingInputError
-from siting.criteria import (
-    RULES,
-    BatchEvaluation,
-    Catalogue,
-    LeadParams,
-    SiteFacts,
-    evaluate,
-    evaluate_batch,
-    load_catalogue,
-    site_facts,
-)
+from siting.catalogue import Catalogue, load_catalogue
+from siting.criteria import BatchEvaluation, LeadParams, evaluate, evaluate_batch
 from siting.explain import (
     breakdown,
     describe_infeasibility,
@@ -72,6 +63,8 @@ from siting.profile import Profile
 from siting.rank import resolve_origin
 from siting.report import safe_cell
 from siting.result import format_value, json_ready
+from siting.rules import RULES
+from siting.site_facts import SiteFacts, site_facts
 from siting.site_table import site_table
 from siting.solvers import SOLVERS
 

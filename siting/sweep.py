@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from siting._errors import Problem, SitingInputError
-from siting.criteria import Catalogue, load_catalogue
+from siting.catalogue import Catalogue, load_catalogue
 from siting.layers import GeoData, load_geodata
 from siting.profile import Profile, parse_profile
 from siting.result import json_ready

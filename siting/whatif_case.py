@@ -10,13 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from siting.criteria import Catalogue, Evaluation, evaluate, site_facts
+from siting.catalogue import Catalogue
+from siting.criteria import Evaluation, evaluate
 from siting.layers import GeoData
 from siting.model import rank_by_enumeration
 from siting.profile import Profile, load_profile
 from siting.rank import rank_sites, resolve_origin
 from siting.result import RankingResult
 from siting.scenario import Scenario, apply_scenario, is_scenario_file, load_scenario
+from siting.site_facts import site_facts
 from siting.site_table import site_table
 
 #: A case: a profile or a scenario, as an object or a file.

@@ -271,9 +271,11 @@ def assigned(pipeline: list[Profile]) -> AssignmentResult:
 
 def test_assign_leads_places_only_feasible_pairs_within_capacity(
         pipeline: list[Profile], assigned: AssignmentResult) -> None:
-    from siting.criteria import evaluate, load_catalogue, site_facts
+    from siting.catalogue import load_catalogue
+    from siting.criteria import evaluate
     from siting.layers import load_geodata
     from siting.rank import resolve_origin
+    from siting.site_facts import site_facts
     from siting.site_table import site_table
 
     result = assigned

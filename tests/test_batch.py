@@ -10,10 +10,12 @@ import pytest
 
 import siting
 import siting.screen as screen
-from siting.criteria import LeadParams, evaluate, evaluate_batch, load_catalogue, site_facts
+from siting.catalogue import load_catalogue
+from siting.criteria import LeadParams, evaluate, evaluate_batch
 from siting.leads import read_leads
 from siting.rank import resolve_origin
 from siting.screen import screen_leads
+from siting.site_facts import site_facts
 
 from .test_leads import write_leads
 
@@ -111,7 +113,7 @@ def test_screen_batch_equals_per_lead(tmp_path: Path, monkeypatch: pytest.Monkey
 from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from siting.criteria import SLACK_DECIMALS, slack_passes  # noqa: E402
+from siting.rules import SLACK_DECIMALS, slack_passes  # noqa: E402
 from siting.screen import _round_half_even  # noqa: E402
 
 #: Floats, with many on and next to the rounding boundaries of 3 and 4 decimals.

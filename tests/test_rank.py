@@ -9,10 +9,12 @@ import numpy as np
 import pytest
 
 import siting
-from siting.criteria import evaluate, load_catalogue, site_facts
+from siting.catalogue import load_catalogue
+from siting.criteria import evaluate
 from siting.model import rank_by_enumeration
 from siting.profile import load_profile
 from siting.rank import rank_sites, resolve_origin
+from siting.site_facts import site_facts
 from siting.solvers import SOLVERS
 
 from .conftest import REPO
