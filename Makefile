@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test lint clean browser
+.PHONY: demo test lint clean browser bench bench-quick
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,14 @@ browser:
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# Performance figures (not part of the tests): a table of wall time and memory. The full run
+# takes about 20 minutes on 2 cores (the dense assignment baseline is most of it).
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m benchmarks --quick
 
 lint: $(STAMP)
 	$(BIN)/ruff check siting tests scripts
