@@ -204,3 +204,92 @@ class Style(MacroElement):
         super().__init__()
         self._name = "Style"
         self.css = css
+
+
+class LinkedView(MacroElement):
+    """Report the parent map's view to the embedding page and follow views sent back.
+
+    For maps shown side by side in frames (``siting compare --map``): after every move the map
+    posts ``{siting: "view", lat, lng, zoom}`` to ``window.parent``; a ``{siting: "set-view",
+    ...}`` message from the parent moves the map without animation. A view applied from outside
+    is not reported back (guard flag around the synchronous ``setView``) and a view the map
+    already has is not applied again, so two linked maps settle after one exchange. Outside a
+    frame the element does nothing. The page relays with :data:`LINKED_VIEW_RELAY`.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            if (window.parent === window) { return; }
+            var applying = false;
+            function view() {
+                var c = map.getCenter();
+                return {lat: c.lat, lng: c.lng, zoom: map.getZoom()};
+            }
+            map.on("moveend", function () {
+                if (applying) { return; }
+                var v = view();
+                window.parent.postMessage({siting: "view", lat: v.lat, lng: v.lng,
+                                           zoom: v.zoom}, "*");
+            });
+            window.addEventListener("message", function (e) {
+                var d = e.data;
+                if (e.source !== window.parent || !d || d.siting !== "set-view" ||
+                        !Number.isFinite(d.lat) || !Number.isFinite(d.lng) ||
+                        !Number.isFinite(d.zoom)) { return; }
+                var v = view();
+                if (v.zoom === d.zoom && Math.abs(v.lat - d.lat) < 1e-9 &&
+                        Math.abs(v.lng - d.lng) < 1e-9) { return; }
+                applying = true;
+                try {
+                    map.setView([d.lat, d.lng], d.zoom, {animate: false});
+                } finally {
+                    applying = false;
+                }
+            });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "LinkedView"
+
+
+#: The embedding page's half of :class:`LinkedView`: relays a view reported by one
+#: ``iframe.siting-pane`` to the other panes while the checkbox ``#siting-link`` is checked;
+#: re-checking it sends the view of the pane moved last to the others. Messages from anything
+#: but a pane, or without finite numbers, are ignored.
+LINKED_VIEW_RELAY = """
+(function () {
+    var last = null;
+    function panes() {
+        return Array.prototype.slice.call(document.querySelectorAll("iframe.siting-pane"));
+    }
+    function linked() {
+        var box = document.getElementById("siting-link");
+        return !box || box.checked;
+    }
+    function relay(from, v) {
+        panes().forEach(function (frame) {
+            if (frame.contentWindow && frame.contentWindow !== from) {
+                frame.contentWindow.postMessage({siting: "set-view", lat: v.lat, lng: v.lng,
+                                                 zoom: v.zoom}, "*");
+            }
+        });
+    }
+    window.addEventListener("message", function (e) {
+        var d = e.data;
+        if (!d || d.siting !== "view" || !Number.isFinite(d.lat) ||
+                !Number.isFinite(d.lng) || !Number.isFinite(d.zoom)) { return; }
+        if (!panes().some(function (f) { return f.contentWindow === e.source; })) { return; }
+        last = {from: e.source, view: {lat: d.lat, lng: d.lng, zoom: d.zoom}};
+        if (linked()) { relay(last.from, last.view); }
+    });
+    document.addEventListener("change", function (e) {
+        if (e.target && e.target.id === "siting-link" && e.target.checked && last) {
+            relay(last.from, last.view);
+        }
+    });
+})();
+"""

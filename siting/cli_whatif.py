@@ -57,7 +57,8 @@ def compare_command(
         dir_okay=False)] = None,
     map_out: Annotated[Path | None, typer.Option(
         "--map", help="Write a two-pane HTML map: the base left, the first variant right, "
-                      "each with the explanation popups of `siting rank --map`.",
+                      "each with the explanation popups of `siting rank --map`; the two "
+                      "panes pan and zoom together (a checkbox unlinks them).",
         dir_okay=False)] = None,
     offline: Annotated[bool, typer.Option(
         "--offline", help="Make the map self-contained (no background map, no request to "
@@ -187,16 +188,41 @@ def _grouped_table(title: str, changes: tuple[SiteChange, ...], console: Console
 
 
 def write_comparison_map(result: Comparison, path: Path, *, offline: bool = False) -> Path:
-    """Write the base (left) and the first variant (right) as two maps side by side.
+    """Write the base (left) and the first variant (right) as two linked maps side by side.
 
     Each pane is a full map of :func:`siting.maps.render_map` (same layers and explanation
-    popups), embedded in one HTML file as a self-contained frame.
+    popups), embedded in one HTML file as a self-contained frame. The two maps move together:
+    panning or zooming either one moves the other to the same centre and zoom, while each keeps
+    its own layers, popups and panel; a checkbox in the header unlinks them.
+
+    The link is a message exchange, not a reach into the frames: each pane posts its view to
+    the page after every move and follows views the page sends back
+    (:class:`siting._maps_elements.LinkedView`), and the page relays between the panes
+    (:data:`siting._maps_elements.LINKED_VIEW_RELAY`). That works whatever origin the browser
+    gives a local file or its frames, and depends neither on folium's global variable names
+    nor on when each frame has finished loading. The messages carry only numbers.
+
+    Parameters
+    ----------
+    result
+        The comparison (:func:`siting.compare.compare`); its first variant is drawn.
+    path
+        Target file; its folder is created if needed.
+    offline
+        Make both panes self-contained (see :func:`siting.maps.save_map`); the page itself
+        loads nothing.
 
     Returns
     -------
     Path
         The written file.
+
+    Raises
+    ------
+    SitingInputError
+        When the comparison has no variant.
     """
+    from siting._maps_elements import LINKED_VIEW_RELAY, LinkedView
     from siting.maps import render_map, save_map
 
     if not result.variants:
@@ -210,23 +236,31 @@ def write_comparison_map(result: Comparison, path: Path, *, offline: bool = Fals
                 (f"What if: {variant.name}", variant.result, variant.data))):
             m = render_map(ranking, data=data if data is not None else load_geodata(),
                            offline=offline)
+            m.add_child(LinkedView(), name="siting_linked_view")
             page = save_map(m, Path(tmp) / f"pane{k}.html", offline=offline).read_text(
                 encoding="utf-8")
-            panes.append((label, page))
+            panes.append((label, m.get_name(), page))
     frames = "".join(
         f'<div class="pane"><div class="head">{html.escape(label)}</div>'
-        f'<iframe title="{html.escape(label)}" srcdoc="{html.escape(page, quote=True)}">'
-        "</iframe></div>" for label, page in panes)
+        f'<iframe class="siting-pane" data-map="{html.escape(name)}" '
+        f'title="{html.escape(label)}" srcdoc="{html.escape(page, quote=True)}">'
+        "</iframe></div>" for label, name, page in panes)
     summary = html.escape(variant.summary)
+    bar = ("<div class='bar'><label><input type='checkbox' id='siting-link' checked> "
+           "Linked: the two maps move together</label> <span class='hint'>(pan or zoom "
+           "either one; untick to move them separately)</span></div>")
     doc = ("<!DOCTYPE html><html><head><meta charset='utf-8'>"
            f"<title>{html.escape(result.base_name)} vs. {html.escape(variant.name)}</title>"
            "<style>html,body{margin:0;height:100%;font-family:sans-serif}"
-           ".wrap{display:flex;height:calc(100% - 90px)}.pane{flex:1;display:flex;"
+           "body{display:flex;flex-direction:column}.bar{padding:4px 10px;font-size:13px;"
+           "border-bottom:1px solid #ccc}.bar .hint{color:#666}"
+           ".wrap{display:flex;flex:1;min-height:0}.pane{flex:1;display:flex;"
            "flex-direction:column;border-right:2px solid #999}.head{padding:6px 10px;"
            "font-weight:bold;background:#f4f4f4}iframe{flex:1;border:0;width:100%}"
-           ".sum{height:78px;overflow:auto;padding:6px 10px;font-size:13px;"
-           "border-top:1px solid #ccc}</style></head><body>"
-           f"<div class='wrap'>{frames}</div><div class='sum'>{summary}</div></body></html>")
+           ".sum{flex:0 0 78px;overflow:auto;padding:6px 10px;font-size:13px;"
+           f"border-top:1px solid #ccc}}</style><script>{LINKED_VIEW_RELAY}</script>"
+           f"</head><body>{bar}<div class='wrap'>{frames}</div>"
+           f"<div class='sum'>{summary}</div></body></html>")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(doc, encoding="utf-8")
     return path

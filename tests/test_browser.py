@@ -55,7 +55,7 @@ def open_map(browser, tmp_path: Path) -> Iterator[Any]:
     """Open a map file in a fresh page, recording requests, errors and dialogs."""
     pages = []
 
-    def opener(path: Path, *, serve_tiles: bool = False) -> Opened:
+    def opener(path: Path, *, serve_tiles: bool = False, panes: int = 0) -> Opened:
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         pages.append(page)
         seen = Opened(page, [], [], [])
@@ -71,7 +71,12 @@ def open_map(browser, tmp_path: Path) -> Iterator[Any]:
         if serve_tiles:  # no network here: play the CDN and the tile server locally
             page.route("http*://**/*", serve_locally)
         page.goto(path.resolve().as_uri())
-        page.wait_for_selector(".siting-legend", state="visible", timeout=15_000)
+        if panes:  # a comparison map: one map per frame
+            for k in range(panes):
+                frame = page.frame_locator("iframe.siting-pane").nth(k)
+                frame.locator(".siting-legend").wait_for(state="visible", timeout=15_000)
+        else:
+            page.wait_for_selector(".siting-legend", state="visible", timeout=15_000)
         return seen
 
     yield opener
@@ -316,3 +321,152 @@ def test_hostile_names_in_a_pair_render_as_text(case6_result, data, tmp_path, op
     assert page.locator(".siting-popup script").count() == 0
     assert seen.dialogs == []
     assert seen.errors == []
+
+
+# --- comparison map: two linked panes -----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def comparison(data):
+    """Case 2 against the scenario '12 MW already in 2027', top 5; read-only."""
+    from siting.compare import compare
+
+    from .conftest import CASES, REPO
+
+    return compare(CASES / "case2_microchip_dense_region.toml",
+                   REPO / "models" / "scenarios" / "case2_12mw_in_2027.toml", top=5,
+                   solver="enumeration", data=data)
+
+
+@dataclasses.dataclass
+class Pane:
+    """One map of a comparison page: its frame and the name of its Leaflet map."""
+
+    frame: Any
+    name: str
+
+    def view(self) -> list[float]:
+        return self.frame.evaluate(
+            "name => { const m = window[name], c = m.getCenter();"
+            " return [c.lat, c.lng, m.getZoom()]; }", self.name)
+
+    def set_view(self, lat: float, lng: float, zoom: int) -> None:
+        # braces: return nothing (serialising the returned map object takes many seconds)
+        self.frame.evaluate("([name, lat, lng, zoom]) => {"
+                            " window[name].setView([lat, lng], zoom, {animate: false}); }",
+                            [self.name, lat, lng, zoom])
+
+    def wait_for_view(self, lat: float, lng: float, zoom: float) -> None:
+        self.frame.wait_for_function(
+            """([name, lat, lng, zoom]) => {
+                const m = window[name], c = m.getCenter();
+                return m.getZoom() === zoom && Math.abs(c.lat - lat) < 1e-6
+                    && Math.abs(c.lng - lng) < 1e-6;
+            }""", arg=[self.name, lat, lng, zoom], timeout=5_000)
+
+    def spy(self) -> None:
+        """Record every message this pane receives (``window.testGot``)."""
+        self.frame.evaluate("""() => {
+            window.testGot = [];
+            addEventListener("message", e => window.testGot.push(e.data && e.data.siting));
+        }""")
+
+    def received(self) -> list[str]:
+        return self.frame.evaluate("() => window.testGot")
+
+
+def panes(page: Any) -> list[Pane]:
+    frames = page.locator("iframe.siting-pane")
+    return [Pane(frames.nth(k).element_handle().content_frame(),
+                 frames.nth(k).get_attribute("data-map")) for k in range(frames.count())]
+
+
+def spy_on_page(page: Any) -> None:
+    """Record which pane (0 left, 1 right) reported a view or sent a test marker to the page.
+
+    Registered after the page's own relay, so a view is recorded after it has been passed on.
+    """
+    page.evaluate("""() => {
+        window.testViews = [];
+        window.testMarkers = [];
+        const frames = [...document.querySelectorAll("iframe.siting-pane")];
+        addEventListener("message", e => {
+            const k = frames.findIndex(f => f.contentWindow === e.source);
+            if (e.data && e.data.siting === "view") { window.testViews.push(k); }
+            if (e.data && e.data.siting === "test-marker") { window.testMarkers.push(k); }
+        });
+    }""")
+
+
+def not_passed_on(page: Any, moved: Pane, other: Pane, other_index: int,
+                  view: tuple[float, float, int]) -> None:
+    """Move one pane while unlinked and assert the other is sent nothing and stays put.
+
+    No sleep: wait until the page has the moved pane's view (and has decided not to pass it
+    on), then post a marker to the other pane; messages arrive in order, so once the marker is
+    there any relayed view would have been too.
+    """
+    before = other.view()
+    got = len(other.received())
+    reported = page.evaluate("() => window.testViews.length")
+    moved.set_view(*view)
+    page.wait_for_function(f"() => window.testViews.length > {reported}", timeout=5_000)
+    page.evaluate(f"() => document.querySelectorAll('iframe.siting-pane')[{other_index}]"
+                  ".contentWindow.postMessage({siting: 'test-marker'}, '*')")
+    other.frame.wait_for_function("() => window.testGot.includes('test-marker')",
+                                  timeout=5_000)
+    assert "set-view" not in other.received()[got:]
+    assert other.view() == pytest.approx(before)
+    other.frame.evaluate("() => { window.testGot = []; }")
+
+
+def test_comparison_panes_move_together_and_can_be_unlinked(comparison, tmp_path, open_map):
+    from siting.cli_whatif import write_comparison_map
+
+    path = write_comparison_map(comparison, tmp_path / "compare.html", offline=True)
+    seen = open_map(path, panes=2)
+    page = seen.page
+    assert "the two maps move together" in page.locator(".bar").inner_text()
+    link = page.locator("#siting-link")
+    assert link.is_checked()
+    left, right = panes(page)
+    assert left.name != right.name
+    # each pane keeps its own panel and markers
+    for pane, ranking in ((left, comparison.base), (right, comparison.variants[0].result)):
+        assert pane.frame.locator(".siting-rank[data-rank]").count() == 5
+        assert (f"{ranking.n_feasible} of {ranking.n_sites} sites satisfy"
+                in pane.frame.locator("#siting-panel").inner_text())
+    assert comparison.base.n_feasible != comparison.variants[0].result.n_feasible
+    spy_on_page(page)
+    left.spy()
+    right.spy()
+
+    # left -> right, and no echo: the right pane does not report the view it was given
+    left.set_view(52.0, 5.0, 10)
+    right.wait_for_view(52.0, 5.0, 10)
+    right.frame.evaluate("() => { window.parent.postMessage({siting: 'test-marker'}, '*'); }")
+    page.wait_for_function("() => window.testMarkers.length === 1", timeout=5_000)
+    assert page.evaluate("() => window.testViews") == [0]
+    assert left.view() == pytest.approx([52.0, 5.0, 10])
+
+    # right -> left, by setting the view and by the zoom button (an animated zoom)
+    right.set_view(51.45, 5.47, 11)
+    left.wait_for_view(51.45, 5.47, 11)
+    right.frame.locator(".leaflet-control-zoom-in").click()
+    right.wait_for_view(51.45, 5.47, 12)
+    left.wait_for_view(51.45, 5.47, 12)
+
+    # unlinked: each pane moves alone
+    link.uncheck()
+    not_passed_on(page, left, right, 1, (53.2, 6.56, 9))
+    not_passed_on(page, right, left, 0, (52.37, 4.9, 11))
+
+    # linked again: the pane moved last leads
+    link.check()
+    left.wait_for_view(52.37, 4.9, 11)
+    left.set_view(52.09, 5.12, 10)
+    right.wait_for_view(52.09, 5.12, 10)
+
+    assert seen.errors == []
+    assert seen.dialogs == []
+    assert seen.requests and seen.requests[0].startswith("file:")
+    assert other_hosts(seen.requests) == []

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import html
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -232,3 +235,38 @@ def test_comparison_map_has_two_panes_with_explanations(tmp_path, data):
     assert page.count("<iframe") == 2
     assert "Base: case-2-microchip" in page and "What if: 12 MW already in 2027" in page
     assert "Europark Coevorden" in page  # the variant's #1 in the right pane's popups
+
+
+def test_comparison_map_links_the_two_panes(tmp_path, data):
+    from siting._maps_assets import remote_references
+    from siting._maps_elements import LINKED_VIEW_RELAY
+    from siting.cli_whatif import write_comparison_map
+
+    result = compare(CASE2, SCENARIOS / "case2_12mw_in_2027.toml", top=3, data=data, **FAST)
+    page = write_comparison_map(result, tmp_path / "cmp.html", offline=True).read_text("utf-8")
+    assert f"<script>{LINKED_VIEW_RELAY}</script>" in page  # the page relays between panes
+    assert "<input type='checkbox' id='siting-link' checked>" in page
+    assert "the two maps move together" in page
+    panes = re.findall(r'<iframe class="siting-pane" data-map="(map_[0-9a-f]+)" [^>]*'
+                       r'srcdoc="([^"]*)"', page)
+    assert len(panes) == 2
+    names = [name for name, _ in panes]
+    assert len(set(names)) == 2
+    for name, srcdoc in panes:  # each pane reports and follows its own map
+        pane = html.unescape(srcdoc)
+        assert f"var {name} = L.map(" in pane
+        assert 'siting: "view"' in pane and 'd.siting !== "set-view"' in pane
+        assert f"}})({name});" in pane
+        assert remote_references(pane) == []
+    assert remote_references(page) == []
+
+
+def test_comparison_map_escapes_names(tmp_path, data):
+    from siting.cli_whatif import write_comparison_map
+
+    hostile = "<script>alert(1)</script>"
+    result = compare(CASE2, SCENARIOS / "case2_12mw_in_2027.toml", top=3, data=data, **FAST)
+    result = dataclasses.replace(result, base_name=hostile)
+    page = write_comparison_map(result, tmp_path / "cmp.html", offline=True).read_text("utf-8")
+    assert hostile not in page
+    assert html.escape(hostile) in page
