@@ -35,7 +35,7 @@ import json
 import math
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -604,8 +604,10 @@ class AssignmentModel:
         :math:`(\sum q x, \sum \tau x)` lexicographically, so :math:`x_p = 0` in every
         lexicographic optimum (of the problem and so of its first stage's optimal value).
         Dropping pairs makes more rows non-binding; this is repeated until nothing changes.
-        The result depends on the right-hand sides, hence ``extra`` (as in
-        :meth:`linear_model`).
+        A pair that alone exceeds a row it is in (its need is larger than the capacity) is
+        dropped first: no feasible assignment uses it, and some solvers' preprocessing
+        mishandles such a coefficient. The result depends on the right-hand sides, hence
+        ``extra`` (as in :meth:`linear_model`).
 
         Parameters
         ----------
@@ -623,6 +625,7 @@ class AssignmentModel:
             return alive
         _, _, entry_row, entry_pair, entry_coef = self._row_table()
         rhs = self._rhs(extra)
+        alive[entry_pair[entry_coef > rhs[entry_row] + _TOL]] = False  # cannot fit even alone
         lead_of = self.pairs[:, 0]
         q, tau = self._q, self._tau
         n_l = len(self.lead_ids)
@@ -854,6 +857,15 @@ class AssignmentModel:
         keep = self.kept_pairs()
         greedy = self._checked(self.greedy_assignment(keep=keep), caps)
         outcome, x1 = self._stage(name, limit, keep=keep, gap_rel=gap_limit, start=greedy)
+        if x1 is None and outcome.status == "no_solution_in_time" and greedy.any():
+            # a solver may not adopt the start as its incumbent (CP-SAT takes it as hints):
+            # the greedy assignment is still a feasible answer, better than none
+            outcome = replace(outcome, status="feasible", gap=math.nan,
+                              objective=float(self._q @ greedy))
+            x1 = greedy
+            fallback = True
+        else:
+            fallback = False
         x = (np.zeros(self.n_pairs, dtype=np.int64) if x1 is None
              else self._checked(x1, caps))
         filled = 0
@@ -918,7 +930,8 @@ class AssignmentModel:
             chosen_pairs=chosen,
             gap_rel=gap_limit,
             status_note=status_note(outcome.status, outcome.gap, gap_limit, tie_status,
-                                    has_pairs=self.n_pairs > 0, filled=filled),
+                                    has_pairs=self.n_pairs > 0, filled=filled,
+                                    greedy_only=fallback),
         )
 
     def _tie_free(self, x: np.ndarray, fit: int, keep: np.ndarray) -> bool:
@@ -1031,6 +1044,11 @@ class AssignmentModel:
         for cap, competing in done:
             outcome, x_new = self._stage(solver, limit, extra={cap.name: 1.0},
                                          gap_rel=gap_rel, start=x)
+            if x_new is not None and outcome.status != "optimal":
+                # as the main solve: fill room the re-solve left, so like is compared with like
+                extra = {cap.name: 1.0}
+                x_new = self.greedy_assignment(extra=extra, keep=self.kept_pairs(extra),
+                                               start=x_new)
             if x_new is None:
                 values.append(CapacityValue(cap.kind, cap.key, cap.unit, cap.rhs,
                                             used[cap.name], 1.0, math.nan, competing,
@@ -1121,7 +1139,7 @@ def format_gap(gap: float) -> str:
 
 
 def status_note(status: str, gap: float, gap_rel: float, tie_break_status: str, *,
-                has_pairs: bool = True, filled: int = 0) -> str:
+                has_pairs: bool = True, filled: int = 0, greedy_only: bool = False) -> str:
     """Say in words what a solve's status means for the assignment.
 
     Parameters
@@ -1138,11 +1156,17 @@ def status_note(status: str, gap: float, gap_rel: float, tie_break_status: str, 
         Whether any lead has a feasible site.
     filled
         Leads placed after the solve in room the solver's assignment left.
+    greedy_only
+        The solver found no assignment in time and the greedy start is reported.
 
     Returns
     -------
     str
     """
+    if greedy_only:
+        return ("not proven optimal, gap unknown: the solver found no assignment within the "
+                "time limit, so this is the greedy assignment (each lead, best fit first, to "
+                "its best site with room left); raise --time-limit for a better one")
     note = _status_words(status, gap, gap_rel, tie_break_status, has_pairs=has_pairs)
     if filled:
         note += (f"; {filled} lead(s) were placed after the solve, in room its assignment "

@@ -762,9 +762,17 @@ def _criterion_values(
             if not hires[:, k].any():
                 continue
             need = talent[:, k:k + 1]
-            np.minimum(facts.reach[f"{lvl}_talent_reach"], cap * need, out=term)
+            # a lead that hires nobody at this level adds exactly 0 (not inf * 0 or a NaN
+            # reach times 0)
+            none = None if hires[:, k].all() else ~hires[:, k:k + 1]
+            np.minimum(facts.reach[f"{lvl}_talent_reach"],
+                       cap * np.where(need > 0, need, 1.0), out=term)
+            if none is not None:
+                np.copyto(term, 0.0, where=none)
             fit += term
             np.multiply(need, facts.reach[f"{lvl}_students_reach"], out=term)
+            if none is not None:
+                np.copyto(term, 0.0, where=none)
             pipeline += term
         fit /= total
         pipeline /= total

@@ -33,14 +33,18 @@ objective, so the usual default gaps of 1e-4 would return a wrong, if near-optim
 ``gap_rel=`` asks for less: the backend stops as soon as its solution is proven within that
 relative gap of the optimum (CBC ``ratio``, HiGHS ``mip_rel_gap``, CP-SAT
 ``relative_gap_limit``), and the outcome says so with its own status, ``"within_gap"``, and
-the gap reached; ``"optimal"`` always means proven optimal at a zero gap.
+the gap reached; ``"optimal"`` always means proven optimal at a zero gap. Every solution is
+checked against the rows before it is returned: one that breaks a row beyond 1e-9 (a
+backend's tolerances or preprocessing) gives status ``"error"`` and no solution.
 
 ``start=`` passes a MIP start (a 0/1 vector, feasible or not): CBC reads it as a
 ``-mips`` file (PuLP ``warmStart``), HiGHS through ``Highs.setSolution`` and CP-SAT as
-hints. A feasible start gives the solver an incumbent from the first second; an infeasible
-one is checked and dropped (or repaired) by the solver. A start never changes the optimal
-objective, but where several solutions are optimal it may change which one is returned (the
-assignment breaks such ties in a second stage, see :mod:`siting.assign`).
+hints. CBC and HiGHS take a feasible start as their first incumbent; CP-SAT only as hints, so
+it may still find nothing within a short time limit (:mod:`siting.assign` then reports the
+start itself). An infeasible start is checked and dropped (or repaired) by the solver. A
+start never changes the optimal objective, but where several solutions are optimal it may
+change which one is returned (the assignment breaks such ties in a second stage, see
+:mod:`siting.assign`).
 
 **Relative gap** of a solution with objective :math:`z` and proven bound :math:`\bar z`
 (maximisation): :math:`(\bar z - z) / \max(1, |z|)` for CBC and CP-SAT; HiGHS reports its own
@@ -366,8 +370,14 @@ def solve_milp(
         status, x, gap = _solve_cbc(model, rows, limit, gap_limit, x0)
     objective = math.nan
     if x is not None:
-        objective = float(model.c @ x)
-        status, gap = _status_at_gap(status, gap, gap_limit)
+        broken = _broken_rows(rows, x)
+        if broken:  # a backend's tolerances let a row slip: never pass that on as an answer
+            status, x, gap = "error", None, math.nan
+        else:
+            objective = float(model.c @ x)
+            integral = bool(np.all(model.c == np.round(model.c)))
+            status, gap = _status_at_gap(status, gap, gap_limit, objective=objective,
+                                         integral=integral)
     return SolveOutcome(
         status=status,
         objective=objective,
@@ -395,20 +405,39 @@ def _check_start(start: np.ndarray | None, n: int) -> np.ndarray | None:
     return x0
 
 
-def _status_at_gap(status: str, gap: float, gap_rel: float) -> tuple[str, float]:
+def _status_at_gap(status: str, gap: float, gap_rel: float, *, objective: float = math.nan,
+                   integral: bool = False) -> tuple[str, float]:
     """Return the outcome's status and gap from the backend's, given the gap asked for.
 
     A backend reports "optimal" both for a proven optimum and for a stop at the requested
-    gap; only a zero requested gap or a reported gap of (practically) zero proves an optimum.
-    A time-limit stop whose gap is already within the requested one is ``"within_gap"``.
+    gap; only a zero requested gap or a reported gap of zero proves an optimum. With integral
+    objective coefficients, "zero" means a bound less than one unit above the objective (no
+    better integer objective exists), whatever the objective's size; otherwise a relative
+    gap of at most 1e-9. A time-limit stop whose gap is already within the requested one is
+    ``"within_gap"``.
     """
     if status == "optimal":
-        if gap_rel == 0.0 or (math.isfinite(gap) and gap <= _ZERO_GAP):
+        if gap_rel == 0.0:
             return "optimal", 0.0
+        if math.isfinite(gap):
+            absolute = gap * max(1.0, abs(objective)) if math.isfinite(objective) else math.inf
+            if (integral and absolute < 1.0 - 1e-9) or (not integral and gap <= _ZERO_GAP):
+                return "optimal", 0.0
         return "within_gap", gap
     if status == "feasible" and gap_rel > 0.0 and math.isfinite(gap) and gap <= gap_rel:
         return "within_gap", gap
     return status, gap
+
+
+def _broken_rows(rows: Sequence[Row], x: np.ndarray) -> list[str]:
+    """Names of the rows a 0/1 solution violates (beyond 1e-9 relative to the row's size)."""
+    broken = []
+    for row in rows:
+        lhs = float(row.coefs @ x[row.indices])
+        tol = 1e-9 * max(1.0, abs(row.rhs), float(np.abs(row.coefs).sum()))
+        if not _holds(lhs, row.sense, row.rhs, tol):
+            broken.append(row.name)
+    return broken
 
 
 def _relative_gap(objective: float, bound: float) -> float:
@@ -433,12 +462,12 @@ def _drop_empty_rows(rows: Sequence[Row]) -> tuple[list[Row], bool]:
     return kept, infeasible
 
 
-def _holds(lhs: float, sense: str, rhs: float) -> bool:
+def _holds(lhs: float, sense: str, rhs: float, tol: float = 0.0) -> bool:
     if sense == "<=":
-        return lhs <= rhs
+        return lhs <= rhs + tol
     if sense == ">=":
-        return lhs >= rhs
-    return lhs == rhs
+        return lhs >= rhs - tol
+    return abs(lhs - rhs) <= tol
 
 
 def _to_binary(values: Sequence[float | None]) -> np.ndarray:

@@ -502,8 +502,22 @@ def test_pruning_drops_rows_that_cannot_bind_and_dominated_pairs() -> None:
     sol = model.solve(solver="highs")
     assert sol.assignment == {"A": "s1", "B": "s1"}
     assert sol.tie_break_status == "optimal"  # every lead at its best pair: no stage 2
-    # with 3 ha less, s1 no longer holds both: its row binds and every pair is kept
-    assert model.kept_pairs({"site:s1": -3.0}).all()
+    # with 3 ha less, s1 no longer holds both: its row binds and every pair is kept but A's
+    # at s2, which cannot hold A's 4 ha even alone
+    assert model.kept_pairs({"site:s1": -3.0}).tolist() == [True, False, True, True]
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_a_pair_that_cannot_fit_even_alone_is_never_chosen(solver: str) -> None:
+    # 400.0004 ha on a 400 ha site: feasible for the ranking's 3-decimal rule, but the row
+    # can never hold it; CBC's preprocessing used to round it in and return a broken answer
+    model = AssignmentModel(["A"], ["big"], [(0, 0)], [0.8], [1], [400.0004], [0], [400.0],
+                            [-1], [])
+    assert not model.kept_pairs().any()
+    sol = model.solve(solver=solver)
+    assert sol.status == "optimal"
+    assert sol.assignment == {"A": None}
+    assert "less than" in sol.reasons["A"] and "needed" in sol.reasons["A"]
 
 
 # ---------------------------------------------------------------- gap, MIP start, honesty
@@ -620,6 +634,27 @@ def test_room_left_by_a_solver_stopped_at_the_gap_is_filled(
     assert "1 lead(s) were placed after the solve" in sol.status_note
     model._checked(np.isin(np.arange(model.n_pairs), sol.chosen_pairs).astype(int),
                    model.capacities())
+
+
+def test_no_solution_in_time_reports_the_greedy_assignment(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    import siting.assign
+    from siting.solvers import solve_milp
+
+    def nothing(model: object, **kw: object) -> object:
+        out = solve_milp(model, **kw)  # type: ignore[arg-type]
+        return dataclasses.replace(out, status="no_solution_in_time", x=None, gap=math.nan)
+
+    monkeypatch.setattr(siting.assign, "solve_milp", nothing)
+    model = hand_model()
+    sol = model.solve(solver="cp-sat", time_limit_s=0.1)
+    greedy = model.greedy_assignment(keep=model.kept_pairs())
+    assert sol.status == "feasible"
+    assert set(sol.chosen_pairs) == set(np.flatnonzero(greedy).tolist())
+    assert "found no assignment within the time limit" in sol.status_note
+    assert sol.capacity_values == ()  # no solver answer to value capacity against
 
 
 def test_greedy_completion_keeps_the_start_and_respects_every_row() -> None:

@@ -141,3 +141,40 @@ def test_round_half_even_is_pythons_round(values: list[float]) -> None:
     expected = [round(v, 4) for v in finite]
     assert [float(g) for g in got] == expected
     assert all(np.signbit(g) == np.signbit(e) for g, e in zip(got, expected, strict=True))
+
+
+def test_a_level_one_lead_does_not_hire_at_adds_nothing_in_a_batch(tmp_path: Path) -> None:
+    """A batch row equals the lead alone where another lead hires at a level it does not,
+    with an uncapped talent criterion and a site whose reach at that level is unknown."""
+    import dataclasses
+    import re
+
+    data = siting.load_geodata()
+    sites = siting.site_table(data=data)
+    facts = site_facts(sites, data.campuses)
+    reach = dict(facts.reach)
+    reach["hbo_talent_reach"] = reach["hbo_talent_reach"].copy()
+    reach["hbo_talent_reach"][0] = np.nan
+    reach["hbo_students_reach"] = reach["hbo_students_reach"].copy()
+    reach["hbo_students_reach"][0] = np.nan
+    facts = dataclasses.replace(facts, reach=reach)
+    text = (REPO / "models" / "criteria.toml").read_text(encoding="utf-8")
+    block = re.search(r"\[criteria\.talent_fit\].*?(?=\n\[)", text, re.S).group(0)
+    uncapped = re.sub(r'normalise = "ratio_cap"', 'normalise = "minmax"', block)
+    uncapped = re.sub(r"\ncap = [^\n]*", "", uncapped)
+    (tmp_path / "criteria.toml").write_text(text.replace(block, uncapped), encoding="utf-8")
+    catalogue = load_catalogue(tmp_path / "criteria.toml")
+    assert catalogue.criteria["talent_fit"].cap is None
+    leads = _leads(tmp_path)
+    profiles = [lead.profile for lead in leads]
+    hbo = [p.needs.talent.hbo > 0 for p in profiles]
+    assert any(hbo) and not all(hbo)
+    origins = [resolve_origin(p, data, file="t") for p in profiles]
+    batch = evaluate_batch(LeadParams.from_profiles(profiles, catalogue, origins=origins),
+                           facts, catalogue)
+    for row, (profile, origin) in enumerate(zip(profiles, origins, strict=True)):
+        ev = evaluate(profile, facts, catalogue, origin_xy=origin)
+        for crit in ev.criteria:
+            if crit.name in ("talent_fit", "student_pipeline"):
+                assert _same(batch.raw[crit.name][row], crit.raw), (row, crit.name)
+        assert np.allclose(batch.utility[row], ev.utility, rtol=0, atol=1e-12)

@@ -281,3 +281,32 @@ def test_model_validation() -> None:
         LinearModel(1, ("a",), np.array([1.0]), (Row("r", [1], [1], "<=", 1),))
     with pytest.raises(ValueError, match="names"):
         LinearModel(2, ("a",), np.array([1.0, 1.0]))
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_no_backend_answer_breaks_a_row(solver: str) -> None:
+    # 400.0004 x <= 400 allows only x = 0; CBC's preprocessing rounds the coefficient and
+    # answers x = 1, which solve_milp must not pass on as a solution
+    model = LinearModel(n_vars=1, var_names=("x",), c=np.array([1.0]),
+                        rows=(Row("cap", np.array([0]), np.array([400.0004]), "<=", 400.0),))
+    out = solve_milp(model, solver=solver)
+    assert (out.status == "optimal" and out.x.tolist() == [0]) or (
+        out.status == "error" and out.x is None)
+
+
+def test_an_integral_objective_is_optimal_only_within_one_unit() -> None:
+    from siting.solvers import _status_at_gap
+
+    # a relative gap of 6e-10 on an objective of 2e9 leaves 1.2 units: not proven optimal
+    assert _status_at_gap("optimal", 6e-10, 0.005, objective=2e9, integral=True)[0] == (
+        "within_gap")
+    assert _status_at_gap("optimal", 1e-10, 0.005, objective=2e9, integral=True) == (
+        "optimal", 0.0)
+    assert _status_at_gap("optimal", 0.002, 0.005, objective=1000.0, integral=True) == (
+        "within_gap", 0.002)
+    # a bound 0.2 above an integer objective of 100: no better integer solution exists
+    assert _status_at_gap("optimal", 0.002, 0.005, objective=100.0, integral=True) == (
+        "optimal", 0.0)
+    assert _status_at_gap("optimal", 0.002, 0.005, objective=100.0, integral=False) == (
+        "within_gap", 0.002)
+    assert _status_at_gap("optimal", 0.0, 0.0) == ("optimal", 0.0)
