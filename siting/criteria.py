@@ -762,16 +762,18 @@ def _criterion_values(
             if not hires[:, k].any():
                 continue
             need = talent[:, k:k + 1]
-            # a lead that hires nobody at this level adds exactly 0 (not inf * 0 or a NaN
-            # reach times 0)
+            pool = facts.reach[f"{lvl}_talent_reach"]
+            students = facts.reach[f"{lvl}_students_reach"]
+            # a lead that hires nobody at this level adds exactly 0: its limit is 0 (never
+            # inf * 0); where a site's reach is unknown (NaN) its cells are zeroed too
             none = None if hires[:, k].all() else ~hires[:, k:k + 1]
-            np.minimum(facts.reach[f"{lvl}_talent_reach"],
-                       cap * np.where(need > 0, need, 1.0), out=term)
-            if none is not None:
+            limit = np.where(need > 0, cap * np.where(need > 0, need, 1.0), 0.0)  # (L, 1)
+            np.minimum(pool, limit, out=term)
+            if none is not None and not np.isfinite(pool).all():
                 np.copyto(term, 0.0, where=none)
             fit += term
-            np.multiply(need, facts.reach[f"{lvl}_students_reach"], out=term)
-            if none is not None:
+            np.multiply(need, students, out=term)
+            if none is not None and not np.isfinite(students).all():
                 np.copyto(term, 0.0, where=none)
             pipeline += term
         fit /= total
