@@ -125,7 +125,7 @@ def bench_assignment(pairs: list[tuple[int, int]], rows: list[list[str]], *,
                      baseline_wall_s: float) -> None:
     """Assign L leads on N sites with every backend, and the dense textbook model beside them.
 
-    Each backend solves the pruned model of :class:`siting.assign.AssignmentModel` to a
+    Each backend solves the pruned model of :class:`siting.assignment_model.AssignmentModel` to a
     relative gap of :data:`ASSIGN_GAP` (time: the main solve, and the whole
     ``assign_leads`` call, evaluation included). The dense all-pairs PuLP model of
     :mod:`benchmarks.baseline` then solves the same instance with CBC at the same time limit
@@ -136,7 +136,8 @@ def bench_assignment(pairs: list[tuple[int, int]], rows: list[list[str]], *,
     import tempfile
 
     from benchmarks.baseline import run_baseline
-    from siting.assign import assign_leads, format_gap
+    from siting.assign import assign_leads
+    from siting.assignment_model import format_gap
     from siting.leads import read_leads
 
     memory_gib = min(12.0, 0.6 * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
@@ -168,7 +169,7 @@ def bench_assignment(pairs: list[tuple[int, int]], rows: list[list[str]], *,
 def _baseline_row(base: dict[str, Any], size: str, pruned: tuple[float, float],
                   n_leads: int) -> list[str]:
     """Return the dense baseline's table row: status, times, ratio, agreement, or how far it got."""
-    from siting.assign import format_gap
+    from siting.assignment_model import format_gap
 
     steps = base.get("steps") or []
     evaluated = next((s for s in steps if s.get("step") == "evaluated"), {})

@@ -1,9 +1,9 @@
 r"""The textbook baseline for the portfolio assignment: a dense all-pairs PuLP model.
 
-:class:`siting.assign.AssignmentModel` gives a variable only to the feasible lead-site pairs
-that can be in an optimum, and a row only to the capacities that can bind. The baseline is
-what a textbook writes instead, on the same instance (the same leads, utilities, hard rules
-and capacities as :func:`siting.assign.assign_leads` builds):
+:class:`siting.assignment_model.AssignmentModel` gives a variable only to the feasible
+lead-site pairs that can be in an optimum, and a row only to the capacities that can bind.
+The baseline is what a textbook writes instead, on the same instance (the same leads,
+utilities, hard rules and capacities as :func:`siting.assign.assign_leads` builds):
 
 .. math::
 
@@ -69,7 +69,8 @@ class DenseInstance:
     weight
         ``(L,)`` priorities (all 1) [-].
     land_ha, power_mw
-        ``(L,)`` needs [ha], [MW], rounded as :class:`~siting.assign.AssignmentModel` does.
+        ``(L,)`` needs [ha], [MW], rounded as
+        :class:`~siting.assignment_model.AssignmentModel` does.
     site_capacity_ha
         ``(N,)`` available area [ha]; NaN when not known (the site takes one lead).
     site_zone

@@ -114,7 +114,8 @@ def assign_command(
 
 def print_assignment(result: object, console: Console) -> None:
     """Print an :class:`~siting.assign.AssignmentResult` as tables."""
-    from siting.assign import PLACED, AssignmentResult, format_gap
+    from siting.assign import PLACED, AssignmentResult
+    from siting.assignment_model import format_gap
 
     assert isinstance(result, AssignmentResult)
     gap = format_gap(result.gap)

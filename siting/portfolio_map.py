@@ -42,7 +42,8 @@ from siting import settings, vocab
 from siting._errors import SitingInputError
 from siting._maps_elements import Bind, HtmlControl, PolygonSurface, Style, SurfaceSwitch
 from siting._maps_html import CONGESTION_COLORS, dot, esc, legend, swatch
-from siting.assign import INVALID, PLACED, AssignmentResult, ZoneUse, format_gap
+from siting.assign import INVALID, PLACED, AssignmentResult, ZoneUse
+from siting.assignment_model import format_gap
 from siting.layers import GeoData, load_geodata
 from siting.maps import add_layer_control, hexagon_grid, latlon, polygon_latlngs, start_map
 from siting.profile import Profile

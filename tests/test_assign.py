@@ -22,13 +22,15 @@ from siting.assign import (
     INVALID,
     PLACED,
     UNPLACED,
-    AssignmentModel,
     AssignmentResult,
-    AssignmentSolution,
     assign_leads,
+    write_assignment,
+)
+from siting.assignment_model import (
+    AssignmentModel,
+    AssignmentSolution,
     format_gap,
     status_note,
-    write_assignment,
 )
 from siting.leads import read_leads
 from siting.profile import Profile, load_profile
@@ -559,7 +561,7 @@ def _recording_solver(monkeypatch: pytest.MonkeyPatch, relabel: str | None = Non
     """Record every solve_milp call of the assignment; optionally relabel its status."""
     import dataclasses
 
-    import siting.assign
+    import siting.assignment_model
     from siting.solvers import solve_milp
 
     calls: list[dict[str, object]] = []
@@ -571,7 +573,7 @@ def _recording_solver(monkeypatch: pytest.MonkeyPatch, relabel: str | None = Non
             out = dataclasses.replace(out, status=relabel, gap=0.004)
         return out
 
-    monkeypatch.setattr(siting.assign, "solve_milp", recording)
+    monkeypatch.setattr(siting.assignment_model, "solve_milp", recording)
     return calls
 
 
@@ -615,7 +617,7 @@ def test_room_left_by_a_solver_stopped_at_the_gap_is_filled(
         monkeypatch: pytest.MonkeyPatch) -> None:
     import dataclasses
 
-    import siting.assign
+    import siting.assignment_model
     from siting.solvers import solve_milp
 
     def lazy(model: object, **kw: object) -> object:
@@ -624,7 +626,7 @@ def test_room_left_by_a_solver_stopped_at_the_gap_is_filled(
         x[[k for k, name in enumerate(model.var_names) if name.startswith("C->")]] = 0
         return dataclasses.replace(out, status="within_gap", gap=0.004, x=x)
 
-    monkeypatch.setattr(siting.assign, "solve_milp", lazy)
+    monkeypatch.setattr(siting.assignment_model, "solve_milp", lazy)
     model = hand_model()
     sol = model.solve(solver="highs", gap_rel=0.005, capacity_values=False)
     exact = model.solve(solver="highs", capacity_values=False)
@@ -640,14 +642,14 @@ def test_no_solution_in_time_reports_the_greedy_assignment(
         monkeypatch: pytest.MonkeyPatch) -> None:
     import dataclasses
 
-    import siting.assign
+    import siting.assignment_model
     from siting.solvers import solve_milp
 
     def nothing(model: object, **kw: object) -> object:
         out = solve_milp(model, **kw)  # type: ignore[arg-type]
         return dataclasses.replace(out, status="no_solution_in_time", x=None, gap=math.nan)
 
-    monkeypatch.setattr(siting.assign, "solve_milp", nothing)
+    monkeypatch.setattr(siting.assignment_model, "solve_milp", nothing)
     model = hand_model()
     sol = model.solve(solver="cp-sat", time_limit_s=0.1)
     greedy = model.greedy_assignment(keep=model.kept_pairs())

@@ -131,7 +131,7 @@ def test_panel_says_an_assignment_within_the_gap_is_not_proven_optimal(assignmen
                                                                          data):
     from dataclasses import replace
 
-    from siting.assign import status_note
+    from siting.assignment_model import status_note
 
     note = status_note("within_gap", 0.0023, 0.005, "skipped")
     result = replace(assignment, status="within_gap", gap=0.0023, gap_rel=0.005,
