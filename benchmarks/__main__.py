@@ -19,8 +19,8 @@ from typing import Any
 
 import siting
 from benchmarks.synthetic import synthetic_geodata
-from siting.profile import load_profile
-from siting.rank import rank_sites
+from siting.inputs.profile import load_profile
+from siting.jobs.rank import rank_sites
 
 ROOT = Path(__file__).resolve().parents[1]
 CASE = ROOT / "models" / "cases" / "case2_microchip_dense_region.toml"
@@ -49,12 +49,21 @@ def bench_ranking(sizes: list[int], rows: list[list[str]], *, repeat: int) -> No
         for solver in ("enumeration", "highs"):
             if solver == "highs" and n > 4000:
                 continue
-            secs, mb = measure(lambda d=data, s=solver: rank_sites(profile, top=10, solver=s,
-                                                                 data=d), repeat=repeat)
-            rows.append([f"rank 1 lead, top 10 ({solver})", f"{n:,} sites",
-                         f"{secs * 1000:,.1f} ms", f"{mb:,.1f}"])
-        rows.append(["build site table", f"{n:,} sites", f"{build_s * 1000:,.0f} ms",
-                     f"{build_mb:,.1f}"])
+            secs, mb = measure(
+                lambda d=data, s=solver: rank_sites(profile, top=10, solver=s, data=d),
+                repeat=repeat,
+            )
+            rows.append(
+                [
+                    f"rank 1 lead, top 10 ({solver})",
+                    f"{n:,} sites",
+                    f"{secs * 1000:,.1f} ms",
+                    f"{mb:,.1f}",
+                ]
+            )
+        rows.append(
+            ["build site table", f"{n:,} sites", f"{build_s * 1000:,.0f} ms", f"{build_mb:,.1f}"]
+        )
 
 
 def bench_cases(rows: list[list[str]], *, repeat: int) -> None:
@@ -64,8 +73,14 @@ def bench_cases(rows: list[list[str]], *, repeat: int) -> None:
         profile = load_profile(case)
         secs, mb = measure(lambda p=profile: rank_sites(p, top=10, solver="cbc"), repeat=repeat)
         n_sites = len(siting.site_table())
-        rows.append([f"rank case {case.stem}, top 10 (cbc)", f"{n_sites} sites",
-                     f"{secs * 1000:,.0f} ms", f"{mb:,.1f}"])
+        rows.append(
+            [
+                f"rank case {case.stem}, top 10 (cbc)",
+                f"{n_sites} sites",
+                f"{secs * 1000:,.0f} ms",
+                f"{mb:,.1f}",
+            ]
+        )
 
 
 def _pipeline(n_leads: int, folder: Path) -> Path:
@@ -84,34 +99,40 @@ def _pipeline(n_leads: int, folder: Path) -> Path:
     return path
 
 
-def bench_screening(pairs: list[tuple[int, int]], rows: list[list[str]], *,
-                    repeat: int) -> None:
+def bench_screening(pairs: list[tuple[int, int]], rows: list[list[str]], *, repeat: int) -> None:
     """Screen L leads x N sites (local engine, exact enumeration); time per 1,000 leads too.
 
     The leads are read once per size (reading the largest file is a row of its own); the
-    screening time is that of :func:`siting.screen.screen_leads` on the read table.
+    screening time is that of :func:`siting.jobs.screen.screen_leads` on the read table.
     """
     import tempfile
 
-    from siting.leads import read_leads
-    from siting.screen import screen_leads
+    from siting.inputs.leads import read_leads
+    from siting.jobs.screen import screen_leads
 
     with tempfile.TemporaryDirectory() as folder:
         largest = max(n for n, _ in pairs)
         path = _pipeline(largest, Path(folder))
         secs, mb = measure(lambda: read_leads(path), repeat=repeat)
-        rows.append(["read and validate a leads CSV", f"{largest:,} leads", f"{secs:,.1f} s",
-                     f"{mb:,.0f}"])
+        rows.append(
+            ["read and validate a leads CSV", f"{largest:,} leads", f"{secs:,.1f} s", f"{mb:,.0f}"]
+        )
         for n_leads, n_sites in pairs:
             leads = read_leads(_pipeline(n_leads, Path(folder)))
             data = synthetic_geodata(n_sites) if n_sites else siting.load_geodata()
             siting.site_table(data=data)
-            secs, mb = measure(lambda t=leads, d=data: screen_leads(t, top=5, data=d),
-                               repeat=repeat)
+            secs, mb = measure(
+                lambda t=leads, d=data: screen_leads(t, top=5, data=d), repeat=repeat
+            )
             size = f"{n_leads:,} leads x {len(data.sites):,} sites"
-            rows.append(["screen (local, enumeration)", size,
-                         f"{secs:,.1f} s ({secs / n_leads * 1000:,.2f} s per 1,000 leads)",
-                         f"{mb:,.0f}"])
+            rows.append(
+                [
+                    "screen (local, enumeration)",
+                    size,
+                    f"{secs:,.1f} s ({secs / n_leads * 1000:,.2f} s per 1,000 leads)",
+                    f"{mb:,.0f}",
+                ]
+            )
 
 
 #: Relative gap of the assignment benchmark (the target of issue 7: 0.5 % or better).
@@ -121,11 +142,12 @@ ASSIGN_GAP = 0.005
 ASSIGN_TIME_LIMIT_S = 60.0
 
 
-def bench_assignment(pairs: list[tuple[int, int]], rows: list[list[str]], *,
-                     baseline_wall_s: float) -> None:
+def bench_assignment(
+    pairs: list[tuple[int, int]], rows: list[list[str]], *, baseline_wall_s: float
+) -> None:
     """Assign L leads on N sites with every backend, and the dense textbook model beside them.
 
-    Each backend solves the pruned model of :class:`siting.assignment_model.AssignmentModel` to a
+    Each backend solves the pruned model of :class:`siting.model.assignment.AssignmentModel` to a
     relative gap of :data:`ASSIGN_GAP` (time: the main solve, and the whole
     ``assign_leads`` call, evaluation included). The dense all-pairs PuLP model of
     :mod:`benchmarks.baseline` then solves the same instance with CBC at the same time limit
@@ -136,12 +158,11 @@ def bench_assignment(pairs: list[tuple[int, int]], rows: list[list[str]], *,
     import tempfile
 
     from benchmarks.baseline import run_baseline
-    from siting.assign import assign_leads
-    from siting.assignment_model import format_gap
-    from siting.leads import read_leads
+    from siting.inputs.leads import read_leads
+    from siting.jobs.assign import assign_leads
+    from siting.model.assignment import format_gap
 
-    memory_gib = min(12.0, 0.6 * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-                     / 2**30)
+    memory_gib = min(12.0, 0.6 * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30)
     with tempfile.TemporaryDirectory() as folder:
         for n_leads, n_sites in pairs:
             path = _pipeline(n_leads, Path(folder))
@@ -152,24 +173,42 @@ def bench_assignment(pairs: list[tuple[int, int]], rows: list[list[str]], *,
             pruned: dict[str, tuple[float, float]] = {}
             for solver in ("cbc", "highs", "cp-sat"):
                 start = time.perf_counter()
-                result = assign_leads(leads, solver=solver, data=data, max_resolves=0,
-                                      time_limit_s=ASSIGN_TIME_LIMIT_S, gap_rel=ASSIGN_GAP)
+                result = assign_leads(
+                    leads,
+                    solver=solver,
+                    data=data,
+                    max_resolves=0,
+                    time_limit_s=ASSIGN_TIME_LIMIT_S,
+                    gap_rel=ASSIGN_GAP,
+                )
                 secs = time.perf_counter() - start
                 pruned[solver] = (secs, result.objective)
                 gap = format_gap(result.gap)
-                rows.append([f"assign ({solver}, gap <= {ASSIGN_GAP:.1%}): {result.status}, "
-                             f"gap {gap}, objective {result.objective:,.3f}", size,
-                             f"{result.solve_time_s:,.1f} s solve, {secs:,.1f} s total", "-"])
-            base = run_baseline(path, n_sites, time_limit_s=ASSIGN_TIME_LIMIT_S,
-                                gap_rel=ASSIGN_GAP, wall_limit_s=baseline_wall_s,
-                                memory_limit_gib=memory_gib)
+                rows.append(
+                    [
+                        f"assign ({solver}, gap <= {ASSIGN_GAP:.1%}): {result.status}, "
+                        f"gap {gap}, objective {result.objective:,.3f}",
+                        size,
+                        f"{result.solve_time_s:,.1f} s solve, {secs:,.1f} s total",
+                        "-",
+                    ]
+                )
+            base = run_baseline(
+                path,
+                n_sites,
+                time_limit_s=ASSIGN_TIME_LIMIT_S,
+                gap_rel=ASSIGN_GAP,
+                wall_limit_s=baseline_wall_s,
+                memory_limit_gib=memory_gib,
+            )
             rows.append(_baseline_row(base, size, pruned["cbc"], n_leads))
 
 
-def _baseline_row(base: dict[str, Any], size: str, pruned: tuple[float, float],
-                  n_leads: int) -> list[str]:
+def _baseline_row(
+    base: dict[str, Any], size: str, pruned: tuple[float, float], n_leads: int
+) -> list[str]:
     """Return the dense baseline's table row: status, times, ratio, agreement, or how far it got."""
-    from siting.assignment_model import format_gap
+    from siting.model.assignment import format_gap
 
     steps = base.get("steps") or []
     evaluated = next((s for s in steps if s.get("step") == "evaluated"), {})
@@ -183,9 +222,13 @@ def _baseline_row(base: dict[str, Any], size: str, pruned: tuple[float, float],
         at = float(base.get("elapsed_s", 0.0)) + evaluate_s
         why = base.get("capped") or "error"
         error = f" ({base['error']})" if base.get("error") else ""
-        return [f"{label}: not solved (capped: {why}{error})", what,
-                f"reached step '{reached}' after {at:,.0f} s; stopped at "
-                f"{float(base['wall_s']):,.0f} s", peak]
+        return [
+            f"{label}: not solved (capped: {why}{error})",
+            what,
+            f"reached step '{reached}' after {at:,.0f} s; stopped at "
+            f"{float(base['wall_s']):,.0f} s",
+            peak,
+        ]
     total = evaluate_s + float(base["elapsed_s"])
     pruned_s, pruned_obj = pruned
     obj = float(base["objective"])
@@ -193,29 +236,40 @@ def _baseline_row(base: dict[str, Any], size: str, pruned: tuple[float, float],
     tolerance = ASSIGN_GAP * max(abs(obj), abs(pruned_obj)) + 1e-6 * n_leads
     agree = "agree" if abs(obj - pruned_obj) <= tolerance else "DIFFER"
     gap_text = format_gap(gap)
-    return [f"{label}: {base['status']}, gap {gap_text}, objective {obj:,.3f} ({agree} "
-            f"with pruned cbc {pruned_obj:,.3f} within the gap)", what,
-            f"{base['build_s']:,.1f} s build, {base['solve_s']:,.1f} s solve (cbc "
-            f"{float(base['cbc_s']):,.1f} s), {total:,.1f} s total = {total / pruned_s:,.1f} x "
-            "pruned cbc", peak]
+    return [
+        f"{label}: {base['status']}, gap {gap_text}, objective {obj:,.3f} ({agree} "
+        f"with pruned cbc {pruned_obj:,.3f} within the gap)",
+        what,
+        f"{base['build_s']:,.1f} s build, {base['solve_s']:,.1f} s solve (cbc "
+        f"{float(base['cbc_s']):,.1f} s), {total:,.1f} s total = {total / pruned_s:,.1f} x "
+        "pruned cbc",
+        peak,
+    ]
 
 
 def bench_map(rows: list[list[str]], *, repeat: int) -> None:
     """Render and save a national map of a ranking on the embedded data; record the size."""
     import tempfile
 
-    from siting.maps import render_map, save_map
+    from siting.outputs.maps.ranking import render_map, save_map
 
     result = rank_sites(CASE, top=10, solver="enumeration")
     with tempfile.TemporaryDirectory() as folder:
         for offline in (False, True):
             path = Path(folder) / f"map_{offline}.html"
-            secs, mb = measure(lambda o=offline, p=path: save_map(render_map(result, offline=o),
-                                                                   p, offline=o), repeat=repeat)
+            secs, mb = measure(
+                lambda o=offline, p=path: save_map(render_map(result, offline=o), p, offline=o),
+                repeat=repeat,
+            )
             label = "offline" if offline else "online"
-            rows.append([f"national map ({label}), render + save",
-                         f"{path.stat().st_size / 2**20:,.2f} MB html", f"{secs:,.2f} s",
-                         f"{mb:,.0f}"])
+            rows.append(
+                [
+                    f"national map ({label}), render + save",
+                    f"{path.stat().st_size / 2**20:,.2f} MB html",
+                    f"{secs:,.2f} s",
+                    f"{mb:,.0f}",
+                ]
+            )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -227,16 +281,23 @@ def main(argv: list[str] | None = None) -> None:
     rows: list[list[str]] = []
     bench_cases(rows, repeat=repeat)
     bench_ranking(sizes, rows, repeat=repeat)
-    screening = ([(1000, 0), (1000, 4000)] if args.quick else
-                 [(1000, 0), (10000, 0), (1000, 4000), (2500, 4000), (5000, 4000),
-                  (10000, 4000)])
+    screening = (
+        [(1000, 0), (1000, 4000)]
+        if args.quick
+        else [(1000, 0), (10000, 0), (1000, 4000), (2500, 4000), (5000, 4000), (10000, 4000)]
+    )
     bench_screening(screening, rows, repeat=1 if args.quick else 3)
-    assignment = ([(50, 0), (200, 0)] if args.quick else
-                  [(50, 0), (200, 0), (50, 4000), (200, 4000), (500, 4000)])
+    assignment = (
+        [(50, 0), (200, 0)]
+        if args.quick
+        else [(50, 0), (200, 0), (50, 4000), (200, 4000), (500, 4000)]
+    )
     bench_assignment(assignment, rows, baseline_wall_s=300.0 if args.quick else 900.0)
     bench_map(rows, repeat=1 if args.quick else 3)
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}, {platform.system()}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, {platform.system()}"
+    )
     print(f"median of {repeat} runs; peak = Python allocations during one run (tracemalloc)\n")
     header = ["benchmark", "size", "median time", "peak MiB"]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]

@@ -1,9 +1,9 @@
 r"""The textbook baseline for the portfolio assignment: a dense all-pairs PuLP model.
 
-:class:`siting.assignment_model.AssignmentModel` gives a variable only to the feasible
+:class:`siting.model.assignment.AssignmentModel` gives a variable only to the feasible
 lead-site pairs that can be in an optimum, and a row only to the capacities that can bind.
 The baseline is what a textbook writes instead, on the same instance (the same leads,
-utilities, hard rules and capacities as :func:`siting.assign.assign_leads` builds):
+utilities, hard rules and capacities as :func:`siting.jobs.assign.assign_leads` builds):
 
 .. math::
 
@@ -21,7 +21,7 @@ utilities, hard rules and capacities as :func:`siting.assign.assign_leads` build
 with a binary for **every** pair, :math:`f_{ls} = 1` when site :math:`s` passes every hard
 rule of lead :math:`l` (else 0, which fixes the pair at 0), and the plain objective
 :math:`\sum w u x` (no quantisation, no tie-break stage), built with PuLP's expressions and
-solved by CBC (PuLP ``COIN_CMD``, the binary :mod:`siting.solvers` uses) with the same time
+solved by CBC (PuLP ``COIN_CMD``, the binary :mod:`siting.model.solvers` uses) with the same time
 limit and relative gap. Labour-market absorption rows are left out: the benchmark does not
 use them. Priorities are all 1 (the benchmark pipeline has none).
 
@@ -70,7 +70,7 @@ class DenseInstance:
         ``(L,)`` priorities (all 1) [-].
     land_ha, power_mw
         ``(L,)`` needs [ha], [MW], rounded as
-        :class:`~siting.assignment_model.AssignmentModel` does.
+        :class:`~siting.model.assignment.AssignmentModel` does.
     site_capacity_ha
         ``(N,)`` available area [ha]; NaN when not known (the site takes one lead).
     site_zone
@@ -97,18 +97,19 @@ class DenseInstance:
 def dense_instance(leads_path: Path, n_sites: int) -> DenseInstance:
     """Evaluate the leads of a pipeline file on ``synthetic_geodata(n_sites)`` (0: embedded).
 
-    The leads, rules, utilities and capacities are those :func:`siting.assign.assign_leads`
-    uses (one :func:`siting.criteria.evaluate` per lead, fully issued sites at 0 ha, unknown
+    The leads, rules, utilities and capacities are those :func:`siting.jobs.assign.assign_leads`
+    uses (one :func:`siting.criteria.evaluation.evaluate` per lead, fully issued sites at 0 ha,
+    unknown
     areas at one lead, zone headroom from the grid layer).
     """
     import siting
     from benchmarks.synthetic import synthetic_geodata
     from siting._errors import SitingInputError
-    from siting.catalogue import load_catalogue
-    from siting.criteria import evaluate
-    from siting.leads import read_leads
-    from siting.rank import resolve_origin
-    from siting.site_facts import site_facts
+    from siting.criteria.evaluation import evaluate
+    from siting.criteria.site_facts import site_facts
+    from siting.inputs.catalogue import load_catalogue
+    from siting.inputs.leads import read_leads
+    from siting.jobs.rank import resolve_origin
 
     data = synthetic_geodata(n_sites) if n_sites else siting.load_geodata()
     table = siting.site_table(data=data)
@@ -134,46 +135,58 @@ def dense_instance(leads_path: Path, n_sites: int) -> DenseInstance:
     evaluate_s = time.perf_counter() - started
     n = len(table)
     status = table["status"].astype(str).to_numpy()
-    capacity = np.where(status == "fully_issued", 0.0,
-                        table["available_ha"].astype(float).to_numpy())
+    capacity = np.where(
+        status == "fully_issued", 0.0, table["available_ha"].astype(float).to_numpy()
+    )
     zone_col = table["grid_zone_id"].astype("string").fillna("")
     zone_ids = sorted({z for z in zone_col if z})
     zone_index = {z: k for k, z in enumerate(zone_ids)}
-    head = (table.assign(_z=zone_col).groupby("_z")["grid_headroom_mw"].first()
-            .astype(float).to_dict())
+    head = (
+        table.assign(_z=zone_col).groupby("_z")["grid_headroom_mw"].first().astype(float).to_dict()
+    )
     arr = np.array(needs, dtype=np.float64).reshape(-1, 2)
     return DenseInstance(
-        lead_ids=tuple(lead_ids), site_ids=tuple(str(s) for s in table["site_id"]),
-        utility=np.array(utility).reshape(-1, n), feasible=np.array(feasible).reshape(-1, n),
-        weight=np.ones(len(lead_ids)), land_ha=np.round(arr[:, 0], 4),
-        power_mw=np.round(arr[:, 1], 4), site_capacity_ha=np.round(capacity, 4),
+        lead_ids=tuple(lead_ids),
+        site_ids=tuple(str(s) for s in table["site_id"]),
+        utility=np.array(utility).reshape(-1, n),
+        feasible=np.array(feasible).reshape(-1, n),
+        weight=np.ones(len(lead_ids)),
+        land_ha=np.round(arr[:, 0], 4),
+        power_mw=np.round(arr[:, 1], 4),
+        site_capacity_ha=np.round(capacity, 4),
         site_zone=np.array([zone_index.get(z, -1) for z in zone_col], dtype=np.int64),
         zone_headroom_mw=np.round(np.array([head.get(z, math.nan) for z in zone_ids]), 4),
-        evaluate_s=evaluate_s)
+        evaluate_s=evaluate_s,
+    )
 
 
-def solve_dense(inst: DenseInstance, *, time_limit_s: float, gap_rel: float,
-                progress: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+def solve_dense(
+    inst: DenseInstance,
+    *,
+    time_limit_s: float,
+    gap_rel: float,
+    progress: Callable[[dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
     r"""Build the dense textbook model with PuLP and solve it with CBC.
 
     Returns the status (``"optimal"``, ``"within_gap"`` or ``"feasible"`` in the words of
-    :mod:`siting.solvers`, else PuLP's), the objective :math:`\sum w u x` of the answer,
+    :mod:`siting.model.solvers`, else PuLP's), the objective :math:`\sum w u x` of the answer,
     the gap from CBC's log, build and solve times [s] (the solve: PuLP writing the MPS file,
     CBC, reading the answer; ``cbc_s`` is CBC's own wall time from its log) and sizes.
     """
     import pulp
 
-    from siting.solvers import _cbc_gap, _cbc_path
+    from siting.model.solvers import _cbc_gap, _cbc_path
 
     report = progress or (lambda _: None)
     began = time.perf_counter()
     n_l, n_s = inst.utility.shape
     prob = pulp.LpProblem("dense_assignment", pulp.LpMaximize)
-    x = [[pulp.LpVariable(f"x_{i}_{s}", cat=pulp.LpBinary) for s in range(n_s)]
-         for i in range(n_l)]
+    x = [[pulp.LpVariable(f"x_{i}_{s}", cat=pulp.LpBinary) for s in range(n_s)] for i in range(n_l)]
     report({"step": "variables", "n_vars": n_l * n_s, "elapsed_s": _since(began)})
-    prob += pulp.lpSum(float(inst.weight[i] * inst.utility[i, s]) * x[i][s]
-                       for i in range(n_l) for s in range(n_s))
+    prob += pulp.lpSum(
+        float(inst.weight[i] * inst.utility[i, s]) * x[i][s] for i in range(n_l) for s in range(n_s)
+    )
     report({"step": "objective", "elapsed_s": _since(began)})
     for i in range(n_l):
         prob += pulp.lpSum(x[i]) <= 1, f"lead_{i}"
@@ -182,14 +195,19 @@ def solve_dense(inst: DenseInstance, *, time_limit_s: float, gap_rel: float,
         if math.isnan(cap):
             prob += pulp.lpSum(x[i][s] for i in range(n_l)) <= 1, f"site_{s}"
         else:
-            prob += (pulp.lpSum(float(inst.land_ha[i]) * x[i][s] for i in range(n_l)) <= cap,
-                     f"site_{s}")
+            prob += (
+                pulp.lpSum(float(inst.land_ha[i]) * x[i][s] for i in range(n_l)) <= cap,
+                f"site_{s}",
+            )
     for z, head in enumerate(inst.zone_headroom_mw):
         if math.isnan(head):
             continue
         sites = np.flatnonzero(inst.site_zone == z)
-        prob += (pulp.lpSum(float(inst.power_mw[i]) * x[i][s] for i in range(n_l)
-                            for s in sites) <= float(head), f"zone_{z}")
+        prob += (
+            pulp.lpSum(float(inst.power_mw[i]) * x[i][s] for i in range(n_l) for s in sites)
+            <= float(head),
+            f"zone_{z}",
+        )
     report({"step": "capacity rows", "elapsed_s": _since(began)})
     for i in range(n_l):
         for s in range(n_s):
@@ -200,12 +218,22 @@ def solve_dense(inst: DenseInstance, *, time_limit_s: float, gap_rel: float,
     with tempfile.TemporaryDirectory(prefix="siting-dense-") as folder:
         log_path = Path(folder) / "cbc.log"
         solve_began = time.perf_counter()
-        prob.solve(pulp.COIN_CMD(path=_cbc_path(), msg=False, timeLimit=time_limit_s,
-                                 gapRel=gap_rel, gapAbs=0.0, threads=1, logPath=str(log_path)))
+        prob.solve(
+            pulp.COIN_CMD(
+                path=_cbc_path(),
+                msg=False,
+                timeLimit=time_limit_s,
+                gapRel=gap_rel,
+                gapAbs=0.0,
+                threads=1,
+                logPath=str(log_path),
+            )
+        )
         solve_s = _since(solve_began)
         log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.is_file() else ""
-    chosen = np.array([[bool(round(v.varValue or 0.0)) for v in row] for row in x],
-                      dtype=bool).reshape(n_l, n_s)
+    chosen = np.array(
+        [[bool(round(v.varValue or 0.0)) for v in row] for row in x], dtype=bool
+    ).reshape(n_l, n_s)
     gap = _cbc_gap(log)
     wall = re.search(r"Total time \(CPU seconds\):.*\(Wallclock seconds\):\s*(\S+)", log)
     cbc_s = float(wall.group(1)) if wall else math.nan
@@ -216,14 +244,31 @@ def solve_dense(inst: DenseInstance, *, time_limit_s: float, gap_rel: float,
     else:
         status = pulp.LpStatus[prob.status].lower()
     objective = float((inst.weight[:, None] * inst.utility)[chosen].sum())
-    return {"step": "done", "status": status, "objective": objective, "gap": gap,
-            "n_vars": n_l * n_s, "n_rows": n_rows, "n_placed": int(chosen.any(axis=1).sum()),
-            "uses_infeasible_pair": bool((chosen & ~inst.feasible).any()),
-            "build_s": build_s, "solve_s": solve_s, "cbc_s": cbc_s, "elapsed_s": _since(began)}
+    return {
+        "step": "done",
+        "status": status,
+        "objective": objective,
+        "gap": gap,
+        "n_vars": n_l * n_s,
+        "n_rows": n_rows,
+        "n_placed": int(chosen.any(axis=1).sum()),
+        "uses_infeasible_pair": bool((chosen & ~inst.feasible).any()),
+        "build_s": build_s,
+        "solve_s": solve_s,
+        "cbc_s": cbc_s,
+        "elapsed_s": _since(began),
+    }
 
 
-def run_baseline(leads_path: Path, n_sites: int, *, time_limit_s: float, gap_rel: float,
-                 wall_limit_s: float, memory_limit_gib: float) -> dict[str, Any]:
+def run_baseline(
+    leads_path: Path,
+    n_sites: int,
+    *,
+    time_limit_s: float,
+    gap_rel: float,
+    wall_limit_s: float,
+    memory_limit_gib: float,
+) -> dict[str, Any]:
     """Run the baseline in a child process under a wall-time and memory (address space) cap.
 
     Returns the child's last report: ``{"step": "done", ...}`` when it finished, else the
@@ -231,19 +276,31 @@ def run_baseline(leads_path: Path, n_sites: int, *, time_limit_s: float, gap_rel
     ``"memory"``/``"error"``). ``"peak_mib"`` is the child's peak resident memory, CBC
     included.
     """
-    cmd = [sys.executable, "-m", "benchmarks.baseline", str(leads_path), str(n_sites),
-           "--time-limit", str(time_limit_s), "--gap", str(gap_rel)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "benchmarks.baseline",
+        str(leads_path),
+        str(n_sites),
+        "--time-limit",
+        str(time_limit_s),
+        "--gap",
+        str(gap_rel),
+    ]
     limit = int(memory_limit_gib * 2**30)
 
     def cap_memory() -> None:  # in the child, before it starts
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
+    }
     began = time.perf_counter()
     with tempfile.TemporaryFile(mode="w+") as out, tempfile.TemporaryFile(mode="w+") as err:
-        child = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT, env=env,
-                                 preexec_fn=cap_memory)  # no threads in this process
+        child = subprocess.Popen(
+            cmd, stdout=out, stderr=err, cwd=ROOT, env=env, preexec_fn=cap_memory
+        )  # no threads in this process
         capped = ""
         try:
             child.wait(timeout=wall_limit_s)
@@ -261,9 +318,13 @@ def run_baseline(leads_path: Path, n_sites: int, *, time_limit_s: float, gap_rel
         last = {**last, "error": error[-1] if error else f"exit code {child.returncode}"}
     peak = [line["peak_mib"] for line in lines if "peak_mib" in line]
     children_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {**last, "capped": capped, "wall_s": time.perf_counter() - began,
-            "peak_mib": max([*peak, children_peak]) if capped else max(peak, default=0.0),
-            "steps": lines}
+    return {
+        **last,
+        "capped": capped,
+        "wall_s": time.perf_counter() - began,
+        "peak_mib": max([*peak, children_peak]) if capped else max(peak, default=0.0),
+        "steps": lines,
+    }
 
 
 def _since(began: float) -> float:
@@ -289,8 +350,15 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps({**record, "peak_mib": _peak_mib()}), flush=True)
 
     inst = dense_instance(args.leads, args.n_sites)
-    emit({"step": "evaluated", "n_leads": len(inst.lead_ids), "n_sites": len(inst.site_ids),
-          "n_feasible_pairs": int(inst.feasible.sum()), "evaluate_s": round(inst.evaluate_s, 3)})
+    emit(
+        {
+            "step": "evaluated",
+            "n_leads": len(inst.lead_ids),
+            "n_sites": len(inst.site_ids),
+            "n_feasible_pairs": int(inst.feasible.sum()),
+            "evaluate_s": round(inst.evaluate_s, 3),
+        }
+    )
     emit(solve_dense(inst, time_limit_s=args.time_limit, gap_rel=args.gap, progress=emit))
 
 

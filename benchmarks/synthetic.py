@@ -17,7 +17,7 @@ import pandas as pd
 
 import siting
 from siting import settings
-from siting.layers import GeoData
+from siting.layers.load import GeoData
 
 
 def synthetic_geodata(n_sites: int, *, seed: int = 1, base: GeoData | None = None) -> GeoData:
@@ -49,9 +49,9 @@ def synthetic_geodata(n_sites: int, *, seed: int = 1, base: GeoData | None = Non
     my = municipalities.geometry.y.to_numpy()
     nearest = np.empty(n_sites, dtype=int)
     for start in range(0, n_sites, 5000):
-        dx = x[start:start + 5000, None] - mx[None, :]
-        dy = y[start:start + 5000, None] - my[None, :]
-        nearest[start:start + 5000] = np.argmin(dx * dx + dy * dy, axis=1)
+        dx = x[start : start + 5000, None] - mx[None, :]
+        dy = y[start : start + 5000, None] - my[None, :]
+        nearest[start : start + 5000] = np.argmin(dx * dx + dy * dy, axis=1)
     drawn["gm_code"] = municipalities["gm_code"].to_numpy()[nearest]
     drawn["site_id"] = [f"syn-{i:06d}" for i in range(1, n_sites + 1)]
     drawn["campus_id"] = None

@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 from siting import vocab
-from siting._schema import MUNICIPALITIES, STEM_TALENT
 from siting.importers import cbs, duo
+from siting.layers.schema import MUNICIPALITIES, STEM_TALENT
 
 ROOT = Path(__file__).resolve().parents[1]
 STUDENT_YEARS = {"mbo": 2019, "hbo": 2024, "wo": 2019}
@@ -46,33 +46,42 @@ def municipality_points(gemeenten: gpd.GeoDataFrame) -> gpd.GeoSeries:
 def build_municipalities(shared: Path, mergers: pd.DataFrame) -> pd.DataFrame:
     bounds = shared / "boundaries"
     gemeenten = read_regions(bounds / "gemeente_2024.topojson")
-    points = gpd.GeoDataFrame(gemeenten[["statcode", "statnaam"]],
-                              geometry=municipality_points(gemeenten), crs="EPSG:28992")
-    for prefix, file in (("province", "provincie_2024"), ("corop", "coropgebied_2024"),
-                         ("am", "arbeidsmarktregio_2024")):
+    points = gpd.GeoDataFrame(
+        gemeenten[["statcode", "statnaam"]],
+        geometry=municipality_points(gemeenten),
+        crs="EPSG:28992",
+    )
+    for prefix, file in (
+        ("province", "provincie_2024"),
+        ("corop", "coropgebied_2024"),
+        ("am", "arbeidsmarktregio_2024"),
+    ):
         regions = read_regions(bounds / f"{file}.topojson").rename(
-            columns={"statcode": f"{prefix}_code", "statnaam": f"{prefix}_name"})
+            columns={"statcode": f"{prefix}_code", "statnaam": f"{prefix}_name"}
+        )
         joined = gpd.sjoin(points, regions, how="left", predicate="within")
         joined = joined[~joined.index.duplicated()]
-        points[[f"{prefix}_code", f"{prefix}_name"]] = joined[[f"{prefix}_code",
-                                                                f"{prefix}_name"]]
+        points[[f"{prefix}_code", f"{prefix}_name"]] = joined[[f"{prefix}_code", f"{prefix}_name"]]
     assert points[["province_code", "corop_code", "am_code"]].notna().all().all()
-    figures = cbs.read_cbs_nlstat(shared / "stem_talent" /
-                                  "cbs_85039NED_gemeente_indicators_nlstat.json")
+    figures = cbs.read_cbs_nlstat(
+        shared / "stem_talent" / "cbs_85039NED_gemeente_indicators_nlstat.json"
+    )
     current = cbs.to_current_municipalities(figures, mergers, set(points["statcode"]))
     lonlat = points.geometry.to_crs("EPSG:4326")
-    frame = pd.DataFrame({
-        "gm_code": points["statcode"],
-        "name": points["statnaam"],
-        "province_code": points["province_code"],
-        "province": points["province_code"].map(vocab.PROVINCES),
-        "corop_code": points["corop_code"],
-        "corop_name": points["corop_name"],
-        "labour_market_region_code": points["am_code"],
-        "labour_market_region": points["am_name"],
-        "lon": lonlat.x.round(5),
-        "lat": lonlat.y.round(5),
-    }).merge(current, on="gm_code", how="left", validate="one_to_one")
+    frame = pd.DataFrame(
+        {
+            "gm_code": points["statcode"],
+            "name": points["statnaam"],
+            "province_code": points["province_code"],
+            "province": points["province_code"].map(vocab.PROVINCES),
+            "corop_code": points["corop_code"],
+            "corop_name": points["corop_name"],
+            "labour_market_region_code": points["am_code"],
+            "labour_market_region": points["am_name"],
+            "lon": lonlat.x.round(5),
+            "lat": lonlat.y.round(5),
+        }
+    ).merge(current, on="gm_code", how="left", validate="one_to_one")
     missing = frame[frame["population"].isna()]["gm_code"].tolist()
     assert not missing, f"no CBS figures for {missing}"
     frame["population"] = frame["population"].round().astype(int)
@@ -84,8 +93,9 @@ def build_municipalities(shared: Path, mergers: pd.DataFrame) -> pd.DataFrame:
     return frame[[c.name for c in MUNICIPALITIES.columns]].sort_values("gm_code")
 
 
-def build_stem_talent(shared: Path, municipalities: pd.DataFrame,
-                      mergers: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, float]]:
+def build_stem_talent(
+    shared: Path, municipalities: pd.DataFrame, mergers: pd.DataFrame
+) -> tuple[pd.DataFrame, dict[str, float]]:
     duo_dir = shared / "stem_talent"
     old = duo_dir / "duo_2019_tekkieworden"
     mbo = duo.read_duo_mbo(old / "mbo_inscriptions_2019.csv")
@@ -115,8 +125,7 @@ def build_stem_talent(shared: Path, municipalities: pd.DataFrame,
         tidy = graduates[level]
         tidy = tidy.assign(gm_code=cbs.resolve_codes(tidy["gm_code"], mergers))
         counts = duo.technical_counts(tidy, year=GRADUATE_YEARS[level]).set_index("gm_code")
-        out[f"{level}_tech_graduates"] = (out["gm_code"].map(counts["count"]).fillna(0)
-                                          .astype(int))
+        out[f"{level}_tech_graduates"] = out["gm_code"].map(counts["count"]).fillna(0).astype(int)
         suppressed += out["gm_code"].map(counts["suppressed_cells"]).fillna(0).to_numpy()
 
     # National parameters of the workforce estimate, from the same DUO files and rule.
@@ -126,9 +135,12 @@ def build_stem_talent(shared: Path, municipalities: pd.DataFrame,
         if level == "mbo":
             year_rows = year_rows[year_rows["qualification_level"].isin(duo.MBO_LEVELS)]
         params[f"tech_share_{level}"] = float(
-            year_rows.loc[duo.is_technical(year_rows), "count"].sum() / year_rows["count"].sum())
-    ho_2019 = {lvl: duo.read_duo_ho(old / f"{lvl}_inscriptions_2019.csv", level=lvl)
-               for lvl in ("hbo", "wo")}
+            year_rows.loc[duo.is_technical(year_rows), "count"].sum() / year_rows["count"].sum()
+        )
+    ho_2019 = {
+        lvl: duo.read_duo_ho(old / f"{lvl}_inscriptions_2019.csv", level=lvl)
+        for lvl in ("hbo", "wo")
+    }
     hbo_total = ho_2019["hbo"].query("year == 2019")["count"].sum()
     wo_total = ho_2019["wo"].query("year == 2019")["count"].sum()
     params["hbo_share_of_higher"] = float(hbo_total / (hbo_total + wo_total))
@@ -159,8 +171,9 @@ def main(argv: list[str] | None = None) -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     municipalities.to_csv(args.out / "municipalities.csv", index=False)
     talent.to_csv(args.out / "stem_talent.csv", index=False)
-    print(f"wrote {len(municipalities)} municipalities and {len(talent)} talent records "
-          f"to {args.out}")
+    print(
+        f"wrote {len(municipalities)} municipalities and {len(talent)} talent records to {args.out}"
+    )
     for key, value in params.items():
         print(f"  {key} = {value:.4f}")
 

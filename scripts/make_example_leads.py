@@ -41,22 +41,66 @@ HOTSPOTS: dict[str, tuple[float, tuple[str, ...]]] = {
     "Almere": (2, ("ai", "energy materials", "mechatronics")),
 }
 
-PROVINCES = ("Groningen", "Friesland", "Drenthe", "Overijssel", "Flevoland", "Gelderland",
-             "Utrecht", "Noord-Holland", "Zuid-Holland", "Zeeland", "Noord-Brabant", "Limburg")
+PROVINCES = (
+    "Groningen",
+    "Friesland",
+    "Drenthe",
+    "Overijssel",
+    "Flevoland",
+    "Gelderland",
+    "Utrecht",
+    "Noord-Holland",
+    "Zuid-Holland",
+    "Zeeland",
+    "Noord-Brabant",
+    "Limburg",
+)
 
 #: Domains that usually need a cleanroom, a vibration-free floor, or a high environmental
 #: category (hazardous processes).
 CLEAN = {"semiconductors", "photonics", "optical systems", "quantum"}
-VIBRATION = {"semiconductors", "photonics", "optical systems", "quantum", "imaging",
-             "mechatronics"}
+VIBRATION = {"semiconductors", "photonics", "optical systems", "quantum", "imaging", "mechatronics"}
 HAZARD = {"process technology", "energy materials", "pharma", "biotechnology"}
 
-WORDS = ("Nova", "Lumen", "Quanta", "Vector", "Helix", "Stratos", "Orbis", "Kinetic",
-         "Photon", "Axiom", "Delta", "Polder", "Dune", "Tulip", "Beacon", "Sigma")
-FIELDS = ("id", "name", "nts_domains", "municipality", "year", "land_ha", "floor_m2",
-          "cleanroom_m2", "vibration_free", "heavy_transport", "environmental_category",
-          "power_mw", "talent_mbo", "talent_hbo", "talent_wo", "max_relocation_km",
-          "exclude_provinces", "space_types", "allow_unknown")
+WORDS = (
+    "Nova",
+    "Lumen",
+    "Quanta",
+    "Vector",
+    "Helix",
+    "Stratos",
+    "Orbis",
+    "Kinetic",
+    "Photon",
+    "Axiom",
+    "Delta",
+    "Polder",
+    "Dune",
+    "Tulip",
+    "Beacon",
+    "Sigma",
+)
+FIELDS = (
+    "id",
+    "name",
+    "nts_domains",
+    "municipality",
+    "year",
+    "land_ha",
+    "floor_m2",
+    "cleanroom_m2",
+    "vibration_free",
+    "heavy_transport",
+    "environmental_category",
+    "power_mw",
+    "talent_mbo",
+    "talent_hbo",
+    "talent_wo",
+    "max_relocation_km",
+    "exclude_provinces",
+    "space_types",
+    "allow_unknown",
+)
 
 
 def log_uniform(rng: random.Random, low: float, high: float) -> float:
@@ -64,13 +108,25 @@ def log_uniform(rng: random.Random, low: float, high: float) -> float:
 
 
 def province_of(municipality: str) -> str:
-    return {"Eindhoven": "Noord-Brabant", "Veldhoven": "Noord-Brabant",
-            "Helmond": "Noord-Brabant", "Enschede": "Overijssel", "Hengelo (O.)": "Overijssel",
-            "Groningen": "Groningen", "Delft": "Zuid-Holland", "Leiden": "Zuid-Holland",
-            "Rotterdam": "Zuid-Holland", "Amsterdam": "Noord-Holland", "Utrecht": "Utrecht",
-            "Wageningen": "Gelderland", "Ede": "Gelderland", "Nijmegen": "Gelderland",
-            "Sittard-Geleen": "Limburg", "Maastricht": "Limburg",
-            "Almere": "Flevoland"}[municipality]
+    return {
+        "Eindhoven": "Noord-Brabant",
+        "Veldhoven": "Noord-Brabant",
+        "Helmond": "Noord-Brabant",
+        "Enschede": "Overijssel",
+        "Hengelo (O.)": "Overijssel",
+        "Groningen": "Groningen",
+        "Delft": "Zuid-Holland",
+        "Leiden": "Zuid-Holland",
+        "Rotterdam": "Zuid-Holland",
+        "Amsterdam": "Noord-Holland",
+        "Utrecht": "Utrecht",
+        "Wageningen": "Gelderland",
+        "Ede": "Gelderland",
+        "Nijmegen": "Gelderland",
+        "Sittard-Geleen": "Limburg",
+        "Maastricht": "Limburg",
+        "Almere": "Flevoland",
+    }[municipality]
 
 
 def make_lead(rng: random.Random, k: int) -> dict[str, object]:
@@ -87,11 +143,16 @@ def make_lead(rng: random.Random, k: int) -> dict[str, object]:
     power = min(30.0, max(0.05, land * log_uniform(rng, 0.1, 2.5)))
     power = round(power, 2 if power < 1 else 1)
     staff = max(5, round(land * rng.uniform(15, 60)))
-    mix = {"semiconductors": (0.35, 0.40, 0.25), "process technology": (0.50, 0.35, 0.15),
-           "ai": (0.05, 0.45, 0.50), "quantum": (0.10, 0.30, 0.60),
-           "biotechnology": (0.25, 0.40, 0.35), "pharma": (0.35, 0.40, 0.25),
-           "energy materials": (0.45, 0.35, 0.20), "cybersecurity": (0.05, 0.55, 0.40)
-           }.get(domains[0], (0.30, 0.45, 0.25))
+    mix = {
+        "semiconductors": (0.35, 0.40, 0.25),
+        "process technology": (0.50, 0.35, 0.15),
+        "ai": (0.05, 0.45, 0.50),
+        "quantum": (0.10, 0.30, 0.60),
+        "biotechnology": (0.25, 0.40, 0.35),
+        "pharma": (0.35, 0.40, 0.25),
+        "energy materials": (0.45, 0.35, 0.20),
+        "cybersecurity": (0.05, 0.55, 0.40),
+    }.get(domains[0], (0.30, 0.45, 0.25))
     talent = [round(staff * share) for share in mix]
     clean = any(d in CLEAN for d in domains) and rng.random() < 0.6
     cleanroom = int(round(land * 10_000 * rng.uniform(0.03, 0.12), -1)) if clean else 0
@@ -111,15 +172,16 @@ def make_lead(rng: random.Random, k: int) -> dict[str, object]:
     return {
         "id": f"SYN-{k:04d}",
         "name": f"{rng.choice(WORDS)} {rng.choice(WORDS)} {domains[0].split()[0].title()} "
-                f"(synthetic)",
+        f"(synthetic)",
         "nts_domains": "; ".join(domains),
         "municipality": municipality,
         "year": rng.choice((2026, 2027, 2027, 2028, 2028, 2029, 2030, 2031, 2032)),
         "land_ha": land,
         "floor_m2": int(round(land * 10_000 * rng.uniform(0.25, 0.6), -2)),
         "cleanroom_m2": cleanroom,
-        "vibration_free": "true" if any(d in VIBRATION for d in domains)
-        and rng.random() < 0.3 else "false",
+        "vibration_free": "true"
+        if any(d in VIBRATION for d in domains) and rng.random() < 0.3
+        else "false",
         "heavy_transport": "true" if hazard and rng.random() < 0.3 else "false",
         "environmental_category": env,
         "power_mw": power,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from siting._schema import schema_markdown
+from siting.layers.schema import schema_markdown
 
 if __name__ == "__main__":
     target = Path(__file__).resolve().parents[1] / "geodata" / "README.md"

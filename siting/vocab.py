@@ -81,7 +81,12 @@ CAMPUS_TYPES: tuple[str, ...] = ("campus", "science_park", "industry_campus", "i
 
 #: Regional grid operators (regionale netbeheerders).
 GRID_OPERATORS: tuple[str, ...] = (
-    "Enexis", "Liander", "Stedin", "Westland Infra", "Coteq", "Rendo",
+    "Enexis",
+    "Liander",
+    "Stedin",
+    "Westland Infra",
+    "Coteq",
+    "Rendo",
 )
 
 #: Education levels used for talent: mbo (vocational), hbo (applied sciences), wo (university).

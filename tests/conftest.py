@@ -23,8 +23,15 @@ requires_shared = pytest.mark.skipif(
 @pytest.fixture(autouse=True)
 def _isolated_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test starts from the documented defaults and may change them freely."""
-    for name in ("geodata_dir", "talent_reach_km", "talent_half_distance_km",
-                 "campus_reach_km", "default_solver", "time_limit_s", "criteria_file"):
+    for name in (
+        "geodata_dir",
+        "talent_reach_km",
+        "talent_half_distance_km",
+        "campus_reach_km",
+        "default_solver",
+        "time_limit_s",
+        "criteria_file",
+    ):
         monkeypatch.setattr(settings, name, getattr(settings, name))
 
 
@@ -65,7 +72,7 @@ CASES = REPO / "models" / "cases"
 @pytest.fixture(scope="session")
 def case2_result():
     """Ranking of example case 2 (feasible, with a current location), top 5; read-only."""
-    from siting.rank import rank_sites
+    from siting.jobs.rank import rank_sites
 
     return rank_sites(CASES / "case2_microchip_dense_region.toml", top=5)
 
@@ -73,6 +80,6 @@ def case2_result():
 @pytest.fixture(scope="session")
 def case4_result():
     """Ranking of example case 4 (no feasible site), top 5; read-only."""
-    from siting.rank import rank_sites
+    from siting.jobs.rank import rank_sites
 
     return rank_sites(CASES / "case4_energy_storage_power.toml", top=5)

@@ -18,7 +18,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from siting._errors import SitingInputError
-from siting.assign import (
+from siting.inputs.leads import read_leads
+from siting.inputs.profile import Profile, load_profile
+from siting.jobs.assign import (
     INVALID,
     PLACED,
     UNPLACED,
@@ -26,15 +28,13 @@ from siting.assign import (
     assign_leads,
     write_assignment,
 )
-from siting.assignment_model import (
+from siting.model.assignment import (
     AssignmentModel,
     AssignmentSolution,
     format_gap,
     status_note,
 )
-from siting.leads import read_leads
-from siting.profile import Profile, load_profile
-from siting.solvers import SOLVERS
+from siting.model.solvers import SOLVERS
 
 NAN = math.nan
 CASES = Path(__file__).resolve().parents[1] / "models" / "cases"
@@ -42,8 +42,9 @@ CASES = Path(__file__).resolve().parents[1] / "models" / "cases"
 # ---------------------------------------------------------------- synthetic: known answers
 
 
-def hand_model(*, priority_b: float = 1.0, cap_s1: float = 5.0,
-               extra_lead: bool = False) -> AssignmentModel:
+def hand_model(
+    *, priority_b: float = 1.0, cap_s1: float = 5.0, extra_lead: bool = False
+) -> AssignmentModel:
     """Leads A and B (4 ha each) both prefer s1, which has room for one of them.
 
     A: s1 0.9, s2 0.5 | B: s1 0.8, s3 0.6 | C (1 ha): s2 0.7 | D (4 ha, optional): s1 0.3.
@@ -53,10 +54,17 @@ def hand_model(*, priority_b: float = 1.0, cap_s1: float = 5.0,
     utility = [0.9, 0.5, 0.8, 0.6, 0.7] + ([0.3] if extra_lead else [])
     n = len(leads)
     return AssignmentModel(
-        leads, ["s1", "s2", "s3"], pairs, utility,
-        lead_weight=[1.0, priority_b, 1.0, 1.0][:n], land_ha=[4.0, 4.0, 1.0, 4.0][:n],
-        power_mw=np.zeros(n), site_capacity_ha=[cap_s1, 10.0, 10.0], site_zone=[-1, -1, -1],
-        zone_headroom_mw=[])
+        leads,
+        ["s1", "s2", "s3"],
+        pairs,
+        utility,
+        lead_weight=[1.0, priority_b, 1.0, 1.0][:n],
+        land_ha=[4.0, 4.0, 1.0, 4.0][:n],
+        power_mw=np.zeros(n),
+        site_capacity_ha=[cap_s1, 10.0, 10.0],
+        site_zone=[-1, -1, -1],
+        zone_headroom_mw=[],
+    )
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
@@ -92,8 +100,9 @@ def test_lead_that_fits_only_where_capacity_is_taken_stays_unplaced(solver: str)
 
 
 def test_lead_without_pairs_has_no_feasible_site() -> None:
-    model = AssignmentModel(["A", "B"], ["s1"], [(0, 0)], [0.5], [1, 1], [1, 1], [0, 0],
-                            [10.0], [-1], [])
+    model = AssignmentModel(
+        ["A", "B"], ["s1"], [(0, 0)], [0.5], [1, 1], [1, 1], [0, 0], [10.0], [-1], []
+    )
     sol = model.solve(solver="highs")
     assert sol.assignment == {"A": "s1", "B": None}
     assert sol.reasons == {"B": "no feasible site"}
@@ -103,11 +112,18 @@ def test_lead_without_pairs_has_no_feasible_site() -> None:
 def test_zone_headroom_is_shared_by_the_sites_of_the_zone(solver: str) -> None:
     # s1 and s2 in zone GM1 (5 MW); s3 in an unconstrained zone; each lead needs 3 MW
     model = AssignmentModel(
-        ["A", "B", "C"], ["s1", "s2", "s3"],
-        pairs=[(0, 0), (1, 1), (1, 2), (2, 1)], utility=[0.9, 0.8, 0.2, 0.7],
-        lead_weight=[1, 1, 1], land_ha=[1, 1, 1], power_mw=[3.0, 3.0, 3.0],
-        site_capacity_ha=[10, 10, 10], site_zone=[0, 0, 1], zone_headroom_mw=[5.0, NAN],
-        zone_ids=["GM1", "GM2"])
+        ["A", "B", "C"],
+        ["s1", "s2", "s3"],
+        pairs=[(0, 0), (1, 1), (1, 2), (2, 1)],
+        utility=[0.9, 0.8, 0.2, 0.7],
+        lead_weight=[1, 1, 1],
+        land_ha=[1, 1, 1],
+        power_mw=[3.0, 3.0, 3.0],
+        site_capacity_ha=[10, 10, 10],
+        site_zone=[0, 0, 1],
+        zone_headroom_mw=[5.0, NAN],
+        zone_ids=["GM1", "GM2"],
+    )
     sol = model.solve(solver=solver)
     assert sol.assignment == {"A": "s1", "B": "s3", "C": None}
     assert sol.zone_used_mw == (3.0, 3.0)
@@ -124,8 +140,18 @@ def test_zone_headroom_is_shared_by_the_sites_of_the_zone(solver: str) -> None:
 
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_site_with_unknown_capacity_takes_at_most_one_lead(solver: str) -> None:
-    model = AssignmentModel(["A", "B"], ["s1"], [(0, 0), (1, 0)], [0.4, 0.6], [1, 1],
-                            [0.5, 0.5], [0, 0], [NAN], [-1], [])
+    model = AssignmentModel(
+        ["A", "B"],
+        ["s1"],
+        [(0, 0), (1, 0)],
+        [0.4, 0.6],
+        [1, 1],
+        [0.5, 0.5],
+        [0, 0],
+        [NAN],
+        [-1],
+        [],
+    )
     sol = model.solve(solver=solver)
     assert sol.assignment == {"A": None, "B": "s1"}
     assert sol.site_n_leads == (1,)
@@ -162,17 +188,36 @@ def _comparable(sol: AssignmentSolution) -> dict[str, object]:
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_identical_inputs_give_identical_outputs(solver: str) -> None:
     # two identical leads compete for two identical sites: ties broken on (lead, site) ids
-    model = AssignmentModel(["b", "a"], ["y", "x"], [(0, 0), (0, 1), (1, 0), (1, 1)],
-                            [0.5] * 4, [1, 1], [3, 3], [0, 0], [3, 3], [-1, -1], [])
+    model = AssignmentModel(
+        ["b", "a"],
+        ["y", "x"],
+        [(0, 0), (0, 1), (1, 0), (1, 1)],
+        [0.5] * 4,
+        [1, 1],
+        [3, 3],
+        [0, 0],
+        [3, 3],
+        [-1, -1],
+        [],
+    )
     first, second = model.solve(solver=solver), model.solve(solver=solver)
     assert _comparable(first) == _comparable(second)
     assert first.assignment == {"b": "y", "a": "x"}  # earlier lead gets the earlier site
 
 
 def test_every_backend_gives_the_same_assignment_on_ties() -> None:
-    model = AssignmentModel(["l3", "l1", "l2"], ["s2", "s1"],
-                            [(k, s) for k in range(3) for s in range(2)], [0.5] * 6,
-                            [1, 1, 1], [1, 1, 1], [0, 0, 0], [1, 1], [-1, -1], [])
+    model = AssignmentModel(
+        ["l3", "l1", "l2"],
+        ["s2", "s1"],
+        [(k, s) for k in range(3) for s in range(2)],
+        [0.5] * 6,
+        [1, 1, 1],
+        [1, 1, 1],
+        [0, 0, 0],
+        [1, 1],
+        [-1, -1],
+        [],
+    )
     results = {s: model.solve(solver=s).assignment for s in SOLVERS}
     assert results["cbc"] == results["highs"] == results["cp-sat"]
     assert results["cbc"] == {"l3": None, "l1": "s1", "l2": "s2"}
@@ -188,8 +233,7 @@ def test_bad_inputs_are_rejected() -> None:
     with pytest.raises(ValueError, match="out of range"):
         AssignmentModel(["a"], ["s"], [(0, 1)], [0.5], [1], [0], [0], [1], [-1], [])
     with pytest.raises(ValueError, match="pairs must be unique"):
-        AssignmentModel(["a"], ["s"], [(0, 0), (0, 0)], [0.5, 0.5], [1], [0], [0], [1],
-                        [-1], [])
+        AssignmentModel(["a"], ["s"], [(0, 0), (0, 0)], [0.5, 0.5], [1], [0], [0], [1], [-1], [])
 
 
 # ---------------------------------------------------------------- MILP = brute force
@@ -201,22 +245,34 @@ def _random_model(rng: np.random.Generator) -> AssignmentModel:
     cap = rng.choice([2.0, 3.0, 5.0, NAN], size=n_s)
     region_kw = {}
     if rng.random() < 0.5:
-        region_kw = {"site_region": rng.integers(0, 2, size=n_s),
-                     "region_capacity_fte": [float(rng.integers(5, 30)), NAN],
-                     "talent_fte": rng.integers(0, 20, size=n_l).astype(float)}
+        region_kw = {
+            "site_region": rng.integers(0, 2, size=n_s),
+            "region_capacity_fte": [float(rng.integers(5, 30)), NAN],
+            "talent_fte": rng.integers(0, 20, size=n_l).astype(float),
+        }
     return AssignmentModel(
-        [f"L{k}" for k in rng.permutation(n_l)], [f"S{k}" for k in rng.permutation(n_s)],
-        pairs, np.round(rng.random(len(pairs)), 3), rng.choice([0.0, 1.0, 2.0], size=n_l),
-        rng.choice([0.0, 1.0, 2.0, 2.5], size=n_l), rng.choice([0.0, 1.0, 3.0], size=n_l),
-        cap, rng.integers(-1, 2, size=n_s), [4.0, NAN], **region_kw)
+        [f"L{k}" for k in rng.permutation(n_l)],
+        [f"S{k}" for k in rng.permutation(n_s)],
+        pairs,
+        np.round(rng.random(len(pairs)), 3),
+        rng.choice([0.0, 1.0, 2.0], size=n_l),
+        rng.choice([0.0, 1.0, 2.0, 2.5], size=n_l),
+        rng.choice([0.0, 1.0, 3.0], size=n_l),
+        cap,
+        rng.integers(-1, 2, size=n_s),
+        [4.0, NAN],
+        **region_kw,
+    )
 
 
 def _brute_force(model: AssignmentModel) -> tuple[int, int]:
     """Lexicographically best (fit, tie-break) over every choice of one pair or none per lead."""
     rows = model.linear_model().rows
     q, tau = model.objective_coefficients()
-    options = [[None, *[p for p in range(model.n_pairs) if model.pairs[p, 0] == lead]]
-               for lead in range(len(model.lead_ids))]
+    options = [
+        [None, *[p for p in range(model.n_pairs) if model.pairs[p, 0] == lead]]
+        for lead in range(len(model.lead_ids))
+    ]
     best = (0, 0)
     for choice in itertools.product(*options):
         x = np.zeros(model.n_pairs)
@@ -272,13 +328,14 @@ def assigned(pipeline: list[Profile]) -> AssignmentResult:
 
 
 def test_assign_leads_places_only_feasible_pairs_within_capacity(
-        pipeline: list[Profile], assigned: AssignmentResult) -> None:
-    from siting.catalogue import load_catalogue
-    from siting.criteria import evaluate
-    from siting.layers import load_geodata
-    from siting.rank import resolve_origin
-    from siting.site_facts import site_facts
-    from siting.site_table import site_table
+    pipeline: list[Profile], assigned: AssignmentResult
+) -> None:
+    from siting.criteria.evaluation import evaluate
+    from siting.criteria.site_facts import site_facts
+    from siting.inputs.catalogue import load_catalogue
+    from siting.jobs.rank import resolve_origin
+    from siting.layers.load import load_geodata
+    from siting.layers.site_table import site_table
 
     result = assigned
     assert result.status == "optimal"
@@ -289,8 +346,7 @@ def test_assign_leads_places_only_feasible_pairs_within_capacity(
     facts, catalogue = site_facts(table, data.campuses), load_catalogue()
     site_index = {s: k for k, s in enumerate(table["site_id"])}
     for profile, lead in zip(pipeline, result.leads, strict=True):
-        ev = evaluate(profile, facts, catalogue,
-                      origin_xy=resolve_origin(profile, data, file="t"))
+        ev = evaluate(profile, facts, catalogue, origin_xy=resolve_origin(profile, data, file="t"))
         assert lead.n_feasible_sites == int(ev.feasible.sum())
         if lead.status == PLACED:
             k = site_index[lead.site_id]
@@ -299,28 +355,30 @@ def test_assign_leads_places_only_feasible_pairs_within_capacity(
             assert lead.reason == ""
         else:
             assert lead.status == UNPLACED
-            assert lead.reason.startswith(("no feasible site", "its feasible sites are taken",
-                                           "its feasible sites lack"))
+            assert lead.reason.startswith(
+                ("no feasible site", "its feasible sites are taken", "its feasible sites lack")
+            )
             assert (lead.n_feasible_sites == 0) == lead.reason.startswith("no feasible site")
     for site in result.sites:
         if math.isnan(site.capacity_ha):
             assert len(site.leads) <= 1
         else:
             assert site.used_ha <= site.capacity_ha + 1e-9
-    assert all(not z.constrained and z.note == "not known: not constrained"
-               for z in result.zones)
+    assert all(not z.constrained and z.note == "not known: not constrained" for z in result.zones)
     assert any("not constrained" in note for note in result.notes)
     values = [v.added_value for v in result.capacity_values]
     assert values == sorted(values, reverse=True)
 
 
-def test_assign_leads_respects_given_headroom_and_reports_it(pipeline: list[Profile],
-                                                              tmp_path: Path) -> None:
+def test_assign_leads_respects_given_headroom_and_reports_it(
+    pipeline: list[Profile], tmp_path: Path
+) -> None:
     free = assign_leads(pipeline, solver="highs", max_resolves=0)
     zones = {lead.zone_id for lead in free.leads if lead.status == PLACED}
     path = tmp_path / "zones.csv"
-    path.write_text("zone_id,headroom_mw\n" + "".join(f"{z},1.5\n" for z in sorted(zones)),
-                    encoding="utf-8")
+    path.write_text(
+        "zone_id,headroom_mw\n" + "".join(f"{z},1.5\n" for z in sorted(zones)), encoding="utf-8"
+    )
     tight = assign_leads(pipeline, solver="highs", headroom=path, max_resolves=3)
     for zone in tight.zones:
         if zone.zone_id in zones:
@@ -349,10 +407,21 @@ def test_absorption_share_caps_hires_per_region(pipeline: list[Profile]) -> None
 
 
 def test_invalid_and_duplicate_leads_are_reported_not_lost(pipeline: list[Profile]) -> None:
-    bad = pipeline[1].model_copy(update={"company": pipeline[1].company.model_copy(
-        update={"current_location": pipeline[1].company.current_location.model_copy(
-            update={"municipality": "Atlantis"})})}) if pipeline[1].company.current_location \
+    bad = (
+        pipeline[1].model_copy(
+            update={
+                "company": pipeline[1].company.model_copy(
+                    update={
+                        "current_location": pipeline[1].company.current_location.model_copy(
+                            update={"municipality": "Atlantis"}
+                        )
+                    }
+                )
+            }
+        )
+        if pipeline[1].company.current_location
         else None
+    )
     charisma = pipeline[2].model_copy(update={"weights": {"charisma": 1.0}})
     leads = [pipeline[0], pipeline[0], charisma] + ([bad] if bad is not None else [])
     result = assign_leads(leads, solver="highs", max_resolves=0)
@@ -387,8 +456,9 @@ def test_write_assignment_csv_json_xlsx(assigned: AssignmentResult, tmp_path: Pa
 
 def test_formula_like_text_is_neutralised_in_csv(tmp_path: Path) -> None:
     profile = load_profile(CASES / "example_photonics.toml")
-    evil = profile.model_copy(update={"company": profile.company.model_copy(
-        update={"id": "=HYPERLINK(1)"})})
+    evil = profile.model_copy(
+        update={"company": profile.company.model_copy(update={"id": "=HYPERLINK(1)"})}
+    )
     result = assign_leads([evil], solver="highs", max_resolves=0)
     text = write_assignment(result, tmp_path / "e.csv").read_text("utf-8")
     assert "'=HYPERLINK(1)" in text
@@ -398,7 +468,7 @@ def test_formula_like_text_is_neutralised_in_csv(tmp_path: Path) -> None:
 
 
 def _app() -> typer.Typer:
-    from siting.cli_assign import assign_command
+    from siting.cli.assign import assign_command
 
     app = typer.Typer()
     app.command("assign")(assign_command)
@@ -413,10 +483,14 @@ def test_cli_assign_prints_status_assignment_reasons_and_writes_json(tmp_path: P
         "a-1,Eindhoven,2027,2,1,10,semiconductors,2\n"
         "a-2,Delft,2027,1,0.5,5,photonics,\n"
         "a-3,Eindhoven,2027,lots,1,10,,\n"
-        "a-4,Groningen,2027,900,1,10,,1\n", encoding="utf-8")
+        "a-4,Groningen,2027,900,1,10,,1\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out.json"
-    res = CliRunner().invoke(_app(), ["assign", str(leads), "--solver", "highs", "--out",
-                                      str(out), "--max-resolves", "2"])
+    res = CliRunner().invoke(
+        _app(),
+        ["assign", str(leads), "--solver", "highs", "--out", str(out), "--max-resolves", "2"],
+    )
     assert res.exit_code == 0, res.output
     assert "Portfolio assignment" in res.output
     assert "gap" in res.output and "objective" in res.output
@@ -434,8 +508,7 @@ def test_empty_pipeline_gives_an_empty_result() -> None:
     result = assign_leads([], solver="highs")
     assert result.status == "optimal"
     assert result.leads == () and result.capacity_values == ()
-    assert result.to_dict()["summary"] == {"leads": 0, "placed": 0, "unplaced": 0,
-                                           "invalid": 0}
+    assert result.to_dict()["summary"] == {"leads": 0, "placed": 0, "unplaced": 0, "invalid": 0}
 
 
 # ---------------------------------------------------------------- pruning keeps the optimum
@@ -443,20 +516,31 @@ def test_empty_pipeline_gives_an_empty_result() -> None:
 
 def _unpruned_optimum(model: AssignmentModel, solver: str) -> tuple[int, int]:
     """(fit, tie-break) of the two stages on every pair and every row, nothing left out."""
-    from siting.solvers import LinearModel, Row, solve_milp
+    from siting.model.solvers import LinearModel, Row, solve_milp
 
-    rows = [Row(f"lead:{lead}", np.flatnonzero(model.pairs[:, 0] == lead),
-                np.ones(int((model.pairs[:, 0] == lead).sum())), "<=", 1.0)
-            for lead in range(len(model.lead_ids)) if (model.pairs[:, 0] == lead).any()]
+    rows = [
+        Row(
+            f"lead:{lead}",
+            np.flatnonzero(model.pairs[:, 0] == lead),
+            np.ones(int((model.pairs[:, 0] == lead).sum())),
+            "<=",
+            1.0,
+        )
+        for lead in range(len(model.lead_ids))
+        if (model.pairs[:, 0] == lead).any()
+    ]
     rows += [Row(cap.name, cap.pairs, cap.coefs, "<=", cap.rhs) for cap in model.capacities()]
     q, tau = model.objective_coefficients()
     names = tuple(f"x{p}" for p in range(model.n_pairs))
     first = solve_milp(LinearModel(model.n_pairs, names, q, tuple(rows)), solver=solver)
     assert first.status == "optimal"
     fit = round(first.objective)
-    second = solve_milp(LinearModel(model.n_pairs, names, tau,
-                                    (*rows, Row("fit", np.arange(model.n_pairs), q, ">=", fit))),
-                        solver=solver)
+    second = solve_milp(
+        LinearModel(
+            model.n_pairs, names, tau, (*rows, Row("fit", np.arange(model.n_pairs), q, ">=", fit))
+        ),
+        solver=solver,
+    )
     assert second.status == "optimal"
     return fit, round(second.objective)
 
@@ -468,15 +552,24 @@ def _roomy_model(rng: np.random.Generator) -> AssignmentModel:
     n_z = 3
     region_kw = {}
     if rng.random() < 0.5:
-        region_kw = {"site_region": rng.integers(-1, 2, size=n_s),
-                     "region_capacity_fte": [float(rng.integers(10, 80)), NAN],
-                     "talent_fte": rng.integers(0, 20, size=n_l).astype(float)}
+        region_kw = {
+            "site_region": rng.integers(-1, 2, size=n_s),
+            "region_capacity_fte": [float(rng.integers(10, 80)), NAN],
+            "talent_fte": rng.integers(0, 20, size=n_l).astype(float),
+        }
     return AssignmentModel(
-        [f"L{k}" for k in rng.permutation(n_l)], [f"S{k}" for k in rng.permutation(n_s)],
-        pairs, np.round(rng.random(len(pairs)), 2), rng.choice([0.0, 1.0, 2.0], size=n_l),
-        rng.choice([0.5, 1.0, 2.0, 4.0], size=n_l), rng.choice([0.0, 1.0, 3.0], size=n_l),
-        rng.choice([1.0, 4.0, 50.0, NAN], size=n_s), rng.integers(-1, n_z, size=n_s),
-        rng.choice([2.0, 100.0, NAN], size=n_z), **region_kw)
+        [f"L{k}" for k in rng.permutation(n_l)],
+        [f"S{k}" for k in rng.permutation(n_s)],
+        pairs,
+        np.round(rng.random(len(pairs)), 2),
+        rng.choice([0.0, 1.0, 2.0], size=n_l),
+        rng.choice([0.5, 1.0, 2.0, 4.0], size=n_l),
+        rng.choice([0.0, 1.0, 3.0], size=n_l),
+        rng.choice([1.0, 4.0, 50.0, NAN], size=n_s),
+        rng.integers(-1, n_z, size=n_s),
+        rng.choice([2.0, 100.0, NAN], size=n_z),
+        **region_kw,
+    )
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -495,9 +588,18 @@ def test_pruning_rows_and_dominated_pairs_keeps_the_optimum_on_every_backend(see
 
 def test_pruning_drops_rows_that_cannot_bind_and_dominated_pairs() -> None:
     # s1 (10 ha) holds both leads: its row cannot bind, so each lead's pairs below s1 go
-    model = AssignmentModel(["A", "B"], ["s1", "s2", "s3"],
-                            [(0, 0), (0, 1), (1, 0), (1, 2)], [0.9, 0.5, 0.8, 0.6],
-                            [1, 1], [4, 4], [0, 0], [10, 1, NAN], [-1, -1, -1], [])
+    model = AssignmentModel(
+        ["A", "B"],
+        ["s1", "s2", "s3"],
+        [(0, 0), (0, 1), (1, 0), (1, 2)],
+        [0.9, 0.5, 0.8, 0.6],
+        [1, 1],
+        [4, 4],
+        [0, 0],
+        [10, 1, NAN],
+        [-1, -1, -1],
+        [],
+    )
     assert model.kept_pairs().tolist() == [True, False, True, False]
     assert model.linear_model(keep=model.kept_pairs()).rows == ()
     assert [r.name for r in model.linear_model().rows] == ["lead:A", "lead:B", "site:s2"]
@@ -513,8 +615,9 @@ def test_pruning_drops_rows_that_cannot_bind_and_dominated_pairs() -> None:
 def test_a_pair_that_cannot_fit_even_alone_is_never_chosen(solver: str) -> None:
     # 400.0004 ha on a 400 ha site: feasible for the ranking's 3-decimal rule, but the row
     # can never hold it; CBC's preprocessing used to round it in and return a broken answer
-    model = AssignmentModel(["A"], ["big"], [(0, 0)], [0.8], [1], [400.0004], [0], [400.0],
-                            [-1], [])
+    model = AssignmentModel(
+        ["A"], ["big"], [(0, 0)], [0.8], [1], [400.0004], [0], [400.0], [-1], []
+    )
     assert not model.kept_pairs().any()
     sol = model.solve(solver=solver)
     assert sol.status == "optimal"
@@ -531,8 +634,7 @@ def test_greedy_assignment_respects_every_row_and_is_maximal(seed: int) -> None:
     rng = np.random.default_rng(seed)
     model = _roomy_model(rng) if seed % 2 else _random_model(rng)
     caps = model.capacities()
-    for keep in (None, model.kept_pairs(), model.kept_pairs({caps[0].name: 1.0})
-                 if caps else None):
+    for keep in (None, model.kept_pairs(), model.kept_pairs({caps[0].name: 1.0}) if caps else None):
         x = model.greedy_assignment(keep=keep)
         model._checked(x, caps)  # raises on a lead placed twice or a capacity exceeded
         if keep is not None:
@@ -556,13 +658,14 @@ def test_greedy_assignment_of_the_hand_model() -> None:
     assert chosen == {"A->s1", "B->s3", "C->s2"}
 
 
-def _recording_solver(monkeypatch: pytest.MonkeyPatch, relabel: str | None = None
-                      ) -> list[dict[str, object]]:
+def _recording_solver(
+    monkeypatch: pytest.MonkeyPatch, relabel: str | None = None
+) -> list[dict[str, object]]:
     """Record every solve_milp call of the assignment; optionally relabel its status."""
     import dataclasses
 
-    import siting.assignment_model
-    from siting.solvers import solve_milp
+    import siting.model.assignment
+    from siting.model.solvers import solve_milp
 
     calls: list[dict[str, object]] = []
 
@@ -573,15 +676,26 @@ def _recording_solver(monkeypatch: pytest.MonkeyPatch, relabel: str | None = Non
             out = dataclasses.replace(out, status=relabel, gap=0.004)
         return out
 
-    monkeypatch.setattr(siting.assignment_model, "solve_milp", recording)
+    monkeypatch.setattr(siting.model.assignment, "solve_milp", recording)
     return calls
 
 
 def test_stage_one_starts_greedy_and_stage_two_from_stage_one(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # two identical leads, two identical sites: stage 1 cannot tell them apart, stage 2 runs
-    model = AssignmentModel(["b", "a"], ["y", "x"], [(0, 0), (0, 1), (1, 0), (1, 1)],
-                            [0.5] * 4, [1, 1], [3, 3], [0, 0], [3, 3], [-1, -1], [])
+    model = AssignmentModel(
+        ["b", "a"],
+        ["y", "x"],
+        [(0, 0), (0, 1), (1, 0), (1, 1)],
+        [0.5] * 4,
+        [1, 1],
+        [3, 3],
+        [0, 0],
+        [3, 3],
+        [-1, -1],
+        [],
+    )
     calls = _recording_solver(monkeypatch)
     sol = model.solve(solver="highs", capacity_values=False)
     assert len(calls) == 2
@@ -593,8 +707,7 @@ def test_stage_one_starts_greedy_and_stage_two_from_stage_one(
     assert sol.status_note.startswith("proven optimal")
 
 
-def test_a_stop_at_the_gap_skips_the_tie_break_and_says_so(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_stop_at_the_gap_skips_the_tie_break_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _recording_solver(monkeypatch, relabel="within_gap")
     sol = hand_model(cap_s1=7.0).solve(solver="highs", gap_rel=0.005)
     assert sol.status == "within_gap"
@@ -604,7 +717,8 @@ def test_a_stop_at_the_gap_skips_the_tie_break_and_says_so(
     assert "within 0.40% of the optimum" in sol.status_note
     assert "requested relative gap of 0.50%" in sol.status_note
     assert "ties between equally good assignments are not broken deterministically" in (
-        sol.status_note)
+        sol.status_note
+    )
     # no tie-break stage; the re-solve for the value of capacity uses the same gap
     assert [c["gap_rel"] for c in calls] == [0.005, 0.005]
     assert calls[1]["start"] is not None
@@ -614,11 +728,12 @@ def test_a_stop_at_the_gap_skips_the_tie_break_and_says_so(
 
 
 def test_room_left_by_a_solver_stopped_at_the_gap_is_filled(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import dataclasses
 
-    import siting.assignment_model
-    from siting.solvers import solve_milp
+    import siting.model.assignment
+    from siting.model.solvers import solve_milp
 
     def lazy(model: object, **kw: object) -> object:
         out = solve_milp(model, **kw)  # type: ignore[arg-type]
@@ -626,7 +741,7 @@ def test_room_left_by_a_solver_stopped_at_the_gap_is_filled(
         x[[k for k, name in enumerate(model.var_names) if name.startswith("C->")]] = 0
         return dataclasses.replace(out, status="within_gap", gap=0.004, x=x)
 
-    monkeypatch.setattr(siting.assignment_model, "solve_milp", lazy)
+    monkeypatch.setattr(siting.model.assignment, "solve_milp", lazy)
     model = hand_model()
     sol = model.solve(solver="highs", gap_rel=0.005, capacity_values=False)
     exact = model.solve(solver="highs", capacity_values=False)
@@ -634,22 +749,22 @@ def test_room_left_by_a_solver_stopped_at_the_gap_is_filled(
     assert sol.assignment["C"] is not None
     assert sol.assignment == exact.assignment
     assert "1 lead(s) were placed after the solve" in sol.status_note
-    model._checked(np.isin(np.arange(model.n_pairs), sol.chosen_pairs).astype(int),
-                   model.capacities())
+    model._checked(
+        np.isin(np.arange(model.n_pairs), sol.chosen_pairs).astype(int), model.capacities()
+    )
 
 
-def test_no_solution_in_time_reports_the_greedy_assignment(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_solution_in_time_reports_the_greedy_assignment(monkeypatch: pytest.MonkeyPatch) -> None:
     import dataclasses
 
-    import siting.assignment_model
-    from siting.solvers import solve_milp
+    import siting.model.assignment
+    from siting.model.solvers import solve_milp
 
     def nothing(model: object, **kw: object) -> object:
         out = solve_milp(model, **kw)  # type: ignore[arg-type]
         return dataclasses.replace(out, status="no_solution_in_time", x=None, gap=math.nan)
 
-    monkeypatch.setattr(siting.assignment_model, "solve_milp", nothing)
+    monkeypatch.setattr(siting.model.assignment, "solve_milp", nothing)
     model = hand_model()
     sol = model.solve(solver="cp-sat", time_limit_s=0.1)
     greedy = model.greedy_assignment(keep=model.kept_pairs())
@@ -690,17 +805,32 @@ def test_a_bad_gap_is_rejected() -> None:
         assign_leads([], solver="highs", gap_rel=-0.1)
 
 
-@pytest.mark.parametrize(("status", "gap", "gap_rel", "tie", "words"), [
-    ("optimal", 0.0, 0.0, "optimal", "proven optimal; ties between equally good assignments "
-                                     "are broken deterministically"),
-    ("optimal", 0.0, 0.0, "feasible", "the tie-break stage ended feasible"),
-    ("within_gap", math.nan, 0.01, "skipped", "within the requested 1.00% of the optimum"),
-    ("feasible", 0.02, 0.005, "skipped", "stopped at the time limit with an assignment within "
-                                         "2.00% of the optimum, not the requested 0.50%"),
-    ("no_solution_in_time", math.nan, 0.0, "skipped", "returned no assignment"),
-])
-def test_status_note_in_words(status: str, gap: float, gap_rel: float, tie: str,
-                              words: str) -> None:
+@pytest.mark.parametrize(
+    ("status", "gap", "gap_rel", "tie", "words"),
+    [
+        (
+            "optimal",
+            0.0,
+            0.0,
+            "optimal",
+            "proven optimal; ties between equally good assignments are broken deterministically",
+        ),
+        ("optimal", 0.0, 0.0, "feasible", "the tie-break stage ended feasible"),
+        ("within_gap", math.nan, 0.01, "skipped", "within the requested 1.00% of the optimum"),
+        (
+            "feasible",
+            0.02,
+            0.005,
+            "skipped",
+            "stopped at the time limit with an assignment within "
+            "2.00% of the optimum, not the requested 0.50%",
+        ),
+        ("no_solution_in_time", math.nan, 0.0, "skipped", "returned no assignment"),
+    ],
+)
+def test_status_note_in_words(
+    status: str, gap: float, gap_rel: float, tie: str, words: str
+) -> None:
     assert words in status_note(status, gap, gap_rel, tie)
 
 
@@ -709,8 +839,9 @@ def test_a_gap_above_zero_never_reads_as_zero() -> None:
     assert format_gap(0.0023) == "0.23%"
     assert format_gap(3e-5) == "< 0.01%"
     assert format_gap(math.nan) == "unknown"
-    assert "within less than 0.01% of the optimum" in status_note("within_gap", 3e-5, 0.005,
-                                                                  "skipped")
+    assert "within less than 0.01% of the optimum" in status_note(
+        "within_gap", 3e-5, 0.005, "skipped"
+    )
 
 
 def test_assign_leads_with_a_gap_reports_it(pipeline: list[Profile]) -> None:
@@ -725,10 +856,12 @@ def test_assign_leads_with_a_gap_reports_it(pipeline: list[Profile]) -> None:
 def test_cli_assign_gap_option(tmp_path: Path) -> None:
     source = CASES.parent / "leads" / "example_pipeline_synthetic.csv"
     leads = tmp_path / "leads.csv"
-    leads.write_text("".join(source.read_text("utf-8").splitlines(keepends=True)[:13]),
-                     encoding="utf-8")
-    res = CliRunner().invoke(_app(), ["assign", str(leads), "--solver", "highs", "--gap",
-                                      "0.005", "--max-resolves", "0"])
+    leads.write_text(
+        "".join(source.read_text("utf-8").splitlines(keepends=True)[:13]), encoding="utf-8"
+    )
+    res = CliRunner().invoke(
+        _app(), ["assign", str(leads), "--solver", "highs", "--gap", "0.005", "--max-resolves", "0"]
+    )
     assert res.exit_code == 0, res.output
     assert "(requested 0.50%)" in res.output
     assert "placed" in res.output

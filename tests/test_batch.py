@@ -9,40 +9,152 @@ import numpy as np
 import pytest
 
 import siting
-import siting.screen as screen
-from siting.catalogue import load_catalogue
-from siting.criteria import LeadParams, evaluate, evaluate_batch
-from siting.leads import read_leads
-from siting.rank import resolve_origin
-from siting.screen import screen_leads
-from siting.site_facts import site_facts
+import siting.jobs.screen as screen
+from siting.criteria.evaluation import LeadParams, evaluate, evaluate_batch
+from siting.criteria.site_facts import site_facts
+from siting.inputs.catalogue import load_catalogue
+from siting.inputs.leads import read_leads
+from siting.jobs.rank import resolve_origin
+from siting.jobs.screen import screen_leads
 
 from .test_leads import write_leads
 
 REPO = Path(__file__).resolve().parents[1]
 PIPELINE = REPO / "models" / "leads" / "example_pipeline_synthetic.csv"
 
-HEADER = ["id", "name", "nts_domains", "municipality", "lat", "lon", "year", "land_ha",
-          "cleanroom_m2", "vibration_free", "heavy_transport", "environmental_category",
-          "power_mw", "talent_mbo", "talent_hbo", "talent_wo", "max_relocation_km",
-          "exclude_provinces", "allow_unknown"]
+HEADER = [
+    "id",
+    "name",
+    "nts_domains",
+    "municipality",
+    "lat",
+    "lon",
+    "year",
+    "land_ha",
+    "cleanroom_m2",
+    "vibration_free",
+    "heavy_transport",
+    "environmental_category",
+    "power_mw",
+    "talent_mbo",
+    "talent_hbo",
+    "talent_wo",
+    "max_relocation_km",
+    "exclude_provinces",
+    "allow_unknown",
+]
 
 EDGE_ROWS = [
     # no domains, no talent, no location, nothing needed
-    ["bare", "B", "", "", "", "", "2030", "0", "0", "false", "false", "1", "0", "0", "0", "0",
-     "", "", "false"],
+    [
+        "bare",
+        "B",
+        "",
+        "",
+        "",
+        "",
+        "2030",
+        "0",
+        "0",
+        "false",
+        "false",
+        "1",
+        "0",
+        "0",
+        "0",
+        "0",
+        "",
+        "",
+        "false",
+    ],
     # allow unknown facts, every facility flag, a big grid need
-    ["unknown-ok", "U", "semiconductors", "Eindhoven", "", "", "2028", "3", "500", "true",
-     "true", "4", "20", "5", "10", "0", "80", "", "true"],
+    [
+        "unknown-ok",
+        "U",
+        "semiconductors",
+        "Eindhoven",
+        "",
+        "",
+        "2028",
+        "3",
+        "500",
+        "true",
+        "true",
+        "4",
+        "20",
+        "5",
+        "10",
+        "0",
+        "80",
+        "",
+        "true",
+    ],
     # excluded provinces and a point location
-    ["excluded", "E", "photonics; ai", "", "52.0", "4.36", "2031", "2", "0", "false", "false",
-     "3", "1", "0", "0", "15", "120", "Zuid-Holland; Utrecht", "false"],
+    [
+        "excluded",
+        "E",
+        "photonics; ai",
+        "",
+        "52.0",
+        "4.36",
+        "2031",
+        "2",
+        "0",
+        "false",
+        "false",
+        "3",
+        "1",
+        "0",
+        "0",
+        "15",
+        "120",
+        "Zuid-Holland; Utrecht",
+        "false",
+    ],
     # zero land, talent at one level, tight distance
-    ["zero-land", "Z", "quantum", "Delft", "", "", "2026", "0", "0", "false", "false", "2",
-     "0.05", "0", "0", "40", "10", "", "false"],
+    [
+        "zero-land",
+        "Z",
+        "quantum",
+        "Delft",
+        "",
+        "",
+        "2026",
+        "0",
+        "0",
+        "false",
+        "false",
+        "2",
+        "0.05",
+        "0",
+        "0",
+        "40",
+        "10",
+        "",
+        "false",
+    ],
     # a need no site meets
-    ["nowhere", "N", "", "Groningen", "", "", "2025", "500", "0", "true", "true", "6", "900",
-     "0", "0", "0", "5", "", "false"],
+    [
+        "nowhere",
+        "N",
+        "",
+        "Groningen",
+        "",
+        "",
+        "2025",
+        "500",
+        "0",
+        "true",
+        "true",
+        "6",
+        "900",
+        "0",
+        "0",
+        "0",
+        "5",
+        "",
+        "false",
+    ],
 ]
 
 
@@ -69,8 +181,9 @@ def test_batch_core_equals_evaluate(tmp_path: Path, role: str) -> None:
     assert len(leads) >= 60
     profiles = [lead.profile for lead in leads]
     origins = [resolve_origin(p, data, file="t") for p in profiles]
-    batch = evaluate_batch(LeadParams.from_profiles(profiles, catalogue, origins=origins,
-                                                    role=role), facts, catalogue)
+    batch = evaluate_batch(
+        LeadParams.from_profiles(profiles, catalogue, origins=origins, role=role), facts, catalogue
+    )
     feasible, utility = batch.feasible, batch.utility
     rules = list(batch.rules)
     for row, (profile, origin) in enumerate(zip(profiles, origins, strict=True)):
@@ -113,16 +226,21 @@ def test_screen_batch_equals_per_lead(tmp_path: Path, monkeypatch: pytest.Monkey
 from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from siting.rules import SLACK_DECIMALS, slack_passes  # noqa: E402
-from siting.screen import _round_half_even  # noqa: E402
+from siting.criteria.rules import SLACK_DECIMALS, slack_passes  # noqa: E402
+from siting.jobs.screen import _round_half_even  # noqa: E402
 
 #: Floats, with many on and next to the rounding boundaries of 3 and 4 decimals.
 _NEAR_HALVES = st.builds(
-    lambda k, d, ulps: float(np.nextafter(np.float64((k + 0.5) / 10**d), np.inf * ulps)
-                             if ulps else (k + 0.5) / 10**d),
-    st.integers(-10**6, 10**6), st.sampled_from([3, 4]), st.sampled_from([-1, 0, 1]))
-_FLOATS = st.one_of(st.floats(allow_nan=True, allow_infinity=True), _NEAR_HALVES,
-                    st.floats(-0.01, 0.01))
+    lambda k, d, ulps: float(
+        np.nextafter(np.float64((k + 0.5) / 10**d), np.inf * ulps) if ulps else (k + 0.5) / 10**d
+    ),
+    st.integers(-(10**6), 10**6),
+    st.sampled_from([3, 4]),
+    st.sampled_from([-1, 0, 1]),
+)
+_FLOATS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True), _NEAR_HALVES, st.floats(-0.01, 0.01)
+)
 
 
 @given(st.lists(_FLOATS, min_size=1, max_size=50))
@@ -170,8 +288,9 @@ def test_a_level_one_lead_does_not_hire_at_adds_nothing_in_a_batch(tmp_path: Pat
     hbo = [p.needs.talent.hbo > 0 for p in profiles]
     assert any(hbo) and not all(hbo)
     origins = [resolve_origin(p, data, file="t") for p in profiles]
-    batch = evaluate_batch(LeadParams.from_profiles(profiles, catalogue, origins=origins),
-                           facts, catalogue)
+    batch = evaluate_batch(
+        LeadParams.from_profiles(profiles, catalogue, origins=origins), facts, catalogue
+    )
     for row, (profile, origin) in enumerate(zip(profiles, origins, strict=True)):
         ev = evaluate(profile, facts, catalogue, origin_xy=origin)
         for crit in ev.criteria:

@@ -14,28 +14,38 @@ from typing import Any
 
 import pytest
 
-from siting import maps
-from siting.layers import load_geodata
+from siting.layers.load import load_geodata
+from siting.outputs.maps import ranking as maps
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 HOSTILE = "<script>alert(1)</script>"
 #: A transparent 1x1 PNG: what the online test serves instead of map tiles (no network here).
-PNG_1X1 = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                        "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44"
-                        "ae426082")
+PNG_1X1 = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44"
+    "ae426082"
+)
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.is_file(),
     reason="/usr/bin/chromium is absent (Debian package 'chromium'; `make test` installs it "
-           "when run as root)")
+    "when run as root)",
+)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api",
-                                   reason="the 'playwright' package is not installed (dev extra)")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="the 'playwright' package is not installed (dev extra)"
+    )
     with sync_api.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
@@ -87,7 +97,7 @@ def open_map(browser, tmp_path: Path) -> Iterator[Any]:
 
 def serve_locally(route: Any) -> None:
     """Answer an online map's requests: Leaflet from the local package, tiles as blank PNGs."""
-    from siting._maps_assets import leaflet_assets
+    from siting.outputs.maps.assets import leaflet_assets
 
     url = route.request.url
     css, js = leaflet_assets()
@@ -109,8 +119,7 @@ def data():
 
 
 def write(result, data, path: Path, *, offline: bool) -> Path:
-    return maps.save_map(maps.render_map(result, data=data, offline=offline), path,
-                         offline=offline)
+    return maps.save_map(maps.render_map(result, data=data, offline=offline), path, offline=offline)
 
 
 def other_hosts(requests: list[str]) -> list[str]:
@@ -124,10 +133,12 @@ def click_rank(page: Any, rank: int) -> Any:
     return popup
 
 
-def test_online_map_shows_ranked_markers_legend_and_explanations(case2_result, data, tmp_path,
-                                                                open_map):
-    seen = open_map(write(case2_result, data, tmp_path / "online.html", offline=False),
-                    serve_tiles=True)
+def test_online_map_shows_ranked_markers_legend_and_explanations(
+    case2_result, data, tmp_path, open_map
+):
+    seen = open_map(
+        write(case2_result, data, tmp_path / "online.html", offline=False), serve_tiles=True
+    )
     page = seen.page
     ranks = page.locator(".siting-rank[data-rank]")
     assert ranks.count() == len(case2_result.recommendations) == 5
@@ -141,17 +152,22 @@ def test_online_map_shows_ranked_markers_legend_and_explanations(case2_result, d
     rec = case2_result.recommendations[0]
     popup = click_rank(page, 1)
     text = popup.inner_text()
-    for expected in (rec.name, "Why: contribution of each criterion", "Hard constraints",
-                     "Rank holds while a weight stays in", "Ahead of #2", "Data caveats",
-                     rec.breakdown[0].label):
+    for expected in (
+        rec.name,
+        "Why: contribution of each criterion",
+        "Hard constraints",
+        "Rank holds while a weight stays in",
+        "Ahead of #2",
+        "Data caveats",
+        rec.breakdown[0].label,
+    ):
         assert expected in text
     assert popup.locator(".siting-bar").count() == len(rec.breakdown)
     assert any("arcgisonline" in url for url in seen.requests)  # the tiles were asked for
     assert seen.errors == []
 
 
-def test_offline_map_makes_no_request_to_any_other_host(case2_result, data, tmp_path,
-                                                        open_map):
+def test_offline_map_makes_no_request_to_any_other_host(case2_result, data, tmp_path, open_map):
     seen = open_map(write(case2_result, data, tmp_path / "offline.html", offline=True))
     page = seen.page
     assert page.locator(".siting-rank[data-rank]").count() == 5
@@ -165,13 +181,17 @@ def test_offline_map_makes_no_request_to_any_other_host(case2_result, data, tmp_
     assert seen.errors == []
 
 
-def test_hostile_names_render_as_text_and_open_no_dialog(case2_result, data, tmp_path,
-                                                         open_map):
+def test_hostile_names_render_as_text_and_open_no_dialog(case2_result, data, tmp_path, open_map):
     rec = dataclasses.replace(case2_result.recommendations[0], name=HOSTILE)
-    sites = tuple(s._replace(name=HOSTILE) if s.site_id == rec.site_id else s
-                  for s in case2_result.sites)
-    result = dataclasses.replace(case2_result, case_id=HOSTILE, sites=sites,
-                                 recommendations=(rec, *case2_result.recommendations[1:]))
+    sites = tuple(
+        s._replace(name=HOSTILE) if s.site_id == rec.site_id else s for s in case2_result.sites
+    )
+    result = dataclasses.replace(
+        case2_result,
+        case_id=HOSTILE,
+        sites=sites,
+        recommendations=(rec, *case2_result.recommendations[1:]),
+    )
     seen = open_map(write(result, data, tmp_path / "hostile.html", offline=True))
     page = seen.page
     assert f"Case {HOSTILE}" in page.locator("#siting-panel").inner_text()
@@ -228,10 +248,11 @@ def test_infeasible_case_map_explains_why(case4_result, data, tmp_path, open_map
 
 # --- two-site configurations ----------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def case6_result():
     """Ranking of example case 6 (R&D + production, at most 40 km apart), top 5; read-only."""
-    from siting.rank import rank_sites
+    from siting.jobs.rank import rank_sites
 
     from .conftest import CASES
 
@@ -242,14 +263,16 @@ def case6_result():
 
 def zoom_to(page: Any, lat: float, lon: float, zoom: int) -> None:
     """Centre the map on a place without animation (badges apart, clear of the panels)."""
-    page.evaluate("""([lat, lon, zoom]) => {
+    page.evaluate(
+        """([lat, lon, zoom]) => {
         const map = Object.values(window).find(v => v instanceof L.Map);
         map.setView([lat, lon], zoom, {animate: false});
-    }""", [lat, lon, zoom])
+    }""",
+        [lat, lon, zoom],
+    )
 
 
-def test_two_site_map_shows_pairs_and_explains_each_role(case6_result, data, tmp_path,
-                                                         open_map):
+def test_two_site_map_shows_pairs_and_explains_each_role(case6_result, data, tmp_path, open_map):
     pairs = case6_result.pairs
     seen = open_map(write(case6_result, data, tmp_path / "case6.html", offline=True))
     page = seen.page
@@ -259,12 +282,16 @@ def test_two_site_map_shows_pairs_and_explains_each_role(case6_result, data, tmp
     lines = page.locator("path.siting-pair-line")
     assert lines.count() == len(pairs)
     assert page.locator("path.siting-pair-line.top").count() == 1
-    widths = sorted(float(w) for w in lines.evaluate_all(
-        "ls => ls.map(l => l.getAttribute('stroke-width'))"))
+    widths = sorted(
+        float(w) for w in lines.evaluate_all("ls => ls.map(l => l.getAttribute('stroke-width'))")
+    )
     assert widths == [3.0] * (len(pairs) - 1) + [6.0]
     best = pairs[0]
-    roles = page.locator(f'.siting-pair[data-site="{best.rnd.site_id}"]').get_attribute(
-        "data-roles").split()
+    roles = (
+        page.locator(f'.siting-pair[data-site="{best.rnd.site_id}"]')
+        .get_attribute("data-roles")
+        .split()
+    )
     assert "R1" in roles
     panel = page.locator("#siting-panel").inner_text()
     assert "Two-site search" in panel and f"{best.distance_km:,.1f} km apart" in panel
@@ -279,10 +306,17 @@ def test_two_site_map_shows_pairs_and_explains_each_role(case6_result, data, tmp
     popup = page.locator(".siting-popup .leaflet-popup-content")
     popup.wait_for(state="visible", timeout=5_000)
     text = popup.inner_text()
-    for expected in (best.rnd.name, "Why as R&D site (pair #1", "Why: contribution of each "
-                     "criterion", "Hard constraints", "Matching campus (R&D)",
-                     best.production.name, f"{best.distance_km:,.1f} km",
-                     f"{best.utility:.3f}", f"score as R&D site {best.rnd.utility:.3f}"):
+    for expected in (
+        best.rnd.name,
+        "Why as R&D site (pair #1",
+        "Why: contribution of each criterion",
+        "Hard constraints",
+        "Matching campus (R&D)",
+        best.production.name,
+        f"{best.distance_km:,.1f} km",
+        f"{best.utility:.3f}",
+        f"score as R&D site {best.rnd.utility:.3f}",
+    ):
         assert expected in text, expected
     page.locator(".leaflet-popup-close-button").click()
     page.locator(".siting-popup").wait_for(state="detached", timeout=5_000)
@@ -306,8 +340,10 @@ def test_two_site_map_shows_pairs_and_explains_each_role(case6_result, data, tmp
 
 
 def test_hostile_names_in_a_pair_render_as_text(case6_result, data, tmp_path, open_map):
-    pairs = tuple(dataclasses.replace(p, rnd=dataclasses.replace(p.rnd, name=HOSTILE))
-                  for p in case6_result.pairs)
+    pairs = tuple(
+        dataclasses.replace(p, rnd=dataclasses.replace(p.rnd, name=HOSTILE))
+        for p in case6_result.pairs
+    )
     result = dataclasses.replace(case6_result, pairs=pairs)
     seen = open_map(write(result, data, tmp_path / "hostile6.html", offline=True))
     page = seen.page
@@ -325,16 +361,21 @@ def test_hostile_names_in_a_pair_render_as_text(case6_result, data, tmp_path, op
 
 # --- comparison map: two linked panes -----------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def comparison(data):
     """Case 2 against the scenario '12 MW already in 2027', top 5; read-only."""
-    from siting.compare import compare
+    from siting.jobs.compare import compare
 
     from .conftest import CASES, REPO
 
-    return compare(CASES / "case2_microchip_dense_region.toml",
-                   REPO / "models" / "scenarios" / "case2_12mw_in_2027.toml", top=5,
-                   solver="enumeration", data=data)
+    return compare(
+        CASES / "case2_microchip_dense_region.toml",
+        REPO / "models" / "scenarios" / "case2_12mw_in_2027.toml",
+        top=5,
+        solver="enumeration",
+        data=data,
+    )
 
 
 @dataclasses.dataclass
@@ -347,13 +388,17 @@ class Pane:
     def view(self) -> list[float]:
         return self.frame.evaluate(
             "name => { const m = window[name], c = m.getCenter();"
-            " return [c.lat, c.lng, m.getZoom()]; }", self.name)
+            " return [c.lat, c.lng, m.getZoom()]; }",
+            self.name,
+        )
 
     def set_view(self, lat: float, lng: float, zoom: int) -> None:
         # braces: return nothing (serialising the returned map object takes many seconds)
-        self.frame.evaluate("([name, lat, lng, zoom]) => {"
-                            " window[name].setView([lat, lng], zoom, {animate: false}); }",
-                            [self.name, lat, lng, zoom])
+        self.frame.evaluate(
+            "([name, lat, lng, zoom]) => {"
+            " window[name].setView([lat, lng], zoom, {animate: false}); }",
+            [self.name, lat, lng, zoom],
+        )
 
     def wait_for_view(self, lat: float, lng: float, zoom: float) -> None:
         self.frame.wait_for_function(
@@ -361,7 +406,10 @@ class Pane:
                 const m = window[name], c = m.getCenter();
                 return m.getZoom() === zoom && Math.abs(c.lat - lat) < 1e-6
                     && Math.abs(c.lng - lng) < 1e-6;
-            }""", arg=[self.name, lat, lng, zoom], timeout=5_000)
+            }""",
+            arg=[self.name, lat, lng, zoom],
+            timeout=5_000,
+        )
 
     def spy(self) -> None:
         """Record every message this pane receives (``window.testGot``)."""
@@ -376,8 +424,12 @@ class Pane:
 
 def panes(page: Any) -> list[Pane]:
     frames = page.locator("iframe.siting-pane")
-    return [Pane(frames.nth(k).element_handle().content_frame(),
-                 frames.nth(k).get_attribute("data-map")) for k in range(frames.count())]
+    return [
+        Pane(
+            frames.nth(k).element_handle().content_frame(), frames.nth(k).get_attribute("data-map")
+        )
+        for k in range(frames.count())
+    ]
 
 
 def spy_on_page(page: Any) -> None:
@@ -397,8 +449,9 @@ def spy_on_page(page: Any) -> None:
     }""")
 
 
-def not_passed_on(page: Any, moved: Pane, other: Pane, other_index: int,
-                  view: tuple[float, float, int]) -> None:
+def not_passed_on(
+    page: Any, moved: Pane, other: Pane, other_index: int, view: tuple[float, float, int]
+) -> None:
     """Move one pane while unlinked and assert the other is sent nothing and stays put.
 
     No sleep: wait until the page has the moved pane's view (and has decided not to pass it
@@ -410,17 +463,18 @@ def not_passed_on(page: Any, moved: Pane, other: Pane, other_index: int,
     reported = page.evaluate("() => window.testViews.length")
     moved.set_view(*view)
     page.wait_for_function(f"() => window.testViews.length > {reported}", timeout=5_000)
-    page.evaluate(f"() => document.querySelectorAll('iframe.siting-pane')[{other_index}]"
-                  ".contentWindow.postMessage({siting: 'test-marker'}, '*')")
-    other.frame.wait_for_function("() => window.testGot.includes('test-marker')",
-                                  timeout=5_000)
+    page.evaluate(
+        f"() => document.querySelectorAll('iframe.siting-pane')[{other_index}]"
+        ".contentWindow.postMessage({siting: 'test-marker'}, '*')"
+    )
+    other.frame.wait_for_function("() => window.testGot.includes('test-marker')", timeout=5_000)
     assert "set-view" not in other.received()[got:]
     assert other.view() == pytest.approx(before)
     other.frame.evaluate("() => { window.testGot = []; }")
 
 
 def test_comparison_panes_move_together_and_can_be_unlinked(comparison, tmp_path, open_map):
-    from siting.cli_whatif import write_comparison_map
+    from siting.cli.whatif import write_comparison_map
 
     path = write_comparison_map(comparison, tmp_path / "compare.html", offline=True)
     seen = open_map(path, panes=2)
@@ -433,8 +487,10 @@ def test_comparison_panes_move_together_and_can_be_unlinked(comparison, tmp_path
     # each pane keeps its own panel and markers
     for pane, ranking in ((left, comparison.base), (right, comparison.variants[0].result)):
         assert pane.frame.locator(".siting-rank[data-rank]").count() == 5
-        assert (f"{ranking.n_feasible} of {ranking.n_sites} sites satisfy"
-                in pane.frame.locator("#siting-panel").inner_text())
+        assert (
+            f"{ranking.n_feasible} of {ranking.n_sites} sites satisfy"
+            in pane.frame.locator("#siting-panel").inner_text()
+        )
     assert comparison.base.n_feasible != comparison.variants[0].result.n_feasible
     spy_on_page(page)
     left.spy()

@@ -13,8 +13,13 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "siting.cli", *args], capture_output=True,
-                          text=True, timeout=120, env={"COLUMNS": "120", "PATH": ""})
+    return subprocess.run(
+        [sys.executable, "-m", "siting.cli.app", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"COLUMNS": "120", "PATH": ""},
+    )
 
 
 def test_data_info_json_lists_layers_and_all_provinces():
@@ -51,7 +56,8 @@ def test_data_check_on_a_broken_copy_exits_2_with_located_messages(geodata_copy:
     assert "2 problems found" in result.stderr
     assert "sites.csv, row 5, column 'lon/lat'" in result.stderr
     assert "grid_congestion.csv, row 8, column 'afname_class': 'high' is not a number" in (
-        result.stderr.replace("\n", " ").replace("  ", " "))
+        result.stderr.replace("\n", " ").replace("  ", " ")
+    )
 
 
 def test_data_check_json_reports_every_problem(geodata_copy: Path):
@@ -94,8 +100,9 @@ def test_import_ibis_builds_a_data_folder_the_tool_accepts(shared: Path, tmp_pat
     without = run("data", "import-ibis", str(export), "--into", str(folder))
     assert without.returncode == 2
     assert "--boundaries" in without.stderr and "Traceback" not in without.stderr
-    result = run("data", "import-ibis", str(export), "--into", str(folder),
-                 "--boundaries", str(boundaries))
+    result = run(
+        "data", "import-ibis", str(export), "--into", str(folder), "--boundaries", str(boundaries)
+    )
     assert result.returncode == 0, result.stderr
     assert (folder / "sites.gpkg").is_file()
     check = run("data", "check", "--json", "--geodata", str(folder))
@@ -107,16 +114,29 @@ def test_import_ibis_builds_a_data_folder_the_tool_accepts(shared: Path, tmp_pat
 
 def test_import_capacity_map_writes_a_congestion_layer(tmp_path: Path):
     pc6 = tmp_path / "congestie_pc6.csv"
-    pc6.write_text("postcode;voedingsgebied_id;tennet_id;gemeentecode;gemeentenaam;afname;opwek\n"
-                   "5611AA;VG1;T1;0772;Eindhoven;3;1\n5611AB;VG1;T1;0772;Eindhoven;3;1\n"
-                   "9711AA;VG2;T2;0014;Groningen;1;3\n", encoding="utf-8")
+    pc6.write_text(
+        "postcode;voedingsgebied_id;tennet_id;gemeentecode;gemeentenaam;afname;opwek\n"
+        "5611AA;VG1;T1;0772;Eindhoven;3;1\n5611AB;VG1;T1;0772;Eindhoven;3;1\n"
+        "9711AA;VG2;T2;0014;Groningen;1;3\n",
+        encoding="utf-8",
+    )
     areas = tmp_path / "voedingsgebieden.csv"
-    areas.write_text("voedingsgebied_id;voedingsgebied_naam;RNB;afname;opwek\n"
-                     "VG1;Eindhoven Noord;Enexis;3;1\nVG2;Groningen;Enexis;1;3\n",
-                     encoding="utf-8")
+    areas.write_text(
+        "voedingsgebied_id;voedingsgebied_naam;RNB;afname;opwek\n"
+        "VG1;Eindhoven Noord;Enexis;3;1\nVG2;Groningen;Enexis;1;3\n",
+        encoding="utf-8",
+    )
     folder = tmp_path / "mine"
-    result = run("data", "import-capacity-map", str(pc6), str(areas), "--date", "2026-10",
-                 "--into", str(folder))
+    result = run(
+        "data",
+        "import-capacity-map",
+        str(pc6),
+        str(areas),
+        "--date",
+        "2026-10",
+        "--into",
+        str(folder),
+    )
     assert result.returncode == 0, result.stderr
     layer = (folder / "grid_congestion.csv").read_text(encoding="utf-8")
     assert "GM0772" in layer and "2026-10" in layer
@@ -132,8 +152,16 @@ CASES = Path(__file__).resolve().parents[1] / "models" / "cases"
 
 def test_rank_prints_a_ranked_table_with_reasons_and_the_funnel(tmp_path: Path):
     out_json, out_csv = tmp_path / "r.json", tmp_path / "r.csv"
-    result = run("rank", str(CASES / "case2_microchip_dense_region.toml"), "--top", "4",
-                 "--json", str(out_json), "--csv", str(out_csv))
+    result = run(
+        "rank",
+        str(CASES / "case2_microchip_dense_region.toml"),
+        "--top",
+        "4",
+        "--json",
+        str(out_json),
+        "--csv",
+        str(out_csv),
+    )
     assert result.returncode == 0, result.stderr
     assert "Recommended sites" in result.stdout
     assert "Exclusion funnel" in result.stdout
@@ -153,8 +181,10 @@ def test_rank_exits_3_when_nothing_is_feasible():
 
 def test_rank_with_an_invalid_profile_exits_2_with_one_message_per_problem(tmp_path: Path):
     case = tmp_path / "bad.toml"
-    case.write_text('[company]\nid = "x"\nnts_domains = ["warp drive"]\n[needs]\nyear = 2028\n'
-                    "power_mw = -8\n", encoding="utf-8")
+    case.write_text(
+        '[company]\nid = "x"\nnts_domains = ["warp drive"]\n[needs]\nyear = 2028\npower_mw = -8\n',
+        encoding="utf-8",
+    )
     result = run("rank", str(case))
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
@@ -178,11 +208,15 @@ def test_rank_csv_neutralises_formulas_in_names(tmp_path: Path, geodata_copy: Pa
     site_id = first["recommendations"][0]["site_id"]
     with (geodata_copy / "sites.csv").open(encoding="utf-8") as fh:
         ids = [line.split(",", 1)[0] for line in fh]
-    edit_csv(geodata_copy / "sites.csv", ids.index(site_id) + 1,
-             name='=HYPERLINK("http://example.invalid","click")')
+    edit_csv(
+        geodata_copy / "sites.csv",
+        ids.index(site_id) + 1,
+        name='=HYPERLINK("http://example.invalid","click")',
+    )
     out_csv = tmp_path / "r.csv"
-    result = run("rank", str(case), "--top", "1", "--csv", str(out_csv),
-                 "--geodata", str(geodata_copy))
+    result = run(
+        "rank", str(case), "--top", "1", "--csv", str(out_csv), "--geodata", str(geodata_copy)
+    )
     assert result.returncode == 0, result.stderr
     text = out_csv.read_text(encoding="utf-8")
     assert "'=HYPERLINK" in text
@@ -192,8 +226,16 @@ def test_rank_csv_neutralises_formulas_in_names(tmp_path: Path, geodata_copy: Pa
 def test_outputs_create_their_folder_and_an_unwritable_path_is_a_located_error(tmp_path):
     case = str(REPO / "models" / "cases" / "case2_microchip_dense_region.toml")
     nested = tmp_path / "new" / "folder"
-    result = run("rank", case, "--solver", "enumeration", "--json", str(nested / "r.json"),
-                 "--csv", str(nested / "r.csv"))
+    result = run(
+        "rank",
+        case,
+        "--solver",
+        "enumeration",
+        "--json",
+        str(nested / "r.json"),
+        "--csv",
+        str(nested / "r.csv"),
+    )
     assert result.returncode == 0, result.stderr
     assert (nested / "r.json").is_file() and (nested / "r.csv").is_file()
     blocker = tmp_path / "a_file"

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from siting import SitingInputError, load_geodata
-from siting.compare import compare
-from siting.profile import load_profile
-from siting.rank import rank_sites
-from siting.sweep import parse_values, sweep, sweep_chart_svg
+from siting.inputs.profile import load_profile
+from siting.jobs.compare import compare
+from siting.jobs.rank import rank_sites
+from siting.jobs.sweep import parse_values, sweep, sweep_chart_svg
 
 REPO = Path(__file__).resolve().parents[1]
 CASE2 = REPO / "models" / "cases" / "case2_microchip_dense_region.toml"
@@ -40,8 +40,9 @@ def with_needs(profile, **needs):
 
 def scenario(tmp_path: Path, text: str, name: str = "s.toml") -> Path:
     path = tmp_path / name
-    path.write_text(f'[scenario]\nname = "{path.stem}"\nbase = "{CASE2.as_posix()}"\n{text}',
-                    encoding="utf-8")
+    path.write_text(
+        f'[scenario]\nname = "{path.stem}"\nbase = "{CASE2.as_posix()}"\n{text}', encoding="utf-8"
+    )
     return path
 
 
@@ -49,7 +50,7 @@ def scenario(tmp_path: Path, text: str, name: str = "s.toml") -> Path:
 
 
 def test_raising_power_excludes_sites_in_queued_zones_and_names_the_grid_rule(case2, data):
-    small = with_needs(case2, power_mw=0.05)   # a small connection: the grid rule does not apply
+    small = with_needs(case2, power_mw=0.05)  # a small connection: the grid rule does not apply
     large = with_needs(case2, power_mw=12.0)
     result = compare(small, large, top=10, data=data, **FAST)
     variant = result.variants[0]
@@ -77,9 +78,13 @@ def test_size_of_a_large_connection_alone_changes_nothing_and_says_why(case2, da
 
 def test_relieving_a_zone_brings_its_sites_back_with_the_cause(tmp_path, data):
     early = scenario(tmp_path, "[needs]\nyear = 2028\n", "early.toml")
-    relieved = scenario(tmp_path, '[needs]\nyear = 2028\n[[data.zone]]\n'
-                                  'gm_code = ["GM0164", "GM0141"]\n'
-                                  'expected_relief_year = 2028\n', "relieved.toml")
+    relieved = scenario(
+        tmp_path,
+        "[needs]\nyear = 2028\n[[data.zone]]\n"
+        'gm_code = ["GM0164", "GM0141"]\n'
+        "expected_relief_year = 2028\n",
+        "relieved.toml",
+    )
     result = compare(early, relieved, top=5, data=data, **FAST)
     variant = result.variants[0]
     back = {c.site_id: c for c in variant.became_feasible}
@@ -94,8 +99,7 @@ def test_relieving_a_zone_brings_its_sites_back_with_the_cause(tmp_path, data):
 
 
 def test_adding_a_plot_puts_it_in_the_ranking(data):
-    result = compare(CASE2, SCENARIOS / "case2_new_plot_kennispark.toml", top=5, data=data,
-                     **FAST)
+    result = compare(CASE2, SCENARIOS / "case2_new_plot_kennispark.toml", top=5, data=data, **FAST)
     variant = result.variants[0]
     added = [c for c in variant.became_feasible if c.change == "added"]
     assert [c.site_id for c in added] == ["ov-enschede-kennispark-new-plot"]
@@ -153,9 +157,15 @@ def test_sweep_finds_the_value_where_a_site_drops_out(case2, data):
     result = sweep(case2, "needs.year", "2026:2031:1", top=5, data=data, **FAST)
     site = "ov-hengelo-htsp"
     # check against direct rankings: the site is feasible from the Overijssel relief year on
-    direct = {year: {s.site_id: s for s in rank_sites(
-        with_needs(case2, year=year), top=5, solver="enumeration", data=data).sites}[site]
-        for year in range(2026, 2032)}
+    direct = {
+        year: {
+            s.site_id: s
+            for s in rank_sites(
+                with_needs(case2, year=year), top=5, solver="enumeration", data=data
+            ).sites
+        }[site]
+        for year in range(2026, 2032)
+    }
     feasible_years = [y for y, s in direct.items() if s.outcome != "excluded"]
     assert feasible_years and min(feasible_years) == 2029
     track = {t.site_id: t for t in result.tracks}[site]
@@ -172,8 +182,7 @@ def test_power_sweep_drop_out_matches_direct_rankings(case2, data):
         direct = rank_sites(with_needs(case2, power_mw=value), solver="enumeration", data=data)
         outcome = {s.site_id: s for s in direct.sites}[track.site_id]
         assert outcome.outcome == "excluded" and "Grid connection" in outcome.failing
-        before = rank_sites(with_needs(case2, power_mw=value - 2), solver="enumeration",
-                            data=data)
+        before = rank_sites(with_needs(case2, power_mw=value - 2), solver="enumeration", data=data)
         assert {s.site_id: s for s in before.sites}[track.site_id].outcome != "excluded"
     assert any(result.drop_out_value(t.site_id) == 2.0 for t in result.tracks)
     assert "drops out of the feasible set at 2 MW (fails Grid connection)" in result.summary
@@ -198,14 +207,29 @@ def test_sweep_weight_and_errors(case2, data):
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "siting.cli", *args], capture_output=True,
-                          text=True, timeout=120, env={"COLUMNS": "120", "PATH": ""}, cwd=REPO)
+    return subprocess.run(
+        [sys.executable, "-m", "siting.cli.app", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"COLUMNS": "120", "PATH": ""},
+        cwd=REPO,
+    )
 
 
 def test_cli_compare_prints_causes_and_writes_json(tmp_path):
     out = tmp_path / "cmp.json"
-    result = run("compare", str(CASE2), str(SCENARIOS / "case2_twente_reinforced_2028.toml"),
-                 "--top", "5", "--solver", "enumeration", "--json", str(out))
+    result = run(
+        "compare",
+        str(CASE2),
+        str(SCENARIOS / "case2_twente_reinforced_2028.toml"),
+        "--top",
+        "5",
+        "--solver",
+        "enumeration",
+        "--json",
+        str(out),
+    )
     assert result.returncode == 0, result.stderr
     assert "What changes against the base" in result.stdout
     assert "now fails Grid connection" in result.stdout
@@ -214,8 +238,18 @@ def test_cli_compare_prints_causes_and_writes_json(tmp_path):
 
 def test_cli_sweep_writes_chart(tmp_path):
     chart = tmp_path / "sweep.html"
-    result = run("sweep", str(CASE2), "--vary", "needs.power_mw=0:2:2", "--top", "3",
-                 "--solver", "enumeration", "--chart", str(chart))
+    result = run(
+        "sweep",
+        str(CASE2),
+        "--vary",
+        "needs.power_mw=0:2:2",
+        "--top",
+        "3",
+        "--solver",
+        "enumeration",
+        "--chart",
+        str(chart),
+    )
     assert result.returncode == 0, result.stderr
     assert "drops out of the feasible set at 2 MW" in result.stdout
     assert "<svg" in chart.read_text("utf-8")
@@ -228,7 +262,7 @@ def test_cli_sweep_bad_parameter_exit_2():
 
 
 def test_comparison_map_has_two_panes_with_explanations(tmp_path, data):
-    from siting.cli_whatif import write_comparison_map
+    from siting.cli.whatif import write_comparison_map
 
     result = compare(CASE2, SCENARIOS / "case2_12mw_in_2027.toml", top=3, data=data, **FAST)
     page = write_comparison_map(result, tmp_path / "cmp.html", offline=True).read_text("utf-8")
@@ -238,17 +272,20 @@ def test_comparison_map_has_two_panes_with_explanations(tmp_path, data):
 
 
 def test_comparison_map_links_the_two_panes(tmp_path, data):
-    from siting._maps_assets import remote_references
-    from siting._maps_elements import LINKED_VIEW_RELAY
-    from siting.cli_whatif import write_comparison_map
+    from siting.cli.whatif import write_comparison_map
+    from siting.outputs.maps.assets import remote_references
+    from siting.outputs.maps.elements import LINKED_VIEW_RELAY
 
     result = compare(CASE2, SCENARIOS / "case2_12mw_in_2027.toml", top=3, data=data, **FAST)
     page = write_comparison_map(result, tmp_path / "cmp.html", offline=True).read_text("utf-8")
     assert f"<script>{LINKED_VIEW_RELAY}</script>" in page  # the page relays between panes
     assert "<input type='checkbox' id='siting-link' checked>" in page
     assert "the two maps move together" in page
-    panes = re.findall(r'<iframe class="siting-pane" data-map="(map_[0-9a-f]+)" [^>]*'
-                       r'srcdoc="([^"]*)"', page)
+    panes = re.findall(
+        r'<iframe class="siting-pane" data-map="(map_[0-9a-f]+)" [^>]*'
+        r'srcdoc="([^"]*)"',
+        page,
+    )
     assert len(panes) == 2
     names = [name for name, _ in panes]
     assert len(set(names)) == 2
@@ -262,7 +299,7 @@ def test_comparison_map_links_the_two_panes(tmp_path, data):
 
 
 def test_comparison_map_escapes_names(tmp_path, data):
-    from siting.cli_whatif import write_comparison_map
+    from siting.cli.whatif import write_comparison_map
 
     hostile = "<script>alert(1)</script>"
     result = compare(CASE2, SCENARIOS / "case2_12mw_in_2027.toml", top=3, data=data, **FAST)

@@ -9,8 +9,6 @@ import pandas as pd
 import pytest
 
 from siting._errors import SitingInputError
-from siting._schema import GRID_CONGESTION
-from siting._validate import parse_table
 from siting.importers.capacity_map import (
     class_shares_by_municipality,
     congestion_by_municipality,
@@ -18,6 +16,8 @@ from siting.importers.capacity_map import (
     read_supply_areas,
     write_congestion_layer,
 )
+from siting.layers.schema import GRID_CONGESTION
+from siting.layers.validate import parse_table
 
 BOM = "\ufeff"
 AREA_HEADER = (

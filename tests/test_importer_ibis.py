@@ -12,9 +12,9 @@ import pytest
 from shapely.geometry import Polygon, box
 
 from siting._errors import SitingInputError
-from siting._schema import SITES
-from siting._validate import parse_table
 from siting.importers.ibis import assign_municipality, read_ibis
+from siting.layers.schema import SITES
+from siting.layers.validate import parse_table
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 RH_FILE = SHARED / "business_parks" / "IBIS_BEDRIJVENTERREINEN_RijssenHolten.json"

@@ -11,7 +11,7 @@ import shapely
 
 import siting
 from siting import settings
-from siting._schema import LAYERS
+from siting.layers.schema import LAYERS
 
 
 def edit_csv(path: Path, row: int, **changes: str) -> None:
@@ -52,8 +52,7 @@ def test_embedded_data_meets_the_coverage_the_programme_needs():
     assert len(data.municipalities) == 342  # CBS 2024 division
     assert len(data.campuses) >= 25
     assert len(data.sites) >= 150
-    provinces = set(data.sites["gm_code"].map(
-        data.municipalities.set_index("gm_code")["province"]))
+    provinces = set(data.sites["gm_code"].map(data.municipalities.set_index("gm_code")["province"]))
     assert provinces == set(siting.vocab.PROVINCES.values())
     # every municipality has a congestion record and a talent record
     assert set(data.grid_congestion["gm_code"]) == set(data.municipalities["gm_code"])
@@ -143,7 +142,8 @@ def test_invalid_geometry_is_reported_with_its_reason(geodata_copy: Path):
     geometry = list(sites.geometry)
     geometry[3] = bowtie
     polygons = sites.drop(columns=["lon", "lat"]).set_geometry(
-        gpd.GeoSeries(geometry, crs=sites.crs))
+        gpd.GeoSeries(geometry, crs=sites.crs)
+    )
     _write(polygons, geodata_copy / "sites.gpkg")
     (problem,) = problems_of(geodata_copy)
     assert "sites.gpkg, row 4, column 'geometry'" in problem
@@ -169,8 +169,15 @@ def test_negative_area_is_reported(geodata_copy: Path):
 
 
 def test_available_area_above_net_area_is_reported(geodata_copy: Path):
-    edit_csv(geodata_copy / "sites.csv", 9, gross_ha="10", net_ha="8", available_ha="9",
-             area_confidence="reported", status="available")
+    edit_csv(
+        geodata_copy / "sites.csv",
+        9,
+        gross_ha="10",
+        net_ha="8",
+        available_ha="9",
+        area_confidence="reported",
+        status="available",
+    )
     (problem,) = problems_of(geodata_copy)
     assert "row 9, column 'available_ha': available_ha 9 exceeds net_ha 8" in problem
 
@@ -180,10 +187,13 @@ def test_unknown_municipality_code_is_reported_with_the_merger_hint(geodata_copy
     edit_csv(geodata_copy / "campuses.csv", 3, gm_code="GM9999")
     problems = problems_of(geodata_copy)
     assert len(problems) == 2
-    assert any("sites.csv, row 4, column 'gm_code'" in p and "GM0363 (Amsterdam)" in p
-               for p in problems)
-    assert any("campuses.csv, row 3, column 'gm_code'" in p
-               and "not a current municipality code" in p for p in problems)
+    assert any(
+        "sites.csv, row 4, column 'gm_code'" in p and "GM0363 (Amsterdam)" in p for p in problems
+    )
+    assert any(
+        "campuses.csv, row 3, column 'gm_code'" in p and "not a current municipality code" in p
+        for p in problems
+    )
 
 
 def test_duplicate_ids_are_reported(geodata_copy: Path):
@@ -191,8 +201,11 @@ def test_duplicate_ids_are_reported(geodata_copy: Path):
         first_id = next(iter(csv.DictReader(fh)))["campus_id"]
     edit_csv(geodata_copy / "campuses.csv", 6, campus_id=first_id)
     problems = problems_of(geodata_copy)
-    assert any(f"campuses.csv, row 6, column 'campus_id': duplicate id '{first_id}' "
-               "(first used in row 2)" in p for p in problems)
+    assert any(
+        f"campuses.csv, row 6, column 'campus_id': duplicate id '{first_id}' "
+        "(first used in row 2)" in p
+        for p in problems
+    )
 
 
 def test_all_problems_of_all_layers_come_together(geodata_copy: Path):
@@ -202,9 +215,12 @@ def test_all_problems_of_all_layers_come_together(geodata_copy: Path):
     with pytest.raises(siting.SitingInputError) as caught:
         siting.load_geodata(geodata_copy)
     located = {(Path(p.file).name, p.row, p.column) for p in caught.value.problems}
-    assert {("sites.csv", 2, "max_env_category"), ("sites.csv", 2, "status"),
-            ("grid_congestion.csv", 10, "afname_class"),
-            ("municipalities.csv", 3, "population")} <= located
+    assert {
+        ("sites.csv", 2, "max_env_category"),
+        ("sites.csv", 2, "status"),
+        ("grid_congestion.csv", 10, "afname_class"),
+        ("municipalities.csv", 3, "population"),
+    } <= located
 
 
 def test_unknown_campus_of_a_site_is_reported(geodata_copy: Path):
@@ -227,8 +243,9 @@ def test_empty_and_non_utf8_files_are_reported(geodata_copy: Path):
 def test_a_user_folder_may_hold_only_some_layers(tmp_path: Path, geodata_copy: Path):
     own = tmp_path / "own"
     own.mkdir()
-    (own / "sites.csv").write_text((geodata_copy / "sites.csv").read_text(encoding="utf-8"),
-                                   encoding="utf-8")
+    (own / "sites.csv").write_text(
+        (geodata_copy / "sites.csv").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     data = siting.load_geodata(own)
     assert data.files["sites"] == own / "sites.csv"
     assert data.files["campuses"].parent == settings.embedded_geodata_dir
@@ -249,8 +266,7 @@ def _write(frame: gpd.GeoDataFrame, path: Path) -> None:
     frame = frame.copy()
     for column in frame.columns:
         if frame[column].dtype == object and column != frame.geometry.name:
-            frame[column] = frame[column].map(
-                lambda v: ";".join(v) if isinstance(v, tuple) else v)
+            frame[column] = frame[column].map(lambda v: ";".join(v) if isinstance(v, tuple) else v)
     frame.to_file(path)
 
 
@@ -263,7 +279,7 @@ def _write_geojson(frame: gpd.GeoDataFrame, path: Path) -> None:
 
 
 def test_the_schema_document_is_up_to_date():
-    from siting._schema import schema_markdown
+    from siting.layers.schema import schema_markdown
 
     committed = (settings.embedded_geodata_dir / "README.md").read_text(encoding="utf-8")
     assert committed == schema_markdown(), "run: python scripts/write_schema_doc.py"

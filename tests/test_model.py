@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, event, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
-from siting.model import (
+from siting.model.site_choice import (
     MAX_OBJECTIVE_COEFFICIENT,
     HardConstraint,
     SiteChoiceModel,
@@ -18,7 +18,7 @@ from siting.model import (
     pairs_by_enumeration,
     rank_by_enumeration,
 )
-from siting.solvers import SOLVERS
+from siting.model.solvers import SOLVERS
 
 NAN = math.nan
 
@@ -80,7 +80,12 @@ def test_enumeration_known_answer() -> None:
     assert res.site_ids == ("delta", "alpha")
     assert res.solver == "enumeration"
     assert rank_by_enumeration(IDS, UTILITY, [], top_k=10).site_ids == (
-        "charlie", "delta", "echo", "alpha", "bravo")
+        "charlie",
+        "delta",
+        "echo",
+        "alpha",
+        "bravo",
+    )
 
 
 def test_model_is_not_changed_by_solving() -> None:
@@ -97,7 +102,11 @@ def test_deterministic(solver: str) -> None:
     a = model.solve(solver=solver, top_k=3)
     b = model.solve(solver=solver, top_k=3)
     assert (a.status, a.ranking, a.objective, a.n_solves) == (
-        b.status, b.ranking, b.objective, b.n_solves)
+        b.status,
+        b.ranking,
+        b.objective,
+        b.n_solves,
+    )
 
 
 # two sites on a line at 0, 10, 20 and 50 km; D's floor area is unknown
@@ -121,8 +130,12 @@ def test_two_site_known_answer(solver: str) -> None:
     assert res.status == "optimal"
     assert res.objective == pytest.approx(1.8)
     assert res.n_solves == 5
-    assert res.ranking == pairs_by_enumeration(
-        PAIR_IDS, U_RND, U_PROD, [], [PROD_SPACE], DIST, 15.0, top_k=10).ranking
+    assert (
+        res.ranking
+        == pairs_by_enumeration(
+            PAIR_IDS, U_RND, U_PROD, [], [PROD_SPACE], DIST, 15.0, top_k=10
+        ).ranking
+    )
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
@@ -151,8 +164,9 @@ def test_input_errors() -> None:
     with pytest.raises(ValueError, match="unknown solver"):
         SiteChoiceModel(["a"], np.array([0.1])).solve(solver="glpk")
     with pytest.raises(ValueError, match="symmetric"):
-        TwoSiteModel(["a", "b"], np.zeros(2), np.zeros(2), [], [],
-                     np.array([[0, 1.0], [2.0, 0]]), 5.0)
+        TwoSiteModel(
+            ["a", "b"], np.zeros(2), np.zeros(2), [], [], np.array([[0, 1.0], [2.0, 0]]), 5.0
+        )
 
 
 def test_size_guard_asks_to_prefilter() -> None:
@@ -170,8 +184,9 @@ UTILS = [0.0, 0.1, 0.25, 0.5, 0.5000004, 0.7, 0.9999996, 1.0]  # duplicates and 
 
 def ids_st(min_n: int, max_n: int) -> st.SearchStrategy[list[str]]:
     """Unique short ids over a small alphabet ("a" < "aa" < "ab" < "b" ...)."""
-    return st.lists(st.text(alphabet="abc", min_size=1, max_size=3), unique=True,
-                    min_size=min_n, max_size=max_n)
+    return st.lists(
+        st.text(alphabet="abc", min_size=1, max_size=3), unique=True, min_size=min_n, max_size=max_n
+    )
 
 
 PROPERTY = hyp_settings(
@@ -212,8 +227,9 @@ def pair_instance(draw: st.DrawFn) -> tuple:
     u_p = np.array(draw(st.lists(st.sampled_from(UTILS), min_size=n, max_size=n)))
     cons_r = draw(constraints_st(n, 2))
     cons_p = draw(constraints_st(n, 2))
-    upper = draw(st.lists(st.sampled_from([0.0, 5.0, 10.0, 20.0, 40.0, NAN]),
-                          min_size=n * n, max_size=n * n))
+    upper = draw(
+        st.lists(st.sampled_from([0.0, 5.0, 10.0, 20.0, 40.0, NAN]), min_size=n * n, max_size=n * n)
+    )
     d = np.triu(np.array(upper).reshape(n, n), 1)
     d = d + d.T
     np.fill_diagonal(d, 0.0)
@@ -256,8 +272,10 @@ def test_larger_seeded_instances_agree(seed: int) -> None:
     u, u_p = np.round(rng.random(n), 1), np.round(rng.random(n), 1)
     area = np.round(rng.random(n) * 30, 2)
     area[rng.random(n) < 0.2] = NAN
-    cons = [HardConstraint("available_ha", area, ">=", 7.25),
-            HardConstraint("env_category", rng.integers(1, 7, n).astype(float), "<=", 5)]
+    cons = [
+        HardConstraint("available_ha", area, ">=", 7.25),
+        HardConstraint("env_category", rng.integers(1, 7, n).astype(float), "<=", 5),
+    ]
     xy = rng.integers(0, 100, (n, 2)).astype(float)
     d = np.round(np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)), 1)
     single_ref = rank_by_enumeration(ids, u, cons, top_k=6)
@@ -265,10 +283,16 @@ def test_larger_seeded_instances_agree(seed: int) -> None:
     assert len(single_ref.ranking) == 6
     assert len(pair_ref.ranking) == 4
     for solver in SOLVERS:
-        assert SiteChoiceModel(ids, u, cons).solve(
-            solver=solver, top_k=6).ranking == single_ref.ranking, solver
-        assert TwoSiteModel(ids, u, u_p, cons[1:], cons[:1], d, 25.0).solve(
-            solver=solver, top_k=4).ranking == pair_ref.ranking, solver
+        assert (
+            SiteChoiceModel(ids, u, cons).solve(solver=solver, top_k=6).ranking
+            == single_ref.ranking
+        ), solver
+        assert (
+            TwoSiteModel(ids, u, u_p, cons[1:], cons[:1], d, 25.0)
+            .solve(solver=solver, top_k=4)
+            .ranking
+            == pair_ref.ranking
+        ), solver
 
 
 @pytest.mark.parametrize("solver", SOLVERS)

@@ -19,13 +19,14 @@ from typing import Any
 import folium
 import pytest
 
-from siting import maps, portfolio_map
-from siting._maps_assets import remote_references
-from siting.assign import assign_leads
-from siting.layers import load_geodata
-from siting.leads import read_leads
-from siting.portfolio_map import render_portfolio_map
-from siting.screen import screen_leads
+from siting.inputs.leads import read_leads
+from siting.jobs.assign import assign_leads
+from siting.jobs.screen import screen_leads
+from siting.layers.load import load_geodata
+from siting.outputs.maps import portfolio as portfolio_map
+from siting.outputs.maps import ranking as maps
+from siting.outputs.maps.assets import remote_references
+from siting.outputs.maps.portfolio import render_portfolio_map
 
 from .conftest import REPO
 
@@ -33,27 +34,47 @@ HOSTILE = "<script>alert(1)</script>"
 HOSTILE_NAME = "${x} <b>Evil Corp</b> (synthetic)"
 TEMPLATE_ID = "${x}"
 PIPELINE = REPO / "models" / "leads" / "example_pipeline_synthetic.csv"
-PICKED = ("SYN-0001", "SYN-0002", "SYN-0003", "SYN-0004", "SYN-0005", "SYN-0012", "SYN-0013",
-          "SYN-0018", "SYN-0025")
+PICKED = (
+    "SYN-0001",
+    "SYN-0002",
+    "SYN-0003",
+    "SYN-0004",
+    "SYN-0005",
+    "SYN-0012",
+    "SYN-0013",
+    "SYN-0018",
+    "SYN-0025",
+)
 #: Headroom that keeps SYN-0003 off its only feasible site (Maasvlakte 2 in Rotterdam needs
 #: 0.86 MW) and makes the Eemshaven zone (Het Hogeland) binding.
 HEADROOM = {"GM0599": 0.5, "GM1966": 0.7}
-REMOTE = re.compile(r"""\b(?:src|href)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//""",
-                    re.IGNORECASE)
-ASSIGN_LAYERS = [portfolio_map.LAYER_ZONES, portfolio_map.LAYER_SITES,
-                 portfolio_map.LAYER_LINES, portfolio_map.LAYER_PLACED,
-                 portfolio_map.LAYER_UNPLACED]
-SCREEN_LAYERS = [portfolio_map.LAYER_CONGESTION, portfolio_map.LAYER_TOP_LINES,
-                 portfolio_map.LAYER_TOP_SITES, portfolio_map.LAYER_STATUS]
+REMOTE = re.compile(
+    r"""\b(?:src|href)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//""", re.IGNORECASE
+)
+ASSIGN_LAYERS = [
+    portfolio_map.LAYER_ZONES,
+    portfolio_map.LAYER_SITES,
+    portfolio_map.LAYER_LINES,
+    portfolio_map.LAYER_PLACED,
+    portfolio_map.LAYER_UNPLACED,
+]
+SCREEN_LAYERS = [
+    portfolio_map.LAYER_CONGESTION,
+    portfolio_map.LAYER_TOP_LINES,
+    portfolio_map.LAYER_TOP_SITES,
+    portfolio_map.LAYER_STATUS,
+]
 
 
 def write_leads(path: Path) -> Path:
     with PIPELINE.open(encoding="utf-8", newline="") as fh:
         rows = [r for r in csv.DictReader(fh) if r["id"] in PICKED]
-    rows += [dict(rows[0], id=HOSTILE, name=HOSTILE_NAME),
-             dict(rows[2], id="NOLOC-1", municipality=""),
-             dict(rows[2], id="BAD-1", year="soon"),
-             dict(rows[2], id=TEMPLATE_ID, name="`${alert(2)}`")]
+    rows += [
+        dict(rows[0], id=HOSTILE, name=HOSTILE_NAME),
+        dict(rows[2], id="NOLOC-1", municipality=""),
+        dict(rows[2], id="BAD-1", year="soon"),
+        dict(rows[2], id=TEMPLATE_ID, name="`${alert(2)}`"),
+    ]
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
@@ -87,8 +108,11 @@ def screening(leads_file, data):
 
 
 def layer_groups(m: folium.Map) -> dict[str, folium.FeatureGroup]:
-    return {child.layer_name: child for child in m._children.values()
-            if isinstance(child, folium.FeatureGroup)}
+    return {
+        child.layer_name: child
+        for child in m._children.values()
+        if isinstance(child, folium.FeatureGroup)
+    }
 
 
 def children(group: folium.FeatureGroup, kind: type) -> list[Any]:
@@ -103,6 +127,7 @@ def rendered(element: Any) -> str:
 
 # --- assignment ----------------------------------------------------------------------------
 
+
 def test_assignment_map_has_its_layers_panel_legend_and_scale(assignment, table, data):
     m = render_portfolio_map(assignment, leads=table, data=data)
     groups = layer_groups(m)
@@ -111,31 +136,33 @@ def test_assignment_map_has_its_layers_panel_legend_and_scale(assignment, table,
     controls = [c for c in m._children.values() if isinstance(c, folium.LayerControl)]
     assert len(controls) == 1
     names = list(m._children)
-    assert names.index(controls[0].get_name()) > max(names.index(g.get_name())
-                                                     for g in groups.values())
+    assert names.index(controls[0].get_name()) > max(
+        names.index(g.get_name()) for g in groups.values()
+    )
     assert m.control_scale is True
     html = rendered(m)
     assert 'div.id = "siting-legend"' in html and 'div.id = "siting-panel"' in html
-    for text in (f"solver {assignment.solver}: <b>{assignment.status}</b>",
-                 f"objective {assignment.objective:.4f}", "gap 0.00%",
-                 f"<b>{assignment.n_placed}</b> placed",
-                 f"<b>{assignment.n_unplaced}</b> unplaced",
-                 f"<b>{assignment.n_invalid}</b> invalid input",
-                 "Value of one more unit of capacity"):
+    for text in (
+        f"solver {assignment.solver}: <b>{assignment.status}</b>",
+        f"objective {assignment.objective:.4f}",
+        "gap 0.00%",
+        f"<b>{assignment.n_placed}</b> placed",
+        f"<b>{assignment.n_unplaced}</b> unplaced",
+        f"<b>{assignment.n_invalid}</b> invalid input",
+        "Value of one more unit of capacity",
+    ):
         assert text in html, text
     top = assignment.capacity_values[0]
     assert f"{top.used:g} / {top.capacity:g} {top.unit}" in html
 
 
-def test_panel_says_an_assignment_within_the_gap_is_not_proven_optimal(assignment, table,
-                                                                         data):
+def test_panel_says_an_assignment_within_the_gap_is_not_proven_optimal(assignment, table, data):
     from dataclasses import replace
 
-    from siting.assignment_model import status_note
+    from siting.model.assignment import status_note
 
     note = status_note("within_gap", 0.0023, 0.005, "skipped")
-    result = replace(assignment, status="within_gap", gap=0.0023, gap_rel=0.005,
-                     status_note=note)
+    result = replace(assignment, status="within_gap", gap=0.0023, gap_rel=0.005, status_note=note)
     html = rendered(render_portfolio_map(result, leads=table, data=data))
     assert "<b>within_gap</b>" in html and "gap 0.23% (requested 0.50%)" in html
     assert "within 0.23% of the optimum" in html
@@ -147,7 +174,8 @@ def test_panel_says_an_assignment_within_the_gap_is_not_proven_optimal(assignmen
 
 def test_lines_run_from_each_placed_lead_to_its_site(assignment, table, data):
     group = layer_groups(render_portfolio_map(assignment, leads=table, data=data))[
-        portfolio_map.LAYER_LINES]
+        portfolio_map.LAYER_LINES
+    ]
     lines = children(group, folium.PolyLine)
     placed = [lead for lead in assignment.leads if lead.status == "placed"]
     located = [lead for lead in placed if lead.lead_id != "NOLOC-1"]
@@ -156,11 +184,13 @@ def test_lines_run_from_each_placed_lead_to_its_site(assignment, table, data):
     html = rendered(group)
     for lead in located:
         assert f"<b>{lead.lead_id}</b> &rarr; {lead.site_name}" in html.replace(
-            "&lt;script&gt;alert(1)&lt;/script&gt;", HOSTILE)
+            "&lt;script&gt;alert(1)&lt;/script&gt;", HOSTILE
+        )
         assert f"utility {lead.utility:.3f}" in html
     assert re.search(r"\d+\.\d km, utility", html)
     sites = layer_groups(render_portfolio_map(assignment, leads=table, data=data))[
-        portfolio_map.LAYER_SITES]
+        portfolio_map.LAYER_SITES
+    ]
     used = {lead.site_id for lead in placed}
     assert len(children(sites, folium.CircleMarker)) == len(used)
     assert re.search(r"[\d.]+ of [\d.]+ ha used|ha used; area not known", rendered(sites))
@@ -172,12 +202,14 @@ def test_unplaced_leads_are_marked_with_their_reason(assignment, table, data):
     nowhere = next(lead for lead in assignment.leads if lead.lead_id == "SYN-0002")
     assert nowhere.status == "unplaced" and nowhere.reason.startswith("no feasible site")
     group = layer_groups(render_portfolio_map(assignment, leads=table, data=data))[
-        portfolio_map.LAYER_UNPLACED]
+        portfolio_map.LAYER_UNPLACED
+    ]
     marks = children(group, folium.Marker)
-    icons = [c for mark in marks for c in mark._children.values()
-             if isinstance(c, folium.DivIcon)]
-    assert icons and all("siting-lead-x unplaced" in i.options.get("html", "") or
-                         "siting-lead-x unplaced" in i.html for i in icons)
+    icons = [c for mark in marks for c in mark._children.values() if isinstance(c, folium.DivIcon)]
+    assert icons and all(
+        "siting-lead-x unplaced" in i.options.get("html", "") or "siting-lead-x unplaced" in i.html
+        for i in icons
+    )
     html = rendered(group)
     for lead in (blocked, nowhere):
         assert f"<b>{lead.lead_id}</b>: {lead.reason}".replace("'", "&#x27;") in html
@@ -191,8 +223,10 @@ def test_zones_are_coloured_by_headroom_used_where_known(assignment, table, data
     html = rendered(layer_groups(m)[portfolio_map.LAYER_ZONES])
     zone = next(z for z in assignment.zones if z.zone_id == "GM1966")
     assert zone.constrained and zone.n_leads >= 1
-    assert (f"headroom {zone.headroom_mw:,.2f} MW: {zone.used_mw:,.2f} MW used, "
-            f"{zone.headroom_mw - zone.used_mw:,.2f} MW left") in html
+    assert (
+        f"headroom {zone.headroom_mw:,.2f} MW: {zone.used_mw:,.2f} MW used, "
+        f"{zone.headroom_mw - zone.used_mw:,.2f} MW left"
+    ) in html
     legend = rendered(m)
     assert "share of the headroom [MW] used" in legend
     assert "elsewhere: headroom not known, congestion class" in legend
@@ -229,6 +263,7 @@ def test_draws_on_a_given_map_and_returns_it(assignment, table, data):
 
 # --- screening -----------------------------------------------------------------------------
 
+
 def test_screening_map_colours_leads_by_status_and_draws_top_sites(screening, data):
     m = render_portfolio_map(screening, data=data)  # locations from the result's own file
     groups = layer_groups(m)
@@ -244,7 +279,8 @@ def test_screening_map_colours_leads_by_status_and_draws_top_sites(screening, da
     assert lines and all(line.options["dashArray"] == "6 5" for line in lines)
     top = next(lead for lead in screening.leads if lead.lead_id == "SYN-0013")
     assert f"<b>SYN-0013</b> &rarr; #1 {top.sites[0].name}" in rendered(
-        groups[portfolio_map.LAYER_TOP_LINES])
+        groups[portfolio_map.LAYER_TOP_LINES]
+    )
     page = rendered(m)
     s = screening.summary
     assert f"<b>{s.placed}</b> placed" in page and f"<b>{s.nowhere}</b> nowhere" in page
@@ -255,6 +291,7 @@ def test_screening_map_colours_leads_by_status_and_draws_top_sites(screening, da
 
 # --- escaping and offline ------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("kind", ["assignment", "screening"])
 def test_ids_and_names_are_escaped(kind, assignment, screening, table, data):
     result = assignment if kind == "assignment" else screening
@@ -264,12 +301,15 @@ def test_ids_and_names_are_escaped(kind, assignment, screening, table, data):
     assert html.count("<script") == html.count("</script>")
     assert "Evil Corp" not in html and "alert(2)" not in html  # names are never shown
     assert not re.search(r"(?:\$\(|bindPopup\(|bindTooltip\()\s*`", html)
-    assert json.dumps(f"<b>{TEMPLATE_ID}</b>")[1:-1].replace("<", "\\u003c").replace(
-        ">", "\\u003e") in html  # `${x}` travels as JSON text, never in a template literal
+    assert (
+        json.dumps(f"<b>{TEMPLATE_ID}</b>")[1:-1].replace("<", "\\u003c").replace(">", "\\u003e")
+        in html
+    )  # `${x}` travels as JSON text, never in a template literal
 
 
-def test_offline_map_references_no_other_host_and_rounds_coordinates(assignment, table, data,
-                                                                     tmp_path):
+def test_offline_map_references_no_other_host_and_rounds_coordinates(
+    assignment, table, data, tmp_path
+):
     m = render_portfolio_map(assignment, leads=table, data=data, offline=True)
     path = maps.save_map(m, tmp_path / "offline.html", offline=True)
     html = path.read_text(encoding="utf-8")
@@ -280,27 +320,34 @@ def test_offline_map_references_no_other_host_and_rounds_coordinates(assignment,
     points = re.findall(r"L\.(?:circleMarker|marker|polyline)\(\s*\[+([^\]]+)\]", html)
     assert points
     for point in points:
-        assert all(len(v.split(".")[1]) <= maps.COORD_DECIMALS for v in point.split(",")
-                   if "." in v)
+        assert all(
+            len(v.split(".")[1]) <= maps.COORD_DECIMALS for v in point.split(",") if "." in v
+        )
 
 
 # --- command line --------------------------------------------------------------------------
 
+
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "siting.cli", *args], capture_output=True,
-                          text=True, timeout=180, cwd=cwd,
-                          env={"COLUMNS": "120", "PATH": "", "PYTHONPATH": str(REPO)})
+    return subprocess.run(
+        [sys.executable, "-m", "siting.cli.app", *args],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=cwd,
+        env={"COLUMNS": "120", "PATH": "", "PYTHONPATH": str(REPO)},
+    )
 
 
 def test_cli_screen_and_assign_write_the_map(leads_file, tmp_path):
-    result = run("screen", str(leads_file), "--map", "out/screen.html", "--offline",
-                 cwd=tmp_path)
+    result = run("screen", str(leads_file), "--map", "out/screen.html", "--offline", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "wrote map out/screen.html (offline)" in result.stdout
     html = (tmp_path / "out" / "screen.html").read_text("utf-8")
     assert remote_references(html) == [] and "Pipeline screening" in html
-    result = run("assign", str(leads_file), "--max-resolves", "0", "--map", "assign.html",
-                 cwd=tmp_path)
+    result = run(
+        "assign", str(leads_file), "--max-resolves", "0", "--map", "assign.html", cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
     assert "wrote map assign.html" in result.stdout
     assert "Portfolio assignment" in (tmp_path / "assign.html").read_text("utf-8")
@@ -312,17 +359,26 @@ def test_cli_screen_and_assign_write_the_map(leads_file, tmp_path):
 # --- in a real browser ---------------------------------------------------------------------
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 @pytest.fixture
 def chromium() -> Iterator[Any]:
     if not CHROMIUM.is_file():
-        pytest.skip("/usr/bin/chromium is absent (Debian package 'chromium'; `make test` "
-                    "installs it when run as root)")
-    sync_api = pytest.importorskip("playwright.sync_api",
-                                   reason="the 'playwright' package is not installed (dev extra)")
+        pytest.skip(
+            "/usr/bin/chromium is absent (Debian package 'chromium'; `make test` "
+            "installs it when run as root)"
+        )
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="the 'playwright' package is not installed (dev extra)"
+    )
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
@@ -330,9 +386,11 @@ def chromium() -> Iterator[Any]:
 
 
 def test_offline_portfolio_map_in_a_browser(chromium, assignment, table, data, tmp_path):
-    path = maps.save_map(render_portfolio_map(assignment, leads=table, data=data,
-                                              offline=True),
-                         tmp_path / "portfolio.html", offline=True)
+    path = maps.save_map(
+        render_portfolio_map(assignment, leads=table, data=data, offline=True),
+        tmp_path / "portfolio.html",
+        offline=True,
+    )
     page = chromium.new_page(viewport={"width": 1400, "height": 900})
     requests: list[str] = []
     errors: list[str] = []
@@ -353,8 +411,10 @@ def test_offline_portfolio_map_in_a_browser(chromium, assignment, table, data, t
         assert "headroom" in page.locator("#siting-legend").inner_text()
         page.locator(".siting-lead-x.unplaced").first.hover(force=True)
         page.wait_for_timeout(300)
-        assert "no feasible site" in page.locator(".leaflet-tooltip").last.inner_text() or \
-            "capacity" in page.locator(".leaflet-tooltip").last.inner_text()
+        assert (
+            "no feasible site" in page.locator(".leaflet-tooltip").last.inner_text()
+            or "capacity" in page.locator(".leaflet-tooltip").last.inner_text()
+        )
         page.screenshot(path=str(tmp_path / "portfolio.png"))
     finally:
         page.close()

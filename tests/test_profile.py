@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from siting import SitingInputError
-from siting.profile import load_profile, nest_flat_record, nts_domain_slug, parse_profile
+from siting.inputs.profile import load_profile, nest_flat_record, nts_domain_slug, parse_profile
 
 from .conftest import REPO
 
@@ -87,8 +87,11 @@ def test_a_missing_file(tmp_path: Path):
 
 
 def test_several_problems_come_together(tmp_path: Path):
-    text = MINIMAL.replace("power_mw = 1.5", 'power_mw = "lots"').replace(
-        "land_ha = 2", "land_ha = -1").replace('id = "t-1"', "")
+    text = (
+        MINIMAL.replace("power_mw = 1.5", 'power_mw = "lots"')
+        .replace("land_ha = 2", "land_ha = -1")
+        .replace('id = "t-1"', "")
+    )
     with pytest.raises(SitingInputError) as caught:
         load_profile(write(tmp_path, text))
     keys = {p.column for p in caught.value.problems}
@@ -96,23 +99,33 @@ def test_several_problems_come_together(tmp_path: Path):
 
 
 def test_location_needs_a_municipality_or_a_full_point(tmp_path: Path):
-    message = one_problem(tmp_path, MINIMAL.replace('{ municipality = "Eindhoven" }',
-                                                    "{ lat = 52.0 }"))
+    message = one_problem(
+        tmp_path, MINIMAL.replace('{ municipality = "Eindhoven" }', "{ lat = 52.0 }")
+    )
     assert "give both lat and lon" in message
 
 
 def test_a_flat_record_parses_like_the_toml(tmp_path: Path):
-    record = {"id": "t-1", "nts_domains": "photonics", "municipality": "Eindhoven",
-              "year": "2028", "needs.land_ha": "2", "power_mw": "1.5", "talent_hbo": "20",
-              "exclude_provinces": "Zeeland; Limburg", "note": "ignored?"}
+    record = {
+        "id": "t-1",
+        "nts_domains": "photonics",
+        "municipality": "Eindhoven",
+        "year": "2028",
+        "needs.land_ha": "2",
+        "power_mw": "1.5",
+        "talent_hbo": "20",
+        "exclude_provinces": "Zeeland; Limburg",
+        "note": "ignored?",
+    }
     nested, unknown = nest_flat_record(record)
     assert unknown == ["note"]
     profile = parse_profile(nested, file="leads.csv", row=7)
     assert profile.needs.land_ha == 2.0
     assert profile.needs.talent.hbo == 20.0
     assert profile.constraints.exclude_provinces == ("Zeeland", "Limburg")
-    assert profile == load_profile(write(tmp_path, MINIMAL)).model_copy(update={
-        "needs": profile.needs, "constraints": profile.constraints})
+    assert profile == load_profile(write(tmp_path, MINIMAL)).model_copy(
+        update={"needs": profile.needs, "constraints": profile.constraints}
+    )
 
 
 def test_a_bad_flat_record_names_the_row(tmp_path: Path):

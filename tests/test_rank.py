@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 
 import siting
-from siting.catalogue import load_catalogue
-from siting.criteria import evaluate
-from siting.model import rank_by_enumeration
-from siting.profile import load_profile
-from siting.rank import rank_sites, resolve_origin
-from siting.site_facts import site_facts
-from siting.solvers import SOLVERS
+from siting.criteria.evaluation import evaluate
+from siting.criteria.site_facts import site_facts
+from siting.inputs.catalogue import load_catalogue
+from siting.inputs.profile import load_profile
+from siting.jobs.rank import constraint_rows, rank_sites, resolve_origin
+from siting.model.site_choice import rank_by_enumeration
+from siting.model.solvers import SOLVERS
 
 from .conftest import REPO
 
@@ -39,7 +39,7 @@ def evaluation(path):
 def test_mip_ranking_equals_enumeration_for_every_backend(case, solver):
     _, _, ev = evaluation(case)
     result = rank_sites(case, top=8, solver=solver)
-    reference = rank_by_enumeration(ev.site_ids, ev.utility, ev.hard_constraints(), top_k=8)
+    reference = rank_by_enumeration(ev.site_ids, ev.utility, constraint_rows(ev), top_k=8)
     assert [r.site_id for r in result.recommendations] == list(reference.site_ids)
     assert result.status == "optimal"
     assert result.n_feasible == int(ev.feasible.sum())
@@ -75,8 +75,7 @@ def test_breakdown_adds_up_to_the_score_and_ranks_are_ordered():
         assert sum(c.weight for c in rec.breakdown) == pytest.approx(1.0, abs=1e-3)
     first, second = result.recommendations[:2]
     assert first.versus_next.next_site_id == second.site_id
-    assert first.versus_next.utility_gap == pytest.approx(first.utility - second.utility,
-                                                          abs=2e-4)
+    assert first.versus_next.utility_gap == pytest.approx(first.utility - second.utility, abs=2e-4)
 
 
 def test_the_funnel_ends_at_the_feasible_count():
@@ -94,16 +93,18 @@ def test_rank_stability_ranges_hold_and_are_tight():
     base = {c.name: c.weight for c in ev.criteria}
 
     def rank_with(name, weight, site_id):
-        utility = sum((weight if c.name == name else base[c.name]) * c.score
-                      for c in ev.criteria)
+        utility = sum((weight if c.name == name else base[c.name]) * c.score for c in ev.criteria)
         order = sorted(feasible, key=lambda k: (-utility[k], ev.site_ids[k]))
         return [ev.site_ids[k] for k in order].index(site_id) + 1
 
     checked = 0
     for rec in result.recommendations[:3]:
         for rng in rec.stability:
-            inside = [w for w in (rng.low + 1e-3, rng.weight,
-                                  min(rng.high, rng.weight + 0.5) - 1e-3) if w >= rng.low]
+            inside = [
+                w
+                for w in (rng.low + 1e-3, rng.weight, min(rng.high, rng.weight + 0.5) - 1e-3)
+                if w >= rng.low
+            ]
             for w in inside:
                 assert rank_with(rng.criterion, w, rec.site_id) == rec.rank
             if math.isfinite(rng.high):
@@ -123,8 +124,9 @@ def test_grid_congestion_blocks_a_large_early_connection():
 
 
 def test_unknown_facts_fail_unless_allowed(tmp_path):
-    text = MICROCHIP.read_text(encoding="utf-8").replace("allow_unknown = true",
-                                                        "allow_unknown = false")
+    text = MICROCHIP.read_text(encoding="utf-8").replace(
+        "allow_unknown = true", "allow_unknown = false"
+    )
     strict_case = tmp_path / "strict.toml"
     strict_case.write_text(text, encoding="utf-8")
     strict = rank_sites(strict_case, top=5)
@@ -159,8 +161,12 @@ def test_unknown_municipality_is_a_located_error(tmp_path):
 
 def test_a_tighter_distance_limit_only_removes_sites(tmp_path):
     near = tmp_path / "near.toml"
-    near.write_text(MICROCHIP.read_text(encoding="utf-8").replace(
-        "max_relocation_km = 200", "max_relocation_km = 60"), encoding="utf-8")
+    near.write_text(
+        MICROCHIP.read_text(encoding="utf-8").replace(
+            "max_relocation_km = 200", "max_relocation_km = 60"
+        ),
+        encoding="utf-8",
+    )
     wide = rank_sites(MICROCHIP, top=50)
     tight = rank_sites(near, top=50)
     assert tight.n_feasible < wide.n_feasible
@@ -168,7 +174,7 @@ def test_a_tighter_distance_limit_only_removes_sites(tmp_path):
 
 
 def test_every_site_has_an_outcome_and_a_saved_result_round_trips(tmp_path):
-    from siting.result import ranking_from_dict
+    from siting.results.ranking import ranking_from_dict
 
     result = rank_sites(MICROCHIP, top=4)
     assert len(result.sites) == result.n_sites
@@ -187,7 +193,7 @@ TWO_SITE = CASES / "case6_two_site_photonics.toml"
 
 
 def test_two_site_pairs_equal_enumeration_and_respect_the_distance():
-    from siting.model import pairs_by_enumeration
+    from siting.model.site_choice import pairs_by_enumeration
 
     result = rank_sites(TWO_SITE, top=4, solver="highs")
     profile = load_profile(TWO_SITE)
@@ -196,8 +202,7 @@ def test_two_site_pairs_equal_enumeration_and_respect_the_distance():
     for pair in result.pairs:
         assert pair.rnd.site_id != pair.production.site_id
         assert pair.distance_km <= limit
-        assert pair.utility == pytest.approx(pair.rnd.utility + pair.production.utility,
-                                             abs=2e-4)
+        assert pair.utility == pytest.approx(pair.rnd.utility + pair.production.utility, abs=2e-4)
         rnd_rules = {c.constraint: c.status for c in pair.rnd.constraints}
         assert rnd_rules["rnd_campus"] == "pass"  # R&D within reach of a matching campus
         assert "fail" not in rnd_rules.values()
@@ -207,16 +212,25 @@ def test_two_site_pairs_equal_enumeration_and_respect_the_distance():
     table = siting.site_table()
     origin = resolve_origin(profile, data, file="case")
     facts = site_facts(table, data.campuses)
-    evs = {role: evaluate(profile, facts, load_catalogue(), role=role, origin_xy=origin)
-           for role in ("rnd", "production")}
+    evs = {
+        role: evaluate(profile, facts, load_catalogue(), role=role, origin_xy=origin)
+        for role in ("rnd", "production")
+    }
     xy = np.column_stack([table.geometry.x, table.geometry.y])
     dist = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1]) / 1e3
     reference = pairs_by_enumeration(
-        evs["rnd"].site_ids, evs["rnd"].utility, evs["production"].utility,
-        evs["rnd"].hard_constraints(), evs["production"].hard_constraints(), dist, limit,
-        top_k=4)
+        evs["rnd"].site_ids,
+        evs["rnd"].utility,
+        evs["production"].utility,
+        constraint_rows(evs["rnd"]),
+        constraint_rows(evs["production"]),
+        dist,
+        limit,
+        top_k=4,
+    )
     assert [(p.rnd.site_id, p.production.site_id) for p in result.pairs] == [
-        (p.rnd_id, p.prod_id) for p in reference.ranking]
+        (p.rnd_id, p.prod_id) for p in reference.ranking
+    ]
 
 
 def test_roles_weigh_differently():
@@ -238,7 +252,8 @@ def test_enumeration_gives_the_same_result_as_the_mip():
     pairs_mip = rank_sites(TWO_SITE, top=3, solver="highs")
     pairs_exact = rank_sites(TWO_SITE, top=3, solver="enumeration")
     assert [(p.rnd.site_id, p.production.site_id) for p in pairs_mip.pairs] == [
-        (p.rnd.site_id, p.production.site_id) for p in pairs_exact.pairs]
+        (p.rnd.site_id, p.production.site_id) for p in pairs_exact.pairs
+    ]
 
 
 def test_short_municipality_names_are_accepted_when_unambiguous():
@@ -265,12 +280,14 @@ def test_zone_headroom_limits_the_power_a_site_can_take():
     grid = data.grid_congestion.copy()
     grid["headroom_mw"] = grid["headroom_mw"].astype(float)
     grid.loc[grid["gm_code"].eq(gm), "headroom_mw"] = 3.0  # less than the 5 MW needed
-    capped = rank_sites(MICROCHIP, top=1, solver="enumeration",
-                        data=replace(data, grid_congestion=grid))
+    capped = rank_sites(
+        MICROCHIP, top=1, solver="enumeration", data=replace(data, grid_congestion=grid)
+    )
     assert capped.recommendations[0].site_id != top.site_id
     outcome = {s.site_id: s for s in capped.sites}[top.site_id]
     assert outcome.outcome == "excluded" and "Grid capacity" in outcome.failing
     grid.loc[grid["gm_code"].eq(gm), "headroom_mw"] = 50.0
-    roomy = rank_sites(MICROCHIP, top=1, solver="enumeration",
-                       data=replace(data, grid_congestion=grid))
+    roomy = rank_sites(
+        MICROCHIP, top=1, solver="enumeration", data=replace(data, grid_congestion=grid)
+    )
     assert roomy.recommendations[0].site_id == top.site_id

@@ -19,8 +19,9 @@ pytestmark = pytest.mark.shared_data
 
 
 def _build_script():
-    spec = importlib.util.spec_from_file_location("build_geodata",
-                                                  REPO / "scripts" / "build_geodata.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_geodata", REPO / "scripts" / "build_geodata.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -42,10 +43,11 @@ def test_every_site_and_campus_lies_in_the_municipality_it_names(shared: Path):
 def test_a_site_placed_in_the_wrong_municipality_is_caught(shared: Path, geodata_copy: Path):
     sites = pd.read_csv(geodata_copy / "sites.csv", dtype=str, keep_default_na=False)
     row = sites.index[sites["gm_code"].eq("GM0772")][0]  # an Eindhoven site ...
-    sites.loc[row, "gm_code"] = "GM0014"                 # ... said to be in Groningen
+    sites.loc[row, "gm_code"] = "GM0014"  # ... said to be in Groningen
     sites.to_csv(geodata_copy / "sites.csv", index=False)
     report = siting.check_geodata(
-        geodata_copy, boundaries=shared / "boundaries" / "gemeente_2024.topojson")
+        geodata_copy, boundaries=shared / "boundaries" / "gemeente_2024.topojson"
+    )
     (problem,) = report.errors
     assert problem.row == row + 2 and problem.column == "gm_code"
     assert "km outside the municipality GM0014" in problem.message
@@ -63,21 +65,22 @@ def test_boundary_importer_reads_and_repairs_the_cbs_topojson(shared: Path):
 
 
 def test_boundary_importer_reads_the_2022_geojson(shared: Path):
-    polygons = read_municipality_boundaries(shared / "boundaries" /
-                                            "gemeenten_2022_nlstat.geojson")
+    polygons = read_municipality_boundaries(shared / "boundaries" / "gemeenten_2022_nlstat.geojson")
     assert len(polygons) == 345
     assert {"GM1980", "GM1982", "GM1991"} <= set(polygons["gm_code"])
 
 
 def test_cbs_importer_reads_2021_figures_and_maps_mergers(shared: Path):
-    figures = cbs.read_cbs_nlstat(shared / "stem_talent" /
-                                  "cbs_85039NED_gemeente_indicators_nlstat.json")
+    figures = cbs.read_cbs_nlstat(
+        shared / "stem_talent" / "cbs_85039NED_gemeente_indicators_nlstat.json"
+    )
     assert len(figures) == 352
     amsterdam = figures.set_index("gm_code").loc["GM0363"]
     assert amsterdam["population"] > 850_000
     mergers = siting.load_municipal_mergers()
     current = cbs.to_current_municipalities(
-        figures, mergers, set(siting.load_municipalities()["gm_code"]))
+        figures, mergers, set(siting.load_municipalities()["gm_code"])
+    )
     assert len(current) == 342
     assert current["population"].sum() == figures["population"].sum()
     by_code = current.set_index("gm_code")
@@ -111,8 +114,9 @@ def test_duo_wo_importer_counts_natural_sciences_as_technical(shared: Path):
 
 
 def test_duo_mbo_importer_maps_every_place_to_a_municipality(shared: Path):
-    tidy = duo.read_duo_mbo(shared / "stem_talent" / "duo_2019_tekkieworden" /
-                            "mbo_inscriptions_2019.csv")
+    tidy = duo.read_duo_mbo(
+        shared / "stem_talent" / "duo_2019_tekkieworden" / "mbo_inscriptions_2019.csv"
+    )
     codes = duo.place_codes(tidy["place"], siting.load_municipalities())
     assert codes.ne("").all()
     assert set(codes[tidy["place"].eq("HENGELO OV")]) == {"GM0164"}
@@ -128,16 +132,34 @@ def test_duo_importer_reports_missing_columns(tmp_path: Path):
 
 
 def test_cbs_statline_importer_on_a_file_in_the_odata_format(tmp_path: Path):
-    records = {"value": [
-        {"WijkenEnBuurten": "Nederland", "Gemeentenaam_1": "Nederland", "SoortRegio_2": "Land",
-         "Codering_3": "NL00", "AantalInwoners_5": 17811291, "k_15Tot25Jaar_9": 1,
-         "k_25Tot45Jaar_10": 1, "k_45Tot65Jaar_11": 1},
-        {"WijkenEnBuurten": "Utrecht", "Gemeentenaam_1": "Utrecht     ",
-         "SoortRegio_2": "Gemeente  ", "Codering_3": "GM0344    ", "AantalInwoners_5": 367984,
-         "k_15Tot25Jaar_9": 64000, "k_25Tot45Jaar_10": 126000, "k_45Tot65Jaar_11": 80000,
-         "OpleidingsniveauLaag_66": 30000, "OpleidingsniveauMiddelbaar_67": 60000,
-         "OpleidingsniveauHoog_68": 110000, "Nettoarbeidsparticipatie_71": 71.5},
-    ]}
+    records = {
+        "value": [
+            {
+                "WijkenEnBuurten": "Nederland",
+                "Gemeentenaam_1": "Nederland",
+                "SoortRegio_2": "Land",
+                "Codering_3": "NL00",
+                "AantalInwoners_5": 17811291,
+                "k_15Tot25Jaar_9": 1,
+                "k_25Tot45Jaar_10": 1,
+                "k_45Tot65Jaar_11": 1,
+            },
+            {
+                "WijkenEnBuurten": "Utrecht",
+                "Gemeentenaam_1": "Utrecht     ",
+                "SoortRegio_2": "Gemeente  ",
+                "Codering_3": "GM0344    ",
+                "AantalInwoners_5": 367984,
+                "k_15Tot25Jaar_9": 64000,
+                "k_25Tot45Jaar_10": 126000,
+                "k_45Tot65Jaar_11": 80000,
+                "OpleidingsniveauLaag_66": 30000,
+                "OpleidingsniveauMiddelbaar_67": 60000,
+                "OpleidingsniveauHoog_68": 110000,
+                "Nettoarbeidsparticipatie_71": 71.5,
+            },
+        ]
+    }
     path = tmp_path / "85984NED.json"
     path.write_text(json.dumps(records), encoding="utf-8")
     frame = cbs.read_cbs_kerncijfers(path)

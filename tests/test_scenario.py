@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from siting import SitingInputError, load_geodata
-from siting.rank import rank_sites
-from siting.scenario import apply_scenario, is_scenario_file, load_case, load_scenario
+from siting.inputs.scenario import apply_scenario, is_scenario_file, load_case, load_scenario
+from siting.jobs.rank import rank_sites
 
 REPO = Path(__file__).resolve().parents[1]
 CASE2 = REPO / "models" / "cases" / "case2_microchip_dense_region.toml"
@@ -19,8 +19,9 @@ SCENARIOS = REPO / "models" / "scenarios"
 
 def write(tmp_path: Path, text: str, name: str = "scenario.toml") -> Path:
     path = tmp_path / name
-    path.write_text(f'[scenario]\nname = "test"\nbase = "{CASE2.as_posix()}"\n' + text,
-                    encoding="utf-8")
+    path.write_text(
+        f'[scenario]\nname = "test"\nbase = "{CASE2.as_posix()}"\n' + text, encoding="utf-8"
+    )
     return path
 
 
@@ -88,8 +89,10 @@ def test_withdrawing_the_first_site_moves_the_second_up(tmp_path):
 
 def test_site_change_goes_through_the_schema(tmp_path):
     data = load_geodata()
-    path = write(tmp_path, '[[data.site]]\nsite_id = "ov-hengelo-htsp"\nstatus = "fully_issued"'
-                           '\navailable_ha = 0\n')
+    path = write(
+        tmp_path,
+        '[[data.site]]\nsite_id = "ov-hengelo-htsp"\nstatus = "fully_issued"\navailable_ha = 0\n',
+    )
     profile, changed = apply_scenario(path, data)
     result = rank(profile, changed)
     htsp = {s.site_id: s for s in result.sites}["ov-hengelo-htsp"]
@@ -98,7 +101,7 @@ def test_site_change_goes_through_the_schema(tmp_path):
 
 
 def load_scenario_profile():
-    from siting.profile import load_profile
+    from siting.inputs.profile import load_profile
 
     return load_profile(CASE2)
 
@@ -106,39 +109,77 @@ def load_scenario_profile():
 # --- errors -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "key", "words"), [
-    ('[[data.site]]\nsite_id = "no-such-site"\navailable_ha = 3\n', "data.site[1].site_id",
-     "unknown site 'no-such-site'"),
-    ('[[data.withdraw_site]]\nsite_id = "nope"\n', "data.withdraw_site[1].site_id",
-     "unknown site 'nope'"),
-    ('[[data.zone]]\ngm_code = "GM9999"\nexpected_relief_year = 2028\n', "data.zone[1].gm_code",
-     "unknown zone 'GM9999'"),
-    ('[[data.zone]]\ngm_code = "GM0164"\nrelief = 2028\n', "data.zone[1].relief",
-     "unknown key"),
-    ('[[data.zone]]\ngm_code = "GM0164"\nafname_class = 7\n', "data.zone[1].afname_class",
-     "above the maximum 3"),
-    ('[[data.site]]\nsite_id = "ov-hengelo-htsp"\nstatus = "sold"\n',
-     "data.site[1].status", "sold"),
-    ('[[data.site]]\nsite_id = "ov-hengelo-htsp"\navailable_ha = "lots"\n',
-     "data.site[1].available_ha", "not a number"),
-    ('[needs]\npower_mw = -3\n', "needs.power_mw", "greater than or equal to 0"),
-    ('[needs]\npowr_mw = 3\n', "needs.powr_mw", "unknown key"),
-    ('[weights]\nnot_a_criterion = 0.5\n', "weights.not_a_criterion", "unknown criterion"),
-    ('[[data.add_site]]\nsite_id = "x-new"\nname = "X"\ngm_code = "GM9998"\nlon = 6.8\n'
-     'lat = 52.2\n', "data.add_site[1].gm_code", "unknown municipality code"),
-    ('[[data.add_site]]\nsite_id = "ov-hengelo-htsp"\nname = "X"\ngm_code = "GM0164"\n'
-     'lon = 6.8\nlat = 52.2\n', "data.add_site[1].site_id", "already a site id"),
-    ('[[data.add_site]]\nsite_id = "x-new"\nname = "X"\ngm_code = "GM0164"\nlon = 16.8\n'
-     'lat = 52.2\n', "data.add_site[1]", "lon"),
-    ('[[data.moved_site]]\nsite_id = "x"\n', "data.moved_site", "unknown kind"),
-])
+@pytest.mark.parametrize(
+    ("text", "key", "words"),
+    [
+        (
+            '[[data.site]]\nsite_id = "no-such-site"\navailable_ha = 3\n',
+            "data.site[1].site_id",
+            "unknown site 'no-such-site'",
+        ),
+        (
+            '[[data.withdraw_site]]\nsite_id = "nope"\n',
+            "data.withdraw_site[1].site_id",
+            "unknown site 'nope'",
+        ),
+        (
+            '[[data.zone]]\ngm_code = "GM9999"\nexpected_relief_year = 2028\n',
+            "data.zone[1].gm_code",
+            "unknown zone 'GM9999'",
+        ),
+        (
+            '[[data.zone]]\ngm_code = "GM0164"\nrelief = 2028\n',
+            "data.zone[1].relief",
+            "unknown key",
+        ),
+        (
+            '[[data.zone]]\ngm_code = "GM0164"\nafname_class = 7\n',
+            "data.zone[1].afname_class",
+            "above the maximum 3",
+        ),
+        (
+            '[[data.site]]\nsite_id = "ov-hengelo-htsp"\nstatus = "sold"\n',
+            "data.site[1].status",
+            "sold",
+        ),
+        (
+            '[[data.site]]\nsite_id = "ov-hengelo-htsp"\navailable_ha = "lots"\n',
+            "data.site[1].available_ha",
+            "not a number",
+        ),
+        ("[needs]\npower_mw = -3\n", "needs.power_mw", "greater than or equal to 0"),
+        ("[needs]\npowr_mw = 3\n", "needs.powr_mw", "unknown key"),
+        ("[weights]\nnot_a_criterion = 0.5\n", "weights.not_a_criterion", "unknown criterion"),
+        (
+            '[[data.add_site]]\nsite_id = "x-new"\nname = "X"\ngm_code = "GM9998"\nlon = 6.8\n'
+            "lat = 52.2\n",
+            "data.add_site[1].gm_code",
+            "unknown municipality code",
+        ),
+        (
+            '[[data.add_site]]\nsite_id = "ov-hengelo-htsp"\nname = "X"\ngm_code = "GM0164"\n'
+            "lon = 6.8\nlat = 52.2\n",
+            "data.add_site[1].site_id",
+            "already a site id",
+        ),
+        (
+            '[[data.add_site]]\nsite_id = "x-new"\nname = "X"\ngm_code = "GM0164"\nlon = 16.8\n'
+            "lat = 52.2\n",
+            "data.add_site[1]",
+            "lon",
+        ),
+        ('[[data.moved_site]]\nsite_id = "x"\n', "data.moved_site", "unknown kind"),
+    ],
+)
 def test_invalid_scenarios_give_located_messages(tmp_path, text, key, words):
     path = write(tmp_path, text)
     with pytest.raises(SitingInputError) as info:
         apply_scenario(load_scenario(path), load_geodata())
     problems = info.value.problems
-    assert any(p.file == str(path) and (p.column or "").startswith(key) and words in p.message
-               for p in problems), [str(p) for p in problems]
+    assert any(
+        p.file == str(path) and (p.column or "").startswith(key) and words in p.message
+        for p in problems
+    ), [str(p) for p in problems]
 
 
 def test_scenario_structure_errors(tmp_path):
@@ -164,10 +205,23 @@ def test_base_relative_to_scenario_file(tmp_path):
 
 def test_cli_exit_code_2_with_located_message(tmp_path):
     path = write(tmp_path, '[[data.site]]\nsite_id = "no-such-site"\navailable_ha = 3\n')
-    result = subprocess.run([sys.executable, "-m", "siting.cli", "compare", str(CASE2),
-                             str(path), "--solver", "enumeration"], capture_output=True,
-                            text=True, timeout=120, env={"COLUMNS": "120", "PATH": ""},
-                            cwd=REPO)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "siting.cli.app",
+            "compare",
+            str(CASE2),
+            str(path),
+            "--solver",
+            "enumeration",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"COLUMNS": "120", "PATH": ""},
+        cwd=REPO,
+    )
     assert result.returncode == 2, result.stdout + result.stderr
     assert "data.site[1].site_id" in result.stderr and "no-such-site" in result.stderr
     assert "Traceback" not in result.stderr

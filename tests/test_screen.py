@@ -13,17 +13,28 @@ import pytest
 from openpyxl import load_workbook
 
 from siting import SitingInputError
-from siting.leads import read_leads
-from siting.rank import rank_sites
-from siting.screen import ROW_COLUMNS, STATUSES, screen_leads, write_screen
+from siting.inputs.leads import read_leads
+from siting.jobs.rank import rank_sites
+from siting.jobs.screen import ROW_COLUMNS, STATUSES, screen_leads, write_screen
 
 from .test_leads import write_leads
 
 REPO = Path(__file__).resolve().parents[1]
 PIPELINE = REPO / "models" / "leads" / "example_pipeline_synthetic.csv"
 
-HEADER = ["id", "name", "municipality", "lat", "lon", "year", "land_ha", "power_mw",
-          "talent_hbo", "max_relocation_km", "allow_unknown"]
+HEADER = [
+    "id",
+    "name",
+    "municipality",
+    "lat",
+    "lon",
+    "year",
+    "land_ha",
+    "power_mw",
+    "talent_hbo",
+    "max_relocation_km",
+    "allow_unknown",
+]
 HOSTILE_ID = '=HYPERLINK("http://evil.example","x")'
 
 
@@ -46,8 +57,19 @@ def small(tmp_path: Path) -> Path:
         # 30 MW in 2026 within 80 km of Eindhoven: every zone in reach is congested
         ["power", "P", "Eindhoven", "", "", "2026", "2", "30", "", "80", "false"],
         # a point location, and a hostile id
-        [HOSTILE_ID, "<script>alert(1)</script>", "", "52.0", "4.36", "2029", "1", "0.05",
-         "5", "", "true"],
+        [
+            HOSTILE_ID,
+            "<script>alert(1)</script>",
+            "",
+            "52.0",
+            "4.36",
+            "2029",
+            "1",
+            "0.05",
+            "5",
+            "",
+            "true",
+        ],
         # text in a number field
         ["broken", "B", "Delft", "", "", "2028", "lots", "1", "", "", ""],
         # no location at all
@@ -74,8 +96,7 @@ def test_screening_the_example_pipeline_loses_no_lead(pipeline, screened):
     assert len(screened.leads) == len(pipeline) == data_rows
     rows = screened.rows()
     assert {row["input_row"] for row in rows} == {lead.row for lead in pipeline.leads}
-    assert [lead.lead_id for lead in screened.leads] == [lead.lead_id for lead in
-                                                         pipeline.leads]
+    assert [lead.lead_id for lead in screened.leads] == [lead.lead_id for lead in pipeline.leads]
     s = screened.summary
     assert s.leads_in == s.placed + s.nowhere + s.invalid + s.errors == len(pipeline)
     assert s.placed > 0 and s.nowhere > 0 and s.errors == 0
@@ -93,16 +114,17 @@ def test_screening_the_example_pipeline_loses_no_lead(pipeline, screened):
 
 
 def test_screen_of_a_lead_equals_rank_sites(pipeline, screened):
-    special = [lead for lead in pipeline.leads
-               if lead.profile.constraints.max_relocation_km or
-               lead.profile.constraints.allow_unknown]
+    special = [
+        lead
+        for lead in pipeline.leads
+        if lead.profile.constraints.max_relocation_km or lead.profile.constraints.allow_unknown
+    ]
     chosen = [*special[:3], pipeline.leads[0]]
     by_id = {lead.lead_id: lead for lead in screened.leads}
     for lead in chosen:
         ranking = rank_sites(lead.profile, top=5)
         outcome = by_id[lead.lead_id]
-        assert [h.site_id for h in outcome.sites] == [r.site_id for r in
-                                                       ranking.recommendations]
+        assert [h.site_id for h in outcome.sites] == [r.site_id for r in ranking.recommendations]
         assert [h.score for h in outcome.sites] == [r.utility for r in ranking.recommendations]
         assert outcome.n_feasible == ranking.n_feasible
         if not ranking.recommendations:
@@ -122,8 +144,9 @@ def test_dask_engine_equals_local_engine(pipeline):
     table = dataclasses.replace(pipeline, leads=pipeline.leads[:30])
     calls = []
     local = screen_leads(table, top=3)
-    distributed = screen_leads(table, top=3, engine="dask",
-                               progress=lambda done, total: calls.append((done, total)))
+    distributed = screen_leads(
+        table, top=3, engine="dask", progress=lambda done, total: calls.append((done, total))
+    )
     assert distributed.leads == local.leads
     assert distributed.summary == local.summary
     assert distributed.rows() == local.rows()
@@ -154,8 +177,12 @@ def test_statuses_reasons_and_regions(small: Path):
 
 
 def test_bad_options_are_input_errors(small: Path):
-    for options in ({"top": 0}, {"engine": "spark"}, {"solver": "gurobi"},
-                    {"scheduler": "tcp://127.0.0.1:1"}):
+    for options in (
+        {"top": 0},
+        {"engine": "spark"},
+        {"solver": "gurobi"},
+        {"scheduler": "tcp://127.0.0.1:1"},
+    ):
         with pytest.raises(SitingInputError):
             screen_leads(small, **options)
 
@@ -199,9 +226,14 @@ def test_output_files_are_readable_and_formula_safe(small: Path, tmp_path: Path)
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "siting.cli", *args], capture_output=True,
-                          text=True, timeout=120, env={"COLUMNS": "120", "PATH": ""},
-                          cwd=REPO)
+    return subprocess.run(
+        [sys.executable, "-m", "siting.cli.app", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"COLUMNS": "120", "PATH": ""},
+        cwd=REPO,
+    )
 
 
 def test_cli_screen_reports_and_exits_0_even_with_bad_leads(small: Path, tmp_path: Path):

@@ -10,8 +10,8 @@ import shapely
 
 import siting
 from siting import settings
-from siting.layers import GeoData
-from siting.site_table import SITE_TABLE_COLUMNS, build_site_table, distance_decay
+from siting.layers.load import GeoData
+from siting.layers.site_table import SITE_TABLE_COLUMNS, build_site_table, distance_decay
 
 # --- reach rule on a tiny hand-built instance ---------------------------------------------------
 
@@ -19,7 +19,8 @@ from siting.site_table import SITE_TABLE_COLUMNS, build_site_table, distance_dec
 def test_distance_decay_halves_every_half_distance_and_stops_at_the_reach():
     d = np.array([0.0, 15.0, 30.0, 45.0, 45.01, 100.0])
     assert distance_decay(d, reach_km=45, half_km=15) == pytest.approx(
-        [1.0, 0.5, 0.25, 0.125, 0.0, 0.0])
+        [1.0, 0.5, 0.25, 0.125, 0.0, 0.0]
+    )
 
 
 def _point(x_km: float, y_km: float) -> shapely.Point:
@@ -29,34 +30,71 @@ def _point(x_km: float, y_km: float) -> shapely.Point:
 def _tiny_geodata() -> GeoData:
     """Two municipalities 30 km apart, one site next to A, one campus 10 km east of A."""
     crs = settings.working_crs
-    municipalities = gpd.GeoDataFrame({
-        "gm_code": ["GM0001", "GM0002"], "name": ["A", "B"],
-        "province_code": ["PV26", "PV26"], "province": ["Utrecht", "Utrecht"],
-        "corop_code": ["CR17", "CR17"], "corop_name": ["Utrecht", "Utrecht"],
-        "labour_market_region_code": ["AM23", "AM23"],
-        "labour_market_region": ["Midden-Utrecht", "Midden-Utrecht"],
-        "population_15_64": [10_000, 20_000],
-    }, geometry=[_point(0, 0), _point(30, 0)], crs=crs)
-    talent = gpd.GeoDataFrame({
-        "gm_code": ["GM0001", "GM0002"],
-        **{f"{lvl}_tech_workforce_est": [1000, 800] for lvl in ("mbo", "hbo", "wo")},
-        **{f"{lvl}_tech_students": [100, 0] for lvl in ("mbo", "hbo", "wo")},
-    }, geometry=[_point(0, 0), _point(30, 0)], crs=crs)
-    sites = gpd.GeoDataFrame({
-        "site_id": ["s1", "s2"], "name": ["near A", "far away"], "gm_code": ["GM0001", "GM0002"],
-        "available_ha": [5.0, np.nan],
-    }, geometry=[_point(0, 0), _point(200, 0)], crs=crs)
-    campuses = gpd.GeoDataFrame({
-        "campus_id": ["c1"], "name": ["Campus"], "nts_domains": [("quantum", "imaging")],
-        "shared_facilities": [("cleanroom",)],
-    }, geometry=[_point(10, 0)], crs=crs)
-    grid = gpd.GeoDataFrame({
-        "gm_code": ["GM0001"], "grid_operator": ["Stedin"], "afname_class": [3],
-        "status_date": ["2025-01"], "expected_relief_year": [2030], "headroom_mw": [np.nan],
-        "confidence": ["reported"],
-    }, geometry=[_point(0, 0)], crs=crs)
-    return GeoData(municipalities=municipalities, municipal_mergers=pd.DataFrame(),
-                   stem_talent=talent, campuses=campuses, sites=sites, grid_congestion=grid)
+    municipalities = gpd.GeoDataFrame(
+        {
+            "gm_code": ["GM0001", "GM0002"],
+            "name": ["A", "B"],
+            "province_code": ["PV26", "PV26"],
+            "province": ["Utrecht", "Utrecht"],
+            "corop_code": ["CR17", "CR17"],
+            "corop_name": ["Utrecht", "Utrecht"],
+            "labour_market_region_code": ["AM23", "AM23"],
+            "labour_market_region": ["Midden-Utrecht", "Midden-Utrecht"],
+            "population_15_64": [10_000, 20_000],
+        },
+        geometry=[_point(0, 0), _point(30, 0)],
+        crs=crs,
+    )
+    talent = gpd.GeoDataFrame(
+        {
+            "gm_code": ["GM0001", "GM0002"],
+            **{f"{lvl}_tech_workforce_est": [1000, 800] for lvl in ("mbo", "hbo", "wo")},
+            **{f"{lvl}_tech_students": [100, 0] for lvl in ("mbo", "hbo", "wo")},
+        },
+        geometry=[_point(0, 0), _point(30, 0)],
+        crs=crs,
+    )
+    sites = gpd.GeoDataFrame(
+        {
+            "site_id": ["s1", "s2"],
+            "name": ["near A", "far away"],
+            "gm_code": ["GM0001", "GM0002"],
+            "available_ha": [5.0, np.nan],
+        },
+        geometry=[_point(0, 0), _point(200, 0)],
+        crs=crs,
+    )
+    campuses = gpd.GeoDataFrame(
+        {
+            "campus_id": ["c1"],
+            "name": ["Campus"],
+            "nts_domains": [("quantum", "imaging")],
+            "shared_facilities": [("cleanroom",)],
+        },
+        geometry=[_point(10, 0)],
+        crs=crs,
+    )
+    grid = gpd.GeoDataFrame(
+        {
+            "gm_code": ["GM0001"],
+            "grid_operator": ["Stedin"],
+            "afname_class": [3],
+            "status_date": ["2025-01"],
+            "expected_relief_year": [2030],
+            "headroom_mw": [np.nan],
+            "confidence": ["reported"],
+        },
+        geometry=[_point(0, 0)],
+        crs=crs,
+    )
+    return GeoData(
+        municipalities=municipalities,
+        municipal_mergers=pd.DataFrame(),
+        stem_talent=talent,
+        campuses=campuses,
+        sites=sites,
+        grid_congestion=grid,
+    )
 
 
 def test_talent_reach_sums_distance_weighted_workforce():
@@ -109,10 +147,20 @@ def test_one_row_per_site_with_every_fact(table: gpd.GeoDataFrame):
     sites = siting.load_sites()
     assert list(table["site_id"]) == list(sites["site_id"])
     assert set(SITE_TABLE_COLUMNS) <= set(table.columns)
-    always_known = ["municipality", "province", "corop_code", "labour_market_region",
-                    "afname_class", "afname_label", "grid_confidence", "nearest_campus_id",
-                    "nearest_campus_km", "mbo_talent_reach", "hbo_talent_reach",
-                    "wo_talent_reach"]
+    always_known = [
+        "municipality",
+        "province",
+        "corop_code",
+        "labour_market_region",
+        "afname_class",
+        "afname_label",
+        "grid_confidence",
+        "nearest_campus_id",
+        "nearest_campus_km",
+        "mbo_talent_reach",
+        "hbo_talent_reach",
+        "wo_talent_reach",
+    ]
     assert table[always_known].notna().all().all()
     assert table.crs == settings.working_crs
 
@@ -122,8 +170,9 @@ def test_site_table_is_cached(table: gpd.GeoDataFrame):
 
 
 def _site(table: gpd.GeoDataFrame, municipality: str, text: str) -> pd.Series:
-    rows = table[table["municipality"].eq(municipality)
-                 & table["name"].str.contains(text, case=False)]
+    rows = table[
+        table["municipality"].eq(municipality) & table["name"].str.contains(text, case=False)
+    ]
     assert len(rows) >= 1, f"no site '{text}' in {municipality}"
     return rows.iloc[0]
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from siting import settings
-from siting.solvers import SOLVED, SOLVERS, STATUSES, LinearModel, Row, check_gap, solve_milp
+from siting.model.solvers import SOLVED, SOLVERS, STATUSES, LinearModel, Row, check_gap, solve_milp
 
 
 def knapsack(scale: float = 1.0) -> LinearModel:
@@ -105,18 +105,24 @@ def multi_knapsack(seed: int, n: int = 40, m: int = 4) -> LinearModel:
     """A random 0/1 multi-dimensional knapsack whose LP bound is above its optimum."""
     rng = np.random.default_rng(seed)
     w = rng.integers(5, 40, size=(m, n))
-    rows = tuple(Row(f"r{k}", np.arange(n), w[k], "<=", float(w[k].sum() // 3))
-                 for k in range(m))
-    return LinearModel(n, tuple(f"x{j}" for j in range(n)),
-                       rng.integers(10, 60, size=n).astype(float), rows)
+    rows = tuple(Row(f"r{k}", np.arange(n), w[k], "<=", float(w[k].sum() // 3)) for k in range(m))
+    return LinearModel(
+        n, tuple(f"x{j}" for j in range(n)), rng.integers(10, 60, size=n).astype(float), rows
+    )
 
 
 # ---------------------------------------------------------------- relative gap
 
 
 def test_statuses_are_spelled_out_and_solved_ones_have_a_solution() -> None:
-    assert STATUSES == ("optimal", "within_gap", "feasible", "infeasible",
-                        "no_solution_in_time", "error")
+    assert STATUSES == (
+        "optimal",
+        "within_gap",
+        "feasible",
+        "infeasible",
+        "no_solution_in_time",
+        "error",
+    )
     assert set(SOLVED) < set(STATUSES)
 
 
@@ -162,7 +168,7 @@ def test_check_gap_accepts_zero_and_fractions() -> None:
 
 
 def test_status_with_a_gap_in_words() -> None:
-    from siting.solvers import _status_at_gap
+    from siting.model.solvers import _status_at_gap
 
     assert _status_at_gap("optimal", 0.003, 0.0) == ("optimal", 0.0)
     assert _status_at_gap("optimal", 0.003, 0.005) == ("within_gap", 0.003)
@@ -174,16 +180,19 @@ def test_status_with_a_gap_in_words() -> None:
 
 
 def test_cbc_gap_is_read_from_its_log() -> None:
-    from siting.solvers import _cbc_gap
+    from siting.model.solvers import _cbc_gap
 
     proven = "Result - Optimal solution found\n\nObjective value:  1089.0\n"
     assert _cbc_gap(proven) == 0.0
-    within = ("Result - Optimal solution found (within gap tolerance)\n\n"
-              "Objective value:                1000.00000000\n"
-              "Upper bound:                    1010.000\nGap:   -0.01\n")
+    within = (
+        "Result - Optimal solution found (within gap tolerance)\n\n"
+        "Objective value:                1000.00000000\n"
+        "Upper bound:                    1010.000\nGap:   -0.01\n"
+    )
     assert _cbc_gap(within) == pytest.approx(0.01)
-    stopped = within.replace("Optimal solution found (within gap tolerance)",
-                             "Stopped on time limit")
+    stopped = within.replace(
+        "Optimal solution found (within gap tolerance)", "Stopped on time limit"
+    )
     assert _cbc_gap(stopped) == pytest.approx(0.01)
     assert math.isnan(_cbc_gap(""))
 
@@ -192,8 +201,11 @@ def test_cbc_gap_is_read_from_its_log() -> None:
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
-@pytest.mark.parametrize("start", [[0, 0, 1, 1], [1, 0, 1, 0], [0, 0, 0, 0], [1, 1, 1, 1]],
-                         ids=["optimal", "feasible", "empty", "infeasible"])
+@pytest.mark.parametrize(
+    "start",
+    [[0, 0, 1, 1], [1, 0, 1, 0], [0, 0, 0, 0], [1, 1, 1, 1]],
+    ids=["optimal", "feasible", "empty", "infeasible"],
+)
 def test_a_start_is_accepted_and_the_answer_unchanged(solver: str, start: list[int]) -> None:
     out = solve_milp(knapsack(), solver=solver, time_limit_s=10, start=np.array(start))
     assert out.status == "optimal"
@@ -220,8 +232,12 @@ def test_a_start_of_the_wrong_shape_or_values_is_rejected() -> None:
 
 
 def test_a_start_on_an_infeasible_model_changes_nothing() -> None:
-    model = LinearModel(2, ("a", "b"), np.array([1.0, 1.0]),
-                        (Row("one", [0, 1], [1, 1], "==", 1), Row("both", [0, 1], [1, 1], ">=", 2)))
+    model = LinearModel(
+        2,
+        ("a", "b"),
+        np.array([1.0, 1.0]),
+        (Row("one", [0, 1], [1, 1], "==", 1), Row("both", [0, 1], [1, 1], ">=", 2)),
+    )
     for solver in SOLVERS:
         out = solve_milp(model, solver=solver, time_limit_s=10, start=np.array([1, 1]))
         assert out.status == "infeasible" and out.x is None
@@ -254,8 +270,9 @@ def test_cpsat_rejects_fractional_objective() -> None:
 
 
 def test_cpsat_rejects_rows_that_cannot_be_scaled() -> None:
-    model = LinearModel(2, ("a", "b"), np.array([1.0, 1.0]),
-                        (Row("third", [0, 1], [1 / 3, 1.0], "<=", 1),))
+    model = LinearModel(
+        2, ("a", "b"), np.array([1.0, 1.0]), (Row("third", [0, 1], [1 / 3, 1.0], "<=", 1),)
+    )
     with pytest.raises(ValueError, match="third"):
         solve_milp(model, solver="cp-sat")
     # the floating-point backends take it
@@ -263,8 +280,9 @@ def test_cpsat_rejects_rows_that_cannot_be_scaled() -> None:
 
 
 def test_cpsat_rounds_a_fractional_rhs_inwards() -> None:
-    model = LinearModel(2, ("a", "b"), np.array([1.0, 1.0]),
-                        (Row("le", [0, 1], [1, 1], "<=", 1.5),))
+    model = LinearModel(
+        2, ("a", "b"), np.array([1.0, 1.0]), (Row("le", [0, 1], [1, 1], "<=", 1.5),)
+    )
     assert solve_milp(model, solver="cp-sat").objective == 1.0
     eq = LinearModel(1, ("a",), np.array([1.0]), (Row("eq", [0], [1], "==", 0.5),))
     assert solve_milp(eq, solver="cp-sat").status == "infeasible"
@@ -287,26 +305,37 @@ def test_model_validation() -> None:
 def test_no_backend_answer_breaks_a_row(solver: str) -> None:
     # 400.0004 x <= 400 allows only x = 0; CBC's preprocessing rounds the coefficient and
     # answers x = 1, which solve_milp must not pass on as a solution
-    model = LinearModel(n_vars=1, var_names=("x",), c=np.array([1.0]),
-                        rows=(Row("cap", np.array([0]), np.array([400.0004]), "<=", 400.0),))
+    model = LinearModel(
+        n_vars=1,
+        var_names=("x",),
+        c=np.array([1.0]),
+        rows=(Row("cap", np.array([0]), np.array([400.0004]), "<=", 400.0),),
+    )
     out = solve_milp(model, solver=solver)
     assert (out.status == "optimal" and out.x.tolist() == [0]) or (
-        out.status == "error" and out.x is None)
+        out.status == "error" and out.x is None
+    )
 
 
 def test_an_integral_objective_is_optimal_only_within_one_unit() -> None:
-    from siting.solvers import _status_at_gap
+    from siting.model.solvers import _status_at_gap
 
     # a relative gap of 6e-10 on an objective of 2e9 leaves 1.2 units: not proven optimal
     assert _status_at_gap("optimal", 6e-10, 0.005, objective=2e9, integral=True)[0] == (
-        "within_gap")
-    assert _status_at_gap("optimal", 1e-10, 0.005, objective=2e9, integral=True) == (
-        "optimal", 0.0)
+        "within_gap"
+    )
+    assert _status_at_gap("optimal", 1e-10, 0.005, objective=2e9, integral=True) == ("optimal", 0.0)
     assert _status_at_gap("optimal", 0.002, 0.005, objective=1000.0, integral=True) == (
-        "within_gap", 0.002)
+        "within_gap",
+        0.002,
+    )
     # a bound 0.2 above an integer objective of 100: no better integer solution exists
     assert _status_at_gap("optimal", 0.002, 0.005, objective=100.0, integral=True) == (
-        "optimal", 0.0)
+        "optimal",
+        0.0,
+    )
     assert _status_at_gap("optimal", 0.002, 0.005, objective=100.0, integral=False) == (
-        "within_gap", 0.002)
+        "within_gap",
+        0.002,
+    )
     assert _status_at_gap("optimal", 0.0, 0.0) == ("optimal", 0.0)

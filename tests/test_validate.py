@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from siting._schema import Column, LayerSpec
-from siting._validate import check_lonlat, parse_table
+from siting.layers.schema import Column, LayerSpec
+from siting.layers.validate import check_lonlat, parse_table
 
 SPEC = LayerSpec(
     name="things",
@@ -28,8 +28,15 @@ SPEC = LayerSpec(
 
 
 def table(**columns: list[str]) -> pd.DataFrame:
-    base = {"id": ["aa"], "size_ha": ["1.5"], "count": ["3"], "year": ["2025"],
-            "flag": ["true"], "kind": ["a"], "tags": ["x;y"]}
+    base = {
+        "id": ["aa"],
+        "size_ha": ["1.5"],
+        "count": ["3"],
+        "year": ["2025"],
+        "flag": ["true"],
+        "kind": ["a"],
+        "tags": ["x;y"],
+    }
     base.update(columns)
     return pd.DataFrame(base)
 
@@ -54,20 +61,30 @@ def test_decimal_comma_and_dutch_booleans_are_accepted():
 
 
 def test_every_bad_cell_is_reported_with_spreadsheet_row_and_column():
-    raw = pd.DataFrame({
-        "id": ["ok", "Bad!", "ok"],
-        "size_ha": ["-1", "abc", "1"],
-        "count": ["11", "2.5", "1"],
-        "year": ["2025", "1850", ""],
-        "flag": ["maybe", "", "false"],
-        "kind": ["c", "a", "a"],
-        "tags": ["x", "z", ""],
-    })
+    raw = pd.DataFrame(
+        {
+            "id": ["ok", "Bad!", "ok"],
+            "size_ha": ["-1", "abc", "1"],
+            "count": ["11", "2.5", "1"],
+            "year": ["2025", "1850", ""],
+            "flag": ["maybe", "", "false"],
+            "kind": ["c", "a", "a"],
+            "tags": ["x", "z", ""],
+        }
+    )
     _, problems = parse_table(raw, SPEC, file="t.csv")
     found = {(p.row, p.column) for p in problems}
     assert {
-        (2, "size_ha"), (2, "count"), (2, "flag"), (2, "kind"),
-        (3, "id"), (3, "size_ha"), (3, "count"), (3, "year"), (3, "flag"), (3, "tags"),
+        (2, "size_ha"),
+        (2, "count"),
+        (2, "flag"),
+        (2, "kind"),
+        (3, "id"),
+        (3, "size_ha"),
+        (3, "count"),
+        (3, "year"),
+        (3, "flag"),
+        (3, "tags"),
         (4, "id"),  # duplicate of row 2's id
     } <= found
     assert all(p.file == "t.csv" for p in problems)

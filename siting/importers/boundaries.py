@@ -52,18 +52,25 @@ def read_municipality_boundaries(path: str | Path) -> gpd.GeoDataFrame:
             raise SitingInputError(Problem(file=file, message="the file has no CRS"))
     code_col = next((c for c in _CODE_COLUMNS if c in frame.columns), None)
     if code_col is None:
-        raise SitingInputError(Problem(
-            file=file, message=f"no municipality code column (one of {', '.join(_CODE_COLUMNS)}); "
-                               f"columns found: {', '.join(map(str, frame.columns))}"))
+        raise SitingInputError(
+            Problem(
+                file=file,
+                message=f"no municipality code column (one of {', '.join(_CODE_COLUMNS)}); "
+                f"columns found: {', '.join(map(str, frame.columns))}",
+            )
+        )
     name_col = next((c for c in _NAME_COLUMNS if c in frame.columns), None)
     codes = frame[code_col].astype(str).str.strip().str.upper()
     codes = codes.where(codes.str.startswith("GM"), "GM" + codes.str.zfill(4))
     invalid = ~frame.geometry.is_valid
     geometry = frame.geometry.where(~invalid, frame.geometry.make_valid())
     out = gpd.GeoDataFrame(
-        {"gm_code": codes.to_numpy(),
-         "name": frame[name_col].astype(str).to_numpy() if name_col else codes.to_numpy()},
-        geometry=geometry.to_numpy(), crs=frame.crs,
+        {
+            "gm_code": codes.to_numpy(),
+            "name": frame[name_col].astype(str).to_numpy() if name_col else codes.to_numpy(),
+        },
+        geometry=geometry.to_numpy(),
+        crs=frame.crs,
     ).to_crs(settings.working_crs)
     out.attrs["repaired"] = int(invalid.sum())
     return out

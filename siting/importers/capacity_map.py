@@ -41,8 +41,8 @@ import pandas as pd
 
 from siting import vocab
 from siting._errors import Problem, SitingInputError
-from siting._schema import GRID_CONGESTION
-from siting._validate import cells_as_text, parse_table
+from siting.layers.schema import GRID_CONGESTION
+from siting.layers.validate import cells_as_text, parse_table
 
 #: Candidate header names per output column (normalised: lower case, ``_`` for spaces).
 _AREA_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -286,7 +286,7 @@ def congestion_by_municipality(
     -------
     pandas.DataFrame
         Exactly the columns of the ``grid_congestion`` layer
-        (:data:`siting._schema.GRID_CONGESTION`), one row per municipality, sorted by
+        (:data:`siting.layers.schema.GRID_CONGESTION`), one row per municipality, sorted by
         ``gm_code``:
 
         - ``grid_operator``: the operator of most postcodes (empty when that operator is not

@@ -26,8 +26,15 @@ from siting._errors import Problem, SitingInputError
 
 #: Columns of the tidy frame both readers return.
 CBS_COLUMNS = (
-    "gm_code", "name", "province", "population", "population_15_64",
-    "edu_low_pct", "edu_mid_pct", "edu_high_pct", "labour_participation_pct",
+    "gm_code",
+    "name",
+    "province",
+    "population",
+    "population_15_64",
+    "edu_low_pct",
+    "edu_mid_pct",
+    "edu_high_pct",
+    "labour_participation_pct",
 )
 
 _STATLINE_STEMS = {
@@ -78,14 +85,21 @@ def read_cbs_kerncijfers(path: str | Path) -> pd.DataFrame:
         elif key not in _OPTIONAL_STEMS:
             missing.append(stem)
     if missing:
-        raise SitingInputError(Problem(
-            file=str(path), message=f"missing field(s) {', '.join(missing)} (with any _N suffix); "
-                                    f"fields found: {', '.join(map(str, raw.columns[:30]))}"))
+        raise SitingInputError(
+            Problem(
+                file=str(path),
+                message=f"missing field(s) {', '.join(missing)} (with any _N suffix); "
+                f"fields found: {', '.join(map(str, raw.columns[:30]))}",
+            )
+        )
     kind = raw[fields["kind"]].astype(str).str.strip().str.lower()
     rows = raw[kind.eq("gemeente")]
     if rows.empty:
-        raise SitingInputError(Problem(file=str(path), column=fields["kind"],
-                                       message="no rows with SoortRegio 'Gemeente'"))
+        raise SitingInputError(
+            Problem(
+                file=str(path), column=fields["kind"], message="no rows with SoortRegio 'Gemeente'"
+            )
+        )
     problems: list[Problem] = []
 
     def number(key: str) -> pd.Series:
@@ -94,8 +108,14 @@ def read_cbs_kerncijfers(path: str | Path) -> pd.DataFrame:
         text = rows[fields[key]].astype(str).str.strip().replace({".": "", "None": "", "nan": ""})
         values = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
         for i in np.flatnonzero((values.isna() & text.ne("")).to_numpy()):
-            problems.append(Problem(file=str(path), row=int(rows.index[i]) + 2, column=fields[key],
-                                    message=f"'{text.iloc[i]}' is not a number"))
+            problems.append(
+                Problem(
+                    file=str(path),
+                    row=int(rows.index[i]) + 2,
+                    column=fields[key],
+                    message=f"'{text.iloc[i]}' is not a number",
+                )
+            )
         return values
 
     population = number("population")
@@ -103,17 +123,19 @@ def read_cbs_kerncijfers(path: str | Path) -> pd.DataFrame:
     low, mid, high = number("edu_low"), number("edu_mid"), number("edu_high")
     known = low + mid + high
     name_col = fields.get("municipality", fields.get("name"))
-    frame = pd.DataFrame({
-        "gm_code": rows[fields["code"]].astype(str).str.strip().to_numpy(),
-        "name": rows[name_col].astype(str).str.strip().to_numpy() if name_col else "",
-        "province": "",
-        "population": population.to_numpy(),
-        "population_15_64": working_age.to_numpy(),
-        "edu_low_pct": (100 * low / known).to_numpy(),
-        "edu_mid_pct": (100 * mid / known).to_numpy(),
-        "edu_high_pct": (100 * high / known).to_numpy(),
-        "labour_participation_pct": number("participation").to_numpy(),
-    })
+    frame = pd.DataFrame(
+        {
+            "gm_code": rows[fields["code"]].astype(str).str.strip().to_numpy(),
+            "name": rows[name_col].astype(str).str.strip().to_numpy() if name_col else "",
+            "province": "",
+            "population": population.to_numpy(),
+            "population_15_64": working_age.to_numpy(),
+            "edu_low_pct": (100 * low / known).to_numpy(),
+            "edu_mid_pct": (100 * mid / known).to_numpy(),
+            "edu_high_pct": (100 * high / known).to_numpy(),
+            "labour_participation_pct": number("participation").to_numpy(),
+        }
+    )
     if problems:
         raise SitingInputError(problems)
     return frame
@@ -148,22 +170,28 @@ def read_cbs_nlstat(path: str | Path) -> pd.DataFrame:
         try:
             demo, human = rec["Demographics"], rec["HumanCapital"]
             population = float(rec["Population"])
-            share_15_64 = sum(float(demo[k]) for k in
-                              ("15-24 years (%)", "25-44 years (%)", "45-64 years (%)"))
-            records.append({
-                "gm_code": code,
-                "name": rec.get("Naam") or "",
-                "province": rec.get("Provincie") or "",
-                "population": population,
-                "population_15_64": round(population * share_15_64 / 100),
-                "edu_low_pct": float(human["Low education (%)"]),
-                "edu_mid_pct": float(human["Medium education (%)"]),
-                "edu_high_pct": float(human["High education (%)"]),
-                "labour_participation_pct": float(human["Labour participation (%)"]),
-            })
+            share_15_64 = sum(
+                float(demo[k]) for k in ("15-24 years (%)", "25-44 years (%)", "45-64 years (%)")
+            )
+            records.append(
+                {
+                    "gm_code": code,
+                    "name": rec.get("Naam") or "",
+                    "province": rec.get("Provincie") or "",
+                    "population": population,
+                    "population_15_64": round(population * share_15_64 / 100),
+                    "edu_low_pct": float(human["Low education (%)"]),
+                    "edu_mid_pct": float(human["Medium education (%)"]),
+                    "edu_high_pct": float(human["High education (%)"]),
+                    "labour_participation_pct": float(human["Labour participation (%)"]),
+                }
+            )
         except (KeyError, TypeError, ValueError) as exc:
-            problems.append(Problem(file=str(path), row=i, column=code,
-                                    message=f"missing or invalid figure: {exc}"))
+            problems.append(
+                Problem(
+                    file=str(path), row=i, column=code, message=f"missing or invalid figure: {exc}"
+                )
+            )
     if problems:
         raise SitingInputError(problems)
     return pd.DataFrame.from_records(records, columns=list(CBS_COLUMNS))
@@ -200,9 +228,13 @@ def to_current_municipalities(
     successor = resolve_codes(figures["gm_code"], mergers)
     unknown = sorted(set(successor) - current_codes)
     if unknown:
-        raise SitingInputError(Problem(
-            file="CBS figures", column="gm_code",
-            message=f"code(s) neither current nor in the merger table: {', '.join(unknown)}"))
+        raise SitingInputError(
+            Problem(
+                file="CBS figures",
+                column="gm_code",
+                message=f"code(s) neither current nor in the merger table: {', '.join(unknown)}",
+            )
+        )
     frame = figures.assign(target=successor.to_numpy())
     weight = frame["population_15_64"].astype(float)
     shares = ["edu_low_pct", "edu_mid_pct", "edu_high_pct", "labour_participation_pct"]
@@ -251,8 +283,9 @@ def _read_records(path: Path) -> pd.DataFrame:
             content = json.loads(path.read_text(encoding="utf-8"))
             records = content.get("value", content) if isinstance(content, dict) else content
             return pd.DataFrame.from_records(records)
-        return pd.read_csv(path, sep=None, engine="python", dtype=str, keep_default_na=False,
-                           encoding="utf-8-sig")
+        return pd.read_csv(
+            path, sep=None, engine="python", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+        )
     except FileNotFoundError:
         raise SitingInputError(Problem(file=file, message="file not found")) from None
     except (OSError, ValueError, pd.errors.ParserError) as exc:

@@ -75,18 +75,24 @@ def read_duo_ho(path: str | Path, *, level: Literal["hbo", "wo"] | None = None) 
     raw = _read_table(path)
     columns = {c.upper().strip(): c for c in raw.columns}
     sector_col = columns.get("CROHO ONDERDEEL") or columns.get("ONDERDEEL")
-    needed = {"GEMEENTENUMMER": columns.get("GEMEENTENUMMER"), "CROHO ONDERDEEL": sector_col,
-              "OPLEIDINGSNAAM ACTUEEL": columns.get("OPLEIDINGSNAAM ACTUEEL")}
+    needed = {
+        "GEMEENTENUMMER": columns.get("GEMEENTENUMMER"),
+        "CROHO ONDERDEEL": sector_col,
+        "OPLEIDINGSNAAM ACTUEEL": columns.get("OPLEIDINGSNAAM ACTUEEL"),
+    }
     _require(path, needed, raw)
     raw = raw[raw[needed["GEMEENTENUMMER"]].astype(str).str.strip().ne("")]
     codes = "GM" + raw[needed["GEMEENTENUMMER"]].astype(str).str.strip().str.zfill(4)
-    base = pd.DataFrame({
-        "gm_code": codes.to_numpy(),
-        "place": raw[columns["GEMEENTENAAM"]].to_numpy() if "GEMEENTENAAM" in columns else "",
-        "level": level,
-        "sector": raw[sector_col].astype(str).str.strip().str.lower().to_numpy(),
-        "programme": raw[needed["OPLEIDINGSNAAM ACTUEEL"]].astype(str).to_numpy(),
-    }, index=raw.index)
+    base = pd.DataFrame(
+        {
+            "gm_code": codes.to_numpy(),
+            "place": raw[columns["GEMEENTENAAM"]].to_numpy() if "GEMEENTENAAM" in columns else "",
+            "level": level,
+            "sector": raw[sector_col].astype(str).str.strip().str.lower().to_numpy(),
+            "programme": raw[needed["OPLEIDINGSNAAM ACTUEEL"]].astype(str).to_numpy(),
+        },
+        index=raw.index,
+    )
     years = [c for c in raw.columns if re.fullmatch(r"\d{4}", str(c).strip())]
     return _melt_years(path, raw, base, {int(str(c).strip()): c for c in years})
 
@@ -109,21 +115,30 @@ def read_duo_mbo(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     raw = _read_table(path)
     columns = {c.upper().strip(): c for c in raw.columns}
-    needed = {k: columns.get(k) for k in ("PLAATSNAAM", "KWALIFICATIENIVEAU", "MBO SECTOR",
-                                           "KWALIFICATIE NAAM")}
+    needed = {
+        k: columns.get(k)
+        for k in ("PLAATSNAAM", "KWALIFICATIENIVEAU", "MBO SECTOR", "KWALIFICATIE NAAM")
+    }
     _require(path, needed, raw)
     raw = raw[raw[needed["PLAATSNAAM"]].astype(str).str.strip().ne("")]
-    base = pd.DataFrame({
-        "gm_code": "",
-        "place": raw[needed["PLAATSNAAM"]].astype(str).str.strip().to_numpy(),
-        "level": "mbo",
-        "sector": raw[needed["MBO SECTOR"]].astype(str).str.strip().str.lower().to_numpy(),
-        "programme": raw[needed["KWALIFICATIE NAAM"]].astype(str).to_numpy(),
-        "qualification_level": pd.to_numeric(raw[needed["KWALIFICATIENIVEAU"]],
-                                             errors="coerce").to_numpy(),
-    }, index=raw.index)
-    years = {int(m.group(1)): c for c in raw.columns
-             if (m := re.fullmatch(r"TOTAAL\s*(\d{4})", str(c).strip().upper()))}
+    base = pd.DataFrame(
+        {
+            "gm_code": "",
+            "place": raw[needed["PLAATSNAAM"]].astype(str).str.strip().to_numpy(),
+            "level": "mbo",
+            "sector": raw[needed["MBO SECTOR"]].astype(str).str.strip().str.lower().to_numpy(),
+            "programme": raw[needed["KWALIFICATIE NAAM"]].astype(str).to_numpy(),
+            "qualification_level": pd.to_numeric(
+                raw[needed["KWALIFICATIENIVEAU"]], errors="coerce"
+            ).to_numpy(),
+        },
+        index=raw.index,
+    )
+    years = {
+        int(m.group(1)): c
+        for c in raw.columns
+        if (m := re.fullmatch(r"TOTAAL\s*(\d{4})", str(c).strip().upper()))
+    }
     return _melt_years(path, raw, base, years)
 
 
@@ -142,8 +157,10 @@ def place_codes(places: pd.Series, municipalities: pd.DataFrame) -> pd.Series:
     pandas.Series
         ``GMxxxx`` or empty string where no municipality matches.
     """
-    by_name = {str(n).upper(): c for c, n in zip(municipalities["gm_code"],
-                                                  municipalities["name"], strict=True)}
+    by_name = {
+        str(n).upper(): c
+        for c, n in zip(municipalities["gm_code"], municipalities["name"], strict=True)
+    }
 
     def code(place: str) -> str:
         name = MBO_PLACE_ALIASES.get(place.upper(), place)
@@ -185,12 +202,16 @@ def technical_counts(tidy: pd.DataFrame, *, year: int) -> pd.DataFrame:
         If the year is not in the data.
     """
     if year not in set(tidy["year"]):
-        raise SitingInputError(f"year {year} not in the DUO data (years: "
-                               f"{', '.join(map(str, sorted(set(tidy['year']))))})")
+        raise SitingInputError(
+            f"year {year} not in the DUO data (years: "
+            f"{', '.join(map(str, sorted(set(tidy['year']))))})"
+        )
     rows = tidy[(tidy["year"] == year) & is_technical(tidy) & tidy["gm_code"].ne("")]
-    return (rows.groupby("gm_code")
-            .agg(count=("count", "sum"), suppressed_cells=("suppressed", "sum"))
-            .reset_index())
+    return (
+        rows.groupby("gm_code")
+        .agg(count=("count", "sum"), suppressed_cells=("suppressed", "sum"))
+        .reset_index()
+    )
 
 
 def _level_from_name(path: Path) -> Literal["hbo", "wo"]:
@@ -199,9 +220,12 @@ def _level_from_name(path: Path) -> Literal["hbo", "wo"]:
         return "hbo"
     if re.search(r"(^|[^a-z])wo([^a-z]|$)", name):
         return "wo"
-    raise SitingInputError(Problem(file=str(path),
-                                   message="cannot tell hbo from wo by the file name; "
-                                           "pass level='hbo' or level='wo'"))
+    raise SitingInputError(
+        Problem(
+            file=str(path),
+            message="cannot tell hbo from wo by the file name; pass level='hbo' or level='wo'",
+        )
+    )
 
 
 def _read_table(path: Path) -> pd.DataFrame:
@@ -211,8 +235,7 @@ def _read_table(path: Path) -> pd.DataFrame:
             records = json.loads(path.read_text(encoding="utf-8"))
             frame = pd.DataFrame.from_records(records)
             return frame.astype(str).replace({"nan": "", "None": ""})
-        return pd.read_csv(path, sep=";", dtype=str, keep_default_na=False,
-                           encoding="utf-8-sig")
+        return pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except FileNotFoundError:
         raise SitingInputError(Problem(file=file, message="file not found")) from None
     except (OSError, ValueError, pd.errors.ParserError) as exc:
@@ -222,9 +245,13 @@ def _read_table(path: Path) -> pd.DataFrame:
 def _require(path: Path, needed: dict[str, str | None], raw: pd.DataFrame) -> None:
     missing = [k for k, v in needed.items() if v is None]
     if missing:
-        raise SitingInputError(Problem(
-            file=str(path), message=f"missing column(s) {', '.join(missing)}; columns found: "
-                                    f"{', '.join(map(str, raw.columns))}"))
+        raise SitingInputError(
+            Problem(
+                file=str(path),
+                message=f"missing column(s) {', '.join(missing)}; columns found: "
+                f"{', '.join(map(str, raw.columns))}",
+            )
+        )
 
 
 def _melt_years(
@@ -239,10 +266,21 @@ def _melt_years(
         suppressed = text.str.startswith("<")
         values = pd.to_numeric(text.where(~suppressed, str(SUPPRESSED_VALUE)), errors="coerce")
         for i in np.flatnonzero((values.isna() & text.ne("")).to_numpy()):
-            problems.append(Problem(file=str(path), row=int(raw.index[i]) + 2, column=str(col),
-                                    message=f"'{text.iloc[i]}' is not a count"))
-        parts.append(base.assign(year=year, count=values.fillna(0).astype(int).to_numpy(),
-                                 suppressed=suppressed.to_numpy()))
+            problems.append(
+                Problem(
+                    file=str(path),
+                    row=int(raw.index[i]) + 2,
+                    column=str(col),
+                    message=f"'{text.iloc[i]}' is not a count",
+                )
+            )
+        parts.append(
+            base.assign(
+                year=year,
+                count=values.fillna(0).astype(int).to_numpy(),
+                suppressed=suppressed.to_numpy(),
+            )
+        )
     if problems:
         raise SitingInputError(problems)
     return pd.concat(parts, ignore_index=True)

@@ -47,8 +47,8 @@ import shapely
 
 from siting import settings
 from siting._errors import Problem, SitingInputError
-from siting._schema import SITES
-from siting._validate import NL_RD_BOUNDS, cells_as_text
+from siting.layers.schema import SITES
+from siting.layers.validate import NL_RD_BOUNDS, cells_as_text
 
 #: Field candidates per role, lower case; the first found wins.
 _FIELDS: dict[str, tuple[str, ...]] = {
@@ -148,7 +148,7 @@ def read_ibis(
     -------
     geopandas.GeoDataFrame
         One row per terrain, with exactly the columns of the ``sites`` layer
-        (:data:`siting._schema.SITES`) plus the dissolved polygon ``geometry`` in EPSG:28992.
+        (:data:`siting.layers.schema.SITES`) plus the dissolved polygon ``geometry`` in EPSG:28992.
         Areas ``gross_ha``, ``net_ha``, ``available_ha`` are in [ha]; ``lon``/``lat`` [degree,
         WGS84] are those of a representative point inside the terrain. ``gm_code`` is empty
         when the file has no municipality field: fill it with :func:`assign_municipality`.

@@ -1,0 +1,1 @@
+"""From the site table and a profile to rule slacks and criterion scores (no model imports)."""

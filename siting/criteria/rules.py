@@ -1,0 +1,47 @@
+"""The hard rules by name, and how a slack is judged.
+
+Every hard constraint (:mod:`siting.criteria.evaluation` evaluates them) gives, per site, a slack
+in the
+rule's unit: >= 0 passes, < 0 fails, NaN is unknown, :data:`NO_LIMIT` means "no restriction
+here". This module holds what the rest of the package shares about them: their ids, labels
+and units (:data:`RULES`), the no-limit value and the pass test at :data:`SLACK_DECIMALS`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: Slack standing for "no restriction here" (or "cannot pass", negated).
+NO_LIMIT = 1e6
+
+#: Slacks are judged at this many decimals (1 m2 of plot, 1 kW, 1 m, a thousandth of a
+#: year): a site passes a rule when its slack rounded to them is >= 0. The model rows
+#: (:meth:`Evaluation.hard_constraints`) carry the same rounded slacks.
+SLACK_DECIMALS = 3
+
+
+def slack_passes(slack: np.ndarray) -> np.ndarray:
+    """Whether ``np.round(slack, SLACK_DECIMALS) >= 0``, elementwise (NaN: ``False``).
+
+    Computed as ``slack * 10**SLACK_DECIMALS >= -0.5``, which is the same test: numpy rounds
+    by ``rint(slack * 10**d) / 10**d`` (half to even), and ``rint(y) >= 0`` exactly when
+    ``y >= -0.5``. One multiplication and one comparison, no rounded copy.
+    """
+    with np.errstate(over="ignore"):  # beyond 1e305 the product is inf, as np.round's
+        return np.multiply(slack, 10.0**SLACK_DECIMALS) >= -0.5
+
+
+#: The hard constraints, in the order an :class:`Evaluation` lists them: id -> (label, unit).
+RULES: dict[str, tuple[str, str]] = {
+    "space": ("Space", "ha"),
+    "availability_year": ("Plots deliverable in time", "years"),
+    "environmental_category": ("Environmental category", "categories"),
+    "grid": ("Grid connection", "years"),
+    "grid_capacity": ("Grid capacity", "MW"),
+    "cleanroom": ("Cleanroom", ""),
+    "vibration_free": ("Vibration-free", ""),
+    "heavy_transport": ("Heavy transport", ""),
+    "relocation_distance": ("Relocation distance", "km"),
+    "provinces": ("Province", ""),
+    "rnd_campus": ("Matching campus (R&D)", ""),
+}

@@ -1,0 +1,272 @@
+"""The criteria catalogue: criteria, weight presets and rule parameters (``models/criteria.toml``).
+
+The catalogue names the criteria, their units and normalisation, the weight presets per kind
+of room to grow, the parameters of the hard constraints and the role factors of a two-site
+search. Analysts edit the TOML; :func:`load_catalogue` validates it with located messages and
+:func:`resolve_weights` turns a profile's presets and overrides into weights.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from siting import settings, vocab
+from siting._errors import Problem, SitingInputError
+from siting._toml import read_toml
+from siting.inputs.profile import SPACE_TYPES, Profile
+
+
+class CriterionSpec(BaseModel):
+    """One criterion of the catalogue: its words, unit and normalisation.
+
+    Attributes
+    ----------
+    label, unit, description
+        For readers.
+    direction
+        ``"max"`` (more is better) or ``"min"``.
+    normalise
+        How raw values become scores in [0, 1]: ``ratio_cap`` (value / ``cap``, capped),
+        ``linear_decay`` (1 at 0 down to 0 at ``zero_at``), ``identity``, ``lookup`` (``scores``
+        per value) or ``minmax`` (over the sites).
+    cap, zero_at, scores
+        The normalisation's parameters.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    label: str
+    unit: str
+    direction: Literal["max", "min"]
+    normalise: Literal["ratio_cap", "linear_decay", "identity", "lookup", "minmax"]
+    description: str
+    cap: float | None = Field(default=None, gt=0)
+    zero_at: float | None = Field(default=None, gt=0)
+    scores: dict[str, float] | None = None
+
+
+class _ConstraintParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    small_connection_mw: float = Field(ge=0)
+    queued_classes: tuple[int, ...]
+    environmental_category_applies_from: int = Field(ge=1, le=6)
+    shared_facility_kinds: tuple[str, ...]
+    rnd_campus_reach_km: float = Field(gt=0)
+
+
+class _Catalogue(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    criteria: dict[str, CriterionSpec]
+    presets: dict[str, dict[str, float]]
+    constraints: _ConstraintParams
+    roles: dict[Literal["rnd", "production"], dict[str, float]] = Field(default_factory=dict)
+
+
+#: The criteria this module knows how to compute.
+KNOWN_CRITERIA: tuple[str, ...] = (
+    "space_headroom",
+    "grid_outlook",
+    "talent_fit",
+    "student_pipeline",
+    "labour_pool",
+    "ecosystem_match",
+    "campus_proximity",
+    "shared_facilities",
+    "relocation_distance",
+)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The validated criteria catalogue.
+
+    Attributes
+    ----------
+    criteria
+        Name -> definition (label, unit, direction, normalisation, parameters).
+    presets
+        Kind of room to grow -> criterion weights.
+    params
+        Parameters of the hard constraints.
+    file
+        Where it was read from.
+    roles
+        Weight multipliers per role of a two-site configuration (``rnd``, ``production``).
+    """
+
+    criteria: Mapping[str, CriterionSpec]
+    presets: Mapping[str, Mapping[str, float]]
+    params: _ConstraintParams
+    file: str
+    roles: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+
+
+def load_catalogue(path: str | Path | None = None) -> Catalogue:
+    """Read and check the criteria catalogue.
+
+    Parameters
+    ----------
+    path
+        A catalogue TOML file; ``None`` for :data:`siting.settings.criteria_file`.
+
+    Returns
+    -------
+    Catalogue
+
+    Raises
+    ------
+    SitingInputError
+        With every problem (key, what is wrong, what is allowed).
+    """
+    path = Path(path) if path is not None else settings.criteria_file
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = -1
+    return _load_catalogue(str(path), stamp)
+
+
+@lru_cache(maxsize=16)
+def _load_catalogue(file: str, stamp: int) -> Catalogue:
+    """Read and check a catalogue; cached per file and modification time."""
+    content = read_toml(file)
+    try:
+        parsed = _Catalogue.model_validate(content)
+    except ValidationError as exc:
+        raise SitingInputError(
+            [
+                Problem(
+                    file=file,
+                    column=".".join(map(str, e["loc"])),
+                    label="key",
+                    message=str(e["msg"]),
+                )
+                for e in exc.errors()
+            ]
+        ) from None
+    problems = []
+    for name, crit in parsed.criteria.items():
+        if name not in KNOWN_CRITERIA:
+            problems.append(
+                Problem(
+                    file=file,
+                    column=f"criteria.{name}",
+                    label="key",
+                    message=f"unknown criterion; known: {', '.join(KNOWN_CRITERIA)}",
+                )
+            )
+        needed = {"ratio_cap": "cap", "linear_decay": "zero_at", "lookup": "scores"}
+        key = needed.get(crit.normalise)
+        if key and getattr(crit, key) is None:
+            problems.append(
+                Problem(
+                    file=file,
+                    column=f"criteria.{name}.{key}",
+                    label="key",
+                    message=f"required for normalise = '{crit.normalise}'",
+                )
+            )
+    for kind in SPACE_TYPES:
+        if kind not in parsed.presets:
+            problems.append(
+                Problem(file=file, column=f"presets.{kind}", label="key", message="missing preset")
+            )
+    for kind, weights in parsed.presets.items():
+        if kind not in SPACE_TYPES:
+            problems.append(
+                Problem(
+                    file=file,
+                    column=f"presets.{kind}",
+                    label="key",
+                    message=f"unknown kind; allowed: {', '.join(SPACE_TYPES)}",
+                )
+            )
+        for name, weight in weights.items():
+            if name not in parsed.criteria:
+                problems.append(
+                    Problem(
+                        file=file,
+                        column=f"presets.{kind}.{name}",
+                        label="key",
+                        message="not a criterion of this catalogue",
+                    )
+                )
+            elif weight < 0:
+                problems.append(
+                    Problem(
+                        file=file,
+                        column=f"presets.{kind}.{name}",
+                        label="key",
+                        message="weights must be >= 0",
+                    )
+                )
+    for role, multipliers in parsed.roles.items():
+        for name, value in multipliers.items():
+            if name not in parsed.criteria or value < 0:
+                problems.append(
+                    Problem(
+                        file=file,
+                        column=f"roles.{role}.{name}",
+                        label="key",
+                        message="not a criterion of this catalogue"
+                        if name not in parsed.criteria
+                        else "must be >= 0",
+                    )
+                )
+    unknown_kinds = set(parsed.constraints.shared_facility_kinds) - set(vocab.SHARED_FACILITIES)
+    if unknown_kinds:
+        problems.append(
+            Problem(
+                file=file,
+                column="constraints.shared_facility_kinds",
+                label="key",
+                message=f"unknown kind(s) {sorted(unknown_kinds)}",
+            )
+        )
+    if problems:
+        raise SitingInputError(problems)
+    return Catalogue(
+        criteria=parsed.criteria,
+        presets=parsed.presets,
+        params=parsed.constraints,
+        file=file,
+        roles=parsed.roles,
+    )
+
+
+def resolve_weights(profile: Profile, catalogue: Catalogue) -> dict[str, float]:
+    """Weights of the profile: mean of its presets, overridden by its ``[weights]``.
+
+    Returns
+    -------
+    dict
+        Criterion -> weight (not yet scaled; zero weights included).
+
+    Raises
+    ------
+    SitingInputError
+        When the profile weights a criterion the catalogue does not have.
+    """
+    unknown = [k for k in profile.weights if k not in catalogue.criteria]
+    if unknown:
+        raise SitingInputError(
+            Problem(
+                file="profile",
+                column="weights",
+                label="key",
+                message=f"unknown criterion {', '.join(map(repr, unknown))}; known: "
+                f"{', '.join(catalogue.criteria)}",
+            )
+        )
+    kinds = profile.constraints.space_types or ("space",)
+    weights = dict.fromkeys(catalogue.criteria, 0.0)
+    for kind in kinds:
+        for name, value in catalogue.presets[kind].items():
+            weights[name] += value / len(kinds)
+    weights.update(profile.weights)
+    return weights

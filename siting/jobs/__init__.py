@@ -1,0 +1,1 @@
+"""The glue: rank, explain, screen, assign, compare and sweep from inputs to results."""

@@ -1,0 +1,1001 @@
+r"""Assign a portfolio of leads to sites that share capacity: plots, grid headroom, labour.
+
+Ranking (:mod:`siting.jobs.rank`) treats every lead on its own; when many leads compete, the
+taskforce must not promise the same plot or the same grid headroom twice. This module solves
+one assignment for the whole pipeline:
+
+- :class:`~siting.model.assignment.AssignmentModel` (in :mod:`siting.model.assignment`), the
+  core on arrays (feasible lead-site pairs, utilities, priorities, needs and capacities),
+  with ``.solve()`` returning a frozen
+  :class:`~siting.model.assignment.AssignmentSolution`: the assignment, the reason in words
+  for every unplaced lead and the value of one more unit of each binding capacity;
+- :func:`assign_leads`, the thin constructor on the data: it evaluates every lead's profile
+  on the site table (:func:`siting.criteria.evaluation.evaluate`), delegates to the core and
+  returns an
+  :class:`AssignmentResult` with site names, capacities used and notes;
+- :func:`write_assignment` writes a result to ``.csv``, ``.xlsx`` or ``.json``.
+
+**Capacity rules.** A site's capacity is its available area [ha] (a fully issued site has
+0 ha). A site whose available area is *not known* takes at most one lead: its area cannot be
+promised twice. A congestion zone's grid headroom [MW] is shared by every site in the zone; a
+zone whose headroom is not known is **not constrained** (the embedded data have no headroom
+figures: supply them through the grid layer's ``headroom_mw`` column, which the capacity-map
+importer fills, or as ``headroom=`` a mapping or a CSV file ``zone_id,headroom_mw``).
+Optionally, hires per labour-market region are capped at a share of the region's technical
+workforce (``absorption_share``).
+
+**Priority rule.** Each lead carries a weight :math:`w_l = ` its ``priority`` (>= 0, default
+1): the objective is the priority-weighted total fit :math:`\sum w_l u_{ls}`. A lead of
+priority 2 counts twice a lead of priority 1 with the same fit; a lead of priority 0 is only
+placed where it displaces nobody.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from siting._errors import Problem, SitingInputError
+from siting.inputs.profile import Profile
+from siting.layers.load import GeoData
+from siting.model.assignment import (
+    MAX_RESOLVES,
+    AssignmentModel,
+    unplaced_reason,
+)
+from siting.model.solvers import SOLVED, check_gap
+from siting.results.ranking import json_ready
+
+#: Lead x site cells evaluated at once (bounds the memory of a batch).
+_EVAL_CELLS = 1 << 17
+
+#: Status of a lead.
+PLACED, UNPLACED, INVALID = "placed", "unplaced", "invalid input"
+
+
+# --------------------------------------------------------------------------------------------
+# the thin constructor on the data
+
+
+@dataclass(frozen=True)
+class LeadOutcome:
+    """One lead's outcome in a portfolio assignment.
+
+    Parameters
+    ----------
+    lead_id
+        The lead (company id).
+    status
+        ``"placed"``, ``"unplaced"`` or ``"invalid input"``.
+    priority
+        Its priority weight :math:`w_l` [-].
+    land_ha, power_mw, talent_fte
+        Its needs [ha], [MW], [FTE].
+    n_feasible_sites
+        Sites passing every hard constraint of the lead.
+    site_id, site_name, municipality, province, zone_id
+        Where it is placed (empty when not).
+    utility
+        Its utility there [-] (``nan`` when not placed).
+    reason
+        Why it is unplaced or invalid, in words (empty when placed).
+    row
+        Row of the leads file, when known.
+    """
+
+    lead_id: str
+    status: str
+    priority: float
+    land_ha: float
+    power_mw: float
+    talent_fte: float
+    n_feasible_sites: int
+    site_id: str = ""
+    site_name: str = ""
+    municipality: str = ""
+    province: str = ""
+    zone_id: str = ""
+    utility: float = math.nan
+    reason: str = ""
+    row: int | None = None
+
+
+@dataclass(frozen=True)
+class SiteUse:
+    """Area used at a site that at least one lead could go to.
+
+    Parameters
+    ----------
+    site_id, name, municipality, zone_id
+        The site and its congestion zone.
+    capacity_ha
+        Available area [ha]; ``nan`` when not known (then the site takes one lead).
+    rule
+        The capacity rule applied, in words.
+    used_ha
+        Area promised to placed leads [ha].
+    leads
+        The leads placed there.
+    n_candidates
+        Leads for which the site is feasible.
+    """
+
+    site_id: str
+    name: str
+    municipality: str
+    zone_id: str
+    capacity_ha: float
+    rule: str
+    used_ha: float
+    leads: tuple[str, ...]
+    n_candidates: int
+
+
+@dataclass(frozen=True)
+class ZoneUse:
+    """Grid headroom used in a congestion zone.
+
+    Parameters
+    ----------
+    zone_id, name
+        The zone (a municipality code in the embedded data) and its name.
+    headroom_mw
+        Headroom [MW]; ``nan`` when not known.
+    used_mw
+        Power promised to placed leads [MW].
+    n_leads
+        Leads placed in the zone.
+    constrained
+        Whether the headroom constrains the assignment.
+    note
+        ``"not known: not constrained"`` or the source of the figure.
+    """
+
+    zone_id: str
+    name: str
+    headroom_mw: float
+    used_mw: float
+    n_leads: int
+    constrained: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class RegionUse:
+    """Hires placed in a labour-market region with candidate sites, and what it can absorb.
+
+    Parameters
+    ----------
+    region_id, name
+        The region.
+    capacity_fte
+        Hires it can absorb: ``absorption_share`` x its technical workforce [FTE].
+    used_fte
+        Hires of the leads placed there [FTE].
+    """
+
+    region_id: str
+    name: str
+    capacity_fte: float
+    used_fte: float
+
+
+@dataclass(frozen=True)
+class CapacityLine:
+    """The value of one more unit of a binding capacity, with the capacity's name.
+
+    Parameters
+    ----------
+    kind, key, name, unit
+        ``"site"`` / ``"zone"`` / ``"region"``, its id, its name, ``"ha"`` / ``"MW"`` /
+        ``"FTE"``.
+    capacity, used
+        Capacity and use before the increase [unit].
+    added_value
+        Increase of the priority-weighted total fit for one more unit [-].
+    leads_competing
+        Leads this capacity blocks from a feasible site.
+    status
+        Status of the re-solve.
+    changed_leads
+        Leads whose site changes when the capacity is one unit larger.
+    """
+
+    kind: str
+    key: str
+    name: str
+    unit: str
+    capacity: float
+    used: float
+    added_value: float
+    leads_competing: int
+    status: str
+    changed_leads: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AssignmentResult:
+    """Result of :func:`assign_leads`: the assignment of a pipeline, explained.
+
+    Parameters
+    ----------
+    status
+        Solver status (see :class:`AssignmentSolution`): ``"optimal"``, ``"within_gap"``,
+        ``"feasible"``, ``"no_solution_in_time"`` or ``"error"``.
+    objective
+        Priority-weighted total fit [-].
+    gap
+        Relative MIP gap reached [-] (``nan`` when unknown).
+    solve_time_s
+        Wall time of the main solve [s].
+    solver
+        Backend name.
+    leads
+        Every lead of the input (valid or not), in input order.
+    sites, zones, regions
+        Capacity used per site, congestion zone and labour-market region.
+    capacity_values
+        What one more unit of each binding capacity adds, largest first.
+    capacity_note
+        How those values were computed and what was left out.
+    notes
+        Caveats (unknown headroom, unknown areas, two-site profiles, ...).
+    gap_rel
+        The relative gap that was asked for [-] (0.0: proven optimum).
+    status_note
+        What the status means for this assignment, in words (see
+        :attr:`AssignmentSolution.status_note`).
+    """
+
+    status: str
+    objective: float
+    gap: float
+    solve_time_s: float
+    solver: str
+    leads: tuple[LeadOutcome, ...]
+    sites: tuple[SiteUse, ...]
+    zones: tuple[ZoneUse, ...]
+    regions: tuple[RegionUse, ...]
+    capacity_values: tuple[CapacityLine, ...]
+    capacity_note: str
+    notes: tuple[str, ...] = field(default=())
+    gap_rel: float = 0.0
+    status_note: str = ""
+
+    @property
+    def n_placed(self) -> int:
+        """Number of placed leads."""
+        return sum(lead.status == PLACED for lead in self.leads)
+
+    @property
+    def n_unplaced(self) -> int:
+        """Number of valid leads that are not placed."""
+        return sum(lead.status == UNPLACED for lead in self.leads)
+
+    @property
+    def n_invalid(self) -> int:
+        """Number of leads with invalid input."""
+        return sum(lead.status == INVALID for lead in self.leads)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as plain JSON-ready data (``NaN`` becomes ``None``)."""
+        data = json_ready(asdict(self))
+        data["summary"] = {
+            "leads": len(self.leads),
+            "placed": self.n_placed,
+            "unplaced": self.n_unplaced,
+            "invalid": self.n_invalid,
+        }
+        return data
+
+
+@dataclass
+class _Lead:
+    lead_id: str
+    profile: Profile | None
+    priority: float
+    row: int | None = None
+    problem: str = ""
+
+
+def assign_leads(
+    leads: Any,
+    *,
+    priority: Mapping[str, float] | None = None,
+    geodata_dir: str | Path | None = None,
+    catalogue: Any = None,
+    solver: str | None = None,
+    time_limit_s: float | None = None,
+    headroom: Mapping[str, float] | str | Path | None = None,
+    absorption_share: float | None = None,
+    max_resolves: int = MAX_RESOLVES,
+    data: GeoData | None = None,
+    gap_rel: float = 0.0,
+) -> AssignmentResult:
+    """Assign a pipeline of leads to sites under shared plot, grid and labour capacity.
+
+    Builds the site facts once, evaluates every lead (in batches with
+    :func:`siting.criteria.evaluation.evaluate_batch`, row for row what
+    :func:`siting.criteria.evaluation.evaluate`
+    gives: the same rules and utilities as ``siting rank``), keeps the feasible pairs and
+    delegates to :class:`AssignmentModel`.
+
+    Parameters
+    ----------
+    leads
+        A sequence of :class:`~siting.inputs.profile.Profile`, or a lead table from
+        :func:`siting.inputs.leads.read_leads` (its invalid rows are reported as ``"invalid input"``
+        with their problems; no lead is lost). A lead table read with
+        ``extra_columns=["priority"]`` carries each lead's priority.
+    priority
+        Lead id -> priority weight (>= 0) [-], overriding the table's; leads without one get
+        1. See the priority rule in :mod:`siting.jobs.assign`.
+    geodata_dir
+        Data folder; ``None`` for the default.
+    catalogue
+        Criteria catalogue (:class:`~siting.inputs.catalogue.Catalogue`) or its file; ``None`` for
+        :data:`siting.settings.criteria_file`.
+    solver
+        ``"cbc"``, ``"highs"`` or ``"cp-sat"``; default :data:`siting.settings.default_solver`.
+    time_limit_s
+        Time limit per solve [s]; default :data:`siting.settings.time_limit_s`.
+    headroom
+        Grid headroom per congestion zone [MW], overriding the grid layer's ``headroom_mw``:
+        a mapping zone id -> MW, or a CSV file with columns ``zone_id,headroom_mw``. Zones
+        whose headroom is not known are not constrained.
+    absorption_share
+        When given (0 < share <= 1): the hires placed in a labour-market region may not
+        exceed this share of the region's technical workforce estimate [FTE].
+    max_resolves
+        At most this many re-solves for the value of capacity (0 to skip them).
+    data
+        Layers already loaded (e.g. built in memory); overrides ``geodata_dir``.
+    gap_rel
+        Relative gap at which the solver may stop [-], ``0 <= gap_rel < 1`` (0.005 is
+        0.5 %); 0 (default) proves the optimum and breaks ties deterministically. With a gap
+        the result's status is ``"within_gap"`` and ``status_note`` says how close the
+        assignment is to the optimum; the values of capacity are then approximate.
+
+    Returns
+    -------
+    AssignmentResult
+
+    Raises
+    ------
+    SitingInputError
+        For an invalid catalogue, data folder, headroom file or option.
+    """
+    from siting.criteria.evaluation import evaluate
+    from siting.criteria.site_facts import site_facts
+    from siting.inputs.catalogue import Catalogue, load_catalogue
+    from siting.jobs.explain import infeasibility
+    from siting.layers.load import load_geodata
+    from siting.layers.site_table import site_table
+
+    entries = _collect_leads(leads, priority)
+    if not isinstance(catalogue, Catalogue):
+        catalogue = load_catalogue(catalogue)
+    if absorption_share is not None and not (0 < float(absorption_share) <= 1):
+        raise SitingInputError(
+            Problem(
+                file="<options>",
+                column="absorption_share",
+                label="option",
+                message="must be in (0, 1]",
+            )
+        )
+    try:
+        gap_rel = check_gap(gap_rel)
+    except ValueError as exc:
+        raise SitingInputError(
+            Problem(file="<options>", column="gap_rel", label="option", message=str(exc))
+        ) from None
+    data = load_geodata(geodata_dir) if data is None else data
+    table = site_table(data=data)
+    facts = site_facts(table, data.campuses)
+    site_ids = tuple(str(s) for s in table["site_id"])
+    names = dict(zip(site_ids, table["name"].astype(str), strict=True))
+
+    # zones: one per distinct grid_zone_id of the sites
+    zone_col = table["grid_zone_id"].astype("string").fillna("")
+    zone_ids = tuple(sorted({z for z in zone_col if z}))
+    zone_index = {z: k for k, z in enumerate(zone_ids)}
+    site_zone = np.array([zone_index.get(z, -1) for z in zone_col], dtype=np.int64)
+    layer_head = (
+        table.assign(_z=zone_col).groupby("_z")["grid_headroom_mw"].first().astype(float).to_dict()
+    )
+    zone_head = np.array([layer_head.get(z, math.nan) for z in zone_ids], dtype=np.float64)
+    head_source = dict.fromkeys(
+        (z for z in zone_ids if not math.isnan(layer_head.get(z, math.nan))), "grid layer"
+    )
+    if headroom is not None:
+        grid_zones = set(data.grid_congestion["gm_code"].astype(str)) | set(zone_ids)
+        for z, mw in _read_headroom(headroom, grid_zones).items():
+            if z in zone_index:
+                zone_head[zone_index[z]] = mw
+                head_source[z] = "given"
+    zone_names = dict(
+        zip(
+            data.municipalities["gm_code"].astype(str),
+            data.municipalities["name"].astype(str),
+            strict=True,
+        )
+    )
+
+    status = table["status"].astype(str).to_numpy()
+    capacity = np.where(
+        status == "fully_issued", 0.0, table["available_ha"].astype(float).to_numpy()
+    )
+
+    region_kw: dict[str, Any] = {}
+    region_ids: tuple[str, ...] = ()
+    region_names: dict[str, str] = {}
+    if absorption_share is not None:
+        region_ids, region_names, region_cap, site_region = _regions(
+            table, data, float(absorption_share)
+        )
+        region_kw = {
+            "site_region": site_region,
+            "region_capacity_fte": region_cap,
+            "region_ids": region_ids,
+        }
+
+    # evaluate every valid lead
+    valid: list[_Lead] = []
+    pairs: list[tuple[int, int]] = []
+    utilities: list[float] = []
+    n_feasible: dict[str, int] = {}
+    no_site: dict[str, str] = {}
+    notes: list[str] = []
+    for entry, evaluated in zip(
+        entries, _evaluate_leads(entries, data, facts, catalogue), strict=True
+    ):
+        if evaluated is None:  # invalid: no profile, or its problem is now in entry.problem
+            continue
+        passes, utility, origin = evaluated
+        feasible = np.flatnonzero(passes)
+        lead = len(valid)
+        valid.append(entry)
+        pairs += [(lead, int(s)) for s in feasible]
+        utilities += [float(utility[s]) for s in feasible]
+        n_feasible[entry.lead_id] = int(feasible.size)
+        if feasible.size == 0:
+            assert entry.profile is not None
+            ev = evaluate(entry.profile, facts, catalogue, origin_xy=origin)  # for its texts
+            why = infeasibility(ev, table)
+            label = next(
+                (c.label for c in ev.constraints if c.name == why.most_restrictive),
+                why.most_restrictive,
+            )
+            failing = int(
+                (
+                    ~(
+                        ev.constraints[
+                            [c.name for c in ev.constraints].index(why.most_restrictive)
+                        ].passes
+                    )
+                ).sum()
+            )
+            no_site[entry.lead_id] = (
+                f"no feasible site: the most restrictive rule is "
+                f"'{label}' ({failing} of {len(site_ids)} sites fail it "
+                "or do not say)"
+            )
+    if any(e.profile is not None and e.profile.two_site is not None for e in valid):
+        notes.append("two-site profiles are assigned one site for their combined needs")
+
+    needs = [
+        (e.profile.needs.land_ha, e.profile.needs.power_mw, e.profile.needs.talent.total)
+        for e in valid
+        if e.profile is not None
+    ]
+    arr = np.array(needs, dtype=np.float64).reshape(-1, 3)
+    model = AssignmentModel(
+        lead_ids=[e.lead_id for e in valid],
+        site_ids=site_ids,
+        pairs=np.array(pairs, dtype=np.int64).reshape(-1, 2),
+        utility=np.array(utilities),
+        lead_weight=[e.priority for e in valid],
+        land_ha=arr[:, 0],
+        power_mw=arr[:, 1],
+        site_capacity_ha=capacity,
+        site_zone=site_zone,
+        zone_headroom_mw=zone_head,
+        zone_ids=zone_ids,
+        talent_fte=arr[:, 2],
+        **region_kw,
+    )
+    sol = model.solve(
+        solver=solver,
+        time_limit_s=time_limit_s,
+        capacity_values=max_resolves > 0,
+        max_resolves=max_resolves,
+        gap_rel=gap_rel,
+    )
+
+    site_label = {s: f"{names[s]} ({s})" for s in site_ids}
+    site_pos = {s: k for k, s in enumerate(site_ids)}
+    muni = table["municipality"].astype(str).to_numpy()
+    prov = table["province"].astype(str).to_numpy()
+    outcomes = []
+    for entry in entries:
+        lid = entry.lead_id
+        p = entry.profile
+        base = {
+            "lead_id": lid,
+            "priority": entry.priority,
+            "row": entry.row,
+            "land_ha": p.needs.land_ha if p else math.nan,
+            "power_mw": p.needs.power_mw if p else math.nan,
+            "talent_fte": p.needs.talent.total if p else math.nan,
+            "n_feasible_sites": n_feasible.get(lid, 0),
+        }
+        if p is None or lid not in n_feasible:
+            outcomes.append(LeadOutcome(status=INVALID, reason=entry.problem, **base))
+            continue
+        site = sol.assignment[lid]
+        if site is None:
+            reason = (
+                no_site[lid]
+                if lid in no_site
+                else unplaced_reason(sol.blockers.get(lid, ()), sol.status, site_label)
+            )
+            if sol.status not in SOLVED and lid not in no_site:
+                reason = f"the solver returned no assignment (status {sol.status})"
+            outcomes.append(LeadOutcome(status=UNPLACED, reason=reason, **base))
+            continue
+        k = site_pos[site]
+        outcomes.append(
+            LeadOutcome(
+                status=PLACED,
+                site_id=site,
+                site_name=names[site],
+                municipality=str(muni[k]),
+                province=str(prov[k]),
+                zone_id=zone_col.iloc[k],
+                utility=round(sol.utility[lid], 6),
+                **base,
+            )
+        )
+
+    placed_at: dict[str, list[str]] = {}
+    for lid, site in sol.assignment.items():
+        if site is not None:
+            placed_at.setdefault(site, []).append(lid)
+    candidates = np.bincount(model.pairs[:, 1], minlength=len(site_ids))
+    sites = tuple(
+        SiteUse(
+            site_id=s,
+            name=names[s],
+            municipality=str(muni[k]),
+            zone_id=zone_col.iloc[k],
+            capacity_ha=float(capacity[k]),
+            rule=(
+                "area not known: takes at most one lead"
+                if math.isnan(capacity[k])
+                else "fully issued"
+                if status[k] == "fully_issued"
+                else "available area"
+            ),
+            used_ha=round(sol.site_used_ha[k], 4),
+            leads=tuple(placed_at.get(s, ())),
+            n_candidates=int(candidates[k]),
+        )
+        for k, s in enumerate(site_ids)
+        if candidates[k] > 0
+    )
+    chosen_zones = site_zone[model.pairs[list(sol.chosen_pairs), 1]]
+    zone_leads = np.bincount(chosen_zones[chosen_zones >= 0], minlength=len(zone_ids))
+    zones_used = sorted({int(site_zone[s]) for s in model.pairs[:, 1] if site_zone[s] >= 0})
+    zones = tuple(
+        ZoneUse(
+            zone_id=zone_ids[z],
+            name=zone_names.get(zone_ids[z], ""),
+            headroom_mw=float(zone_head[z]),
+            used_mw=round(sol.zone_used_mw[z], 4),
+            n_leads=int(zone_leads[z]),
+            constrained=not math.isnan(zone_head[z]),
+            note=(
+                "not known: not constrained"
+                if math.isnan(zone_head[z])
+                else head_source.get(zone_ids[z], "given")
+            ),
+        )
+        for z in zones_used
+    )
+    regions_used = {int(model.site_region[s]) for s in model.pairs[:, 1]}
+    regions = tuple(
+        RegionUse(
+            region_id=r,
+            name=region_names.get(r, ""),
+            capacity_fte=float(model.region_capacity_fte[k]),
+            used_fte=round(sol.region_used_fte[k], 3),
+        )
+        for k, r in enumerate(region_ids)
+        if k in regions_used
+    )
+    label_of = {
+        "site": lambda key: names.get(key, key),
+        "zone": lambda key: zone_names.get(key, key),
+        "region": lambda key: region_names.get(key, key),
+    }
+    values = tuple(
+        CapacityLine(
+            kind=v.kind,
+            key=v.key,
+            name=label_of[v.kind](v.key),
+            unit=v.unit,
+            capacity=v.capacity,
+            used=round(v.used, 4),
+            added_value=v.added_value,
+            leads_competing=v.leads_competing,
+            status=v.status,
+            changed_leads=v.changed_leads,
+        )
+        for v in sol.capacity_values
+    )
+    n_unknown = sum(1 for z in zones if not z.constrained)
+    if n_unknown:
+        notes.append(
+            f"grid headroom not known for {n_unknown} of {len(zones)} congestion "
+            "zone(s) with candidate sites: those zones are not constrained (give "
+            "--headroom zones.csv or import the capacity map)"
+        )
+    n_unknown_area = sum(1 for s in sites if math.isnan(s.capacity_ha))
+    if n_unknown_area:
+        notes.append(
+            f"{n_unknown_area} candidate site(s) without a known available area take "
+            "at most one lead each"
+        )
+    notes.append(
+        f"priority rule: weight = the lead's priority (default 1); utilities "
+        f"compared at a resolution of {sol.resolution:g}"
+    )
+    return AssignmentResult(
+        status=sol.status,
+        objective=round(sol.objective, 6),
+        gap=sol.gap,
+        solve_time_s=round(sol.solve_time_s, 4),
+        solver=sol.solver,
+        leads=tuple(outcomes),
+        sites=sites,
+        zones=zones,
+        regions=regions,
+        capacity_values=values,
+        capacity_note=sol.capacity_note,
+        notes=tuple(notes),
+        gap_rel=sol.gap_rel,
+        status_note=sol.status_note,
+    )
+
+
+def write_assignment(result: AssignmentResult, path: str | Path) -> Path:
+    """Write an assignment to ``.csv``, ``.xlsx`` or ``.json``.
+
+    ``.csv`` has one row per lead, ``.xlsx`` a sheet per table (leads, sites, zones, capacity
+    values, regions) and ``.json`` everything. Text cells that a spreadsheet would run as a
+    formula are neutralised (:func:`siting.outputs.tables.safe_cell`).
+
+    Parameters
+    ----------
+    result
+        From :func:`assign_leads`.
+    path
+        The output file; its suffix chooses the format.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    SitingInputError
+        For an unsupported suffix.
+    RuntimeError
+        For ``.xlsx`` when openpyxl is not installed.
+    """
+    from siting.outputs.tables import safe_cell
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        path.write_text(
+            json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        return path
+    tables = {
+        "leads": result.leads,
+        "sites": result.sites,
+        "zones": result.zones,
+        "capacity_values": result.capacity_values,
+        "regions": result.regions,
+    }
+    rows = {
+        name: [{k: _cell(v, safe_cell) for k, v in asdict(rec).items()} for rec in recs]
+        for name, recs in tables.items()
+    }
+    if suffix == ".csv":
+        fields = list(LeadOutcome.__dataclass_fields__)
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows(rows["leads"])
+        return path
+    if suffix == ".xlsx":
+        try:
+            from openpyxl import Workbook
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise RuntimeError(
+                "writing .xlsx needs openpyxl (pip install openpyxl); write .csv or .json instead"
+            ) from None
+        book = Workbook()
+        book.remove(book.active)
+        classes = {
+            "leads": LeadOutcome,
+            "sites": SiteUse,
+            "zones": ZoneUse,
+            "capacity_values": CapacityLine,
+            "regions": RegionUse,
+        }
+        for name, records in rows.items():
+            sheet = book.create_sheet(name)
+            fields = list(classes[name].__dataclass_fields__)
+            sheet.append(fields)
+            for rec in records:
+                sheet.append([rec[f] for f in fields])
+        book.save(path)
+        return path
+    raise SitingInputError(
+        Problem(file=str(path), message="unsupported output format; use .csv, .xlsx or .json")
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# helpers (data)
+
+
+def _collect_leads(leads: Any, priority: Mapping[str, float] | None) -> list[_Lead]:
+    """Unpack profiles or a lead table into entries, in input order; no lead is dropped.
+
+    A lead table (:class:`siting.inputs.leads.LeadTable`) contributes every row: valid ones with
+    their profile, invalid ones with their located problems; a ``priority`` column (read
+    with ``read_leads(path, extra_columns=["priority"])``) sets the weights. Among plain
+    profiles, a repeated id makes the later ones invalid.
+    """
+    given = dict(priority or {})
+    if isinstance(leads, Profile):
+        leads = [leads]
+    table_file = str(getattr(leads, "file", "<leads>"))
+    items = list(leads.leads) if hasattr(leads, "leads") else list(leads)
+    entries: list[_Lead] = []
+    seen: set[str] = set()
+    for item in items:
+        if isinstance(item, Profile):
+            profile, lid, row, problems = item, item.company.id, None, ()
+            extra: Mapping[str, str] = {}
+        else:
+            profile = getattr(item, "profile", None)
+            lid = str(getattr(item, "lead_id", "") or (profile.company.id if profile else ""))
+            row = getattr(item, "row", None)
+            problems = tuple(getattr(item, "problems", ()) or ())
+            extra = getattr(item, "extra", None) or {}
+            if profile is not None and not isinstance(profile, Profile):
+                raise TypeError(
+                    f"leads must be Profiles or a lead table, got {type(item).__name__}"
+                )
+        text = str(extra.get("priority", "") or "").strip()
+        weight = 1.0
+        if lid in given:
+            weight = float(given[lid])
+        elif text:
+            try:
+                weight = float(
+                    text.replace(",", ".") if text.count(",") == 1 and "." not in text else text
+                )
+            except ValueError:
+                weight = math.nan
+        if not (math.isfinite(weight) and weight >= 0):
+            if not text or lid in given:
+                raise SitingInputError(
+                    Problem(
+                        file="<priority>",
+                        column=lid,
+                        label="lead",
+                        message=f"priority must be >= 0, got {weight!r}",
+                    )
+                )
+            problems += (
+                Problem(
+                    file=table_file,
+                    row=row,
+                    column="priority",
+                    message=f"priority must be a number >= 0, got {text!r}",
+                ),
+            )
+            weight = 0.0
+        if problems or profile is None:
+            entries.append(
+                _Lead(
+                    lid or f"row-{row}",
+                    None,
+                    weight,
+                    row,
+                    "; ".join(str(p) for p in problems) or "invalid input",
+                )
+            )
+        elif lid in seen:
+            entries.append(
+                _Lead(lid, None, weight, row, "duplicate lead id: an earlier lead has the same id")
+            )
+        else:
+            seen.add(lid)
+            entries.append(_Lead(lid, profile, weight, row))
+    return entries
+
+
+def _evaluate_leads(
+    entries: Sequence[_Lead], data: GeoData, facts: Any, catalogue: Any
+) -> list[tuple[np.ndarray, np.ndarray, tuple[float, float] | None] | None]:
+    """Evaluate every lead with a profile: (feasible sites, utilities in [0, 1], origin).
+
+    In batches of :data:`_EVAL_CELLS` lead-site cells with
+    :func:`siting.criteria.evaluation.evaluate_batch` (row for row what
+    :func:`siting.criteria.evaluation.evaluate` gives). A lead whose municipality or criteria do not
+    resolve gets its problem in ``entry.problem`` and ``None``, as does a lead without a
+    profile; a batch with such a lead is evaluated lead by lead, so each reports its own.
+    """
+    from siting.criteria.evaluation import LeadParams, evaluate, evaluate_batch
+    from siting.jobs.rank import resolve_origin
+
+    out: list[tuple[np.ndarray, np.ndarray, tuple[float, float] | None] | None]
+    out = [None] * len(entries)
+    origins: dict[tuple[Any, ...], tuple[float, float] | None] = {}
+    todo: list[tuple[int, tuple[float, float] | None]] = []
+    for k, entry in enumerate(entries):
+        if entry.profile is None:
+            continue
+        place = entry.profile.company.current_location
+        key = (None,) if place is None else (place.municipality, place.lat, place.lon)
+        if key not in origins:
+            try:  # an unknown municipality makes this lead's input invalid
+                origins[key] = resolve_origin(entry.profile, data, file=f"lead {entry.lead_id}")
+            except SitingInputError as exc:
+                entry.problem = "; ".join(str(p) for p in exc.problems)
+                continue
+        todo.append((k, origins[key]))
+    size = max(1, _EVAL_CELLS // max(1, facts.n))
+    for begin in range(0, len(todo), size):
+        chunk = todo[begin : begin + size]
+        profiles = [entries[k].profile for k, _ in chunk]
+        try:
+            params = LeadParams.from_profiles(
+                profiles,
+                catalogue,  # type: ignore[arg-type]
+                origins=[origin for _, origin in chunk],
+            )
+        except SitingInputError:  # a criterion that does not resolve: lead by lead
+            for k, origin in chunk:
+                try:
+                    ev = evaluate(
+                        entries[k].profile,
+                        facts,
+                        catalogue,  # type: ignore[arg-type]
+                        origin_xy=origin,
+                    )
+                except SitingInputError as exc:
+                    entries[k].problem = "; ".join(str(p) for p in exc.problems)
+                    continue
+                out[k] = (ev.feasible, np.clip(ev.utility, 0.0, 1.0), origin)
+            continue
+        batch = evaluate_batch(params, facts, catalogue)
+        feasible, utility = batch.feasible, np.clip(batch.utility, 0.0, 1.0)
+        for row, (k, origin) in enumerate(chunk):
+            out[k] = (feasible[row], utility[row], origin)
+    return out
+
+
+def _read_headroom(headroom: Mapping[str, float] | str | Path, known: set[str]) -> dict[str, float]:
+    """Headroom per zone from a mapping or a ``zone_id,headroom_mw`` CSV, all problems at once."""
+    problems: list[Problem] = []
+    out: dict[str, float] = {}
+    if isinstance(headroom, Mapping):
+        file = "<headroom>"
+        records = [(None, str(z), v) for z, v in headroom.items()]
+    else:
+        file = str(headroom)
+        try:
+            with Path(headroom).open(encoding="utf-8-sig", newline="") as fh:
+                reader = csv.DictReader(fh)
+                missing = {"zone_id", "headroom_mw"} - set(reader.fieldnames or ())
+                if missing:
+                    raise SitingInputError(
+                        Problem(
+                            file=file,
+                            message=f"missing column(s) {', '.join(sorted(missing))}; "
+                            "expected zone_id,headroom_mw",
+                        )
+                    )
+                records = [
+                    (k + 2, str(r["zone_id"] or "").strip(), r["headroom_mw"])
+                    for k, r in enumerate(reader)
+                ]
+        except OSError as exc:
+            raise SitingInputError(Problem(file=file, message=f"cannot read: {exc}")) from None
+    for row, zone, value in records:
+        try:
+            mw = float(value)
+        except (TypeError, ValueError):
+            problems.append(
+                Problem(
+                    file=file, row=row, column="headroom_mw", message=f"not a number: {value!r}"
+                )
+            )
+            continue
+        if not (math.isfinite(mw) and mw >= 0):
+            problems.append(
+                Problem(
+                    file=file,
+                    row=row,
+                    column="headroom_mw",
+                    message=f"must be a number >= 0 [MW], got {value!r}",
+                )
+            )
+        elif zone not in known:
+            problems.append(
+                Problem(
+                    file=file,
+                    row=row,
+                    column="zone_id",
+                    message=f"unknown congestion zone {zone!r} (zones are "
+                    "municipality codes such as GM0772)",
+                )
+            )
+        elif zone in out:
+            problems.append(
+                Problem(file=file, row=row, column="zone_id", message=f"zone {zone!r} given twice")
+            )
+        else:
+            out[zone] = mw
+    if problems:
+        raise SitingInputError(problems)
+    return out
+
+
+def _regions(
+    table: Any, data: Any, share: float
+) -> tuple[tuple[str, ...], dict[str, str], np.ndarray, np.ndarray]:
+    """Labour-market regions: ids, names, absorption capacity [FTE], region index per site."""
+    munis = data.municipalities[["gm_code", "labour_market_region_code", "labour_market_region"]]
+    talent = data.stem_talent
+    workforce = sum(
+        talent[f"{lvl}_tech_workforce_est"].astype(float).fillna(0.0)
+        for lvl in ("mbo", "hbo", "wo")
+    )
+    per_muni = dict(zip(talent["gm_code"].astype(str), workforce, strict=True))
+    totals: dict[str, float] = {}
+    names: dict[str, str] = {}
+    for code, region, name in munis.itertuples(index=False):
+        totals[str(region)] = totals.get(str(region), 0.0) + per_muni.get(str(code), 0.0)
+        names[str(region)] = str(name)
+    ids = tuple(sorted(totals))
+    index = {r: k for k, r in enumerate(ids)}
+    site_region = np.array(
+        [index.get(str(r), -1) for r in table["labour_market_region_code"]], dtype=np.int64
+    )
+    return ids, names, np.array([share * totals[r] for r in ids]), site_region
+
+
+def _cell(value: Any, safe: Any) -> Any:
+    if isinstance(value, tuple):
+        value = "; ".join(str(v) for v in value)
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return safe(value)

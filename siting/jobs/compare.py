@@ -1,0 +1,679 @@
+"""What-if comparisons: what moves when the case or the data change, and why.
+
+Module API
+----------
+:func:`compare`
+    ``compare(base, *variants, top=10, solver=None, geodata_dir=None) -> Comparison``: rank the
+    base case and each variant (each a :class:`~siting.inputs.profile.Profile`, a profile file, a
+    :class:`~siting.inputs.scenario.Scenario` or a scenario file) and explain, per variant, which
+    sites moved, entered or left the top, became feasible or infeasible, with the cause of each
+    change in words (the hard rule whose status changed, or the criterion contributions that
+    changed, or the sites that passed it), and a one-paragraph summary.
+
+Parameter sweeps are in :mod:`siting.jobs.sweep`. Everything returned is a frozen dataclass with
+``to_dict()`` (JSON-ready). Causes are computed from the same evaluation the ranking uses
+(:func:`siting.criteria.evaluation.evaluate`): rule statuses per site (pass / fail / unknown, with
+the
+fact the rule looked at) and criterion contributions (weight x normalised score).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from siting._errors import Problem, SitingInputError
+from siting.inputs.catalogue import Catalogue, load_catalogue
+from siting.inputs.profile import Profile
+from siting.inputs.scenario import (
+    SITE_FIELDS,
+    ZONE_FIELDS,
+)
+from siting.jobs.whatif_case import (
+    CaseInput,
+    RankedCase,
+    RankedSite,
+    prepare_case,
+    rank_case,
+    top_sites,
+)
+from siting.layers.load import GeoData, load_geodata
+from siting.results.ranking import RankingResult, json_ready
+
+#: Contribution differences below this are not named as a cause.
+MIN_CONTRIBUTION = 0.0005
+#: How many sites a sentence names at most.
+NAMES_SHOWN = 3
+
+
+# --- result objects ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteChange:
+    """What happened to one site between the base and a variant, and why.
+
+    Attributes
+    ----------
+    site_id, name, municipality
+        Which site.
+    change
+        ``"moved up"``, ``"moved down"``, ``"entered the top"``, ``"left the top"``,
+        ``"became feasible"``, ``"became infeasible"``, ``"added"`` or ``"withdrawn"``.
+    base_rank, new_rank
+        Rank among all feasible sites (``None`` when excluded or absent).
+    base_outcome, new_outcome
+        ``"recommended"``, ``"feasible"``, ``"excluded"`` or ``"absent"``.
+    base_utility, new_utility
+        Weighted score in [0, 1] (``None`` when absent).
+    causes
+        The causes in words, most important first.
+    """
+
+    site_id: str
+    name: str
+    municipality: str
+    change: str
+    base_rank: int | None
+    new_rank: int | None
+    base_outcome: str
+    new_outcome: str
+    base_utility: float | None
+    new_utility: float | None
+    causes: tuple[str, ...]
+
+    @property
+    def movement(self) -> str:
+        """``#1 -> #3``, ``#4 -> excluded``, ``absent -> #2`` ..."""
+
+        def where(rank: int | None, outcome: str) -> str:
+            return f"#{rank}" if rank is not None else outcome
+
+        return (
+            f"{where(self.base_rank, self.base_outcome)} -> "
+            f"{where(self.new_rank, self.new_outcome)}"
+        )
+
+
+@dataclass(frozen=True)
+class VariantComparison:
+    """One variant against the base.
+
+    Attributes
+    ----------
+    name, file
+        The variant (scenario name or company id) and where it came from.
+    changes
+        What the variant changes (profile fields, zones, sites), in words.
+    base_feasible, feasible
+        Number of feasible sites in the base and in the variant.
+    top
+        The variant's top sites.
+    moves
+        Sites in either top whose rank changed (incl. entering and leaving the top).
+    became_feasible, became_infeasible
+        Sites whose feasibility changed (added and withdrawn sites included).
+    summary
+        One paragraph in words.
+    result
+        The variant's full ranking.
+    """
+
+    name: str
+    file: str
+    changes: tuple[str, ...]
+    base_feasible: int
+    feasible: int
+    top: tuple[RankedSite, ...]
+    moves: tuple[SiteChange, ...]
+    became_feasible: tuple[SiteChange, ...]
+    became_infeasible: tuple[SiteChange, ...]
+    summary: str
+    result: RankingResult = field(repr=False)
+    profile: Profile = field(repr=False, compare=False)
+    data: GeoData = field(repr=False, compare=False)
+
+    def to_dict(self, *, full: bool = True) -> dict[str, Any]:
+        """JSON-ready data; ``full`` adds the variant's whole ranking under ``result``."""
+        out = {
+            "name": self.name,
+            "file": self.file,
+            "changes": list(self.changes),
+            "base_feasible": self.base_feasible,
+            "feasible": self.feasible,
+            "top": [asdict(s) for s in self.top],
+            "moves": [_change_dict(c) for c in self.moves],
+            "became_feasible": [_change_dict(c) for c in self.became_feasible],
+            "became_infeasible": [_change_dict(c) for c in self.became_infeasible],
+            "summary": self.summary,
+        }
+        if full:
+            out["result"] = self.result.to_dict()
+        return json_ready(out)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A base case and its variants, ranked and compared.
+
+    Attributes
+    ----------
+    base_name, base_file
+        The base case.
+    top
+        Length of the top lists compared.
+    base_top
+        The base's top sites.
+    base
+        The base's full ranking.
+    variants
+        One comparison per variant, in the order given.
+    """
+
+    base_name: str
+    base_file: str
+    top: int
+    base_top: tuple[RankedSite, ...]
+    base: RankingResult = field(repr=False)
+    variants: tuple[VariantComparison, ...] = ()
+    base_profile: Profile | None = field(default=None, repr=False, compare=False)
+    base_data: GeoData | None = field(default=None, repr=False, compare=False)
+
+    def to_dict(self, *, full: bool = True) -> dict[str, Any]:
+        """JSON-ready data; ``full`` adds every whole ranking (``base.result``, ...)."""
+        base: dict[str, Any] = {
+            "name": self.base_name,
+            "file": self.base_file,
+            "feasible": self.base.n_feasible,
+            "top": [asdict(s) for s in self.base_top],
+        }
+        if full:
+            base["result"] = self.base.to_dict()
+        return json_ready(
+            {
+                "top": self.top,
+                "base": base,
+                "variants": [v.to_dict(full=full) for v in self.variants],
+            }
+        )
+
+
+def _change_dict(change: SiteChange) -> dict[str, Any]:
+    return {**asdict(change), "movement": change.movement}
+
+
+# --- compare ----------------------------------------------------------------------------------
+
+
+def compare(
+    base: CaseInput,
+    *variants: CaseInput,
+    top: int = 10,
+    solver: str | None = None,
+    geodata_dir: str | Path | None = None,
+    data: GeoData | None = None,
+    catalogue: Catalogue | str | Path | None = None,
+) -> Comparison:
+    """Rank a base case and its variants and explain what changed and why.
+
+    Parameters
+    ----------
+    base, variants
+        Each a :class:`~siting.inputs.profile.Profile`, a
+        :class:`~siting.inputs.scenario.Scenario`, or the
+        path of a profile or scenario TOML file (a scenario has a ``[scenario]`` table).
+    top
+        How many sites each top list holds.
+    solver
+        As in :func:`siting.jobs.rank.rank_sites` (``"enumeration"`` is exact and fast).
+    geodata_dir
+        Data folder; ``None`` for the default.
+    data
+        Layers already loaded; overrides ``geodata_dir``. Scenarios change copies of them.
+    catalogue
+        Criteria catalogue; default the project's.
+
+    Returns
+    -------
+    Comparison
+
+    Raises
+    ------
+    SitingInputError
+        For an invalid profile, scenario or option.
+    """
+    if top < 1:
+        raise SitingInputError(
+            Problem(file="<options>", column="top", label="option", message="must be at least 1")
+        )
+    data = load_geodata(geodata_dir) if data is None else data
+    if not isinstance(catalogue, Catalogue):
+        catalogue = load_catalogue(catalogue)
+    base_ranked = rank_case(
+        prepare_case(base, data, catalogue), top=top, solver=solver, catalogue=catalogue
+    )
+    out = []
+    for variant in variants:
+        ranked = rank_case(
+            prepare_case(variant, data, catalogue), top=top, solver=solver, catalogue=catalogue
+        )
+        out.append(_compare_one(base_ranked, ranked, catalogue))
+    return Comparison(
+        base_name=base_ranked.case.name,
+        base_file=base_ranked.case.file,
+        top=top,
+        base_top=top_sites(base_ranked),
+        base=base_ranked.result,
+        variants=tuple(out),
+        base_profile=base_ranked.case.profile,
+        base_data=base_ranked.case.data,
+    )
+
+
+def _compare_one(b: RankedCase, v: RankedCase, catalogue: Catalogue) -> VariantComparison:
+    changes = describe_changes(b.case.profile, v.case.profile, b.case.data, v.case.data)
+    base_top = [r.site_id for r in b.result.recommendations]
+    new_top = [r.site_id for r in v.result.recommendations]
+    ids = list(dict.fromkeys([*b.index, *v.index]))
+    feasibility: dict[str, SiteChange] = {}
+    for sid in ids:
+        before, after = b.feasible(sid), v.feasible(sid)
+        if sid not in v.index:
+            kind = "withdrawn"
+        elif sid not in b.index:
+            kind = "added"
+        elif before != after:
+            kind = "became feasible" if after else "became infeasible"
+        else:
+            continue
+        feasibility[sid] = _site_change(b, v, sid, kind)
+    moves = []
+    for sid in dict.fromkeys([*base_top, *new_top]):
+        r0 = b.rank.get(sid) if b.feasible(sid) else None
+        r1 = v.rank.get(sid) if v.feasible(sid) else None
+        if r0 == r1:
+            continue
+        if sid in feasibility:
+            moves.append(feasibility[sid])
+            continue
+        in0, in1 = sid in base_top, sid in new_top
+        kind = (
+            "entered the top"
+            if in1 and not in0
+            else "left the top"
+            if in0 and not in1
+            else "moved up"
+            if (r1 or 0) < (r0 or 0)
+            else "moved down"
+        )
+        moves.append(_site_change(b, v, sid, kind))
+    moves.sort(key=lambda c: (c.base_rank is None, c.base_rank or 0, c.new_rank or 10**6))
+    gained = tuple(c for c in feasibility.values() if v.feasible(c.site_id))
+    lost = tuple(c for c in feasibility.values() if not v.feasible(c.site_id))
+    gained = tuple(sorted(gained, key=lambda c: c.new_rank or 10**6))
+    lost = tuple(sorted(lost, key=lambda c: c.base_rank or 10**6))
+    variant = VariantComparison(
+        name=v.case.name,
+        file=v.case.file,
+        changes=changes,
+        base_feasible=b.result.n_feasible,
+        feasible=v.result.n_feasible,
+        top=top_sites(v),
+        moves=tuple(moves),
+        became_feasible=gained,
+        became_infeasible=lost,
+        summary="",
+        result=v.result,
+        profile=v.case.profile,
+        data=v.case.data,
+    )
+    summary = _summary(b, v, variant, catalogue)
+    return VariantComparison(
+        **{**{f: getattr(variant, f) for f in variant.__dataclass_fields__}, "summary": summary}
+    )
+
+
+def _site_change(b: RankedCase, v: RankedCase, sid: str, kind: str) -> SiteChange:
+    side = v if sid in v.index else b
+    i = side.index[sid]
+    return SiteChange(
+        site_id=sid,
+        name=side.names[i],
+        municipality=side.municipalities[i],
+        change=kind,
+        base_rank=b.rank.get(sid) if b.feasible(sid) else None,
+        new_rank=v.rank.get(sid) if v.feasible(sid) else None,
+        base_outcome=b.outcome(sid),
+        new_outcome=v.outcome(sid),
+        base_utility=b.utility(sid),
+        new_utility=v.utility(sid),
+        causes=_causes(b, v, sid, kind),
+    )
+
+
+def _causes(b: RankedCase, v: RankedCase, sid: str, kind: str) -> tuple[str, ...]:
+    if kind == "withdrawn":
+        return ("withdrawn from the candidate sites by the variant",)
+    if kind == "added":
+        causes = ["added by the variant (a hypothetical site)"]
+        if not v.feasible(sid):
+            causes += [
+                f"fails {label}: needs {req}; the site has {fact}"
+                for status, label, req, fact in v.rule_status(sid).values()
+                if status == "fail" or (status == "unknown" and not v.ev.allow_unknown)
+            ]
+        return tuple(causes)
+    causes = _rule_causes(b, v, sid)
+    if kind in ("became feasible", "became infeasible"):
+        return tuple(causes) or ("its rule statuses did not change; the rules themselves did",)
+    causes += _score_causes(b, v, sid)
+    causes += _neighbour_causes(b, v, sid)
+    return tuple(causes) or ("no change of its own; ranks shifted around it",)
+
+
+def _rule_causes(b: RankedCase, v: RankedCase, sid: str) -> list[str]:
+    before, after = b.rule_status(sid), v.rule_status(sid)
+    out = []
+    for name in dict.fromkeys([*before, *after]):
+        s0 = before.get(name, ("not applied", "", "", ""))
+        s1 = after.get(name, ("not applied", "", "", ""))
+        label = s1[1] or s0[1]
+        accepted0 = s0[0] == "unknown" and b.ev.allow_unknown
+        accepted1 = s1[0] == "unknown" and v.ev.allow_unknown
+        if s0[0] == s1[0] and accepted0 == accepted1:
+            if s0[0] == "fail" and (s0[2], s0[3]) != (s1[2], s1[3]) and s1[0] == "fail":
+                out.append(f"still fails {label}: needs {s1[2]}; the site has {s1[3]}")
+            continue
+        if s1[0] == "fail":
+            out.append(f"now fails {label}: needs {s1[2]}; the site has {s1[3]}")
+        elif s1[0] == "not applied":
+            out.append(f"{label} no longer applies (before: {s0[0]}, the site has {s0[3]})")
+        elif s1[0] == "pass":
+            req = f" ({s1[2]})" if s1[2] else ""
+            out.append(f"now passes {label}{req}: the site has {s1[3]}")
+        else:  # unknown
+            verdict = "accepted as unverified" if accepted1 else "not accepted"
+            out.append(f"{label} is now unknown ({verdict}): the site has {s1[3]}")
+    return out
+
+
+def _score_causes(b: RankedCase, v: RankedCase, sid: str) -> list[str]:
+    u0, u1 = b.utility(sid), v.utility(sid)
+    assert u0 is not None and u1 is not None
+    if abs(u1 - u0) < MIN_CONTRIBUTION:
+        return []
+    c0, c1 = b.contributions(sid), v.contributions(sid)
+    diffs = sorted(((c1[k][1] - c0[k][1], k) for k in c1 if k in c0), key=lambda d: -abs(d[0]))
+    parts = []
+    for diff, k in diffs[:3]:
+        if abs(diff) < MIN_CONTRIBUTION:
+            continue
+        label, _, w1, s1 = c1[k]
+        _, _, w0, s0 = c0[k]
+        how = []
+        if abs(w1 - w0) > 1e-4:
+            how.append(f"weight {w0:.2f} -> {w1:.2f}")
+        if abs(s1 - s0) > 1e-4:
+            how.append(f"score {s0:.2f} -> {s1:.2f}")
+        parts.append(f"{label} {diff:+.3f} ({', '.join(how)})" if how else f"{label} {diff:+.3f}")
+    verb = "rose" if u1 > u0 else "fell"
+    return [f"its score {verb} from {u0:.3f} to {u1:.3f}: " + "; ".join(parts)]
+
+
+def _neighbour_causes(b: RankedCase, v: RankedCase, sid: str) -> list[str]:
+    r0, r1 = b.rank.get(sid), v.rank.get(sid)
+    if r0 is None or r1 is None or not b.feasible(sid) or not v.feasible(sid):
+        return []
+    above0 = {s for s, r in b.rank.items() if r < r0 and b.feasible(s)}
+    above1 = {s for s, r in v.rank.items() if r < r1 and v.feasible(s)}
+    out = []
+    gone = sorted(above0 - above1, key=lambda s: b.rank[s])
+    if gone:
+        reasons, kinds = [], []
+        for s in gone:
+            name = _name(b, s)
+            if s not in v.index:
+                kind, why = "withdrawn", "withdrawn"
+            elif not v.feasible(s):
+                fails = [
+                    label
+                    for status, label, _, _ in v.rule_status(s).values()
+                    if status == "fail" or (status == "unknown" and not v.ev.allow_unknown)
+                ]
+                kind, why = "now excluded", f"now excluded: fails {', '.join(fails)}"
+            else:
+                kind, why = "fell below it", "fell below it"
+            kinds.append(kind)
+            reasons.append(f"{name} ({why})")
+        more = f" and {len(gone) - NAMES_SHOWN} more" if len(gone) > NAMES_SHOWN else ""
+        out.append(
+            f"{_count_phrase(len(gone), 'site')} ranked above it no longer "
+            f"{'is' if len(gone) == 1 else 'are'} ({_tally(kinds)}): "
+            f"{'; '.join(reasons[:NAMES_SHOWN])}{more}"
+        )
+    new = sorted(above1 - above0, key=lambda s: v.rank[s])
+    if new:
+        reasons, kinds = [], []
+        for s in new:
+            name = _name(v, s)
+            if s not in b.index:
+                kind, why = "new site", "new site"
+            elif not b.feasible(s):
+                kind, why = "newly feasible", "newly feasible"
+            else:
+                kind, why = "overtook it", f"score {b.utility(s):.3f} -> {v.utility(s):.3f}"
+            kinds.append(kind)
+            reasons.append(f"{name} ({why})")
+        more = f" and {len(new) - NAMES_SHOWN} more" if len(new) > NAMES_SHOWN else ""
+        out.append(
+            f"{_count_phrase(len(new), 'site')} now rank"
+            f"{'s' if len(new) == 1 else ''} above it ({_tally(kinds)}): "
+            f"{'; '.join(reasons[:NAMES_SHOWN])}{more}"
+        )
+    return out
+
+
+def _count_phrase(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _tally(kinds: list[str]) -> str:
+    counts: dict[str, int] = {}
+    for kind in kinds:
+        counts[kind] = counts.get(kind, 0) + 1
+    return ", ".join(f"{n} {kind}" for kind, n in counts.items())
+
+
+def _name(ranked: RankedCase, sid: str) -> str:
+    i = ranked.index[sid]
+    return f"{ranked.names[i]} ({ranked.municipalities[i]})"
+
+
+def describe_changes(
+    base: Profile, variant: Profile, base_data: GeoData, data: GeoData
+) -> tuple[str, ...]:
+    """Describe what a variant changes against the base: profile fields, zones, sites.
+
+    Returns
+    -------
+    tuple of str
+        E.g. ``"needs.power_mw: 5 -> 12"``, ``"grid zone Hengelo (O.) (GM0164):
+        expected_relief_year 2029 -> 2028"``, ``"site added: ..."``.
+    """
+    out = []
+    flat0, flat1 = _flatten(base.model_dump()), _flatten(variant.model_dump())
+    for key in dict.fromkeys([*flat0, *flat1]):
+        a, c = (
+            flat0.get(key, "(preset)" if key.startswith("weights.") else "-"),
+            flat1.get(key, "(preset)" if key.startswith("weights.") else "-"),
+        )
+        if a != c:
+            out.append(f"{key}: {_show(a)} -> {_show(c)}")
+    if data is not base_data:
+        out += _zone_changes(base_data, data)
+        out += _site_changes(base_data, data)
+    return tuple(out)
+
+
+def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            out.update(_flatten(v, f"{prefix}{k}."))
+        return out
+    return {prefix.rstrip("."): value}
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(map(str, value)) + "]"
+    if value is None or (not isinstance(value, str) and _isna(value)):
+        return "unknown"
+    return str(value)
+
+
+def _isna(value: Any) -> bool:
+    try:
+        return bool(value != value) or value is None or str(value) == "<NA>"
+    except (TypeError, ValueError):
+        return False
+
+
+def _zone_changes(base_data: GeoData, data: GeoData) -> list[str]:
+    g0 = base_data.grid_congestion.set_index("gm_code")
+    g1 = data.grid_congestion.set_index("gm_code")
+    names = base_data.municipalities.set_index("gm_code")["name"]
+    groups: dict[str, list[str]] = {}
+    for code in g1.index.intersection(g0.index):
+        parts = []
+        for key in ZONE_FIELDS:
+            a, c = g0.at[code, key], g1.at[code, key]
+            if _show(a) != _show(c):
+                parts.append(f"{key} {_show(a)} -> {_show(c)}")
+        if parts:
+            groups.setdefault("; ".join(parts), []).append(f"{names.get(code, code)} ({code})")
+    return [f"grid zone {', '.join(zones)}: {what}" for what, zones in groups.items()]
+
+
+def _site_changes(base_data: GeoData, data: GeoData) -> list[str]:
+    s0 = base_data.sites.set_index("site_id")
+    s1 = data.sites.set_index("site_id")
+    out = [f"site added: {s1.at[sid, 'name']} ({sid})" for sid in s1.index.difference(s0.index)]
+    out += [
+        f"site withdrawn: {s0.at[sid, 'name']} ({sid})" for sid in s0.index.difference(s1.index)
+    ]
+    for sid in s1.index.intersection(s0.index):
+        parts = [
+            f"{key} {_show(s0.at[sid, key])} -> {_show(s1.at[sid, key])}"
+            for key in SITE_FIELDS
+            if key != "notes" and _show(s0.at[sid, key]) != _show(s1.at[sid, key])
+        ]
+        if parts:
+            out.append(f"site {s1.at[sid, 'name']} ({sid}): {'; '.join(parts)}")
+    return out
+
+
+def _summary(b: RankedCase, v: RankedCase, variant: VariantComparison, catalogue: Catalogue) -> str:
+    sentences = []
+    what = "; ".join(variant.changes) if variant.changes else "nothing (same case and data)"
+    sentences.append(f"'{variant.name}' changes {what}.")
+    sentences.append(f"Feasible sites: {variant.base_feasible} -> {variant.feasible}.")
+    lost = [c for c in variant.became_infeasible if c.change != "withdrawn"]
+    if lost:
+        groups: dict[str, list[SiteChange]] = {}
+        for c in lost:
+            key = c.causes[0].split(":")[0] if c.causes else "other reasons"
+            groups.setdefault(key.removeprefix("now "), []).append(c)
+        parts = []
+        for reason, sites in groups.items():
+            detail = (
+                sites[0].causes[0].split(":", 1)[1].strip() if ":" in sites[0].causes[0] else ""
+            )
+            detail = detail.replace("; the site has", f"; e.g. {sites[0].name}:", 1)
+            verb = reason.replace("fails", "fail", 1) if reason.startswith("fails") else reason
+            parts.append(
+                f"{len(sites)} now {verb}"
+                + (f" ({detail})" if detail else "")
+                + ": "
+                + _list(sites)
+            )
+        sentences.append(
+            f"It excludes {_count_phrase(len(lost), 'site')} that "
+            f"{'was' if len(lost) == 1 else 'were'} feasible: " + "; ".join(parts) + "."
+        )
+    gained = [c for c in variant.became_feasible if c.change != "added"]
+    if gained:
+        first = gained[0].causes[0] if gained[0].causes else ""
+        first = first.replace("the site has", f"e.g. {gained[0].name} has", 1)
+        sentences.append(
+            f"It makes {_count_phrase(len(gained), 'site')} feasible ({first}): {_list(gained)}."
+        )
+    for c in variant.became_feasible + variant.became_infeasible:
+        if c.change == "added":
+            where = f"ranks #{c.new_rank}" if c.new_rank else "is not feasible"
+            sentences.append(
+                f"The added site {c.name} {where}"
+                + (f" ({'; '.join(c.causes[1:])})" if c.causes[1:] else "")
+                + "."
+            )
+        elif c.change == "withdrawn":
+            sentences.append(
+                f"{c.name} is withdrawn (it was "
+                + (f"#{c.base_rank})." if c.base_rank else f"{c.base_outcome}).")
+            )
+    top_lost = [c for c in variant.moves if c.change == "became infeasible"]
+    if top_lost:
+        sentences.append(
+            f"Of the base top {len(b.result.recommendations)}, "
+            f"{len(top_lost)} {'is' if len(top_lost) == 1 else 'are'} now "
+            "excluded: " + ", ".join(f"{c.name} (#{c.base_rank})" for c in top_lost) + "."
+        )
+    shown = [
+        m for m in variant.moves if m.change not in ("added", "withdrawn", "became infeasible")
+    ]
+    for c in shown[:5]:
+        reason = _short_reason(c)
+        sentences.append(
+            f"{c.name} ({c.municipality}) moves from "
+            f"{c.movement.replace(' -> ', ' to ')}" + (f" because {reason}" if reason else "") + "."
+        )
+    if len(shown) > 5:
+        sentences.append(f"{len(shown) - 5} more move(s) are listed below.")
+    if not (variant.moves or variant.became_feasible or variant.became_infeasible):
+        sentences.append(f"No site changes feasibility or rank in the top {len(variant.top)}.")
+        hint = _power_hint(b.case.profile, v.case.profile, catalogue)
+        if hint:
+            sentences.append(hint)
+    return " ".join(sentences)
+
+
+def _short_reason(change: SiteChange) -> str:
+    if not change.causes:
+        return ""
+    text = change.causes[0]
+    if change.change == "became feasible":
+        return "it " + text
+    if "ranked above it" in text or "above it (" in text:
+        return text.split(":")[0]  # the count and the tally, names are in the details
+    return text.replace("its score", "its own score", 1)
+
+
+def _list(sites: Sequence[SiteChange]) -> str:
+    shown = ", ".join(f"{c.name} ({c.municipality})" for c in sites[:NAMES_SHOWN])
+    return shown + (f" and {len(sites) - NAMES_SHOWN} more" if len(sites) > NAMES_SHOWN else "")
+
+
+def _power_hint(p0: Profile, p1: Profile, catalogue: Catalogue) -> str:
+    small = catalogue.params.small_connection_mw
+    a, c = p0.needs.power_mw, p1.needs.power_mw
+    if a != c and a > small and c > small:
+        return (
+            f"The grid rule treats every need above {small:g} MW as one large connection "
+            "(congestion class and expected relief year decide); the size of the need "
+            "does not change feasibility by itself."
+        )
+    return ""

@@ -1,0 +1,312 @@
+"""Explanations as data: score breakdowns, constraint slacks, rank stability, near misses.
+
+All functions take an :class:`~siting.criteria.evaluation.Evaluation` (every rule and criterion on
+every
+site) and site indices, and return the result dataclasses of :mod:`siting.results.ranking`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from siting.criteria.evaluation import ConstraintEvaluation, Evaluation
+from siting.criteria.rules import NO_LIMIT
+from siting.results.ranking import (
+    ConstraintLine,
+    CriterionLine,
+    FunnelStep,
+    Infeasibility,
+    NearMiss,
+    Separation,
+    WeightRange,
+)
+
+
+def breakdown(ev: Evaluation, i: int) -> tuple[CriterionLine, ...]:
+    """Per criterion with a weight: raw value, unit, score, weight and contribution of site ``i``.
+
+    Criteria that do not apply (weight 0) are left out.
+    """
+    return tuple(
+        CriterionLine(
+            criterion=c.name,
+            label=c.label,
+            unit=c.unit,
+            value=float(c.raw[i]),
+            normalised=round(float(c.score[i]), 4),
+            weight=round(c.weight, 4),
+            contribution=round(float(c.contribution[i]), 4),
+        )
+        for c in ev.criteria
+        if c.weight > 0
+    )
+
+
+def constraint_lines(ev: Evaluation, i: int) -> tuple[ConstraintLine, ...]:
+    """Every hard constraint on site ``i``: requirement, site value, slack and status."""
+    lines = []
+    for con in ev.constraints:
+        slack = float(con.slack[i])
+        status = "unknown" if np.isnan(slack) else ("pass" if con.passes[i] else "fail")
+        shown = np.inf if slack >= NO_LIMIT else (-np.inf if slack <= -NO_LIMIT else slack)
+        lines.append(
+            ConstraintLine(
+                constraint=con.name,
+                label=con.label,
+                requirement=con.requirement,
+                site_value=con.describe(i),
+                slack=round(shown, 3),
+                unit=con.unit,
+                status=status,
+            )
+        )
+    return tuple(lines)
+
+
+def weight_ranges(ev: Evaluation, i: int, candidates: np.ndarray) -> tuple[WeightRange, ...]:
+    """For each weighted criterion, the weights over which site ``i`` keeps its rank.
+
+    The utility of every site is linear in one weight :math:`w_c` (the others held fixed):
+    :math:`u_j(w) = u_j + (w - w_c) s_{jc}`. Site ``i`` keeps its rank while no candidate
+    ``j`` crosses it, which bounds :math:`w` by the nearest crossing on either side.
+
+    Parameters
+    ----------
+    ev
+        The evaluation.
+    i
+        The site.
+    candidates
+        Indices of the feasible sites that compete with it.
+
+    Returns
+    -------
+    tuple of WeightRange
+    """
+    utility = ev.utility
+    others = candidates[candidates != i]
+    ranges = []
+    for crit in ev.criteria:
+        if crit.weight <= 0:
+            continue
+        w = crit.weight
+        if others.size == 0:
+            ranges.append(WeightRange(crit.name, crit.label, round(w, 4), 0.0, np.inf))
+            continue
+        s = crit.score
+        gap = utility[i] - utility[others]  # > 0: j below i; < 0: j above i
+        slope = s[i] - s[others]  # d(u_i - u_j)/dw
+        below = gap >= 0
+        # a pair keeps its order while (gap + delta * slope) keeps its sign
+        a = np.abs(gap)
+        b = np.where(below, slope, -slope)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            down = np.where(b > 0, a / b, np.inf)  # delta may fall this far
+            up = np.where(b < 0, a / -b, np.inf)  # delta may rise this far
+        low = max(0.0, w - float(down.min()))
+        high = w + float(up.min())
+        ranges.append(
+            WeightRange(
+                crit.name,
+                crit.label,
+                round(w, 4),
+                round(low, 4),
+                round(high, 4) if np.isfinite(high) else np.inf,
+            )
+        )
+    return tuple(ranges)
+
+
+def separation(ev: Evaluation, i: int, j: int, next_name: str) -> Separation:
+    """Return what separates site ``i`` from the next site ``j``: per-criterion gaps."""
+    diffs = [
+        (c.label, round(float(c.contribution[i] - c.contribution[j]), 4))
+        for c in ev.criteria
+        if c.weight > 0
+    ]
+    diffs = [d for d in diffs if abs(d[1]) >= 5e-5]
+    diffs.sort(key=lambda d: -abs(d[1]))
+    return Separation(
+        next_site_id=ev.site_ids[j],
+        next_site_name=next_name,
+        utility_gap=round(float(ev.utility[i] - ev.utility[j]), 4),
+        differences=tuple(diffs),
+    )
+
+
+def funnel(ev: Evaluation) -> tuple[FunnelStep, ...]:
+    """Sites ruled out per hard constraint, independently and cumulatively (in rule order)."""
+    remaining = np.ones(len(ev.site_ids), dtype=bool)
+    steps = []
+    for con in ev.constraints:
+        ok = con.passes | (con.unknown & ev.allow_unknown)
+        remaining &= ok
+        steps.append(
+            FunnelStep(
+                constraint=con.name,
+                label=con.label,
+                requirement=con.requirement,
+                failing=int((~con.passes & ~con.unknown).sum()),
+                unknown=int(con.unknown.sum()),
+                remaining=int(remaining.sum()),
+            )
+        )
+    return tuple(steps)
+
+
+def near_misses(ev: Evaluation, table: pd.DataFrame, *, limit: int = 5) -> tuple[NearMiss, ...]:
+    """Return the best excluded sites: fewest failing rules first, then highest utility.
+
+    Each comes with the smallest change per failing (or unknown) rule that would make it pass.
+    """
+    feasible = ev.feasible
+    excluded = np.flatnonzero(~feasible)
+    if excluded.size == 0:
+        return ()
+    blocking = np.zeros(len(ev.site_ids), dtype=int)
+    for con in ev.constraints:
+        blocking += ~(con.passes | (con.unknown & ev.allow_unknown))
+    quantised = np.round(ev.utility * 1e6)
+    id_rank = np.argsort(np.argsort(np.asarray(ev.site_ids, dtype=object)))
+    order = excluded[np.lexsort((id_rank[excluded], -quantised[excluded], blocking[excluded]))]
+    utility = ev.utility
+    out = []
+    for k in order[:limit]:
+        changes = tuple(
+            _change(con, k)
+            for con in ev.constraints
+            if not (con.passes[k] or (con.unknown[k] and ev.allow_unknown))
+        )
+        out.append(
+            NearMiss(
+                site_id=ev.site_ids[k],
+                name=str(table["name"].iat[k]),
+                municipality=str(table["municipality"].iat[k]),
+                province=str(table["province"].iat[k]),
+                utility=round(float(utility[k]), 4),
+                changes=changes,
+            )
+        )
+    return tuple(out)
+
+
+def infeasibility(ev: Evaluation, table: pd.DataFrame) -> Infeasibility:
+    """Explain an empty ranking: the rules that rule out most, and the best single relaxation.
+
+    For each rule, the sites that pass every other rule are the ones dropping it would admit;
+    the rule whose removal admits most is reported with the best site it would admit.
+    """
+    passing = {con.name: con.passes | (con.unknown & ev.allow_unknown) for con in ev.constraints}
+    labels = {con.name: con.label for con in ev.constraints}
+
+    def best_of(gained: np.ndarray) -> str:
+        # the highest utility (rounded by numpy to 6 decimals, as screening does), ties to
+        # the alphabetically first site id
+        rounded = np.round(ev.utility[gained], 6).tolist()
+        top = min(
+            zip(gained.tolist(), rounded, strict=True), key=lambda kr: (-kr[1], ev.site_ids[kr[0]])
+        )[0]
+        return f"{ev.site_ids[top]} ({table['name'].iat[top]})"
+
+    return describe_infeasibility(passing, labels, relaxation_gains(passing), best_of)
+
+
+def relaxation_gains(passing: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Return, per rule, the sites that pass every other rule (what dropping it would admit).
+
+    Parameters
+    ----------
+    passing
+        Rule name -> which sites pass it (unknowns counted as the run treats them).
+
+    Returns
+    -------
+    dict
+        Rule name -> site indices.
+    """
+    blocked = sum((~ok).astype(np.int64) for ok in passing.values())
+    return {name: np.flatnonzero(blocked - ~ok == 0) for name, ok in passing.items()}
+
+
+def describe_infeasibility(
+    passing: Mapping[str, np.ndarray],
+    labels: Mapping[str, str],
+    admitted: Mapping[str, np.ndarray],
+    best_of: Callable[[np.ndarray], str],
+) -> Infeasibility:
+    """Word the explanation of an empty ranking (shared by ranking and screening).
+
+    Parameters
+    ----------
+    passing
+        Rule name -> which sites pass it.
+    labels
+        Rule name -> readable name.
+    admitted
+        Rule name -> sites that pass every other rule (:func:`relaxation_gains`).
+    best_of
+        Sites -> the best of them, in words (ranking and screening order ties alike).
+
+    Returns
+    -------
+    Infeasibility
+    """
+    n_sites = len(next(iter(passing.values())))
+    failing = {name: int((~ok).sum()) for name, ok in passing.items()}
+    worst = sorted(failing, key=lambda k: -failing[k])
+    relax = max(passing, key=lambda k: (admitted[k].size, failing[k]))
+    gained = admitted[relax]
+    best_site = best_of(gained) if gained.size else None
+    ruling = ", ".join(f"'{labels[k]}' ({failing[k]} of {n_sites})" for k in worst[:3])
+    if gained.size:
+        relaxing = (
+            f"Dropping '{labels[relax]}' alone would admit {gained.size} site(s), the "
+            f"best being {best_site}."
+        )
+    else:
+        relaxing = (
+            "No single rule stands alone in the way: relaxing any one of them admits "
+            "no site; see the near misses for the smallest combined changes."
+        )
+    message = (
+        f"No site satisfies every hard constraint. Rules that rule out most sites "
+        f"(failing or unknown): {ruling}. {relaxing}"
+    )
+    return Infeasibility(
+        message=message,
+        most_restrictive=worst[0],
+        feasible_without=int(gained.size),
+        best_without=best_site,
+    )
+
+
+def _change(con: ConstraintEvaluation, k: int) -> str:
+    """Return the smallest change that would make site ``k`` pass ``con``, in words."""
+    slack = float(con.slack[k])
+    have = con.describe(k)
+    if np.isnan(slack):
+        return f"{con.label}: not known ({have}); confirm: {con.requirement}"
+    if con.name == "space":
+        return f"{con.label}: {-slack:,.1f} ha short ({have}; needs {con.requirement})"
+    if con.name == "availability_year":
+        if slack <= -NO_LIMIT:
+            return f"{con.label}: fully issued, no land to issue"
+        return f"{con.label}: {have}; feasible if the move can wait {-slack:.0f} year(s)"
+    if con.name == "environmental_category":
+        return f"{con.label}: allows {have}; needs {con.requirement}"
+    if con.name == "grid":
+        if slack <= -NO_LIMIT / 2:
+            return (
+                f"{con.label}: {have}: feasible only once the zone is reinforced, or with "
+                "a small (<= 3x80 A) connection"
+            )
+        return (
+            f"{con.label}: {have}; feasible if needed {-slack:.0f} year(s) later, or if the "
+            "zone is relieved in time, or with a small (<= 3x80 A) connection"
+        )
+    if con.name == "relocation_distance":
+        return f"{con.label}: {have}; {-slack:,.0f} km beyond the maximum"
+    return f"{con.label}: {have}; needs {con.requirement}"

@@ -1,0 +1,464 @@
+"""Rank relocation sites for one company: profile -> criteria -> model -> explained result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from siting import settings
+from siting._errors import Problem, SitingInputError
+from siting.criteria.evaluation import Evaluation, describe_needs, evaluate
+from siting.criteria.site_facts import SiteFacts, site_facts
+from siting.inputs.catalogue import Catalogue, load_catalogue
+from siting.inputs.profile import Profile, load_profile
+from siting.jobs.explain import (
+    breakdown,
+    constraint_lines,
+    funnel,
+    infeasibility,
+    near_misses,
+    separation,
+    weight_ranges,
+)
+from siting.layers.load import GeoData, load_geodata
+from siting.layers.site_table import site_table
+from siting.model.site_choice import (
+    HardConstraint,
+    PairSolution,
+    SiteChoiceModel,
+    TwoSiteModel,
+    pairs_by_enumeration,
+    rank_by_enumeration,
+)
+from siting.results.ranking import PairRecommendation, RankingResult, Recommendation, SiteOutcome
+
+#: Exact method for the single-site choice: sort the feasible sites (the problem is separable;
+#: tests show it equals the MILP of every backend). Fast: used for screening and benchmarks.
+ENUMERATION = "enumeration"
+
+
+def constraint_rows(ev: Evaluation) -> list[HardConstraint]:
+    """Return an evaluation's rules as model rows: ``slack_i >= 0`` for the chosen site.
+
+    Parameters
+    ----------
+    ev
+        The evaluation of one lead (or one role) on every site.
+
+    Returns
+    -------
+    list of HardConstraint
+        One row per rule, on the slacks as :meth:`Evaluation.model_slacks` rounds them.
+    """
+    return [
+        HardConstraint(name=name, values=slack, sense=">=", rhs=0.0)
+        for name, slack in ev.model_slacks().items()
+    ]
+
+
+def rank_sites(
+    profile: Profile | str | Path,
+    *,
+    top: int = 10,
+    solver: str | None = None,
+    time_limit_s: float | None = None,
+    geodata_dir: str | Path | None = None,
+    catalogue: Catalogue | str | Path | None = None,
+    data: GeoData | None = None,
+) -> RankingResult:
+    """Rank the candidate sites for a company and explain every recommendation.
+
+    Parameters
+    ----------
+    profile
+        A :class:`~siting.inputs.profile.Profile` or the path of a profile TOML file.
+    top
+        How many sites to recommend.
+    solver
+        ``"cbc"``, ``"highs"`` or ``"cp-sat"`` (the MILP), or ``"enumeration"`` (exact
+        enumeration of the same scores and rules); default
+        :data:`siting.settings.default_solver`.
+    time_limit_s
+        Time limit per solve [s]; default :data:`siting.settings.time_limit_s`.
+    geodata_dir
+        Data folder; ``None`` for the default.
+    catalogue
+        Criteria catalogue or its file; ``None`` for :data:`siting.settings.criteria_file`.
+    data
+        Layers already loaded (e.g. built in memory); overrides ``geodata_dir``.
+
+    Returns
+    -------
+    RankingResult
+        With ``status == "infeasible"`` and an :class:`~siting.results.ranking.Infeasibility` when
+        no
+        site fits.
+
+    Raises
+    ------
+    SitingInputError
+        For an invalid profile, catalogue or data folder.
+    """
+    file = str(profile) if not isinstance(profile, Profile) else "profile"
+    if not isinstance(profile, Profile):
+        profile = load_profile(profile)
+    if not isinstance(catalogue, Catalogue):
+        catalogue = load_catalogue(catalogue)
+    if top < 1:
+        raise SitingInputError(
+            Problem(file="<options>", column="top", label="option", message="must be at least 1")
+        )
+    data = load_geodata(geodata_dir) if data is None else data
+    table = site_table(data=data)
+    origin = resolve_origin(profile, data, file=file)
+    facts = site_facts(table, data.campuses)
+    ev = evaluate(profile, facts, catalogue, origin_xy=origin)
+    if solver == ENUMERATION:
+        solution = rank_by_enumeration(ev.site_ids, ev.utility, constraint_rows(ev), top_k=top)
+    else:
+        model = SiteChoiceModel(
+            site_ids=ev.site_ids, utility=ev.utility, constraints=constraint_rows(ev)
+        )
+        solution = model.solve(solver=solver, time_limit_s=time_limit_s, top_k=top)
+
+    feasible = np.flatnonzero(ev.feasible)
+    ranked = [r.index for r in solution.ranking]
+    recommendations = tuple(
+        _recommendation(
+            ev,
+            table,
+            i,
+            rank=position + 1,
+            next_index=ranked[position + 1] if position + 1 < len(ranked) else None,
+            candidates=feasible,
+        )
+        for position, i in enumerate(ranked)
+    )
+    pairs: tuple[PairRecommendation, ...] = ()
+    pair_status = ""
+    if profile.two_site is not None:
+        pairs, pair_status = _rank_pairs(
+            profile,
+            table,
+            facts,
+            catalogue,
+            origin,
+            top=top,
+            solver=solver,
+            time_limit_s=time_limit_s,
+        )
+    origin_lonlat = None
+    if origin is not None:
+        point = gpd.GeoSeries.from_xy([origin[0]], [origin[1]], crs=settings.working_crs)
+        point = point.to_crs(settings.display_crs)
+        origin_lonlat = (round(float(point.x.iloc[0]), 6), round(float(point.y.iloc[0]), 6))
+    notes = tuple(
+        f"{c.label}: not used ({c.note})" for c in ev.criteria if not c.applicable and c.note
+    )
+    if profile.constraints.allow_unknown:
+        notes += (
+            "allow_unknown is on: sites whose facts are unknown pass those rules and are "
+            "marked unverified.",
+        )
+    return RankingResult(
+        case_id=profile.company.id,
+        needs=describe_needs(profile),
+        weights={k: round(v, 4) for k, v in ev.weights.items() if v > 0},
+        status=solution.status,
+        objective=round(solution.objective, 6) if ranked else float("nan"),
+        gap=solution.gap,
+        solve_time_s=round(solution.solve_time_s, 4),
+        solver=solution.solver,
+        n_solves=solution.n_solves,
+        recommendations=recommendations,
+        funnel=funnel(ev),
+        near_misses=near_misses(ev, table),
+        infeasibility=None if ranked else infeasibility(ev, table),
+        n_sites=len(table),
+        n_feasible=int(feasible.size),
+        n_unverified=int(ev.unverified.sum()),
+        notes=notes,
+        sites=site_outcomes(ev, table, ranked),
+        origin=origin_lonlat,
+        pairs=pairs,
+        pair_status=pair_status,
+    )
+
+
+def _rank_pairs(
+    profile: Profile,
+    table: pd.DataFrame,
+    facts: SiteFacts,
+    catalogue: Catalogue,
+    origin: tuple[float, float] | None,
+    *,
+    top: int,
+    solver: str | None,
+    time_limit_s: float | None,
+) -> tuple[tuple[PairRecommendation, ...], str]:
+    """Rank two-site configurations (R&D + production) with :class:`TwoSiteModel`.
+
+    Candidates are pre-filtered to the sites eligible for at least one role, which keeps the
+    pair model small (its exact integer objective bounds the number of candidates).
+    """
+    assert profile.two_site is not None
+    roles = {
+        role: evaluate(profile, facts, catalogue, role=role, origin_xy=origin)
+        for role in ("rnd", "production")
+    }
+    ev_r, ev_p = roles["rnd"], roles["production"]
+    candidates = np.flatnonzero(ev_r.feasible | ev_p.feasible)
+    if candidates.size < 2:
+        return (), "infeasible"
+    xy = facts.xy[candidates]
+    distance = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1]) / 1e3
+
+    def subset(ev: Evaluation) -> list[HardConstraint]:
+        return [
+            HardConstraint(c.name, c.values[candidates], c.sense, c.rhs)
+            for c in constraint_rows(ev)
+        ]
+
+    if solver == ENUMERATION:
+        solution = pairs_by_enumeration(
+            [ev_r.site_ids[i] for i in candidates],
+            ev_r.utility[candidates],
+            ev_p.utility[candidates],
+            subset(ev_r),
+            subset(ev_p),
+            distance,
+            profile.two_site.max_distance_km,
+            top_k=top,
+        )
+        return _pairs(solution, ev_r, ev_p, table, candidates), solution.status
+    model = TwoSiteModel(
+        site_ids=[ev_r.site_ids[i] for i in candidates],
+        utility_rnd=ev_r.utility[candidates],
+        utility_prod=ev_p.utility[candidates],
+        constraints_rnd=subset(ev_r),
+        constraints_prod=subset(ev_p),
+        distance_km=distance,
+        max_distance_km=profile.two_site.max_distance_km,
+    )
+    solution = model.solve(solver=solver, time_limit_s=time_limit_s, top_k=top)
+    return _pairs(solution, ev_r, ev_p, table, candidates), solution.status
+
+
+def _pairs(
+    solution: PairSolution,
+    ev_r: Evaluation,
+    ev_p: Evaluation,
+    table: pd.DataFrame,
+    candidates: np.ndarray,
+) -> tuple[PairRecommendation, ...]:
+    return tuple(
+        PairRecommendation(
+            rank=pair.rank,
+            utility=round(pair.utility, 4),
+            distance_km=round(pair.distance_km, 2),
+            rnd=_recommendation(
+                ev_r,
+                table,
+                int(candidates[pair.rnd_index]),
+                rank=pair.rank,
+                next_index=None,
+                candidates=np.flatnonzero(ev_r.feasible),
+            ),
+            production=_recommendation(
+                ev_p,
+                table,
+                int(candidates[pair.prod_index]),
+                rank=pair.rank,
+                next_index=None,
+                candidates=np.flatnonzero(ev_p.feasible),
+            ),
+        )
+        for pair in solution.ranking
+    )
+
+
+def site_outcomes(
+    ev: Evaluation, table: pd.DataFrame, ranked: list[int]
+) -> tuple[SiteOutcome, ...]:
+    """Return every candidate site's outcome: recommended, feasible or excluded, and why."""
+    n = len(ev.site_ids)
+    rank_of = np.zeros(n, dtype=int)
+    rank_of[ranked] = np.arange(1, len(ranked) + 1)
+    feasible = ev.feasible
+    # per site a bit mask of the failing / unknown rules; the few distinct masks become labels
+    fail_bits = np.zeros(n, dtype=np.int64)
+    unknown_bits = np.zeros(n, dtype=np.int64)
+    for bit, con in enumerate(ev.constraints):
+        fail_bits |= (~con.passes & ~con.unknown).astype(np.int64) << bit
+        unknown_bits |= con.unknown.astype(np.int64) << bit
+    labels = [con.label for con in ev.constraints]
+
+    def names(mask: int) -> tuple[str, ...]:
+        return tuple(label for bit, label in enumerate(labels) if mask >> bit & 1)
+
+    fail_names = {m: names(m) for m in np.unique(fail_bits).tolist()}
+    unknown_names = {m: names(m) for m in np.unique(unknown_bits).tolist()}
+    outcome = np.where(rank_of > 0, "recommended", np.where(feasible, "feasible", "excluded"))
+    rank_or_none = [r or None for r in rank_of.tolist()]
+    columns = zip(
+        ev.site_ids,
+        table["name"].astype(str).tolist(),
+        table["municipality"].astype(str).tolist(),
+        table["province"].astype(str).tolist(),
+        table["lon"].astype(float).tolist(),
+        table["lat"].astype(float).tolist(),
+        outcome.tolist(),
+        rank_or_none,
+        np.round(ev.utility, 4).tolist(),
+        ev.unverified.tolist(),
+        [fail_names[m] for m in fail_bits.tolist()],
+        [unknown_names[m] for m in unknown_bits.tolist()],
+        strict=True,
+    )
+    # positional, in the field order of SiteOutcome (thousands of sites: no keyword calls)
+    return tuple(map(SiteOutcome._make, columns))
+
+
+def resolve_origin(profile: Profile, data: GeoData, *, file: str) -> tuple[float, float] | None:
+    """Return the current location in EPSG:28992 [m], or ``None`` when not given.
+
+    A municipality may be given by code (``GM0772``, ``0772``) or name (``Eindhoven``); a former
+    municipality's code is answered with its successor as a hint.
+
+    Raises
+    ------
+    SitingInputError
+        For an unknown municipality.
+    """
+    location = profile.company.current_location
+    if location is None:
+        return None
+    if location.municipality is None:
+        xy = gpd.GeoSeries.from_xy([location.lon], [location.lat], crs=settings.display_crs)
+        xy = xy.to_crs(settings.working_crs)
+        return float(xy.x.iloc[0]), float(xy.y.iloc[0])
+    codes = data.municipalities["gm_code"].tolist()
+    names = data.municipalities["name"].tolist()
+    given = location.municipality.strip()
+    code = given.upper()
+    if code.isdigit():
+        code = f"GM{int(code):04d}"
+    if code not in codes:
+        by_name = {str(n).casefold(): c for c, n in zip(codes, names, strict=True)}
+        code = by_name.get(given.casefold(), code)
+    if code not in codes:
+        # CBS spells a few names with a suffix ("Hengelo (O.)", "Bergen (NH.)"): accept the
+        # short name when it is unambiguous
+        short = [
+            c
+            for c, n in zip(codes, names, strict=True)
+            if str(n).split(" (")[0].casefold() == given.casefold()
+        ]
+        if len(short) == 1:
+            code = short[0]
+        elif len(short) > 1:
+            options = ", ".join(f"{names[codes.index(c)]} ({c})" for c in short)
+            raise SitingInputError(
+                Problem(
+                    file=file,
+                    column="company.current_location.municipality",
+                    label="key",
+                    message=f"'{given}' is ambiguous: {options}; give the code",
+                )
+            )
+    if code not in codes:
+        merged = dict(
+            zip(data.municipal_mergers["old_code"], data.municipal_mergers["new_code"], strict=True)
+        )
+        hint = (
+            f"a former municipality, now part of {merged[code]} "
+            f"({names[codes.index(merged[code])]})"
+            if code in merged
+            else "not a current municipality code or name"
+        )
+        raise SitingInputError(
+            Problem(
+                file=file,
+                column="company.current_location.municipality",
+                label="key",
+                message=f"'{given}': {hint}",
+            )
+        )
+    point = data.municipalities.geometry.iat[codes.index(code)]
+    return float(point.x), float(point.y)
+
+
+_ROW_COLUMNS = (
+    "name",
+    "municipality",
+    "province",
+    "lon",
+    "lat",
+    "available_ha",
+    "area_confidence",
+    "area_year",
+    "location_confidence",
+    "afname_class",
+    "grid_confidence",
+    "congestion_status_date",
+)
+
+
+def _row(table: pd.DataFrame, i: int) -> dict[str, object]:
+    """Return the columns an explanation needs of one site (cheaper than a row lookup).
+
+    Positional cell access: a column lookup on a GeoDataFrame costs far more than the cell.
+    """
+    return {column: table.iat[i, table.columns.get_loc(column)] for column in _ROW_COLUMNS}
+
+
+def _recommendation(
+    ev: Evaluation,
+    table: pd.DataFrame,
+    i: int,
+    *,
+    rank: int,
+    next_index: int | None,
+    candidates: np.ndarray,
+) -> Recommendation:
+    row = _row(table, i)
+    nxt = next_index
+    return Recommendation(
+        rank=rank,
+        site_id=ev.site_ids[i],
+        name=str(row["name"]),
+        municipality=str(row["municipality"]),
+        province=str(row["province"]),
+        lon=float(row["lon"]),
+        lat=float(row["lat"]),
+        utility=round(float(ev.utility[i]), 4),
+        unverified=bool(ev.unverified[i]),
+        breakdown=breakdown(ev, i),
+        constraints=constraint_lines(ev, i),
+        stability=weight_ranges(ev, i, candidates),
+        versus_next=None if nxt is None else separation(ev, i, nxt, str(table["name"].iat[nxt])),
+        caveats=_caveats(row),
+    )
+
+
+def _caveats(row: dict[str, object]) -> tuple[str, ...]:
+    """How sure the facts behind a site are, in words."""
+    out = []
+    area_conf = row["area_confidence"]
+    year = row["area_year"]
+    if pd.isna(row["available_ha"]):
+        out.append("available area unknown")
+    else:
+        when = f", figure from {int(year)}" if pd.notna(year) else ", year of figure not stated"
+        out.append(f"available area {row['available_ha']:g} ha ({area_conf}{when})")
+    if row["location_confidence"] != "reported":
+        out.append(f"location {row['location_confidence']}")
+    out.append(
+        f"grid class {row['afname_class']} ({row['grid_confidence']}, "
+        f"{row['congestion_status_date'] or 'date unknown'}): a per-municipality "
+        "approximation of the capacity map"
+    )
+    return tuple(out)

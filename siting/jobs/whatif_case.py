@@ -1,0 +1,150 @@
+"""Cases for the what-if tools: read, ranked, and explained per site.
+
+:func:`siting.jobs.compare.compare` and :func:`siting.jobs.sweep.sweep` both rank a case (a profile
+or a
+scenario, as an object or a file) and then ask, per site, for its outcome, utility, rule
+statuses and criterion contributions; this module holds that shared part.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from siting.criteria.evaluation import Evaluation, evaluate
+from siting.criteria.site_facts import site_facts
+from siting.inputs.catalogue import Catalogue
+from siting.inputs.profile import Profile, load_profile
+from siting.inputs.scenario import Scenario, apply_scenario, is_scenario_file, load_scenario
+from siting.jobs.rank import constraint_rows, rank_sites, resolve_origin
+from siting.layers.load import GeoData
+from siting.layers.site_table import site_table
+from siting.model.site_choice import rank_by_enumeration
+from siting.results.ranking import RankingResult
+
+#: A case: a profile or a scenario, as an object or a file.
+CaseInput = Profile | Scenario | str | Path
+
+
+@dataclass(frozen=True)
+class RankedSite:
+    """One site of a top list."""
+
+    rank: int
+    site_id: str
+    name: str
+    municipality: str
+    utility: float
+
+
+@dataclass(frozen=True)
+class PreparedCase:
+    """A case ready to rank: its name, file, profile and the data it is ranked on."""
+
+    name: str
+    file: str
+    profile: Profile
+    data: GeoData
+
+
+@dataclass(frozen=True)
+class RankedCase:
+    """A case ranked, with what the explanations need for every site."""
+
+    case: PreparedCase
+    result: RankingResult
+    ev: Evaluation
+    index: dict[str, int]  # site id -> position in the evaluation
+    rank: dict[str, int]  # site id -> rank among all feasible sites
+    names: list[str]
+    municipalities: list[str]
+
+    def outcome(self, sid: str) -> str:
+        """Return the site's outcome (recommended / feasible / excluded), or ``absent``."""
+        if sid not in self.index:
+            return "absent"
+        return self.result.sites[self.index[sid]].outcome
+
+    def utility(self, sid: str) -> float | None:
+        """Return the site's utility (4 decimals), ``None`` when it is not in the data."""
+        return None if sid not in self.index else round(float(self.ev.utility[self.index[sid]]), 4)
+
+    def feasible(self, sid: str) -> bool:
+        """Return whether the site is in the data and satisfies every hard constraint."""
+        return sid in self.index and bool(self.ev.feasible[self.index[sid]])
+
+    def rule_status(self, sid: str) -> dict[str, tuple[str, str, str, str]]:
+        """Rule name -> (status, label, requirement, the site's fact)."""
+        i = self.index[sid]
+        out = {}
+        for con in self.ev.constraints:
+            status = "unknown" if con.unknown[i] else "pass" if con.passes[i] else "fail"
+            out[con.name] = (status, con.label, con.requirement, con.describe(i))
+        return out
+
+    def contributions(self, sid: str) -> dict[str, tuple[str, float, float, float]]:
+        """Criterion -> (label, contribution, weight, normalised score)."""
+        i = self.index[sid]
+        return {
+            c.name: (c.label, float(c.contribution[i]), c.weight, float(c.score[i]))
+            for c in self.ev.criteria
+        }
+
+
+def prepare_case(case: CaseInput, data: GeoData, catalogue: Catalogue) -> PreparedCase:
+    """Read a case (profile or scenario, object or file) and apply a scenario's data changes."""
+    if isinstance(case, Profile):
+        return PreparedCase(case.company.id, "profile", case, data)
+    if isinstance(case, Scenario):
+        profile, changed = apply_scenario(case, data, catalogue=catalogue)
+        return PreparedCase(case.name, case.file, profile, changed)
+    path = Path(case)
+    if is_scenario_file(path):
+        scenario = load_scenario(path)
+        profile, changed = apply_scenario(scenario, data, catalogue=catalogue)
+        return PreparedCase(scenario.name, str(path), profile, changed)
+    profile = load_profile(path)
+    return PreparedCase(profile.company.id, str(path), profile, data)
+
+
+def rank_case(
+    case: PreparedCase, *, top: int, solver: str | None, catalogue: Catalogue
+) -> RankedCase:
+    """Rank a case, and rank every feasible site below the top for the explanations."""
+    result = rank_sites(case.profile, top=top, solver=solver, data=case.data, catalogue=catalogue)
+    table = site_table(data=case.data)
+    origin = resolve_origin(case.profile, case.data, file=case.file)
+    ev = evaluate(case.profile, site_facts(table, case.data.campuses), catalogue, origin_xy=origin)
+    order = rank_by_enumeration(
+        ev.site_ids, ev.utility, constraint_rows(ev), top_k=max(1, len(ev.site_ids))
+    )
+    rank = {r.site_id: r.rank for r in order.ranking}
+    for rec in result.recommendations:  # the solver's own order within the top
+        rank[rec.site_id] = rec.rank
+    top_ids = {rec.site_id for rec in result.recommendations}
+    below = [sid for sid, _ in sorted(rank.items(), key=lambda kv: kv[1]) if sid not in top_ids]
+    for k, sid in enumerate(below, start=len(top_ids) + 1):
+        rank[sid] = k
+    return RankedCase(
+        case=case,
+        result=result,
+        ev=ev,
+        index={sid: i for i, sid in enumerate(ev.site_ids)},
+        rank=rank,
+        names=table["name"].astype(str).tolist(),
+        municipalities=table["municipality"].astype(str).tolist(),
+    )
+
+
+def top_sites(ranked: RankedCase) -> tuple[RankedSite, ...]:
+    """Return the recommended sites of a ranked case."""
+    return tuple(
+        RankedSite(
+            rank=r.rank,
+            site_id=r.site_id,
+            name=r.name,
+            municipality=r.municipality,
+            utility=r.utility,
+        )
+        for r in ranked.result.recommendations
+    )

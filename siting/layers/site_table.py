@@ -1,0 +1,323 @@
+r"""The site table: one row per candidate site with every fact the model needs joined in.
+
+Reach rules (straight-line distances in EPSG:28992, not travel times):
+
+- **Talent within commuting reach** of a site, per education level: the sum over municipalities
+  of their technical workforce estimate (and technical graduates) times a distance-decay weight
+
+  .. math:: w(d) = 2^{-d / h} \quad \text{for } d \le R, \qquad w(d) = 0 \text{ otherwise},
+
+  with :math:`d` the distance from the site to the municipality's point [km], :math:`h` the
+  half distance (:data:`siting.settings.talent_half_distance_km`, 15 km) and :math:`R` the reach
+  (:data:`siting.settings.talent_reach_km`, 45 km). A municipality 15 km away counts half, one
+  45 km away an eighth, one further away not at all.
+- **Campuses within reach**: campuses within :data:`siting.settings.campus_reach_km` (25 km);
+  their NTS domains and shared facilities are united per site. The nearest campus and its
+  distance are given for every site, however far.
+- **Grid congestion**: the class of the site's municipality (the embedded data approximates the
+  capacity map's supply areas by municipality); no record means class -1, unknown.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from siting import settings, vocab
+from siting.layers.load import GeoData, load_geodata
+
+#: Site-table columns added to the site layer's own, with their meaning and unit.
+SITE_TABLE_COLUMNS: dict[str, str] = {
+    "municipality": "municipality name",
+    "province_code": "CBS province code",
+    "province": "province name",
+    "corop_code": "COROP area code",
+    "corop_name": "COROP area name",
+    "labour_market_region_code": "labour-market region code",
+    "labour_market_region": "labour-market region name",
+    "grid_zone_id": "congestion zone (here: municipality code)",
+    "grid_operator": "regional grid operator",
+    "afname_class": "demand-side congestion class (-1 unknown .. 3 shortage)",
+    "afname_label": "the class in words",
+    "congestion_status_date": "date of the congestion information",
+    "expected_relief_year": "year new large demand connections are expected to be possible",
+    "grid_headroom_mw": "demand capacity still available in the zone [MW]",
+    "grid_confidence": "how sure the congestion class is",
+    "mbo_talent_reach": "technical mbo workforce within reach, distance-weighted [FTE est.]",
+    "hbo_talent_reach": "technical hbo workforce within reach, distance-weighted [FTE est.]",
+    "wo_talent_reach": "technical wo workforce within reach, distance-weighted [FTE est.]",
+    "mbo_students_reach": "technical mbo students within reach, distance-weighted [persons]",
+    "hbo_students_reach": "technical hbo students within reach, distance-weighted [persons]",
+    "wo_students_reach": "technical wo students within reach, distance-weighted [persons]",
+    "labour_pool_reach": "residents aged 15-64 within reach, distance-weighted [persons]",
+    "nearest_campus_id": "nearest campus",
+    "nearest_campus_name": "its name",
+    "nearest_campus_km": "distance to it [km]",
+    "campuses_in_reach": "campuses within the campus reach",
+    "campus_domains_in_reach": "NTS domains of those campuses",
+    "campus_facilities_in_reach": "shared facilities of those campuses",
+}
+
+
+def build_site_table(
+    data: GeoData,
+    *,
+    talent_reach_km: float | None = None,
+    talent_half_distance_km: float | None = None,
+    campus_reach_km: float | None = None,
+) -> gpd.GeoDataFrame:
+    """Join every fact the model needs onto the candidate sites.
+
+    Parameters
+    ----------
+    data
+        Loaded layers (:func:`siting.load_geodata`).
+    talent_reach_km
+        Commuting reach for talent [km]; default :data:`siting.settings.talent_reach_km`.
+    talent_half_distance_km
+        Distance at which talent counts half [km]; default
+        :data:`siting.settings.talent_half_distance_km`.
+    campus_reach_km
+        Distance within which a campus counts as near [km]; default
+        :data:`siting.settings.campus_reach_km`.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per site (same order as the sites layer), point geometry in EPSG:28992 (the
+        representative point for polygon sites), the site layer's columns plus
+        :data:`SITE_TABLE_COLUMNS`. Unknown values are missing (``NA``), never invented.
+    """
+    reach = settings.talent_reach_km if talent_reach_km is None else talent_reach_km
+    half = (
+        settings.talent_half_distance_km
+        if talent_half_distance_km is None
+        else talent_half_distance_km
+    )
+    campus_reach = settings.campus_reach_km if campus_reach_km is None else campus_reach_km
+
+    sites = data.sites
+    points = sites.geometry.representative_point()
+    table = pd.DataFrame(sites.drop(columns="geometry")).reset_index(drop=True)
+    table = table.drop(columns=["municipality", "province"], errors="ignore")
+
+    municipalities = pd.DataFrame(data.municipalities.drop(columns="geometry"))
+    admin = municipalities.set_index("gm_code")[
+        [
+            "name",
+            "province_code",
+            "province",
+            "corop_code",
+            "corop_name",
+            "labour_market_region_code",
+            "labour_market_region",
+        ]
+    ].rename(columns={"name": "municipality"})
+    table = table.join(admin, on="gm_code")
+
+    table = table.join(_grid_facts(data), on="gm_code")
+    table["afname_class"] = table["afname_class"].fillna(-1).astype(int)
+    table["afname_label"] = table["afname_class"].map(vocab.CONGESTION_CLASSES)
+    table["grid_confidence"] = table["grid_confidence"].fillna("unknown")
+
+    site_xy = np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
+    talent = talent_within_reach(site_xy, data, reach_km=reach, half_km=half)
+    for column, values in talent.items():
+        table[column] = values
+
+    campus_facts = _campus_facts(site_xy, data.campuses, reach_km=campus_reach)
+    for column, values in campus_facts.items():
+        table[column] = values
+
+    return gpd.GeoDataFrame(table, geometry=points.to_numpy(), crs=settings.working_crs)
+
+
+def site_table(
+    geodata_dir: str | Path | None = None, *, data: GeoData | None = None
+) -> gpd.GeoDataFrame:
+    """Return the site table for a data folder (or loaded layers), built once and cached.
+
+    The cache key is the loaded layers (through :func:`siting.load_geodata`, which reloads when
+    a file changes) and the reach settings. Treat the result as read-only.
+
+    Parameters
+    ----------
+    geodata_dir
+        Data folder; ``None`` for the default.
+    data
+        Layers already loaded (e.g. built in memory); overrides ``geodata_dir``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+    """
+    data = load_geodata(geodata_dir) if data is None else data
+    key = (
+        id(data),
+        settings.talent_reach_km,
+        settings.talent_half_distance_km,
+        settings.campus_reach_km,
+    )
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is data:
+        return hit[1]
+    table = build_site_table(data)
+    if len(_CACHE) >= 8:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[key] = (data, table)
+    return table
+
+
+#: (id of the GeoData, reach settings) -> (that GeoData, its site table); the GeoData is kept
+#: so an id reused after garbage collection cannot return a stale table.
+_CACHE: dict[tuple[int, float, float, float], tuple[GeoData, gpd.GeoDataFrame]] = {}
+
+
+def distance_decay(distance_km: np.ndarray, *, reach_km: float, half_km: float) -> np.ndarray:
+    """Weight of talent at a distance: ``2 ** (-d / half_km)`` within ``reach_km``, else 0.
+
+    Parameters
+    ----------
+    distance_km
+        Distances [km].
+    reach_km
+        Cut-off distance [km].
+    half_km
+        Distance at which the weight is one half [km].
+
+    Returns
+    -------
+    numpy.ndarray
+        Weights in [0, 1], same shape.
+    """
+    d = np.asarray(distance_km, dtype=float)
+    return np.where(d <= reach_km, np.exp2(-d / half_km), 0.0)
+
+
+def _grid_facts(data: GeoData) -> pd.DataFrame:
+    grid = pd.DataFrame(data.grid_congestion.drop(columns="geometry"))
+    facts = pd.DataFrame(
+        {
+            "gm_code": grid["gm_code"],
+            "grid_zone_id": grid["gm_code"],
+            "grid_operator": grid["grid_operator"],
+            "afname_class": grid["afname_class"],
+            "congestion_status_date": grid["status_date"],
+            "expected_relief_year": grid["expected_relief_year"],
+            "grid_headroom_mw": grid["headroom_mw"].astype(float),
+            "grid_confidence": grid["confidence"],
+        }
+    )
+    return facts.set_index("gm_code")
+
+
+def _pairwise_km(a_xy: np.ndarray, b_xy: np.ndarray) -> np.ndarray:
+    """Distances between two point sets [km], shape (len(a), len(b))."""
+    diff = a_xy[:, None, :] - b_xy[None, :, :]
+    return np.hypot(diff[..., 0], diff[..., 1]) / 1000.0
+
+
+def talent_within_reach(
+    xy: np.ndarray,
+    data: GeoData,
+    *,
+    reach_km: float | None = None,
+    half_km: float | None = None,
+    chunk: int = 4096,
+) -> dict[str, np.ndarray]:
+    """Distance-weighted talent within commuting reach of arbitrary points.
+
+    Parameters
+    ----------
+    xy
+        Points in EPSG:28992, shape ``(k, 2)`` [m].
+    data
+        Loaded layers.
+    reach_km, half_km
+        Reach rule (module docstring); defaults from :mod:`siting.settings`.
+    chunk
+        Points per block (bounds memory: ``chunk x municipalities`` distances).
+
+    Returns
+    -------
+    dict
+        ``{mbo,hbo,wo}_talent_reach`` [FTE est.], ``{mbo,hbo,wo}_students_reach`` [persons] and
+        ``labour_pool_reach`` [persons], each of shape ``(k,)``, rounded to 0.1.
+    """
+    reach_km = settings.talent_reach_km if reach_km is None else reach_km
+    half_km = settings.talent_half_distance_km if half_km is None else half_km
+    site_xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    population = data.municipalities.set_index("gm_code")["population_15_64"]
+    talent = data.stem_talent.assign(
+        population_15_64=lambda t: t["gm_code"].map(population).astype(float)
+    )
+    talent = talent[talent.geometry.notna().to_numpy()]
+    muni_xy = np.column_stack([talent.geometry.x.to_numpy(), talent.geometry.y.to_numpy()])
+    columns = {}
+    for level in vocab.EDUCATION_LEVELS:
+        columns[f"{level}_talent_reach"] = f"{level}_tech_workforce_est"
+        columns[f"{level}_students_reach"] = f"{level}_tech_students"
+    columns["labour_pool_reach"] = "population_15_64"
+    values = np.column_stack(
+        [talent[src].astype(float).fillna(0.0).to_numpy() for src in columns.values()]
+    )
+    out = np.zeros((len(site_xy), values.shape[1]))
+    for start in range(0, len(site_xy), chunk):
+        block = site_xy[start : start + chunk]
+        weights = distance_decay(_pairwise_km(block, muni_xy), reach_km=reach_km, half_km=half_km)
+        out[start : start + chunk] = weights @ values
+    return {name: np.round(out[:, i], 1) for i, name in enumerate(columns)}
+
+
+def _campus_facts(
+    site_xy: np.ndarray, campuses: gpd.GeoDataFrame, *, reach_km: float, chunk: int = 4096
+) -> dict[str, object]:
+    n = len(site_xy)
+    if campuses.empty or n == 0:
+        empty_tuples = pd.Series([()] * n, dtype=object)
+        return {
+            "nearest_campus_id": pd.Series([None] * n, dtype=object),
+            "nearest_campus_name": pd.Series([None] * n, dtype=object),
+            "nearest_campus_km": np.full(n, np.nan),
+            "campuses_in_reach": empty_tuples,
+            "campus_domains_in_reach": empty_tuples,
+            "campus_facilities_in_reach": empty_tuples,
+        }
+    points = campuses.geometry.representative_point()
+    campus_xy = np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
+    ids = campuses["campus_id"].to_numpy()
+    names = campuses["name"].to_numpy()
+    domains = campuses["nts_domains"].to_numpy()
+    facilities = campuses["shared_facilities"].to_numpy()
+    nearest = np.empty(n, dtype=int)
+    nearest_km = np.empty(n)
+    in_reach: list[tuple[str, ...]] = []
+    reach_domains: list[tuple[str, ...]] = []
+    reach_facilities: list[tuple[str, ...]] = []
+    for start in range(0, n, chunk):
+        dist = _pairwise_km(site_xy[start : start + chunk], campus_xy)
+        nearest[start : start + chunk] = dist.argmin(axis=1)
+        nearest_km[start : start + chunk] = dist.min(axis=1)
+        for row in dist:
+            near = np.flatnonzero(row <= reach_km)
+            near = near[np.argsort(row[near], kind="stable")]
+            in_reach.append(tuple(ids[near]))
+            reach_domains.append(_union(domains[near], vocab.NTS_DOMAINS))
+            reach_facilities.append(_union(facilities[near], vocab.SHARED_FACILITIES))
+    return {
+        "nearest_campus_id": pd.Series(ids[nearest], dtype=object),
+        "nearest_campus_name": pd.Series(names[nearest], dtype=object),
+        "nearest_campus_km": np.round(nearest_km, 2),
+        "campuses_in_reach": pd.Series(in_reach, dtype=object),
+        "campus_domains_in_reach": pd.Series(reach_domains, dtype=object),
+        "campus_facilities_in_reach": pd.Series(reach_facilities, dtype=object),
+    }
+
+
+def _union(groups: np.ndarray, order: dict[str, str]) -> tuple[str, ...]:
+    """Union of tuples of slugs, in vocabulary order."""
+    present = {item for group in groups for item in group}
+    return tuple(slug for slug in order if slug in present)

@@ -1,0 +1,1 @@
+"""Optimisation cores on arrays: site choice, two sites, portfolio assignment, solvers."""

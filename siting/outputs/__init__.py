@@ -1,0 +1,1 @@
+"""Outputs that read results only: terminal, tables, maps."""

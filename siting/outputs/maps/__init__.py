@@ -1,0 +1,1 @@
+"""folium maps: ranking, portfolio and comparison maps, their HTML pieces and offline assets."""

@@ -1,0 +1,306 @@
+"""Small Leaflet elements for the maps that need no CDN asset and escape safely.
+
+folium's ``Popup`` and ``Tooltip`` put their HTML into a JavaScript template literal (where
+``${...}`` in data would run) and ``Popup`` needs jQuery; these elements instead pass every
+piece of HTML as a JSON string (:func:`js_value`), and the HTML itself is built from
+``html.escape``-d text by :mod:`siting.outputs.maps.html`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from branca.element import MacroElement
+from jinja2 import Template
+
+
+def js_value(value: Any) -> str:
+    """Return ``value`` as a JavaScript literal that is safe inside an HTML ``<script>``.
+
+    JSON, with ``<``, ``>``, ``&`` and the JS line separators escaped, so no data can close the
+    script element or start markup.
+
+    Parameters
+    ----------
+    value
+        JSON-serialisable data (no NaN or infinity).
+
+    Returns
+    -------
+    str
+    """
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+class Bind(MacroElement):
+    """Bind a popup and/or tooltip of ready-made (escaped) HTML to the parent layer.
+
+    Parameters
+    ----------
+    popup, tooltip
+        HTML strings, or ``None``.
+    popup_options, tooltip_options
+        Leaflet options.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}
+        {%- if this.popup %}.bindPopup({{ this.popup }}, {{ this.popup_options }}){% endif %}
+        {%- if this.tooltip %}.bindTooltip({{ this.tooltip }}, {{ this.tooltip_options }})
+        {%- endif %};
+        {% endmacro %}
+    """)
+
+    def __init__(
+        self,
+        *,
+        popup: str | None = None,
+        tooltip: str | None = None,
+        popup_options: dict[str, Any] | None = None,
+        tooltip_options: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__()
+        self._name = "Bind"
+        self.popup = js_value(popup) if popup else None
+        self.tooltip = js_value(tooltip) if tooltip else None
+        self.popup_options = js_value(popup_options or {})
+        self.tooltip_options = js_value(tooltip_options or {"sticky": True})
+
+
+class PolygonSurface(MacroElement):
+    """Many filled polygons with a tooltip each, in compact form, added to the parent group.
+
+    Parameters
+    ----------
+    cells
+        ``(latlngs, colour index, tooltip html)`` per polygon; ``latlngs`` as Leaflet takes
+        them (a ring, rings with holes, or a list of those for multipolygons), rounded.
+    colors
+        The palette the indices refer to.
+    style
+        Leaflet path options shared by all polygons.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (group) {
+            var colors = {{ this.colors }};
+            var style = {{ this.style }};
+            var cells = {{ this.cells }};
+            for (var i = 0; i < cells.length; i++) {
+                var c = cells[i];
+                var options = Object.assign({}, style, {fillColor: colors[c[1]]});
+                L.polygon(c[0], options).bindTooltip(c[2], {sticky: true}).addTo(group);
+            }
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(
+        self, cells: list[tuple[Any, int, str]], *, colors: list[str], style: dict[str, Any]
+    ) -> None:
+        super().__init__()
+        self._name = "PolygonSurface"
+        self.cells = js_value([list(c) for c in cells])
+        self.colors = js_value(colors)
+        self.style = js_value(style)
+
+
+class HtmlControl(MacroElement):
+    """A fixed box on the map (Leaflet control) holding ready-made (escaped) HTML.
+
+    Parameters
+    ----------
+    html
+        Content.
+    position
+        ``"topleft"``, ``"topright"``, ``"bottomleft"`` or ``"bottomright"``.
+    css_class, element_id
+        For styling and for tests.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var control = L.control({position: {{ this.position }}});
+            control.onAdd = function () {
+                var div = L.DomUtil.create("div", {{ this.css_class }});
+                div.id = {{ this.element_id }};
+                div.innerHTML = {{ this.html }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            control.addTo(map);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, html: str, *, position: str, css_class: str, element_id: str) -> None:
+        super().__init__()
+        self._name = "HtmlControl"
+        self.html = js_value(html)
+        self.position = js_value(position)
+        self.css_class = js_value(f"leaflet-control {css_class}")
+        self.element_id = js_value(element_id)
+
+
+class SurfaceSwitch(MacroElement):
+    """Show one surface layer at a time and the legend section of each visible layer.
+
+    Turning a surface on (layer control) turns the other surfaces off; legend sections marked
+    ``data-layer="<layer name>"`` follow their layer's visibility.
+
+    Parameters
+    ----------
+    surfaces
+        Layer name -> the folium variable name of its FeatureGroup.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var surfaces = { {%- for name, var in this.surfaces %}
+                {{ name }}: {{ var }}{{ "," if not loop.last }}{% endfor %} };
+            function sync(name, on) {
+                var sections = document.querySelectorAll(".siting-legend [data-layer]");
+                for (var i = 0; i < sections.length; i++) {
+                    if (sections[i].getAttribute("data-layer") === name) {
+                        sections[i].style.display = on ? "" : "none";
+                    }
+                }
+            }
+            map.on("overlayadd", function (e) {
+                sync(e.name, true);
+                if (!(e.name in surfaces)) { return; }
+                // after the layer control has handled the click, so its checkboxes follow
+                setTimeout(function () {
+                    for (var other in surfaces) {
+                        if (other !== e.name && map.hasLayer(surfaces[other])) {
+                            map.removeLayer(surfaces[other]);
+                        }
+                    }
+                }, 0);
+            });
+            map.on("overlayremove", function (e) { sync(e.name, false); });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, surfaces: dict[str, str]) -> None:
+        super().__init__()
+        self._name = "SurfaceSwitch"
+        self.surfaces = [(js_value(name), var) for name, var in surfaces.items()]
+
+
+class Style(MacroElement):
+    """A ``<style>`` block in the page header (trusted CSS only)."""
+
+    _template = Template("""
+        {% macro header(this, kwargs) %}
+        <style>{{ this.css }}</style>
+        {% endmacro %}
+    """)
+
+    def __init__(self, css: str) -> None:
+        super().__init__()
+        self._name = "Style"
+        self.css = css
+
+
+class LinkedView(MacroElement):
+    """Report the parent map's view to the embedding page and follow views sent back.
+
+    For maps shown side by side in frames (``siting compare --map``): after every move the map
+    posts ``{siting: "view", lat, lng, zoom}`` to ``window.parent``; a ``{siting: "set-view",
+    ...}`` message from the parent moves the map without animation. A view applied from outside
+    is not reported back (guard flag around the synchronous ``setView``) and a view the map
+    already has is not applied again, so two linked maps settle after one exchange. Outside a
+    frame the element does nothing. The page relays with :data:`LINKED_VIEW_RELAY`.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            if (window.parent === window) { return; }
+            var applying = false;
+            function view() {
+                var c = map.getCenter();
+                return {lat: c.lat, lng: c.lng, zoom: map.getZoom()};
+            }
+            map.on("moveend", function () {
+                if (applying) { return; }
+                var v = view();
+                window.parent.postMessage({siting: "view", lat: v.lat, lng: v.lng,
+                                           zoom: v.zoom}, "*");
+            });
+            window.addEventListener("message", function (e) {
+                var d = e.data;
+                if (e.source !== window.parent || !d || d.siting !== "set-view" ||
+                        !Number.isFinite(d.lat) || !Number.isFinite(d.lng) ||
+                        !Number.isFinite(d.zoom)) { return; }
+                var v = view();
+                if (v.zoom === d.zoom && Math.abs(v.lat - d.lat) < 1e-9 &&
+                        Math.abs(v.lng - d.lng) < 1e-9) { return; }
+                applying = true;
+                try {
+                    map.setView([d.lat, d.lng], d.zoom, {animate: false});
+                } finally {
+                    applying = false;
+                }
+            });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "LinkedView"
+
+
+#: The embedding page's half of :class:`LinkedView`: relays a view reported by one
+#: ``iframe.siting-pane`` to the other panes while the checkbox ``#siting-link`` is checked;
+#: re-checking it sends the view of the pane moved last to the others. Messages from anything
+#: but a pane, or without finite numbers, are ignored.
+LINKED_VIEW_RELAY = """
+(function () {
+    var last = null;
+    function panes() {
+        return Array.prototype.slice.call(document.querySelectorAll("iframe.siting-pane"));
+    }
+    function linked() {
+        var box = document.getElementById("siting-link");
+        return !box || box.checked;
+    }
+    function relay(from, v) {
+        panes().forEach(function (frame) {
+            if (frame.contentWindow && frame.contentWindow !== from) {
+                frame.contentWindow.postMessage({siting: "set-view", lat: v.lat, lng: v.lng,
+                                                 zoom: v.zoom}, "*");
+            }
+        });
+    }
+    window.addEventListener("message", function (e) {
+        var d = e.data;
+        if (!d || d.siting !== "view" || !Number.isFinite(d.lat) ||
+                !Number.isFinite(d.lng) || !Number.isFinite(d.zoom)) { return; }
+        if (!panes().some(function (f) { return f.contentWindow === e.source; })) { return; }
+        last = {from: e.source, view: {lat: d.lat, lng: d.lng, zoom: d.zoom}};
+        if (linked()) { relay(last.from, last.view); }
+    });
+    document.addEventListener("change", function (e) {
+        if (e.target && e.target.id === "siting-link" && e.target.checked && last) {
+            relay(last.from, last.view);
+        }
+    });
+})();
+"""

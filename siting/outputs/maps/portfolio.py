@@ -1,0 +1,850 @@
+"""Portfolio maps: a whole lead pipeline on one map, assigned or screened.
+
+:func:`render_portfolio_map` draws an :class:`~siting.jobs.assign.AssignmentResult` or a
+:class:`~siting.jobs.screen.ScreenResult` with the helpers of :mod:`siting.outputs.maps.ranking`;
+it takes an
+optional existing :class:`folium.Map` and returns it, and
+:func:`siting.outputs.maps.ranking.save_map` writes it
+(``offline=True`` for a self-contained file). Layers (each switchable in the layer control):
+
+For an **assignment**:
+
+- congestion zones coloured by the share of their grid headroom [MW] the assignment uses,
+  where the headroom is known; elsewhere (the embedded data know none) by congestion class, as
+  :func:`siting.outputs.maps.ranking.render_map` draws it, and the legend says "headroom not
+  known". Zones are
+  municipalities: drawn on the hexagons of :func:`siting.outputs.maps.ranking.hexagon_grid`;
+- the assigned sites, with the area used and the capacity [ha] in the tooltip;
+- a line from each placed lead's current location to its site (lead, site, straight-line
+  distance [km], utility);
+- the placed leads and, marked distinctly, the unplaced and invalid ones with their reason.
+
+For a **screening**: the leads by status (ok, no feasible site, invalid input), a line from each
+lead to its top-1 site, the top-1 sites, and congestion by class.
+
+Results hold no coordinates of the leads: their current locations come from ``leads`` (the lead
+table, its file or the profiles), matched by input row and id; for a screening the result's own
+file is read when ``leads`` is not given. Leads without a location are listed in the panel
+only. Leads at the same place share one marker whose tooltip lists them. Company names are not
+shown (leads are confidential); every id and text is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import folium
+import numpy as np
+import pandas as pd
+from pyproj import Transformer
+
+from siting import settings, vocab
+from siting._errors import SitingInputError
+from siting.inputs.profile import Profile
+from siting.jobs.assign import INVALID, PLACED, AssignmentResult, ZoneUse
+from siting.jobs.screen import ScreenResult
+from siting.layers.load import GeoData, load_geodata
+from siting.model.assignment import format_gap
+from siting.model.solvers import SOLVED
+from siting.outputs.maps.elements import Bind, HtmlControl, PolygonSurface, Style, SurfaceSwitch
+from siting.outputs.maps.html import CONGESTION_COLORS, dot, esc, legend, swatch
+from siting.outputs.maps.ranking import (
+    add_layer_control,
+    hexagon_grid,
+    latlon,
+    polygon_latlngs,
+    start_map,
+)
+
+#: Layer names of an assignment map, as the layer control shows them.
+LAYER_ZONES = "Congestion zones: grid headroom used / remaining"
+LAYER_SITES = "Assigned sites (ha used / capacity)"
+LAYER_LINES = "Lines: lead to assigned site"
+LAYER_PLACED = "Placed leads (current location)"
+LAYER_UNPLACED = "Unplaced and invalid leads (reason in the tooltip)"
+
+#: Layer names of a screening map.
+LAYER_CONGESTION = "Grid congestion (demand side)"
+LAYER_STATUS = "Leads by screening status (current location)"
+LAYER_TOP_LINES = "Lines: lead to its top-1 site"
+LAYER_TOP_SITES = "Top-1 sites"
+
+#: Rows of the value-of-capacity list in the panel.
+CAPACITY_ROWS: int = 8
+#: Leads listed per list in the panel (the output file has all of them).
+PANEL_LEADS: int = 25
+#: Leads listed in one marker's or line's tooltip.
+TOOLTIP_LEADS: int = 12
+
+#: Upper edges of the classes of headroom used [share of the headroom]; the last class is
+#: "full" (no headroom left).
+HEADROOM_EDGES: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0)
+HEADROOM_COLORS: tuple[str, ...] = ("#deebf7", "#9ecae1", "#4292c6", "#08519c", "#08306b")
+HEADROOM_LABELS: tuple[str, ...] = (
+    "< 25 % used",
+    "25 - 50 % used",
+    "50 - 75 % used",
+    "75 - 100 % used",
+    "full: no headroom left",
+)
+
+#: Colours of the leads by status (assignment and screening statuses).
+LEAD_COLORS: dict[str, str] = {
+    PLACED: "#1565c0",
+    "ok": "#1565c0",
+    "unplaced": "#c62828",
+    "no_feasible_site": "#c62828",
+    INVALID: "#757575",
+    "invalid_input": "#757575",
+    "error": "#424242",
+}
+#: Status -> words.
+STATUS_WORDS: dict[str, str] = {
+    PLACED: "placed",
+    "unplaced": "unplaced",
+    INVALID: "invalid input",
+    "ok": "ok (feasible sites)",
+    "no_feasible_site": "no feasible site",
+    "invalid_input": "invalid input",
+    "error": "error while ranking",
+}
+LINE_COLOR = "#1a237e"
+SITE_COLOR = "#00897b"
+
+PORTFOLIO_CSS = """
+.siting-lead-x { width: 14px; height: 14px; border-radius: 2px; color: #fff;
+    font: bold 10px/14px Arial, Helvetica, sans-serif; text-align: center;
+    border: 1px solid #fff; box-shadow: 0 0 0 1px #333, 0 1px 3px rgba(0,0,0,.5); }
+.siting-lead-x.unplaced { background: #c62828; }
+.siting-lead-x.invalid { background: #757575; border-radius: 50%; }
+"""
+
+_TO_WGS84 = Transformer.from_crs(settings.working_crs, settings.display_crs, always_xy=True)
+
+#: One point of the map: x, y [m] in EPSG:28992, lat, lon [degree].
+_Point = tuple[float, float, float, float]
+
+
+def render_portfolio_map(
+    result: AssignmentResult | ScreenResult,
+    *,
+    leads: Any = None,
+    data: GeoData | None = None,
+    m: folium.Map | None = None,
+    offline: bool = False,
+) -> folium.Map:
+    """Draw a pipeline's assignment or screening on an interactive map.
+
+    Parameters
+    ----------
+    result
+        From :func:`siting.jobs.assign.assign_leads` or :func:`siting.jobs.screen.screen_leads`.
+    leads
+        Where the leads' current locations come from: the lead table
+        (:func:`siting.inputs.leads.read_leads`), its file, or the profiles. ``None``: for a
+        screening its result's file when it exists, else none (the leads are then listed in
+        the panel only).
+    data
+        The layers (sites, zones); default :func:`siting.load_geodata`. Use the data the
+        result was computed on.
+    m
+        A map to draw on; a new one fitted to the Netherlands when ``None``.
+    offline
+        Build for a self-contained file (no background map, Leaflet inlined); save with
+        ``siting.outputs.maps.ranking.save_map(..., offline=True)``.
+
+    Returns
+    -------
+    folium.Map
+        ``m`` (or the new map) with the layers, legend, panel, layer control and scale.
+
+    Raises
+    ------
+    TypeError
+        For a result of another kind.
+    """
+    if not isinstance(result, AssignmentResult | ScreenResult):
+        raise TypeError(
+            f"expected an AssignmentResult or a ScreenResult, got {type(result).__name__}"
+        )
+    data = load_geodata() if data is None else data
+    if leads is None and isinstance(result, ScreenResult) and Path(result.file).is_file():
+        leads = result.file
+    located = leads is not None
+    origins = _lead_points(result.leads, leads, data)
+    sites = _site_points(data)
+    created = m is None
+    m = start_map(m, offline=offline)
+    m.add_child(Style(PORTFOLIO_CSS), name="siting_portfolio_css")
+    if isinstance(result, AssignmentResult):
+        sections, html, zones_var = _assignment_layers(m, result, data, origins, sites)
+    else:
+        sections, html, zones_var = _screening_layers(m, result, data, origins, sites)
+    missing = [
+        (lead.lead_id, lead.status, lead.reason)
+        for lead, xy in zip(result.leads, origins, strict=True)
+        if xy is None
+    ]
+    html += _missing_section(missing, located=located)
+    m.add_child(
+        HtmlControl(
+            html, position="topleft", css_class="siting-box siting-panel", element_id="siting-panel"
+        ),
+        name="siting_panel",
+    )
+    m.add_child(
+        HtmlControl(
+            legend(sections),
+            position="bottomright",
+            css_class="siting-box siting-legend",
+            element_id="siting-legend",
+        ),
+        name="siting_legend",
+    )
+    add_layer_control(m)
+    m.add_child(SurfaceSwitch({zones_var[0]: zones_var[1]}), name="siting_surface_switch")
+    if created:
+        bounds = data.municipalities.to_crs(settings.display_crs).total_bounds
+        m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    return m
+
+
+# --- assignment ------------------------------------------------------------------------------
+
+
+def _assignment_layers(
+    m: folium.Map,
+    result: AssignmentResult,
+    data: GeoData,
+    origins: list[_Point | None],
+    sites: dict[str, _Point],
+) -> tuple[list[tuple[str | None, str, str, bool]], str, tuple[str, str]]:
+    sections = []
+    group = folium.FeatureGroup(LAYER_ZONES).add_to(m)
+    sections.append(
+        _zone_layer(group, data, {z.zone_id: z for z in result.zones}, layer=LAYER_ZONES)
+    )
+    zones_var = (LAYER_ZONES, group.get_name())
+
+    group = folium.FeatureGroup(LAYER_SITES).add_to(m)
+    zones = {z.zone_id: z for z in result.zones}
+    placed_sites = [s for s in result.sites if s.leads and s.site_id in sites]
+    for use in placed_sites:
+        _, _, lat, lon = sites[use.site_id]
+        if math.isnan(use.capacity_ha):
+            capacity = f"{use.used_ha:,.2f} ha used; {esc(use.rule)}"
+        else:
+            capacity = (
+                f"<b>{use.used_ha:,.2f} of {use.capacity_ha:,.2f} ha used</b> "
+                f"({max(use.capacity_ha - use.used_ha, 0.0):,.2f} ha left)"
+            )
+        zone = zones.get(use.zone_id)
+        zone_text = "" if zone is None else "<br>" + _zone_words(zone)
+        tip = (
+            f"<b>{esc(use.name)}</b> ({esc(use.municipality)})<br>{capacity}<br>"
+            f"{len(use.leads)} lead(s) placed: {esc(_ids(use.leads))}{zone_text}"
+        )
+        marker = folium.CircleMarker(
+            latlon(lat, lon),
+            radius=7,
+            color="#ffffff",
+            weight=1.5,
+            fill=True,
+            fill_color=SITE_COLOR,
+            fill_opacity=0.95,
+        )
+        marker.add_child(Bind(tooltip=tip))
+        group.add_child(marker)
+    sections.append(
+        (
+            LAYER_SITES,
+            "Assigned sites",
+            dot(SITE_COLOR, "site with leads placed (tooltip: ha used / capacity)"),
+            True,
+        )
+    )
+
+    placed = [
+        (lead, xy) for lead, xy in zip(result.leads, origins, strict=True) if lead.status == PLACED
+    ]
+    group = folium.FeatureGroup(LAYER_LINES).add_to(m)
+    lines: dict[tuple[Any, str], list[str]] = {}
+    for lead, xy in placed:
+        if xy is None or lead.site_id not in sites:
+            continue
+        lines.setdefault((xy, lead.site_id), []).append(
+            f"<b>{esc(lead.lead_id)}</b> &rarr; {esc(lead.site_name)} "
+            f"({esc(lead.municipality)}): {_km(xy, sites[lead.site_id]):,.1f} km, utility "
+            f"{lead.utility:.3f}"
+        )
+    for (xy, site), texts in lines.items():
+        _line(group, xy, sites[site], texts, dashed=False)
+    sections.append(
+        (
+            LAYER_LINES,
+            "Assignment",
+            _line_swatch(dashed=False)
+            + '<div class="note">straight line from the current location to the '
+            "assigned site; tooltip: lead, site, distance [km], utility</div>",
+            True,
+        )
+    )
+
+    group = folium.FeatureGroup(LAYER_PLACED).add_to(m)
+    by_place = _by_place(placed)
+    for xy, members in by_place.items():
+        texts = [
+            f"<b>{esc(lead.lead_id)}</b> &rarr; {esc(lead.site_name)} (utility {lead.utility:.3f})"
+            for lead in members
+        ]
+        _lead_circle(group, xy, LEAD_COLORS[PLACED], f"{len(members)} placed lead(s)", texts)
+    sections.append(
+        (
+            LAYER_PLACED,
+            "Placed leads",
+            dot(LEAD_COLORS[PLACED], "current location of placed lead(s)"),
+            True,
+        )
+    )
+
+    group = folium.FeatureGroup(LAYER_UNPLACED).add_to(m)
+    others = [
+        (lead, xy) for lead, xy in zip(result.leads, origins, strict=True) if lead.status != PLACED
+    ]
+    for status, css, offset in (("unplaced", "unplaced", -4), (INVALID, "invalid", 20)):
+        for xy, members in _by_place([(ld, p) for ld, p in others if ld.status == status]).items():
+            texts = [
+                f"<b>{esc(lead.lead_id)}</b>: {esc(lead.reason or status)}" for lead in members
+            ]
+            _lead_mark(
+                group, xy, css, offset, f"{len(members)} {STATUS_WORDS[status]} lead(s)", texts
+            )
+    body = (
+        _mark_swatch("unplaced", "unplaced lead: no site left for it (tooltip: why)")
+        + _mark_swatch("invalid", "invalid input (tooltip: the problem)")
+        + '<div class="note">leads at the same place share a marker; the number is how '
+        "many</div>"
+    )
+    sections.append((LAYER_UNPLACED, "Unplaced and invalid leads", body, True))
+    sections.insert(0, sections.pop())  # most important first
+    return sections, _assignment_panel(result), zones_var
+
+
+def _assignment_panel(result: AssignmentResult) -> str:
+    gap = esc(format_gap(result.gap))  # "< 0.01%" for a tiny gap
+    if result.gap_rel > 0:
+        gap += f" (requested {result.gap_rel:.2%})"
+    parts = [
+        "<h3>Portfolio assignment</h3>",
+        f"<div><b>{len(result.leads)}</b> leads: <b>{result.n_placed}</b> placed, "
+        f"<b>{result.n_unplaced}</b> unplaced, <b>{result.n_invalid}</b> invalid "
+        "input</div>",
+        f"<div>solver {esc(result.solver)}: <b>{esc(result.status)}</b>, objective "
+        f'{result.objective:.4f} <span class="note">(priority-weighted total fit)'
+        f"</span>, gap {gap}, {result.solve_time_s:.2f} s</div>",
+    ]
+    if result.status_note and result.status != "optimal":
+        parts.append(f'<div class="note">{esc(result.status_note)}</div>')
+    if result.status not in SOLVED:
+        parts.append(
+            f'<div class="siting-alert">The solver returned no assignment '
+            f"(status {esc(result.status)}).</div>"
+        )
+    parts.append("<details open><summary>Value of one more unit of capacity</summary>")
+    if result.capacity_values:
+        parts.append(
+            '<table><tr><th>capacity</th><th class="n">used / capacity</th>'
+            '<th class="n">+1 adds</th></tr>'
+        )
+        for v in result.capacity_values[:CAPACITY_ROWS]:
+            added = "n/a" if math.isnan(v.added_value) else f"{v.added_value:.4f}"
+            parts.append(
+                f'<tr><td>{esc(v.kind)} {esc(v.name)}<br><span class="note">'
+                f"{esc(v.key)}, {v.leads_competing} lead(s) competing</span></td>"
+                f'<td class="n">{v.used:g} / {v.capacity:g} {esc(v.unit)}</td>'
+                f'<td class="n">{added}</td></tr>'
+            )
+        parts.append("</table>")
+        if len(result.capacity_values) > CAPACITY_ROWS:
+            parts.append(
+                f'<div class="note">top {CAPACITY_ROWS} of '
+                f"{len(result.capacity_values)} (see --out)</div>"
+            )
+    else:
+        parts.append("<div>no binding capacity: one more ha or MW unlocks nothing</div>")
+    parts.append(f'<div class="note">{esc(result.capacity_note)}</div></details>')
+    unplaced = [lead for lead in result.leads if lead.status != PLACED]
+    if unplaced:
+        parts.append(
+            f"<details><summary>Unplaced and invalid leads ({len(unplaced)})</summary><ul>"
+        )
+        parts.extend(
+            f"<li><b>{esc(lead.lead_id)}</b> ({esc(STATUS_WORDS[lead.status])}): "
+            f"{esc(lead.reason)}</li>"
+            for lead in unplaced[:PANEL_LEADS]
+        )
+        parts.append("</ul>" + _more(len(unplaced)) + "</details>")
+    if result.notes:
+        parts.append(
+            "<details><summary>Notes</summary><ul>"
+            + "".join(f"<li>{esc(n)}</li>" for n in result.notes)
+            + "</ul></details>"
+        )
+    return "".join(parts)
+
+
+# --- screening -------------------------------------------------------------------------------
+
+
+def _screening_layers(
+    m: folium.Map,
+    result: ScreenResult,
+    data: GeoData,
+    origins: list[_Point | None],
+    sites: dict[str, _Point],
+) -> tuple[list[tuple[str | None, str, str, bool]], str, tuple[str, str]]:
+    sections = []
+    group = folium.FeatureGroup(LAYER_CONGESTION).add_to(m)
+    sections.append(_zone_layer(group, data, None, layer=LAYER_CONGESTION))
+    zones_var = (LAYER_CONGESTION, group.get_name())
+
+    tops: dict[str, list[str]] = {}
+    group = folium.FeatureGroup(LAYER_TOP_LINES).add_to(m)
+    lines: dict[tuple[Any, str], list[str]] = {}
+    for lead, xy in zip(result.leads, origins, strict=True):
+        if not lead.sites:
+            continue
+        hit = lead.sites[0]
+        tops.setdefault(hit.site_id, []).append(lead.lead_id)
+        if xy is None or hit.site_id not in sites:
+            continue
+        lines.setdefault((xy, hit.site_id), []).append(
+            f"<b>{esc(lead.lead_id)}</b> &rarr; #1 {esc(hit.name)} ({esc(hit.municipality)}): "
+            f"{_km(xy, sites[hit.site_id]):,.1f} km, utility {hit.score:.3f}"
+        )
+    for (xy, site), texts in lines.items():
+        _line(group, xy, sites[site], texts, dashed=True)
+    sections.append(
+        (
+            LAYER_TOP_LINES,
+            "Top-1 site of each lead",
+            _line_swatch(dashed=True)
+            + '<div class="note">straight line to the best site of each lead ranked '
+            "on its own (leads may share a site: screening does not share capacity; "
+            "see siting assign); tooltip: lead, site, distance [km], utility</div>",
+            True,
+        )
+    )
+
+    group = folium.FeatureGroup(LAYER_TOP_SITES).add_to(m)
+    names = {
+        hit.site_id: (hit.name, hit.municipality) for lead in result.leads for hit in lead.sites[:1]
+    }
+    for site, ids in tops.items():
+        if site not in sites:
+            continue
+        _, _, lat, lon = sites[site]
+        name, municipality = names[site]
+        marker = folium.CircleMarker(
+            latlon(lat, lon),
+            radius=7,
+            color="#ffffff",
+            weight=1.5,
+            fill=True,
+            fill_color=SITE_COLOR,
+            fill_opacity=0.95,
+        )
+        marker.add_child(
+            Bind(
+                tooltip=f"<b>{esc(name)}</b> ({esc(municipality)})<br>top-1 "
+                f"site of {len(ids)} lead(s): {esc(_ids(ids))}"
+            )
+        )
+        group.add_child(marker)
+    sections.append(
+        (LAYER_TOP_SITES, "Top-1 sites", dot(SITE_COLOR, "best site of at least one lead"), True)
+    )
+
+    group = folium.FeatureGroup(LAYER_STATUS).add_to(m)
+    pairs = list(zip(result.leads, origins, strict=True))
+    for xy, members in _by_place([(ld, p) for ld, p in pairs if ld.status == "ok"]).items():
+        texts = [
+            f"<b>{esc(lead.lead_id)}</b>: {lead.n_feasible} feasible site(s); #1 "
+            f"{esc(lead.sites[0].name) if lead.sites else '-'}"
+            for lead in members
+        ]
+        _lead_circle(
+            group, xy, LEAD_COLORS["ok"], f"{len(members)} lead(s) with a feasible site", texts
+        )
+    for statuses, css, offset in (
+        (("no_feasible_site",), "unplaced", -4),
+        (("invalid_input", "error"), "invalid", 20),
+    ):
+        chosen = [(ld, p) for ld, p in pairs if ld.status in statuses]
+        for xy, members in _by_place(chosen).items():
+            texts = [f"<b>{esc(lead.lead_id)}</b>: {esc(lead.reason)}" for lead in members]
+            _lead_mark(
+                group,
+                xy,
+                css,
+                offset,
+                f"{len(members)} lead(s): {esc(STATUS_WORDS[statuses[0]])}",
+                texts,
+            )
+    body = (
+        dot(LEAD_COLORS["ok"], "ok: at least one feasible site")
+        + _mark_swatch("unplaced", "no feasible site (tooltip: why)")
+        + _mark_swatch("invalid", "invalid input (tooltip: the problem)")
+        + '<div class="note">leads at the same place share a marker; the number is how '
+        "many</div>"
+    )
+    sections.insert(0, (LAYER_STATUS, "Leads by status", body, True))
+    return sections, _screening_panel(result), zones_var
+
+
+def _screening_panel(result: ScreenResult) -> str:
+    s = result.summary
+    parts = [
+        "<h3>Pipeline screening</h3>",
+        f"<div><b>{s.leads_in}</b> leads: <b>{s.placed}</b> placed (at least one "
+        f"feasible site), <b>{s.nowhere}</b> nowhere (no feasible site), "
+        f"<b>{s.invalid}</b> invalid input"
+        + (f", <b>{s.errors}</b> failed" if s.errors else "")
+        + "</div>",
+        f'<div class="note">{esc(Path(result.file).name)}: {result.n_sites} candidate '
+        f"sites, top {result.top} per lead, {esc(result.method)} on "
+        f"{esc(result.engine)}, {result.elapsed_s:.1f} s</div>",
+        "<details open><summary>Per region (province of the current location)</summary>"
+        '<table><tr><th>region</th><th class="n">leads</th><th class="n">placed</th>'
+        '<th class="n">nowhere</th><th>most common blocking rule</th></tr>',
+    ]
+    for r in s.regions:
+        rule = f"{esc(r.top_blocking_rule)} ({r.top_blocking_leads})" if r.top_blocking_rule else ""
+        parts.append(
+            f'<tr><td>{esc(r.region)}</td><td class="n">{r.leads}</td>'
+            f'<td class="n">{r.placed}</td><td class="n">{r.nowhere}</td>'
+            f"<td>{rule}</td></tr>"
+        )
+    parts.append("</table></details>")
+    if s.rules:
+        parts.append(
+            f"<details><summary>What blocks the {s.nowhere} lead(s) no site fits"
+            '</summary><table><tr><th>rule</th><th class="n">rules out most</th>'
+            '<th class="n">relaxed alone places</th></tr>'
+        )
+        parts.extend(
+            f'<tr><td>{esc(r.label)}</td><td class="n">{r.most_restrictive}</td>'
+            f'<td class="n">{r.sole_blocker}</td></tr>'
+            for r in s.rules
+        )
+        parts.append("</table></details>")
+    return "".join(parts)
+
+
+# --- shared layers and pieces ----------------------------------------------------------------
+
+
+def _zone_layer(
+    group: folium.FeatureGroup, data: GeoData, zones: dict[str, ZoneUse] | None, *, layer: str
+) -> tuple[str | None, str, str, bool]:
+    """Hexagons coloured by headroom used where known, else by congestion class."""
+    grid = data.grid_congestion
+    grid = grid[grid.geometry.notna() & ~grid.geometry.is_empty].reset_index(drop=True)
+    hexes = hexagon_grid(grid.geometry)
+    classes = sorted(CONGESTION_COLORS)
+    palette = [CONGESTION_COLORS[c] for c in classes] + list(HEADROOM_COLORS)
+    zones = zones or {}
+    known = {z: u for z, u in zones.items() if u.constrained and u.headroom_mw >= 0}
+    cache: dict[int, tuple[int, str]] = {}
+
+    def cell(k: int) -> tuple[int, str]:
+        if k not in cache:
+            row = grid.iloc[k]
+            code = str(row["gm_code"])
+            c = -1 if _missing(row.get("afname_class")) else int(row["afname_class"])
+            relief = row.get("expected_relief_year")
+            relief_text = "" if _missing(relief) else f", relief expected {int(relief)}"
+            tip = (
+                f"<b>{esc(row['municipality'])}</b> ({esc(code)})<br>congestion class {c}: "
+                f"{esc(vocab.CONGESTION_CLASSES.get(c, 'unknown'))}, status "
+                f"{esc(_text(row.get('status_date')))}{relief_text}"
+            )
+            use = zones.get(code)
+            if code in known:
+                z = known[code]
+                share = z.used_mw / z.headroom_mw if z.headroom_mw > 0 else 1.0
+                index = len(classes) + _headroom_class(share, z)
+                tip += (
+                    f"<br><b>headroom {z.headroom_mw:,.2f} MW: {z.used_mw:,.2f} MW used, "
+                    f"{max(z.headroom_mw - z.used_mw, 0.0):,.2f} MW left</b> "
+                    f"({z.n_leads} lead(s) placed; {esc(z.note)})"
+                )
+            else:
+                index = classes.index(c)
+                if use is not None:
+                    tip += (
+                        f"<br>headroom not known (not constrained): {use.used_mw:,.2f} MW "
+                        f"for {use.n_leads} lead(s) placed"
+                    )
+                elif zones:
+                    tip += "<br>no candidate site of any lead in this zone"
+            tip += '<br><span class="note">per-municipality approximation</span>'
+            cache[k] = (index, tip)
+        return cache[k]
+
+    shapes = polygon_latlngs(hexes.geometry, ring_only=True)
+    cells = []
+    for shape, k in zip(shapes, hexes["nearest"].to_numpy(), strict=True):
+        index, tip = cell(int(k))
+        cells.append((shape, index, tip))
+    group.add_child(
+        PolygonSurface(cells, colors=palette, style={"stroke": False, "fillOpacity": 0.5})
+    )
+    body = ""
+    if known:
+        body += "<div><b>share of the headroom [MW] used</b></div>"
+        body += "".join(
+            swatch(color, label)
+            for color, label in zip(HEADROOM_COLORS, HEADROOM_LABELS, strict=True)
+        )
+        body += "<div><b>elsewhere: headroom not known, congestion class</b></div>"
+    elif zones:
+        body += (
+            '<div class="note"><b>headroom not known</b> for any zone (the embedded data '
+            "have none; give --headroom zones.csv): coloured by congestion class, and "
+            "not constrained in the assignment</div>"
+        )
+    body += "".join(
+        swatch(
+            CONGESTION_COLORS[c],
+            f"{c} {vocab.CONGESTION_CLASSES[c]}" if c >= 0 else vocab.CONGESTION_CLASSES[c],
+        )
+        for c in (3, 2, 1, 0, -1)
+    )
+    body += (
+        '<div class="note">Zones are municipalities, drawn as hexagons coloured by the '
+        "nearest municipality point: a per-municipality approximation of the grid "
+        "operators' capacity map.</div>"
+    )
+    title = "Congestion zones: headroom used / remaining" if zones else "Grid congestion"
+    return layer, title, body, True
+
+
+def _headroom_class(share: float, zone: ZoneUse) -> int:
+    if zone.headroom_mw <= 0 or (zone.n_leads > 0 and zone.used_mw >= zone.headroom_mw - 1e-9):
+        return len(HEADROOM_EDGES)
+    return int(np.searchsorted(HEADROOM_EDGES, share, side="right"))
+
+
+def _zone_words(zone: ZoneUse) -> str:
+    if zone.constrained:
+        return (
+            f"zone {esc(zone.zone_id)}: {zone.used_mw:,.2f} of {zone.headroom_mw:,.2f} MW "
+            "headroom used"
+        )
+    return (
+        f"zone {esc(zone.zone_id)}: {zone.used_mw:,.2f} MW used, headroom not known (not "
+        "constrained)"
+    )
+
+
+def _line(
+    group: folium.FeatureGroup, xy: _Point, site: _Point, texts: list[str], *, dashed: bool
+) -> None:
+    extra = {"dash_array": "6 5"} if dashed else {}
+    line = folium.PolyLine(
+        [latlon(xy[2], xy[3]), latlon(site[2], site[3])],
+        color=LINE_COLOR,
+        weight=2,
+        opacity=0.65,
+        class_name="siting-line",
+        **extra,
+    )
+    line.add_child(Bind(tooltip="<br>".join(_capped(texts))))
+    group.add_child(line)
+
+
+def _lead_circle(
+    group: folium.FeatureGroup, xy: _Point, color: str, head: str, texts: list[str]
+) -> None:
+    marker = folium.CircleMarker(
+        latlon(xy[2], xy[3]),
+        radius=5 + min(len(texts), 16) ** 0.5,
+        color="#ffffff",
+        weight=1.5,
+        fill=True,
+        fill_color=color,
+        fill_opacity=0.9,
+        class_name="siting-lead",
+    )
+    marker.add_child(Bind(tooltip=f"<b>{head}</b><br>" + "<br>".join(_capped(texts))))
+    group.add_child(marker)
+
+
+def _lead_mark(
+    group: folium.FeatureGroup, xy: _Point, css: str, offset: int, head: str, texts: list[str]
+) -> None:
+    """Add a square (unplaced) or round grey (invalid) marker beside a place, with a count."""
+    label = "&times;" if len(texts) == 1 else str(len(texts))
+    marker = folium.Marker(
+        latlon(xy[2], xy[3]),
+        icon=folium.DivIcon(
+            html=f'<div class="siting-lead-x {css}" data-leads="{len(texts)}">{label}</div>',
+            icon_size=(16, 16),
+            icon_anchor=(offset, 8),
+        ),
+        z_index_offset=500,
+    )
+    marker.add_child(
+        Bind(
+            tooltip=f"<b>{head}</b><br>" + "<br>".join(_capped(texts)),
+            tooltip_options={"direction": "top", "offset": [0, -8]},
+        )
+    )
+    group.add_child(marker)
+
+
+def _mark_swatch(css: str, label: str) -> str:
+    return (
+        f'<div><span class="siting-lead-x {css}" style="display:inline-block;'
+        f'vertical-align:-3px;margin-right:5px">&times;</span>{esc(label)}</div>'
+    )
+
+
+def _line_swatch(*, dashed: bool) -> str:
+    style = "dashed" if dashed else "solid"
+    return (
+        f'<div><span style="display:inline-block;width:22px;border-top:2px {style} '
+        f'{LINE_COLOR};vertical-align:3px;margin-right:5px"></span>lead to site</div>'
+    )
+
+
+def _missing_section(missing: list[tuple[str, str, str]], *, located: bool) -> str:
+    if not missing:
+        return ""
+    why = (
+        "no current location, or one that cannot be placed"
+        if located
+        else "no lead table given (leads=...), so no current locations"
+    )
+    parts = [
+        f"<details><summary>Not on the map ({len(missing)} lead(s))</summary>"
+        f'<div class="note">{esc(why)}</div><ul>'
+    ]
+    parts.extend(
+        f"<li><b>{esc(lead)}</b> ({esc(STATUS_WORDS.get(status, status))})"
+        + (f": {esc(reason)}" if reason and status not in (PLACED, "ok") else "")
+        + "</li>"
+        for lead, status, reason in missing[:PANEL_LEADS]
+    )
+    parts.append("</ul>" + _more(len(missing)) + "</details>")
+    return "".join(parts)
+
+
+# --- locations -------------------------------------------------------------------------------
+
+
+def _lead_points(outcomes: Sequence[Any], leads: Any, data: GeoData) -> list[_Point | None]:
+    """Return the current location of each outcome (by input row and id), or ``None``."""
+    from siting.inputs.leads import LeadTable, read_leads
+    from siting.jobs.rank import resolve_origin
+
+    if leads is None:
+        return [None] * len(outcomes)
+    if isinstance(leads, str | Path):
+        leads = read_leads(leads)
+    if isinstance(leads, Profile):
+        leads = [leads]
+    items = list(leads.leads) if isinstance(leads, LeadTable) else list(leads)
+    by_row: dict[int, tuple[str, _Point]] = {}
+    by_id: dict[str, list[_Point]] = {}
+    for item in items:
+        if isinstance(item, Profile):
+            profile, lid, row = item, item.company.id, None
+        else:
+            profile, lid, row = item.profile, str(item.lead_id), item.row
+        if profile is None:
+            continue
+        try:
+            xy = resolve_origin(profile, data, file="<leads>")
+        except SitingInputError:
+            continue
+        if xy is None:
+            continue
+        point = _point(*xy)
+        if row is not None:
+            by_row[row] = (lid, point)
+        by_id.setdefault(lid, []).append(point)
+    out: list[_Point | None] = []
+    for outcome in outcomes:
+        hit = by_row.get(outcome.row) if outcome.row is not None else None
+        if hit is not None and hit[0] == outcome.lead_id:
+            out.append(hit[1])
+            continue
+        candidates = by_id.get(outcome.lead_id, [])
+        out.append(candidates[0] if len(candidates) == 1 and hit is None else None)
+    return out
+
+
+def _site_points(data: GeoData) -> dict[str, _Point]:
+    points = data.sites.geometry.representative_point()
+    return {
+        str(s): _point(float(p.x), float(p.y))
+        for s, p in zip(data.sites["site_id"], points, strict=True)
+        if not p.is_empty
+    }
+
+
+def _point(x: float, y: float) -> _Point:
+    lon, lat = _TO_WGS84.transform(x, y)
+    return (x, y, round(float(lat), 5), round(float(lon), 5))
+
+
+def _km(a: _Point, b: _Point) -> float:
+    return math.hypot(a[0] - b[0], a[1] - b[1]) / 1000.0
+
+
+def _by_place(pairs: Sequence[tuple[Any, _Point | None]]) -> dict[_Point, list[Any]]:
+    out: dict[_Point, list[Any]] = {}
+    for lead, xy in pairs:
+        if xy is not None:
+            out.setdefault(xy, []).append(lead)
+    return out
+
+
+# --- text ------------------------------------------------------------------------------------
+
+
+def _capped(texts: list[str]) -> list[str]:
+    if len(texts) <= TOOLTIP_LEADS:
+        return texts
+    return [
+        *texts[:TOOLTIP_LEADS],
+        f"... and {len(texts) - TOOLTIP_LEADS} more (see the output file)",
+    ]
+
+
+def _ids(ids: Sequence[str]) -> str:
+    shown = ", ".join(ids[:TOOLTIP_LEADS])
+    return shown + (f" and {len(ids) - TOOLTIP_LEADS} more" if len(ids) > TOOLTIP_LEADS else "")
+
+
+def _more(n: int) -> str:
+    return (
+        f'<div class="note">first {PANEL_LEADS} of {n} (all in the output file)</div>'
+        if n > PANEL_LEADS
+        else ""
+    )
+
+
+def _missing(value: Any) -> bool:
+    if value is None or isinstance(value, str):
+        return value is None
+    return bool(pd.isna(value))
+
+
+def _text(value: Any) -> str:
+    return "unknown" if _missing(value) else str(value)

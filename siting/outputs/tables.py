@@ -1,0 +1,255 @@
+"""Readable terminal output and CSV export of a ranking (rich tables, one screen per case)."""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from siting.results.ranking import RankingResult, Recommendation
+
+#: Characters that make a spreadsheet read a cell as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def print_ranking(result: RankingResult, console: Console, *, details: int = 3) -> None:
+    """Print the ranked table with top reasons, the funnel and the solver outcome.
+
+    Parameters
+    ----------
+    result
+        The ranking.
+    console
+        Where to print.
+    details
+        How many recommendations get a full explanation below the table.
+    """
+    needs = result.needs
+    console.print(
+        f"[bold]Case {needs['id']}[/]: {needs['plot']} plot, {needs['power']} by "
+        f"{needs['year']}, environmental category {needs['environmental_category']}, "
+        f"cleanroom {needs['cleanroom']}, talent {needs['talent']}; "
+        f"driven by {', '.join(needs['space_types'])}.",
+        highlight=False,
+    )
+    console.print(
+        f"{result.n_feasible} of {result.n_sites} sites satisfy every hard constraint"
+        + (
+            f" ({result.n_unverified} only because some facts are unknown)"
+            if result.n_unverified
+            else ""
+        )
+        + ".",
+        highlight=False,
+    )
+    if result.recommendations:
+        table = Table(title="Recommended sites", show_lines=False)
+        for column in ("#", "site", "municipality", "score", "top reasons", "check"):
+            table.add_column(
+                column, overflow="fold", justify="right" if column in ("#", "score") else "left"
+            )
+        for rec in result.recommendations:
+            table.add_row(
+                str(rec.rank),
+                f"{rec.name}\n[dim]{rec.site_id}[/]",
+                f"{rec.municipality}\n[dim]{rec.province}[/]",
+                f"{rec.utility:.3f}",
+                "; ".join(rec.top_reasons()),
+                _check(rec),
+            )
+        console.print(table)
+        for rec in result.recommendations[:details]:
+            _print_explanation(rec, console)
+    else:
+        assert result.infeasibility is not None
+        console.print(
+            f"[bold red]No feasible site.[/] {result.infeasibility.message}", highlight=False
+        )
+    if result.pairs:
+        pairs = Table(title="Two-site configurations (R&D near a matching campus + production)")
+        for column in ("#", "R&D site", "production site", "apart", "score"):
+            pairs.add_column(
+                column,
+                overflow="fold",
+                justify="right" if column in ("#", "apart", "score") else "left",
+            )
+        for pair in result.pairs:
+            pairs.add_row(
+                str(pair.rank),
+                f"{pair.rnd.name} ({pair.rnd.municipality})\n[dim]"
+                f"{'; '.join(pair.rnd.top_reasons(2))}[/]",
+                f"{pair.production.name} ({pair.production.municipality})\n[dim]"
+                f"{'; '.join(pair.production.top_reasons(2))}[/]",
+                f"{pair.distance_km:.1f} km",
+                f"{pair.utility:.3f}",
+            )
+        console.print(pairs)
+    elif result.pair_status:
+        console.print(f"Two-site configurations: none found ({result.pair_status}).")
+    _print_funnel(result, console)
+    if result.near_misses:
+        misses = Table(title="Best excluded sites and what would make them fit")
+        misses.add_column("site", overflow="fold")
+        misses.add_column("score", justify="right")
+        misses.add_column("smallest changes", overflow="fold")
+        for miss in result.near_misses:
+            misses.add_row(
+                f"{miss.name} ({miss.municipality})\n[dim]{miss.site_id}[/]",
+                f"{miss.utility:.3f}",
+                "\n".join(miss.changes),
+            )
+        console.print(misses)
+    for note in result.notes:
+        console.print(f"[dim]note: {note}[/]", highlight=False)
+    gap = "n/a" if math.isnan(result.gap) else f"{result.gap:.2%}"
+    console.print(
+        f"[dim]solver {result.solver}: {result.status}, objective "
+        f"{result.objective:.4f}, gap {gap}, {result.n_solves} solve(s) in "
+        f"{result.solve_time_s:.3f} s[/]",
+        highlight=False,
+    )
+
+
+def _check(rec: Recommendation) -> str:
+    unknown = [c.label for c in rec.constraints if c.status == "unknown"]
+    if unknown:
+        return "verify: " + ", ".join(unknown)
+    return "all rules met"
+
+
+def _print_explanation(rec: Recommendation, console: Console) -> None:
+    console.print(
+        f"\n[bold]#{rec.rank} {rec.name}[/] ({rec.municipality}): score {rec.utility:.3f}",
+        highlight=False,
+    )
+    table = Table(show_header=True, box=None, padding=(0, 1))
+    for column in ("criterion", "value", "score", "weight", "adds"):
+        table.add_column(column, justify="left" if column == "criterion" else "right")
+    for line in rec.breakdown:
+        table.add_row(
+            line.label,
+            _value(line.value, line.unit),
+            f"{line.normalised:.2f}",
+            f"{line.weight:.2f}",
+            f"{line.contribution:.3f}",
+        )
+    console.print(table)
+    for line in rec.constraints:
+        slack = (
+            ""
+            if not line.unit or math.isnan(line.slack) or math.isinf(line.slack)
+            else f", slack {line.slack:,.1f} {line.unit}"
+        )
+        mark = {"pass": "[green]ok[/]", "fail": "[red]fails[/]", "unknown": "[yellow]verify[/]"}[
+            line.status
+        ]
+        console.print(
+            f"  {mark} {line.label}: {line.site_value} (needs {line.requirement}{slack})",
+            highlight=False,
+        )
+    if rec.versus_next is not None:
+        sep = rec.versus_next
+        diffs = ", ".join(f"{label} {diff:+.3f}" for label, diff in sep.differences[:3])
+        console.print(
+            f"  ahead of #{rec.rank + 1} {sep.next_site_name} by {sep.utility_gap:.3f}: {diffs}",
+            highlight=False,
+        )
+    stable = [s for s in rec.stability if s.weight > 0]
+    if stable:
+        console.print(
+            "  rank holds for weights: "
+            + "; ".join(
+                f"{s.label} {s.low:.2f}-{'any' if math.isinf(s.high) else f'{s.high:.2f}'}"
+                f" (now {s.weight:.2f})"
+                for s in stable
+            ),
+            highlight=False,
+        )
+    console.print("  [dim]data: " + "; ".join(rec.caveats) + "[/]", highlight=False)
+
+
+def _print_funnel(result: RankingResult, console: Console) -> None:
+    table = Table(title="Exclusion funnel")
+    for column in ("rule", "requirement", "fail", "unknown", "left"):
+        table.add_column(
+            column,
+            justify="left" if column in ("rule", "requirement") else "right",
+            overflow="fold",
+        )
+    table.add_row("all sites", "", "", "", str(result.n_sites))
+    for step in result.funnel:
+        table.add_row(
+            step.label, step.requirement, str(step.failing), str(step.unknown), str(step.remaining)
+        )
+    console.print(table)
+
+
+def _value(value: float, unit: str) -> str:
+    if math.isnan(value):
+        return "unknown"
+    if math.isinf(value):
+        return "any"
+    text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+    return f"{text} {unit}"
+
+
+def write_ranking_csv(result: RankingResult, path: str | Path) -> Path:
+    """Write one row per recommended site as CSV.
+
+    Columns: rank, site, score, each criterion's value and contribution, each constraint's
+    status and slack, caveats. Text cells are guarded against formula injection.
+
+    Parameters
+    ----------
+    result
+        The ranking.
+    path
+        Target file.
+
+    Returns
+    -------
+    Path
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for rec in result.recommendations:
+        row = {
+            "case_id": result.case_id,
+            "rank": rec.rank,
+            "site_id": rec.site_id,
+            "name": rec.name,
+            "municipality": rec.municipality,
+            "province": rec.province,
+            "lon": rec.lon,
+            "lat": rec.lat,
+            "score": rec.utility,
+            "unverified": rec.unverified,
+        }
+        for line in rec.breakdown:
+            row[f"{line.criterion}_value"] = line.value
+            row[f"{line.criterion}_contribution"] = line.contribution
+        for line in rec.constraints:
+            row[f"{line.constraint}_status"] = line.status
+            row[f"{line.constraint}_slack"] = line.slack
+        row["caveats"] = "; ".join(rec.caveats)
+        rows.append(row)
+    fields: list[str] = []
+    for row in rows:
+        fields.extend(k for k in row if k not in fields)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields or ["case_id", "rank", "site_id"])
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: safe_cell(v) for k, v in row.items()})
+    return path
+
+
+def safe_cell(value: object) -> object:
+    """Neutralise a text cell that a spreadsheet would run as a formula (prefix a quote)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

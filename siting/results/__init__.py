@@ -1,0 +1,1 @@
+"""Result objects: plain, frozen data that outputs read."""

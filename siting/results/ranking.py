@@ -1,0 +1,495 @@
+"""Result objects of a ranking: frozen dataclasses that explain themselves, with JSON export.
+
+Everything a reader needs is data here, so the terminal table, the CSV/JSON files and the map
+all show the same explanation.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any, NamedTuple
+
+
+@dataclass(frozen=True)
+class CriterionLine:
+    """One criterion of a site's score breakdown.
+
+    Attributes
+    ----------
+    criterion, label, unit
+        Criterion id, readable name and the unit of ``value``.
+    value
+        The raw value in ``unit`` (``nan`` when unknown).
+    normalised
+        Score in [0, 1].
+    weight
+        Weight in the utility (the weights sum to 1).
+    contribution
+        ``weight x normalised``: what it adds to the utility.
+    """
+
+    criterion: str
+    label: str
+    unit: str
+    value: float
+    normalised: float
+    weight: float
+    contribution: float
+
+
+@dataclass(frozen=True)
+class ConstraintLine:
+    """One hard constraint checked on a site.
+
+    Attributes
+    ----------
+    constraint, label
+        Rule id and readable name.
+    requirement
+        What the profile asks.
+    site_value
+        What the site offers.
+    slack
+        Margin in ``unit`` (>= 0 passes; ``nan`` unknown; ``inf`` no restriction).
+    unit
+        Unit of the slack (empty for yes/no rules).
+    status
+        ``"pass"``, ``"fail"`` or ``"unknown"``.
+    """
+
+    constraint: str
+    label: str
+    requirement: str
+    site_value: str
+    slack: float
+    unit: str
+    status: str
+
+
+@dataclass(frozen=True)
+class WeightRange:
+    """Weights of one criterion over which a site keeps its rank, the others held fixed.
+
+    Attributes
+    ----------
+    criterion, label
+        The criterion.
+    weight
+        Its current weight.
+    low, high
+        The range (``high`` may be ``inf``: any higher weight keeps the rank).
+    """
+
+    criterion: str
+    label: str
+    weight: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class Separation:
+    """What separates a site from the next one in the ranking.
+
+    Attributes
+    ----------
+    next_site_id, next_site_name
+        The next site.
+    utility_gap
+        Utility of this site minus that of the next.
+    differences
+        ``(criterion label, contribution difference)``, largest magnitude first.
+    """
+
+    next_site_id: str
+    next_site_name: str
+    utility_gap: float
+    differences: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """A recommended site with its full explanation.
+
+    Attributes
+    ----------
+    rank, site_id, name, municipality, province, lon, lat
+        Which site and where (WGS84 [degree]).
+    utility
+        Weighted score in [0, 1].
+    unverified
+        Feasible only because some facts are unknown (``allow_unknown``).
+    breakdown, constraints, stability
+        Score per criterion, each hard constraint with its slack, rank-stability ranges.
+    versus_next
+        What separates it from the next site (``None`` for the last one).
+    caveats
+        How sure the underlying facts are.
+    """
+
+    rank: int
+    site_id: str
+    name: str
+    municipality: str
+    province: str
+    lon: float
+    lat: float
+    utility: float
+    unverified: bool
+    breakdown: tuple[CriterionLine, ...]
+    constraints: tuple[ConstraintLine, ...]
+    stability: tuple[WeightRange, ...]
+    versus_next: Separation | None
+    caveats: tuple[str, ...]
+
+    def top_reasons(self, n: int = 3) -> tuple[str, ...]:
+        """Return the criteria that add most to the utility, in words."""
+        lines = sorted(self.breakdown, key=lambda c: -c.contribution)
+        return tuple(
+            f"{c.label} ({format_value(c.value, c.unit)})" for c in lines[:n] if c.contribution > 0
+        )
+
+
+@dataclass(frozen=True)
+class PairRecommendation:
+    """A two-site configuration: an R&D site near a matching campus and a production site.
+
+    Attributes
+    ----------
+    rank
+        1 for the best pair.
+    utility
+        Sum of the two sites' utilities in their roles, in [0, 2].
+    distance_km
+        Straight-line distance between the two sites [km].
+    rnd, production
+        Each site with its explanation in its role (breakdown, rules, stability among the
+        sites eligible for that role; ``versus_next`` is not set).
+    """
+
+    rank: int
+    utility: float
+    distance_km: float
+    rnd: Recommendation
+    production: Recommendation
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    """An excluded site and the smallest changes that would make it feasible.
+
+    Attributes
+    ----------
+    site_id, name, municipality, province
+        Which site.
+    utility
+        Its utility if it were feasible.
+    changes
+        Per failing or unknown constraint: what would have to change, in words.
+    """
+
+    site_id: str
+    name: str
+    municipality: str
+    province: str
+    utility: float
+    changes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    """How many sites one hard constraint rules out.
+
+    Attributes
+    ----------
+    constraint, label, requirement
+        The rule and what the profile asks.
+    failing
+        Sites failing it (counted on all sites, independently of the other rules).
+    unknown
+        Sites whose data do not say.
+    remaining
+        Sites left after this rule and all earlier ones.
+    """
+
+    constraint: str
+    label: str
+    requirement: str
+    failing: int
+    unknown: int
+    remaining: int
+
+
+@dataclass(frozen=True)
+class Infeasibility:
+    """Why no site fits, and what relaxing the most restrictive rule would give.
+
+    Attributes
+    ----------
+    message
+        In words.
+    most_restrictive
+        The rule that rules out most sites.
+    feasible_without
+        Sites that would fit without that rule.
+    best_without
+        The best of those (id and name), if any.
+    """
+
+    message: str
+    most_restrictive: str
+    feasible_without: int
+    best_without: str | None
+
+
+class SiteOutcome(NamedTuple):
+    """What became of one candidate site in a ranking (for maps and tables).
+
+    A named tuple rather than a dataclass: a ranking holds one per candidate site, thousands
+    in a national run, and tuples are cheap to build.
+
+    Attributes
+    ----------
+    site_id, name, municipality, province, lon, lat
+        Which site and where (WGS84 [degree]).
+    outcome
+        ``"recommended"``, ``"feasible"`` (passes every rule, not in the top), or
+        ``"excluded"``.
+    rank
+        Rank when recommended, else ``None``.
+    utility
+        Weighted score in [0, 1] (also for excluded sites: what they would score).
+    unverified
+        Feasible only because some facts are unknown.
+    failing
+        Labels of the rules it fails.
+    unknown
+        Labels of the rules whose facts are unknown for it.
+    """
+
+    site_id: str
+    name: str
+    municipality: str
+    province: str
+    lon: float
+    lat: float
+    outcome: str
+    rank: int | None
+    utility: float
+    unverified: bool
+    failing: tuple[str, ...]
+    unknown: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RankingResult:
+    """The outcome of ranking sites for one company.
+
+    Attributes
+    ----------
+    case_id
+        The company id (its name is confidential and not repeated here).
+    needs
+        The profile's key needs in words.
+    weights
+        Criterion -> weight used.
+    status, objective, gap, solve_time_s, solver, n_solves
+        Solver outcome: status spelled out, utility of the best site, relative MIP gap, wall
+        time of the solves [s], backend, number of solves.
+    recommendations
+        Best first.
+    funnel
+        Exclusions per hard constraint.
+    near_misses
+        The best excluded sites and what would make them feasible.
+    infeasibility
+        Set when no site fits.
+    n_sites, n_feasible, n_unverified
+        Counts over the site table.
+    notes
+        Remarks on the run (criteria not applicable, data caveats).
+    sites
+        Every candidate site with its outcome.
+    origin
+        The company's current location ``(lon, lat)`` [degree], if given.
+    pairs
+        Two-site configurations, best first, when the profile asks for them (``[two_site]``).
+    pair_status
+        Solver status of the two-site search (empty when not asked).
+    """
+
+    case_id: str
+    needs: dict[str, Any]
+    weights: dict[str, float]
+    status: str
+    objective: float
+    gap: float
+    solve_time_s: float
+    solver: str
+    n_solves: int
+    recommendations: tuple[Recommendation, ...]
+    funnel: tuple[FunnelStep, ...]
+    near_misses: tuple[NearMiss, ...]
+    infeasibility: Infeasibility | None
+    n_sites: int
+    n_feasible: int
+    n_unverified: int
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    sites: tuple[SiteOutcome, ...] = field(default_factory=tuple)
+    origin: tuple[float, float] | None = None
+    pairs: tuple[PairRecommendation, ...] = field(default_factory=tuple)
+    pair_status: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as JSON-ready data (``inf``/``nan`` as ``null``)."""
+        data = asdict(replace(self, sites=()))
+        data["sites"] = [json_ready(site._asdict()) for site in self.sites]
+        return json_ready(data)
+
+
+def ranking_from_dict(data: dict[str, Any]) -> RankingResult:
+    """Rebuild a :class:`RankingResult` from :meth:`RankingResult.to_dict` output (a saved JSON).
+
+    Parameters
+    ----------
+    data
+        The parsed JSON.
+
+    Returns
+    -------
+    RankingResult
+
+    Raises
+    ------
+    KeyError, TypeError, ValueError
+        When the data are not a saved ranking (callers turn these into an input error).
+    """
+    recs = tuple(_recommendation_from_dict(rec) for rec in data["recommendations"])
+    pairs = tuple(
+        PairRecommendation(
+            rank=p["rank"],
+            utility=p["utility"],
+            distance_km=p["distance_km"],
+            rnd=_recommendation_from_dict(p["rnd"]),
+            production=_recommendation_from_dict(p["production"]),
+        )
+        for p in data.get("pairs", ())
+    )
+    return RankingResult(
+        case_id=data["case_id"],
+        needs=data["needs"],
+        weights=data["weights"],
+        status=data["status"],
+        objective=_num(data["objective"]),
+        gap=_num(data["gap"]),
+        solve_time_s=_num(data["solve_time_s"]),
+        solver=data["solver"],
+        n_solves=data["n_solves"],
+        recommendations=recs,
+        funnel=tuple(_build(FunnelStep, f) for f in data["funnel"]),
+        near_misses=tuple(
+            _build(NearMiss, {**m, "changes": tuple(m["changes"])}) for m in data["near_misses"]
+        ),
+        infeasibility=None
+        if data["infeasibility"] is None
+        else _build(Infeasibility, data["infeasibility"]),
+        n_sites=data["n_sites"],
+        n_feasible=data["n_feasible"],
+        n_unverified=data["n_unverified"],
+        notes=tuple(data["notes"]),
+        sites=tuple(
+            SiteOutcome(**{**s, "failing": tuple(s["failing"]), "unknown": tuple(s["unknown"])})
+            for s in data.get("sites", ())
+        ),
+        origin=None if data.get("origin") is None else tuple(data["origin"]),
+        pairs=pairs,
+        pair_status=data.get("pair_status", ""),
+    )
+
+
+def _recommendation_from_dict(rec: dict[str, Any]) -> Recommendation:
+    return Recommendation(
+        **{
+            k: rec[k]
+            for k in (
+                "rank",
+                "site_id",
+                "name",
+                "municipality",
+                "province",
+                "lon",
+                "lat",
+                "utility",
+                "unverified",
+            )
+        },
+        breakdown=tuple(
+            _build(CriterionLine, {**c, "value": _num(c["value"])}) for c in rec["breakdown"]
+        ),
+        constraints=tuple(
+            _build(ConstraintLine, {**c, "slack": _slack(c["slack"], c.get("status"))})
+            for c in rec["constraints"]
+        ),
+        stability=tuple(
+            _build(
+                WeightRange, {**w, "high": float("inf") if w["high"] is None else float(w["high"])}
+            )
+            for w in rec["stability"]
+        ),
+        versus_next=None
+        if rec["versus_next"] is None
+        else Separation(
+            **{
+                **rec["versus_next"],
+                "differences": tuple(
+                    (str(a), float(b)) for a, b in rec["versus_next"]["differences"]
+                ),
+            }
+        ),
+        caveats=tuple(rec["caveats"]),
+    )
+
+
+def _build(cls: type, values: dict[str, Any]) -> Any:
+    return cls(**{f.name: values[f.name] for f in fields(cls) if f.name in values})
+
+
+def _num(value: Any) -> float:
+    # to_dict writes nan as null
+    return float("nan") if value is None else float(value)
+
+
+def _slack(value: Any, status: Any) -> float:
+    """Return a saved slack: to_dict writes +-inf ("no restriction") and NaN as null.
+
+    The saved status tells them apart: a null slack that passes had no restriction (inf),
+    one that fails could not pass (-inf), an unknown one is NaN.
+    """
+    if value is not None:
+        return float(value)
+    return {"pass": math.inf, "fail": -math.inf}.get(status, math.nan)
+
+
+def format_value(value: float, unit: str) -> str:
+    """Return a value with its unit for readers: 2 decimals below 100, none above."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "unknown"
+    if isinstance(value, float) and math.isinf(value):
+        return "no limit"
+    return f"{value:,.2f} {unit}".strip() if abs(value) < 100 else f"{value:,.0f} {unit}".strip()
+
+
+def json_ready(value: Any) -> Any:
+    """Return data ready for JSON: tuples as lists, named tuples as objects, inf/nan as None."""
+    if hasattr(value, "_asdict"):  # named tuples (SiteOutcome) become objects, not arrays
+        value = value._asdict()
+    if isinstance(value, dict):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    if hasattr(value, "item") and callable(value.item) and not hasattr(value, "__len__"):
+        value = value.item()  # numpy scalars
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
