@@ -109,7 +109,7 @@ def dense_instance(leads_path: Path, n_sites: int) -> DenseInstance:
     from siting.criteria.site_facts import site_facts
     from siting.inputs.catalogue import load_catalogue
     from siting.inputs.leads import read_leads
-    from siting.jobs.rank import resolve_origin
+    from siting.inputs.origin import resolve_origin
 
     data = synthetic_geodata(n_sites) if n_sites else siting.load_geodata()
     table = siting.site_table(data=data)

@@ -20,14 +20,7 @@ from typer.testing import CliRunner
 from siting._errors import SitingInputError
 from siting.inputs.leads import read_leads
 from siting.inputs.profile import Profile, load_profile
-from siting.jobs.assign import (
-    INVALID,
-    PLACED,
-    UNPLACED,
-    AssignmentResult,
-    assign_leads,
-    write_assignment,
-)
+from siting.jobs.assign import assign_leads
 from siting.model.assignment import (
     AssignmentModel,
     AssignmentSolution,
@@ -35,6 +28,8 @@ from siting.model.assignment import (
     status_note,
 )
 from siting.model.solvers import SOLVERS
+from siting.outputs.tables import write_assignment
+from siting.results.assignment import INVALID, PLACED, UNPLACED, AssignmentResult
 
 NAN = math.nan
 CASES = Path(__file__).resolve().parents[1] / "models" / "cases"
@@ -333,7 +328,7 @@ def test_assign_leads_places_only_feasible_pairs_within_capacity(
     from siting.criteria.evaluation import evaluate
     from siting.criteria.site_facts import site_facts
     from siting.inputs.catalogue import load_catalogue
-    from siting.jobs.rank import resolve_origin
+    from siting.inputs.origin import resolve_origin
     from siting.layers.load import load_geodata
     from siting.layers.site_table import site_table
 

@@ -14,7 +14,7 @@ from siting.criteria.evaluation import LeadParams, evaluate, evaluate_batch
 from siting.criteria.site_facts import site_facts
 from siting.inputs.catalogue import load_catalogue
 from siting.inputs.leads import read_leads
-from siting.jobs.rank import resolve_origin
+from siting.inputs.origin import resolve_origin
 from siting.jobs.screen import screen_leads
 
 from .test_leads import write_leads

@@ -14,7 +14,8 @@ from openpyxl import Workbook
 
 from siting import SitingInputError
 from siting.inputs.leads import read_leads
-from siting.jobs.screen import STATUSES, screen_leads
+from siting.jobs.screen import screen_leads
+from siting.results.screening import STATUSES
 
 HEADER = ["id", "name", "municipality", "year", "land_ha", "power_mw", "talent_hbo"]
 GOOD = ["L1", "Photonics scale-up", "Eindhoven", "2028", "1.5", "0.05", "20"]

@@ -129,7 +129,7 @@ def rendered(element: Any) -> str:
 
 
 def test_assignment_map_has_its_layers_panel_legend_and_scale(assignment, table, data):
-    m = render_portfolio_map(assignment, leads=table, data=data)
+    m = render_portfolio_map(assignment, data=data)
     groups = layer_groups(m)
     assert sorted(groups) == sorted(ASSIGN_LAYERS)
     assert all(g.control and g.overlay for g in groups.values())
@@ -163,19 +163,17 @@ def test_panel_says_an_assignment_within_the_gap_is_not_proven_optimal(assignmen
 
     note = status_note("within_gap", 0.0023, 0.005, "skipped")
     result = replace(assignment, status="within_gap", gap=0.0023, gap_rel=0.005, status_note=note)
-    html = rendered(render_portfolio_map(result, leads=table, data=data))
+    html = rendered(render_portfolio_map(result, data=data))
     assert "<b>within_gap</b>" in html and "gap 0.23% (requested 0.50%)" in html
     assert "within 0.23% of the optimum" in html
     assert "not broken deterministically" in html
     assert "returned no assignment" not in html
-    tiny = rendered(render_portfolio_map(replace(result, gap=3e-5), leads=table, data=data))
+    tiny = rendered(render_portfolio_map(replace(result, gap=3e-5), data=data))
     assert "gap &lt; 0.01%" in tiny
 
 
 def test_lines_run_from_each_placed_lead_to_its_site(assignment, table, data):
-    group = layer_groups(render_portfolio_map(assignment, leads=table, data=data))[
-        portfolio_map.LAYER_LINES
-    ]
+    group = layer_groups(render_portfolio_map(assignment, data=data))[portfolio_map.LAYER_LINES]
     lines = children(group, folium.PolyLine)
     placed = [lead for lead in assignment.leads if lead.status == "placed"]
     located = [lead for lead in placed if lead.lead_id != "NOLOC-1"]
@@ -188,9 +186,7 @@ def test_lines_run_from_each_placed_lead_to_its_site(assignment, table, data):
         )
         assert f"utility {lead.utility:.3f}" in html
     assert re.search(r"\d+\.\d km, utility", html)
-    sites = layer_groups(render_portfolio_map(assignment, leads=table, data=data))[
-        portfolio_map.LAYER_SITES
-    ]
+    sites = layer_groups(render_portfolio_map(assignment, data=data))[portfolio_map.LAYER_SITES]
     used = {lead.site_id for lead in placed}
     assert len(children(sites, folium.CircleMarker)) == len(used)
     assert re.search(r"[\d.]+ of [\d.]+ ha used|ha used; area not known", rendered(sites))
@@ -201,9 +197,7 @@ def test_unplaced_leads_are_marked_with_their_reason(assignment, table, data):
     assert blocked.status == "unplaced" and "lack the capacity" in blocked.reason
     nowhere = next(lead for lead in assignment.leads if lead.lead_id == "SYN-0002")
     assert nowhere.status == "unplaced" and nowhere.reason.startswith("no feasible site")
-    group = layer_groups(render_portfolio_map(assignment, leads=table, data=data))[
-        portfolio_map.LAYER_UNPLACED
-    ]
+    group = layer_groups(render_portfolio_map(assignment, data=data))[portfolio_map.LAYER_UNPLACED]
     marks = children(group, folium.Marker)
     icons = [c for mark in marks for c in mark._children.values() if isinstance(c, folium.DivIcon)]
     assert icons and all(
@@ -219,7 +213,7 @@ def test_unplaced_leads_are_marked_with_their_reason(assignment, table, data):
 
 
 def test_zones_are_coloured_by_headroom_used_where_known(assignment, table, data):
-    m = render_portfolio_map(assignment, leads=table, data=data)
+    m = render_portfolio_map(assignment, data=data)
     html = rendered(layer_groups(m)[portfolio_map.LAYER_ZONES])
     zone = next(z for z in assignment.zones if z.zone_id == "GM1966")
     assert zone.constrained and zone.n_leads >= 1
@@ -235,27 +229,25 @@ def test_zones_are_coloured_by_headroom_used_where_known(assignment, table, data
 def test_without_headroom_zones_show_the_congestion_class(table, data):
     result = assign_leads(table, data=data, max_resolves=0)
     assert not any(z.constrained for z in result.zones)
-    html = rendered(render_portfolio_map(result, leads=table, data=data))
+    html = rendered(render_portfolio_map(result, data=data))
     assert "<b>headroom not known</b> for any zone" in html
     assert "share of the headroom [MW] used" not in html
     assert "headroom not known (not constrained)" in html
 
 
 def test_leads_without_a_location_are_listed_in_the_panel_only(assignment, table, data):
-    m = render_portfolio_map(assignment, leads=table, data=data)
+    m = render_portfolio_map(assignment, data=data)
     html = rendered(m)
     assert "Not on the map (2 lead(s))" in html  # NOLOC-1 and the invalid BAD-1
     assert "<b>NOLOC-1</b> (placed)" in html
     assert "<b>BAD-1</b> (invalid input)" in html
-    without = render_portfolio_map(assignment, data=data)  # no lead table: panel only
-    assert not children(layer_groups(without)[portfolio_map.LAYER_LINES], folium.PolyLine)
-    assert "no lead table given" in rendered(without)
+    assert "no current location, or one that cannot be placed" in html
 
 
 def test_draws_on_a_given_map_and_returns_it(assignment, table, data):
     m = folium.Map(tiles=None)
     folium.LayerControl().add_to(m)
-    assert render_portfolio_map(assignment, leads=table, data=data, m=m) is m
+    assert render_portfolio_map(assignment, data=data, m=m) is m
     assert len([c for c in m._children.values() if isinstance(c, folium.LayerControl)]) == 1
     with pytest.raises(TypeError, match="AssignmentResult or a ScreenResult"):
         render_portfolio_map("not a result", data=data)  # type: ignore[arg-type]
@@ -265,7 +257,7 @@ def test_draws_on_a_given_map_and_returns_it(assignment, table, data):
 
 
 def test_screening_map_colours_leads_by_status_and_draws_top_sites(screening, data):
-    m = render_portfolio_map(screening, data=data)  # locations from the result's own file
+    m = render_portfolio_map(screening, data=data)  # locations from the result
     groups = layer_groups(m)
     assert sorted(groups) == sorted(SCREEN_LAYERS)
     status = groups[portfolio_map.LAYER_STATUS]
@@ -295,7 +287,7 @@ def test_screening_map_colours_leads_by_status_and_draws_top_sites(screening, da
 @pytest.mark.parametrize("kind", ["assignment", "screening"])
 def test_ids_and_names_are_escaped(kind, assignment, screening, table, data):
     result = assignment if kind == "assignment" else screening
-    html = render_portfolio_map(result, leads=table, data=data).get_root().render()
+    html = render_portfolio_map(result, data=data).get_root().render()
     assert HOSTILE not in html
     assert "alert(1)" in html  # present, as escaped text
     assert html.count("<script") == html.count("</script>")
@@ -310,7 +302,7 @@ def test_ids_and_names_are_escaped(kind, assignment, screening, table, data):
 def test_offline_map_references_no_other_host_and_rounds_coordinates(
     assignment, table, data, tmp_path
 ):
-    m = render_portfolio_map(assignment, leads=table, data=data, offline=True)
+    m = render_portfolio_map(assignment, data=data, offline=True)
     path = maps.save_map(m, tmp_path / "offline.html", offline=True)
     html = path.read_text(encoding="utf-8")
     assert not REMOTE.findall(html), REMOTE.findall(html)[:3]
@@ -387,7 +379,7 @@ def chromium() -> Iterator[Any]:
 
 def test_offline_portfolio_map_in_a_browser(chromium, assignment, table, data, tmp_path):
     path = maps.save_map(
-        render_portfolio_map(assignment, leads=table, data=data, offline=True),
+        render_portfolio_map(assignment, data=data, offline=True),
         tmp_path / "portfolio.html",
         offline=True,
     )

@@ -12,8 +12,9 @@ import siting
 from siting.criteria.evaluation import evaluate
 from siting.criteria.site_facts import site_facts
 from siting.inputs.catalogue import load_catalogue
+from siting.inputs.origin import resolve_origin
 from siting.inputs.profile import load_profile
-from siting.jobs.rank import constraint_rows, rank_sites, resolve_origin
+from siting.jobs.rank import constraint_rows, rank_sites
 from siting.model.site_choice import rank_by_enumeration
 from siting.model.solvers import SOLVERS
 

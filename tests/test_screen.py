@@ -15,7 +15,9 @@ from openpyxl import load_workbook
 from siting import SitingInputError
 from siting.inputs.leads import read_leads
 from siting.jobs.rank import rank_sites
-from siting.jobs.screen import ROW_COLUMNS, STATUSES, screen_leads, write_screen
+from siting.jobs.screen import screen_leads
+from siting.outputs.tables import write_screen
+from siting.results.screening import ROW_COLUMNS, STATUSES
 
 from .test_leads import write_leads
 

@@ -127,8 +127,9 @@ def assign_command(
     """
     from siting.cli.screen import check_map_options, write_portfolio_map
     from siting.inputs.leads import read_leads
-    from siting.jobs.assign import assign_leads, write_assignment
+    from siting.jobs.assign import assign_leads
     from siting.layers.load import load_geodata
+    from siting.outputs.tables import write_assignment
 
     check_map_options(map_out, offline)
 
@@ -182,13 +183,13 @@ def assign_command(
         write_assignment(result, out_file)
         _out.print(f"wrote {out_file}")
     if map_out is not None:
-        write_portfolio_map(result, map_out, leads=table, data=data, offline=offline, console=_out)
+        write_portfolio_map(result, map_out, data=data, offline=offline, console=_out)
 
 
 def print_assignment(result: object, console: Console) -> None:
     """Print an :class:`~siting.jobs.assign.AssignmentResult` as tables."""
-    from siting.jobs.assign import PLACED, AssignmentResult
     from siting.model.assignment import format_gap
+    from siting.results.assignment import PLACED, AssignmentResult
 
     assert isinstance(result, AssignmentResult)
     gap = format_gap(result.gap)

@@ -20,10 +20,9 @@ from siting._errors import Problem, SitingInputError
 from siting.model.solvers import SOLVERS
 
 if TYPE_CHECKING:
-    from siting.inputs.leads import LeadTable
-    from siting.jobs.assign import AssignmentResult
-    from siting.jobs.screen import ScreenResult
     from siting.layers.load import GeoData
+    from siting.results.assignment import AssignmentResult
+    from siting.results.screening import ScreenResult
 
 #: Invalid leads listed in full on the terminal (all of them are in the output file).
 MAX_INVALID_SHOWN = 20
@@ -121,8 +120,9 @@ def screen_command(
     cannot be read.
     """
     from siting.inputs.leads import read_leads
-    from siting.jobs.screen import screen_leads, write_screen
+    from siting.jobs.screen import screen_leads
     from siting.layers.load import load_geodata
+    from siting.outputs.tables import write_screen
 
     if solver is not None and solver not in SOLVERS:
         raise SitingInputError(
@@ -185,7 +185,7 @@ def screen_command(
         write_screen(result, out_file)
         out.print(f"wrote {out_file}", highlight=False)
     if map_out is not None:
-        write_portfolio_map(result, map_out, leads=table, data=data, offline=offline, console=out)
+        write_portfolio_map(result, map_out, data=data, offline=offline, console=out)
 
 
 def check_map_options(map_out: Path | None, offline: bool) -> None:
@@ -205,7 +205,6 @@ def write_portfolio_map(
     result: ScreenResult | AssignmentResult,
     path: Path,
     *,
-    leads: LeadTable,
     data: GeoData | None,
     offline: bool,
     console: Console,
@@ -214,7 +213,7 @@ def write_portfolio_map(
     from siting.outputs.maps.portfolio import render_portfolio_map
     from siting.outputs.maps.ranking import save_map
 
-    m = render_portfolio_map(result, leads=leads, data=data, offline=offline)
+    m = render_portfolio_map(result, data=data, offline=offline)
     written = save_map(m, path, offline=offline)
     console.print(
         f"wrote map {written}" + (" (offline)" if offline else ""), highlight=False, markup=False
@@ -223,7 +222,7 @@ def write_portfolio_map(
 
 
 def _print_summary(result: ScreenResult) -> None:
-    from siting.jobs.screen import summary_rows
+    from siting.outputs.tables import summary_rows
 
     s = result.summary
     counts = Table(title=f"Screening of {result.file}", show_header=False)

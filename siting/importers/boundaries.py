@@ -8,6 +8,7 @@ import geopandas as gpd
 
 from siting import settings
 from siting._errors import Problem, SitingInputError
+from siting.layers.places import gm_codes
 
 _CODE_COLUMNS = ("gm_code", "statcode", "gemeentecode", "GM_CODE", "code")
 _NAME_COLUMNS = ("name", "statnaam", "gemeentenaam", "naam")
@@ -60,8 +61,8 @@ def read_municipality_boundaries(path: str | Path) -> gpd.GeoDataFrame:
             )
         )
     name_col = next((c for c in _NAME_COLUMNS if c in frame.columns), None)
-    codes = frame[code_col].astype(str).str.strip().str.upper()
-    codes = codes.where(codes.str.startswith("GM"), "GM" + codes.str.zfill(4))
+    raw_codes = frame[code_col].astype(str).str.strip()
+    codes = gm_codes(raw_codes).fillna(raw_codes)  # a non-code stays as written: it never joins
     invalid = ~frame.geometry.is_valid
     geometry = frame.geometry.where(~invalid, frame.geometry.make_valid())
     out = gpd.GeoDataFrame(

@@ -41,6 +41,7 @@ import pandas as pd
 
 from siting import vocab
 from siting._errors import Problem, SitingInputError
+from siting.layers.places import gm_codes
 from siting.layers.schema import GRID_CONGESTION
 from siting.layers.validate import cells_as_text, parse_table
 
@@ -100,7 +101,6 @@ _CLASS_HELP = "colour codes are -1 (no information), 0, 1, 2 or 3"
 _REPORTED_SHARE = 0.9
 _MAX_PER_COLUMN = 20
 _POSTCODE = re.compile(r"\d{4}[A-Z]{2}")
-_GM_DIGITS = re.compile(r"\d{1,4}")
 _DATE = re.compile(GRID_CONGESTION.column("status_date").pattern or "")
 
 
@@ -630,16 +630,10 @@ def _parse_classes(
 def _parse_gm_codes(
     text: pd.Series, file: str, column: str, rows: np.ndarray, problems: list[Problem]
 ) -> pd.Series:
-    digits = (
-        text.str.upper()
-        .str.replace(r"^GM", "", regex=True)
-        .str.replace(r"\.0+$", "", regex=True)
-        .str.strip()
-    )
-    ok = digits.str.fullmatch(_GM_DIGITS.pattern).fillna(False).to_numpy(dtype=bool)
+    codes = gm_codes(text)
     _report(
         problems,
-        ~ok,
+        codes.isna().to_numpy(),
         lambda i: (
             "a municipality code is required here"
             if text.iloc[i] == ""
@@ -649,8 +643,7 @@ def _parse_gm_codes(
         column=column,
         rows=rows,
     )
-    codes = "GM" + digits.str.zfill(4)
-    return codes.where(pd.Series(ok, index=text.index), None).astype(object)
+    return codes
 
 
 def _grid_operator(name: object) -> str | None:

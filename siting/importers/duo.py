@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from siting._errors import Problem, SitingInputError
+from siting.layers.places import gm_codes
 
 #: CROHO sectors counted as technical, per level.
 TECHNICAL_HO_SECTORS: dict[str, frozenset[str]] = {
@@ -82,7 +83,7 @@ def read_duo_ho(path: str | Path, *, level: Literal["hbo", "wo"] | None = None) 
     }
     _require(path, needed, raw)
     raw = raw[raw[needed["GEMEENTENUMMER"]].astype(str).str.strip().ne("")]
-    codes = "GM" + raw[needed["GEMEENTENUMMER"]].astype(str).str.strip().str.zfill(4)
+    codes = gm_codes(raw[needed["GEMEENTENUMMER"]]).fillna("")
     base = pd.DataFrame(
         {
             "gm_code": codes.to_numpy(),

@@ -47,6 +47,7 @@ import shapely
 
 from siting import settings
 from siting._errors import Problem, SitingInputError
+from siting.layers.places import gm_code
 from siting.layers.schema import SITES
 from siting.layers.validate import NL_RD_BOUNDS, cells_as_text
 
@@ -67,7 +68,6 @@ _M2_FIELDS = frozenset({"oppbruto", "oppnetto"})
 _M2_PER_HA = 10_000.0
 _FIRST_ROW = 1  # GIS files: problems name the 1-based feature number (see Problem)
 _YEAR_RANGE = (1900, 2100)
-_GM_CODE = re.compile(r"(?:GM)?(\d{1,4})", re.IGNORECASE)
 _SITE_ID = re.compile(r"[a-z0-9][a-z0-9_\-]*")
 _TOTTUIT_NOTE = (
     "available_ha is IBIS HA_TOTTUIT, ASSUMED to be the area immediately available for issue; "
@@ -336,7 +336,7 @@ def assign_municipality(
         if col not in out.columns:
             out[col] = None
         out[col] = out[col].astype(object)
-    codes = [_gm_code(v) for v in municipalities[code_col]]
+    codes = [gm_code(v) for v in municipalities[code_col]]
     polys = municipalities.geometry.to_crs(settings.working_crs).to_numpy()
     polys = np.where(shapely.is_valid(polys), polys, shapely.make_valid(polys))
     tree = shapely.STRtree(polys)
@@ -486,7 +486,7 @@ def _parse_gm_codes(
         for item in re.split(r"[,;/\s]+", cell):
             if not item:
                 continue
-            code = _gm_code(item)
+            code = gm_code(item)
             if code is None:
                 problems.append(
                     _problem(
@@ -500,15 +500,6 @@ def _parse_gm_codes(
                 codes.append(code)
         values.append(tuple(codes))
     return pd.Series(values, index=text.index, dtype=object), problems
-
-
-def _gm_code(value: object) -> str | None:
-    """``772``, ``0772``, ``772.0``, ``GM0772`` -> ``GM0772``; anything else -> ``None``."""
-    text = str(value).strip()
-    if text.endswith(".0"):
-        text = text[:-2]
-    match = _GM_CODE.fullmatch(text)
-    return f"GM{int(match.group(1)):04d}" if match else None
 
 
 def _parse_years(

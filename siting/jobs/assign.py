@@ -33,10 +33,9 @@ placed where it displaces nobody.
 from __future__ import annotations
 
 import csv
-import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,249 +50,24 @@ from siting.model.assignment import (
     unplaced_reason,
 )
 from siting.model.solvers import SOLVED, check_gap
-from siting.results.ranking import json_ready
+from siting.results.assignment import (
+    INVALID,
+    PLACED,
+    UNPLACED,
+    AssignedLead,
+    AssignmentResult,
+    CapacityLine,
+    RegionUse,
+    SiteUse,
+    ZoneUse,
+)
 
 #: Lead x site cells evaluated at once (bounds the memory of a batch).
 _EVAL_CELLS = 1 << 17
 
-#: Status of a lead.
-PLACED, UNPLACED, INVALID = "placed", "unplaced", "invalid input"
-
 
 # --------------------------------------------------------------------------------------------
 # the thin constructor on the data
-
-
-@dataclass(frozen=True)
-class LeadOutcome:
-    """One lead's outcome in a portfolio assignment.
-
-    Parameters
-    ----------
-    lead_id
-        The lead (company id).
-    status
-        ``"placed"``, ``"unplaced"`` or ``"invalid input"``.
-    priority
-        Its priority weight :math:`w_l` [-].
-    land_ha, power_mw, talent_fte
-        Its needs [ha], [MW], [FTE].
-    n_feasible_sites
-        Sites passing every hard constraint of the lead.
-    site_id, site_name, municipality, province, zone_id
-        Where it is placed (empty when not).
-    utility
-        Its utility there [-] (``nan`` when not placed).
-    reason
-        Why it is unplaced or invalid, in words (empty when placed).
-    row
-        Row of the leads file, when known.
-    """
-
-    lead_id: str
-    status: str
-    priority: float
-    land_ha: float
-    power_mw: float
-    talent_fte: float
-    n_feasible_sites: int
-    site_id: str = ""
-    site_name: str = ""
-    municipality: str = ""
-    province: str = ""
-    zone_id: str = ""
-    utility: float = math.nan
-    reason: str = ""
-    row: int | None = None
-
-
-@dataclass(frozen=True)
-class SiteUse:
-    """Area used at a site that at least one lead could go to.
-
-    Parameters
-    ----------
-    site_id, name, municipality, zone_id
-        The site and its congestion zone.
-    capacity_ha
-        Available area [ha]; ``nan`` when not known (then the site takes one lead).
-    rule
-        The capacity rule applied, in words.
-    used_ha
-        Area promised to placed leads [ha].
-    leads
-        The leads placed there.
-    n_candidates
-        Leads for which the site is feasible.
-    """
-
-    site_id: str
-    name: str
-    municipality: str
-    zone_id: str
-    capacity_ha: float
-    rule: str
-    used_ha: float
-    leads: tuple[str, ...]
-    n_candidates: int
-
-
-@dataclass(frozen=True)
-class ZoneUse:
-    """Grid headroom used in a congestion zone.
-
-    Parameters
-    ----------
-    zone_id, name
-        The zone (a municipality code in the embedded data) and its name.
-    headroom_mw
-        Headroom [MW]; ``nan`` when not known.
-    used_mw
-        Power promised to placed leads [MW].
-    n_leads
-        Leads placed in the zone.
-    constrained
-        Whether the headroom constrains the assignment.
-    note
-        ``"not known: not constrained"`` or the source of the figure.
-    """
-
-    zone_id: str
-    name: str
-    headroom_mw: float
-    used_mw: float
-    n_leads: int
-    constrained: bool
-    note: str
-
-
-@dataclass(frozen=True)
-class RegionUse:
-    """Hires placed in a labour-market region with candidate sites, and what it can absorb.
-
-    Parameters
-    ----------
-    region_id, name
-        The region.
-    capacity_fte
-        Hires it can absorb: ``absorption_share`` x its technical workforce [FTE].
-    used_fte
-        Hires of the leads placed there [FTE].
-    """
-
-    region_id: str
-    name: str
-    capacity_fte: float
-    used_fte: float
-
-
-@dataclass(frozen=True)
-class CapacityLine:
-    """The value of one more unit of a binding capacity, with the capacity's name.
-
-    Parameters
-    ----------
-    kind, key, name, unit
-        ``"site"`` / ``"zone"`` / ``"region"``, its id, its name, ``"ha"`` / ``"MW"`` /
-        ``"FTE"``.
-    capacity, used
-        Capacity and use before the increase [unit].
-    added_value
-        Increase of the priority-weighted total fit for one more unit [-].
-    leads_competing
-        Leads this capacity blocks from a feasible site.
-    status
-        Status of the re-solve.
-    changed_leads
-        Leads whose site changes when the capacity is one unit larger.
-    """
-
-    kind: str
-    key: str
-    name: str
-    unit: str
-    capacity: float
-    used: float
-    added_value: float
-    leads_competing: int
-    status: str
-    changed_leads: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class AssignmentResult:
-    """Result of :func:`assign_leads`: the assignment of a pipeline, explained.
-
-    Parameters
-    ----------
-    status
-        Solver status (see :class:`AssignmentSolution`): ``"optimal"``, ``"within_gap"``,
-        ``"feasible"``, ``"no_solution_in_time"`` or ``"error"``.
-    objective
-        Priority-weighted total fit [-].
-    gap
-        Relative MIP gap reached [-] (``nan`` when unknown).
-    solve_time_s
-        Wall time of the main solve [s].
-    solver
-        Backend name.
-    leads
-        Every lead of the input (valid or not), in input order.
-    sites, zones, regions
-        Capacity used per site, congestion zone and labour-market region.
-    capacity_values
-        What one more unit of each binding capacity adds, largest first.
-    capacity_note
-        How those values were computed and what was left out.
-    notes
-        Caveats (unknown headroom, unknown areas, two-site profiles, ...).
-    gap_rel
-        The relative gap that was asked for [-] (0.0: proven optimum).
-    status_note
-        What the status means for this assignment, in words (see
-        :attr:`AssignmentSolution.status_note`).
-    """
-
-    status: str
-    objective: float
-    gap: float
-    solve_time_s: float
-    solver: str
-    leads: tuple[LeadOutcome, ...]
-    sites: tuple[SiteUse, ...]
-    zones: tuple[ZoneUse, ...]
-    regions: tuple[RegionUse, ...]
-    capacity_values: tuple[CapacityLine, ...]
-    capacity_note: str
-    notes: tuple[str, ...] = field(default=())
-    gap_rel: float = 0.0
-    status_note: str = ""
-
-    @property
-    def n_placed(self) -> int:
-        """Number of placed leads."""
-        return sum(lead.status == PLACED for lead in self.leads)
-
-    @property
-    def n_unplaced(self) -> int:
-        """Number of valid leads that are not placed."""
-        return sum(lead.status == UNPLACED for lead in self.leads)
-
-    @property
-    def n_invalid(self) -> int:
-        """Number of leads with invalid input."""
-        return sum(lead.status == INVALID for lead in self.leads)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the result as plain JSON-ready data (``NaN`` becomes ``None``)."""
-        data = json_ready(asdict(self))
-        data["summary"] = {
-            "leads": len(self.leads),
-            "placed": self.n_placed,
-            "unplaced": self.n_unplaced,
-            "invalid": self.n_invalid,
-        }
-        return data
 
 
 @dataclass
@@ -452,6 +226,7 @@ def assign_leads(
     pairs: list[tuple[int, int]] = []
     utilities: list[float] = []
     n_feasible: dict[str, int] = {}
+    origins: dict[str, tuple[float, float] | None] = {}
     no_site: dict[str, str] = {}
     notes: list[str] = []
     for entry, evaluated in zip(
@@ -466,6 +241,7 @@ def assign_leads(
         pairs += [(lead, int(s)) for s in feasible]
         utilities += [float(utility[s]) for s in feasible]
         n_feasible[entry.lead_id] = int(feasible.size)
+        origins[entry.lead_id] = origin
         if feasible.size == 0:
             assert entry.profile is not None
             ev = evaluate(entry.profile, facts, catalogue, origin_xy=origin)  # for its texts
@@ -536,9 +312,10 @@ def assign_leads(
             "power_mw": p.needs.power_mw if p else math.nan,
             "talent_fte": p.needs.talent.total if p else math.nan,
             "n_feasible_sites": n_feasible.get(lid, 0),
+            "origin": origins.get(lid),
         }
         if p is None or lid not in n_feasible:
-            outcomes.append(LeadOutcome(status=INVALID, reason=entry.problem, **base))
+            outcomes.append(AssignedLead(status=INVALID, reason=entry.problem, **base))
             continue
         site = sol.assignment[lid]
         if site is None:
@@ -549,11 +326,11 @@ def assign_leads(
             )
             if sol.status not in SOLVED and lid not in no_site:
                 reason = f"the solver returned no assignment (status {sol.status})"
-            outcomes.append(LeadOutcome(status=UNPLACED, reason=reason, **base))
+            outcomes.append(AssignedLead(status=UNPLACED, reason=reason, **base))
             continue
         k = site_pos[site]
         outcomes.append(
-            LeadOutcome(
+            AssignedLead(
                 status=PLACED,
                 site_id=site,
                 site_name=names[site],
@@ -676,88 +453,6 @@ def assign_leads(
     )
 
 
-def write_assignment(result: AssignmentResult, path: str | Path) -> Path:
-    """Write an assignment to ``.csv``, ``.xlsx`` or ``.json``.
-
-    ``.csv`` has one row per lead, ``.xlsx`` a sheet per table (leads, sites, zones, capacity
-    values, regions) and ``.json`` everything. Text cells that a spreadsheet would run as a
-    formula are neutralised (:func:`siting.outputs.tables.safe_cell`).
-
-    Parameters
-    ----------
-    result
-        From :func:`assign_leads`.
-    path
-        The output file; its suffix chooses the format.
-
-    Returns
-    -------
-    Path
-        The file written.
-
-    Raises
-    ------
-    SitingInputError
-        For an unsupported suffix.
-    RuntimeError
-        For ``.xlsx`` when openpyxl is not installed.
-    """
-    from siting.outputs.tables import safe_cell
-
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".json":
-        path.write_text(
-            json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
-        return path
-    tables = {
-        "leads": result.leads,
-        "sites": result.sites,
-        "zones": result.zones,
-        "capacity_values": result.capacity_values,
-        "regions": result.regions,
-    }
-    rows = {
-        name: [{k: _cell(v, safe_cell) for k, v in asdict(rec).items()} for rec in recs]
-        for name, recs in tables.items()
-    }
-    if suffix == ".csv":
-        fields = list(LeadOutcome.__dataclass_fields__)
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=fields)
-            writer.writeheader()
-            writer.writerows(rows["leads"])
-        return path
-    if suffix == ".xlsx":
-        try:
-            from openpyxl import Workbook
-        except ImportError:  # pragma: no cover - depends on the environment
-            raise RuntimeError(
-                "writing .xlsx needs openpyxl (pip install openpyxl); write .csv or .json instead"
-            ) from None
-        book = Workbook()
-        book.remove(book.active)
-        classes = {
-            "leads": LeadOutcome,
-            "sites": SiteUse,
-            "zones": ZoneUse,
-            "capacity_values": CapacityLine,
-            "regions": RegionUse,
-        }
-        for name, records in rows.items():
-            sheet = book.create_sheet(name)
-            fields = list(classes[name].__dataclass_fields__)
-            sheet.append(fields)
-            for rec in records:
-                sheet.append([rec[f] for f in fields])
-        book.save(path)
-        return path
-    raise SitingInputError(
-        Problem(file=str(path), message="unsupported output format; use .csv, .xlsx or .json")
-    )
-
-
 # --------------------------------------------------------------------------------------------
 # helpers (data)
 
@@ -853,7 +548,7 @@ def _evaluate_leads(
     profile; a batch with such a lead is evaluated lead by lead, so each reports its own.
     """
     from siting.criteria.evaluation import LeadParams, evaluate, evaluate_batch
-    from siting.jobs.rank import resolve_origin
+    from siting.inputs.origin import resolve_origin
 
     out: list[tuple[np.ndarray, np.ndarray, tuple[float, float] | None] | None]
     out = [None] * len(entries)
@@ -991,11 +686,3 @@ def _regions(
         [index.get(str(r), -1) for r in table["labour_market_region_code"]], dtype=np.int64
     )
     return ids, names, np.array([share * totals[r] for r in ids]), site_region
-
-
-def _cell(value: Any, safe: Any) -> Any:
-    if isinstance(value, tuple):
-        value = "; ".join(str(v) for v in value)
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return safe(value)

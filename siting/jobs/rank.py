@@ -13,6 +13,9 @@ from siting._errors import Problem, SitingInputError
 from siting.criteria.evaluation import Evaluation, describe_needs, evaluate
 from siting.criteria.site_facts import SiteFacts, site_facts
 from siting.inputs.catalogue import Catalogue, load_catalogue
+from siting.inputs.origin import (
+    resolve_origin,
+)
 from siting.inputs.profile import Profile, load_profile
 from siting.jobs.explain import (
     breakdown,
@@ -320,75 +323,6 @@ def site_outcomes(
     )
     # positional, in the field order of SiteOutcome (thousands of sites: no keyword calls)
     return tuple(map(SiteOutcome._make, columns))
-
-
-def resolve_origin(profile: Profile, data: GeoData, *, file: str) -> tuple[float, float] | None:
-    """Return the current location in EPSG:28992 [m], or ``None`` when not given.
-
-    A municipality may be given by code (``GM0772``, ``0772``) or name (``Eindhoven``); a former
-    municipality's code is answered with its successor as a hint.
-
-    Raises
-    ------
-    SitingInputError
-        For an unknown municipality.
-    """
-    location = profile.company.current_location
-    if location is None:
-        return None
-    if location.municipality is None:
-        xy = gpd.GeoSeries.from_xy([location.lon], [location.lat], crs=settings.display_crs)
-        xy = xy.to_crs(settings.working_crs)
-        return float(xy.x.iloc[0]), float(xy.y.iloc[0])
-    codes = data.municipalities["gm_code"].tolist()
-    names = data.municipalities["name"].tolist()
-    given = location.municipality.strip()
-    code = given.upper()
-    if code.isdigit():
-        code = f"GM{int(code):04d}"
-    if code not in codes:
-        by_name = {str(n).casefold(): c for c, n in zip(codes, names, strict=True)}
-        code = by_name.get(given.casefold(), code)
-    if code not in codes:
-        # CBS spells a few names with a suffix ("Hengelo (O.)", "Bergen (NH.)"): accept the
-        # short name when it is unambiguous
-        short = [
-            c
-            for c, n in zip(codes, names, strict=True)
-            if str(n).split(" (")[0].casefold() == given.casefold()
-        ]
-        if len(short) == 1:
-            code = short[0]
-        elif len(short) > 1:
-            options = ", ".join(f"{names[codes.index(c)]} ({c})" for c in short)
-            raise SitingInputError(
-                Problem(
-                    file=file,
-                    column="company.current_location.municipality",
-                    label="key",
-                    message=f"'{given}' is ambiguous: {options}; give the code",
-                )
-            )
-    if code not in codes:
-        merged = dict(
-            zip(data.municipal_mergers["old_code"], data.municipal_mergers["new_code"], strict=True)
-        )
-        hint = (
-            f"a former municipality, now part of {merged[code]} "
-            f"({names[codes.index(merged[code])]})"
-            if code in merged
-            else "not a current municipality code or name"
-        )
-        raise SitingInputError(
-            Problem(
-                file=file,
-                column="company.current_location.municipality",
-                label="key",
-                message=f"'{given}': {hint}",
-            )
-        )
-    point = data.municipalities.geometry.iat[codes.index(code)]
-    return float(point.x), float(point.y)
 
 
 _ROW_COLUMNS = (

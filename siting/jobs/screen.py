@@ -28,13 +28,11 @@ A run never loses a lead: the output has exactly one group of rows per input row
 
 from __future__ import annotations
 
-import csv
-import json
 import math
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -48,6 +46,7 @@ from siting.criteria.rules import RULES
 from siting.criteria.site_facts import SiteFacts, site_facts
 from siting.inputs.catalogue import Catalogue, load_catalogue
 from siting.inputs.leads import Lead, LeadTable, read_leads
+from siting.inputs.origin import resolve_origin
 from siting.inputs.profile import Profile
 from siting.jobs.explain import (
     breakdown,
@@ -55,7 +54,7 @@ from siting.jobs.explain import (
     infeasibility,
     relaxation_gains,
 )
-from siting.jobs.rank import constraint_rows, resolve_origin
+from siting.jobs.rank import constraint_rows
 from siting.layers.load import GeoData, load_geodata
 from siting.layers.site_table import site_table
 from siting.model.site_choice import (
@@ -66,36 +65,20 @@ from siting.model.site_choice import (
     rank_by_enumeration,
 )
 from siting.model.solvers import SOLVERS
-from siting.outputs.tables import safe_cell
-from siting.results.ranking import format_value, json_ready
-
-#: Lead statuses, in the order the summary lists them.
-STATUSES: tuple[str, ...] = ("ok", "no_feasible_site", "invalid_input", "error")
+from siting.results.ranking import format_value
+from siting.results.screening import (
+    UNKNOWN_REGION,
+    RegionLine,
+    RuleLine,
+    ScreenedLead,
+    ScreenResult,
+    ScreenSummary,
+    SiteHit,
+)
 
 #: Engines :func:`screen_leads` can run on.
 ENGINES: tuple[str, ...] = ("local", "dask")
 
-#: Region of a lead without a known current location.
-UNKNOWN_REGION = "unknown"
-
-#: Columns of the flat output (:meth:`ScreenResult.rows`), in order.
-ROW_COLUMNS: tuple[str, ...] = (
-    "lead_id",
-    "input_row",
-    "status",
-    "reason",
-    "region",
-    "n_feasible",
-    "rank",
-    "site_id",
-    "site_name",
-    "municipality",
-    "province",
-    "score",
-    "unverified",
-    "top_reasons",
-    "blocking_rule",
-)
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -105,231 +88,6 @@ _BATCH_CELLS = 1 << 17
 
 #: Force the per-lead path even for the enumeration (a private switch for the tests).
 _PER_LEAD = False
-
-
-@dataclass(frozen=True)
-class SiteHit:
-    """One recommended site of a lead.
-
-    Attributes
-    ----------
-    rank, site_id, name, municipality, province
-        Which site.
-    score
-        Utility in [0, 1], rounded to 4 decimals (as in ``siting rank``).
-    unverified
-        Feasible only because some facts are unknown (``allow_unknown``).
-    reasons
-        The criteria that add most to the score, in words.
-    """
-
-    rank: int
-    site_id: str
-    name: str
-    municipality: str
-    province: str
-    score: float
-    unverified: bool
-    reasons: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class LeadOutcome:
-    """The screening outcome of one lead (one input row).
-
-    Attributes
-    ----------
-    lead_id
-        The id as given (``row-<n>`` when the row has none).
-    row
-        Spreadsheet row of the lead in the input.
-    status
-        ``"ok"``, ``"no_feasible_site"``, ``"invalid_input"`` or ``"error"``.
-    reason
-        The status in words.
-    region
-        Province of the lead's current location, or ``"unknown"``.
-    sites
-        The top sites, best first (empty unless ``ok``).
-    n_feasible
-        Sites that satisfy every hard constraint (0 for invalid leads).
-    blocking_rule, blocking_label
-        For ``no_feasible_site``: the rule that rules out most sites (id and label).
-    sole_blockers
-        For ``no_feasible_site``: labels of the rules that, relaxed alone, would admit a site.
-    problems
-        For ``invalid_input``: every problem, located.
-    """
-
-    lead_id: str
-    row: int
-    status: str
-    reason: str
-    region: str = UNKNOWN_REGION
-    sites: tuple[SiteHit, ...] = ()
-    n_feasible: int = 0
-    blocking_rule: str = ""
-    blocking_label: str = ""
-    sole_blockers: tuple[str, ...] = ()
-    problems: tuple[Problem, ...] = ()
-
-
-@dataclass(frozen=True)
-class RegionLine:
-    """Leads per region (the province of their current location).
-
-    Attributes
-    ----------
-    region
-        Province, or ``"unknown"``.
-    leads, placed, nowhere, invalid
-        Leads in the region: all, with a feasible site, with none, with invalid input.
-    top_blocking_rule
-        Label of the rule most often the most restrictive for the region's ``nowhere`` leads
-        (empty when there are none).
-    top_blocking_leads
-        How many of them it is the most restrictive rule for.
-    """
-
-    region: str
-    leads: int
-    placed: int
-    nowhere: int
-    invalid: int
-    top_blocking_rule: str
-    top_blocking_leads: int
-
-
-@dataclass(frozen=True)
-class RuleLine:
-    """How many leads one hard constraint blocks.
-
-    Attributes
-    ----------
-    label
-        The rule's readable name.
-    most_restrictive
-        Leads without a feasible site for which this rule rules out most sites.
-    sole_blocker
-        Leads without a feasible site that this rule, relaxed alone, would place.
-    """
-
-    label: str
-    most_restrictive: int
-    sole_blocker: int
-
-
-@dataclass(frozen=True)
-class ScreenSummary:
-    """The whole run in numbers.
-
-    Attributes
-    ----------
-    leads_in
-        Non-empty data rows of the input.
-    placed, nowhere, invalid, errors
-        Leads with >= 1 feasible site, with none, with invalid input, that failed.
-    blank_rows
-        Empty rows skipped in the input.
-    regions
-        Per region, sorted by number of leads (descending), ``unknown`` last.
-    rules
-        Per blocking rule, most leads first.
-    """
-
-    leads_in: int
-    placed: int
-    nowhere: int
-    invalid: int
-    errors: int
-    blank_rows: int
-    regions: tuple[RegionLine, ...]
-    rules: tuple[RuleLine, ...]
-
-
-@dataclass(frozen=True)
-class ScreenResult:
-    """The outcome of :func:`screen_leads`.
-
-    Attributes
-    ----------
-    file
-        The leads file.
-    leads
-        One outcome per input lead, in input order.
-    summary
-        Counts, per region and per rule.
-    top
-        Sites asked per lead.
-    method
-        ``"enumeration"`` or the MILP solver used.
-    engine
-        ``"local"`` or ``"dask"``.
-    n_sites
-        Candidate sites in the site table.
-    warnings
-        Input warnings (unknown columns, skipped title lines).
-    elapsed_s
-        Wall time of the screening [s] (reading the file excluded).
-    """
-
-    file: str
-    leads: tuple[LeadOutcome, ...]
-    summary: ScreenSummary
-    top: int
-    method: str
-    engine: str
-    n_sites: int
-    warnings: tuple[Problem, ...] = ()
-    elapsed_s: float = field(default=0.0, compare=False)
-
-    def rows(self) -> list[dict[str, Any]]:
-        """Return the flat output: one row per (lead, recommended site), one per lead without.
-
-        Returns
-        -------
-        list of dict
-            Keys :data:`ROW_COLUMNS`.
-        """
-        out = []
-        for lead in self.leads:
-            base = {
-                "lead_id": lead.lead_id,
-                "input_row": lead.row,
-                "status": lead.status,
-                "reason": lead.reason,
-                "region": lead.region,
-                "n_feasible": lead.n_feasible,
-                "blocking_rule": lead.blocking_label,
-            }
-            if not lead.sites:
-                out.append({**dict.fromkeys(ROW_COLUMNS, ""), **base})
-                continue
-            for hit in lead.sites:
-                out.append(
-                    {
-                        **base,
-                        "rank": hit.rank,
-                        "site_id": hit.site_id,
-                        "site_name": hit.name,
-                        "municipality": hit.municipality,
-                        "province": hit.province,
-                        "score": hit.score,
-                        "unverified": hit.unverified,
-                        "top_reasons": "; ".join(hit.reasons),
-                    }
-                )
-        return [{k: row[k] for k in ROW_COLUMNS} for row in out]
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the result as JSON-ready data (``nan`` as ``null``)."""
-        data = asdict(self)
-        data["warnings"] = [str(w) for w in self.warnings]
-        for lead in data["leads"]:
-            lead["problems"] = [
-                {k: v for k, v in p.items() if k != "label"} for p in lead["problems"]
-            ]
-        return json_ready(data)
 
 
 @dataclass(frozen=True)
@@ -466,7 +224,7 @@ def screen_leads(
         id_rank=_unique_id_ranks(list(sites["site_id"])),
     )
 
-    outcomes: list[LeadOutcome | None] = [None] * len(table.leads)
+    outcomes: list[ScreenedLead | None] = [None] * len(table.leads)
     tasks: list[_Task] = []
     locate = _Locator(data.municipalities)
     # many leads share a location: resolve each one once
@@ -558,7 +316,7 @@ def _check_no_lead_lost(table: LeadTable, result: ScreenResult) -> None:
 # --- ranking one lead --------------------------------------------------------------------------
 
 
-def _screen_one(task: _Task, ctx: _Context) -> LeadOutcome:
+def _screen_one(task: _Task, ctx: _Context) -> ScreenedLead:
     """Rank one lead against the shared site facts; never raises."""
     try:
         return _rank_one(task, ctx)
@@ -567,25 +325,27 @@ def _screen_one(task: _Task, ctx: _Context) -> LeadOutcome:
             Problem(file=task.file, row=task.row, column=_flat_column(p.column), message=p.message)
             for p in exc.problems
         )
-        return LeadOutcome(
+        return ScreenedLead(
             lead_id=task.lead_id,
             row=task.row,
+            origin=task.origin,
             status="invalid_input",
             reason=_problems_text(problems),
             region=task.region,
             problems=problems,
         )
     except Exception as exc:  # a bug must not lose the lead or stop the run
-        return LeadOutcome(
+        return ScreenedLead(
             lead_id=task.lead_id,
             row=task.row,
+            origin=task.origin,
             status="error",
             reason=f"internal error while ranking: {type(exc).__name__}: {exc}",
             region=task.region,
         )
 
 
-def _rank_one(task: _Task, ctx: _Context) -> LeadOutcome:
+def _rank_one(task: _Task, ctx: _Context) -> ScreenedLead:
     ev = evaluate(task.profile, ctx.facts, ctx.catalogue, origin_xy=task.origin)
     constraints = constraint_rows(ev)
     if ctx.solver is None:
@@ -627,9 +387,10 @@ def _rank_one(task: _Task, ctx: _Context) -> LeadOutcome:
         )
         if solution.status not in ("optimal",):
             reason += f"; solver status {solution.status}"
-        return LeadOutcome(
+        return ScreenedLead(
             lead_id=task.lead_id,
             row=task.row,
+            origin=task.origin,
             status="ok",
             reason=reason,
             region=task.region,
@@ -637,9 +398,10 @@ def _rank_one(task: _Task, ctx: _Context) -> LeadOutcome:
             n_feasible=n_feasible,
         )
     if n_feasible and solution.status != "infeasible":
-        return LeadOutcome(
+        return ScreenedLead(
             lead_id=task.lead_id,
             row=task.row,
+            origin=task.origin,
             status="error",
             reason=f"solver {solution.solver} returned no site "
             f"({solution.status}) although {n_feasible} are feasible",
@@ -648,9 +410,10 @@ def _rank_one(task: _Task, ctx: _Context) -> LeadOutcome:
         )
     why = infeasibility(ev, ctx.sites)
     labels = {con.name: con.label for con in ev.constraints}
-    return LeadOutcome(
+    return ScreenedLead(
         lead_id=task.lead_id,
         row=task.row,
+        origin=task.origin,
         status="no_feasible_site",
         reason=why.message,
         region=task.region,
@@ -675,7 +438,7 @@ def _sole_blockers(ev: Any) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _screen_partition(tasks: Sequence[_Task], ctx: _Context) -> list[LeadOutcome]:
+def _screen_partition(tasks: Sequence[_Task], ctx: _Context) -> list[ScreenedLead]:
     return _screen_tasks(tasks, ctx)
 
 
@@ -692,7 +455,7 @@ def _batch_size(ctx: _Context) -> int:
     return max(1, _BATCH_CELLS // max(1, ctx.facts.n))
 
 
-def _screen_tasks(tasks: Sequence[_Task], ctx: _Context) -> list[LeadOutcome]:
+def _screen_tasks(tasks: Sequence[_Task], ctx: _Context) -> list[ScreenedLead]:
     """Rank some leads; never raises. Same outcomes as :func:`_screen_one` on each lead.
 
     With the enumeration the leads are evaluated and ranked in batches (:func:`_rank_batch`);
@@ -701,7 +464,7 @@ def _screen_tasks(tasks: Sequence[_Task], ctx: _Context) -> list[LeadOutcome]:
     """
     if ctx.solver is not None or _PER_LEAD or ctx.facts.n == 0 or ctx.id_rank is None:
         return [_screen_one(task, ctx) for task in tasks]
-    out: list[LeadOutcome] = []
+    out: list[ScreenedLead] = []
     size = _batch_size(ctx)
     for start in range(0, len(tasks), size):
         chunk = tasks[start : start + size]
@@ -712,7 +475,7 @@ def _screen_tasks(tasks: Sequence[_Task], ctx: _Context) -> list[LeadOutcome]:
     return out
 
 
-def _rank_batch(tasks: Sequence[_Task], ctx: _Context) -> list[LeadOutcome]:
+def _rank_batch(tasks: Sequence[_Task], ctx: _Context) -> list[ScreenedLead]:
     """Rank leads at once by exact enumeration: the outcomes of :func:`_rank_one` for each."""
     assert ctx.id_rank is not None
     params = LeadParams.from_profiles(
@@ -808,9 +571,10 @@ def _rank_batch(tasks: Sequence[_Task], ctx: _Context) -> list[LeadOutcome]:
             f" ({unknown} only because some facts are unknown)" if unknown else ""
         )
         out.append(
-            LeadOutcome(
+            ScreenedLead(
                 lead_id=task.lead_id,
                 row=task.row,
+                origin=task.origin,
                 status="ok",
                 reason=reason,
                 region=task.region,
@@ -839,7 +603,7 @@ def _round_half_even(values: np.ndarray, decimals: int) -> np.ndarray:
 
 def _nowhere(
     task: _Task, batch: BatchEvaluation, lead: int, ctx: _Context, names: list[str]
-) -> LeadOutcome:
+) -> ScreenedLead:
     """Return the outcome of a lead without a feasible site (as :func:`_rank_one` does)."""
     assert ctx.id_rank is not None
     rules = [(name, RULES[name][0]) for r, name in enumerate(batch.rules) if batch.active[lead, r]]
@@ -854,9 +618,10 @@ def _nowhere(
         return f"{batch.site_ids[top]} ({names[top]})"
 
     explained = describe_infeasibility(passing, labels, admitted, best_of)
-    return LeadOutcome(
+    return ScreenedLead(
         lead_id=task.lead_id,
         row=task.row,
+        origin=task.origin,
         status="no_feasible_site",
         reason=explained.message,
         region=task.region,
@@ -873,7 +638,7 @@ def _run_dask(
     *,
     scheduler: str | None,
     progress: ProgressCallback | None,
-) -> list[LeadOutcome]:
+) -> list[ScreenedLead]:
     """Rank the tasks in partitions over a Dask cluster; results in task order."""
     import logging
 
@@ -946,8 +711,8 @@ class _Locator:
         return str(self.province[int(np.argmin(d))])
 
 
-def _invalid(lead: Lead, problems: Sequence[Problem], region: str) -> LeadOutcome:
-    return LeadOutcome(
+def _invalid(lead: Lead, problems: Sequence[Problem], region: str) -> ScreenedLead:
+    return ScreenedLead(
         lead_id=lead.lead_id,
         row=lead.row,
         status="invalid_input",
@@ -972,9 +737,9 @@ def _problems_text(problems: Sequence[Problem]) -> str:
     return "; ".join(parts) if parts else "invalid input"
 
 
-def _summarise(leads: Sequence[LeadOutcome], *, blank_rows: int) -> ScreenSummary:
+def _summarise(leads: Sequence[ScreenedLead], *, blank_rows: int) -> ScreenSummary:
     counts = Counter(lead.status for lead in leads)
-    regions: dict[str, list[LeadOutcome]] = {}
+    regions: dict[str, list[ScreenedLead]] = {}
     for lead in leads:
         regions.setdefault(lead.region, []).append(lead)
     region_lines = []
@@ -1018,137 +783,3 @@ def _summarise(leads: Sequence[LeadOutcome], *, blank_rows: int) -> ScreenSummar
 
 
 # --- writing ----------------------------------------------------------------------------------
-
-
-def write_screen(result: ScreenResult, path: str | Path) -> Path:
-    """Write a screening result as ``.csv``, ``.xlsx`` or ``.json``.
-
-    CSV and Excel hold :meth:`ScreenResult.rows` (Excel adds a summary sheet and a sheet with
-    every input problem); text cells are guarded against formula injection
-    (:func:`siting.outputs.tables.safe_cell`). JSON holds the full result
-    (:meth:`ScreenResult.to_dict`).
-
-    Parameters
-    ----------
-    result
-        The screening result.
-    path
-        Target file; its extension picks the format.
-
-    Returns
-    -------
-    Path
-
-    Raises
-    ------
-    SitingInputError
-        For an unknown extension.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(ROW_COLUMNS))
-            writer.writeheader()
-            for row in result.rows():
-                writer.writerow({k: safe_cell(v) for k, v in row.items()})
-    elif suffix == ".xlsx":
-        _write_xlsx(result, path)
-    elif suffix == ".json":
-        path.write_text(
-            json.dumps(result.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8"
-        )
-    else:
-        raise SitingInputError(
-            Problem(
-                file=str(path),
-                message=f"unknown output type '{path.suffix}'; use .csv, .xlsx or .json",
-            )
-        )
-    return path
-
-
-def summary_rows(result: ScreenResult) -> list[tuple[str, Any]]:
-    """Return the headline counts as ``(label, value)`` pairs, for tables and sheets."""
-    s = result.summary
-    rows: list[tuple[str, Any]] = [
-        ("leads in", s.leads_in),
-        ("placed (>= 1 feasible site)", s.placed),
-        ("no feasible site anywhere", s.nowhere),
-        ("invalid input", s.invalid),
-    ]
-    if s.errors:
-        rows.append(("failed (internal error)", s.errors))
-    rows += [
-        ("blank rows skipped", s.blank_rows),
-        ("candidate sites", result.n_sites),
-        ("sites per lead", result.top),
-        ("method", result.method),
-        ("engine", result.engine),
-    ]
-    return rows
-
-
-def _write_xlsx(result: ScreenResult, path: Path) -> None:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "results"
-    _append(sheet, ROW_COLUMNS)
-    for row in result.rows():
-        _append(sheet, [row[k] for k in ROW_COLUMNS])
-    summary = book.create_sheet("summary")
-    for label, value in summary_rows(result):
-        _append(summary, (label, value))
-    _append(summary, ())
-    _append(
-        summary,
-        (
-            "region",
-            "leads",
-            "placed",
-            "nowhere",
-            "invalid",
-            "most common blocking rule",
-            "leads it blocks",
-        ),
-    )
-    for r in result.summary.regions:
-        _append(
-            summary,
-            (
-                r.region,
-                r.leads,
-                r.placed,
-                r.nowhere,
-                r.invalid,
-                r.top_blocking_rule,
-                r.top_blocking_leads,
-            ),
-        )
-    _append(summary, ())
-    _append(
-        summary,
-        ("blocking rule", "most restrictive for (leads)", "relaxed alone would place (leads)"),
-    )
-    for rule in result.summary.rules:
-        _append(summary, (rule.label, rule.most_restrictive, rule.sole_blocker))
-    problems = book.create_sheet("input problems")
-    _append(problems, ("lead_id", "row", "column", "message"))
-    for lead in result.leads:
-        for p in lead.problems:
-            _append(problems, (lead.lead_id, p.row, p.column or "", p.message))
-    for w in result.warnings:
-        _append(problems, ("(warning)", w.row, w.column or "", w.message))
-    book.save(path)
-
-
-def _append(sheet: Any, values: Sequence[Any]) -> None:
-    """Append a row; every text cell is stored as text, never as a formula."""
-    sheet.append([safe_cell(v) if isinstance(v, str) else v for v in values] or [None])
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"

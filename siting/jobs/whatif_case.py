@@ -14,9 +14,10 @@ from pathlib import Path
 from siting.criteria.evaluation import Evaluation, evaluate
 from siting.criteria.site_facts import site_facts
 from siting.inputs.catalogue import Catalogue
+from siting.inputs.origin import resolve_origin
 from siting.inputs.profile import Profile, load_profile
 from siting.inputs.scenario import Scenario, apply_scenario, is_scenario_file, load_scenario
-from siting.jobs.rank import constraint_rows, rank_sites, resolve_origin
+from siting.jobs.rank import constraint_rows, rank_sites
 from siting.layers.load import GeoData
 from siting.layers.site_table import site_table
 from siting.model.site_choice import rank_by_enumeration

@@ -3,13 +3,30 @@
 from __future__ import annotations
 
 import csv
+import json
 import math
+from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
+from siting._errors import Problem, SitingInputError
+from siting.results.assignment import (
+    AssignedLead,
+    AssignmentResult,
+    CapacityLine,
+    RegionUse,
+    SiteUse,
+    ZoneUse,
+)
 from siting.results.ranking import RankingResult, Recommendation
+from siting.results.screening import (
+    ROW_COLUMNS,
+    ScreenResult,
+)
 
 #: Characters that make a spreadsheet read a cell as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -253,3 +270,225 @@ def safe_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+def write_screen(result: ScreenResult, path: str | Path) -> Path:
+    """Write a screening result as ``.csv``, ``.xlsx`` or ``.json``.
+
+    CSV and Excel hold :meth:`ScreenResult.rows` (Excel adds a summary sheet and a sheet with
+    every input problem); text cells are guarded against formula injection
+    (:func:`siting.outputs.tables.safe_cell`). JSON holds the full result
+    (:meth:`ScreenResult.to_dict`).
+
+    Parameters
+    ----------
+    result
+        The screening result.
+    path
+        Target file; its extension picks the format.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    SitingInputError
+        For an unknown extension.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(ROW_COLUMNS))
+            writer.writeheader()
+            for row in result.rows():
+                writer.writerow({k: safe_cell(v) for k, v in row.items()})
+    elif suffix == ".xlsx":
+        _write_xlsx(result, path)
+    elif suffix == ".json":
+        path.write_text(
+            json.dumps(result.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8"
+        )
+    else:
+        raise SitingInputError(
+            Problem(
+                file=str(path),
+                message=f"unknown output type '{path.suffix}'; use .csv, .xlsx or .json",
+            )
+        )
+    return path
+
+
+def summary_rows(result: ScreenResult) -> list[tuple[str, Any]]:
+    """Return the headline counts as ``(label, value)`` pairs, for tables and sheets."""
+    s = result.summary
+    rows: list[tuple[str, Any]] = [
+        ("leads in", s.leads_in),
+        ("placed (>= 1 feasible site)", s.placed),
+        ("no feasible site anywhere", s.nowhere),
+        ("invalid input", s.invalid),
+    ]
+    if s.errors:
+        rows.append(("failed (internal error)", s.errors))
+    rows += [
+        ("blank rows skipped", s.blank_rows),
+        ("candidate sites", result.n_sites),
+        ("sites per lead", result.top),
+        ("method", result.method),
+        ("engine", result.engine),
+    ]
+    return rows
+
+
+def _write_xlsx(result: ScreenResult, path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "results"
+    _append(sheet, ROW_COLUMNS)
+    for row in result.rows():
+        _append(sheet, [row[k] for k in ROW_COLUMNS])
+    summary = book.create_sheet("summary")
+    for label, value in summary_rows(result):
+        _append(summary, (label, value))
+    _append(summary, ())
+    _append(
+        summary,
+        (
+            "region",
+            "leads",
+            "placed",
+            "nowhere",
+            "invalid",
+            "most common blocking rule",
+            "leads it blocks",
+        ),
+    )
+    for r in result.summary.regions:
+        _append(
+            summary,
+            (
+                r.region,
+                r.leads,
+                r.placed,
+                r.nowhere,
+                r.invalid,
+                r.top_blocking_rule,
+                r.top_blocking_leads,
+            ),
+        )
+    _append(summary, ())
+    _append(
+        summary,
+        ("blocking rule", "most restrictive for (leads)", "relaxed alone would place (leads)"),
+    )
+    for rule in result.summary.rules:
+        _append(summary, (rule.label, rule.most_restrictive, rule.sole_blocker))
+    problems = book.create_sheet("input problems")
+    _append(problems, ("lead_id", "row", "column", "message"))
+    for lead in result.leads:
+        for p in lead.problems:
+            _append(problems, (lead.lead_id, p.row, p.column or "", p.message))
+    for w in result.warnings:
+        _append(problems, ("(warning)", w.row, w.column or "", w.message))
+    book.save(path)
+
+
+def _append(sheet: Any, values: Sequence[Any]) -> None:
+    """Append a row; every text cell is stored as text, never as a formula."""
+    sheet.append([safe_cell(v) if isinstance(v, str) else v for v in values] or [None])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
+def write_assignment(result: AssignmentResult, path: str | Path) -> Path:
+    """Write an assignment to ``.csv``, ``.xlsx`` or ``.json``.
+
+    ``.csv`` has one row per lead, ``.xlsx`` a sheet per table (leads, sites, zones, capacity
+    values, regions) and ``.json`` everything. Text cells that a spreadsheet would run as a
+    formula are neutralised (:func:`siting.outputs.tables.safe_cell`).
+
+    Parameters
+    ----------
+    result
+        From :func:`assign_leads`.
+    path
+        The output file; its suffix chooses the format.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    SitingInputError
+        For an unsupported suffix.
+    RuntimeError
+        For ``.xlsx`` when openpyxl is not installed.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        path.write_text(
+            json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        return path
+    tables = {
+        "leads": result.leads,
+        "sites": result.sites,
+        "zones": result.zones,
+        "capacity_values": result.capacity_values,
+        "regions": result.regions,
+    }
+    rows = {
+        name: [{k: _cell(v, safe_cell) for k, v in asdict(rec).items()} for rec in recs]
+        for name, recs in tables.items()
+    }
+    if suffix == ".csv":
+        fields = list(AssignedLead.__dataclass_fields__)
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows(rows["leads"])
+        return path
+    if suffix == ".xlsx":
+        try:
+            from openpyxl import Workbook
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise RuntimeError(
+                "writing .xlsx needs openpyxl (pip install openpyxl); write .csv or .json instead"
+            ) from None
+        book = Workbook()
+        book.remove(book.active)
+        classes = {
+            "leads": AssignedLead,
+            "sites": SiteUse,
+            "zones": ZoneUse,
+            "capacity_values": CapacityLine,
+            "regions": RegionUse,
+        }
+        for name, records in rows.items():
+            sheet = book.create_sheet(name)
+            fields = list(classes[name].__dataclass_fields__)
+            sheet.append(fields)
+            for rec in records:
+                sheet.append([rec[f] for f in fields])
+        book.save(path)
+        return path
+    raise SitingInputError(
+        Problem(file=str(path), message="unsupported output format; use .csv, .xlsx or .json")
+    )
+
+
+def _cell(value: Any, safe: Any) -> Any:
+    if isinstance(value, tuple):
+        value = "; ".join(str(v) for v in value)
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return safe(value)

@@ -22,11 +22,9 @@ For an **assignment**:
 For a **screening**: the leads by status (ok, no feasible site, invalid input), a line from each
 lead to its top-1 site, the top-1 sites, and congestion by class.
 
-Results hold no coordinates of the leads: their current locations come from ``leads`` (the lead
-table, its file or the profiles), matched by input row and id; for a screening the result's own
-file is read when ``leads`` is not given. Leads without a location are listed in the panel
-only. Leads at the same place share one marker whose tooltip lists them. Company names are not
-shown (leads are confidential); every id and text is HTML-escaped.
+The leads' current locations come from the result (each outcome's ``origin``); leads without a
+known location are listed in the panel only. Leads at the same place share one marker whose
+tooltip lists them. Company names are not shown (leads are confidential); every id and text is HTML-escaped.
 """
 
 from __future__ import annotations
@@ -42,10 +40,6 @@ import pandas as pd
 from pyproj import Transformer
 
 from siting import settings, vocab
-from siting._errors import SitingInputError
-from siting.inputs.profile import Profile
-from siting.jobs.assign import INVALID, PLACED, AssignmentResult, ZoneUse
-from siting.jobs.screen import ScreenResult
 from siting.layers.load import GeoData, load_geodata
 from siting.model.assignment import format_gap
 from siting.model.solvers import SOLVED
@@ -58,6 +52,8 @@ from siting.outputs.maps.ranking import (
     polygon_latlngs,
     start_map,
 )
+from siting.results.assignment import INVALID, PLACED, AssignmentResult, ZoneUse
+from siting.results.screening import ScreenResult
 
 #: Layer names of an assignment map, as the layer control shows them.
 LAYER_ZONES = "Congestion zones: grid headroom used / remaining"
@@ -131,7 +127,6 @@ _Point = tuple[float, float, float, float]
 def render_portfolio_map(
     result: AssignmentResult | ScreenResult,
     *,
-    leads: Any = None,
     data: GeoData | None = None,
     m: folium.Map | None = None,
     offline: bool = False,
@@ -142,11 +137,6 @@ def render_portfolio_map(
     ----------
     result
         From :func:`siting.jobs.assign.assign_leads` or :func:`siting.jobs.screen.screen_leads`.
-    leads
-        Where the leads' current locations come from: the lead table
-        (:func:`siting.inputs.leads.read_leads`), its file, or the profiles. ``None``: for a
-        screening its result's file when it exists, else none (the leads are then listed in
-        the panel only).
     data
         The layers (sites, zones); default :func:`siting.load_geodata`. Use the data the
         result was computed on.
@@ -171,10 +161,7 @@ def render_portfolio_map(
             f"expected an AssignmentResult or a ScreenResult, got {type(result).__name__}"
         )
     data = load_geodata() if data is None else data
-    if leads is None and isinstance(result, ScreenResult) and Path(result.file).is_file():
-        leads = result.file
-    located = leads is not None
-    origins = _lead_points(result.leads, leads, data)
+    origins = [None if lead.origin is None else _point(*lead.origin) for lead in result.leads]
     sites = _site_points(data)
     created = m is None
     m = start_map(m, offline=offline)
@@ -188,7 +175,7 @@ def render_portfolio_map(
         for lead, xy in zip(result.leads, origins, strict=True)
         if xy is None
     ]
-    html += _missing_section(missing, located=located)
+    html += _missing_section(missing)
     m.add_child(
         HtmlControl(
             html, position="topleft", css_class="siting-box siting-panel", element_id="siting-panel"
@@ -722,14 +709,10 @@ def _line_swatch(*, dashed: bool) -> str:
     )
 
 
-def _missing_section(missing: list[tuple[str, str, str]], *, located: bool) -> str:
+def _missing_section(missing: list[tuple[str, str, str]]) -> str:
     if not missing:
         return ""
-    why = (
-        "no current location, or one that cannot be placed"
-        if located
-        else "no lead table given (leads=...), so no current locations"
-    )
+    why = "no current location, or one that cannot be placed"
     parts = [
         f"<details><summary>Not on the map ({len(missing)} lead(s))</summary>"
         f'<div class="note">{esc(why)}</div><ul>'
@@ -745,48 +728,6 @@ def _missing_section(missing: list[tuple[str, str, str]], *, located: bool) -> s
 
 
 # --- locations -------------------------------------------------------------------------------
-
-
-def _lead_points(outcomes: Sequence[Any], leads: Any, data: GeoData) -> list[_Point | None]:
-    """Return the current location of each outcome (by input row and id), or ``None``."""
-    from siting.inputs.leads import LeadTable, read_leads
-    from siting.jobs.rank import resolve_origin
-
-    if leads is None:
-        return [None] * len(outcomes)
-    if isinstance(leads, str | Path):
-        leads = read_leads(leads)
-    if isinstance(leads, Profile):
-        leads = [leads]
-    items = list(leads.leads) if isinstance(leads, LeadTable) else list(leads)
-    by_row: dict[int, tuple[str, _Point]] = {}
-    by_id: dict[str, list[_Point]] = {}
-    for item in items:
-        if isinstance(item, Profile):
-            profile, lid, row = item, item.company.id, None
-        else:
-            profile, lid, row = item.profile, str(item.lead_id), item.row
-        if profile is None:
-            continue
-        try:
-            xy = resolve_origin(profile, data, file="<leads>")
-        except SitingInputError:
-            continue
-        if xy is None:
-            continue
-        point = _point(*xy)
-        if row is not None:
-            by_row[row] = (lid, point)
-        by_id.setdefault(lid, []).append(point)
-    out: list[_Point | None] = []
-    for outcome in outcomes:
-        hit = by_row.get(outcome.row) if outcome.row is not None else None
-        if hit is not None and hit[0] == outcome.lead_id:
-            out.append(hit[1])
-            continue
-        candidates = by_id.get(outcome.lead_id, [])
-        out.append(candidates[0] if len(candidates) == 1 and hit is None else None)
-    return out
 
 
 def _site_points(data: GeoData) -> dict[str, _Point]:
