@@ -24,7 +24,8 @@ lead to its top-1 site, the top-1 sites, and congestion by class.
 
 The leads' current locations come from the result (each outcome's ``origin``); leads without a
 known location are listed in the panel only. Leads at the same place share one marker whose
-tooltip lists them. Company names are not shown (leads are confidential); every id and text is HTML-escaped.
+tooltip lists them. Company names are not shown (leads are confidential); every id and text
+is HTML-escaped.
 """
 
 from __future__ import annotations
