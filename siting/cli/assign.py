@@ -8,7 +8,6 @@ Excel): invalid rows are reported as unplaced with ``invalid input`` and never l
 from __future__ import annotations
 
 import math
-import shutil
 from pathlib import Path
 from typing import Annotated
 
@@ -17,10 +16,8 @@ from rich.console import Console
 from rich.table import Table
 
 from siting._errors import Problem, SitingInputError
+from siting.cli._common import out
 from siting.model.solvers import SOLVERS
-
-_WIDTH = shutil.get_terminal_size((120, 24)).columns
-_out = Console(width=_WIDTH)
 
 #: Rows shown per table on the terminal (the output file has everything).
 MAX_ROWS_SHOWN = 60
@@ -162,7 +159,7 @@ def assign_command(
         )
     table = read_leads(leads, extra_columns=["priority"])
     for warning in table.warnings:
-        _out.print(f"[yellow]note:[/] {warning}", highlight=False)
+        out.print(f"[yellow]note:[/] {warning}", highlight=False)
     data = load_geodata(geodata) if map_out is not None else None
     result = assign_leads(
         table,
@@ -178,12 +175,12 @@ def assign_command(
     )
     if len(result.leads) != len(table):
         raise RuntimeError(f"{len(table)} leads read but {len(result.leads)} reported")
-    print_assignment(result, _out)
+    print_assignment(result, out)
     if out_file is not None:
         write_assignment(result, out_file)
-        _out.print(f"wrote {out_file}")
+        out.print(f"wrote {out_file}")
     if map_out is not None:
-        write_portfolio_map(result, map_out, data=data, offline=offline, console=_out)
+        write_portfolio_map(result, map_out, data=data, offline=offline, console=out)
 
 
 def print_assignment(result: object, console: Console) -> None:

@@ -7,7 +7,6 @@ not load the app twice).
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from siting._errors import Problem, SitingInputError
+from siting.cli._common import err, out
 from siting.model.solvers import SOLVERS
 
 if TYPE_CHECKING:
@@ -26,10 +26,6 @@ if TYPE_CHECKING:
 
 #: Invalid leads listed in full on the terminal (all of them are in the output file).
 MAX_INVALID_SHOWN = 20
-
-_WIDTH = shutil.get_terminal_size((120, 24)).columns
-out = Console(width=_WIDTH)
-err = Console(stderr=True, width=_WIDTH)
 
 
 def screen_command(

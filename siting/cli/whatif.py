@@ -33,7 +33,7 @@ _SOLVER_HELP = "cbc, highs, cp-sat (the MILP) or enumeration (exact, fastest); d
 
 
 def _console() -> Console:
-    from siting.cli.app import out
+    from siting.cli._common import out
 
     return out
 

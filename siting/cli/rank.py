@@ -1,0 +1,219 @@
+"""The ``siting rank`` and ``siting map`` commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from siting._errors import Problem, SitingInputError
+from siting.jobs.rank import ENUMERATION
+from siting.layers.load import load_geodata
+from siting.model.solvers import SOLVERS
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from siting.results.ranking import RankingResult
+from siting.cli._common import EXIT_INFEASIBLE, GeodataOption, OfflineOption, out
+
+
+def rank_command(
+    case: Annotated[
+        Path,
+        typer.Argument(
+            help="Company profile (TOML), e.g. models/cases/example_photonics.toml.", dir_okay=False
+        ),
+    ],
+    top: Annotated[
+        int, typer.Option("--top", min=1, max=1000, help="How many sites to recommend.")
+    ] = 10,
+    solver: Annotated[
+        str | None,
+        typer.Option(
+            "--solver",
+            help="The MILP backend: cbc, highs or cp-sat (default: cbc); or "
+            "enumeration: exact sorting of the same scores and rules, fast.",
+        ),
+    ] = None,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", min=0.1, help="Time limit per solve [s].")
+    ] = None,
+    json_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--json", help="Write the full result, explanations included, as JSON.", dir_okay=False
+        ),
+    ] = None,
+    csv_out: Annotated[
+        Path | None, typer.Option("--csv", help="Write the recommendations as CSV.", dir_okay=False)
+    ] = None,
+    criteria: Annotated[
+        Path | None,
+        typer.Option(
+            "--criteria", help="Criteria catalogue (default models/criteria.toml).", dir_okay=False
+        ),
+    ] = None,
+    geodata: GeodataOption = None,
+    details: Annotated[
+        int, typer.Option("--details", min=0, help="How many recommendations to explain in full.")
+    ] = 3,
+    map_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--map",
+            help="Write an interactive map (HTML) that shows why each site is recommended.",
+            dir_okay=False,
+        ),
+    ] = None,
+    offline: OfflineOption = False,
+) -> None:
+    """Rank relocation sites for one company and explain each recommendation.
+
+    Exit code 0 with results, 2 for invalid input, 3 when no site is feasible.
+    """
+    from siting.jobs.rank import rank_sites
+    from siting.outputs.tables import print_ranking, write_ranking_csv
+
+    if offline and map_out is None:
+        raise SitingInputError(
+            Problem(
+                file="<options>",
+                column="--offline",
+                label="option",
+                message="applies to the map: add --map OUT.html",
+            )
+        )
+    if solver is not None and solver not in (*SOLVERS, ENUMERATION):
+        raise SitingInputError(
+            Problem(
+                file="<options>",
+                column="--solver",
+                label="option",
+                message=f"'{solver}' is not a solver; allowed: "
+                f"{', '.join((*SOLVERS, ENUMERATION))}",
+            )
+        )
+    result = rank_sites(
+        case,
+        top=top,
+        solver=solver,
+        time_limit_s=time_limit,
+        geodata_dir=geodata,
+        catalogue=criteria,
+    )
+    print_ranking(result, out, details=details)
+    if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(
+            json.dumps(result.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8"
+        )
+        out.print(f"wrote {json_out}")
+    if csv_out is not None:
+        write_ranking_csv(result, csv_out)
+        out.print(f"wrote {csv_out}")
+    if map_out is not None:
+        _write_map(result, map_out, offline=offline, geodata=geodata)
+    if not result.recommendations:
+        raise typer.Exit(EXIT_INFEASIBLE)
+
+
+def map_command(
+    result_file: Annotated[
+        Path,
+        typer.Argument(
+            help="A ranking saved with `siting rank CASE --json RESULT.json`.", dir_okay=False
+        ),
+    ],
+    map_out: Annotated[Path, typer.Option("--out", help="HTML file to write.", dir_okay=False)],
+    offline: OfflineOption = False,
+    geodata: GeodataOption = None,
+    boundaries: Annotated[
+        Path | None,
+        typer.Option(
+            "--boundaries",
+            help="Municipality boundary file (e.g. CBS "
+            "gemeente_gegeneraliseerd GeoJSON/TopoJSON): draw grid "
+            "congestion per municipality instead of on hexagons.",
+            dir_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """Redraw the map of a saved ranking, e.g. for a meeting, without ranking again.
+
+    The map shows the recommended sites with their explanations, every candidate site by
+    outcome, grid congestion, talent within reach, campuses, the current location, the
+    exclusion funnel and the profile's key needs. Exit code 0, or 2 for invalid input.
+    """
+    result = _read_ranking(result_file)
+    polygons = None
+    if boundaries is not None:
+        from siting.importers.boundaries import read_municipality_boundaries
+
+        polygons = read_municipality_boundaries(boundaries)
+    _write_map(result, map_out, offline=offline, geodata=geodata, boundaries=polygons)
+
+
+def _write_map(
+    result: RankingResult,
+    path: Path,
+    *,
+    offline: bool,
+    geodata: Path | None,
+    boundaries: gpd.GeoDataFrame | None = None,
+) -> None:
+    from siting.outputs.maps.ranking import render_map, save_map
+
+    m = render_map(result, data=load_geodata(geodata), offline=offline, boundaries=boundaries)
+    written = save_map(m, path, offline=offline)
+    out.print(
+        f"wrote map {written}" + (" (offline)" if offline else ""), highlight=False, soft_wrap=True
+    )
+
+
+def _read_ranking(path: Path) -> RankingResult:
+    """Read a ranking saved as JSON, or raise a located input error."""
+    from siting.results.ranking import ranking_from_dict
+
+    file = str(path)
+    if not path.is_file():
+        raise SitingInputError(Problem(file=file, message="file not found"))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise SitingInputError(
+            Problem(
+                file=file,
+                message="not a text (UTF-8) file; expected the JSON of `siting rank --json`",
+            )
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise SitingInputError(
+            Problem(
+                file=file, row=exc.lineno, message=f"not valid JSON (column {exc.colno}): {exc.msg}"
+            )
+        ) from None
+    if not isinstance(data, dict):
+        raise SitingInputError(
+            Problem(
+                file=file,
+                message="not a ranking saved with `siting rank --json` (expected an object)",
+            )
+        )
+    try:
+        return ranking_from_dict(data)
+    except KeyError as exc:
+        raise SitingInputError(
+            Problem(
+                file=file,
+                column=str(exc.args[0]),
+                label="key",
+                message="missing: not a ranking saved with `siting rank --json`",
+            )
+        ) from None
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise SitingInputError(
+            Problem(file=file, message=f"not a ranking saved with `siting rank --json`: {exc}")
+        ) from None
