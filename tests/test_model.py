@@ -10,15 +10,10 @@ from hypothesis import HealthCheck, event, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
-from siting.model.site_choice import (
-    MAX_OBJECTIVE_COEFFICIENT,
-    HardConstraint,
-    SiteChoiceModel,
-    TwoSiteModel,
-    pairs_by_enumeration,
-    rank_by_enumeration,
-)
+from siting.model.rows import MAX_OBJECTIVE_COEFFICIENT, HardConstraint
+from siting.model.site_choice import SiteChoiceModel, rank_by_enumeration
 from siting.model.solvers import SOLVERS
+from siting.model.two_site import TwoSiteModel, pairs_by_enumeration
 
 NAN = math.nan
 

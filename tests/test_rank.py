@@ -194,7 +194,7 @@ TWO_SITE = CASES / "case6_two_site_photonics.toml"
 
 
 def test_two_site_pairs_equal_enumeration_and_respect_the_distance():
-    from siting.model.site_choice import pairs_by_enumeration
+    from siting.model.two_site import pairs_by_enumeration
 
     result = rank_sites(TWO_SITE, top=4, solver="highs")
     profile = load_profile(TWO_SITE)

@@ -28,14 +28,9 @@ from siting.jobs.explain import (
 )
 from siting.layers.load import GeoData, load_geodata
 from siting.layers.site_table import site_table
-from siting.model.site_choice import (
-    HardConstraint,
-    PairSolution,
-    SiteChoiceModel,
-    TwoSiteModel,
-    pairs_by_enumeration,
-    rank_by_enumeration,
-)
+from siting.model.rows import HardConstraint
+from siting.model.site_choice import SiteChoiceModel, rank_by_enumeration
+from siting.model.two_site import PairSolution, TwoSiteModel, pairs_by_enumeration
 from siting.results.ranking import PairRecommendation, RankingResult, Recommendation, SiteOutcome
 
 #: Exact method for the single-site choice: sort the feasible sites (the problem is separable;

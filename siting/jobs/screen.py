@@ -57,13 +57,8 @@ from siting.jobs.explain import (
 from siting.jobs.rank import constraint_rows
 from siting.layers.load import GeoData, load_geodata
 from siting.layers.site_table import site_table
-from siting.model.site_choice import (
-    ENUMERATION,
-    SiteChoiceModel,
-    _id_ranks,
-    _quantise,
-    rank_by_enumeration,
-)
+from siting.model.rows import ENUMERATION, _id_ranks, _quantise
+from siting.model.site_choice import SiteChoiceModel, rank_by_enumeration
 from siting.model.solvers import SOLVERS
 from siting.results.ranking import format_value
 from siting.results.screening import (

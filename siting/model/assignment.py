@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from siting.model.site_choice import MAX_OBJECTIVE_COEFFICIENT, UTILITY_RESOLUTION
+from siting.model.rows import MAX_OBJECTIVE_COEFFICIENT, UTILITY_RESOLUTION
 from siting.model.solvers import (
     LinearModel,
     Row,

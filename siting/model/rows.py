@@ -1,0 +1,197 @@
+"""Per-site hard constraints as model rows, and the array checks the site-choice models share."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from siting.model.solvers import (
+    SENSES,
+)
+
+#: Utilities are quantised to integer multiples of this resolution [-].
+UTILITY_RESOLUTION: float = 1e-6
+
+
+#: Largest objective coefficient (in quantised units) the models accept: integers up to this
+#: are exact in float64 (which has 2**53) and survive PuLP's MPS file for CBC, which carries
+#: 13 significant digits.
+MAX_OBJECTIVE_COEFFICIENT: int = 10**12
+
+
+#: Name of the brute-force "solver" in the results of the enumeration references.
+ENUMERATION = "enumeration"
+
+
+@dataclass(frozen=True, eq=False)
+class HardConstraint:
+    r"""A per-site hard constraint: the chosen site :math:`i` must satisfy ``values[i] sense rhs``.
+
+    Parameters
+    ----------
+    name
+        What is constrained, for reports (e.g. ``"available_ha"``).
+    values
+        The constrained quantity per site, shape ``(n,)``, in the constraint's own unit
+        (e.g. [ha], [MW], [km], a year); ``NaN`` means unknown and fails the constraint.
+    sense
+        ``">="``, ``"<="`` or ``"=="``.
+    rhs
+        The bound, in the unit of ``values``.
+    """
+
+    name: str
+    values: np.ndarray
+    sense: Literal[">=", "<=", "=="]
+    rhs: float
+
+    def __post_init__(self) -> None:
+        values = np.asarray(self.values, dtype=np.float64).ravel().copy()
+        if np.isinf(values).any():
+            raise ValueError(f"constraint {self.name!r}: values must be finite or NaN")
+        if self.sense not in SENSES:
+            raise ValueError(f"constraint {self.name!r}: sense {self.sense!r} not in {SENSES}")
+        rhs = float(self.rhs)
+        if not math.isfinite(rhs):
+            raise ValueError(f"constraint {self.name!r}: rhs must be finite")
+        values.setflags(write=False)
+        object.__setattr__(self, "values", values)
+        object.__setattr__(self, "rhs", rhs)
+
+    def satisfied(self) -> np.ndarray:
+        """Return which sites satisfy the constraint (``NaN`` values do not).
+
+        Returns
+        -------
+        numpy.ndarray
+            Boolean array, shape ``(n,)``.
+        """
+        with np.errstate(invalid="ignore"):
+            if self.sense == ">=":
+                return self.values >= self.rhs
+            if self.sense == "<=":
+                return self.values <= self.rhs
+            return self.values == self.rhs
+
+    def indicator_values(self) -> np.ndarray:
+        """Return +1 where a site satisfies the constraint and -1 where not (or unknown).
+
+        With exactly one site chosen, the row ``sum_i a_i x_i >= 0`` over these values says the
+        same as the raw row: the chosen site satisfies the constraint. The models use this
+        form: it is exact and numerically trivial, whereas raw values spanning many orders of
+        magnitude (e.g. 1e-3 to 1e6) made CBC return wrong optima.
+
+        Returns
+        -------
+        numpy.ndarray
+            Values in {-1, +1}, shape ``(n,)``.
+        """
+        return np.where(self.satisfied(), 1.0, -1.0)
+
+    def row_values(self) -> np.ndarray:
+        r"""Return the values as they enter the MILP row: ``NaN`` replaced by a violating value.
+
+        The replacement is :math:`b - \max(1, |b|)` for ``>=`` and :math:`b + \max(1, |b|)`
+        for ``<=`` and ``==``: it violates the row by at least 1 (far beyond any solver
+        tolerance) and is a decimal of the same precision as :math:`b` (so CP-SAT's scaling
+        to integers still works).
+
+        Returns
+        -------
+        numpy.ndarray
+            Finite values, shape ``(n,)``.
+        """
+        margin = max(1.0, abs(self.rhs))
+        fill = self.rhs - margin if self.sense == ">=" else self.rhs + margin
+        return np.where(np.isnan(self.values), fill, self.values)
+
+
+def quantise(u: np.ndarray) -> np.ndarray:
+    r"""Return :math:`\operatorname{round}(10^6 u)` as int64 (half to even)."""
+    return np.rint(np.asarray(u, dtype=np.float64) / UTILITY_RESOLUTION).astype(np.int64)
+
+
+def id_ranks(site_ids: Sequence[str]) -> np.ndarray:
+    """Return the position of each id in ``sorted(site_ids)``."""
+    order = sorted(range(len(site_ids)), key=site_ids.__getitem__)
+    ranks = np.empty(len(site_ids), dtype=np.int64)
+    ranks[order] = np.arange(len(site_ids))
+    return ranks
+
+
+def feasible_mask(constraints: Sequence[HardConstraint], n: int) -> np.ndarray:
+    """Return which of ``n`` sites satisfy every constraint (an unknown value does not)."""
+    ok = np.ones(n, dtype=bool)
+    for hc in constraints:
+        ok &= hc.satisfied()
+    return ok
+
+
+def within_distance(distance_km: np.ndarray, max_distance_km: float) -> np.ndarray:
+    """Pairs of different sites at most ``max_distance_km`` apart (``NaN`` is not)."""
+    with np.errstate(invalid="ignore"):
+        near = distance_km <= max_distance_km
+    np.fill_diagonal(near, False)
+    return near
+
+
+def check_top_k(top_k: int) -> int:
+    """Return ``top_k`` as an int; raise ``ValueError`` unless it is a positive integer."""
+    if isinstance(top_k, bool) or not isinstance(top_k, int | np.integer) or top_k < 1:
+        raise ValueError(f"top_k must be a positive integer, got {top_k!r}")
+    return int(top_k)
+
+
+def single_choice(x: np.ndarray, name: str) -> int:
+    """Return the index of the one chosen variable; raise ``RuntimeError`` otherwise."""
+    chosen = np.flatnonzero(x)
+    if chosen.size != 1:
+        raise RuntimeError(f"the solver returned {chosen.size} chosen {name} variables, not 1")
+    return int(chosen[0])
+
+
+def check_utility(utility: np.ndarray, n: int, label: str) -> np.ndarray:
+    """Return the utilities as a read-only float64 array of ``n`` finite values."""
+    u = np.asarray(utility, dtype=np.float64).ravel().copy()
+    if u.shape != (n,):
+        raise ValueError(f"{label} has {u.size} entries for {n} sites")
+    if not np.all(np.isfinite(u)):
+        raise ValueError(f"{label} must be finite")
+    u.setflags(write=False)
+    return u
+
+
+def check_constraints(constraints: Sequence[HardConstraint], n: int) -> tuple[HardConstraint, ...]:
+    """Return the constraints as a tuple, each checked to have ``n`` values."""
+    cons = tuple(constraints)
+    for hc in cons:
+        if not isinstance(hc, HardConstraint):
+            raise TypeError(f"constraints must be HardConstraint objects, got {type(hc).__name__}")
+        if hc.values.shape != (n,):
+            raise ValueError(f"constraint {hc.name!r} has {hc.values.size} values for {n} sites")
+    return cons
+
+
+def check_ids(site_ids: Sequence[str]) -> tuple[str, ...]:
+    """Return the site ids as a tuple of unique strings."""
+    ids = tuple(str(s) for s in site_ids)
+    if len(set(ids)) != len(ids):
+        dup = sorted(s for s, k in Counter(ids).items() if k > 1)
+        raise ValueError(f"site ids must be unique; repeated: {', '.join(dup[:5])}")
+    return ids
+
+
+def check_inputs(
+    site_ids: Sequence[str],
+    utility: np.ndarray,
+    constraints: Sequence[HardConstraint],
+    label: str,
+) -> tuple[tuple[str, ...], np.ndarray, tuple[HardConstraint, ...]]:
+    """Return the checked ids, utilities and constraints of one site-choice problem."""
+    ids = check_ids(site_ids)
+    return ids, check_utility(utility, len(ids), label), check_constraints(constraints, len(ids))
