@@ -57,7 +57,7 @@ from siting.jobs.explain import (
 from siting.jobs.rank import constraint_rows
 from siting.layers.load import GeoData, load_geodata
 from siting.layers.site_table import site_table
-from siting.model.rows import ENUMERATION, _id_ranks, _quantise
+from siting.model.rows import ENUMERATION, id_ranks, quantise
 from siting.model.site_choice import SiteChoiceModel, rank_by_enumeration
 from siting.model.solvers import SOLVERS
 from siting.results.ranking import format_value
@@ -442,7 +442,7 @@ def _screen_partition(tasks: Sequence[_Task], ctx: _Context) -> list[ScreenedLea
 
 def _unique_id_ranks(site_ids: list[str]) -> np.ndarray | None:
     """Position of each site id in the sorted ids; ``None`` (no batches) when ids repeat."""
-    return _id_ranks(site_ids) if len(set(site_ids)) == len(site_ids) else None
+    return id_ranks(site_ids) if len(set(site_ids)) == len(site_ids) else None
 
 
 def _batch_size(ctx: _Context) -> int:
@@ -485,7 +485,7 @@ def _rank_batch(tasks: Sequence[_Task], ctx: _Context) -> list[ScreenedLead]:
     n_unverified = batch.unverified.sum(axis=1)
     # the enumeration's order: quantised utility descending, then site id (as
     # rank_by_enumeration)
-    key = np.where(feasible, _quantise(utility) * n + (n - 1 - rho), -1)
+    key = np.where(feasible, quantise(utility) * n + (n - 1 - rho), -1)
     k = min(ctx.top, n)
     part = (
         np.argpartition(-key, k - 1, axis=1)[:, :k]
