@@ -41,9 +41,9 @@ DUO_FILES: dict[str, tuple[str, str, str]] = {
     "hbo_graduates": ("hbo", "duo_2019_tekkieworden/hbo_gediplomeerden_2019.csv", "graduates"),
     "wo_graduates": ("wo", "duo_2019_tekkieworden/wo_gediplomeerden_2019.csv", "graduates"),
 }
-#: Nominal mbo programme length per qualification level [years] (CBS Jeugdmonitor, SBB: level
-#: 2 one to two years, level 3 two to three, level 4 three to four), for the labelled estimate
-#: of mbo first-years only.
+#: Nominal mbo programme length per qualification level [years]: the middle of CBS
+#: Jeugdmonitor's ranges (level 2 one to two years, 3 two to three, 4 usually three, at most
+#: four), for the labelled estimate of mbo first-years only.
 MBO_NOMINAL_YEARS = {1: 1.0, 2: 1.5, 3: 2.5, 4: 3.0}
 #: Programme types that mark a first entry into higher education (a master's entrant has
 #: entered before), for the hbo/wo split of the workforce estimate.

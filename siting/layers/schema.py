@@ -279,8 +279,9 @@ TALENT_MEASURES: dict[str, tuple[str, int, str]] = {
     "mbo_tech_intake_est": (
         "estimate",
         2019,
-        "ESTIMATE of mbo techniek first-years: the stock divided by the nominal programme "
-        "length of its qualification level (2: 1.5, 3: 2.5, 4: 3 years); not DUO data",
+        "mbo first-years in DUO sector techniek, estimated (not DUO data) as the stock divided "
+        "by the nominal programme length of its qualification level (2: 1.5, 3: 2.5, 4: 3 "
+        "years)",
     ),
     "hbo_tech_intake": (
         "intake",
