@@ -4,12 +4,14 @@ Usage::
 
     python scripts/build_geodata.py [--shared ../shared/data] [--out geodata]
 
-Reads the CBS boundary files (2024 division) for names, points, province, COROP and
-labour-market region; the CBS 85039NED figures (2021, via nlstat) mapped onto the 2024 division
-with the merger table; and the DUO files for technical students and graduates. Writes
-``municipalities.csv`` and ``stem_talent.csv`` and prints the parameters of the workforce
-estimate. The method is documented in geodata/SOURCES.md; the test suite reruns this script and
-compares its output with the committed files.
+Reads the CBS boundary files (2024 division) for names, points, extents, province, COROP and
+labour-market region; the CBS 85039NED figures (2021, via nlstat: population, education and
+the housing, accessibility and industry proxies) mapped onto the 2024 division with the merger
+table; and the DUO files for technical first-years, enrolled students and graduates
+(:data:`DUO_FILES`). Writes ``municipalities.csv`` and ``stem_talent.csv`` and prints the
+national totals and the parameters of the workforce estimate. The method is documented in
+geodata/SOURCES.md; the test suite reruns this script and compares its output with the
+committed files.
 """
 
 from __future__ import annotations
@@ -20,14 +22,44 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from siting import vocab
 from siting.importers import cbs, duo
-from siting.layers.schema import MUNICIPALITIES, STEM_TALENT
+from siting.layers import places
+from siting.layers.schema import MUNICIPALITIES, STEM_TALENT, TALENT_MEASURES
 
 ROOT = Path(__file__).resolve().parents[1]
-STUDENT_YEARS = {"mbo": 2019, "hbo": 2024, "wo": 2019}
-GRADUATE_YEARS = {"hbo": 2018, "wo": 2018}
+
+#: The DUO files of the talent layer and what each counts (the files do not say it: see
+#: geodata/SOURCES.md for the evidence): name -> (level, file under stem_talent/, kind).
+DUO_FILES: dict[str, tuple[str, str, str]] = {
+    "mbo_stock": ("mbo", "duo_2019_tekkieworden/mbo_inscriptions_2019.csv", "stock"),
+    "hbo_intake": ("hbo", "duo_2019_tekkieworden/hbo_inscriptions_2019.csv", "intake"),
+    "wo_intake": ("wo", "duo_2019_tekkieworden/wo_inscriptions_2019.csv", "intake"),
+    "hbo_stock": ("hbo", "duo_ingeschrevenhbo_2024.json", "stock"),
+    "hbo_graduates": ("hbo", "duo_2019_tekkieworden/hbo_gediplomeerden_2019.csv", "graduates"),
+    "wo_graduates": ("wo", "duo_2019_tekkieworden/wo_gediplomeerden_2019.csv", "graduates"),
+}
+#: Nominal mbo programme length per qualification level [years]: the middle of CBS
+#: Jeugdmonitor's ranges (level 2 one to two years, 3 two to three, 4 usually three, at most
+#: four), for the labelled estimate of mbo first-years only.
+MBO_NOMINAL_YEARS = {1: 1.0, 2: 1.5, 3: 2.5, 4: 3.0}
+#: Programme types that mark a first entry into higher education (a master's entrant has
+#: entered before), for the hbo/wo split of the workforce estimate.
+FIRST_DEGREE_TYPES = frozenset({"associate degree", "bachelor"})
+
+
+#: Decimals kept per group of CBS columns (CBS publishes housing shares in whole % and WOZ in
+#: whole kEUR, nlstat its derived business figures to 0.01; merged municipalities get
+#: weighted means, rounded to one decimal more than CBS gives).
+PROXY_DECIMALS: dict[tuple[str, ...], int] = {
+    ("edu_low_pct", "edu_mid_pct", "edu_high_pct", "labour_participation_pct"): 2,
+    ("woz_avg_keur", "address_density"): 0,
+    ("rental_pct", "corporation_rental_pct", "vacancy_pct"): 1,
+    ("gp_km", "supermarket_km", "school_km", "daycare_km"): 2,
+    ("industry_energy_pct", "businesses_per_1000"): 2,
+}
 
 
 def read_regions(path: Path) -> gpd.GeoDataFrame:
@@ -41,6 +73,15 @@ def municipality_points(gemeenten: gpd.GeoDataFrame) -> gpd.GeoSeries:
     centroid = gemeenten.geometry.centroid
     inside = centroid.within(gemeenten.geometry)
     return centroid.where(inside, gemeenten.geometry.representative_point())
+
+
+def extents_km(gemeenten: gpd.GeoDataFrame, points: gpd.GeoSeries) -> np.ndarray:
+    """Distance from each point to the farthest vertex of its boundary, rounded up to 0.1 km."""
+    out = np.empty(len(gemeenten))
+    for i, (shape, point) in enumerate(zip(gemeenten.geometry, points, strict=True)):
+        xy = shapely.get_coordinates(shape)
+        out[i] = np.hypot(xy[:, 0] - point.x, xy[:, 1] - point.y).max() / 1000
+    return np.ceil(out * 10) / 10
 
 
 def build_municipalities(shared: Path, mergers: pd.DataFrame) -> pd.DataFrame:
@@ -80,84 +121,121 @@ def build_municipalities(shared: Path, mergers: pd.DataFrame) -> pd.DataFrame:
             "labour_market_region": points["am_name"],
             "lon": lonlat.x.round(5),
             "lat": lonlat.y.round(5),
+            "extent_km": extents_km(gemeenten, points.geometry),
         }
     ).merge(current, on="gm_code", how="left", validate="one_to_one")
     missing = frame[frame["population"].isna()]["gm_code"].tolist()
     assert not missing, f"no CBS figures for {missing}"
     frame["population"] = frame["population"].round().astype(int)
     frame["population_15_64"] = frame["population_15_64"].round().astype(int)
-    for col in ("edu_low_pct", "edu_mid_pct", "edu_high_pct", "labour_participation_pct"):
-        frame[col] = frame[col].round(2)
+    for columns, decimals in PROXY_DECIMALS.items():
+        frame[list(columns)] = frame[list(columns)].astype(float).round(decimals)
+    frame["urbanisation_class"] = frame["urbanisation_class"].astype("Int64")
     frame["figures_year"] = 2021
     frame["merged_from"] = frame["merged_from"].map(";".join)
     return frame[[c.name for c in MUNICIPALITIES.columns]].sort_values("gm_code")
 
 
+def read_duo(shared: Path, municipalities: pd.DataFrame, mergers: pd.DataFrame) -> dict:
+    """Read every DUO file of :data:`DUO_FILES` with current municipality codes."""
+    folder = shared / "stem_talent"
+    tidy = {}
+    for key, (level, file, _) in DUO_FILES.items():
+        if level == "mbo":
+            frame = duo.read_duo_mbo(folder / file)
+            codes, problems = places.municipality_codes(frame["place"], municipalities)
+            assert not problems, f"mbo places without a municipality: {problems}"
+            frame["gm_code"] = codes
+        else:
+            frame = duo.read_duo_ho(folder / file, level=level)
+            frame["gm_code"] = cbs.resolve_codes(frame["gm_code"], mergers)
+        tidy[key] = frame
+    return tidy
+
+
 def build_stem_talent(
     shared: Path, municipalities: pd.DataFrame, mergers: pd.DataFrame
 ) -> tuple[pd.DataFrame, dict[str, float]]:
-    duo_dir = shared / "stem_talent"
-    old = duo_dir / "duo_2019_tekkieworden"
-    mbo = duo.read_duo_mbo(old / "mbo_inscriptions_2019.csv")
-    mbo["gm_code"] = duo.place_codes(mbo["place"], municipalities)
-    unmatched = sorted(set(mbo.loc[mbo["gm_code"].eq(""), "place"]))
-    assert not unmatched, f"mbo places without a municipality: {unmatched}"
-    students = {
-        "mbo": mbo,
-        "hbo": duo.read_duo_ho(duo_dir / "duo_ingeschrevenhbo_2024.json", level="hbo"),
-        "wo": duo.read_duo_ho(old / "wo_inscriptions_2019.csv", level="wo"),
-    }
-    graduates = {
-        "hbo": duo.read_duo_ho(old / "hbo_gediplomeerden_2019.csv", level="hbo"),
-        "wo": duo.read_duo_ho(old / "wo_gediplomeerden_2019.csv", level="wo"),
-    }
+    tidy = read_duo(shared, municipalities, mergers)
     out = municipalities[["gm_code"]].copy()
-    suppressed = pd.Series(0, index=out.index)
-    for level, tidy in students.items():
-        tidy = tidy.assign(gm_code=cbs.resolve_codes(tidy["gm_code"], mergers))
-        counts = duo.technical_counts(tidy, year=STUDENT_YEARS[level]).set_index("gm_code")
-        out[f"{level}_tech_students"] = out["gm_code"].map(counts["count"]).fillna(0).astype(int)
-        suppressed += out["gm_code"].map(counts["suppressed_cells"]).fillna(0).to_numpy()
-    for level in vocab.EDUCATION_LEVELS:
-        if level not in graduates:
-            out[f"{level}_tech_graduates"] = pd.NA
-            continue
-        tidy = graduates[level]
-        tidy = tidy.assign(gm_code=cbs.resolve_codes(tidy["gm_code"], mergers))
-        counts = duo.technical_counts(tidy, year=GRADUATE_YEARS[level]).set_index("gm_code")
-        out[f"{level}_tech_graduates"] = out["gm_code"].map(counts["count"]).fillna(0).astype(int)
-        suppressed += out["gm_code"].map(counts["suppressed_cells"]).fillna(0).to_numpy()
 
-    # National parameters of the workforce estimate, from the same DUO files and rule.
-    params: dict[str, float] = {}
-    for level, tidy in students.items():
-        year_rows = tidy[tidy["year"] == STUDENT_YEARS[level]]
-        if level == "mbo":
-            year_rows = year_rows[year_rows["qualification_level"].isin(duo.MBO_LEVELS)]
-        params[f"tech_share_{level}"] = float(
-            year_rows.loc[duo.is_technical(year_rows), "count"].sum() / year_rows["count"].sum()
+    def put(column: str, counts: pd.DataFrame, field: str = "count") -> None:
+        values = out["gm_code"].map(counts.set_index("gm_code")[field])
+        out[column] = values.fillna(0).astype(int)
+
+    year = {name: m[1] for name, m in TALENT_MEASURES.items()}
+    put("mbo_tech_stock", duo.technical_counts(tidy["mbo_stock"], year=year["mbo_tech_stock"]))
+    mbo = tidy["mbo_stock"]
+    mbo_tech = mbo[(mbo["year"] == year["mbo_tech_stock"]) & duo.is_technical(mbo)]
+    per_year = mbo_tech["count"] / mbo_tech["qualification_level"].map(MBO_NOMINAL_YEARS)
+    intake = per_year.groupby(mbo_tech["gm_code"]).sum()
+    out["mbo_tech_intake_est"] = out["gm_code"].map(intake).fillna(0).round().astype(int)
+    seats = mbo.drop_duplicates(["gm_code", "place"]).groupby("gm_code")["place"]
+    out["mbo_places"] = out["gm_code"].map(seats.apply(lambda p: ";".join(sorted(p)))).fillna("")
+    for level in ("hbo", "wo"):
+        counts = duo.technical_counts(tidy[f"{level}_intake"], year=year[f"{level}_tech_intake"])
+        put(f"{level}_tech_intake", counts)
+    put(
+        "wo_natuur_intake",
+        duo.technical_counts(tidy["wo_intake"], year=year["wo_natuur_intake"], sector="natuur"),
+    )
+    stock = duo.technical_counts(tidy["hbo_stock"], year=year["hbo_tech_stock_min"])
+    put("hbo_tech_stock_min", stock, "count_min")
+    put("hbo_tech_stock_max", stock, "count_max")
+    put("hbo_tech_stock_suppressed", stock, "suppressed_cells")
+    out["mbo_tech_graduates"] = pd.NA
+    for level in ("hbo", "wo"):
+        counts = duo.technical_counts(
+            tidy[f"{level}_graduates"], year=year[f"{level}_tech_graduates"]
         )
-    ho_2019 = {
-        lvl: duo.read_duo_ho(old / f"{lvl}_inscriptions_2019.csv", level=lvl)
-        for lvl in ("hbo", "wo")
-    }
-    hbo_total = ho_2019["hbo"].query("year == 2019")["count"].sum()
-    wo_total = ho_2019["wo"].query("year == 2019")["count"].sum()
-    params["hbo_share_of_higher"] = float(hbo_total / (hbo_total + wo_total))
-
-    m = municipalities.set_index("gm_code").loc[out["gm_code"]]
-    in_work = m["population_15_64"].to_numpy() * m["labour_participation_pct"].to_numpy() / 100
-    high = in_work * m["edu_high_pct"].to_numpy() / 100
-    estimates = {
-        "mbo": in_work * m["edu_mid_pct"].to_numpy() / 100 * params["tech_share_mbo"],
-        "hbo": high * params["hbo_share_of_higher"] * params["tech_share_hbo"],
-        "wo": high * (1 - params["hbo_share_of_higher"]) * params["tech_share_wo"],
-    }
+        put(f"{level}_tech_graduates", counts)
+    params = workforce_parameters(tidy)
+    estimates = workforce_estimates(municipalities.set_index("gm_code").loc[out["gm_code"]], params)
     for level, values in estimates.items():
         out[f"{level}_tech_workforce_est"] = np.round(values).astype(int)
-    out["students_confidence"] = np.where(suppressed > 0, "approximate", "reported")
+    out["hbo_stock_confidence"] = np.where(
+        out["hbo_tech_stock_suppressed"] > 0, "approximate", "reported"
+    )
     out["workforce_confidence"] = "estimate"
     return out[[c.name for c in STEM_TALENT.columns]], params
+
+
+def workforce_parameters(tidy: dict[str, pd.DataFrame]) -> dict[str, float]:
+    """National shares of the workforce estimate, one kind and year per level (2019).
+
+    ``tech_share_mbo``: techniek share of mbo students at levels 2-4 (the stock: mbo has no
+    intake here); ``tech_share_hbo``, ``tech_share_wo``: techniek share of first-years entering
+    a first degree (associate degree or bachelor); ``hbo_share_of_higher``: hbo share of those
+    first-degree entrants (a master's entrant entered before, so counting masters would count
+    wo graduates twice).
+    """
+    mbo = tidy["mbo_stock"]
+    mbo = mbo[(mbo["year"] == 2019) & mbo["qualification_level"].isin(duo.MBO_LEVELS)]
+    params = {"tech_share_mbo": _share(mbo)}
+    entrants = {}
+    for level in ("hbo", "wo"):
+        frame = tidy[f"{level}_intake"]
+        frame = frame[(frame["year"] == 2019) & frame["programme_type"].isin(FIRST_DEGREE_TYPES)]
+        params[f"tech_share_{level}"] = _share(frame)
+        entrants[level] = frame["count"].sum()
+    params["hbo_share_of_higher"] = float(entrants["hbo"] / (entrants["hbo"] + entrants["wo"]))
+    return params
+
+
+def workforce_estimates(m: pd.DataFrame, params: dict[str, float]) -> dict[str, np.ndarray]:
+    """Residents in work with a technical education per level (ESTIMATE; SOURCES.md)."""
+    in_work = m["population_15_64"].to_numpy() * m["labour_participation_pct"].to_numpy() / 100
+    high = in_work * m["edu_high_pct"].to_numpy() / 100
+    h = params["hbo_share_of_higher"]
+    return {
+        "mbo": in_work * m["edu_mid_pct"].to_numpy() / 100 * params["tech_share_mbo"],
+        "hbo": high * h * params["tech_share_hbo"],
+        "wo": high * (1 - h) * params["tech_share_wo"],
+    }
+
+
+def _share(rows: pd.DataFrame) -> float:
+    return float(rows.loc[duo.is_technical(rows), "count"].sum() / rows["count"].sum())
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -174,6 +252,8 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"wrote {len(municipalities)} municipalities and {len(talent)} talent records to {args.out}"
     )
+    for column, (kind, year, _) in TALENT_MEASURES.items():
+        print(f"  {column} ({kind} {year}): national {talent[column].sum():,}")
     for key, value in params.items():
         print(f"  {key} = {value:.4f}")
 

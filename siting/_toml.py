@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from siting._errors import Problem, SitingInputError
 
 
-def read_toml(path: str | Path) -> dict[str, Any]:
+def read_toml(path: str | Path, *, parse_float: Callable[[str], Any] = float) -> dict[str, Any]:
     """Read a TOML file, or raise a located :class:`~siting.SitingInputError`.
 
     Parameters
     ----------
     path
         The file.
+    parse_float
+        Turns the text of each TOML float into a value (as :func:`tomllib.load`).
 
     Returns
     -------
@@ -31,7 +34,7 @@ def read_toml(path: str | Path) -> dict[str, Any]:
     file = str(path)
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
+            return tomllib.load(fh, parse_float=parse_float)
     except FileNotFoundError:
         raise SitingInputError(Problem(file=file, message="file not found")) from None
     except IsADirectoryError:

@@ -2,21 +2,179 @@
 
 from __future__ import annotations
 
-#: The ten key-technology domains of the Dutch National Technology Strategy (NTS), plus pharma
-#: and defence as the programme names them: slug -> readable label.
+import difflib
+import unicodedata
+from functools import lru_cache
+
+#: The ten key-technology domains of the Dutch National Technology Strategy (NTS, January 2024),
+#: plus pharma and defence as the programme names them (not NTS technologies): slug -> name,
+#: the ministry's English wording (see :data:`NTS_DOMAIN_NAMES_NL` and
+#: :data:`NTS_DOMAIN_SHORT_NAMES` for the other names users write).
 NTS_DOMAINS: dict[str, str] = {
-    "optical_systems_integrated_photonics": "optical systems and integrated photonics",
-    "quantum": "quantum technologies",
-    "process_technology": "process technology, incl. process intensification",
-    "biomolecular_cell_technologies": "biomolecular and cell technologies",
-    "imaging": "imaging technologies",
-    "mechatronics_optomechatronics": "mechatronics and opto-mechatronics",
-    "ai_data_science": "AI and data science",
-    "energy_materials": "energy materials",
-    "semiconductors": "semiconductor technologies",
-    "cybersecurity": "cybersecurity",
-    "pharma": "pharma",
-    "defence": "defence",
+    "optical_systems_integrated_photonics": "Optical systems and integrated photonics",
+    "quantum": "Quantum technologies",
+    "process_technology": "Process technology, including process intensification",
+    "biomolecular_cell_technologies": "Biomolecular and cell technologies",
+    "imaging": "Imaging technologies",
+    "mechatronics_optomechatronics": "Mechatronics and optomechatronics",
+    "ai_data_science": "Artificial intelligence and data science",
+    "energy_materials": "Energy materials",
+    "semiconductors": "Semiconductor technologies",
+    "cybersecurity": "Cybersecurity technologies",
+    "pharma": "Pharma",
+    "defence": "Defence industry",
+}
+
+#: The same domains in Dutch (NTS wording as printed by Link Magazine, April 2025, in an
+#: interview with the ministry's KIA ST team; pharma and defence as the programme says them).
+NTS_DOMAIN_NAMES_NL: dict[str, str] = {
+    "optical_systems_integrated_photonics": "Optische systemen en geïntegreerde fotonica",
+    "quantum": "Quantumtechnologie",
+    "process_technology": "Procestechnologie, inclusief procesintensivering",
+    "biomolecular_cell_technologies": "Biomoleculaire en celtechnologie",
+    "imaging": "Imagingtechnologieën",
+    "mechatronics_optomechatronics": "Mechatronica en optomechatronica",
+    "ai_data_science": "Artificial intelligence en datascience",
+    "energy_materials": "Energiematerialen",
+    "semiconductors": "Halfgeleidertechnologie",
+    "cybersecurity": "Cybersecurity",
+    "pharma": "Farma",
+    "defence": "Defensie-industrie",
+}
+
+#: Short and alternative names users write for each domain (English and Dutch: the ministry's
+#: press-release forms of 19 January 2024, other published spellings, trade terms, and the
+#: tool's earlier labels). Matching ignores case, accents, spaces and punctuation ("&" reads
+#: as "and"). Left out on purpose because they name more than one domain: "optics" (also
+#: optomechatronics), "batteries" (also mechatronics), "security".
+NTS_DOMAIN_SHORT_NAMES: dict[str, tuple[str, ...]] = {
+    "optical_systems_integrated_photonics": (
+        "photonics",
+        "integrated photonics",
+        "optical systems",
+        "optics and integrated photonics",
+        "optical systems & integrated photonics",
+        "PIC",
+        "photonic chips",
+        "silicon photonics",
+        "fotonica",
+        "geïntegreerde fotonica",
+        "optica en geïntegreerde fotonica",
+        "optische systemen",
+        "fotonische chips",
+    ),
+    "quantum": (
+        "quantum",
+        "quantum technology",
+        "quantum computing",
+        "quantum sensing",
+        "quantum networks",
+        "quantumtechnologieën",
+        "kwantumtechnologie",
+        "kwantumtechnologieën",
+        "kwantum",
+    ),
+    "process_technology": (
+        "process technology",
+        "process intensification",
+        "green chemical production processes",
+        "chemical process technology",
+        "process technology, incl. process intensification",
+        "procestechnologie",
+        "procesintensivering",
+        "groene chemische productieprocessen",
+        "groene chemie",
+    ),
+    "biomolecular_cell_technologies": (
+        "biomolecular & cell technologies",
+        "B&CT",
+        "biotechnology",
+        "biotech",
+        "biotechnology focused on molecules and cells",
+        "cell technology",
+        "cell and gene therapy",
+        "biomoleculaire en celtechnologieën",
+        "biotechnologie",
+        "biotechnologie gericht op moleculen en cellen",
+        "celtechnologie",
+    ),
+    "imaging": (
+        "imaging",
+        "imaging technology",
+        "medical imaging",
+        "beeldvorming",
+        "beeldvormingstechnologie",
+        "beeldvormingstechnologieën",
+        "imaging technologie",
+    ),
+    "mechatronics_optomechatronics": (
+        "mechatronics",
+        "optomechatronics",
+        "(opto)mechatronics",
+        "high-tech systems",
+        "mechatronics and opto-mechatronics",
+        "mechatronica",
+        "optomechatronica",
+        "(opto)mechatronica",
+    ),
+    "ai_data_science": (
+        "AI",
+        "artificial intelligence",
+        "data science",
+        "AI and data",
+        "AI and data science",
+        "AI & data science",
+        "machine learning",
+        "kunstmatige intelligentie",
+        "kunstmatige intelligentie en datawetenschap",
+        "kunstmatige intelligentie (AI) en data",
+        "datawetenschap",
+        "datascience",
+    ),
+    "energy_materials": (
+        "battery materials",
+        "electrolyser materials",
+        "solar materials",
+        "batterijmaterialen",
+    ),
+    "semiconductors": (
+        "semiconductors",
+        "semiconductor",
+        "semiconductor technology",
+        "semicon",
+        "chips",
+        "microchips",
+        "halfgeleiders",
+        "halfgeleidertechnologieën",
+        "chiptechnologie",
+    ),
+    "cybersecurity": (
+        "cybersecurity",
+        "cyber security",
+        "cyber",
+        "cybersecurity technology",
+        "cybersecuritytechnologie",
+        "cyberbeveiliging",
+        "cyberbeveiligingstechnologieën",
+    ),
+    "pharma": (
+        "pharmaceuticals",
+        "pharmaceutical industry",
+        "biopharma",
+        "medicines",
+        "farmacie",
+        "geneesmiddelen",
+        "farmaceutische industrie",
+    ),
+    "defence": (
+        "defence",
+        "defense",
+        "defense industry",
+        "security and defence",
+        "defensie",
+        "defensie- en veiligheidsindustrie",
+        "DSI",
+    ),
 }
 
 #: Shared facilities a campus or site can offer: slug -> readable label.
@@ -76,6 +234,9 @@ SITE_TYPES: tuple[str, ...] = (
 #: Availability status of a candidate site.
 SITE_STATUSES: tuple[str, ...] = ("available", "planned", "fully_issued")
 
+#: Status of a technology hotspot (brandpunt) of the programme.
+HOTSPOT_STATUSES: tuple[str, ...] = ("established", "in_development")
+
 #: Kinds of campus.
 CAMPUS_TYPES: tuple[str, ...] = ("campus", "science_park", "industry_campus", "innovation_district")
 
@@ -113,10 +274,77 @@ def province_code(name: str) -> str | None:
     return {"friesland": "PV21"}.get(key)
 
 
+def fold_name(text: str) -> str:
+    """Fold a name for tolerant matching: no case, accents, spaces or punctuation; & is "and".
+
+    Parameters
+    ----------
+    text
+        A name as a user writes it (``"AI & Data Science"``, ``"’s-Gravenhage"``).
+
+    Returns
+    -------
+    str
+        ``"aianddatascience"``, ``"sgravenhage"``.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.replace("&", " and "))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(c for c in plain.casefold() if c.isalnum())
+
+
+@lru_cache(maxsize=1)
+def _nts_names() -> dict[str, str]:
+    """Every accepted name of every NTS domain, folded -> slug (checked free of clashes)."""
+    names: dict[str, str] = {}
+    for slug in NTS_DOMAINS:
+        spellings = (
+            slug,
+            NTS_DOMAINS[slug],
+            NTS_DOMAIN_NAMES_NL[slug],
+            *NTS_DOMAIN_SHORT_NAMES[slug],
+        )
+        for spelling in spellings:
+            key = fold_name(spelling)
+            if names.setdefault(key, slug) != slug:
+                raise AssertionError(f"NTS name {spelling!r} names two domains")
+    return names
+
+
+@lru_cache(maxsize=4096)
+def nts_domain_slug(name: str) -> str | None:
+    """Return the NTS domain slug for any accepted name, else ``None``.
+
+    Accepted: the slug, the ministry's English name (:data:`NTS_DOMAINS`), the Dutch name
+    (:data:`NTS_DOMAIN_NAMES_NL`) and the short names (:data:`NTS_DOMAIN_SHORT_NAMES`), in any
+    case, with or without accents and punctuation. Cached: a pipeline names the same few
+    domains thousands of times.
+    """
+    return _nts_names().get(fold_name(name))
+
+
+def suggest_nts_domains(name: str, *, n: int = 3) -> list[str]:
+    """Return the English names of the domains whose accepted names are closest to ``name``.
+
+    Parameters
+    ----------
+    name
+        A name that :func:`nts_domain_slug` does not know.
+    n
+        At most this many suggestions.
+
+    Returns
+    -------
+    list of str
+        Domain names (:data:`NTS_DOMAINS` values), best first; empty when none is close.
+    """
+    names = _nts_names()
+    close = difflib.get_close_matches(fold_name(name), list(names), n=4 * n, cutoff=0.75)
+    slugs = list(dict.fromkeys(names[c] for c in close))[:n]
+    return [NTS_DOMAINS[s] for s in slugs]
+
+
 def _fold(text: str) -> str:
     """Lower-case, strip accents and spaces/hyphens, for tolerant name matching."""
-    import unicodedata
-
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return "".join(c for c in plain.lower() if c.isalnum())

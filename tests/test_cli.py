@@ -32,6 +32,14 @@ def test_data_info_json_lists_layers_and_all_provinces():
     assert len(summary["provinces"]) == 12
     assert sum(p["municipalities"] for p in summary["provinces"]) == 342
     assert all(p["sites"] > 0 for p in summary["provinces"])
+    hotspots = {row["hotspot"]: row for row in summary["hotspots"]}
+    assert layers["hotspots"]["records"] == len(hotspots) == 9
+    assert hotspots["almere"]["status"] == "in_development"
+    talent = {row["column"]: row for row in summary["talent"]}
+    assert (talent["hbo_tech_intake"]["kind"], talent["hbo_tech_intake"]["year"]) == (
+        "intake",
+        2019,
+    )
 
 
 def test_data_info_prints_readable_tables():
@@ -39,6 +47,7 @@ def test_data_info_prints_readable_tables():
     assert result.returncode == 0, result.stderr
     assert "Noord-Brabant" in result.stdout
     assert "grid_congestion" in result.stdout
+    assert "Brainport Eindhoven" in result.stdout and "in development" in result.stdout
 
 
 def test_data_check_passes_on_the_embedded_data():

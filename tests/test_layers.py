@@ -237,6 +237,35 @@ def test_empty_and_non_utf8_files_are_reported(geodata_copy: Path):
     assert any("sites.csv: not UTF-8 text" in p for p in problems)
 
 
+def test_the_hotspots_layer_names_the_programmes_nine_hotspots():
+    data = siting.load_geodata()
+    hotspots = data.hotspots.set_index("hotspot_id")
+    assert len(hotspots) == 9
+    assert hotspots.loc["almere", "status"] == "in_development"
+    assert set(hotspots["status"]) == {"established", "in_development"}
+    assert "GM0503" in hotspots.loc["zuidvleugel", "gm_codes"]  # Delft
+    assert "tue" in hotspots.loc["brainport", "campus_ids"]
+    known = set(data.municipalities["gm_code"])
+    assert all(set(codes) <= known for codes in hotspots["gm_codes"])
+    assert all(len(urls) >= 1 for urls in hotspots["source_url"])
+    assert (hotspots["source_url"].map(len) == hotspots["source_date"].map(len)).all()
+    assert siting.load_hotspots().equals(data.hotspots)
+
+
+def test_a_hotspot_with_an_unknown_municipality_or_campus_is_reported(geodata_copy: Path):
+    edit_csv(geodata_copy / "hotspots.csv", 2, gm_codes="GM0772;GM9999", campus_ids="hte;nowhere")
+    problems = problems_of(geodata_copy)
+    assert any("hotspots.csv, row 2, column 'gm_codes': 'GM9999'" in p for p in problems)
+    assert any("row 2, column 'campus_ids': unknown campus 'nowhere'" in p for p in problems)
+
+
+def test_a_hotspot_campus_outside_its_municipalities_is_a_warning(geodata_copy: Path):
+    edit_csv(geodata_copy / "hotspots.csv", 10, campus_ids="tud")  # Almere, given Delft's campus
+    report = siting.check_geodata(geodata_copy)
+    assert report.ok
+    assert any("campus 'tud' lies in GM0503" in p.message for p in report.warnings)
+
+
 # --- user folders -----------------------------------------------------------------------------
 
 

@@ -296,6 +296,72 @@ def test_unknown_municipality_and_criterion_are_the_leads_invalid_input(tmp_path
     assert "charisma" in charisma.reason
 
 
+# --- names, lists and numbers as users write them ---------------------------------------------
+
+
+def test_official_domain_names_with_commas_survive_a_leads_file(tmp_path: Path):
+    names = "Process technology, including process intensification | Cybersecurity technologies"
+    rows = [
+        [*HEADER, "nts_domains"],
+        [*GOOD, names],
+        ["L2", "B", "Delft", "2028", "1", "1", "1", "photonics, semiconductors"],  # older file
+        ["L3", "C", "Delft", "2028", "1", "1", "1", "Defensie-industrie; halfgeleiders"],
+    ]
+    for sep in (",", ";"):
+        table = read_leads(write_leads(tmp_path, rows, sep=sep, name=f"l{sep == ';'}.csv"))
+        first, older, dutch = (lead.profile.company.nts_domains for lead in table.leads)
+        assert first == ("process_technology", "cybersecurity")
+        assert older == ("optical_systems_integrated_photonics", "semiconductors")
+        assert dutch == ("defence", "semiconductors")
+
+
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_a_dutch_thousands_separator_is_refused_naming_the_column(tmp_path: Path, sep: str):
+    rows = [[*HEADER, "floor_m2"], [*GOOD, "1.500"]]
+    [problem] = read_leads(write_leads(tmp_path, rows, sep=sep)).leads[0].problems
+    assert (problem.row, problem.column) == (2, "floor_m2")
+    assert "'1.500'" in problem.message and "write 1500" in problem.message
+
+
+def test_a_decimal_comma_of_three_digits_is_a_decimal_in_a_semicolon_file(tmp_path: Path):
+    rows = [HEADER, ["L1", "A", "Delft", "2028", "1,500", "0,125", "12"]]
+    lead = read_leads(write_leads(tmp_path, rows, sep=";")).leads[0]
+    assert lead.valid, lead.problems
+    assert lead.profile.needs.land_ha == 1.5 and lead.profile.needs.power_mw == 0.125
+
+
+def test_numeric_excel_cells_are_numbers_and_text_cells_are_checked(tmp_path: Path):
+    rows = [[*HEADER, "floor_m2"], [*GOOD[:4], 2.125, 0.5, 20, 1500], [*GOOD[:4], 1, 1, 1, "1.500"]]
+    rows[2][0] = "L2"
+    numeric, text = read_leads(write_xlsx(tmp_path, rows)).leads
+    assert numeric.valid and numeric.profile.needs.land_ha == 2.125
+    assert not text.valid and text.problems[0].column == "floor_m2"
+
+
+def test_a_year_already_past_is_one_warning_listing_the_rows(tmp_path: Path):
+    rows = [HEADER, GOOD, ["L2", "B", "Delft", "2024", "1", "1", "1"]]
+    table = read_leads(write_leads(tmp_path, rows))
+    assert all(lead.valid for lead in table.leads)  # a warning, not an error
+    [warning] = [w for w in table.warnings if "already past" in w.message]
+    assert warning.column == "year" and "rows 3" in warning.message
+
+
+def test_a_point_outside_the_netherlands_is_the_leads_invalid_input(tmp_path: Path):
+    rows = [
+        ["id", "lat", "lon", "year"],
+        ["in-nl", "51.44", "5.47", "2028"],  # Eindhoven
+        ["antwerp", "51.22", "4.40", "2028"],
+        ["north-sea", "52.30", "3.50", "2028"],
+    ]
+    result = screen_leads(write_leads(tmp_path, rows))
+    eindhoven, antwerp, sea = result.leads
+    assert eindhoven.status == "ok"
+    for lead in (antwerp, sea):
+        assert lead.status == "invalid_input"
+        assert lead.problems[0].column == "lat/lon"
+        assert "outside the Netherlands" in lead.reason
+
+
 # --- fuzzing: random text in random fields ----------------------------------------------------
 
 FIELDS = [

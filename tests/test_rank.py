@@ -153,7 +153,7 @@ def test_unknown_municipality_is_a_located_error(tmp_path):
         rank_sites(case)
     message = str(caught.value.problems[0])
     assert "weesp.toml, key 'company.current_location.municipality'" in message
-    assert "not a current municipality" in message
+    assert "a former municipality, now part of GM0363 (Amsterdam)" in message  # by its name
     text = text.replace('"Weesp"', '"GM0457"')
     case.write_text(text, encoding="utf-8")
     with pytest.raises(siting.SitingInputError, match=r"now part of GM0363 \(Amsterdam\)"):
@@ -292,3 +292,11 @@ def test_zone_headroom_limits_the_power_a_site_can_take():
         MICROCHIP, top=1, solver="enumeration", data=replace(data, grid_congestion=grid)
     )
     assert roomy.recommendations[0].site_id == top.site_id
+
+
+def test_a_needs_year_already_past_is_noted_in_the_result():
+    profile = load_profile(MICROCHIP)
+    past = profile.model_copy(update={"needs": profile.needs.model_copy(update={"year": 2024})})
+    result = rank_sites(past, top=1, solver="enumeration")
+    assert any("2024 is already past" in note for note in result.notes)
+    assert not any("already past" in n for n in rank_sites(MICROCHIP, top=1).notes)

@@ -102,7 +102,7 @@ def test_duo_hbo_importer_and_the_technical_rule(shared: Path):
     assert counts["GM0772"] > 10 * counts.get("GM0106", 0) > 0
 
 
-def test_duo_wo_importer_counts_natural_sciences_as_technical(shared: Path):
+def test_duo_wo_natuur_is_not_techniek_and_is_counted_apart(shared: Path):
     folder = shared / "stem_talent" / "duo_2019_tekkieworden"
     tidy = duo.read_duo_ho(folder / "wo_inscriptions_2019.csv")
     assert set(tidy["level"]) == {"wo"}
@@ -110,7 +110,10 @@ def test_duo_wo_importer_counts_natural_sciences_as_technical(shared: Path):
     assert counts["GM0503"] == counts.max()  # Delft: the largest technical university
     natuur = tidy[(tidy["year"] == 2019) & tidy["sector"].eq("natuur")]
     assert natuur["count"].sum() > 0
-    assert duo.is_technical(natuur).all()
+    assert not duo.is_technical(natuur).any()  # DUO's techniek is CROHO techniek only
+    apart = duo.technical_counts(tidy, year=2019, sector="natuur").set_index("gm_code")
+    assert apart["count"].sum() == natuur["count"].sum()
+    assert apart.loc["GM0546", "count"] > 1000 and counts.get("GM0546", 0) == 0  # Leiden
 
 
 def test_duo_mbo_importer_maps_every_place_to_a_municipality(shared: Path):
@@ -120,8 +123,11 @@ def test_duo_mbo_importer_maps_every_place_to_a_municipality(shared: Path):
     codes = duo.place_codes(tidy["place"], siting.load_municipalities())
     assert codes.ne("").all()
     assert set(codes[tidy["place"].eq("HENGELO OV")]) == {"GM0164"}
+    # DUO's sector is the rule, whatever the level (entree techniek rows exist in 2015)
     entree = tidy[tidy["qualification_level"].eq(1) & tidy["sector"].eq("techniek")]
-    assert not duo.is_technical(entree).any()
+    assert len(entree) and duo.is_technical(entree).all()
+    ict = tidy[tidy["programme"].str.contains("ICT-beheerder", regex=False)]
+    assert len(ict) and not duo.is_technical(ict).any()  # mbo ICT is in sector economie
 
 
 def test_duo_importer_reports_missing_columns(tmp_path: Path):

@@ -11,7 +11,12 @@ import shapely
 import siting
 from siting import settings
 from siting.layers.load import GeoData
-from siting.layers.site_table import SITE_TABLE_COLUMNS, build_site_table, distance_decay
+from siting.layers.site_table import (
+    SITE_TABLE_COLUMNS,
+    STUDENT_COLUMNS,
+    build_site_table,
+    distance_decay,
+)
 
 # --- reach rule on a tiny hand-built instance ---------------------------------------------------
 
@@ -49,7 +54,7 @@ def _tiny_geodata() -> GeoData:
         {
             "gm_code": ["GM0001", "GM0002"],
             **{f"{lvl}_tech_workforce_est": [1000, 800] for lvl in ("mbo", "hbo", "wo")},
-            **{f"{lvl}_tech_students": [100, 0] for lvl in ("mbo", "hbo", "wo")},
+            **{col: [100, 0] for col in STUDENT_COLUMNS.values()},
         },
         geometry=[_point(0, 0), _point(30, 0)],
         crs=crs,

@@ -63,11 +63,33 @@ def info_command(
             grid,
         )
     out.print(provinces)
+    hotspots = Table(title="Technology hotspots (brandpunten)")
+    for column in ("hotspot", "status", "municipalities", "campuses", "sites", "NTS domains"):
+        hotspots.add_column(column, overflow="fold")
+    for row in summary["hotspots"]:
+        hotspots.add_row(
+            row["name"],
+            row["status"].replace("_", " "),
+            str(row["municipalities"]),
+            str(row["campuses"]),
+            str(row["sites"]),
+            "; ".join(row["nts_domains"]),
+        )
+    out.print(hotspots)
+    talent = Table(title="Technical talent counts (DUO; kind and year per column)")
+    for column in ("column", "kind", "year", "national"):
+        talent.add_column(column, justify="right" if column == "national" else "left")
+    for row in summary["talent"]:
+        talent.add_row(row["column"], row["kind"], str(row["year"]), f"{row['national']:,}")
+    out.print(talent)
     out.print(
         "available ha: sum of the known figures; ha unknown: sites without one. "
         "grid 3/2/1/0/?: municipalities per demand-side congestion class (3 shortage, "
         "2 queue under investigation, 1 limited, 0 available, ? unknown), a "
-        "per-municipality approximation of the capacity map (geodata/SOURCES.md)."
+        "per-municipality approximation of the capacity map (geodata/SOURCES.md). "
+        "Hotspot municipalities are each hotspot's core, not its full region; the talent "
+        "counts are first-years (intake), all enrolled (stock), diplomas (graduates) or our "
+        "estimate, as labelled."
     )
 
 

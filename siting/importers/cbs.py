@@ -1,4 +1,6 @@
-"""CBS municipality figures: population, ages and education level.
+"""CBS municipality figures: population, ages, education, and proxies for the room to grow.
+
+The proxies indicate housing pressure, accessibility and an industrial cluster.
 
 Two inputs are read into one tidy frame (one row per municipality code of the source year):
 
@@ -7,10 +9,27 @@ Two inputs are read into one tidy frame (one row per municipality code of the so
   CSV. Field names carry a numeric suffix that changes between table years
   (``AantalInwoners_5``), so fields are matched on their stem (``AantalInwoners``).
 - :func:`read_cbs_nlstat`: the municipality JSON of the open *nlstat* project, derived from
-  85039NED (2021), which stores shares in percent instead of counts.
+  85039NED (2021), which stores shares in percent instead of counts and labels some fields
+  wrongly (:data:`NLSTAT_FIELDS` reads them under their CBS meaning).
+
+The proxies (:data:`PROXY_COLUMNS`) are CBS figures that indicate, not measure:
+
+- housing pressure: average WOZ value of dwellings, rental and housing-corporation shares,
+  uninhabited dwellings (vacancy);
+- accessibility (urban density and daily amenities, not travel times): the surrounding
+  address density (*omgevingsadressendichtheid*, the measure behind CBS's urbanisation
+  class), the urbanisation class, and the mean road distance of inhabitants to a GP, a large
+  supermarket, a school and a day-care centre;
+- an industrial cluster: the share of business establishments in SBI sections B-F (mining,
+  manufacturing, energy, water and waste, and construction) and establishments per 1,000
+  inhabitants. Establishments, not jobs: one large plant counts as one.
 
 :func:`to_current_municipalities` then maps former municipality codes onto the current ones
-with the merger table, summing counts and weighting shares by the working-age population.
+with the merger table (:data:`MERGE_WEIGHTS`): counts are summed; shares and averages are
+weighted by the population they refer to (the working-age population for education, the
+inhabitants for housing and distances: an approximation where CBS weights by dwellings);
+the industry share by establishments; the business density and the urbanisation class are
+recomputed from the merged figures.
 """
 
 from __future__ import annotations
@@ -24,6 +43,22 @@ import pandas as pd
 
 from siting._errors import Problem, SitingInputError
 
+#: Proxy figures read next to the population and education figures.
+PROXY_COLUMNS = (
+    "woz_avg_keur",
+    "rental_pct",
+    "corporation_rental_pct",
+    "vacancy_pct",
+    "address_density",
+    "urbanisation_class",
+    "gp_km",
+    "supermarket_km",
+    "school_km",
+    "daycare_km",
+    "industry_energy_pct",
+    "businesses_per_1000",
+)
+
 #: Columns of the tidy frame both readers return.
 CBS_COLUMNS = (
     "gm_code",
@@ -35,7 +70,52 @@ CBS_COLUMNS = (
     "edu_mid_pct",
     "edu_high_pct",
     "labour_participation_pct",
+    *PROXY_COLUMNS,
 )
+
+#: Where the nlstat JSON keeps each proxy: column -> (block, key). Three keys are named
+#: wrongly by nlstat's build script: ``Population density`` holds the surrounding address
+#: density (CBS Omgevingsadressendichtheid: its values follow the CBS urbanisation-class
+#: limits exactly), and the sector shares and ``Business density`` are shares and a density
+#: of business *establishments* (BedrijfsvestigingenTotaal), not of firms or jobs.
+NLSTAT_FIELDS: dict[str, tuple[str, str]] = {
+    "woz_avg_keur": ("Housing", "Avg WOZ value (x€1k)"),
+    "rental_pct": ("Housing", "Rental homes (%)"),
+    "corporation_rental_pct": ("Housing", "Social housing (%)"),
+    "vacancy_pct": ("Housing", "Vacancy rate (%)"),
+    "address_density": ("Demographics", "Population density (per km²)"),
+    "urbanisation_class": ("Services", "Degree of urbanisation (1–5)"),
+    "gp_km": ("Services", "Distance to GP (km)"),
+    "supermarket_km": ("Services", "Distance to supermarket (km)"),
+    "school_km": ("Services", "Distance to school (km)"),
+    "daycare_km": ("Services", "Distance to daycare (km)"),
+    "industry_energy_pct": ("Economy", "Industry & energy sector (%)"),
+    "businesses_per_1000": ("Economy", "Business density (per 1k pop)"),
+}
+
+#: How a figure of merged municipalities is combined: the column its mean is weighted by
+#: (``establishments`` is businesses_per_1000 x population / 1000); unlisted proxies are
+#: recomputed (business density, urbanisation class); counts are summed.
+MERGE_WEIGHTS: dict[str, str] = {
+    "edu_low_pct": "population_15_64",
+    "edu_mid_pct": "population_15_64",
+    "edu_high_pct": "population_15_64",
+    "labour_participation_pct": "population_15_64",
+    "woz_avg_keur": "population",
+    "rental_pct": "population",
+    "corporation_rental_pct": "population",
+    "vacancy_pct": "population",
+    "address_density": "population",
+    "gp_km": "population",
+    "supermarket_km": "population",
+    "school_km": "population",
+    "daycare_km": "population",
+    "industry_energy_pct": "establishments",
+}
+
+#: CBS urbanisation classes by surrounding address density [addresses/km2]: class 1 from
+#: 2,500, 2 from 1,500, 3 from 1,000, 4 from 500, else 5.
+URBANISATION_LIMITS = (2500.0, 1500.0, 1000.0, 500.0)
 
 _STATLINE_STEMS = {
     "code": "Codering",
@@ -50,8 +130,20 @@ _STATLINE_STEMS = {
     "edu_mid": "OpleidingsniveauMiddelbaar",
     "edu_high": "OpleidingsniveauHoog",
     "participation": "Nettoarbeidsparticipatie",
+    "woz": "GemiddeldeWOZWaardeVanWoningen",
+    "rental": "HuurwoningenTotaal",
+    "corporation": "InBezitWoningcorporatie",
+    "vacancy": "PercentageOnbewoond",
+    "address_density": "Omgevingsadressendichtheid",
+    "urbanisation": "MateVanStedelijkheid",
+    "gp": "AfstandTotHuisartsenpraktijk",
+    "supermarket": "AfstandTotGroteSupermarkt",
+    "school": "AfstandTotSchool",
+    "daycare": "AfstandTotKinderdagverblijf",
+    "businesses": "BedrijfsvestigingenTotaal",
+    "industry": "BFNijverheidEnEnergie",
 }
-_OPTIONAL_STEMS = {"name", "municipality", "edu_low", "edu_mid", "edu_high", "participation"}
+_REQUIRED_STEMS = {"code", "kind", "population", "age_15_25", "age_25_45", "age_45_65"}
 
 
 def read_cbs_kerncijfers(path: str | Path) -> pd.DataFrame:
@@ -67,7 +159,8 @@ def read_cbs_kerncijfers(path: str | Path) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns :data:`CBS_COLUMNS`; education shares [%] of those with a known level
-        (ages 15-75), labour participation [%]; missing figures as NaN.
+        (ages 15-75), labour participation [%]; the proxies (module docstring) in the units of
+        the municipalities layer; missing figures as NaN.
 
     Raises
     ------
@@ -82,7 +175,7 @@ def read_cbs_kerncijfers(path: str | Path) -> pd.DataFrame:
     for key, stem in _STATLINE_STEMS.items():
         if stem.lower() in stems:
             fields[key] = stems[stem.lower()]
-        elif key not in _OPTIONAL_STEMS:
+        elif key in _REQUIRED_STEMS:
             missing.append(stem)
     if missing:
         raise SitingInputError(
@@ -123,6 +216,7 @@ def read_cbs_kerncijfers(path: str | Path) -> pd.DataFrame:
     low, mid, high = number("edu_low"), number("edu_mid"), number("edu_high")
     known = low + mid + high
     name_col = fields.get("municipality", fields.get("name"))
+    businesses = number("businesses")
     frame = pd.DataFrame(
         {
             "gm_code": rows[fields["code"]].astype(str).str.strip().to_numpy(),
@@ -134,6 +228,18 @@ def read_cbs_kerncijfers(path: str | Path) -> pd.DataFrame:
             "edu_mid_pct": (100 * mid / known).to_numpy(),
             "edu_high_pct": (100 * high / known).to_numpy(),
             "labour_participation_pct": number("participation").to_numpy(),
+            "woz_avg_keur": number("woz").to_numpy(),
+            "rental_pct": number("rental").to_numpy(),
+            "corporation_rental_pct": number("corporation").to_numpy(),
+            "vacancy_pct": number("vacancy").to_numpy(),
+            "address_density": number("address_density").to_numpy(),
+            "urbanisation_class": number("urbanisation").to_numpy(),
+            "gp_km": number("gp").to_numpy(),
+            "supermarket_km": number("supermarket").to_numpy(),
+            "school_km": number("school").to_numpy(),
+            "daycare_km": number("daycare").to_numpy(),
+            "industry_energy_pct": (100 * number("industry") / businesses).to_numpy(),
+            "businesses_per_1000": (1000 * businesses / population).to_numpy(),
         }
     )
     if problems:
@@ -154,7 +260,8 @@ def read_cbs_nlstat(path: str | Path) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns :data:`CBS_COLUMNS`; ``population_15_64`` is population times the summed age
-        shares, rounded to whole persons.
+        shares, rounded to whole persons; the proxies under their CBS meaning
+        (:data:`NLSTAT_FIELDS`), NaN where the file lacks one.
     """
     path = Path(path)
     try:
@@ -184,6 +291,10 @@ def read_cbs_nlstat(path: str | Path) -> pd.DataFrame:
                     "edu_mid_pct": float(human["Medium education (%)"]),
                     "edu_high_pct": float(human["High education (%)"]),
                     "labour_participation_pct": float(human["Labour participation (%)"]),
+                    **{
+                        column: _optional_float(rec.get(block, {}), key)
+                        for column, (block, key) in NLSTAT_FIELDS.items()
+                    },
                 }
             )
         except (KeyError, TypeError, ValueError) as exc:
@@ -202,8 +313,10 @@ def to_current_municipalities(
 ) -> pd.DataFrame:
     """Map figures of former municipalities onto the current division.
 
-    Counts are summed; shares [%] are averaged weighted by the working-age population, which
-    approximates the CBS base of ages 15-75 (the merged record is marked ``approximate``).
+    Counts are summed; shares and averages are weighted as :data:`MERGE_WEIGHTS` says (an
+    approximation: the merged record is marked ``approximate``); business density is the
+    summed establishments per summed inhabitants, and the urbanisation class is the CBS class
+    of the merged address density (:data:`URBANISATION_LIMITS`).
 
     Parameters
     ----------
@@ -235,18 +348,51 @@ def to_current_municipalities(
                 message=f"code(s) neither current nor in the merger table: {', '.join(unknown)}",
             )
         )
-    frame = figures.assign(target=successor.to_numpy())
-    weight = frame["population_15_64"].astype(float)
-    shares = ["edu_low_pct", "edu_mid_pct", "edu_high_pct", "labour_participation_pct"]
-    weighted = frame[shares].mul(weight, axis=0).assign(target=frame["target"], weight=weight)
-    grouped = weighted.groupby("target")
-    out = frame.groupby("target")[["population", "population_15_64"]].sum()
-    out[shares] = grouped[shares].sum().div(grouped["weight"].sum(), axis=0)
+    frame = figures.assign(
+        target=successor.to_numpy(),
+        establishments=figures["businesses_per_1000"].astype(float)
+        * figures["population"].astype(float)
+        / 1000,
+    )
+    grouped = frame.groupby("target")
+    out = grouped[["population", "population_15_64", "establishments"]].sum(min_count=1)
+    for column, weight in MERGE_WEIGHTS.items():
+        value = frame[column].astype(float)
+        w = frame[weight].astype(float).where(value.notna(), 0.0)
+        weighted = (value.fillna(0.0) * w).groupby(frame["target"]).sum()
+        out[column] = weighted / w.groupby(frame["target"]).sum().replace(0.0, np.nan)
+    out["businesses_per_1000"] = 1000 * out["establishments"] / out["population"]
     merged = frame[frame["gm_code"] != frame["target"]].groupby("target")["gm_code"]
     out["merged_from"] = merged.apply(lambda s: tuple(sorted(s)))
     out["merged_from"] = out["merged_from"].apply(lambda v: v if isinstance(v, tuple) else ())
-    out["confidence"] = np.where(out["merged_from"].str.len() > 0, "approximate", "reported")
-    return out.rename_axis("gm_code").reset_index()
+    was_merged = out["merged_from"].str.len() > 0
+    stated = grouped["urbanisation_class"].first()
+    out["urbanisation_class"] = stated.where(
+        ~was_merged, urbanisation_class(out["address_density"])
+    )
+    out["confidence"] = np.where(was_merged, "approximate", "reported")
+    columns = [c for c in CBS_COLUMNS if c not in ("gm_code", "name", "province")]
+    return out[[*columns, "merged_from", "confidence"]].rename_axis("gm_code").reset_index()
+
+
+def urbanisation_class(address_density: pd.Series) -> pd.Series:
+    """Return the CBS urbanisation class (1 very strongly urban .. 5 not urban) of densities.
+
+    Parameters
+    ----------
+    address_density
+        Surrounding address density [addresses/km2].
+
+    Returns
+    -------
+    pandas.Series
+        Classes 1-5 as floats, NaN where the density is unknown.
+    """
+    density = address_density.astype(float)
+    classes = pd.Series(5.0, index=density.index)
+    for cls, limit in zip((4.0, 3.0, 2.0, 1.0), URBANISATION_LIMITS[::-1], strict=True):
+        classes = classes.where(density < limit, cls)
+    return classes.where(density.notna())
 
 
 def resolve_codes(codes: pd.Series, mergers: pd.DataFrame) -> pd.Series:
@@ -274,6 +420,11 @@ def resolve_codes(codes: pd.Series, mergers: pd.DataFrame) -> pd.Series:
         return code
 
     return codes.map(follow)
+
+
+def _optional_float(block: object, key: str) -> float:
+    value = block.get(key) if isinstance(block, dict) else None
+    return np.nan if value is None else float(value)
 
 
 def _read_records(path: Path) -> pd.DataFrame:

@@ -1,16 +1,23 @@
-"""DUO open education data: enrolments and graduates, and the rule for what counts as technical.
+"""DUO open education data: enrolments and graduates, and DUO's own rule for technical.
 
 Readers return long tidy frames (one row per source row and year); :func:`technical_counts`
-aggregates them per municipality for one year with the documented rule:
+aggregates them per municipality for one year with DUO's own sector fields, nothing added:
 
-- hbo and wo: the programme's CROHO sector (``CROHO ONDERDEEL`` / ``ONDERDEEL``) is in
-  :data:`TECHNICAL_HO_SECTORS` (``techniek``, and for wo also ``natuur``: physics, chemistry,
-  mathematics, computer science, life sciences). Agriculture (``landbouw en natuurlijke
-  omgeving``, e.g. Wageningen's biotechnology) is NOT counted: a known undercount.
-- mbo: DUO's ``MBO SECTOR`` is ``techniek`` and the qualification level is 2, 3 or 4 (level 1,
-  *entree*, is not a starting qualification).
+- hbo and wo: the programme's CROHO sector (``CROHO ONDERDEEL`` / ``ONDERDEEL``) is
+  ``techniek`` (:data:`TECHNICAL_HO_SECTORS`). The wo sector ``natuur`` (physics, chemistry,
+  mathematics, computer science, biology) is a separate DUO sector, not techniek; count it
+  with ``sector="natuur"``. Agriculture (``landbouw en natuurlijke omgeving``, e.g.
+  Wageningen's biotechnology) is not techniek either.
+- mbo: DUO's ``MBO SECTOR`` is ``techniek``. In this classification ICT qualifications are in
+  sector ``economie`` and media and design are in ``techniek``.
 
-DUO suppresses counts below 5 as ``"<5"``; they are counted as 2 and flagged.
+What a file counts (first-years, all enrolled or diplomas) cannot be read from its columns:
+the caller says it (see ``scripts/build_geodata.py`` and ``geodata/SOURCES.md``).
+
+DUO suppresses counts of 1-4 as ``"<5"`` in files published after November 2023. A
+suppressed cell contributes 0 to ``count`` (the exact part) and is counted in
+``suppressed_cells``; the true total lies between ``count_min`` (each such cell 1) and
+``count_max`` (each 4). Nothing is invented in between.
 """
 
 from __future__ import annotations
@@ -24,33 +31,32 @@ import numpy as np
 import pandas as pd
 
 from siting._errors import Problem, SitingInputError
-from siting.layers.places import gm_codes
+from siting.layers.places import gm_codes, municipality_codes
 
-#: CROHO sectors counted as technical, per level.
+#: CROHO sectors DUO counts as techniek, per level.
 TECHNICAL_HO_SECTORS: dict[str, frozenset[str]] = {
     "hbo": frozenset({"techniek"}),
-    "wo": frozenset({"techniek", "natuur"}),
+    "wo": frozenset({"techniek"}),
 }
-#: DUO mbo sectors counted as technical.
+#: DUO mbo sectors counted as techniek.
 TECHNICAL_MBO_SECTORS = frozenset({"techniek"})
-#: mbo qualification levels counted (1, entree, is not a starting qualification).
+#: mbo qualification levels 2-4: the starting qualifications that CBS counts as middle
+#: education (level 1, *entree*, counts as low); used for the workforce estimate's shares.
 MBO_LEVELS = frozenset({2, 3, 4})
-#: Value used for a suppressed count ("<5").
-SUPPRESSED_VALUE = 2
+#: Smallest and largest value a suppressed cell ("<5") can stand for.
+SUPPRESSED_RANGE = (1, 4)
 
-#: DUO place names of mbo institution seats that are not a municipality name.
-MBO_PLACE_ALIASES: dict[str, str] = {
-    "'S-GRAVENHAGE": "'s-Gravenhage",
-    "DEN HAAG": "'s-Gravenhage",
-    "'S-HERTOGENBOSCH": "'s-Hertogenbosch",
-    "DEN BOSCH": "'s-Hertogenbosch",
-    "EDE GLD": "Ede",
-    "HENGELO OV": "Hengelo (O.)",
-    "ZAANDAM": "Zaanstad",
-    "VEGHEL": "Meierijstad",
-}
-
-TIDY_COLUMNS = ("gm_code", "place", "level", "sector", "programme", "year", "count", "suppressed")
+TIDY_COLUMNS = (
+    "gm_code",
+    "place",
+    "level",
+    "sector",
+    "programme",
+    "programme_type",
+    "year",
+    "count",
+    "suppressed",
+)
 
 
 def read_duo_ho(path: str | Path, *, level: Literal["hbo", "wo"] | None = None) -> pd.DataFrame:
@@ -68,8 +74,10 @@ def read_duo_ho(path: str | Path, *, level: Literal["hbo", "wo"] | None = None) 
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`TIDY_COLUMNS`; ``gm_code`` as ``GMxxxx`` of the institution's location,
-        ``count`` [persons] with suppressed cells as :data:`SUPPRESSED_VALUE`.
+        Columns :data:`TIDY_COLUMNS`; ``gm_code`` as ``GMxxxx`` of the teaching location (in the
+        division of the file's year), ``programme_type`` as DUO writes it (``bachelor``,
+        ``associate degree``, ``wo master``, ...), ``count`` [persons] with a suppressed cell as
+        0 and ``suppressed`` True.
     """
     path = Path(path)
     level = level or _level_from_name(path)
@@ -82,6 +90,7 @@ def read_duo_ho(path: str | Path, *, level: Literal["hbo", "wo"] | None = None) 
         "OPLEIDINGSNAAM ACTUEEL": columns.get("OPLEIDINGSNAAM ACTUEEL"),
     }
     _require(path, needed, raw)
+    type_col = columns.get("TYPE HOGER ONDERWIJS") or columns.get("SOORT DIPLOMA")
     raw = raw[raw[needed["GEMEENTENUMMER"]].astype(str).str.strip().ne("")]
     codes = gm_codes(raw[needed["GEMEENTENUMMER"]]).fillna("")
     base = pd.DataFrame(
@@ -91,6 +100,7 @@ def read_duo_ho(path: str | Path, *, level: Literal["hbo", "wo"] | None = None) 
             "level": level,
             "sector": raw[sector_col].astype(str).str.strip().str.lower().to_numpy(),
             "programme": raw[needed["OPLEIDINGSNAAM ACTUEEL"]].astype(str).to_numpy(),
+            "programme_type": raw[type_col].astype(str).str.strip().to_numpy() if type_col else "",
         },
         index=raw.index,
     )
@@ -111,7 +121,8 @@ def read_duo_mbo(path: str | Path) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns :data:`TIDY_COLUMNS` plus ``qualification_level``; ``gm_code`` is empty: mbo
-        files name the institution's seat (``place``), see :func:`place_codes`.
+        files name the place DUO registers for the institution (``place``), see
+        :func:`place_codes`; ``programme_type`` is the learning path (``BOL``/``BBL``).
     """
     path = Path(path)
     raw = _read_table(path)
@@ -129,6 +140,9 @@ def read_duo_mbo(path: str | Path) -> pd.DataFrame:
             "level": "mbo",
             "sector": raw[needed["MBO SECTOR"]].astype(str).str.strip().str.lower().to_numpy(),
             "programme": raw[needed["KWALIFICATIE NAAM"]].astype(str).to_numpy(),
+            "programme_type": raw[columns["TYPE MBO"]].astype(str).str.strip().to_numpy()
+            if "TYPE MBO" in columns
+            else "",
             "qualification_level": pd.to_numeric(
                 raw[needed["KWALIFICATIENIVEAU"]], errors="coerce"
             ).to_numpy(),
@@ -144,58 +158,55 @@ def read_duo_mbo(path: str | Path) -> pd.DataFrame:
 
 
 def place_codes(places: pd.Series, municipalities: pd.DataFrame) -> pd.Series:
-    """Map DUO place names (upper case) to municipality codes by name, with aliases.
+    """Map DUO place names (``"HENGELO OV"``) to current municipality codes.
+
+    Every name goes through :func:`siting.layers.places.find_municipality` (case, accents and
+    punctuation folded; postal suffixes and places such as ``ZAANDAM`` through its aliases).
+    The place is the one DUO registers for the institution, not where it teaches: all students
+    of an institution count there.
 
     Parameters
     ----------
     places
-        Place names as DUO writes them (``"HENGELO OV"``).
+        Place names as DUO writes them.
     municipalities
         Frame with ``gm_code`` and ``name`` of the current municipalities.
 
     Returns
     -------
     pandas.Series
-        ``GMxxxx`` or empty string where no municipality matches.
+        ``GMxxxx``, or empty string where no municipality matches.
     """
-    by_name = {
-        str(n).upper(): c
-        for c, n in zip(municipalities["gm_code"], municipalities["name"], strict=True)
-    }
-
-    def code(place: str) -> str:
-        name = MBO_PLACE_ALIASES.get(place.upper(), place)
-        return by_name.get(name.upper(), "")
-
-    return places.astype(str).map(code)
+    codes, _ = municipality_codes(places, municipalities)
+    return codes
 
 
 def is_technical(tidy: pd.DataFrame) -> pd.Series:
-    """Return whether each tidy row is a technical programme under the documented rule."""
+    """Return whether each tidy row is in a DUO techniek sector (module docstring)."""
     tech = pd.Series(False, index=tidy.index)
     for level, sectors in TECHNICAL_HO_SECTORS.items():
         tech |= tidy["level"].eq(level) & tidy["sector"].isin(sectors)
-    mbo = tidy["level"].eq("mbo") & tidy["sector"].isin(TECHNICAL_MBO_SECTORS)
-    if "qualification_level" in tidy.columns:
-        mbo &= tidy["qualification_level"].isin(MBO_LEVELS)
-    return tech | mbo
+    return tech | (tidy["level"].eq("mbo") & tidy["sector"].isin(TECHNICAL_MBO_SECTORS))
 
 
-def technical_counts(tidy: pd.DataFrame, *, year: int) -> pd.DataFrame:
-    """Sum technical counts per municipality for one year.
+def technical_counts(tidy: pd.DataFrame, *, year: int, sector: str | None = None) -> pd.DataFrame:
+    """Sum technical counts (or one sector's) per municipality for one year.
 
     Parameters
     ----------
     tidy
         Output of the readers (``gm_code`` filled).
     year
-        Academic year to count.
+        Year to count (1 October of the study year; the diploma year for graduates).
+    sector
+        Count this DUO sector (``"natuur"``) instead of the techniek rule.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``gm_code``, ``count`` [persons], ``suppressed_cells`` (how many ``"<5"`` cells
-        were counted as :data:`SUPPRESSED_VALUE`).
+        Columns ``gm_code``, ``count`` [persons] (the exact part), ``suppressed_cells`` (how
+        many ``"<5"`` cells), ``count_min`` and ``count_max`` [persons] (bounds with each such
+        cell as 1 or 4).
 
     Raises
     ------
@@ -207,12 +218,17 @@ def technical_counts(tidy: pd.DataFrame, *, year: int) -> pd.DataFrame:
             f"year {year} not in the DUO data (years: "
             f"{', '.join(map(str, sorted(set(tidy['year']))))})"
         )
-    rows = tidy[(tidy["year"] == year) & is_technical(tidy) & tidy["gm_code"].ne("")]
-    return (
+    selected = is_technical(tidy) if sector is None else tidy["sector"].eq(sector)
+    rows = tidy[(tidy["year"] == year) & selected & tidy["gm_code"].ne("")]
+    out = (
         rows.groupby("gm_code")
         .agg(count=("count", "sum"), suppressed_cells=("suppressed", "sum"))
         .reset_index()
     )
+    low, high = SUPPRESSED_RANGE
+    out["count_min"] = out["count"] + low * out["suppressed_cells"]
+    out["count_max"] = out["count"] + high * out["suppressed_cells"]
+    return out
 
 
 def _level_from_name(path: Path) -> Literal["hbo", "wo"]:
@@ -265,7 +281,7 @@ def _melt_years(
     for year, col in sorted(years.items()):
         text = raw[col].astype(str).str.strip()
         suppressed = text.str.startswith("<")
-        values = pd.to_numeric(text.where(~suppressed, str(SUPPRESSED_VALUE)), errors="coerce")
+        values = pd.to_numeric(text.where(~suppressed, "0"), errors="coerce")
         for i in np.flatnonzero((values.isna() & text.ne("")).to_numpy()):
             problems.append(
                 Problem(

@@ -21,6 +21,12 @@ without a byte-order mark; in ``;``-separated files (the Dutch Excel default) a 
 in a number field (``2,5``) is read as a decimal point. Excel ``.xlsx``: the first sheet or
 the one named. In both, title lines above the header are skipped: the header is the first row
 with a cell ``id`` (case-insensitive).
+
+Lists inside a cell (``nts_domains``, ``exclude_provinces``, ``space_types``) are separated by
+``|`` or ``;`` (in a ``;``-separated file, ``|`` needs no quotes); a comma inside an official
+domain name stays part of the name (:func:`siting.inputs.profile.split_list_text`). A number
+written with a Dutch thousands separator (``1.500``) is refused with a message naming the
+column, never read as 1.5; a need year already past is a warning.
 """
 
 from __future__ import annotations
@@ -37,7 +43,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from siting._errors import Problem, SitingInputError
-from siting.inputs.profile import FLAT_FIELDS, Profile, nest_flat_record, parse_profile
+from siting.inputs.profile import (
+    FLAT_FIELDS,
+    Profile,
+    needs_year_warning,
+    nest_flat_record,
+    parse_profile,
+)
 
 #: The header row is searched for in the first this many rows.
 HEADER_SEARCH_ROWS = 50
@@ -273,6 +285,10 @@ def _excel_rows(path: Path, file: str, sheet: str | None) -> tuple[list[list[str
         book.close()
 
 
+class _NumberCell(str):
+    """The text of a numeric spreadsheet cell: a number, never a thousands-separated text."""
+
+
 def _excel_text(value: Any) -> str:
     """Render an Excel cell as the text a CSV export would hold."""
     if value is None:
@@ -280,7 +296,7 @@ def _excel_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        return str(int(value)) if value.is_integer() else _NumberCell(repr(value))
     if isinstance(value, datetime | date):
         return value.isoformat()
     return str(value)
@@ -396,6 +412,7 @@ def _build_table(
     blank = 0
     unnamed_seen: set[int] = set()
     synthetic: set[int] = set()
+    past: list[int] = []
     for offset, cells in enumerate(rows[header_index + 1 :], start=1):
         row = header_row + offset
         if not any(str(c).strip() for c in cells):
@@ -428,6 +445,8 @@ def _build_table(
             profile = parse_profile(nested, file=file, row=row)
         except SitingInputError as exc:
             row_problems.extend(_relocate(p, flat_of, record, separator) for p in exc.problems)
+        if profile is not None and not row_problems and needs_year_warning(profile):
+            past.append(row)
         extras = {name: str(cells[k]).strip() if k < len(cells) else "" for k, name in keep.items()}
         leads.append(
             Lead(
@@ -436,6 +455,17 @@ def _build_table(
                 profile=None if row_problems else profile,
                 problems=tuple(row_problems),
                 extra=extras,
+            )
+        )
+    if past:
+        shown = ", ".join(map(str, past[:10])) + (" ..." if len(past) > 10 else "")
+        warnings.append(
+            Problem(
+                file=file,
+                row=past[0],
+                column=flat_of.get(("needs", "year"), ("year",))[0],
+                message=f"{len(past)} lead(s) need their site in a year already past "
+                f"(rows {shown}): check the year",
             )
         )
     for k in sorted(unnamed_seen):
@@ -479,14 +509,19 @@ def _canonical(name: str) -> str | None:
     return folded if model is None else None
 
 
-def _number_text(value: str, canonical: str, separator: str | None) -> str:
+def _number_text(value: str, canonical: str, separator: str | None) -> str | float:
+    """Return a number cell as a float where it is unambiguous, else the text as given.
+
+    A decimal comma in a ``;``-separated file and a numeric spreadsheet cell become floats;
+    any other text goes on as text (so the profile check can refuse ``1.500``).
+    """
     leaf = canonical.rsplit(".", 1)[-1].removeprefix("talent_")
-    if (
-        separator == ";"
-        and (leaf in _NUMERIC_LEAVES or canonical.startswith("weights."))
-        and _DECIMAL_COMMA.match(value)
-    ):
-        return value.replace(",", ".")
+    if not (leaf in _NUMERIC_LEAVES or canonical.startswith("weights.")):
+        return value
+    if isinstance(value, _NumberCell):
+        return float(value)
+    if separator == ";" and _DECIMAL_COMMA.match(value):
+        return float(value.replace(",", "."))
     return value
 
 

@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 
 from siting import settings
 from siting._errors import Problem, SitingInputError
 from siting.inputs.profile import Profile
 from siting.layers.load import GeoData
-from siting.layers.places import find_municipality
+from siting.layers.places import find_municipality, km_outside_municipalities
 
 
 def resolve_origin(profile: Profile, data: GeoData, *, file: str) -> tuple[float, float] | None:
     """Return the current location in EPSG:28992 [m], or ``None`` when not given.
 
-    A municipality may be given by code (``GM0772``, ``0772``) or name (``Eindhoven``); a former
-    municipality's code is answered with its successor as a hint.
+    A municipality may be given by code (``GM0772``, ``0772``) or name (``Eindhoven``, ``Den
+    Haag``); a former municipality is answered with its successor as a hint, a near miss with
+    the closest names. A point must lie in the Netherlands: one outside every municipality's
+    disc (:func:`siting.layers.places.km_outside_municipalities`: abroad or at sea) is refused.
 
     Raises
     ------
     SitingInputError
-        For an unknown municipality.
+        For an unknown municipality or a point outside the Netherlands.
     """
     location = profile.company.current_location
     if location is None:
@@ -28,13 +31,17 @@ def resolve_origin(profile: Profile, data: GeoData, *, file: str) -> tuple[float
     if location.municipality is None:
         xy = gpd.GeoSeries.from_xy([location.lon], [location.lat], crs=settings.display_crs)
         xy = xy.to_crs(settings.working_crs)
-        return float(xy.x.iloc[0]), float(xy.y.iloc[0])
+        point = float(xy.x.iloc[0]), float(xy.y.iloc[0])
+        _check_in_netherlands(point, data, file=file, lat=location.lat, lon=location.lon)
+        return point
     codes = data.municipalities["gm_code"].tolist()
-    mergers = dict(
-        zip(data.municipal_mergers["old_code"], data.municipal_mergers["new_code"], strict=True)
-    )
+    merged = data.municipal_mergers
     found = find_municipality(
-        location.municipality, codes, data.municipalities["name"].tolist(), mergers=mergers
+        location.municipality,
+        codes,
+        data.municipalities["name"].tolist(),
+        mergers=dict(zip(merged["old_code"], merged["new_code"], strict=True)),
+        former_names=dict(zip(merged["old_name"], merged["new_code"], strict=True)),
     )
     if found.code is None:
         raise SitingInputError(
@@ -48,3 +55,23 @@ def resolve_origin(profile: Profile, data: GeoData, *, file: str) -> tuple[float
     code = found.code
     point = data.municipalities.geometry.iat[codes.index(code)]
     return float(point.x), float(point.y)
+
+
+def _check_in_netherlands(
+    point: tuple[float, float], data: GeoData, *, file: str, lat: float | None, lon: float | None
+) -> None:
+    munis = data.municipalities
+    xy = np.column_stack([munis.geometry.x.to_numpy(), munis.geometry.y.to_numpy()])
+    extent = munis["extent_km"].to_numpy(dtype=float) if "extent_km" in munis else None
+    beyond = km_outside_municipalities(point, xy, extent)
+    if beyond > 0:
+        raise SitingInputError(
+            Problem(
+                file=file,
+                column="company.current_location.lat/lon",
+                label="key",
+                message=f"lat {lat}, lon {lon} lies outside the Netherlands (about "
+                f"{beyond:.0f} km beyond the nearest municipality: abroad or at sea); check "
+                "the coordinates (lat is about 50.7-53.6, lon 3.3-7.2) or give the municipality",
+            )
+        )

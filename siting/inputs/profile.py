@@ -10,8 +10,9 @@ key (``needs.power_mw``), what is wrong and what is allowed.
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from collections.abc import Mapping
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -21,6 +22,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from siting import vocab
 from siting._errors import Problem, SitingInputError
 from siting._toml import read_toml
+from siting.inputs._written import (
+    SourceFloat,
+    split_list_text,
+    thousands_problems,
+    unknown_domains,
+)
 
 #: Kinds of room to grow that can drive a case (DESIGN section 1); each has a weight preset.
 SPACE_TYPES: tuple[str, ...] = ("space", "capital", "talent", "housing", "energy")
@@ -28,52 +35,13 @@ SPACE_TYPES: tuple[str, ...] = ("space", "capital", "talent", "housing", "energy
 _STRICT = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return "".join(c for c in plain.replace("&", "and") if c.isalnum())
-
-
-#: Accepted spellings of each NTS domain (slug, label, common short forms) -> slug.
-_DOMAIN_ALIASES: dict[str, str] = {
-    **{_fold(slug): slug for slug in vocab.NTS_DOMAINS},
-    **{_fold(label): slug for slug, label in vocab.NTS_DOMAINS.items()},
-    **{
-        _fold(k): v
-        for k, v in {
-            "photonics": "optical_systems_integrated_photonics",
-            "integrated photonics": "optical_systems_integrated_photonics",
-            "optical systems": "optical_systems_integrated_photonics",
-            "quantum technology": "quantum",
-            "process technology": "process_technology",
-            "process intensification": "process_technology",
-            "biomolecular and cell technologies": "biomolecular_cell_technologies",
-            "biotechnology": "biomolecular_cell_technologies",
-            "imaging": "imaging",
-            "mechatronics": "mechatronics_optomechatronics",
-            "optomechatronics": "mechatronics_optomechatronics",
-            "mechatronics and optomechatronics": "mechatronics_optomechatronics",
-            "ai": "ai_data_science",
-            "artificial intelligence": "ai_data_science",
-            "data science": "ai_data_science",
-            "energy materials": "energy_materials",
-            "semiconductor": "semiconductors",
-            "semiconductor technologies": "semiconductors",
-            "chips": "semiconductors",
-            "cyber security": "cybersecurity",
-            "defense": "defence",
-        }.items()
-    },
-}
-
-
-@lru_cache(maxsize=4096)
 def nts_domain_slug(name: str) -> str | None:
     """Return the NTS domain slug for a name, label or common short form, else ``None``.
 
-    Cached: a pipeline names the same few domains thousands of times.
+    The names are those of :func:`siting.vocab.nts_domain_slug`: the ministry's English and
+    Dutch names, the slugs and the short names users write.
     """
-    return _DOMAIN_ALIASES.get(_fold(name))
+    return vocab.nts_domain_slug(name)
 
 
 class Location(BaseModel):
@@ -117,7 +85,7 @@ class Company(BaseModel):
     @classmethod
     def _domains(cls, value: Any) -> tuple[str, ...]:
         if isinstance(value, str):
-            value = [v for v in value.replace(",", ";").split(";") if v.strip()]
+            value = split_list_text(value)
         if not isinstance(value, list | tuple):
             raise ValueError("must be a list of NTS domains")
         slugs, unknown = [], []
@@ -128,10 +96,7 @@ class Company(BaseModel):
             elif slug not in slugs:
                 slugs.append(slug)
         if unknown:
-            allowed = "; ".join(vocab.NTS_DOMAINS.values())
-            raise ValueError(
-                f"unknown NTS domain(s) {', '.join(map(repr, unknown))}; allowed: {allowed}"
-            )
+            raise ValueError(unknown_domains(unknown))
         return tuple(slugs)
 
 
@@ -198,7 +163,7 @@ class Constraints(BaseModel):
     @classmethod
     def _provinces(cls, value: Any) -> tuple[str, ...]:
         if isinstance(value, str):
-            value = [v for v in value.replace(",", ";").split(";") if v.strip()]
+            value = [v for v in re.split(r"[,;|]", value) if v.strip()]
         if value is None:
             value = []
         if not isinstance(value, list | tuple):
@@ -221,7 +186,7 @@ class Constraints(BaseModel):
     @classmethod
     def _space_types(cls, value: Any) -> Any:
         if isinstance(value, str):
-            value = [v.strip() for v in value.replace(",", ";").split(";") if v.strip()]
+            value = [v.strip() for v in re.split(r"[,;|]", value) if v.strip()]
         return value
 
 
@@ -291,7 +256,7 @@ def load_profile(path: str | Path) -> Profile:
         With every problem: file, key, what is wrong, what is allowed.
     """
     file = str(path)
-    content = read_toml(path)
+    content = read_toml(path, parse_float=SourceFloat)
     return parse_profile(content, file=file)
 
 
@@ -316,12 +281,44 @@ def parse_profile(content: Mapping[str, Any], *, file: str, row: int | None = No
     SitingInputError
         With every problem found.
     """
+    problems = thousands_problems(content, file=file, row=row)
     try:
-        return Profile.model_validate(content)
+        profile = Profile.model_validate(content)
     except ValidationError as exc:
-        raise SitingInputError(
-            [_problem(err, file=file, row=row) for err in exc.errors()]
-        ) from None
+        flagged = {p.column for p in problems}
+        problems += [
+            p
+            for p in (_problem(err, file=file, row=row) for err in exc.errors())
+            if p.column not in flagged
+        ]
+    if problems:
+        raise SitingInputError(problems)
+    return profile
+
+
+def needs_year_warning(profile: Profile, *, today: date | None = None) -> str | None:
+    """Return a warning when the year the site is needed is already past, else ``None``.
+
+    Parameters
+    ----------
+    profile
+        The profile.
+    today
+        The date to compare with; default today.
+
+    Returns
+    -------
+    str or None
+        The warning, in words.
+    """
+    today = date.today() if today is None else today
+    year = profile.needs.year
+    if year >= today.year:
+        return None
+    return (
+        f"needs.year {year} is already past (it is now {today.year}); the rules compare it "
+        "as given (e.g. with the year the grid is relieved): check the year"
+    )
 
 
 #: Flat column name -> nested key, for the fields of a leads table row.

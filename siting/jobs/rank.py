@@ -16,7 +16,7 @@ from siting.inputs.catalogue import Catalogue, load_catalogue
 from siting.inputs.origin import (
     resolve_origin,
 )
-from siting.inputs.profile import Profile, load_profile
+from siting.inputs.profile import Profile, load_profile, needs_year_warning
 from siting.jobs.explain import (
     breakdown,
     constraint_lines,
@@ -156,6 +156,9 @@ def rank_sites(
     notes = tuple(
         f"{c.label}: not used ({c.note})" for c in ev.criteria if not c.applicable and c.note
     )
+    past = needs_year_warning(profile)
+    if past is not None:
+        notes += (past,)
     if profile.constraints.allow_unknown:
         notes += (
             "allow_unknown is on: sites whose facts are unknown pass those rules and are "

@@ -719,8 +719,8 @@ def _invalid(lead: Lead, problems: Sequence[Problem], region: str) -> ScreenedLe
 
 def _flat_column(column: str | None) -> str | None:
     """Column name as in a leads table for a profile key (``company...municipality``)."""
-    if column == "company.current_location.municipality":
-        return "municipality"
+    if column is not None and column.startswith("company.current_location."):
+        return column.rsplit(".", 1)[-1]  # municipality, lat/lon
     return column
 
 

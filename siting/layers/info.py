@@ -8,7 +8,7 @@ import pandas as pd
 
 from siting import vocab
 from siting.layers.load import GeoData
-from siting.layers.schema import LAYERS
+from siting.layers.schema import LAYERS, TALENT_MEASURES
 
 
 def data_info(data: GeoData) -> dict[str, Any]:
@@ -22,9 +22,12 @@ def data_info(data: GeoData) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``{"layers": [...], "provinces": [...]}``, JSON-serialisable. Per province: number of
-        municipalities, population, sites, available area [ha] (sum of known figures) and
-        sites without a known figure, campuses, and municipalities per congestion class.
+        ``{"layers": [...], "provinces": [...], "hotspots": [...], "talent": [...]}``,
+        JSON-serialisable. Per province: number of municipalities, population, sites,
+        available area [ha] (sum of known figures) and sites without a known figure,
+        campuses, and municipalities per congestion class. Per hotspot: status, municipalities,
+        NTS domains, campuses and the sites in its municipalities. Per talent count: its kind,
+        year and national total [persons].
     """
     layers = []
     for spec in LAYERS:
@@ -67,4 +70,36 @@ def data_info(data: GeoData) -> dict[str, Any]:
                 },
             }
         )
-    return {"layers": layers, "provinces": provinces}
+    return {
+        "layers": layers,
+        "provinces": provinces,
+        "hotspots": _hotspots(data, sites),
+        "talent": [
+            {
+                "column": column,
+                "kind": kind,
+                "year": year,
+                "national": int(data.stem_talent[column].astype(float).sum()),
+            }
+            for column, (kind, year, _) in TALENT_MEASURES.items()
+            if column in data.stem_talent
+        ],
+    }
+
+
+def _hotspots(data: GeoData, sites: pd.DataFrame) -> list[dict[str, Any]]:
+    out = []
+    for row in data.hotspots.itertuples(index=False):
+        codes = tuple(row.gm_codes or ())
+        out.append(
+            {
+                "hotspot": row.hotspot_id,
+                "name": row.name,
+                "status": row.status,
+                "municipalities": len(codes),
+                "nts_domains": [vocab.NTS_DOMAINS[d] for d in row.nts_domains or ()],
+                "campuses": len(row.campus_ids or ()),
+                "sites": int(sites["gm_code"].isin(codes).sum()),
+            }
+        )
+    return out

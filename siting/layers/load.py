@@ -28,6 +28,7 @@ from siting._errors import Problem, SitingInputError
 from siting._toml import read_toml
 from siting.layers.schema import (
     CAMPUSES,
+    HOTSPOTS,
     LAYERS,
     MUNICIPAL_MERGERS,
     MUNICIPALITIES,
@@ -52,6 +53,9 @@ class GeoData:
         The layers (``stem_talent`` and ``grid_congestion`` carry the municipality's point).
     municipal_mergers
         Former municipality codes and where they went (no geometry).
+    hotspots
+        The programme's technology hotspots: member municipalities, NTS domains, campuses
+        (no geometry; empty when a caller builds the layers without it).
     files
         Layer name -> the file it was read from.
     catalog
@@ -64,6 +68,7 @@ class GeoData:
     campuses: gpd.GeoDataFrame
     sites: gpd.GeoDataFrame
     grid_congestion: gpd.GeoDataFrame
+    hotspots: pd.DataFrame = field(default_factory=lambda: _empty_table(HOTSPOTS))
     files: dict[str, Path] = field(default_factory=dict)
     catalog: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -167,6 +172,22 @@ def load_campuses(geodata_dir: str | Path | None = None) -> gpd.GeoDataFrame:
 def load_sites(geodata_dir: str | Path | None = None) -> gpd.GeoDataFrame:
     """Load the candidate sites layer in EPSG:28992."""
     return _raise_or(*_read_layer(SITES, layer_path(SITES, geodata_dir)))
+
+
+def load_hotspots(geodata_dir: str | Path | None = None) -> pd.DataFrame:
+    """Load the programme's technology hotspots, checked against municipalities and campuses.
+
+    Parameters
+    ----------
+    geodata_dir
+        Data folder; ``None`` for the default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per hotspot; list columns as tuples.
+    """
+    return load_geodata(geodata_dir).hotspots
 
 
 def load_grid_congestion(geodata_dir: str | Path | None = None) -> gpd.GeoDataFrame:
@@ -311,6 +332,7 @@ def _load_all(
         campuses=frames["campuses"],
         sites=frames["sites"],
         grid_congestion=frames["grid_congestion"],
+        hotspots=pd.DataFrame(frames["hotspots"].drop(columns="geometry", errors="ignore")),
         files=dict(files),
         catalog=catalog,
     )
@@ -527,6 +549,11 @@ def _cross_check(
                     message=f"unknown campus '{cid}' (not in the campuses layer)",
                 )
             )
+    hotspot_errors, hotspot_warnings = _check_hotspots(
+        frames, files, known, campus_ids, first_row["hotspots"]
+    )
+    errors.extend(hotspot_errors)
+    warnings.extend(hotspot_warnings)
     for i, (old, new) in enumerate(zip(mergers["old_code"], mergers["new_code"], strict=True)):
         if new is not None and new not in known:
             errors.append(
@@ -537,6 +564,61 @@ def _cross_check(
                     message=f"'{new}' (successor of {old}) is not a current municipality code",
                 )
             )
+    return errors, warnings
+
+
+def _check_hotspots(
+    frames: dict[str, gpd.GeoDataFrame],
+    files: dict[str, Path],
+    known: set[str],
+    campus_ids: set[str],
+    first_row: int,
+) -> tuple[list[Problem], list[Problem]]:
+    """Check the hotspots against the municipalities and campuses: (errors, warnings).
+
+    An unknown municipality or campus is an error; a campus outside the hotspot's
+    municipalities is a warning.
+    """
+    errors, warnings = [], []
+    file = str(files["hotspots"])
+    campuses = frames["campuses"]
+    campus_gm = dict(zip(campuses["campus_id"], campuses["gm_code"], strict=True))
+    hotspots = frames["hotspots"]
+    for i, (codes, cids) in enumerate(
+        zip(hotspots["gm_codes"], hotspots["campus_ids"], strict=True)
+    ):
+        row = i + first_row
+        codes = tuple(codes or ())
+        for code in codes:
+            if code not in known:
+                errors.append(
+                    Problem(
+                        file=file,
+                        row=row,
+                        column="gm_codes",
+                        message=f"'{code}' is not a current municipality code",
+                    )
+                )
+        for cid in cids or () if campus_ids else ():  # no campuses read: reported there
+            if cid not in campus_ids:
+                errors.append(
+                    Problem(
+                        file=file,
+                        row=row,
+                        column="campus_ids",
+                        message=f"unknown campus '{cid}' (not in the campuses layer)",
+                    )
+                )
+            elif campus_gm[cid] in known and campus_gm[cid] not in codes:
+                warnings.append(
+                    Problem(
+                        file=file,
+                        row=row,
+                        column="campus_ids",
+                        message=f"campus '{cid}' lies in {campus_gm[cid]}, outside the "
+                        "hotspot's municipalities",
+                    )
+                )
     return errors, warnings
 
 
@@ -566,6 +648,10 @@ def _check_within_municipality(
                     )
                 )
     return problems
+
+
+def _empty_table(spec: LayerSpec) -> pd.DataFrame:
+    return pd.DataFrame({c.name: pd.Series([], dtype=object) for c in spec.columns})
 
 
 def _empty_layer(spec: LayerSpec) -> gpd.GeoDataFrame:

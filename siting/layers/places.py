@@ -7,11 +7,16 @@ a leads table) goes through :func:`gm_code` or :func:`gm_codes`, and every name 
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
+import numpy as np
 import pandas as pd
+
+from siting.vocab import fold_name
 
 #: A CBS municipality code as users and files write it: ``772``, ``0772``, ``772.0``,
 #: ``GM0772`` (any case, spaces around).
@@ -55,6 +60,35 @@ def gm_codes(values: pd.Series) -> pd.Series:
     return codes.where(codes.notna(), None).astype(object)
 
 
+#: Names users (and source files) write for a municipality that are not its CBS name:
+#: alias -> CBS name. Matching folds case, accents and punctuation, so ``'S-GRAVENHAGE``,
+#: ``s Gravenhage`` and ``’s-Gravenhage`` are one name. Each entry is a short form in common
+#: use, an English name, a postal-style place suffix (DUO's mbo files: ``EDE GLD``), or a place
+#: (woonplaats) that lies wholly in one municipality (``Zaandam`` in Zaanstad; ``Veghel`` in
+#: Meierijstad since the 2017 merger, Staatsblad 2016, 111).
+MUNICIPALITY_ALIASES: dict[str, str] = {
+    "Den Haag": "'s-Gravenhage",
+    "The Hague": "'s-Gravenhage",
+    "Den Bosch": "'s-Hertogenbosch",
+    "Hertogenbosch": "'s-Hertogenbosch",
+    "Hengelo OV": "Hengelo (O.)",
+    "Hengelo (Overijssel)": "Hengelo (O.)",
+    "Ede GLD": "Ede",
+    "Ede (Gelderland)": "Ede",
+    "Nuenen": "Nuenen, Gerwen en Nederwetten",
+    "Son": "Son en Breugel",
+    "Sittard": "Sittard-Geleen",
+    "Geleen": "Sittard-Geleen",
+    "Bergen NH": "Bergen (NH.)",
+    "Bergen (Noord-Holland)": "Bergen (NH.)",
+    "Bergen L": "Bergen (L.)",
+    "Bergen (Limburg)": "Bergen (L.)",
+    "Zaandam": "Zaanstad",
+    "Veghel": "Meierijstad",
+    "Hoofddorp": "Haarlemmermeer",
+}
+
+
 @dataclass(frozen=True)
 class PlaceMatch:
     """The outcome of looking up a municipality.
@@ -64,7 +98,8 @@ class PlaceMatch:
     code
         The current ``GMxxxx`` code, or ``None`` when nothing matched.
     problem
-        Why nothing matched, in words (empty when ``code`` is set).
+        Why nothing matched, in words (empty when ``code`` is set); names the closest
+        municipalities when there are near misses.
     """
 
     code: str | None
@@ -76,13 +111,17 @@ def find_municipality(
     codes: Sequence[str],
     names: Sequence[str],
     *,
-    mergers: dict[str, str] | None = None,
+    mergers: Mapping[str, str] | None = None,
+    former_names: Mapping[str, str] | None = None,
 ) -> PlaceMatch:
     """Find a current municipality by code or name.
 
-    Accepted: a code (``GM0772``, ``0772``, ``772``); a name in any case (``eindhoven``); a
-    CBS name without its suffix when unambiguous (``Hengelo`` for ``Hengelo (O.)``). A former
-    municipality's code is answered with its successor as a hint.
+    Accepted: a code (``GM0772``, ``0772``, ``772``); a name in any case, with or without
+    accents and punctuation (``eindhoven``, ``s-Gravenhage``); a CBS name without its suffix
+    when unambiguous (``Hengelo`` for ``Hengelo (O.)``); a name of
+    :data:`MUNICIPALITY_ALIASES` (``Den Haag``, ``Den Bosch``). A former municipality (code or
+    name) is answered with its successor as a hint; a near miss with the closest names
+    ("did you mean ...").
 
     Parameters
     ----------
@@ -92,32 +131,141 @@ def find_municipality(
         The current municipalities (same order).
     mergers
         Former code -> current code.
+    former_names
+        Former municipality name -> current code.
 
     Returns
     -------
     PlaceMatch
         The code, or the reason why none matched.
     """
+    index = _name_index(tuple(codes), tuple(str(n) for n in names))
     code = gm_code(given)
-    if code in codes:
+    if code is not None and code in index.names:
         return PlaceMatch(code)
-    folded = given.strip().casefold()
-    by_name = {str(n).casefold(): c for c, n in zip(codes, names, strict=True)}
-    if folded in by_name:
-        return PlaceMatch(by_name[folded])
-    # CBS spells a few names with a suffix ("Hengelo (O.)", "Bergen (NH.)")
-    short = [
-        c for c, n in zip(codes, names, strict=True) if str(n).split(" (")[0].casefold() == folded
-    ]
+    folded = fold_name(given)
+    found = index.by_name.get(folded)
+    if found is not None:
+        return PlaceMatch(found)
+    short = index.by_short.get(folded, ())
     if len(short) == 1:
         return PlaceMatch(short[0])
     if len(short) > 1:
-        options = ", ".join(f"{names[list(codes).index(c)]} ({c})" for c in short)
+        options = ", ".join(f"{index.names[c]} ({c})" for c in short)
         return PlaceMatch(None, f"'{given}' is ambiguous: {options}; give the code")
     merged = (mergers or {}).get(code or "")
-    if merged is not None and merged in codes:
-        successor = names[list(codes).index(merged)]
+    if merged is None:
+        merged = {fold_name(k): v for k, v in (former_names or {}).items()}.get(folded)
+    if merged is not None and merged in index.names:
         return PlaceMatch(
-            None, f"'{given}': a former municipality, now part of {merged} ({successor})"
+            None,
+            f"'{given}': a former municipality, now part of {merged} ({index.names[merged]})",
         )
-    return PlaceMatch(None, f"'{given}': not a current municipality code or name")
+    message = f"'{given}': not a current municipality code or name"
+    close = difflib.get_close_matches(folded, list(index.by_name), n=3, cutoff=0.75)
+    suggestions = list(dict.fromkeys(index.by_name[c] for c in close))
+    if suggestions:
+        listed = " or ".join(f"{index.names[c]} ({c})" for c in suggestions)
+        message += f"; did you mean {listed}?"
+    return PlaceMatch(None, message)
+
+
+def municipality_codes(
+    given: pd.Series, municipalities: pd.DataFrame
+) -> tuple[pd.Series, dict[str, str]]:
+    """Resolve many names or codes with :func:`find_municipality`, each distinct value once.
+
+    Parameters
+    ----------
+    given
+        Names or codes as a source file writes them (``"HENGELO OV"``, ``"0772"``).
+    municipalities
+        Frame with ``gm_code`` and ``name`` of the current municipalities.
+
+    Returns
+    -------
+    codes : pandas.Series
+        ``GMxxxx`` per value, same index; empty string where nothing matched.
+    problems : dict
+        Value -> why it matched no municipality.
+    """
+    codes = municipalities["gm_code"].tolist()
+    names = municipalities["name"].tolist()
+    found: dict[str, str] = {}
+    problems: dict[str, str] = {}
+    for value in pd.unique(given.astype(str)):
+        match = find_municipality(value, codes, names)
+        found[value] = match.code or ""
+        if match.code is None:
+            problems[value] = match.problem
+    return given.astype(str).map(found), problems
+
+
+#: Slack added to every municipality's extent in :func:`km_outside_municipalities` [km]: the
+#: extents are measured on generalised boundaries.
+EXTENT_TOLERANCE_KM = 1.0
+
+#: Extent assumed for every municipality when the layer has no ``extent_km`` column [km].
+DEFAULT_EXTENT_KM = 15.0
+
+
+def km_outside_municipalities(
+    xy: tuple[float, float], points_xy: np.ndarray, extent_km: np.ndarray | None = None
+) -> float:
+    """How far a point lies outside the discs that cover the municipalities [km].
+
+    Every municipality is covered by the disc around its point whose radius is its extent (the
+    distance from the point to the farthest point of its boundary) plus
+    :data:`EXTENT_TOLERANCE_KM`. The discs together cover the whole country, so a point in the
+    Netherlands always gives 0; a point more than a few km into Belgium, Germany or the North
+    Sea lies outside every disc. The discs reach a little beyond the border and the coast (up
+    to a municipality's extent), so a point just across is not caught: the test is meant to
+    catch a location that is plainly abroad or at sea (swapped or mistyped coordinates).
+
+    Parameters
+    ----------
+    xy
+        The point in EPSG:28992 [m].
+    points_xy
+        Municipality points in EPSG:28992, shape ``(n, 2)`` [m].
+    extent_km
+        Each municipality's extent [km]; ``None`` or NaN for :data:`DEFAULT_EXTENT_KM`.
+
+    Returns
+    -------
+    float
+        0 when the point lies in a disc, else the distance to the nearest disc [km].
+    """
+    points = np.asarray(points_xy, dtype=float).reshape(-1, 2)
+    if not len(points):
+        return 0.0
+    radius = np.full(len(points), DEFAULT_EXTENT_KM)
+    if extent_km is not None:
+        given = np.asarray(extent_km, dtype=float)
+        radius = np.where(np.isnan(given), DEFAULT_EXTENT_KM, given)
+    distance = np.hypot(points[:, 0] - xy[0], points[:, 1] - xy[1]) / 1000.0
+    return float(max(0.0, np.min(distance - radius - EXTENT_TOLERANCE_KM)))
+
+
+@dataclass(frozen=True)
+class _NameIndex:
+    names: dict[str, str]
+    by_name: dict[str, str]
+    by_short: dict[str, tuple[str, ...]]
+
+
+@lru_cache(maxsize=8)
+def _name_index(codes: tuple[str, ...], names: tuple[str, ...]) -> _NameIndex:
+    """Folded names and aliases -> code, and suffix-less CBS names -> codes."""
+    by_code = dict(zip(codes, names, strict=True))
+    by_name = {fold_name(n): c for c, n in by_code.items()}
+    for alias, name in MUNICIPALITY_ALIASES.items():
+        target = by_name.get(fold_name(name))
+        if target is not None:
+            by_name.setdefault(fold_name(alias), target)
+    by_short: dict[str, tuple[str, ...]] = {}
+    for c, n in by_code.items():
+        if " (" in n:  # CBS spells a few names with a suffix ("Hengelo (O.)", "Bergen (NH.)")
+            key = fold_name(n.split(" (")[0])
+            by_short[key] = (*by_short.get(key, ()), c)
+    return _NameIndex(names=by_code, by_name=by_name, by_short=by_short)

@@ -3,7 +3,8 @@ r"""The site table: one row per candidate site with every fact the model needs j
 Reach rules (straight-line distances in EPSG:28992, not travel times):
 
 - **Talent within commuting reach** of a site, per education level: the sum over municipalities
-  of their technical workforce estimate (and technical graduates) times a distance-decay weight
+  of their technical workforce estimate (and technical students: :data:`STUDENT_COLUMNS`)
+  times a distance-decay weight
 
   .. math:: w(d) = 2^{-d / h} \quad \text{for } d \le R, \qquad w(d) = 0 \text{ otherwise},
 
@@ -29,6 +30,21 @@ import pandas as pd
 from siting import settings, vocab
 from siting.layers.load import GeoData, load_geodata
 
+#: The talent-layer count behind ``{level}_students_reach``: the like-for-like DUO measure of
+#: each level (hbo and wo first-years 2019; mbo has no intake in the data, so its enrolled
+#: stock 2019, a larger kind of count: compare levels by share, not by size).
+STUDENT_COLUMNS: dict[str, str] = {
+    "mbo": "mbo_tech_stock",
+    "hbo": "hbo_tech_intake",
+    "wo": "wo_tech_intake",
+}
+#: The same in words, for readers.
+STUDENT_LABELS: dict[str, str] = {
+    "mbo": "technical mbo students enrolled (2019, all years of study)",
+    "hbo": "technical hbo first-years (2019)",
+    "wo": "technical wo first-years (2019)",
+}
+
 #: Site-table columns added to the site layer's own, with their meaning and unit.
 SITE_TABLE_COLUMNS: dict[str, str] = {
     "municipality": "municipality name",
@@ -49,9 +65,11 @@ SITE_TABLE_COLUMNS: dict[str, str] = {
     "mbo_talent_reach": "technical mbo workforce within reach, distance-weighted [FTE est.]",
     "hbo_talent_reach": "technical hbo workforce within reach, distance-weighted [FTE est.]",
     "wo_talent_reach": "technical wo workforce within reach, distance-weighted [FTE est.]",
-    "mbo_students_reach": "technical mbo students within reach, distance-weighted [persons]",
-    "hbo_students_reach": "technical hbo students within reach, distance-weighted [persons]",
-    "wo_students_reach": "technical wo students within reach, distance-weighted [persons]",
+    "mbo_students_reach": "technical mbo students enrolled 2019 within reach, distance-weighted "
+    "[persons]",
+    "hbo_students_reach": "technical hbo first-years 2019 within reach, distance-weighted "
+    "[persons]",
+    "wo_students_reach": "technical wo first-years 2019 within reach, distance-weighted [persons]",
     "labour_pool_reach": "residents aged 15-64 within reach, distance-weighted [persons]",
     "nearest_campus_id": "nearest campus",
     "nearest_campus_name": "its name",
@@ -259,7 +277,7 @@ def talent_within_reach(
     columns = {}
     for level in vocab.EDUCATION_LEVELS:
         columns[f"{level}_talent_reach"] = f"{level}_tech_workforce_est"
-        columns[f"{level}_students_reach"] = f"{level}_tech_students"
+        columns[f"{level}_students_reach"] = STUDENT_COLUMNS[level]
     columns["labour_pool_reach"] = "population_15_64"
     values = np.column_stack(
         [talent[src].astype(float).fillna(0.0).to_numpy() for src in columns.values()]

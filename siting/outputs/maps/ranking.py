@@ -47,7 +47,7 @@ from pyproj import Transformer
 from siting import settings, vocab
 from siting._errors import Problem, SitingInputError
 from siting.layers.load import GeoData, load_geodata
-from siting.layers.site_table import talent_within_reach
+from siting.layers.site_table import STUDENT_LABELS, talent_within_reach
 from siting.outputs.maps.assets import make_offline, remote_references, strip_remote_urls
 from siting.outputs.maps.elements import Bind, HtmlControl, PolygonSurface, Style, SurfaceSwitch
 from siting.outputs.maps.html import (
@@ -478,8 +478,7 @@ def _talent_layers(
                 shape,
                 int(c),
                 f"<b>{level}: &asymp; {v:,.0f} FTE</b> technical workforce "
-                f"within reach (estimate)<br>{s:,.0f} technical {level} "
-                "students within reach",
+                f"within reach (estimate)<br>{s:,.0f} {STUDENT_LABELS[level]} within reach",
             )
             for shape, c, v, s in zip(shapes, classes, values, students, strict=True)
         ]
