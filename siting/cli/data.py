@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from siting import vocab
 from siting._errors import Problem, SitingInputError
+from siting.cli._common import (
+    EXIT_INVALID_INPUT,
+    CsvDialectOption,
+    GeodataOption,
+    err,
+    out,
+    print_problems,
+    progress_bar,
+)
 from siting.layers.info import data_info
 from siting.layers.load import check_geodata, load_geodata
-
-if TYPE_CHECKING:
-    pass
-from siting.cli._common import EXIT_INVALID_INPUT, GeodataOption, err, out, print_problems
 
 data_app = typer.Typer(help="Inspect and check the geodata the tool runs on.", no_args_is_help=True)
 
@@ -25,9 +30,29 @@ data_app = typer.Typer(help="Inspect and check the geodata the tool runs on.", n
 def info_command(
     geodata: GeodataOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    out_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Also write the overview: .xlsx (a sheet per table), .csv (the layers) or .json.",
+            dir_okay=False,
+        ),
+    ] = None,
+    csv_dialect: CsvDialectOption = "standard",
 ) -> None:
     """Show the layers, their record counts and reference dates, and a per-province summary."""
+    if out_file is not None and out_file.suffix.lower() not in (".xlsx", ".csv", ".json"):
+        raise SitingInputError(
+            Problem(
+                file=str(out_file),
+                column="--out",
+                label="option",
+                message="use a .xlsx, .csv or .json file",
+            )
+        )
     summary = data_info(load_geodata(geodata))
+    if out_file is not None:
+        _write_info(summary, out_file, dialect=csv_dialect)
     if as_json:
         print(json.dumps(summary, indent=2, ensure_ascii=False))
         return
@@ -69,6 +94,22 @@ def info_command(
         "2 queue under investigation, 1 limited, 0 available, ? unknown), a "
         "per-municipality approximation of the capacity map (geodata/SOURCES.md)."
     )
+
+
+def _write_info(summary: dict, path: Path, *, dialect: str) -> None:
+    from siting.outputs.excel import write_workbook
+    from siting.outputs.tables import write_csv
+    from siting.outputs.whatif_frames import data_info_sheets
+
+    sheets = data_info_sheets(summary)
+    if path.suffix.lower() == ".xlsx":
+        write_workbook(sheets, path)
+    elif path.suffix.lower() == ".csv":
+        write_csv(sheets[0].frame, path, dialect=dialect)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
+    err.print(f"wrote {path}", highlight=False, markup=False, soft_wrap=True)
 
 
 @data_app.command("check")
@@ -156,9 +197,12 @@ def import_ibis_command(
     from siting.importers.boundaries import read_municipality_boundaries
     from siting.importers.ibis import assign_municipality, read_ibis
 
-    sites = read_ibis(file, reference_year=reference_year, use_tottuit=use_tottuit)
-    if boundaries is not None:
-        sites = assign_municipality(sites, read_municipality_boundaries(boundaries))
+    with progress_bar() as progress:
+        progress.stage(f"reading {file.name}")
+        sites = read_ibis(file, reference_year=reference_year, use_tottuit=use_tottuit)
+        if boundaries is not None:
+            progress.stage("placing the terrains in their municipalities")
+            sites = assign_municipality(sites, read_municipality_boundaries(boundaries))
     missing = int(sites["gm_code"].isna().sum())
     if missing:
         raise SitingInputError(
@@ -171,7 +215,9 @@ def import_ibis_command(
         )
     into.mkdir(parents=True, exist_ok=True)
     target = into / "sites.gpkg"
-    sites.to_file(target, driver="GPKG")
+    with progress_bar() as progress:
+        progress.stage(f"writing {target.name}")
+        sites.to_file(target, driver="GPKG")
     out.print(
         f"wrote {len(sites)} sites to {target}; check with: siting data check --geodata {into}"
     )
@@ -202,11 +248,15 @@ def import_capacity_map_command(
     """Aggregate the grid capacity map to the grid_congestion layer of a data folder."""
     from siting.importers import capacity_map
 
-    frame = capacity_map.congestion_by_municipality(
-        capacity_map.read_postcode_areas(postcodes),
-        capacity_map.read_supply_areas(areas),
-        status_date=status_date,
-    )
+    with progress_bar() as progress:
+        progress.stage(f"reading {postcodes.name}")
+        postcode_areas = capacity_map.read_postcode_areas(postcodes)
+        progress.stage(f"reading {areas.name}")
+        supply_areas = capacity_map.read_supply_areas(areas)
+        progress.stage("aggregating the supply areas per municipality")
+        frame = capacity_map.congestion_by_municipality(
+            postcode_areas, supply_areas, status_date=status_date
+        )
     into.mkdir(parents=True, exist_ok=True)
     target = capacity_map.write_congestion_layer(frame, into / "grid_congestion.csv")
     out.print(

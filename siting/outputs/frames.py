@@ -1,0 +1,438 @@
+"""Results as tables: one DataFrame per table, for CSV, Excel and the Python API.
+
+The column names are field names (``available_ha``); :mod:`siting.outputs.columns` turns them
+into readable headers with units in Excel. Coordinates are given in WGS84 (``lon``, ``lat``
+[degree]); the GIS outputs (:mod:`siting.outputs.gis`) carry the geometry itself.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pyproj import Transformer
+
+from siting import settings
+from siting._wording import format_gap
+from siting.outputs.excel import Sheet
+from siting.results.assignment import AssignmentResult
+from siting.results.ranking import RankingResult, Recommendation, format_value
+from siting.results.screening import ROW_COLUMNS, ScreenResult
+
+_TO_WGS84 = Transformer.from_crs(settings.working_crs, settings.display_crs, always_xy=True)
+
+
+def to_lonlat(xy: list[tuple[float, float] | None]) -> tuple[np.ndarray, np.ndarray]:
+    """Return lon and lat [degree], 6 decimals, of points in EPSG:28992 (``nan`` for ``None``)."""
+    x = np.array([math.nan if p is None else p[0] for p in xy], dtype=float)
+    y = np.array([math.nan if p is None else p[1] for p in xy], dtype=float)
+    if not len(x):
+        return x, y
+    lon, lat = _TO_WGS84.transform(x, y)
+    return np.round(np.asarray(lon, dtype=float), 6), np.round(np.asarray(lat, dtype=float), 6)
+
+
+# --- ranking ---------------------------------------------------------------------------------
+
+
+def check_text(rec: Recommendation) -> str:
+    """Return what to confirm about a recommended site, in words."""
+    unknown = [c.label for c in rec.constraints if c.status == "unknown"]
+    return "verify: " + ", ".join(unknown) if unknown else "all rules met"
+
+
+def ranking_frame(result: RankingResult) -> pd.DataFrame:
+    """Return one row per recommended site: place, score, reasons, criteria and rules.
+
+    Columns: ``case_id, rank, site_id, name, municipality, province, lon, lat, score,
+    unverified, top_reasons, check``, per criterion ``<criterion>_value`` and
+    ``<criterion>_contribution``, per rule ``<rule>_status`` and ``<rule>_slack``, and
+    ``caveats``.
+    """
+    rows = []
+    for rec in result.recommendations:
+        row: dict[str, Any] = {
+            "case_id": result.case_id,
+            "rank": rec.rank,
+            "site_id": rec.site_id,
+            "name": rec.name,
+            "municipality": rec.municipality,
+            "province": rec.province,
+            "lon": rec.lon,
+            "lat": rec.lat,
+            "score": rec.utility,
+            "unverified": rec.unverified,
+            "top_reasons": "; ".join(rec.top_reasons()),
+            "check": check_text(rec),
+        }
+        for line in rec.breakdown:
+            row[f"{line.criterion}_value"] = line.value
+            row[f"{line.criterion}_contribution"] = line.contribution
+        for con in rec.constraints:
+            row[f"{con.constraint}_status"] = con.status
+            row[f"{con.constraint}_slack"] = con.slack
+        row["caveats"] = "; ".join(rec.caveats)
+        rows.append(row)
+    base = ["case_id", "rank", "site_id", "name", "municipality", "province", "lon", "lat"]
+    return pd.DataFrame(rows, columns=None if rows else base)
+
+
+def _ranking_labels(result: RankingResult) -> tuple[dict[str, str], dict[str, str]]:
+    """Return the headers and kinds of the per-criterion and per-rule columns."""
+    headers: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    for rec in result.recommendations[:1]:
+        for line in rec.breakdown:
+            unit = f" [{line.unit}]" if line.unit else ""
+            headers[f"{line.criterion}_value"] = f"{line.label}: value{unit}"
+            headers[f"{line.criterion}_contribution"] = f"{line.label}: adds to the score"
+            kinds[f"{line.criterion}_value"] = "number"
+            kinds[f"{line.criterion}_contribution"] = "score"
+        for con in rec.constraints:
+            unit = f" [{con.unit}]" if con.unit else ""
+            headers[f"{con.constraint}_status"] = f"{con.label}: status"
+            headers[f"{con.constraint}_slack"] = f"{con.label}: slack{unit}"
+            kinds[f"{con.constraint}_status"] = "text"
+            kinds[f"{con.constraint}_slack"] = "number"
+    return headers, kinds
+
+
+def sites_frame(result: RankingResult) -> pd.DataFrame:
+    """Return every candidate site with its outcome, rank, score and the rules it fails."""
+    columns = ["site_id", "name", "municipality", "province", "lon", "lat", "outcome"]
+    columns += ["rank", "score", "unverified", "failing", "unknown"]
+    return pd.DataFrame(
+        [
+            (
+                s.site_id,
+                s.name,
+                s.municipality,
+                s.province,
+                s.lon,
+                s.lat,
+                s.outcome,
+                s.rank,
+                s.utility,
+                s.unverified,
+                "; ".join(s.failing),
+                "; ".join(s.unknown),
+            )
+            for s in result.sites
+        ],
+        columns=columns,
+    ).astype({"rank": "Int64"})
+
+
+def ranking_sheets(result: RankingResult) -> list[Sheet]:
+    """Return the tables of a ranking: recommendations, pairs, near misses, funnel, sites, run."""
+    headers, kinds = _ranking_labels(result)
+    pairs = pd.DataFrame(
+        [
+            {
+                "rank": p.rank,
+                "score": p.utility,
+                "distance_km": p.distance_km,
+                "rnd_site_id": p.rnd.site_id,
+                "rnd_site": p.rnd.name,
+                "rnd_municipality": p.rnd.municipality,
+                "production_site_id": p.production.site_id,
+                "production_site": p.production.name,
+                "production_municipality": p.production.municipality,
+            }
+            for p in result.pairs
+        ]
+    )
+    misses = pd.DataFrame(
+        [
+            {
+                "site_id": m.site_id,
+                "name": m.name,
+                "municipality": m.municipality,
+                "province": m.province,
+                "score": m.utility,
+                "changes": "; ".join(m.changes),
+            }
+            for m in result.near_misses
+        ]
+    )
+    funnel = pd.DataFrame(
+        [("all sites", "", None, None, result.n_sites)]
+        + [(f.label, f.requirement, f.failing, f.unknown, f.remaining) for f in result.funnel],
+        columns=["label", "requirement", "failing_sites", "unknown_sites", "remaining"],
+    ).astype({"failing_sites": "Int64", "unknown_sites": "Int64"})
+    return [
+        Sheet("Recommendations", ranking_frame(result), headers=headers, kinds=kinds),
+        Sheet("Two-site pairs", pairs),
+        Sheet("Near misses", misses),
+        Sheet("Exclusion funnel", funnel),
+        Sheet("All sites", sites_frame(result)),
+        Sheet("Run", about_frame(ranking_about(result))),
+    ]
+
+
+def ranking_about(result: RankingResult) -> list[tuple[str, Any]]:
+    """Return the run as ``(what, value)`` pairs: case, needs, weights, solver, counts, notes."""
+    rows: list[tuple[str, Any]] = [("case", result.case_id)]
+    rows += [(f"need: {k}", _text(v)) for k, v in result.needs.items() if k != "id"]
+    rows += [(f"weight: {k}", v) for k, v in result.weights.items()]
+    rows += [
+        ("candidate sites", result.n_sites),
+        ("feasible sites", result.n_feasible),
+        ("feasible only because facts are unknown", result.n_unverified),
+        ("solver", result.solver),
+        ("status", result.status),
+        ("objective (best score)", result.objective),
+        ("gap", format_gap(result.gap, result.status)),
+        ("solves", result.n_solves),
+        ("solve time [s]", result.solve_time_s),
+    ]
+    if result.infeasibility is not None:
+        rows.append(("why no site fits", result.infeasibility.message))
+    rows += [("note", note) for note in result.notes]
+    return rows
+
+
+def about_frame(rows: list[tuple[str, Any]]) -> pd.DataFrame:
+    """Return a two-column ``what`` / ``value`` table (mixed values as text)."""
+    return pd.DataFrame(
+        [(what, value if isinstance(value, str) else _text(value)) for what, value in rows],
+        columns=["what", "value"],
+    )
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, float):
+        return format_value(value, "") if math.isfinite(value) else "unknown"
+    return str(value)
+
+
+# --- screening -------------------------------------------------------------------------------
+
+
+def screening_frame(result: ScreenResult) -> pd.DataFrame:
+    """Return one row per lead and recommended site (one per lead without).
+
+    The rows of :meth:`ScreenResult.rows` with the site's ``site_lon``, ``site_lat``
+    [degree].
+    """
+    rows = result.rows()
+    xy: list[tuple[float, float] | None] = []
+    for lead in result.leads:
+        xy += [(hit.x, hit.y) for hit in lead.sites] if lead.sites else [None]
+    lon, lat = to_lonlat(xy)
+    frame = pd.DataFrame(rows, columns=list(ROW_COLUMNS))
+    for column in ("input_row", "n_feasible", "rank"):
+        frame[column] = pd.to_numeric(frame[column].replace("", None)).astype("Int64")
+    frame["score"] = pd.to_numeric(frame["score"].replace("", None)).astype(float)
+    frame["unverified"] = frame["unverified"].replace("", None).astype("boolean")
+    frame["site_lon"], frame["site_lat"] = lon, lat
+    return frame
+
+
+def screening_summary(result: ScreenResult) -> list[tuple[str, Any]]:
+    """Return the headline counts as ``(what, value)`` pairs, for the terminal and the sheets."""
+    s = result.summary
+    rows: list[tuple[str, Any]] = [
+        ("leads in", s.leads_in),
+        ("placed (>= 1 feasible site)", s.placed),
+        ("no feasible site anywhere", s.nowhere),
+        ("invalid input", s.invalid),
+    ]
+    if s.errors:
+        rows.append(("failed (internal error)", s.errors))
+    rows += [
+        ("blank rows skipped", s.blank_rows),
+        ("candidate sites", result.n_sites),
+        ("sites per lead", result.top),
+        ("method", result.method),
+        ("engine", result.engine),
+    ]
+    return rows
+
+
+def screening_sheets(result: ScreenResult) -> list[Sheet]:
+    """Return the tables of a screening: results, summary, regions, blocking rules, problems."""
+    s = result.summary
+    regions = pd.DataFrame(
+        [
+            (
+                r.region,
+                r.leads,
+                r.placed,
+                r.nowhere,
+                r.invalid,
+                r.top_blocking_rule,
+                r.top_blocking_leads,
+            )
+            for r in s.regions
+        ],
+        columns=[
+            "region",
+            "leads_total",
+            "placed",
+            "nowhere",
+            "invalid",
+            "top_blocking_rule",
+            "top_blocking_leads",
+        ],
+    )
+    rules = pd.DataFrame(
+        [(r.label, r.most_restrictive, r.sole_blocker) for r in s.rules],
+        columns=["label", "most_restrictive", "sole_blocker"],
+    )
+    problems = _problems(result)
+    summary = [*screening_summary(result), ("run time [s]", result.elapsed_s)]
+    return [
+        Sheet("Results", screening_frame(result)),
+        Sheet("Summary", about_frame(summary)),
+        Sheet("Regions", regions),
+        Sheet("Blocking rules", rules),
+        Sheet("Input problems", problems),
+    ]
+
+
+def _problems(result: ScreenResult) -> pd.DataFrame:
+    rows = [
+        (lead.lead_id, p.row, p.column or "", p.message)
+        for lead in result.leads
+        for p in lead.problems
+    ]
+    rows += [("(warning)", w.row, w.column or "", w.message) for w in result.warnings]
+    frame = pd.DataFrame(rows, columns=["lead_id", "row", "column", "message"])
+    return frame.astype({"row": "Int64"})
+
+
+# --- assignment ------------------------------------------------------------------------------
+
+_LEAD_COLUMNS = (
+    "lead_id",
+    "row",
+    "status",
+    "reason",
+    "priority",
+    "land_ha",
+    "power_mw",
+    "talent_fte",
+    "n_feasible_sites",
+    "site_id",
+    "site_name",
+    "municipality",
+    "province",
+    "zone_id",
+    "utility",
+)
+
+
+def assignment_frame(result: AssignmentResult) -> pd.DataFrame:
+    """Return one row per lead: status, reason, needs, its site and where that is."""
+    frame = pd.DataFrame(
+        [tuple(getattr(lead, c) for c in _LEAD_COLUMNS) for lead in result.leads],
+        columns=list(_LEAD_COLUMNS),
+    ).astype({"row": "Int64"})
+    frame["site_lon"], frame["site_lat"] = to_lonlat([lead.site_xy for lead in result.leads])
+    return frame
+
+
+def assignment_sheets(result: AssignmentResult) -> list[Sheet]:
+    """Return the tables of an assignment: leads, sites, zones, capacity values, regions, run."""
+    sites = pd.DataFrame(
+        [
+            (
+                s.site_id,
+                s.name,
+                s.municipality,
+                s.zone_id,
+                s.capacity_ha,
+                s.used_ha,
+                s.rule,
+                len(s.leads),
+                "; ".join(s.leads),
+                s.n_candidates,
+            )
+            for s in result.sites
+        ],
+        columns=[
+            "site_id",
+            "name",
+            "municipality",
+            "zone_id",
+            "capacity_ha",
+            "used_ha",
+            "rule",
+            "n_leads",
+            "leads",
+            "n_candidates",
+        ],
+    )
+    zones = pd.DataFrame(
+        [
+            (z.zone_id, z.name, z.headroom_mw, z.used_mw, z.n_leads, z.constrained, z.note)
+            for z in result.zones
+        ],
+        columns=["zone_id", "name", "headroom_mw", "used_mw", "n_leads", "constrained", "note"],
+    )
+    values = pd.DataFrame(
+        [
+            (
+                v.kind,
+                v.key,
+                v.name,
+                v.unit,
+                v.capacity,
+                v.used,
+                v.added_value,
+                v.leads_competing,
+                v.status,
+                "; ".join(v.changed_leads),
+            )
+            for v in result.capacity_values
+        ],
+        columns=[
+            "kind",
+            "key",
+            "name",
+            "unit",
+            "capacity",
+            "used",
+            "added_value",
+            "leads_competing",
+            "status",
+            "changed_leads",
+        ],
+    )
+    regions = pd.DataFrame(
+        [(r.region_id, r.name, r.capacity_fte, r.used_fte) for r in result.regions],
+        columns=["region_id", "name", "capacity_fte", "used_fte"],
+    )
+    return [
+        Sheet("Leads", assignment_frame(result)),
+        Sheet("Sites", sites),
+        Sheet("Zones", zones),
+        Sheet("Capacity values", values),
+        Sheet("Regions", regions),
+        Sheet("Run", about_frame(assignment_about(result))),
+    ]
+
+
+def assignment_about(result: AssignmentResult) -> list[tuple[str, Any]]:
+    """Return the run as ``(what, value)`` pairs: counts, solver outcome in words, notes."""
+    rows: list[tuple[str, Any]] = [
+        ("leads", len(result.leads)),
+        ("placed", result.n_placed),
+        ("unplaced", result.n_unplaced),
+        ("invalid input", result.n_invalid),
+        ("solver", result.solver),
+        ("status", result.status),
+        ("objective (priority-weighted total fit)", result.objective),
+        ("gap", format_gap(result.gap, result.status)),
+        ("gap asked for", f"{result.gap_rel:.2%}" if result.gap_rel > 0 else "none"),
+        ("solve time [s]", result.solve_time_s),
+        ("what the status means", result.status_note),
+        ("value of capacity", result.capacity_note),
+    ]
+    rows += [("note", note) for note in result.notes]
+    return rows
