@@ -169,7 +169,7 @@ def build_stem_talent(
 
 
 def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
-    """The polygons of a repaired geometry (make_valid can leave lines in a collection)."""
+    """Return the polygons of a repaired geometry (make_valid can leave lines behind)."""
     parts = [p for p in shapely.get_parts(geometry) if p.geom_type in ("Polygon", "MultiPolygon")]
     return parts[0] if len(parts) == 1 else shapely.union_all(parts)
 
