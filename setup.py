@@ -25,6 +25,7 @@ class BuildWithData(build_py):
     """``build_py`` that also copies the embedded data into ``siting/_embedded``."""
 
     def run(self) -> None:
+        """Build the package, then copy the data next to it."""
         super().run()
         if getattr(self, "editable_mode", False):
             return
@@ -41,6 +42,7 @@ class BuildWithData(build_py):
             )
 
     def get_outputs(self, include_bytecode: bool = True) -> list[str]:
+        """List the files built, the copied data included."""
         outputs = list(super().get_outputs(include_bytecode))
         target = Path(self.build_lib) / "siting" / "_embedded"
         outputs += [str(p) for p in target.rglob("*") if p.is_file()]

@@ -143,7 +143,7 @@ def screen_command(
         )
     check_map_options(map_out, offline)
     paths = check_outputs(out_files, dialect=csv_dialect, crs=crs)
-    table = read_leads(leads, sheet=sheet)
+    table = read_leads(leads, sheet=sheet, extra_columns=["priority"])
     for warning in table.warnings:
         err.print(f"[yellow]warning[/]: {escape(str(warning))}", highlight=False)
     data = load_geodata(geodata) if map_out is not None else None

@@ -107,7 +107,7 @@ def compare_command(
     ] = None,
     out_files: OutOption = None,
     csv_dialect: CsvDialectOption = "standard",
-    rows: RowsOption = 15,
+    rows: RowsOption = 5,
     show_all: AllOption = False,
 ) -> None:
     """Compare a base case with what-if variants: what moves, and why.
@@ -291,7 +291,7 @@ def sweep_command(
     ] = None,
     out_files: OutOption = None,
     csv_dialect: CsvDialectOption = "standard",
-    rows: RowsOption = 15,
+    rows: RowsOption = 10,
     show_all: AllOption = False,
 ) -> None:
     """Rank along one parameter to see at which value a site drops out or enters.

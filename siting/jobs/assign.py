@@ -313,7 +313,7 @@ def assign_leads(
     muni = table["municipality"].astype(str).to_numpy()
     prov = table["province"].astype(str).to_numpy()
     site_xy = [
-        (round(float(x), 1), round(float(y), 1))
+        (round(float(x), 2), round(float(y), 2))
         for x, y in zip(table.geometry.x, table.geometry.y, strict=True)
     ]
     outcomes = []

@@ -88,6 +88,10 @@ ProgressCallback = Callable[[int, int], None]
 #: enough for the CPU caches, which was measured faster than larger batches).
 _BATCH_CELLS = 1 << 17
 
+#: Columns of a leads table that are no profile field but belong to the format (``priority``
+#: weights a lead in ``siting assign``; screening does not use it).
+_EXTRA = ("priority",)
+
 #: Force the per-lead path even for the enumeration (a private switch for the tests).
 _PER_LEAD = False
 
@@ -127,10 +131,10 @@ class _Context:
 
     @cached_property
     def site_xy(self) -> tuple[list[float], list[float]]:
-        """Point of every site in EPSG:28992 [m], rounded to 0.1 m."""
+        """Point of every site in EPSG:28992 [m], rounded to 1 cm."""
         return (
-            self.sites["x"].astype(float).round(1).tolist(),
-            self.sites["y"].astype(float).round(1).tolist(),
+            self.sites["x"].astype(float).round(2).tolist(),
+            self.sites["y"].astype(float).round(2).tolist(),
         )
 
 
@@ -220,7 +224,7 @@ def screen_leads(
                 message="a scheduler address needs engine 'dask'",
             )
         )
-    table = leads if isinstance(leads, LeadTable) else read_leads(leads)
+    table = leads if isinstance(leads, LeadTable) else read_leads(leads, extra_columns=_EXTRA)
     if not isinstance(catalogue, Catalogue):
         catalogue = load_catalogue(catalogue)
     started = time.perf_counter()

@@ -28,10 +28,11 @@ def to_lonlat(xy: list[tuple[float, float] | None]) -> tuple[np.ndarray, np.ndar
     """Return lon and lat [degree], 6 decimals, of points in EPSG:28992 (``nan`` for ``None``)."""
     x = np.array([math.nan if p is None else p[0] for p in xy], dtype=float)
     y = np.array([math.nan if p is None else p[1] for p in xy], dtype=float)
-    if not len(x):
-        return x, y
-    lon, lat = _TO_WGS84.transform(x, y)
-    return np.round(np.asarray(lon, dtype=float), 6), np.round(np.asarray(lat, dtype=float), 6)
+    lon, lat = np.full(len(x), math.nan), np.full(len(x), math.nan)
+    known = np.isfinite(x) & np.isfinite(y)
+    if known.any():
+        lon[known], lat[known] = _TO_WGS84.transform(x[known], y[known])
+    return np.round(lon, 6), np.round(lat, 6)
 
 
 # --- ranking ---------------------------------------------------------------------------------

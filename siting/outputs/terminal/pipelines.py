@@ -143,10 +143,14 @@ def print_assignment(
     placed = [lead for lead in result.leads if lead.status == PLACED]
     if placed:
         grid = Table(title="Assignment", title_justify="left")
+        widest = {"site": max(12, console.width // 4), "municipality": max(10, console.width // 8)}
         for col in ("lead", "site", "municipality", "zone", "utility", "priority", "ha", "MW"):
-            numeric = col in ("utility", "priority", "ha", "MW")
             grid.add_column(
-                col, justify="right" if numeric else "left", no_wrap=True, overflow="ellipsis"
+                col,
+                justify="left" if col in ("lead", "site", "municipality", "zone") else "right",
+                no_wrap=True,
+                overflow="ellipsis",
+                max_width=widest.get(col),
             )
         for lead in _cap(placed, rows):
             grid.add_row(

@@ -14,7 +14,7 @@ from rich.table import Table
 from siting.results.whatif import Comparison, SiteChange, Sweep, VariantComparison
 
 #: Rows shown per list before "... and N more".
-ROWS_SHOWN = 15
+ROWS_SHOWN = 10
 
 
 def print_comparison(
