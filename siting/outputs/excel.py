@@ -13,6 +13,7 @@ and carries no visible quote.
 from __future__ import annotations
 
 import math
+from copy import copy
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,21 +148,29 @@ def _write_sheet(book: Any, sheet: Sheet, title: str) -> None:
         head_cells.append(cell)
     ws.row_dimensions[1].height = 30
     ws.append(head_cells)
+    styles = []  # one style per column, copied onto its number cells (cheaper than setting it)
+    for fmt in formats:
+        template = WriteOnlyCell(ws)
+        if fmt is not None:
+            template.number_format = fmt
+        styles.append(template._style if fmt is not None else None)
     for row in zip(*values, strict=True) if values else ():
-        ws.append([_cell(ws, v, fmt, WriteOnlyCell) for v, fmt in zip(row, formats, strict=True)])
+        ws.append([_cell(ws, v, st, WriteOnlyCell) for v, st in zip(row, styles, strict=True)])
 
 
-def _cell(ws: Any, value: Any, fmt: str | None, make: Any) -> Any:
-    """Return what to append for one value: plain numbers and text as cells of their type."""
+def _cell(ws: Any, value: Any, style: Any, make: Any) -> Any:
+    """Return what to append for one value: text never as a formula, numbers formatted."""
     if value is None:
         return None
     if isinstance(value, str):
+        if not value.startswith("="):
+            return value  # openpyxl stores other text as a string cell
         cell = make(ws, value=value)
         cell.data_type = "s"  # never a formula, shown as written
         return cell
-    if fmt is not None and not isinstance(value, bool):
+    if style is not None and not isinstance(value, bool):
         cell = make(ws, value=value)
-        cell.number_format = fmt
+        cell._style = copy(style)
         return cell
     return value
 
