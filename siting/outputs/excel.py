@@ -13,8 +13,8 @@ and carries no visible quote.
 from __future__ import annotations
 
 import math
-from copy import copy
 from collections.abc import Iterable, Mapping, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
