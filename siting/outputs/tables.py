@@ -29,11 +29,10 @@ import pandas as pd
 
 from siting._errors import Problem, SitingInputError
 from siting.outputs.excel import Sheet, write_workbook
-from siting.outputs.frames import (
+from siting.outputs.frames import ranking_frame, ranking_sheets
+from siting.outputs.pipeline_frames import (
     assignment_frame,
     assignment_sheets,
-    ranking_frame,
-    ranking_sheets,
     screening_frame,
     screening_sheets,
     screening_summary,

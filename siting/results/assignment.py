@@ -267,7 +267,7 @@ class AssignmentResult:
 
         The ``--out FILE.csv`` table, with ``site_lon``, ``site_lat`` [degree].
         """
-        from siting.outputs.frames import assignment_frame
+        from siting.outputs.pipeline_frames import assignment_frame
 
         return assignment_frame(self)
 

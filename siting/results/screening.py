@@ -278,7 +278,7 @@ class ScreenResult:
 
         The ``--out FILE.csv`` table, with the site's ``site_lon``, ``site_lat`` [degree].
         """
-        from siting.outputs.frames import screening_frame
+        from siting.outputs.pipeline_frames import screening_frame
 
         return screening_frame(self)
 

@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from siting._wording import format_gap
-from siting.outputs.frames import screening_summary
+from siting.outputs.pipeline_frames import screening_summary
 from siting.results.assignment import PLACED, AssignmentResult
 from siting.results.screening import ScreenResult
 
