@@ -118,6 +118,10 @@ def test_every_command_writes_excel_and_rank_writes_gis_and_a_brief(tmp_path: Pa
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "r.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert load_workbook(tmp_path / "r.xlsx").sheetnames[0] == "Recommendations"
+    name = "Microchip scale-up (anonymised)"  # company.name of the case: never unless asked
+    assert name not in (tmp_path / "b.html").read_text(encoding="utf-8")
+    out = run("rank", str(case), "--top", "3", "--brief", str(tmp_path / "n.html"), "--brief-name")
+    assert out.returncode == 0 and name in (tmp_path / "n.html").read_text(encoding="utf-8")
     commands = {
         "screen": ("screen", str(LEADS), "--top", "2"),
         "assign": ("assign", str(LEADS), "--max-resolves", "0", "--gap", "0.01"),
