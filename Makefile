@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test lint clean browser bench bench-quick
+.PHONY: demo test lint clean browser bench bench-quick wheel-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,8 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/siting data info
 	$(BIN)/siting rank models/cases/case2_microchip_dense_region.toml --top 5 --details 2 \
-		--map maps/demo.html
-	@echo "map: $(CURDIR)/maps/demo.html (open it in a browser)"
+		--map maps/demo.html --brief maps/demo-brief.html
+	@echo "map: $(CURDIR)/maps/demo.html, brief: $(CURDIR)/maps/demo-brief.html (open them in a browser)"
 
 # The browser tests (tests/test_browser.py) drive Debian's chromium through Playwright's own
 # driver; `playwright install` is never used. Installed here when missing and we are root.
@@ -45,9 +45,24 @@ bench: $(STAMP)
 bench-quick: $(STAMP)
 	$(BIN)/python -m benchmarks --quick
 
+# The wheel as a user gets it: built from the sources (sdist, then the wheel from it), installed
+# with its dependencies in a fresh virtual environment outside the checkout, run on one case.
+wheel-check: $(STAMP)
+	@tmp=$$(mktemp -d) && \
+	$(BIN)/python -m build --no-isolation --outdir $$tmp/dist . >$$tmp/build.log 2>&1 \
+		|| { cat $$tmp/build.log; exit 1; } && \
+	rm -rf build siting.egg-info && \
+	$(PYTHON) -m venv $$tmp/venv && \
+	$$tmp/venv/bin/python -m pip install --quiet $$tmp/dist/*.whl && \
+	cd $$tmp && \
+	$$tmp/venv/bin/siting rank $(CURDIR)/models/cases/case2_microchip_dense_region.toml \
+		--top 3 --out $$tmp/ranking.xlsx --brief $$tmp/brief.html && \
+	test -s $$tmp/ranking.xlsx && test -s $$tmp/brief.html && \
+	echo "wheel-check: the installed wheel ranked a case from $$tmp" && rm -rf $$tmp
+
 lint: $(STAMP)
-	$(BIN)/ruff check siting tests scripts
-	$(BIN)/ruff format --check siting tests scripts
+	$(BIN)/ruff check siting tests scripts benchmarks setup.py
+	$(BIN)/ruff format --check siting tests scripts benchmarks setup.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache build dist siting.egg-info

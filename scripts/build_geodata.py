@@ -1,4 +1,4 @@
-"""Derive the municipalities and STEM-talent layers of geodata/ from the open source files.
+"""Derive the municipalities, STEM-talent and boundary layers of geodata/ from the open files.
 
 Usage::
 
@@ -9,7 +9,9 @@ labour-market region; the CBS 85039NED figures (2021, via nlstat: population, ed
 the housing, accessibility and industry proxies) mapped onto the 2024 division with the merger
 table; and the DUO files for technical first-years, enrolled students and graduates
 (:data:`DUO_FILES`). Writes ``municipalities.csv`` and ``stem_talent.csv`` and prints the
-national totals and the parameters of the workforce estimate. The method is documented in
+national totals and the parameters of the workforce estimate; and writes the simplified
+municipality and province boundaries (``boundaries/municipalities.geojson``,
+``boundaries/provinces.geojson``) that the static maps draw offline. The method is documented in
 geodata/SOURCES.md; the test suite reruns this script and compares its output with the
 committed files.
 """
@@ -17,6 +19,7 @@ committed files.
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 import geopandas as gpd
@@ -60,6 +63,10 @@ PROXY_DECIMALS: dict[tuple[str, ...], int] = {
     ("gp_km", "supermarket_km", "school_km", "daycare_km"): 2,
     ("industry_energy_pct", "businesses_per_1000"): 2,
 }
+#: Simplification tolerance of the shipped boundaries, in RD New [m].
+BOUNDARY_TOLERANCE_M = 100.0
+#: Decimals of the shipped boundary coordinates [degree] (1e-5 degree is about 1 m).
+BOUNDARY_DECIMALS = 5
 
 
 def read_regions(path: Path) -> gpd.GeoDataFrame:
@@ -238,6 +245,70 @@ def _share(rows: pd.DataFrame) -> float:
     return float(rows.loc[duo.is_technical(rows), "count"].sum() / rows["count"].sum())
 
 
+def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
+    """Return the polygons of a repaired geometry (make_valid can leave lines behind)."""
+    parts = [p for p in shapely.get_parts(geometry) if p.geom_type in ("Polygon", "MultiPolygon")]
+    return parts[0] if len(parts) == 1 else shapely.union_all(parts)
+
+
+def _rounded(value: object, decimals: int) -> object:
+    if isinstance(value, dict):
+        return {k: _rounded(v, decimals) for k, v in value.items()}
+    if isinstance(value, float):
+        return round(value, decimals)
+    if isinstance(value, list | tuple):
+        return [_rounded(v, decimals) for v in value]
+    return value
+
+
+def simplified_boundaries(path: Path, code: str, name: str) -> str:
+    """Read a CBS/PDOK TopoJSON, simplify it in RD New and return WGS84 GeoJSON text.
+
+    The polygons are repaired (``make_valid``, polygonal parts kept), simplified as a
+    coverage with :data:`BOUNDARY_TOLERANCE_M` (shapely ``coverage_simplify``: a border shared
+    by two neighbours is simplified once, so they still meet), reprojected to WGS84 and
+    written with :data:`BOUNDARY_DECIMALS` decimals, one feature per region in code order.
+    """
+    frame = gpd.read_file(path).set_crs("EPSG:4326").to_crs("EPSG:28992")
+    polygons = [_polygonal(g) for g in shapely.make_valid(frame.geometry.to_numpy())]
+    simple = shapely.coverage_simplify(np.asarray(polygons, dtype=object), BOUNDARY_TOLERANCE_M)
+    out = gpd.GeoDataFrame(
+        {code: frame["statcode"].astype(str), name: frame["statnaam"].astype(str)},
+        geometry=simple,
+        crs="EPSG:28992",
+    ).to_crs("EPSG:4326")
+    out = out.sort_values(code).reset_index(drop=True)
+    features = [
+        {
+            "type": "Feature",
+            "properties": {code: row[code], name: row[name]},
+            "geometry": _rounded(shapely.geometry.mapping(row.geometry), BOUNDARY_DECIMALS),
+        }
+        for _, row in out.iterrows()
+    ]
+    return (
+        json.dumps(
+            {"type": "FeatureCollection", "features": features},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        + "\n"
+    )
+
+
+def build_boundaries(shared: Path) -> dict[str, str]:
+    """Return the shipped boundary files: name -> GeoJSON text."""
+    bounds = shared / "boundaries"
+    return {
+        "municipalities.geojson": simplified_boundaries(
+            bounds / "gemeente_2024.topojson", "gm_code", "name"
+        ),
+        "provinces.geojson": simplified_boundaries(
+            bounds / "provincie_2024.topojson", "province_code", "name"
+        ),
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
@@ -254,6 +325,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     for column, (kind, year, _) in TALENT_MEASURES.items():
         print(f"  {column} ({kind} {year}): national {talent[column].sum():,}")
+    (args.out / "boundaries").mkdir(exist_ok=True)
+    for name, text in build_boundaries(args.shared).items():
+        (args.out / "boundaries" / name).write_text(text, encoding="utf-8")
+        print(f"wrote boundaries/{name} ({len(text.encode()) // 1024} kB)")
     for key, value in params.items():
         print(f"  {key} = {value:.4f}")
 

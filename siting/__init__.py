@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
     )
     from siting.layers.site_table import build_site_table, site_table
     from siting.outputs.maps.ranking import render_map, save_map
+    from siting.outputs.tables import write_result
     from siting.results.ranking import RankingResult, ranking_from_dict
 
 #: Public name -> the module that owns it.
@@ -85,6 +86,7 @@ _LAZY: dict[str, str] = {
     "site_table": "siting.layers.site_table",
     "render_map": "siting.outputs.maps.ranking",
     "save_map": "siting.outputs.maps.ranking",
+    "write_result": "siting.outputs.tables",
     "RankingResult": "siting.results.ranking",
     "ranking_from_dict": "siting.results.ranking",
 }
@@ -126,6 +128,7 @@ __all__ = [
     "site_table",
     "sweep",
     "vocab",
+    "write_result",
 ]
 
 

@@ -17,11 +17,28 @@ working_crs: str = "EPSG:28992"
 #: CRS in which maps are drawn and in which the embedded CSV layers store lon/lat.
 display_crs: str = "EPSG:4326"
 
-#: Folder of the embedded Netherlands dataset (the default data the tool runs on).
-embedded_geodata_dir: Path = Path(__file__).resolve().parent.parent / "geodata"
+_PACKAGE = Path(__file__).resolve().parent
+#: Where an installed wheel holds the embedded data: the build copies the top-level
+#: ``geodata/`` and ``models/`` folders into the package (see ``setup.py``).
+_SHIPPED = _PACKAGE / "_embedded"
 
-#: Folder of the analyst-editable model inputs (criteria catalogue, example cases).
-models_dir: Path = Path(__file__).resolve().parent.parent / "models"
+
+def _located(name: str) -> Path:
+    """Return the copy shipped in an installed wheel, else ``<checkout>/<name>``."""
+    shipped = _SHIPPED / name
+    return shipped if shipped.is_dir() else _PACKAGE.parent / name
+
+
+#: Folder of the embedded Netherlands dataset (the default data the tool runs on):
+#: ``geodata/`` of the checkout, or its copy inside the installed package.
+embedded_geodata_dir: Path = _located("geodata")
+
+#: Simplified municipality and province boundaries (GeoJSON, WGS84) for offline maps.
+boundaries_dir: Path = embedded_geodata_dir / "boundaries"
+
+#: Folder of the analyst-editable model inputs (criteria catalogue, example cases):
+#: ``models/`` of the checkout, or its copy inside the installed package.
+models_dir: Path = _located("models")
 
 #: The criteria catalogue used when none is given.
 criteria_file: Path = models_dir / "criteria.toml"

@@ -132,6 +132,7 @@ NTS_DOMAIN_SHORT_NAMES: dict[str, tuple[str, ...]] = {
         "datascience",
     ),
     "energy_materials": (
+        "energy materials",
         "battery materials",
         "electrolyser materials",
         "solar materials",

@@ -444,8 +444,8 @@ def test_write_assignment_csv_json_xlsx(assigned: AssignmentResult, tmp_path: Pa
     from openpyxl import load_workbook
 
     book = load_workbook(write_assignment(assigned, tmp_path / "a.xlsx"))
-    assert {"leads", "sites", "zones", "capacity_values"} <= set(book.sheetnames)
-    with pytest.raises(SitingInputError, match="unsupported output format"):
+    assert {"Leads", "Sites", "Zones", "Capacity values", "Run"} <= set(book.sheetnames)
+    with pytest.raises(SitingInputError, match="unknown output type"):
         write_assignment(assigned, tmp_path / "a.txt")
 
 

@@ -8,6 +8,7 @@ test keeps a screenshot under its ``tmp_path``.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -526,3 +527,37 @@ def test_comparison_panes_move_together_and_can_be_unlinked(comparison, tmp_path
     assert seen.dialogs == []
     assert seen.requests and seen.requests[0].startswith("file:")
     assert other_hosts(seen.requests) == []
+
+
+# --- the case brief ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["case2_microchip_dense_region", "case6_two_site_photonics", "case4_energy_storage_power"],
+)
+def test_case_brief_opens_offline_and_prints_on_one_a4_page(browser, tmp_path: Path, case):
+    from siting.jobs.rank import rank_sites
+    from siting.outputs.brief import write_brief
+
+    cases = Path(__file__).resolve().parents[1] / "models" / "cases"
+    result = rank_sites(cases / f"{case}.toml", top=5)
+    path = write_brief(result, tmp_path / "brief.html")
+    page = browser.new_page(viewport={"width": 900, "height": 1200})
+    requests, errors = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.resolve().as_uri())
+    assert page.locator("h1").inner_text().startswith("Case brief: case-")
+    assert page.locator(".map svg").count() == 1
+    box = page.locator(".map svg").bounding_box()
+    assert box["width"] > 150 and box["height"] > 150  # the map is drawn
+    rows = page.locator("table.sites tr").count()
+    assert rows == (min(5, len(result.recommendations)) + 1 if result.recommendations else 0)
+    pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages == 1, f"the brief prints on {pages} pages"
+    page.screenshot(path=str(tmp_path / "brief.png"), full_page=True)
+    page.close()
+    assert errors == []
+    assert all(url.startswith("file://") for url in requests), requests

@@ -166,6 +166,8 @@ def test_rank_prints_a_ranked_table_with_reasons_and_the_funnel(tmp_path: Path):
         str(CASES / "case2_microchip_dense_region.toml"),
         "--top",
         "4",
+        "--details",
+        "1",
         "--json",
         str(out_json),
         "--csv",

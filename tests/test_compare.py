@@ -16,7 +16,8 @@ from siting import SitingInputError, load_geodata
 from siting.inputs.profile import load_profile
 from siting.jobs.compare import compare
 from siting.jobs.rank import rank_sites
-from siting.jobs.sweep import parse_values, sweep, sweep_chart_svg
+from siting.jobs.sweep import parse_values, sweep
+from siting.outputs.charts import sweep_chart_svg
 
 REPO = Path(__file__).resolve().parents[1]
 CASE2 = REPO / "models" / "cases" / "case2_microchip_dense_region.toml"

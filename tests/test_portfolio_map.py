@@ -145,7 +145,7 @@ def test_assignment_map_has_its_layers_panel_legend_and_scale(assignment, table,
     for text in (
         f"solver {assignment.solver}: <b>{assignment.status}</b>",
         f"objective {assignment.objective:.4f}",
-        "gap 0.00%",
+        "gap 0 (proven optimal)",
         f"<b>{assignment.n_placed}</b> placed",
         f"<b>{assignment.n_unplaced}</b> unplaced",
         f"<b>{assignment.n_invalid}</b> invalid input",

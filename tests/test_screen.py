@@ -198,22 +198,22 @@ def test_output_files_are_readable_and_formula_safe(small: Path, tmp_path: Path)
 
     with write_screen(result, tmp_path / "out.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    assert len(rows) == n_rows and list(rows[0]) == list(ROW_COLUMNS)
+    assert len(rows) == n_rows and list(rows[0]) == [*ROW_COLUMNS, "site_lon", "site_lat"]
     assert {r["input_row"] for r in rows} == {str(lead.row) for lead in result.leads}
     hostile = [r for r in rows if "HYPERLINK" in r["lead_id"]]
     assert hostile and all(r["lead_id"] == "'" + HOSTILE_ID for r in hostile)
     assert not any(v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values())
 
     book = load_workbook(write_screen(result, tmp_path / "out.xlsx"))
-    assert book.sheetnames == ["results", "summary", "input problems"]
-    sheet = book["results"]
+    assert book.sheetnames == ["Results", "Summary", "Regions", "Blocking rules", "Input problems"]
+    sheet = book["Results"]
     assert sheet.max_row == n_rows + 1
     for ws in book.worksheets:
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
     ids = [c.value for c in sheet["A"][1:]]
-    assert "'" + HOSTILE_ID in ids
+    assert HOSTILE_ID in ids  # a string cell, shown as written: no visible quote
 
     data = json.loads(write_screen(result, tmp_path / "out.json").read_text(encoding="utf-8"))
     assert len(data["leads"]) == len(result.leads)
@@ -221,7 +221,7 @@ def test_output_files_are_readable_and_formula_safe(small: Path, tmp_path: Path)
     assert data["summary"]["leads_in"] == 5
 
     with pytest.raises(SitingInputError, match="unknown output type"):
-        write_screen(result, tmp_path / "out.parquet")
+        write_screen(result, tmp_path / "out.txt")
 
 
 # --- command line -----------------------------------------------------------------------------

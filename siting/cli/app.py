@@ -16,6 +16,7 @@ from siting._errors import SitingInputError
 from siting.cli._common import EXIT_INVALID_INPUT, err, print_problems
 from siting.cli.assign import assign_command
 from siting.cli.data import data_app
+from siting.cli.leads import leads_app
 from siting.cli.rank import map_command, rank_command
 from siting.cli.screen import screen_command
 from siting.cli.whatif import compare_command, sweep_command
@@ -33,6 +34,7 @@ app.command("assign")(assign_command)
 app.command("compare")(compare_command)
 app.command("sweep")(sweep_command)
 app.add_typer(data_app, name="data")
+app.add_typer(leads_app, name="leads")
 
 
 def main() -> None:

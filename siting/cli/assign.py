@@ -12,15 +12,22 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
 
 from siting._errors import Problem, SitingInputError
-from siting.cli._common import out
+from siting.cli._common import (
+    AllOption,
+    CrsOption,
+    CsvDialectOption,
+    OutOption,
+    RowsOption,
+    check_outputs,
+    err,
+    out,
+    progress_bar,
+    write_outputs,
+)
 from siting.model.solvers import SOLVERS
-
-#: Rows shown per table on the terminal (the output file has everything).
-MAX_ROWS_SHOWN = 60
 
 
 def assign_command(
@@ -33,14 +40,11 @@ def assign_command(
             dir_okay=False,
         ),
     ],
-    out_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            help="Write the assignment: .csv (one row per lead), .xlsx or .json (everything).",
-            dir_okay=False,
-        ),
-    ] = None,
+    out_files: OutOption = None,
+    csv_dialect: CsvDialectOption = "standard",
+    crs: CrsOption = None,
+    rows: RowsOption = 10,
+    show_all: AllOption = False,
     solver: Annotated[
         str | None, typer.Option("--solver", help="cbc, highs or cp-sat (default: cbc).")
     ] = None,
@@ -126,7 +130,7 @@ def assign_command(
     from siting.inputs.leads import read_leads
     from siting.jobs.assign import assign_leads
     from siting.layers.load import load_geodata
-    from siting.outputs.tables import write_assignment
+    from siting.outputs.terminal.pipelines import print_assignment
 
     check_map_options(map_out, offline)
 
@@ -157,126 +161,28 @@ def assign_command(
                 message=f"must be a relative gap in [0, 1), e.g. 0.005 for 0.5 %; got {gap:g}",
             )
         )
+    paths = check_outputs(out_files, dialect=csv_dialect, crs=crs)
     table = read_leads(leads, extra_columns=["priority"])
     for warning in table.warnings:
-        out.print(f"[yellow]note:[/] {warning}", highlight=False)
+        err.print(f"[yellow]note:[/] {escape(str(warning))}", highlight=False)
     data = load_geodata(geodata) if map_out is not None else None
-    result = assign_leads(
-        table,
-        geodata_dir=geodata,
-        catalogue=criteria,
-        solver=solver,
-        time_limit_s=time_limit,
-        headroom=headroom,
-        absorption_share=absorption_share,
-        max_resolves=max_resolves,
-        data=data,
-        gap_rel=gap,
-    )
+    with progress_bar() as progress:
+        result = assign_leads(
+            table,
+            geodata_dir=geodata,
+            catalogue=criteria,
+            solver=solver,
+            time_limit_s=time_limit,
+            headroom=headroom,
+            absorption_share=absorption_share,
+            max_resolves=max_resolves,
+            data=data,
+            gap_rel=gap,
+            progress=progress,
+        )
     if len(result.leads) != len(table):
         raise RuntimeError(f"{len(table)} leads read but {len(result.leads)} reported")
-    print_assignment(result, out)
-    if out_file is not None:
-        write_assignment(result, out_file)
-        out.print(f"wrote {out_file}")
+    print_assignment(result, out, rows=None if show_all else rows)
+    write_outputs(result, paths, dialect=csv_dialect, crs=crs)
     if map_out is not None:
         write_portfolio_map(result, map_out, data=data, offline=offline, console=out)
-
-
-def print_assignment(result: object, console: Console) -> None:
-    """Print an :class:`~siting.jobs.assign.AssignmentResult` as tables."""
-    from siting.model.assignment import format_gap
-    from siting.results.assignment import PLACED, AssignmentResult
-
-    assert isinstance(result, AssignmentResult)
-    gap = format_gap(result.gap)
-    asked = f" (requested {result.gap_rel:.2%})" if result.gap_rel > 0 else ""
-    console.print(
-        f"[bold]Portfolio assignment[/]: {len(result.leads)} leads, "
-        f"{result.n_placed} placed, {result.n_unplaced} unplaced, "
-        f"{result.n_invalid} invalid input"
-    )
-    console.print(
-        f"solver {result.solver}: {result.status}, objective "
-        f"{result.objective:.4f} (priority-weighted total fit), gap {gap}{asked}, "
-        f"{result.solve_time_s:.2f} s",
-        highlight=False,
-    )
-    if result.status_note:
-        style = "" if result.status == "optimal" else "[yellow]"
-        console.print(f"{style}{result.status_note}", highlight=False)
-
-    placed = [lead for lead in result.leads if lead.status == PLACED]
-    grid = Table(title="Assignment", title_justify="left")
-    for col in ("lead", "site", "municipality", "zone", "utility", "priority", "ha", "MW"):
-        grid.add_column(
-            col, justify="right" if col in ("utility", "priority", "ha", "MW") else "left"
-        )
-    for lead in placed[:MAX_ROWS_SHOWN]:
-        grid.add_row(
-            lead.lead_id,
-            lead.site_name,
-            lead.municipality,
-            lead.zone_id,
-            f"{lead.utility:.3f}",
-            f"{lead.priority:g}",
-            f"{lead.land_ha:g}",
-            f"{lead.power_mw:g}",
-        )
-    if placed:
-        console.print(grid)
-    if len(placed) > MAX_ROWS_SHOWN:
-        console.print(f"... and {len(placed) - MAX_ROWS_SHOWN} more (see --out)")
-
-    others = [lead for lead in result.leads if lead.status != PLACED]
-    if others:
-        table = Table(title="Unplaced leads", title_justify="left")
-        table.add_column("lead")
-        table.add_column("status")
-        table.add_column("reason", overflow="fold")
-        for lead in others[:MAX_ROWS_SHOWN]:
-            where = f" (row {lead.row})" if lead.row is not None else ""
-            table.add_row(lead.lead_id + where, lead.status, lead.reason)
-        console.print(table)
-        if len(others) > MAX_ROWS_SHOWN:
-            console.print(f"... and {len(others) - MAX_ROWS_SHOWN} more (see --out)")
-
-    console.print(f"[bold]Value of capacity[/]: {result.capacity_note}", highlight=False)
-    if result.capacity_values:
-        table = Table(title_justify="left")
-        for col in (
-            "capacity",
-            "name",
-            "used / capacity",
-            "+1 unit adds",
-            "competing",
-            "leads moved",
-        ):
-            table.add_column(col, overflow="fold")
-        for v in result.capacity_values[:MAX_ROWS_SHOWN]:
-            added = "n/a" if math.isnan(v.added_value) else f"{v.added_value:.4f}"
-            table.add_row(
-                f"{v.kind} {v.key}",
-                v.name,
-                f"{v.used:g} / {v.capacity:g} {v.unit}",
-                added,
-                str(v.leads_competing),
-                str(len(v.changed_leads)),
-            )
-        console.print(table)
-    unconstrained = [z for z in result.zones if not z.constrained]
-    constrained = [z for z in result.zones if z.constrained]
-    if constrained:
-        table = Table(title="Grid headroom per congestion zone", title_justify="left")
-        for col in ("zone", "name", "used MW", "headroom MW", "leads"):
-            table.add_column(col)
-        for z in constrained[:MAX_ROWS_SHOWN]:
-            table.add_row(z.zone_id, z.name, f"{z.used_mw:g}", f"{z.headroom_mw:g}", str(z.n_leads))
-        console.print(table)
-    if unconstrained:
-        console.print(
-            f"{len(unconstrained)} congestion zone(s): headroom not known: not constrained",
-            highlight=False,
-        )
-    for note in result.notes:
-        console.print(f"[dim]note:[/] {note}", highlight=False)

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from siting import vocab
 from siting._errors import Problem, SitingInputError
+from siting.cli._common import (
+    EXIT_INVALID_INPUT,
+    CsvDialectOption,
+    GeodataOption,
+    err,
+    out,
+    print_problems,
+    progress_bar,
+)
 from siting.layers.info import data_info
 from siting.layers.load import check_geodata, load_geodata
-
-if TYPE_CHECKING:
-    pass
-from siting.cli._common import EXIT_INVALID_INPUT, GeodataOption, err, out, print_problems
 
 data_app = typer.Typer(help="Inspect and check the geodata the tool runs on.", no_args_is_help=True)
 
@@ -25,17 +30,39 @@ data_app = typer.Typer(help="Inspect and check the geodata the tool runs on.", n
 def info_command(
     geodata: GeodataOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    out_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Also write the overview: .xlsx (a sheet per table), .csv (the layers) or .json.",
+            dir_okay=False,
+        ),
+    ] = None,
+    csv_dialect: CsvDialectOption = "standard",
 ) -> None:
     """Show the layers, their record counts and reference dates, and a per-province summary."""
+    if out_file is not None and out_file.suffix.lower() not in (".xlsx", ".csv", ".json"):
+        raise SitingInputError(
+            Problem(
+                file=str(out_file),
+                column="--out",
+                label="option",
+                message="use a .xlsx, .csv or .json file",
+            )
+        )
     summary = data_info(load_geodata(geodata))
+    if out_file is not None:
+        _write_info(summary, out_file, dialect=csv_dialect)
     if as_json:
         print(json.dumps(summary, indent=2, ensure_ascii=False))
         return
     layers = Table(title="Layers", show_lines=False)
     for column in ("layer", "records", "reference date", "file"):
-        layers.add_column(column, overflow="fold")
+        layers.add_column(column, overflow="fold", no_wrap=column != "reference date")
     for row in summary["layers"]:
-        layers.add_row(row["layer"], str(row["records"]), row["reference_date"], row["file"])
+        layers.add_row(
+            row["layer"], str(row["records"]), row["reference_date"], Path(row["file"]).name
+        )
     out.print(layers)
     provinces = Table(title="Per province")
     provinces.add_column("province", no_wrap=True)
@@ -64,16 +91,17 @@ def info_command(
         )
     out.print(provinces)
     hotspots = Table(title="Technology hotspots (brandpunten)")
-    for column in ("hotspot", "status", "municipalities", "campuses", "sites", "NTS domains"):
-        hotspots.add_column(column, overflow="fold")
+    hotspots.add_column("hotspot", overflow="fold")
+    for column in ("municipalities", "campuses", "sites"):
+        hotspots.add_column(column, justify="right", no_wrap=True)
+    hotspots.add_column("NTS domains (short names)", overflow="fold")
     for row in summary["hotspots"]:
         hotspots.add_row(
             row["name"],
-            row["status"].replace("_", " "),
             str(row["municipalities"]),
             str(row["campuses"]),
             str(row["sites"]),
-            "; ".join(row["nts_domains"]),
+            ", ".join(row["nts_short"]),
         )
     out.print(hotspots)
     talent = Table(title="Technical talent counts (DUO; kind and year per column)")
@@ -91,6 +119,22 @@ def info_command(
         "counts are first-years (intake), all enrolled (stock), diplomas (graduates) or our "
         "estimate, as labelled."
     )
+
+
+def _write_info(summary: dict, path: Path, *, dialect: str) -> None:
+    from siting.outputs.excel import write_workbook
+    from siting.outputs.tables import write_csv
+    from siting.outputs.whatif_frames import data_info_sheets
+
+    sheets = data_info_sheets(summary)
+    if path.suffix.lower() == ".xlsx":
+        write_workbook(sheets, path)
+    elif path.suffix.lower() == ".csv":
+        write_csv(sheets[0].frame, path, dialect=dialect)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
+    err.print(f"wrote {path}", highlight=False, markup=False, soft_wrap=True)
 
 
 @data_app.command("check")
@@ -178,9 +222,12 @@ def import_ibis_command(
     from siting.importers.boundaries import read_municipality_boundaries
     from siting.importers.ibis import assign_municipality, read_ibis
 
-    sites = read_ibis(file, reference_year=reference_year, use_tottuit=use_tottuit)
-    if boundaries is not None:
-        sites = assign_municipality(sites, read_municipality_boundaries(boundaries))
+    with progress_bar() as progress:
+        progress.stage(f"reading {file.name}")
+        sites = read_ibis(file, reference_year=reference_year, use_tottuit=use_tottuit)
+        if boundaries is not None:
+            progress.stage("placing the terrains in their municipalities")
+            sites = assign_municipality(sites, read_municipality_boundaries(boundaries))
     missing = int(sites["gm_code"].isna().sum())
     if missing:
         raise SitingInputError(
@@ -193,7 +240,9 @@ def import_ibis_command(
         )
     into.mkdir(parents=True, exist_ok=True)
     target = into / "sites.gpkg"
-    sites.to_file(target, driver="GPKG")
+    with progress_bar() as progress:
+        progress.stage(f"writing {target.name}")
+        sites.to_file(target, driver="GPKG")
     out.print(
         f"wrote {len(sites)} sites to {target}; check with: siting data check --geodata {into}"
     )
@@ -224,11 +273,15 @@ def import_capacity_map_command(
     """Aggregate the grid capacity map to the grid_congestion layer of a data folder."""
     from siting.importers import capacity_map
 
-    frame = capacity_map.congestion_by_municipality(
-        capacity_map.read_postcode_areas(postcodes),
-        capacity_map.read_supply_areas(areas),
-        status_date=status_date,
-    )
+    with progress_bar() as progress:
+        progress.stage(f"reading {postcodes.name}")
+        postcode_areas = capacity_map.read_postcode_areas(postcodes)
+        progress.stage(f"reading {areas.name}")
+        supply_areas = capacity_map.read_supply_areas(areas)
+        progress.stage("aggregating the supply areas per municipality")
+        frame = capacity_map.congestion_by_municipality(
+            postcode_areas, supply_areas, status_date=status_date
+        )
     into.mkdir(parents=True, exist_ok=True)
     target = capacity_map.write_congestion_layer(frame, into / "grid_congestion.csv")
     out.print(

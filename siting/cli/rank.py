@@ -17,7 +17,18 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from siting.results.ranking import RankingResult
-from siting.cli._common import EXIT_INFEASIBLE, GeodataOption, OfflineOption, out
+from siting.cli._common import (
+    EXIT_INFEASIBLE,
+    AllOption,
+    CrsOption,
+    CsvDialectOption,
+    GeodataOption,
+    OfflineOption,
+    OutOption,
+    check_outputs,
+    out,
+    write_outputs,
+)
 
 
 def rank_command(
@@ -48,7 +59,10 @@ def rank_command(
         ),
     ] = None,
     csv_out: Annotated[
-        Path | None, typer.Option("--csv", help="Write the recommendations as CSV.", dir_okay=False)
+        Path | None,
+        typer.Option(
+            "--csv", help="Write the recommendations as CSV (as --out FILE.csv).", dir_okay=False
+        ),
     ] = None,
     criteria: Annotated[
         Path | None,
@@ -58,8 +72,33 @@ def rank_command(
     ] = None,
     geodata: GeodataOption = None,
     details: Annotated[
-        int, typer.Option("--details", min=0, help="How many recommendations to explain in full.")
-    ] = 3,
+        int,
+        typer.Option(
+            "--details",
+            min=0,
+            help="Explain the top N in full (every criterion, rule and slack) below the table.",
+        ),
+    ] = 0,
+    show_all: AllOption = False,
+    out_files: OutOption = None,
+    csv_dialect: CsvDialectOption = "standard",
+    crs: CrsOption = None,
+    brief: Annotated[
+        Path | None,
+        typer.Option(
+            "--brief",
+            help="Write a one-page case brief (HTML, printable to A4 PDF): needs, top sites "
+            "with reasons and facts to confirm, grid and talent outlook, a map, data dates "
+            "and caveats. It names the case id, never the company (see --brief-name).",
+            dir_okay=False,
+        ),
+    ] = None,
+    brief_name: Annotated[
+        bool,
+        typer.Option(
+            "--brief-name", help="Name the company (the profile's company.name) in the brief."
+        ),
+    ] = False,
     map_out: Annotated[
         Path | None,
         typer.Option(
@@ -75,7 +114,8 @@ def rank_command(
     Exit code 0 with results, 2 for invalid input, 3 when no site is feasible.
     """
     from siting.jobs.rank import rank_sites
-    from siting.outputs.tables import print_ranking, write_ranking_csv
+    from siting.outputs.tables import write_ranking_csv
+    from siting.outputs.terminal.ranking import print_ranking
 
     if offline and map_out is None:
         raise SitingInputError(
@@ -86,6 +126,25 @@ def rank_command(
                 message="applies to the map: add --map OUT.html",
             )
         )
+    if brief_name and brief is None:
+        raise SitingInputError(
+            Problem(
+                file="<options>",
+                column="--brief-name",
+                label="option",
+                message="applies to the brief: add --brief OUT.html",
+            )
+        )
+    if brief is not None and brief.suffix.lower() not in (".html", ".htm"):
+        raise SitingInputError(
+            Problem(
+                file=str(brief),
+                column="--brief",
+                label="option",
+                message="the brief is an HTML file (print it to PDF from the browser)",
+            )
+        )
+    paths = check_outputs(out_files, dialect=csv_dialect, crs=crs)
     if solver is not None and solver not in (*SOLVERS, ENUMERATION):
         raise SitingInputError(
             Problem(
@@ -104,20 +163,34 @@ def rank_command(
         geodata_dir=geodata,
         catalogue=criteria,
     )
-    print_ranking(result, out, details=details)
+    print_ranking(result, out, details=details, full=show_all)
     if json_out is not None:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(
             json.dumps(result.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8"
         )
-        out.print(f"wrote {json_out}")
+        out.print(f"wrote {json_out}", highlight=False, markup=False, soft_wrap=True)
     if csv_out is not None:
-        write_ranking_csv(result, csv_out)
-        out.print(f"wrote {csv_out}")
+        write_ranking_csv(result, csv_out, dialect=csv_dialect)
+        out.print(f"wrote {csv_out}", highlight=False, markup=False, soft_wrap=True)
+    write_outputs(result, paths, dialect=csv_dialect, crs=crs)
     if map_out is not None:
         _write_map(result, map_out, offline=offline, geodata=geodata)
+    if brief is not None:
+        from siting.outputs.brief import write_brief
+
+        name = _company_name(case) if brief_name else None
+        written = write_brief(result, brief, data=load_geodata(geodata), company_name=name)
+        out.print(f"wrote brief {written}", highlight=False, markup=False, soft_wrap=True)
     if not result.recommendations:
         raise typer.Exit(EXIT_INFEASIBLE)
+
+
+def _company_name(case: Path) -> str | None:
+    """Return the company name of a profile (only for ``--brief-name``)."""
+    from siting.inputs.profile import load_profile
+
+    return load_profile(case).company.name or None
 
 
 def map_command(

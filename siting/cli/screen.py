@@ -12,20 +12,27 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.markup import escape
 
 from siting._errors import Problem, SitingInputError
-from siting.cli._common import err, out
+from siting.cli._common import (
+    AllOption,
+    CrsOption,
+    CsvDialectOption,
+    OutOption,
+    RowsOption,
+    check_outputs,
+    err,
+    out,
+    progress_bar,
+    write_outputs,
+)
 from siting.model.solvers import SOLVERS
 
 if TYPE_CHECKING:
     from siting.layers.load import GeoData
     from siting.results.assignment import AssignmentResult
     from siting.results.screening import ScreenResult
-
-#: Invalid leads listed in full on the terminal (all of them are in the output file).
-MAX_INVALID_SHOWN = 20
 
 
 def screen_command(
@@ -41,15 +48,11 @@ def screen_command(
     top: Annotated[
         int, typer.Option("--top", min=1, max=100, help="Sites to recommend per lead.")
     ] = 5,
-    out_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            help="Write one row per lead and site: .csv, .xlsx (with summary sheets) or "
-            ".json (everything).",
-            dir_okay=False,
-        ),
-    ] = None,
+    out_files: OutOption = None,
+    csv_dialect: CsvDialectOption = "standard",
+    crs: CrsOption = None,
+    rows: RowsOption = 10,
+    show_all: AllOption = False,
     solver: Annotated[
         str | None,
         typer.Option(
@@ -118,7 +121,7 @@ def screen_command(
     from siting.inputs.leads import read_leads
     from siting.jobs.screen import screen_leads
     from siting.layers.load import load_geodata
-    from siting.outputs.tables import write_screen
+    from siting.outputs.terminal.pipelines import print_screening
 
     if solver is not None and solver not in SOLVERS:
         raise SitingInputError(
@@ -139,32 +142,12 @@ def screen_command(
             )
         )
     check_map_options(map_out, offline)
-    if out_file is not None and out_file.suffix.lower() not in (".csv", ".xlsx", ".json"):
-        raise SitingInputError(
-            Problem(
-                file=str(out_file),
-                column="--out",
-                label="option",
-                message="use a .csv, .xlsx or .json file",
-            )
-        )
-    table = read_leads(leads, sheet=sheet)
+    paths = check_outputs(out_files, dialect=csv_dialect, crs=crs)
+    table = read_leads(leads, sheet=sheet, extra_columns=["priority"])
     for warning in table.warnings:
-        err.print(f"[yellow]warning[/]: {warning}", highlight=False)
+        err.print(f"[yellow]warning[/]: {escape(str(warning))}", highlight=False)
     data = load_geodata(geodata) if map_out is not None else None
-    with Progress(
-        TextColumn("screening leads"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("screen", total=max(1, len(table.valid)))
-
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=max(1, total))
-
+    with progress_bar() as progress:
         result = screen_leads(
             table,
             top=top,
@@ -176,10 +159,8 @@ def screen_command(
             progress=progress,
             data=data,
         )
-    _print_summary(result)
-    if out_file is not None:
-        write_screen(result, out_file)
-        out.print(f"wrote {out_file}", highlight=False)
+    print_screening(result, out, rows=None if show_all else rows)
+    write_outputs(result, paths, dialect=csv_dialect, crs=crs)
     if map_out is not None:
         write_portfolio_map(result, map_out, data=data, offline=offline, console=out)
 
@@ -215,61 +196,3 @@ def write_portfolio_map(
         f"wrote map {written}" + (" (offline)" if offline else ""), highlight=False, markup=False
     )
     return written
-
-
-def _print_summary(result: ScreenResult) -> None:
-    from siting.outputs.tables import summary_rows
-
-    s = result.summary
-    counts = Table(title=f"Screening of {result.file}", show_header=False)
-    counts.add_column("what")
-    counts.add_column("value", justify="right")
-    for label, value in summary_rows(result):
-        counts.add_row(label, str(value))
-    counts.add_row("time", f"{result.elapsed_s:.1f} s")
-    out.print(counts)
-
-    regions = Table(title="Per region (province of the current location)")
-    for column in ("region", "leads", "placed", "nowhere", "invalid", "most common blocking rule"):
-        regions.add_column(
-            column,
-            justify="left" if column in ("region", "most common blocking rule") else "right",
-            overflow="fold",
-        )
-    for r in s.regions:
-        regions.add_row(
-            r.region,
-            str(r.leads),
-            str(r.placed),
-            str(r.nowhere),
-            str(r.invalid),
-            f"{r.top_blocking_rule} ({r.top_blocking_leads})" if r.top_blocking_rule else "",
-        )
-    out.print(regions)
-
-    if s.rules:
-        rules = Table(title=f"What blocks the {s.nowhere} lead(s) no site fits")
-        rules.add_column("rule")
-        rules.add_column("rules out most sites for", justify="right")
-        rules.add_column("relaxed alone would place", justify="right")
-        for rule in s.rules:
-            rules.add_row(
-                rule.label, f"{rule.most_restrictive} lead(s)", f"{rule.sole_blocker} lead(s)"
-            )
-        out.print(rules)
-
-    bad = [lead for lead in result.leads if lead.status in ("invalid_input", "error")]
-    if bad:
-        out.print(
-            f"[bold]{len(bad)} lead(s) not screened[/] (reported with their reason; the "
-            "others went on):",
-            highlight=False,
-        )
-        for lead in bad[:MAX_INVALID_SHOWN]:
-            out.print(
-                f"  - row {lead.row}, {lead.lead_id!s}: {lead.reason}",
-                markup=False,
-                highlight=False,
-            )
-        if len(bad) > MAX_INVALID_SHOWN:
-            out.print(f"  ... and {len(bad) - MAX_INVALID_SHOWN} more (see --out).")

@@ -16,18 +16,26 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.panel import Panel
-from rich.table import Table
 
 from siting._errors import Problem, SitingInputError
-from siting.jobs.compare import Comparison, SiteChange, VariantComparison, compare
+from siting.cli._common import (
+    AllOption,
+    CsvDialectOption,
+    OutOption,
+    RowsOption,
+    check_outputs,
+    progress_bar,
+    write_outputs,
+)
+from siting.jobs.compare import Comparison, compare
 from siting.jobs.rank import ENUMERATION
-from siting.jobs.sweep import Sweep, sweep, sweep_chart_html, sweep_chart_svg
+from siting.jobs.sweep import sweep
 from siting.layers.load import load_geodata
 from siting.model.solvers import SOLVERS
+from siting.outputs.charts import CHART_SUFFIXES, save_sweep_chart
+from siting.outputs.terminal.whatif import print_comparison, print_sweep
 
-#: Rows shown per list before "... and N more".
-ROWS_SHOWN = 15
+__all__ = ["compare_command", "print_comparison", "print_sweep", "sweep_command"]
 
 _SOLVER_HELP = "cbc, highs, cp-sat (the MILP) or enumeration (exact, fastest); default cbc."
 
@@ -97,6 +105,10 @@ def compare_command(
             file_okay=False,
         ),
     ] = None,
+    out_files: OutOption = None,
+    csv_dialect: CsvDialectOption = "standard",
+    rows: RowsOption = 5,
+    show_all: AllOption = False,
 ) -> None:
     """Compare a base case with what-if variants: what moves, and why.
 
@@ -121,9 +133,14 @@ def compare_command(
             )
         )
     _check_solver(solver)
-    result = compare(cases[0], *cases[1:], top=top, solver=solver, geodata_dir=geodata)
+    paths = check_outputs(out_files, dialect=csv_dialect)
+    with progress_bar() as progress:
+        result = compare(
+            cases[0], *cases[1:], top=top, solver=solver, geodata_dir=geodata, progress=progress
+        )
     console = _console()
-    print_comparison(result, console)
+    print_comparison(result, console, rows=None if show_all else rows)
+    write_outputs(result, paths, dialect=csv_dialect)
     if json_out is not None:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(
@@ -137,119 +154,6 @@ def compare_command(
             highlight=False,
             soft_wrap=True,
         )
-
-
-def print_comparison(result: Comparison, console: Console) -> None:
-    """Print a comparison so that someone who has not seen the code can follow it."""
-    base = result.base
-    console.print(
-        f"[bold]Base:[/] {result.base_name} ({result.base_file}): "
-        f"{base.n_feasible} of {base.n_sites} sites feasible.",
-        highlight=False,
-        soft_wrap=True,
-    )
-    for variant in result.variants:
-        console.rule(f"[bold]What if: {variant.name}[/]")
-        _print_variant(result, variant, console)
-
-
-def _print_variant(result: Comparison, variant: VariantComparison, console: Console) -> None:
-    console.print(f"[dim]{variant.file}[/]", highlight=False, soft_wrap=True)
-    if variant.changes:
-        console.print("[bold]What changes against the base:[/]")
-        for line in variant.changes:
-            console.print(f"  - {line}", highlight=False, soft_wrap=True)
-    else:
-        console.print("No difference in needs, weights or data against the base.")
-    table = Table(title=f"Top {result.top}: base vs. what-if", show_lines=False)
-    table.add_column("#", justify="right")
-    table.add_column(f"base: {result.base_name}", overflow="fold")
-    table.add_column("score", justify="right")
-    table.add_column(f"what-if: {variant.name}", overflow="fold")
-    table.add_column("score", justify="right")
-    table.add_column("was", justify="right")
-    base_ranks = {s.site_id: s.rank for s in result.base_top}
-    for k in range(max(len(result.base_top), len(variant.top))):
-        b = result.base_top[k] if k < len(result.base_top) else None
-        v = variant.top[k] if k < len(variant.top) else None
-        was = ""
-        if v is not None:
-            change = next(
-                (c for c in (*variant.moves, *variant.became_feasible) if c.site_id == v.site_id),
-                None,
-            )
-            was = (
-                f"#{base_ranks[v.site_id]}"
-                if v.site_id in base_ranks
-                else change.movement.split(" -> ")[0]
-                if change
-                else ""
-            )
-            was = "=" if was == f"#{v.rank}" else was
-        table.add_row(
-            str(k + 1),
-            f"{b.name} ({b.municipality})" if b else "",
-            f"{b.utility:.3f}" if b else "",
-            f"{v.name} ({v.municipality})" if v else "",
-            f"{v.utility:.3f}" if v else "",
-            was,
-        )
-    console.print(table)
-    console.print(Panel(variant.summary, title="In words", title_align="left"), highlight=False)
-    if variant.moves:
-        _change_table(f"What moved in the top {result.top}, and why", variant.moves, console)
-    if variant.became_infeasible:
-        _grouped_table(
-            f"No longer feasible ({len(variant.became_infeasible)} sites)",
-            variant.became_infeasible,
-            console,
-        )
-    if variant.became_feasible:
-        _grouped_table(
-            f"Newly feasible ({len(variant.became_feasible)} sites)",
-            variant.became_feasible,
-            console,
-        )
-    if not (variant.moves or variant.became_feasible or variant.became_infeasible):
-        console.print("Nothing moved.")
-
-
-def _change_table(title: str, changes: tuple[SiteChange, ...], console: Console) -> None:
-    table = Table(title=title, show_lines=True)
-    table.add_column("site", overflow="fold", ratio=2)
-    table.add_column("rank", no_wrap=True)
-    table.add_column("score", no_wrap=True)
-    table.add_column("why", overflow="fold", ratio=5)
-    for c in changes[:ROWS_SHOWN]:
-        score = (
-            ("" if c.base_utility is None else f"{c.base_utility:.3f}")
-            + " -> "
-            + ("" if c.new_utility is None else f"{c.new_utility:.3f}")
-        )
-        table.add_row(
-            f"{c.name}\n[dim]{c.municipality}; {c.site_id}[/]",
-            c.movement,
-            score,
-            "\n".join(f"- {cause}" for cause in c.causes),
-        )
-    console.print(table)
-    if len(changes) > ROWS_SHOWN:
-        console.print(f"  ... and {len(changes) - ROWS_SHOWN} more (all in --json).")
-
-
-def _grouped_table(title: str, changes: tuple[SiteChange, ...], console: Console) -> None:
-    """Sites whose feasibility changed, grouped by identical cause."""
-    groups: dict[tuple[str, ...], list[SiteChange]] = {}
-    for c in changes:
-        groups.setdefault(c.causes, []).append(c)
-    table = Table(title=title, show_lines=True)
-    table.add_column("why", overflow="fold", ratio=3)
-    table.add_column("sites (rank before -> after)", overflow="fold", ratio=4)
-    for causes, sites in groups.items():
-        shown = "; ".join(f"{c.name} ({c.municipality}, {c.movement})" for c in sites[:ROWS_SHOWN])
-        more = f"; ... and {len(sites) - ROWS_SHOWN} more" if len(sites) > ROWS_SHOWN else ""
-        table.add_row("\n".join(f"- {cause}" for cause in causes), shown + more)
-    console.print(table)
 
 
 def write_comparison_map(result: Comparison, path: Path, *, offline: bool = False) -> Path:
@@ -372,8 +276,8 @@ def sweep_command(
         Path | None,
         typer.Option(
             "--chart",
-            help="Write a chart of each top site's rank along the parameter: .svg, or "
-            ".html (chart and summary).",
+            help="Write a chart of every top site's rank along the parameter: .svg, .png, "
+            ".pdf, or .html (chart and summary).",
             dir_okay=False,
         ),
     ] = None,
@@ -385,6 +289,10 @@ def sweep_command(
         Path | None,
         typer.Option("--geodata", help="Data folder with your own layer files.", file_okay=False),
     ] = None,
+    out_files: OutOption = None,
+    csv_dialect: CsvDialectOption = "standard",
+    rows: RowsOption = 10,
+    show_all: AllOption = False,
 ) -> None:
     """Rank along one parameter to see at which value a site drops out or enters.
 
@@ -395,15 +303,16 @@ def sweep_command(
     drops out of (or enters) the feasible set or the top. Exit code 0, or 2 for invalid input.
     """
     _check_solver(solver)
-    if chart is not None and chart.suffix.lower() not in (".svg", ".html", ".htm"):
+    if chart is not None and chart.suffix.lower() not in CHART_SUFFIXES:
         raise SitingInputError(
             Problem(
                 file="<options>",
                 column="--chart",
                 label="option",
-                message=f"'{chart}': give a .svg or .html file",
+                message=f"'{chart}': give a {', '.join(CHART_SUFFIXES)} file",
             )
         )
+    paths = check_outputs(out_files, dialect=csv_dialect)
     parsed = []
     for item in vary:
         if "=" not in item:
@@ -418,27 +327,24 @@ def sweep_command(
         path, spec = item.split("=", 1)
         parsed.append((path.strip(), spec.strip()))
     data = load_geodata(geodata)
-    results = [sweep(case, path, spec, top=top, solver=solver, data=data) for path, spec in parsed]
+    with progress_bar() as progress:
+        results = [
+            sweep(case, path, spec, top=top, solver=solver, data=data, progress=progress)
+            for path, spec in parsed
+        ]
     console = _console()
     for result in results:
-        print_sweep(result, console)
+        print_sweep(result, console, rows=None if show_all else rows)
+    for result in results:
+        write_outputs(
+            result,
+            [_per_sweep(p, result.parameter, len(results)) for p in paths],
+            dialect=csv_dialect,
+        )
     if chart is not None:
         for result in results:
-            target = (
-                chart
-                if len(results) == 1
-                else chart.with_name(
-                    f"{chart.stem}_{result.parameter.replace('.', '_')}{chart.suffix}"
-                )
-            )
-            target.parent.mkdir(parents=True, exist_ok=True)
-            text = (
-                sweep_chart_svg(result)
-                if target.suffix.lower() == ".svg"
-                else sweep_chart_html(result)
-            )
-            target.write_text(text, encoding="utf-8")
-            console.print(f"wrote chart {target}", highlight=False, soft_wrap=True)
+            target = save_sweep_chart(result, _per_sweep(chart, result.parameter, len(results)))
+            console.print(f"wrote chart {target}", highlight=False, markup=False, soft_wrap=True)
     if json_out is not None:
         payload = [r.to_dict() for r in results]
         json_out.parent.mkdir(parents=True, exist_ok=True)
@@ -449,26 +355,8 @@ def sweep_command(
         console.print(f"wrote {json_out}", highlight=False, soft_wrap=True)
 
 
-def print_sweep(result: Sweep, console: Console) -> None:
-    """Print a sweep: the top per value, then per site where it drops out or enters."""
-    console.rule(f"[bold]{result.case}: sweep of {result.parameter}[/]")
-    table = Table(title=f"Top {result.top} per value of {result.parameter}")
-    table.add_column(result.parameter, justify="right", no_wrap=True)
-    table.add_column("feasible", justify="right")
-    for k in range(result.top):
-        table.add_column(f"#{k + 1}", overflow="fold")
-    for step in result.steps:
-        names = [s.name for s in step.top] + [""] * (result.top - len(step.top))
-        table.add_row(f"{step.value:g}", str(step.n_feasible), *names)
-    console.print(table)
-    sites = Table(title="Per site: rank along the parameter (x = not feasible)")
-    sites.add_column("site", overflow="fold")
-    sites.add_column("ranks", overflow="fold")
-    sites.add_column("where it changes", overflow="fold")
-    for track in result.tracks:
-        ranks = " ".join("x" if r is None else str(r) for r in track.ranks)
-        sites.add_row(
-            f"{track.name}\n[dim]{track.municipality}[/]", ranks, "\n".join(track.events) or "stays"
-        )
-    console.print(sites)
-    console.print(Panel(result.summary, title="In words", title_align="left"), highlight=False)
+def _per_sweep(path: Path, parameter: str, n: int) -> Path:
+    """Return the file for one of ``n`` sweeps: the path itself, or one per parameter."""
+    if n == 1:
+        return path
+    return path.with_name(f"{path.stem}_{parameter.replace('.', '_')}{path.suffix}")

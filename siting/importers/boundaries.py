@@ -1,4 +1,4 @@
-"""Read a user-supplied municipality boundary file (boundaries are not shipped)."""
+"""Read a user-supplied municipality boundary file in full detail (for checks and maps)."""
 
 from __future__ import annotations
 

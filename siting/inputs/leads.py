@@ -40,6 +40,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from pydantic import BaseModel
 
 from siting._errors import Problem, SitingInputError
@@ -159,17 +160,18 @@ class LeadTable:
 
 
 def read_leads(
-    path: str | Path,
+    path: str | Path | pd.DataFrame,
     *,
     sheet: str | None = None,
     extra_columns: Sequence[str] = (),
 ) -> LeadTable:
-    """Read a leads table (CSV or Excel) into one :class:`Lead` per non-empty data row.
+    """Read a leads table (CSV, Excel or a DataFrame) into one :class:`Lead` per data row.
 
     Parameters
     ----------
     path
-        A ``.csv`` (``,`` or ``;`` separated, UTF-8) or ``.xlsx`` file.
+        A ``.csv`` (``,`` or ``;`` separated, UTF-8) or ``.xlsx`` file, or a
+        :class:`pandas.DataFrame` with the same columns (read by :func:`leads_from_frame`).
     sheet
         Excel sheet to read; default the first.
     extra_columns
@@ -186,6 +188,20 @@ def read_leads(
         For file-level problems: missing, empty or unreadable file, unknown extension, no
         header row with an ``id`` column, a column named twice.
     """
+    if _is_frame(path):
+        if sheet is not None:
+            raise SitingInputError(
+                Problem(file="<DataFrame>", message="a DataFrame has no sheets; leave out sheet")
+            )
+        return leads_from_frame(path, extra_columns=extra_columns)
+    if not isinstance(path, str | Path):
+        raise SitingInputError(
+            Problem(
+                file="<leads>",
+                message=f"expected a leads file (.csv, .xlsx) or a pandas DataFrame, got "
+                f"{type(path).__name__}",
+            )
+        )
     path = Path(path)
     file = str(path)
     suffix = path.suffix.lower()
@@ -214,6 +230,59 @@ def read_leads(
     return _build_table(
         rows, file=file, separator=separator, sheet=sheet_name, extra_columns=tuple(extra_columns)
     )
+
+
+def leads_from_frame(
+    frame: pd.DataFrame,
+    *,
+    file: str = "<DataFrame>",
+    extra_columns: Sequence[str] = (),
+) -> LeadTable:
+    """Read a leads table held in a DataFrame, with the rules of :func:`read_leads`.
+
+    The column names are the header; each row is one lead. Cells are read as a CSV export
+    would hold them (missing values empty, ``True`` as ``true``, ``2.0`` as ``2``). Rows are
+    numbered as in a spreadsheet of the frame: the header is row 1, the first lead row 2.
+
+    Parameters
+    ----------
+    frame
+        One row per company, columns as in ``models/leads/README.md``.
+    file
+        How problems name the table.
+    extra_columns
+        As in :func:`read_leads`.
+
+    Returns
+    -------
+    LeadTable
+
+    Raises
+    ------
+    SitingInputError
+        When the frame has no ``id`` column or names a column twice.
+    """
+    header = [str(c) for c in frame.columns]
+    rows = [header] + [
+        [_excel_text(None if _missing(v) else v) for v in values]
+        for values in frame.itertuples(index=False, name=None)
+    ]
+    if len(rows) == 1:
+        raise SitingInputError(Problem(file=file, message="the table has no rows"))
+    return _build_table(
+        rows, file=file, separator=None, sheet=None, extra_columns=tuple(extra_columns)
+    )
+
+
+def _is_frame(value: object) -> bool:
+    return type(value).__name__ == "DataFrame" and hasattr(value, "itertuples")
+
+
+def _missing(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # lists and arrays are not missing
+        return False
 
 
 # --- reading the cells ------------------------------------------------------------------------
@@ -293,6 +362,8 @@ def _excel_text(value: Any) -> str:
     """Render an Excel cell as the text a CSV export would hold."""
     if value is None:
         return ""
+    if hasattr(value, "item") and not isinstance(value, str | bytes):  # numpy scalars
+        value = value.item()
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):

@@ -50,6 +50,7 @@ from siting.model.assignment import (
     unplaced_reason,
 )
 from siting.model.solvers import SOLVED, check_gap
+from siting.progress import Progress, ProgressArg, progress_reporter
 from siting.results.assignment import (
     INVALID,
     PLACED,
@@ -92,6 +93,7 @@ def assign_leads(
     max_resolves: int = MAX_RESOLVES,
     data: GeoData | None = None,
     gap_rel: float = 0.0,
+    progress: ProgressArg = None,
 ) -> AssignmentResult:
     """Assign a pipeline of leads to sites under shared plot, grid and labour capacity.
 
@@ -104,10 +106,11 @@ def assign_leads(
     Parameters
     ----------
     leads
-        A sequence of :class:`~siting.inputs.profile.Profile`, or a lead table from
+        A sequence of :class:`~siting.inputs.profile.Profile`, a lead table from
         :func:`siting.inputs.leads.read_leads` (its invalid rows are reported as ``"invalid input"``
-        with their problems; no lead is lost). A lead table read with
-        ``extra_columns=["priority"]`` carries each lead's priority.
+        with their problems; no lead is lost), the path of a leads file or a
+        :class:`pandas.DataFrame` with its columns (both read with a ``priority`` column). A
+        lead table read with ``extra_columns=["priority"]`` carries each lead's priority.
     priority
         Lead id -> priority weight (>= 0) [-], overriding the table's; leads without one get
         1. See the priority rule in :mod:`siting.jobs.assign`.
@@ -136,6 +139,9 @@ def assign_leads(
         0.5 %); 0 (default) proves the optimum and breaks ties deterministically. With a gap
         the result's status is ``"within_gap"`` and ``status_note`` says how close the
         assignment is to the optimum; the values of capacity are then approximate.
+    progress
+        Reports the leads evaluated and the solve: a callable ``progress(done, total)`` or a
+        :class:`siting.progress.Progress` (see :mod:`siting.progress`).
 
     Returns
     -------
@@ -153,6 +159,7 @@ def assign_leads(
     from siting.layers.load import load_geodata
     from siting.layers.site_table import site_table
 
+    report = progress_reporter(progress)
     entries = _collect_leads(leads, priority)
     if not isinstance(catalogue, Catalogue):
         catalogue = load_catalogue(catalogue)
@@ -230,7 +237,7 @@ def assign_leads(
     no_site: dict[str, str] = {}
     notes: list[str] = []
     for entry, evaluated in zip(
-        entries, _evaluate_leads(entries, data, facts, catalogue), strict=True
+        entries, _evaluate_leads(entries, data, facts, catalogue, report), strict=True
     ):
         if evaluated is None:  # invalid: no profile, or its problem is now in entry.problem
             continue
@@ -288,6 +295,11 @@ def assign_leads(
         talent_fte=arr[:, 2],
         **region_kw,
     )
+    report.stage(
+        f"solving the assignment ({len(valid)} leads"
+        + (", then the value of capacity)" if max_resolves > 0 else ")"),
+        None,
+    )
     sol = model.solve(
         solver=solver,
         time_limit_s=time_limit_s,
@@ -300,6 +312,10 @@ def assign_leads(
     site_pos = {s: k for k, s in enumerate(site_ids)}
     muni = table["municipality"].astype(str).to_numpy()
     prov = table["province"].astype(str).to_numpy()
+    site_xy = [
+        (round(float(x), 2), round(float(y), 2))
+        for x, y in zip(table.geometry.x, table.geometry.y, strict=True)
+    ]
     outcomes = []
     for entry in entries:
         lid = entry.lead_id
@@ -338,6 +354,7 @@ def assign_leads(
                 province=str(prov[k]),
                 zone_id=zone_col.iloc[k],
                 utility=round(sol.utility[lid], 6),
+                site_xy=site_xy[k],
                 **base,
             )
         )
@@ -364,6 +381,7 @@ def assign_leads(
             used_ha=round(sol.site_used_ha[k], 4),
             leads=tuple(placed_at.get(s, ())),
             n_candidates=int(candidates[k]),
+            xy=site_xy[k],
         )
         for k, s in enumerate(site_ids)
         if candidates[k] > 0
@@ -468,6 +486,10 @@ def _collect_leads(leads: Any, priority: Mapping[str, float] | None) -> list[_Le
     given = dict(priority or {})
     if isinstance(leads, Profile):
         leads = [leads]
+    elif isinstance(leads, str | Path) or type(leads).__name__ == "DataFrame":
+        from siting.inputs.leads import read_leads
+
+        leads = read_leads(leads, extra_columns=["priority"])
     table_file = str(getattr(leads, "file", "<leads>"))
     items = list(leads.leads) if hasattr(leads, "leads") else list(leads)
     entries: list[_Lead] = []
@@ -537,7 +559,7 @@ def _collect_leads(leads: Any, priority: Mapping[str, float] | None) -> list[_Le
 
 
 def _evaluate_leads(
-    entries: Sequence[_Lead], data: GeoData, facts: Any, catalogue: Any
+    entries: Sequence[_Lead], data: GeoData, facts: Any, catalogue: Any, report: Progress
 ) -> list[tuple[np.ndarray, np.ndarray, tuple[float, float] | None] | None]:
     """Evaluate every lead with a profile: (feasible sites, utilities in [0, 1], origin).
 
@@ -567,7 +589,9 @@ def _evaluate_leads(
                 continue
         todo.append((k, origins[key]))
     size = max(1, _EVAL_CELLS // max(1, facts.n))
+    report.stage("evaluating leads", len(todo))
     for begin in range(0, len(todo), size):
+        report.advance(begin)
         chunk = todo[begin : begin + size]
         profiles = [entries[k].profile for k, _ in chunk]
         try:
@@ -594,6 +618,7 @@ def _evaluate_leads(
         feasible, utility = batch.feasible, np.clip(batch.utility, 0.0, 1.0)
         for row, (k, origin) in enumerate(chunk):
             out[k] = (feasible[row], utility[row], origin)
+    report.advance(len(todo))
     return out
 
 

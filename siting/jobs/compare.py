@@ -20,7 +20,6 @@ fact the rule looked at) and criterion contributions (weight x normalised score)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,174 +33,32 @@ from siting.inputs.scenario import (
 from siting.jobs.whatif_case import (
     CaseInput,
     RankedCase,
-    RankedSite,
     prepare_case,
     rank_case,
     top_sites,
 )
 from siting.layers.load import GeoData, load_geodata
-from siting.results.ranking import RankingResult, json_ready
+from siting.progress import ProgressArg, progress_reporter
+from siting.results.whatif import (
+    Comparison,
+    RankedSite,
+    SiteChange,
+    VariantComparison,
+)
+
+__all__ = [
+    "Comparison",
+    "RankedSite",
+    "SiteChange",
+    "VariantComparison",
+    "compare",
+    "describe_changes",
+]
 
 #: Contribution differences below this are not named as a cause.
 MIN_CONTRIBUTION = 0.0005
 #: How many sites a sentence names at most.
 NAMES_SHOWN = 3
-
-
-# --- result objects ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SiteChange:
-    """What happened to one site between the base and a variant, and why.
-
-    Attributes
-    ----------
-    site_id, name, municipality
-        Which site.
-    change
-        ``"moved up"``, ``"moved down"``, ``"entered the top"``, ``"left the top"``,
-        ``"became feasible"``, ``"became infeasible"``, ``"added"`` or ``"withdrawn"``.
-    base_rank, new_rank
-        Rank among all feasible sites (``None`` when excluded or absent).
-    base_outcome, new_outcome
-        ``"recommended"``, ``"feasible"``, ``"excluded"`` or ``"absent"``.
-    base_utility, new_utility
-        Weighted score in [0, 1] (``None`` when absent).
-    causes
-        The causes in words, most important first.
-    """
-
-    site_id: str
-    name: str
-    municipality: str
-    change: str
-    base_rank: int | None
-    new_rank: int | None
-    base_outcome: str
-    new_outcome: str
-    base_utility: float | None
-    new_utility: float | None
-    causes: tuple[str, ...]
-
-    @property
-    def movement(self) -> str:
-        """``#1 -> #3``, ``#4 -> excluded``, ``absent -> #2`` ..."""
-
-        def where(rank: int | None, outcome: str) -> str:
-            return f"#{rank}" if rank is not None else outcome
-
-        return (
-            f"{where(self.base_rank, self.base_outcome)} -> "
-            f"{where(self.new_rank, self.new_outcome)}"
-        )
-
-
-@dataclass(frozen=True)
-class VariantComparison:
-    """One variant against the base.
-
-    Attributes
-    ----------
-    name, file
-        The variant (scenario name or company id) and where it came from.
-    changes
-        What the variant changes (profile fields, zones, sites), in words.
-    base_feasible, feasible
-        Number of feasible sites in the base and in the variant.
-    top
-        The variant's top sites.
-    moves
-        Sites in either top whose rank changed (incl. entering and leaving the top).
-    became_feasible, became_infeasible
-        Sites whose feasibility changed (added and withdrawn sites included).
-    summary
-        One paragraph in words.
-    result
-        The variant's full ranking.
-    """
-
-    name: str
-    file: str
-    changes: tuple[str, ...]
-    base_feasible: int
-    feasible: int
-    top: tuple[RankedSite, ...]
-    moves: tuple[SiteChange, ...]
-    became_feasible: tuple[SiteChange, ...]
-    became_infeasible: tuple[SiteChange, ...]
-    summary: str
-    result: RankingResult = field(repr=False)
-    profile: Profile = field(repr=False, compare=False)
-    data: GeoData = field(repr=False, compare=False)
-
-    def to_dict(self, *, full: bool = True) -> dict[str, Any]:
-        """JSON-ready data; ``full`` adds the variant's whole ranking under ``result``."""
-        out = {
-            "name": self.name,
-            "file": self.file,
-            "changes": list(self.changes),
-            "base_feasible": self.base_feasible,
-            "feasible": self.feasible,
-            "top": [asdict(s) for s in self.top],
-            "moves": [_change_dict(c) for c in self.moves],
-            "became_feasible": [_change_dict(c) for c in self.became_feasible],
-            "became_infeasible": [_change_dict(c) for c in self.became_infeasible],
-            "summary": self.summary,
-        }
-        if full:
-            out["result"] = self.result.to_dict()
-        return json_ready(out)
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """A base case and its variants, ranked and compared.
-
-    Attributes
-    ----------
-    base_name, base_file
-        The base case.
-    top
-        Length of the top lists compared.
-    base_top
-        The base's top sites.
-    base
-        The base's full ranking.
-    variants
-        One comparison per variant, in the order given.
-    """
-
-    base_name: str
-    base_file: str
-    top: int
-    base_top: tuple[RankedSite, ...]
-    base: RankingResult = field(repr=False)
-    variants: tuple[VariantComparison, ...] = ()
-    base_profile: Profile | None = field(default=None, repr=False, compare=False)
-    base_data: GeoData | None = field(default=None, repr=False, compare=False)
-
-    def to_dict(self, *, full: bool = True) -> dict[str, Any]:
-        """JSON-ready data; ``full`` adds every whole ranking (``base.result``, ...)."""
-        base: dict[str, Any] = {
-            "name": self.base_name,
-            "file": self.base_file,
-            "feasible": self.base.n_feasible,
-            "top": [asdict(s) for s in self.base_top],
-        }
-        if full:
-            base["result"] = self.base.to_dict()
-        return json_ready(
-            {
-                "top": self.top,
-                "base": base,
-                "variants": [v.to_dict(full=full) for v in self.variants],
-            }
-        )
-
-
-def _change_dict(change: SiteChange) -> dict[str, Any]:
-    return {**asdict(change), "movement": change.movement}
 
 
 # --- compare ----------------------------------------------------------------------------------
@@ -215,6 +72,7 @@ def compare(
     geodata_dir: str | Path | None = None,
     data: GeoData | None = None,
     catalogue: Catalogue | str | Path | None = None,
+    progress: ProgressArg = None,
 ) -> Comparison:
     """Rank a base case and its variants and explain what changed and why.
 
@@ -234,6 +92,9 @@ def compare(
         Layers already loaded; overrides ``geodata_dir``. Scenarios change copies of them.
     catalogue
         Criteria catalogue; default the project's.
+    progress
+        Reports the cases ranked so far: a callable ``progress(done, total)`` or a
+        :class:`siting.progress.Progress`.
 
     Returns
     -------
@@ -251,15 +112,19 @@ def compare(
     data = load_geodata(geodata_dir) if data is None else data
     if not isinstance(catalogue, Catalogue):
         catalogue = load_catalogue(catalogue)
+    report = progress_reporter(progress)
+    report.stage("ranking the cases", 1 + len(variants))
     base_ranked = rank_case(
         prepare_case(base, data, catalogue), top=top, solver=solver, catalogue=catalogue
     )
+    report.advance(1)
     out = []
-    for variant in variants:
+    for k, variant in enumerate(variants, start=2):
         ranked = rank_case(
             prepare_case(variant, data, catalogue), top=top, solver=solver, catalogue=catalogue
         )
         out.append(_compare_one(base_ranked, ranked, catalogue))
+        report.advance(k)
     return Comparison(
         base_name=base_ranked.case.name,
         base_file=base_ranked.case.file,

@@ -60,6 +60,7 @@ from siting.layers.site_table import site_table
 from siting.model.rows import ENUMERATION, id_ranks, quantise
 from siting.model.site_choice import SiteChoiceModel, rank_by_enumeration
 from siting.model.solvers import SOLVERS
+from siting.progress import Progress, ProgressArg, progress_reporter
 from siting.results.ranking import format_value
 from siting.results.screening import (
     UNKNOWN_REGION,
@@ -75,11 +76,16 @@ from siting.results.screening import (
 ENGINES: tuple[str, ...] = ("local", "dask")
 
 
+#: A plain progress callback ``progress(done, total)`` (kept for older callers).
 ProgressCallback = Callable[[int, int], None]
 
 #: Leads x sites evaluated at once by the vectorised enumeration (1 MB per float array: small
 #: enough for the CPU caches, which was measured faster than larger batches).
 _BATCH_CELLS = 1 << 17
+
+#: Columns of a leads table that are no profile field but belong to the format (``priority``
+#: weights a lead in ``siting assign``; screening does not use it).
+_EXTRA = ("priority",)
 
 #: Force the per-lead path even for the enumeration (a private switch for the tests).
 _PER_LEAD = False
@@ -118,9 +124,17 @@ class _Context:
             for column in ("name", "municipality", "province")
         )
 
+    @cached_property
+    def site_xy(self) -> tuple[list[float], list[float]]:
+        """Point of every site in EPSG:28992 [m], rounded to 1 cm."""
+        return (
+            self.sites["x"].astype(float).round(2).tolist(),
+            self.sites["y"].astype(float).round(2).tolist(),
+        )
+
 
 def screen_leads(
-    leads: LeadTable | str | Path,
+    leads: LeadTable | str | Path | pd.DataFrame,
     *,
     top: int = 5,
     geodata_dir: str | Path | None = None,
@@ -129,7 +143,7 @@ def screen_leads(
     time_limit_s: float | None = None,
     engine: str = "local",
     scheduler: str | None = None,
-    progress: ProgressCallback | None = None,
+    progress: ProgressArg = None,
     data: GeoData | None = None,
 ) -> ScreenResult:
     """Rank every lead of a pipeline independently and summarise who fits where.
@@ -137,7 +151,8 @@ def screen_leads(
     Parameters
     ----------
     leads
-        A :class:`~siting.inputs.leads.LeadTable` or the path of a leads CSV / Excel file.
+        A :class:`~siting.inputs.leads.LeadTable`, the path of a leads CSV / Excel file, or a
+        :class:`pandas.DataFrame` with the columns of a leads table.
     top
         Sites to recommend per lead.
     geodata_dir
@@ -159,7 +174,8 @@ def screen_leads(
         uses the local cluster needs the ``if __name__ == "__main__":`` guard (worker
         processes are spawned).
     progress
-        Called as ``progress(done, total)`` while leads are ranked.
+        Reports the leads ranked so far: a callable ``progress(done, total)`` or a
+        :class:`siting.progress.Progress` (see :mod:`siting.progress`).
     data
         Layers already loaded (e.g. built in memory); overrides ``geodata_dir``.
 
@@ -203,15 +219,18 @@ def screen_leads(
                 message="a scheduler address needs engine 'dask'",
             )
         )
-    table = leads if isinstance(leads, LeadTable) else read_leads(leads)
+    table = leads if isinstance(leads, LeadTable) else read_leads(leads, extra_columns=_EXTRA)
     if not isinstance(catalogue, Catalogue):
         catalogue = load_catalogue(catalogue)
-    start = time.perf_counter()
+    started = time.perf_counter()
+    report = progress_reporter(progress)
     data = load_geodata(geodata_dir) if data is None else data
     sites = site_table(data=data)
     ctx = _Context(
         facts=site_facts(sites, data.campuses),
-        sites=pd.DataFrame(sites[["name", "municipality", "province"]]).reset_index(drop=True),
+        sites=pd.DataFrame(sites[["name", "municipality", "province"]])
+        .reset_index(drop=True)
+        .assign(x=sites.geometry.x.to_numpy(), y=sites.geometry.y.to_numpy()),
         catalogue=catalogue,
         top=top,
         solver=solver,
@@ -262,17 +281,15 @@ def screen_leads(
         )
 
     total = len(tasks)
-    if progress is not None:
-        progress(0, total)
+    report.stage("screening leads", total)
     if engine == "dask" and tasks:
-        ranked = _run_dask(tasks, ctx, scheduler=scheduler, progress=progress)
+        ranked = _run_dask(tasks, ctx, scheduler=scheduler, report=report)
     else:
         ranked = []
         step = 25 if ctx.solver is not None or _PER_LEAD else _batch_size(ctx)
-        for start in range(0, total, step):
-            ranked.extend(_screen_tasks(tasks[start : start + step], ctx))
-            if progress is not None:
-                progress(len(ranked), total)
+        for first in range(0, total, step):
+            ranked.extend(_screen_tasks(tasks[first : first + step], ctx))
+            report.advance(len(ranked))
     for task, outcome in zip(tasks, ranked, strict=True):
         outcomes[task.index] = outcome
     assert all(o is not None for o in outcomes)
@@ -286,7 +303,7 @@ def screen_leads(
         engine=engine,
         n_sites=len(sites),
         warnings=table.warnings,
-        elapsed_s=round(time.perf_counter() - start, 3),
+        elapsed_s=round(time.perf_counter() - started, 3),
     )
     _check_no_lead_lost(table, result)
     return result
@@ -366,6 +383,8 @@ def _rank_one(task: _Task, ctx: _Context) -> ScreenedLead:
             site = ctx.sites.iloc[i]
             hits.append(
                 SiteHit(
+                    x=ctx.site_xy[0][i],
+                    y=ctx.site_xy[1][i],
                     rank=r.rank,
                     site_id=r.site_id,
                     name=str(site["name"]),
@@ -497,6 +516,7 @@ def _rank_batch(tasks: Sequence[_Task], ctx: _Context) -> list[ScreenedLead]:
     best = np.take_along_axis(part, order, axis=1)
     best_key = np.take_along_axis(part_key, order, axis=1)
     names, municipalities, provinces = ctx.site_text
+    xs, ys = ctx.site_xy
     # per chosen site, each criterion's raw value and contribution as explain.breakdown gives
     # them: (L, top, C), contributions rounded to 4 decimals as Python's round
     raw = np.stack(
@@ -551,6 +571,8 @@ def _rank_batch(tasks: Sequence[_Task], ctx: _Context) -> list[ScreenedLead]:
                     reasons.append(f"{label} ({text})")
             hits.append(
                 SiteHit(
+                    x=xs[i],
+                    y=ys[i],
                     rank=j + 1,
                     site_id=batch.site_ids[i],
                     name=names[i],
@@ -632,7 +654,7 @@ def _run_dask(
     ctx: _Context,
     *,
     scheduler: str | None,
-    progress: ProgressCallback | None,
+    report: Progress,
 ) -> list[ScreenedLead]:
     """Rank the tasks in partitions over a Dask cluster; results in task order."""
     import logging
@@ -674,8 +696,7 @@ def _run_dask(
         done = 0
         for future in as_completed(futures):
             done += sizes[future.key]
-            if progress is not None:
-                progress(done, len(tasks))
+            report.advance(done)
         results = client.gather(futures)
     finally:
         client.close()

@@ -8,21 +8,16 @@ Module API
     and the top.
 :func:`parse_values`
     ``"start:stop:step"`` (stop included when it lands on the grid) or ``"1,2,5"`` -> values.
-:func:`sweep_chart_svg`
-    A small SVG chart of each top site's rank along the swept parameter (no extra
-    dependency); :func:`sweep_chart_html` wraps it in an HTML page.
+
+The chart of a sweep is drawn by :func:`siting.outputs.charts.sweep_chart`.
 """
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 from siting._errors import Problem, SitingInputError
 from siting.inputs.catalogue import Catalogue, load_catalogue
@@ -30,100 +25,15 @@ from siting.inputs.profile import Profile, parse_profile
 from siting.jobs.whatif_case import (
     CaseInput,
     PreparedCase,
-    RankedSite,
     prepare_case,
     rank_case,
     top_sites,
 )
 from siting.layers.load import GeoData, load_geodata
-from siting.results.ranking import json_ready
+from siting.progress import ProgressArg, progress_reporter
+from siting.results.whatif import SiteTrack, Sweep, SweepStep
 
-
-@dataclass(frozen=True)
-class SweepStep:
-    """The ranking at one value of the swept parameter.
-
-    Attributes
-    ----------
-    value
-        The parameter's value.
-    n_feasible
-        Feasible sites.
-    top
-        The top sites.
-    """
-
-    value: float
-    n_feasible: int
-    top: tuple[RankedSite, ...]
-
-
-@dataclass(frozen=True)
-class SiteTrack:
-    """One site along the sweep (every site that is in the top at some value).
-
-    Attributes
-    ----------
-    site_id, name, municipality
-        Which site.
-    ranks
-        Per value: rank among the feasible sites, ``None`` when excluded.
-    utilities
-        Per value: weighted score in [0, 1].
-    events
-        Where it enters or leaves the feasible set or the top, in words (with the rules).
-    """
-
-    site_id: str
-    name: str
-    municipality: str
-    ranks: tuple[int | None, ...]
-    utilities: tuple[float, ...]
-    events: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Sweep:
-    """Rankings along one numeric parameter.
-
-    Attributes
-    ----------
-    case
-        The case's name.
-    parameter
-        The swept path (``needs.power_mw``).
-    values
-        The values, in order.
-    top
-        Length of the top lists.
-    steps
-        One per value.
-    tracks
-        Every site that is in the top at some value, best first at the first value.
-    summary
-        In words: where sites drop out or enter.
-    """
-
-    case: str
-    parameter: str
-    values: tuple[float, ...]
-    top: int
-    steps: tuple[SweepStep, ...]
-    tracks: tuple[SiteTrack, ...]
-    summary: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready data."""
-        return json_ready(asdict(self))
-
-    def drop_out_value(self, site_id: str) -> float | None:
-        """Return the first value at which a site feasible at the previous value is excluded."""
-        for track in self.tracks:
-            if track.site_id == site_id:
-                for k in range(1, len(self.values)):
-                    if track.ranks[k - 1] is not None and track.ranks[k] is None:
-                        return self.values[k]
-        return None
+__all__ = ["SiteTrack", "Sweep", "SweepStep", "parse_values", "sweep"]
 
 
 def parse_values(spec: str, *, option: str = "--vary") -> tuple[float, ...]:
@@ -249,6 +159,7 @@ def sweep(
     geodata_dir: str | Path | None = None,
     data: GeoData | None = None,
     catalogue: Catalogue | str | Path | None = None,
+    progress: ProgressArg = None,
 ) -> Sweep:
     """Rank a case along one numeric parameter.
 
@@ -264,7 +175,10 @@ def sweep(
     top
         How many sites each step's top holds.
     solver, geodata_dir, data, catalogue
-        As in :func:`compare`.
+        As in :func:`siting.jobs.compare.compare`.
+    progress
+        Reports the values ranked so far: a callable ``progress(done, total)`` or a
+        :class:`siting.progress.Progress`.
 
     Returns
     -------
@@ -282,6 +196,8 @@ def sweep(
     values = parse_values(values) if isinstance(values, str) else tuple(float(x) for x in values)
     integer = _numeric_path(prepared.profile, parameter, catalogue, prepared.file)
     steps, ranked = [], []
+    report = progress_reporter(progress)
+    report.stage(f"ranking along {parameter}", len(values))
     for value in values:
         profile = _with_value(
             prepared.profile, parameter, value, integer=integer, file=prepared.file
@@ -294,6 +210,7 @@ def sweep(
         )
         ranked.append(r)
         steps.append(SweepStep(value=value, n_feasible=r.result.n_feasible, top=top_sites(r)))
+        report.advance(len(steps))
     seen = list(dict.fromkeys(s.site_id for step in steps for s in step.top))
     tracks = []
     unit = _unit(parameter)
@@ -367,119 +284,3 @@ def _unit(parameter: str) -> str:
     if parameter.startswith("needs.talent."):
         return " FTE"
     return ""
-
-
-# --- sweep chart ------------------------------------------------------------------------------
-
-_PALETTE = (
-    "#1f77b4",
-    "#d62728",
-    "#2ca02c",
-    "#ff7f0e",
-    "#9467bd",
-    "#8c564b",
-    "#e377c2",
-    "#17becf",
-    "#7f7f7f",
-    "#bcbd22",
-)
-
-
-def sweep_chart_svg(result: Sweep, *, max_sites: int = 10) -> str:
-    """Draw each top site's rank along the parameter as an SVG line chart.
-
-    Rank 1 is at the top; a site's line stops with a cross where it drops out of the feasible
-    set, and the area below the top-``top`` line is shaded. Text is XML-escaped.
-
-    Returns
-    -------
-    str
-        An ``<svg>`` element.
-    """
-    tracks = result.tracks[:max_sites]
-    values = result.values
-    max_rank = max([result.top + 1, *(r for t in tracks for r in t.ranks if r is not None)])
-    max_rank = min(max_rank, result.top * 3)
-    width, height, left, right, top_m, bottom = 820, 380, 60, 300, 40, 50
-    plot_w, plot_h = width - left - right, height - top_m - bottom
-
-    def x(k: int) -> float:
-        return left + (plot_w * k / (len(values) - 1) if len(values) > 1 else plot_w / 2)
-
-    def y(rank: float) -> float:
-        return top_m + plot_h * (rank - 1) / max(max_rank - 1, 1)
-
-    e = html.escape
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
-        f'<text x="{left}" y="20" font-size="14" font-weight="bold">'
-        f"{e(result.case)}: rank of the top sites along {e(result.parameter)}</text>",
-    ]
-    cut = y(result.top + 0.5)
-    out.append(
-        f'<rect x="{left}" y="{cut:.1f}" width="{plot_w}" '
-        f'height="{top_m + plot_h - cut + 8:.1f}" fill="#f2f2f2"/>'
-    )
-    out.append(
-        f'<text x="{left + 4}" y="{cut + 14:.1f}" fill="#777">below the top {result.top}</text>'
-    )
-    for rank in range(1, max_rank + 1):
-        out.append(f'<text x="{left - 8}" y="{y(rank) + 4:.1f}" text-anchor="end">#{rank}</text>')
-    step = max(1, len(values) // 12)
-    for k, value in enumerate(values):
-        if k % step == 0 or k == len(values) - 1:
-            out.append(
-                f'<text x="{x(k):.1f}" y="{height - bottom + 18}" text-anchor="middle">'
-                f"{value:g}</text>"
-            )
-    out.append(
-        f'<text x="{left + plot_w / 2:.1f}" y="{height - 10}" text-anchor="middle">'
-        f"{e(result.parameter)}{e(_unit(result.parameter))}</text>"
-    )
-    for n, track in enumerate(tracks):
-        color = _PALETTE[n % len(_PALETTE)]
-        segment: list[str] = []
-        for k, rank in enumerate(track.ranks):
-            if rank is not None and rank <= max_rank:
-                segment.append(f"{x(k):.1f},{y(rank):.1f}")
-            if (rank is None or rank > max_rank or k == len(values) - 1) and segment:
-                out.append(
-                    f'<polyline fill="none" stroke="{color}" stroke-width="2.5" '
-                    f'points="{" ".join(segment)}"/>'
-                )
-                segment = []
-            if rank is None and k > 0 and track.ranks[k - 1] is not None:
-                px, py = x(k), y(min(track.ranks[k - 1] or 1, max_rank))
-                out.append(
-                    f'<text x="{px:.1f}" y="{py + 4:.1f}" text-anchor="middle" '
-                    f'fill="{color}" font-weight="bold">x</text>'
-                )
-            if rank is not None and rank <= max_rank:
-                out.append(f'<circle cx="{x(k):.1f}" cy="{y(rank):.1f}" r="3" fill="{color}"/>')
-        ly = top_m + 16 * n
-        out.append(
-            f'<rect x="{width - right + 16}" y="{ly - 9}" width="12" height="4" fill="{color}"/>'
-        )
-        out.append(f'<text x="{width - right + 34}" y="{ly - 4}">{e(track.name[:38])}</text>')
-    out.append(
-        f'<text x="{width - right + 16}" y="{top_m + 16 * len(tracks) + 10}" '
-        'fill="#555">x = drops out of the feasible set</text>'
-    )
-    out.append("</svg>")
-    return "\n".join(out)
-
-
-def sweep_chart_html(result: Sweep) -> str:
-    """Return a small self-contained HTML page with the chart and the summary."""
-    return (
-        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>"
-        f"{html.escape(result.case)}: sweep of {html.escape(result.parameter)}</title>"
-        "</head><body style='font-family:sans-serif;max-width:900px'>"
-        f"{sweep_chart_svg(result)}<p>{html.escape(result.summary)}</p></body></html>"
-    )
-
-
-def as_array(track: SiteTrack) -> np.ndarray:
-    """Return a track's ranks as floats (NaN where excluded), e.g. for plotting."""
-    return np.array([np.nan if r is None else float(r) for r in track.ranks])

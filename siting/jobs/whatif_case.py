@@ -22,20 +22,10 @@ from siting.layers.load import GeoData
 from siting.layers.site_table import site_table
 from siting.model.site_choice import rank_by_enumeration
 from siting.results.ranking import RankingResult
+from siting.results.whatif import RankedSite
 
 #: A case: a profile or a scenario, as an object or a file.
 CaseInput = Profile | Scenario | str | Path
-
-
-@dataclass(frozen=True)
-class RankedSite:
-    """One site of a top list."""
-
-    rank: int
-    site_id: str
-    name: str
-    municipality: str
-    utility: float
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,7 @@ def _hotspots(data: GeoData, sites: pd.DataFrame) -> list[dict[str, Any]]:
                 "status": row.status,
                 "municipalities": len(codes),
                 "nts_domains": [vocab.NTS_DOMAINS[d] for d in row.nts_domains or ()],
+                "nts_short": [vocab.NTS_DOMAIN_SHORT_NAMES[d][0] for d in row.nts_domains or ()],
                 "campuses": len(row.campus_ids or ()),
                 "sites": int(sites["gm_code"].isin(codes).sum()),
             }

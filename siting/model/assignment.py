@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from siting._wording import format_gap
 from siting.model.rows import MAX_OBJECTIVE_COEFFICIENT, UTILITY_RESOLUTION
 from siting.model.solvers import (
     LinearModel,
@@ -1233,27 +1234,6 @@ def _list_ids(ids: Sequence[str], limit: int = 4) -> str:
     return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
-def format_gap(gap: float) -> str:
-    """Write a relative gap as a percentage: ``"0.23%"``, ``"< 0.01%"``, ``"unknown"``.
-
-    A gap above zero never reads "0.00%" (that would look proven optimal).
-
-    Parameters
-    ----------
-    gap
-        Relative gap [-], ``nan`` when unknown.
-
-    Returns
-    -------
-    str
-    """
-    if math.isnan(gap):
-        return "unknown"
-    if 0 < gap < 0.00005:
-        return "< 0.01%"
-    return f"{gap:.2%}"
-
-
 def status_note(
     status: str,
     gap: float,
@@ -1308,7 +1288,9 @@ def _status_words(
     if not has_pairs:
         return "no lead has a feasible site: nothing to assign"
     ties = "ties between equally good assignments are not broken deterministically"
-    reached = "an unknown gap" if math.isnan(gap) else format_gap(gap).replace("< ", "less than ")
+    reached = (
+        "an unknown gap" if math.isnan(gap) else format_gap(gap, status).replace("< ", "less than ")
+    )
     if status == "optimal":
         if tie_break_status == "optimal":
             return (

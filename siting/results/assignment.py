@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    import folium
+    import geopandas as gpd
+    import pandas as pd
 
 from siting.results.ranking import json_ready
 
@@ -44,6 +49,8 @@ class AssignedLead:
         Row of the leads file, when known.
     origin
         The lead's current location in EPSG:28992 [m] (``None`` when not known).
+    site_xy
+        The assigned site's point in EPSG:28992 [m] (``None`` when not placed).
     """
 
     lead_id: str
@@ -62,6 +69,7 @@ class AssignedLead:
     reason: str = ""
     row: int | None = None
     origin: tuple[float, float] | None = None
+    site_xy: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,8 @@ class SiteUse:
         The leads placed there.
     n_candidates
         Leads for which the site is feasible.
+    xy
+        The site's point in EPSG:28992 [m] (``None`` when not known).
     """
 
     site_id: str
@@ -93,6 +103,7 @@ class SiteUse:
     used_ha: float
     leads: tuple[str, ...]
     n_candidates: int
+    xy: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -240,6 +251,54 @@ class AssignmentResult:
     def n_invalid(self) -> int:
         """Number of leads with invalid input."""
         return sum(lead.status == INVALID for lead in self.leads)
+
+    def __repr__(self) -> str:
+        from siting._wording import format_gap
+
+        return (
+            f"<AssignmentResult {len(self.leads)} leads: {self.n_placed} placed, "
+            f"{self.n_unplaced} unplaced, {self.n_invalid} invalid input; solver {self.solver} "
+            f"{self.status}, objective {self.objective:.4f}, gap "
+            f"{format_gap(self.gap, self.status)}>"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return one row per lead: status, reason, needs, its site and where it is.
+
+        The ``--out FILE.csv`` table, with ``site_lon``, ``site_lat`` [degree].
+        """
+        from siting.outputs.pipeline_frames import assignment_frame
+
+        return assignment_frame(self)
+
+    def to_geodataframe(self, *, layer: str = "leads", crs: str | None = None) -> gpd.GeoDataFrame:
+        """Return one of the assignment's GIS layers.
+
+        Parameters
+        ----------
+        layer
+            ``"leads"`` (points at the current location with status, reason and site),
+            ``"assignments"`` (a line from each placed lead to its site) or ``"sites"``
+            (area promised and capacity per candidate site).
+        crs
+            ``"EPSG:28992"`` (default) or ``"EPSG:4326"``.
+        """
+        from siting.outputs.gis import assignment_layers, resolve_crs
+
+        layers = assignment_layers(self)
+        if layer not in layers:
+            raise ValueError(f"no layer {layer!r}; layers: {', '.join(layers)}")
+        return layers[layer].to_crs(resolve_crs(crs))
+
+    def explore(self, m: folium.Map | None = None, **kwargs: Any) -> folium.Map:
+        """Draw the assignment on an interactive map and return it (a ``folium.Map``).
+
+        ``kwargs`` go to :func:`siting.outputs.maps.portfolio.render_portfolio_map`
+        (``data``, ``offline``).
+        """
+        from siting.outputs.maps.portfolio import render_portfolio_map
+
+        return render_portfolio_map(self, m=m, **kwargs)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as plain JSON-ready data (``NaN`` becomes ``None``)."""

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field, fields, replace
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    import folium
+    import geopandas as gpd
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -346,6 +351,58 @@ class RankingResult:
         data = asdict(replace(self, sites=()))
         data["sites"] = [json_ready(site._asdict()) for site in self.sites]
         return json_ready(data)
+
+    def __repr__(self) -> str:
+        top = ", ".join(
+            f"#{r.rank} {r.name} ({r.municipality}) {r.utility:.3f}"
+            for r in self.recommendations[:3]
+        )
+        more = (
+            f", ... ({len(self.recommendations)} in all)" if len(self.recommendations) > 3 else ""
+        )
+        outcome = f"top: {top}{more}" if top else "no feasible site"
+        return (
+            f"<RankingResult case {self.case_id!r}: {self.n_feasible} of {self.n_sites} sites "
+            f"feasible; {outcome}; solver {self.solver} {self.status}>"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return one row per recommended site (the ``--out FILE.csv`` table).
+
+        Columns: rank, site, place (``lon``, ``lat`` [degree]), score, reasons, what to
+        confirm, each criterion's value and contribution, each rule's status and slack,
+        caveats (:func:`siting.outputs.frames.ranking_frame`).
+        """
+        from siting.outputs.frames import ranking_frame
+
+        return ranking_frame(self)
+
+    def to_geodataframe(self, *, crs: str | None = None) -> gpd.GeoDataFrame:
+        """Return every candidate site as points with outcome, rank, score and reasons.
+
+        Parameters
+        ----------
+        crs
+            ``"EPSG:28992"`` (default) or ``"EPSG:4326"``.
+        """
+        from siting.outputs.gis import ranking_layers, resolve_crs
+
+        return ranking_layers(self)["sites"].to_crs(resolve_crs(crs))
+
+    def explore(self, m: folium.Map | None = None, **kwargs: Any) -> folium.Map:
+        """Draw the ranking on an interactive map and return it (a ``folium.Map``).
+
+        Parameters
+        ----------
+        m
+            A map to draw on; a new one when ``None``.
+        **kwargs
+            Passed to :func:`siting.outputs.maps.ranking.render_map` (``data``,
+            ``offline``, ``boundaries``, ``surface``).
+        """
+        from siting.outputs.maps.ranking import render_map
+
+        return render_map(self, m=m, **kwargs)
 
 
 def ranking_from_dict(data: dict[str, Any]) -> RankingResult:

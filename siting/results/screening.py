@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    import folium
+    import geopandas as gpd
+    import pandas as pd
 
 from siting._errors import Problem
 from siting.results.ranking import json_ready
@@ -50,6 +56,8 @@ class SiteHit:
         Feasible only because some facts are unknown (``allow_unknown``).
     reasons
         The criteria that add most to the score, in words.
+    x, y
+        The site's point in EPSG:28992 [m] (``nan`` when not known).
     """
 
     rank: int
@@ -60,6 +68,8 @@ class SiteHit:
     score: float
     unverified: bool
     reasons: tuple[str, ...]
+    x: float = math.nan
+    y: float = math.nan
 
 
 @dataclass(frozen=True)
@@ -253,6 +263,51 @@ class ScreenResult:
                 )
         return [{k: row[k] for k in ROW_COLUMNS} for row in out]
 
+    def __repr__(self) -> str:
+        s = self.summary
+        return (
+            f"<ScreenResult {len(self.leads)} leads x {self.n_sites} sites: {s.placed} placed, "
+            f"{s.nowhere} with no feasible site, {s.invalid} invalid input"
+            + (f", {s.errors} failed" if s.errors else "")
+            + f"; top {self.top} per lead ({self.method}, {self.engine}, "
+            f"{self.elapsed_s:.2f} s)>"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return one row per lead and recommended site (one per lead without).
+
+        The ``--out FILE.csv`` table, with the site's ``site_lon``, ``site_lat`` [degree].
+        """
+        from siting.outputs.pipeline_frames import screening_frame
+
+        return screening_frame(self)
+
+    def to_geodataframe(self, *, layer: str = "leads", crs: str | None = None) -> gpd.GeoDataFrame:
+        """Return one of the screening's GIS layers.
+
+        Parameters
+        ----------
+        layer
+            ``"leads"`` (points at the current location, with status, reason and top-1 site;
+            empty geometry when the location is not known), ``"top_sites"`` (a line from each
+            lead to each of its top sites) or ``"sites"`` (every site in a top).
+        crs
+            ``"EPSG:28992"`` (default) or ``"EPSG:4326"``.
+        """
+        from siting.outputs.gis import resolve_crs, screening_layers
+
+        return _layer(screening_layers(self), layer).to_crs(resolve_crs(crs))
+
+    def explore(self, m: folium.Map | None = None, **kwargs: Any) -> folium.Map:
+        """Draw the screening on an interactive map and return it (a ``folium.Map``).
+
+        ``kwargs`` go to :func:`siting.outputs.maps.portfolio.render_portfolio_map`
+        (``data``, ``offline``).
+        """
+        from siting.outputs.maps.portfolio import render_portfolio_map
+
+        return render_portfolio_map(self, m=m, **kwargs)
+
     def to_dict(self) -> dict[str, Any]:
         """Return the result as JSON-ready data (``nan`` as ``null``)."""
         data = asdict(self)
@@ -262,3 +317,9 @@ class ScreenResult:
                 {k: v for k, v in p.items() if k != "label"} for p in lead["problems"]
             ]
         return json_ready(data)
+
+
+def _layer(layers: dict[str, Any], name: str) -> Any:
+    if name not in layers:
+        raise ValueError(f"no layer {name!r}; layers: {', '.join(layers)}")
+    return layers[name]

@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from siting._wording import format_gap
 from siting.results.ranking import PairRecommendation, RankingResult, Recommendation, SiteOutcome
 
 #: Colours of the site outcomes.
@@ -576,7 +577,7 @@ def panel(result: RankingResult) -> str:
             + "".join(f"<li>{esc(n)}</li>" for n in result.notes)
             + "</ul></details>"
         )
-    gap = "n/a" if not math.isfinite(result.gap) else f"{result.gap:.2%}"
+    gap = esc(format_gap(result.gap, result.status))
     parts.append(
         f'<div class="note">solver {esc(result.solver)}: <b>{esc(result.status)}</b>, '
         f"gap {gap}, {result.n_solves} solve(s) in {result.solve_time_s:.2f} s</div>"

@@ -41,8 +41,8 @@ import pandas as pd
 from pyproj import Transformer
 
 from siting import settings, vocab
+from siting._wording import format_gap
 from siting.layers.load import GeoData, load_geodata
-from siting.model.assignment import format_gap
 from siting.model.solvers import SOLVED
 from siting.outputs.maps.elements import Bind, HtmlControl, PolygonSurface, Style, SurfaceSwitch
 from siting.outputs.maps.html import CONGESTION_COLORS, dot, esc, legend, swatch
@@ -322,7 +322,7 @@ def _assignment_layers(
 
 
 def _assignment_panel(result: AssignmentResult) -> str:
-    gap = esc(format_gap(result.gap))  # "< 0.01%" for a tiny gap
+    gap = esc(format_gap(result.gap, result.status))  # one wording: siting._wording
     if result.gap_rel > 0:
         gap += f" (requested {result.gap_rel:.2%})"
     parts = [

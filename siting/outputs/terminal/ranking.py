@@ -1,0 +1,276 @@
+"""A ranking on the terminal: one screen by default, the full explanation on demand.
+
+By default (:func:`print_ranking` with ``details=0``) the report fits a screen: the needs,
+the recommended sites one line each, the two-site configurations, the exclusion funnel in one
+line and the solver outcome (about 25 lines for a top 10, whatever the number of candidate
+sites). ``details=N`` adds the full explanation of the top N; ``full=True`` prints everything
+(every explanation, the funnel as a table, the near misses and the notes).
+"""
+
+from __future__ import annotations
+
+import math
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from siting._wording import format_gap
+from siting.outputs.frames import check_text
+from siting.results.ranking import RankingResult, Recommendation, format_value
+
+#: Near misses shown when nothing is feasible (all of them with ``full``).
+NEAR_MISSES_SHOWN = 3
+
+
+def print_ranking(
+    result: RankingResult, console: Console, *, details: int = 0, full: bool = False
+) -> None:
+    """Print a ranking: the recommended sites with their top reasons, funnel and solver.
+
+    Parameters
+    ----------
+    result
+        The ranking.
+    console
+        Where to print.
+    details
+        How many recommendations get their full explanation below the table.
+    full
+        Print everything: every explanation, the funnel table, near misses and notes.
+    """
+    needs = result.needs
+    console.print(
+        f"[bold]Case {escape(str(needs['id']))}[/]: {escape(str(needs['plot']))} plot, "
+        f"{escape(str(needs['power']))} by {needs['year']}, environmental category "
+        f"{needs['environmental_category']}, cleanroom {escape(str(needs['cleanroom']))}, "
+        f"talent {escape(str(needs['talent']))}; driven by {', '.join(needs['space_types'])}.",
+        highlight=False,
+    )
+    console.print(
+        f"{result.n_feasible} of {result.n_sites} sites satisfy every hard constraint"
+        + (
+            f" ({result.n_unverified} only because some facts are unknown)"
+            if result.n_unverified
+            else ""
+        )
+        + ".",
+        highlight=False,
+    )
+    if result.recommendations:
+        console.print(_recommendation_table(result, console, wrap=full))
+        shown = result.recommendations if full else result.recommendations[:details]
+        for rec in shown:
+            _print_explanation(rec, console)
+    else:
+        assert result.infeasibility is not None
+        console.print(
+            f"[bold red]No feasible site.[/] {escape(result.infeasibility.message)}",
+            highlight=False,
+        )
+    if result.pairs:
+        console.print(_pair_table(result, console, wrap=full))
+    elif result.pair_status:
+        console.print(f"Two-site configurations: none found ({result.pair_status}).")
+    if full:
+        _print_funnel(result, console)
+    else:
+        console.print(_funnel_line(result), highlight=False)
+    if result.near_misses and (full or not result.recommendations):
+        _print_near_misses(result, console, full=full)
+    for note in result.notes if full else result.notes[:2]:
+        console.print(f"[dim]note: {escape(note)}[/]", highlight=False)
+    console.print(
+        f"[dim]solver {result.solver}: {result.status}, objective "
+        f"{result.objective:.4f}, gap {format_gap(result.gap, result.status)}, "
+        f"{result.n_solves} solve(s) in {result.solve_time_s:.3f} s[/]",
+        highlight=False,
+    )
+    if not full:
+        console.print(
+            "[dim]more: --details N explains the top N in full (every criterion, rule and "
+            "slack); --all prints everything (funnel table, near misses, notes).[/]",
+            highlight=False,
+        )
+
+
+def _widths(console: Console, fixed: int, shares: tuple[float, ...]) -> list[int | None]:
+    """Return the widths of the wide columns, so that the table fills the console.
+
+    ``fixed`` characters go to the narrow columns; the rest is shared out by ``shares``
+    (3 characters of border and padding per column).
+    """
+    n_columns = len(shares) + 2
+    free = max(10 * len(shares), console.width - 3 * n_columns - 1 - fixed)
+    return [max(6, int(free * share)) for share in shares]
+
+
+def _recommendation_table(result: RankingResult, console: Console, *, wrap: bool) -> Table:
+    table = Table(title="Recommended sites", title_justify="left")
+    table.add_column("#", justify="right", no_wrap=True, min_width=len(str(result.n_sites)))
+    if wrap:
+        for column in ("site", "municipality", "score", "top reasons", "check"):
+            table.add_column(
+                column, overflow="fold", justify="right" if column == "score" else "left"
+            )
+    else:
+        return _compact_table(result, table, console)
+    for rec in result.recommendations:
+        table.add_row(
+            str(rec.rank),
+            f"{escape(rec.name)}\n[dim]{escape(rec.site_id)}[/]",
+            escape(rec.municipality),
+            f"{rec.utility:.3f}",
+            escape("; ".join(rec.top_reasons(3))),
+            escape(check_text(rec)),
+        )
+    return table
+
+
+def _compact_table(result: RankingResult, table: Table, console: Console) -> Table:
+    """One line per site, texts cut to widths that fill the console."""
+    site_w, muni_w, reason_w, check_w = _widths(console, 4 + 5, (0.24, 0.14, 0.42, 0.20))
+    table.add_column("site", no_wrap=True, overflow="ellipsis", width=site_w)
+    table.add_column("municipality", no_wrap=True, overflow="ellipsis", width=muni_w)
+    table.add_column("score", justify="right", no_wrap=True, width=5)
+    table.add_column("top reasons", no_wrap=True, overflow="ellipsis", width=reason_w)
+    table.add_column("check", no_wrap=True, overflow="ellipsis", width=check_w)
+    for rec in result.recommendations:
+        table.add_row(
+            str(rec.rank),
+            escape(rec.name),
+            escape(rec.municipality),
+            f"{rec.utility:.3f}",
+            escape("; ".join(rec.top_reasons(2))),
+            escape(check_text(rec)),
+        )
+    return table
+
+
+def _pair_table(result: RankingResult, console: Console, *, wrap: bool) -> Table:
+    table = Table(
+        title="Two-site configurations (R&D near a matching campus + production)",
+        title_justify="left",
+    )
+    table.add_column("#", justify="right", no_wrap=True, min_width=len(str(len(result.pairs))))
+    rnd_w, prod_w = _widths(console, 4 + 8 + 5, (0.5, 0.5))
+    for column, width in (("R&D site", rnd_w), ("production site", prod_w)):
+        table.add_column(
+            column,
+            no_wrap=not wrap,
+            overflow="fold" if wrap else "ellipsis",
+            width=None if wrap else width,
+        )
+    table.add_column("apart", justify="right", no_wrap=True, width=8)
+    table.add_column("score", justify="right", no_wrap=True, width=5)
+    for pair in result.pairs:
+        table.add_row(
+            str(pair.rank),
+            escape(f"{pair.rnd.name} ({pair.rnd.municipality})"),
+            escape(f"{pair.production.name} ({pair.production.municipality})"),
+            f"{pair.distance_km:.1f} km",
+            f"{pair.utility:.3f}",
+        )
+    return table
+
+
+def _funnel_line(result: RankingResult) -> str:
+    """Return the exclusion funnel in one line: sites left after each rule that removes any."""
+    steps = [f"{result.n_sites} sites"]
+    left = result.n_sites
+    for step in result.funnel:
+        if step.remaining != left:
+            steps.append(f"{escape(step.label)} {step.remaining}")
+            left = step.remaining
+    return "[bold]Exclusion funnel[/] (sites left after each rule): " + " -> ".join(steps)
+
+
+def _print_funnel(result: RankingResult, console: Console) -> None:
+    table = Table(title="Exclusion funnel", title_justify="left")
+    for column in ("rule", "requirement", "fail", "unknown", "left"):
+        table.add_column(
+            column,
+            justify="left" if column in ("rule", "requirement") else "right",
+            overflow="fold",
+        )
+    table.add_row("all sites", "", "", "", str(result.n_sites))
+    for step in result.funnel:
+        table.add_row(
+            escape(step.label),
+            escape(step.requirement),
+            str(step.failing),
+            str(step.unknown),
+            str(step.remaining),
+        )
+    console.print(table)
+
+
+def _print_near_misses(result: RankingResult, console: Console, *, full: bool) -> None:
+    misses = result.near_misses if full else result.near_misses[:NEAR_MISSES_SHOWN]
+    table = Table(title="Best excluded sites and what would make them fit", title_justify="left")
+    table.add_column("site", overflow="fold", ratio=2)
+    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("smallest changes", overflow="fold", ratio=5)
+    for miss in misses:
+        table.add_row(
+            escape(f"{miss.name} ({miss.municipality})"),
+            f"{miss.utility:.3f}",
+            escape("\n".join(miss.changes)),
+        )
+    console.print(table)
+    if len(result.near_misses) > len(misses):
+        console.print(f"[dim]... and {len(result.near_misses) - len(misses)} more (--all)[/]")
+
+
+def _print_explanation(rec: Recommendation, console: Console) -> None:
+    console.print(
+        f"\n[bold]#{rec.rank} {escape(rec.name)}[/] ({escape(rec.municipality)}): "
+        f"score {rec.utility:.3f}",
+        highlight=False,
+    )
+    table = Table(show_header=True, box=None, padding=(0, 1))
+    for column in ("criterion", "value", "score", "weight", "adds"):
+        table.add_column(column, justify="left" if column == "criterion" else "right")
+    for line in rec.breakdown:
+        table.add_row(
+            escape(line.label),
+            escape(format_value(line.value, line.unit)),
+            f"{line.normalised:.2f}",
+            f"{line.weight:.2f}",
+            f"{line.contribution:.3f}",
+        )
+    console.print(table)
+    for line in rec.constraints:
+        slack = (
+            ""
+            if not line.unit or math.isnan(line.slack) or math.isinf(line.slack)
+            else f", slack {line.slack:,.1f} {line.unit}"
+        )
+        mark = {"pass": "[green]ok[/]", "fail": "[red]fails[/]", "unknown": "[yellow]verify[/]"}[
+            line.status
+        ]
+        console.print(
+            f"  {mark} {escape(line.label)}: {escape(line.site_value)} "
+            f"(needs {escape(line.requirement)}{escape(slack)})",
+            highlight=False,
+        )
+    if rec.versus_next is not None:
+        sep = rec.versus_next
+        diffs = ", ".join(f"{label} {diff:+.3f}" for label, diff in sep.differences[:3])
+        console.print(
+            f"  ahead of #{rec.rank + 1} {escape(sep.next_site_name)} by "
+            f"{sep.utility_gap:.3f}: {escape(diffs)}",
+            highlight=False,
+        )
+    stable = [s for s in rec.stability if s.weight > 0]
+    if stable:
+        console.print(
+            "  rank holds for weights: "
+            + "; ".join(
+                f"{escape(s.label)} {s.low:.2f}-"
+                f"{'any' if math.isinf(s.high) else f'{s.high:.2f}'} (now {s.weight:.2f})"
+                for s in stable
+            ),
+            highlight=False,
+        )
+    console.print("  [dim]data: " + escape("; ".join(rec.caveats)) + "[/]", highlight=False)

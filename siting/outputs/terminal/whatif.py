@@ -1,0 +1,183 @@
+"""Comparisons and sweeps on the terminal: what moved and why, capped lists on demand.
+
+Lists show their first ``rows`` entries (default :data:`ROWS_SHOWN`; ``None`` for all); the
+JSON and Excel outputs hold everything.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+
+from siting.results.whatif import Comparison, SiteChange, Sweep, VariantComparison
+
+#: Rows shown per list before "... and N more".
+ROWS_SHOWN = 10
+
+
+def print_comparison(
+    result: Comparison, console: Console, *, rows: int | None = ROWS_SHOWN
+) -> None:
+    """Print a comparison so that someone who has not seen the code can follow it."""
+    base = result.base
+    console.print(
+        f"[bold]Base:[/] {escape(result.base_name)} ({escape(result.base_file)}): "
+        f"{base.n_feasible} of {base.n_sites} sites feasible.",
+        highlight=False,
+        soft_wrap=True,
+    )
+    for variant in result.variants:
+        console.rule(f"[bold]What if: {escape(variant.name)}[/]")
+        _print_variant(result, variant, console, rows=rows)
+
+
+def _print_variant(
+    result: Comparison, variant: VariantComparison, console: Console, *, rows: int | None
+) -> None:
+    console.print(f"[dim]{escape(variant.file)}[/]", highlight=False, soft_wrap=True)
+    if variant.changes:
+        console.print("[bold]What changes against the base:[/]")
+        for line in variant.changes:
+            console.print(f"  - {escape(line)}", highlight=False, soft_wrap=True)
+    else:
+        console.print("No difference in needs, weights or data against the base.")
+    table = Table(title=f"Top {result.top}: base vs. what-if", show_lines=False)
+    table.add_column("#", justify="right")
+    table.add_column(escape(f"base: {result.base_name}"), overflow="fold")
+    table.add_column("score", justify="right")
+    table.add_column(escape(f"what-if: {variant.name}"), overflow="fold")
+    table.add_column("score", justify="right")
+    table.add_column("was", justify="right")
+    base_ranks = {s.site_id: s.rank for s in result.base_top}
+    for k in range(max(len(result.base_top), len(variant.top))):
+        b = result.base_top[k] if k < len(result.base_top) else None
+        v = variant.top[k] if k < len(variant.top) else None
+        was = ""
+        if v is not None:
+            change = next(
+                (c for c in (*variant.moves, *variant.became_feasible) if c.site_id == v.site_id),
+                None,
+            )
+            was = (
+                f"#{base_ranks[v.site_id]}"
+                if v.site_id in base_ranks
+                else change.movement.split(" -> ")[0]
+                if change
+                else ""
+            )
+            was = "=" if was == f"#{v.rank}" else was
+        table.add_row(
+            str(k + 1),
+            escape(f"{b.name} ({b.municipality})") if b else "",
+            f"{b.utility:.3f}" if b else "",
+            escape(f"{v.name} ({v.municipality})") if v else "",
+            f"{v.utility:.3f}" if v else "",
+            was,
+        )
+    console.print(table)
+    console.print(
+        Panel(escape(variant.summary), title="In words", title_align="left"), highlight=False
+    )
+    if variant.moves:
+        _change_table(
+            f"What moved in the top {result.top}, and why", variant.moves, console, rows=rows
+        )
+    if variant.became_infeasible:
+        _grouped_table(
+            f"No longer feasible ({len(variant.became_infeasible)} sites)",
+            variant.became_infeasible,
+            console,
+            rows=rows,
+        )
+    if variant.became_feasible:
+        _grouped_table(
+            f"Newly feasible ({len(variant.became_feasible)} sites)",
+            variant.became_feasible,
+            console,
+            rows=rows,
+        )
+    if not (variant.moves or variant.became_feasible or variant.became_infeasible):
+        console.print("Nothing moved.")
+
+
+def _change_table(
+    title: str, changes: tuple[SiteChange, ...], console: Console, *, rows: int | None
+) -> None:
+    table = Table(title=title, show_lines=True)
+    table.add_column("site", overflow="fold", ratio=2)
+    table.add_column("rank", no_wrap=True)
+    table.add_column("score", no_wrap=True)
+    table.add_column("why", overflow="fold", ratio=5)
+    shown = changes if rows is None else changes[:rows]
+    for c in shown:
+        score = (
+            ("" if c.base_utility is None else f"{c.base_utility:.3f}")
+            + " -> "
+            + ("" if c.new_utility is None else f"{c.new_utility:.3f}")
+        )
+        table.add_row(
+            f"{escape(c.name)}\n[dim]{escape(c.municipality)}; {escape(c.site_id)}[/]",
+            c.movement,
+            score,
+            escape("\n".join(f"- {cause}" for cause in c.causes)),
+        )
+    console.print(table)
+    if len(changes) > len(shown):
+        console.print(
+            f"  ... and {len(changes) - len(shown)} more (all in --out; --all lists them)."
+        )
+
+
+def _grouped_table(
+    title: str, changes: tuple[SiteChange, ...], console: Console, *, rows: int | None
+) -> None:
+    """Sites whose feasibility changed, grouped by identical cause."""
+    groups: dict[tuple[str, ...], list[SiteChange]] = {}
+    for c in changes:
+        groups.setdefault(c.causes, []).append(c)
+    table = Table(title=title, show_lines=True)
+    table.add_column("why", overflow="fold", ratio=3)
+    table.add_column("sites (rank before -> after)", overflow="fold", ratio=4)
+    for causes, sites in groups.items():
+        cap = sites if rows is None else sites[:rows]
+        shown = "; ".join(f"{c.name} ({c.municipality}, {c.movement})" for c in cap)
+        more = f"; ... and {len(sites) - len(cap)} more" if len(sites) > len(cap) else ""
+        table.add_row(escape("\n".join(f"- {cause}" for cause in causes)), escape(shown + more))
+    console.print(table)
+
+
+def print_sweep(result: Sweep, console: Console, *, rows: int | None = ROWS_SHOWN) -> None:
+    """Print a sweep: the top per value, then per site where it drops out or enters."""
+    console.rule(f"[bold]{escape(result.case)}: sweep of {escape(result.parameter)}[/]")
+    table = Table(title=f"Top {result.top} per value of {result.parameter}")
+    table.add_column(result.parameter, justify="right", no_wrap=True)
+    table.add_column("feasible", justify="right")
+    for k in range(result.top):
+        table.add_column(f"#{k + 1}", overflow="fold")
+    for step in result.steps:
+        names = [escape(s.name) for s in step.top] + [""] * (result.top - len(step.top))
+        table.add_row(f"{step.value:g}", str(step.n_feasible), *names)
+    console.print(table)
+    sites = Table(title="Per site: rank along the parameter (x = not feasible)")
+    sites.add_column("site", overflow="fold")
+    sites.add_column("ranks", overflow="fold")
+    sites.add_column("where it changes", overflow="fold")
+    tracks = result.tracks if rows is None else result.tracks[:rows]
+    for track in tracks:
+        ranks = " ".join("x" if r is None else str(r) for r in track.ranks)
+        sites.add_row(
+            f"{escape(track.name)}\n[dim]{escape(track.municipality)}[/]",
+            ranks,
+            escape("\n".join(track.events)) or "stays",
+        )
+    console.print(sites)
+    if len(result.tracks) > len(tracks):
+        console.print(
+            f"  ... and {len(result.tracks) - len(tracks)} more sites (all in --out; --all "
+            "lists them)."
+        )
+    console.print(
+        Panel(escape(result.summary), title="In words", title_align="left"), highlight=False
+    )
