@@ -15,7 +15,9 @@ from siting.layers.info import data_info
 from siting.layers.load import check_geodata, load_geodata
 
 if TYPE_CHECKING:
-    pass
+    import geopandas as gpd
+
+    from siting.layers.load import GeoData
 from siting.cli._common import EXIT_INVALID_INPUT, GeodataOption, err, out, print_problems
 
 data_app = typer.Typer(help="Inspect and check the geodata the tool runs on.", no_args_is_help=True)
@@ -120,17 +122,24 @@ def import_ibis_command(
     file: Annotated[
         Path,
         typer.Argument(
-            help="IBIS export (GeoJSON, WFS GeoJSON or GeoPackage).", exists=True, dir_okay=False
+            help="IBIS export: GeoJSON (also a WFS response, with or without geometry), "
+            "GeoPackage, or a CSV/TSV table with the register's fields (RIN_NUMMER, PLAN_NAAM, "
+            "GEM_CODES, HA_BRUTO, HA_NETTO, HA_TOTTUIT, JAAR, WLOC_TYPE, or the older "
+            "RINNUMMER, BEDRIJVENT, OPPBRUTO, OPPNETTO).",
+            exists=True,
+            dir_okay=False,
         ),
     ],
     into: Annotated[
         Path,
         typer.Option(
             "--into",
-            help="Data folder to write sites.gpkg into (created if needed).",
+            help="Data folder to write the sites layer into (created if needed): sites.gpkg "
+            "when the export has polygons, else sites.csv.",
             file_okay=False,
         ),
     ],
+    geodata: GeodataOption = None,
     boundaries: Annotated[
         Path | None,
         typer.Option(
@@ -144,37 +153,85 @@ def import_ibis_command(
     reference_year: Annotated[
         int | None, typer.Option("--reference-year", help="Year the area figures refer to.")
     ] = None,
-    use_tottuit: Annotated[
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="Where the export comes from (e.g. the WFS address)."),
+    ] = None,
+    no_tottuit: Annotated[
         bool,
         typer.Option(
-            "--use-tottuit",
-            help="Read HA_TOTTUIT as available area: an ASSUMPTION, the field is undocumented.",
+            "--no-tottuit",
+            help="Do not use HA_TOTTUIT (immediately issuable) as the available area.",
+        ),
+    ] = False,
+    ibis_only: Annotated[
+        bool,
+        typer.Option(
+            "--ibis-only",
+            help="Only the register's terrains, without the authored sites merged on top.",
         ),
     ] = False,
 ) -> None:
-    """Turn an IBIS business-park export into the sites layer of a data folder."""
-    from siting.importers.boundaries import read_municipality_boundaries
-    from siting.importers.ibis import assign_municipality, read_ibis
+    """Refresh the sites layer from an IBIS export: every terrain a site, authored facts on top.
 
-    sites = read_ibis(file, reference_year=reference_year, use_tottuit=use_tottuit)
-    if boundaries is not None:
-        sites = assign_municipality(sites, read_municipality_boundaries(boundaries))
-    missing = int(sites["gm_code"].isna().sum())
-    if missing:
+    The embedded authored records (geodata/authored) are merged as for the embedded layer:
+    an authored site that is a terrain keeps its facts and gains the export's areas; a terrain
+    without a polygon is placed at its municipality's point.
+    """
+    from siting.importers.ibis import read_ibis_terrains
+    from siting.layers.supply import sites_from_terrains, write_sites
+
+    terrains = read_ibis_terrains(file, reference_year=reference_year, source=source)
+    data = load_geodata(geodata)
+    terrains = _with_municipalities(terrains, data, boundaries)
+    if no_tottuit:
+        terrains = terrains.assign(issuable_ha=float("nan"))
+    sites = sites_from_terrains(terrains, data.municipalities, include_authored_sites=not ibis_only)
+    target = write_sites(sites, into)
+    left_out = sites.attrs.get("left_out", [])
+    register = int(sites["site_id"].str.startswith("ibis-").sum())
+    out.print(
+        f"wrote {len(sites)} sites ({register} register terrains on their own, "
+        f"{len(sites) - register} authored) to {target}; check with: siting data check "
+        f"--geodata {into}"
+    )
+    if left_out:
+        shown = ", ".join(rin for rin, _ in left_out[:10]) + (" ..." if len(left_out) > 10 else "")
+        err.print(
+            f"[yellow]warning[/]: {len(left_out)} terrain(s) left out, no municipality code "
+            f"and no polygon (RIN {shown}); pass --boundaries FILE for exports with polygons",
+            markup=True,
+            highlight=False,
+        )
+
+
+def _with_municipalities(
+    terrains: gpd.GeoDataFrame, data: GeoData, boundaries: Path | None
+) -> gpd.GeoDataFrame:
+    """Codes of former municipalities -> their successors; missing codes from boundaries."""
+    from siting.importers.boundaries import read_municipality_boundaries
+    from siting.importers.cbs import resolve_codes
+    from siting.importers.ibis import assign_municipality
+
+    out = terrains.copy()
+    out.attrs = dict(terrains.attrs)
+    known = out["gm_code"].notna()
+    out.loc[known, "gm_code"] = resolve_codes(out.loc[known, "gm_code"], data.municipal_mergers)
+    if boundaries is not None and out["gm_code"].isna().any() and out.geometry.notna().any():
+        named = out.assign(site_id="ibis-" + out["rin"], municipality=None)
+        assigned = assign_municipality(named, read_municipality_boundaries(boundaries))
+        out["gm_code"] = assigned["gm_code"].to_numpy()
+    unknown = sorted(set(out["gm_code"].dropna()) - set(data.municipalities["gm_code"]))
+    if unknown:
         raise SitingInputError(
             Problem(
-                file=str(file),
-                column="gm_code",
-                message=f"{missing} terrain(s) have no municipality code; pass --boundaries FILE "
-                "to fill them from municipality polygons",
+                file=str(terrains.attrs.get("file", "")),
+                column="GEM_CODES",
+                message=f"municipality code(s) not in the municipalities layer: "
+                f"{', '.join(unknown[:10])}",
             )
         )
-    into.mkdir(parents=True, exist_ok=True)
-    target = into / "sites.gpkg"
-    sites.to_file(target, driver="GPKG")
-    out.print(
-        f"wrote {len(sites)} sites to {target}; check with: siting data check --geodata {into}"
-    )
+    return out
 
 
 @data_app.command("import-capacity-map")

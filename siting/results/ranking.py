@@ -126,6 +126,9 @@ class Recommendation:
         What separates it from the next site (``None`` for the last one).
     caveats
         How sure the underlying facts are.
+    location_kind
+        How the site's point was placed (:data:`siting.vocab.LOCATION_KINDS`): ``municipality``
+        means at its municipality's point, the site's own location being unknown.
     """
 
     rank: int
@@ -142,6 +145,7 @@ class Recommendation:
     stability: tuple[WeightRange, ...]
     versus_next: Separation | None
     caveats: tuple[str, ...]
+    location_kind: str = "site"
 
     def top_reasons(self, n: int = 3) -> tuple[str, ...]:
         """Return the criteria that add most to the utility, in words."""
@@ -266,6 +270,9 @@ class SiteOutcome(NamedTuple):
         Labels of the rules it fails.
     unknown
         Labels of the rules whose facts are unknown for it.
+    location_kind
+        How its point was placed (:data:`siting.vocab.LOCATION_KINDS`); ``municipality``: at
+        its municipality's point (sites placed so share that point).
     """
 
     site_id: str
@@ -280,6 +287,7 @@ class SiteOutcome(NamedTuple):
     unverified: bool
     failing: tuple[str, ...]
     unknown: tuple[str, ...]
+    location_kind: str = "site"
 
 
 @dataclass(frozen=True)
@@ -448,6 +456,7 @@ def _recommendation_from_dict(rec: dict[str, Any]) -> Recommendation:
             }
         ),
         caveats=tuple(rec["caveats"]),
+        location_kind=rec.get("location_kind", "site"),
     )
 
 
