@@ -39,12 +39,22 @@ def info_command(
     for row in summary["layers"]:
         layers.add_row(row["layer"], str(row["records"]), row["reference_date"], row["file"])
     out.print(layers)
+    supply = summary["supply"]
+    kinds = ", ".join(f"{n:,} {k}" for k, n in supply["location_kinds"].items() if n)
+    known = ", ".join(f"{label} {pct:.1f}%" for label, pct in supply["known_pct"].items())
+    out.print(
+        f"Sites: {supply['sites']:,} in {supply['provinces']} provinces and "
+        f"{supply['municipalities']} municipalities; placed: {kinds} (municipality = at the "
+        f"municipality's point, the register gives no location).\nKnown per site: {known}.",
+        highlight=False,
+    )
     provinces = Table(title="Per province")
     provinces.add_column("province", no_wrap=True)
     for column in (
         "municipalities",
         "population",
         "sites",
+        "with sites",
         "available ha",
         "ha unknown",
         "campuses",
@@ -59,6 +69,7 @@ def info_command(
             str(row["municipalities"]),
             f"{row['population']:,}",
             str(row["sites"]),
+            str(row["municipalities_with_sites"]),
             f"{row['available_ha']:,.1f}",
             str(row["sites_area_unknown"]),
             str(row["campuses"]),
@@ -66,7 +77,9 @@ def info_command(
         )
     out.print(provinces)
     out.print(
-        "available ha: sum of the known figures; ha unknown: sites without one. "
+        "with sites: municipalities with at least one site. "
+        "available ha: sum of the known figures (for register terrains the immediately "
+        "issuable area, an upper bound); ha unknown: sites without one. "
         "grid 3/2/1/0/?: municipalities per demand-side congestion class (3 shortage, "
         "2 queue under investigation, 1 limited, 0 available, ? unknown), a "
         "per-municipality approximation of the capacity map (geodata/SOURCES.md)."
@@ -186,9 +199,11 @@ def import_ibis_command(
     terrains = _with_municipalities(terrains, data, boundaries)
     if no_tottuit:
         terrains = terrains.assign(issuable_ha=float("nan"))
+    unplaced = terrains["gm_code"].isna().to_numpy()
+    left_out = [(rin, "no municipality code") for rin in terrains.loc[unplaced, "rin"]]
+    terrains = terrains[~unplaced]
     sites = sites_from_terrains(terrains, data.municipalities, include_authored_sites=not ibis_only)
     target = write_sites(sites, into)
-    left_out = sites.attrs.get("left_out", [])
     register = int(sites["site_id"].str.startswith("ibis-").sum())
     out.print(
         f"wrote {len(sites)} sites ({register} register terrains on their own, "
@@ -198,8 +213,8 @@ def import_ibis_command(
     if left_out:
         shown = ", ".join(rin for rin, _ in left_out[:10]) + (" ..." if len(left_out) > 10 else "")
         err.print(
-            f"[yellow]warning[/]: {len(left_out)} terrain(s) left out, no municipality code "
-            f"and no polygon (RIN {shown}); pass --boundaries FILE for exports with polygons",
+            f"[yellow]warning[/]: {len(left_out)} terrain(s) left out: no municipality code "
+            f"(GM0000 or none; RIN {shown}); with polygons, --boundaries FILE fills the code",
             markup=True,
             highlight=False,
         )

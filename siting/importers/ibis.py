@@ -213,9 +213,11 @@ def read_ibis(
     """Read an IBIS export as candidate sites (the ``sites`` layer) in EPSG:28992.
 
     The terrains of :func:`read_ibis_terrains`, each a site ``ibis-<RIN>`` as
-    :func:`siting.layers.supply.sites_from_terrains` makes it: its polygon's representative
-    point, or its municipality's point for a table without geometry; ``HA_TOTTUIT`` as the
-    available area with the survey year; the status it implies, dated by the survey year.
+    :func:`siting.layers.supply.sites_from_terrains` makes it, without the authored sites
+    (``siting data import-ibis`` merges those): its polygon's representative point, or its
+    municipality's point for a table without geometry; ``HA_TOTTUIT`` as the available area
+    with the survey year; the status it implies, dated by the survey year; the designation
+    its type code implies where a public source decodes it.
 
     Parameters
     ----------
@@ -246,7 +248,7 @@ def read_ibis(
     terrains = read_ibis_terrains(path, reference_year=reference_year, source=source, layer=layer)
     if not use_tottuit:
         terrains = terrains.assign(issuable_ha=np.nan)
-    return sites_from_terrains(terrains, municipalities)
+    return sites_from_terrains(terrains, municipalities, include_authored_sites=False)
 
 
 # -- reading ------------------------------------------------------------------------------------
