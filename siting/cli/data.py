@@ -200,6 +200,15 @@ def import_ibis_command(
     if no_tottuit:
         terrains = terrains.assign(issuable_ha=float("nan"))
     unplaced = terrains["gm_code"].isna().to_numpy()
+    if len(terrains) and unplaced.all() and boundaries is None:
+        raise SitingInputError(
+            Problem(
+                file=str(file),
+                column="GEM_CODES",
+                message="no terrain has a municipality code (older extracts have none); pass "
+                "--boundaries FILE to fill them from municipality polygons",
+            )
+        )
     left_out = [(rin, "no municipality code") for rin in terrains.loc[unplaced, "rin"]]
     terrains = terrains[~unplaced]
     sites = sites_from_terrains(terrains, data.municipalities, include_authored_sites=not ibis_only)
