@@ -29,8 +29,11 @@ T = TypeVar("T")
 
 #: Sites listed by name in the tooltip of a point several sites share.
 GROUP_LISTED: int = 10
-#: Radius of the circle around a point on which co-located recommended markers sit [px].
+#: Smallest radius of the circle around a point on which co-located recommended markers sit
+#: [px]; it grows with their number so that the 28 px markers do not overlap.
 FAN_RADIUS_PX: float = 16.0
+#: Circumference per marker on that circle [px].
+FAN_SPACING_PX: float = 28.0
 #: Tolerance with which site outlines are simplified before drawing [m].
 OUTLINE_TOLERANCE_M: float = 10.0
 #: Outcome categories in drawing order (the best drawn last, on top).
@@ -160,7 +163,8 @@ def fan_out(keys: Sequence[Hashable], *, radius_px: float = FAN_RADIUS_PX) -> li
     keys
         The point of each marker, in drawing order.
     radius_px
-        Radius of the circle [px].
+        Smallest radius of the circle [px]; for many markers the radius that leaves
+        :data:`FAN_SPACING_PX` of circumference per marker.
 
     Returns
     -------
@@ -173,9 +177,10 @@ def fan_out(keys: Sequence[Hashable], *, radius_px: float = FAN_RADIUS_PX) -> li
     for members in groups.values():
         if len(members) < 2:
             continue
+        radius = max(radius_px, FAN_SPACING_PX * len(members) / (2 * math.pi))
         for k, i in enumerate(members):
             angle = 2 * math.pi * k / len(members)
-            offsets[i] = (round(radius_px * math.sin(angle)), round(-radius_px * math.cos(angle)))
+            offsets[i] = (round(radius * math.sin(angle)), round(-radius * math.cos(angle)))
     return offsets
 
 
