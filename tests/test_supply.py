@@ -127,6 +127,14 @@ def test_groningen_zeros_are_unknown_not_sold_out(by_id, sites):
     assert oosterhorn["available_ha"] == 160 and oosterhorn["available_ha_year"] == 2024
 
 
+def test_no_issuable_land_on_a_campus_is_not_no_room(by_id):
+    htce = by_id.loc["nb-htce"]  # High Tech Campus Eindhoven: IBIS lists 0 ha issuable land
+    assert htce["ibis_issuable_ha"] == 0 and np.isnan(htce["available_ha"])
+    assert "a campus lets floor space" in htce["notes"]
+    park = by_id.loc["nb-foodpark-veghel"]  # a business park: the register's 0 is taken
+    assert park["available_ha"] == 0 and park["available_ha_year"] == 2024
+
+
 def test_a_terrain_without_location_sits_at_its_municipality(by_id):
     municipalities = siting.load_municipalities().set_index("gm_code")
     site = by_id.loc["ibis-205007"]  # Agri Business Park, Horst aan de Maas

@@ -152,6 +152,7 @@ TYPE_CODES = LayerSpec(
         Column("designation", "str", "designation it implies", allowed=tuple(vocab.DESIGNATIONS)),
         Column("confidence", "str", "how sure", required=True, allowed=_CONFIDENCE),
         Column("source_url", "str", "source"),
+        Column("source_date", "str", "date of the source or of reading it"),
         Column("comment", "str", "caveat"),
     ),
 )

@@ -15,7 +15,9 @@ authored inputs (:mod:`siting.layers.authored`) into the ``sites`` layer
   them, else the authored figures. The available area is the register's immediately issuable
   area (``HA_TOTTUIT``), an upper bound that can include reserved land
   (``available_ha_confidence = approximate``), unless an authored figure is newer, or the
-  re-checked status is ``fully_issued`` (then 0, dated by that check). A register 0 in a
+  re-checked status is ``fully_issued`` (then 0, dated by that check). A register 0 on an
+  authored campus or science park is not taken: a campus lets floor space, and no issuable
+  land does not mean no room. A register 0 in a
   province whose issuable figures are known to be missing (``ibis_register_notes.csv``) is
   unknown, as are a 0 ha gross or net area (a work location has at least 1 ha gross by the
   register's definition) and a figure that contradicts another (net above gross, issuable

@@ -221,7 +221,13 @@ def _terrain_areas(record: Record, site: Record, parts: list[Record], notes: lis
         and year is not None
         and int(site["area_year"]) > year
     )
-    if available is not None and not newer:
+    let_as_floor = site["site_type"] in ("campus", "science_park") and available == 0
+    if let_as_floor:
+        notes.append(
+            f"IBIS{_peiljaar(year)} lists no land immediately issuable; a campus lets floor "
+            "space, so that does not say whether there is room: the authored figure stands"
+        )
+    elif available is not None and not newer:
         record.update(_register_available({"available": available, "year": year}))
     elif available is None:
         notes.extend(str(p["available_reason"]) for p in parts if p["available_reason"])
@@ -318,7 +324,10 @@ def _type_designation(codes: tuple[str, ...], authored: Authored) -> Record:
         return {}
     code = known[0]
     meaning = str(table.loc[code, "meaning"]).split(":")[0]
-    source = f"IBIS WLOC_TYPE {code} ({meaning}); {table.loc[code, 'source_url']}"
+    source = (
+        f"IBIS WLOC_TYPE {code} ({meaning}); {table.loc[code, 'source_url']}; "
+        f"{table.loc[code, 'source_date']}"
+    )
     out: Record = {
         "designation": designations.pop(),
         "designation_confidence": table.loc[code, "confidence"],
