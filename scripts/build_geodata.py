@@ -1,4 +1,4 @@
-"""Derive the municipalities, STEM-talent and boundary layers of geodata/ from the open files.
+"""Derive the municipality, talent, site and boundary layers of geodata/ from the open files.
 
 Usage::
 
@@ -7,11 +7,13 @@ Usage::
 Reads the CBS boundary files (2024 division) for names, points, extents, province, COROP and
 labour-market region; the CBS 85039NED figures (2021, via nlstat: population, education and
 the housing, accessibility and industry proxies) mapped onto the 2024 division with the merger
-table; and the DUO files for technical first-years, enrolled students and graduates
-(:data:`DUO_FILES`). Writes ``municipalities.csv`` and ``stem_talent.csv`` and prints the
-national totals and the parameters of the workforce estimate; and writes the simplified
-municipality and province boundaries (``boundaries/municipalities.geojson``,
-``boundaries/provinces.geojson``) that the static maps draw offline. The method is documented in
+table; the DUO files for technical first-years, enrolled students and graduates
+(:data:`DUO_FILES`); and the national IBIS business-park register, onto which the authored
+records of ``geodata/authored/`` are merged (:mod:`siting.layers.supply`). Writes
+``municipalities.csv``, ``stem_talent.csv`` and ``sites.csv``, prints the national totals and
+the parameters of the workforce estimate, and writes the simplified municipality and province
+boundaries (``boundaries/municipalities.geojson``, ``boundaries/provinces.geojson``) that the
+maps draw offline. The method is documented in
 geodata/SOURCES.md; the test suite reruns this script and compares its output with the
 committed files.
 """
@@ -27,10 +29,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from siting import vocab
-from siting.importers import cbs, duo
+from siting import settings, vocab
+from siting.importers import cbs, duo, ibis
 from siting.layers import places
+from siting.layers.authored import load_authored
 from siting.layers.schema import MUNICIPALITIES, STEM_TALENT, TALENT_MEASURES
+from siting.layers.supply import sites_as_text, sites_from_terrains
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -67,6 +71,22 @@ PROXY_DECIMALS: dict[tuple[str, ...], int] = {
 BOUNDARY_TOLERANCE_M = 100.0
 #: Decimals of the shipped boundary coordinates [degree] (1e-5 degree is about 1 m).
 BOUNDARY_DECIMALS = 5
+#: The national register as transcribed in ../shared/data, and where that transcription
+#: read it: the WarmteAtlas WFS of RVO, layer WarmteAtlas:IBISbedrijventerreinen, on
+#: 2026-10-10 (see ../shared/data/SOURCES.md and geodata/SOURCES.md).
+IBIS_FILE = Path("business_parks") / "ibis_terrains_2024.tsv"
+IBIS_SOURCE = "https://www.warmteatlas.nl/geoserver/WarmteAtlas/wfs, layer IBISbedrijventerreinen"
+#: The transcription's column names -> the register's own field names.
+IBIS_FIELDS = {
+    "gm": "GEM_CODES",
+    "rin": "RIN_NUMMER",
+    "naam": "PLAN_NAAM",
+    "jaar": "JAAR",
+    "ha_bruto": "HA_BRUTO",
+    "ha_netto": "HA_NETTO",
+    "ha_uitgeefbaar": "HA_TOTTUIT",
+    "type": "WLOC_TYPE",
+}
 
 
 def read_regions(path: Path) -> gpd.GeoDataFrame:
@@ -309,6 +329,24 @@ def build_boundaries(shared: Path) -> dict[str, str]:
     }
 
 
+def build_sites(shared: Path, municipalities: pd.DataFrame) -> pd.DataFrame:
+    """Every IBIS terrain a site, the authored records merged on top, as CSV text."""
+    path = shared / IBIS_FILE
+    raw = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False).rename(columns=IBIS_FIELDS)
+    terrains = ibis.terrains_from_table(raw, file=str(path), source=IBIS_SOURCE)
+    points = gpd.GeoDataFrame(
+        municipalities[["gm_code", "name", "province", "lon", "lat"]],
+        geometry=gpd.points_from_xy(municipalities["lon"], municipalities["lat"]),
+        crs=settings.display_crs,
+    ).to_crs(settings.working_crs)
+    sites = sites_from_terrains(
+        terrains, points, authored=load_authored(ROOT / "geodata" / "authored")
+    )
+    assert not sites.attrs["left_out"], sites.attrs["left_out"]
+    assert not sites.attrs["missing_rins"], sites.attrs["missing_rins"]
+    return sites_as_text(sites)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
@@ -318,10 +356,13 @@ def main(argv: list[str] | None = None) -> None:
     municipalities = build_municipalities(args.shared, mergers)
     talent, params = build_stem_talent(args.shared, municipalities, mergers)
     args.out.mkdir(parents=True, exist_ok=True)
+    sites = build_sites(args.shared, municipalities)
     municipalities.to_csv(args.out / "municipalities.csv", index=False)
     talent.to_csv(args.out / "stem_talent.csv", index=False)
+    sites.to_csv(args.out / "sites.csv", index=False)
     print(
-        f"wrote {len(municipalities)} municipalities and {len(talent)} talent records to {args.out}"
+        f"wrote {len(municipalities)} municipalities, {len(talent)} talent records and "
+        f"{len(sites)} sites to {args.out}"
     )
     for column, (kind, year, _) in TALENT_MEASURES.items():
         print(f"  {column} ({kind} {year}): national {talent[column].sum():,}")

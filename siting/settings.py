@@ -55,6 +55,13 @@ talent_half_distance_km: float = 15.0
 #: A campus counts as "within reach" of a site up to this distance [km].
 campus_reach_km: float = 25.0
 
+#: A dated fact (an available area, a status) older than this many years is a fact to confirm,
+#: never taken as it stands [years].
+fact_max_age_years: int = 5
+
+#: The year facts are judged against (their age); ``None`` for the current calendar year.
+facts_reference_year: int | None = None
+
 #: Default MIP solver (``"cbc"``, ``"highs"`` or ``"cp-sat"``).
 default_solver: str = "cbc"
 
@@ -80,3 +87,17 @@ def resolve_geodata_dir(geodata_dir: str | Path | None = None) -> Path:
     if globals()["geodata_dir"] is not None:
         return Path(globals()["geodata_dir"]).expanduser().resolve()
     return embedded_geodata_dir
+
+
+def reference_year() -> int:
+    """Return the year the age of dated facts is judged against.
+
+    Returns
+    -------
+    int
+        :data:`facts_reference_year`, or the current calendar year when that is ``None``.
+    """
+    import datetime
+
+    year = globals()["facts_reference_year"]
+    return datetime.date.today().year if year is None else int(year)

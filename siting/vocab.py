@@ -232,8 +232,27 @@ SITE_TYPES: tuple[str, ...] = (
     "logistics_park",
 )
 
-#: Availability status of a candidate site.
-SITE_STATUSES: tuple[str, ...] = ("available", "planned", "fully_issued")
+#: Availability status of a candidate site; ``unknown`` where no source says (e.g. a register
+#: figure known to be missing), a fact to confirm.
+SITE_STATUSES: tuple[str, ...] = ("available", "planned", "fully_issued", "unknown")
+
+#: What a site is for (its designation): slug -> readable label.
+DESIGNATIONS: dict[str, str] = {
+    "heavy_industry": "heavy industry",
+    "port_industrial": "port-industrial (with quay)",
+    "logistics": "logistics",
+    "mixed_urban": "mixed urban / transformation area with housing",
+    "business_park": "business park",
+    "science_park": "science park",
+    "campus": "campus",
+}
+
+#: How a site's point was placed: slug -> readable label.
+LOCATION_KINDS: dict[str, str] = {
+    "site": "placed on the site from a described location",
+    "polygon": "a point inside the site's own outline (IBIS polygon)",
+    "municipality": "placed at the municipality's point: the site's own location is not known",
+}
 
 #: Status of a technology hotspot (brandpunt) of the programme.
 HOTSPOT_STATUSES: tuple[str, ...] = ("established", "in_development")

@@ -117,8 +117,23 @@ def test_import_ibis_builds_a_data_folder_the_tool_accepts(shared: Path, tmp_pat
     check = run("data", "check", "--json", "--geodata", str(folder))
     assert check.returncode == 0, check.stdout
     report = json.loads(check.stdout)
-    assert report["counts"]["sites"] == 20
+    # the extract's 20 terrains and the authored sites merged on top (as the embedded layer)
+    assert report["counts"]["sites"] == 20 + 160
     assert report["files"]["sites"].endswith("sites.gpkg")
+    only = tmp_path / "only"
+    result = run(
+        "data",
+        "import-ibis",
+        str(export),
+        "--into",
+        str(only),
+        "--boundaries",
+        str(boundaries),
+        "--ibis-only",
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(run("data", "check", "--json", "--geodata", str(only)).stdout)
+    assert report["ok"] and report["counts"]["sites"] == 20
 
 
 def test_import_capacity_map_writes_a_congestion_layer(tmp_path: Path):

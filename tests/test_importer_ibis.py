@@ -13,6 +13,7 @@ from shapely.geometry import Polygon, box
 
 from siting._errors import SitingInputError
 from siting.importers.ibis import assign_municipality, read_ibis
+from siting.layers.load import load_municipalities
 from siting.layers.schema import SITES
 from siting.layers.validate import parse_table
 
@@ -129,12 +130,14 @@ def test_real_extract_year_is_not_the_area_year(rijssen_holten):
     assert rijssen_holten["area_year"].isna().all()
     row = rijssen_holten.set_index("name").loc["Markeloseweg"]
     assert "JAAR v1900" in row["notes"]
-    assert row["area_source"] == f"IBIS extract ({RH_FILE.name})"
-    assert row["status"] == "available"
-    assert "availability unknown (IBIS)" in row["notes"]
+    assert row["area_source"] == f"IBIS RIN {row['ibis_rin'][0]}"
+    # the extract has no issuable area (no HA_TOTTUIT): availability and status are unknown
+    assert row["status"] == "unknown" and np.isnan(row["available_ha"])
+    assert row["status_source"] == "the register gives no issuable area"
+    assert row["source_url"] == RH_FILE.name
     with_year = read_ibis(RH_FILE, reference_year=2017)
     assert (with_year["area_year"] == 2017).all()
-    assert with_year["area_source"].iloc[0] == f"IBIS 2017 ({RH_FILE.name})"
+    assert with_year["area_source"].str.endswith(", peiljaar 2017").all()
 
 
 @pytest.mark.shared_data
@@ -176,19 +179,26 @@ def test_national_form(tmp_path):
     assert row["gm_code"] == "GM1742"
     assert row["gross_ha"] == pytest.approx(12.5)
     assert row["net_ha"] == pytest.approx(10.0)
-    assert np.isnan(row["available_ha"])
     assert row["area_year"] == 2023
-    assert row["area_source"] == "IBIS 2023 (ibis.geojson)"
+    assert row["area_source"] == "IBIS RIN 1001, peiljaar 2023"
     assert row["area_confidence"] == "reported"
-    assert row["status"] == "available"
+    # HA_TOTTUIT is the available area, an upper bound (it can include reserved land)
+    assert row["available_ha"] == pytest.approx(2.0)
+    assert row["available_ha_year"] == 2023
+    assert row["available_ha_confidence"] == "approximate"
+    assert row["available_ha_source"] == "IBIS HA_TOTTUIT, peiljaar 2023"
+    assert row["status"] == "available" and row["status_date"] == "2023"
+    assert row["status_source"] == "IBIS, peiljaar 2023: 2 ha immediately issuable"
     assert row["site_type"] == "business_park"
-    assert row["location_confidence"] == "reported"
+    assert row["designation"] is None  # "Gemengd terrein" is no code a public source decodes
+    assert row["ibis_type"] == ("Gemengd terrein",)
+    assert row["ibis_rin"] == ("1001",)
+    assert (row["ibis_gross_ha"], row["ibis_net_ha"], row["ibis_issuable_ha"]) == (12.5, 10, 2)
+    assert row["location_confidence"] == "reported" and row["location_kind"] == "polygon"
     assert not row[
         ["cleanroom_ready", "vibration_free", "heavy_transport", "shared_facility"]
     ].any()
     assert row["source_url"] == "ibis.geojson"
-    assert "availability unknown (IBIS)" in row["notes"]
-    assert "Gemengd terrein" in row["notes"]
     assert frame.attrs["generation"] == "national"
     # the representative point of the square, in WGS84 with 6 decimals
     assert 6.4 < row["lon"] < 6.402 and 52.3 < row["lat"] < 52.302
@@ -247,7 +257,7 @@ def test_newest_survey_year_wins_for_a_rin(tmp_path):
     assert frame.attrs["older_years_dropped"] == 1
 
 
-def test_tottuit_is_opt_in_and_marked_as_assumption(tmp_path):
+def test_tottuit_is_the_available_area_and_dates_the_status(tmp_path):
     features = [
         _national(RIN_NUMMER=1, HA_TOTTUIT=2.0),
         _national(
@@ -262,22 +272,45 @@ def test_tottuit_is_opt_in_and_marked_as_assumption(tmp_path):
         ),
     ]
     path = _write_geojson(tmp_path / "tottuit.geojson", features)
-    default = read_ibis(path)
-    assert default["available_ha"].isna().all()
-    assert (default["status"] == "available").all()
-    assert (default["area_confidence"] == "reported").all()
-
-    frame = read_ibis(path, use_tottuit=True).set_index("site_id")
+    frame = read_ibis(path).set_index("site_id")
     assert frame.loc["ibis-1", "available_ha"] == pytest.approx(2.0)
     assert frame.loc["ibis-1", "status"] == "available"
-    assert frame.loc["ibis-1", "area_confidence"] == "approximate"
-    assert "ASSUMED" in frame.loc["ibis-1", "notes"]
+    assert frame.loc["ibis-1", "available_ha_confidence"] == "approximate"
     assert frame.loc["ibis-2", "available_ha"] == 0.0
     assert frame.loc["ibis-2", "status"] == "fully_issued"
+    assert (
+        frame.loc["ibis-2", "status_source"] == "IBIS, peiljaar 2023: no land immediately issuable"
+    )
+    assert frame.loc["ibis-2", "status_date"] == "2023"
     assert np.isnan(frame.loc["ibis-3", "available_ha"])
-    assert frame.loc["ibis-3", "status"] == "available"
-    assert frame.loc["ibis-3", "area_confidence"] == "reported"
-    assert "availability unknown (IBIS)" in frame.loc["ibis-3", "notes"]
+    assert frame.loc["ibis-3", "status"] == "unknown"
+    assert frame.loc["ibis-3", "status_date"] is None
+    assert frame.loc["ibis-3", "available_ha_confidence"] == "unknown"
+    assert (frame["area_confidence"] == "reported").all()
+
+    without = read_ibis(path, use_tottuit=False)
+    assert without["available_ha"].isna().all()
+    assert (without["status"] == "unknown").all()
+
+
+def test_a_province_note_makes_a_register_zero_unknown(tmp_path):
+    # Groningen's register (peiljaar 2022) shows 0 ha issuable everywhere: a missing figure
+    features = [
+        _national(RIN_NUMMER=1, GEM_CODES="0014", HA_TOTTUIT=0, JAAR=2022),
+        _national(
+            RIN_NUMMER=2,
+            GEM_CODES="0772",
+            HA_TOTTUIT=0,
+            geometry={"type": "Polygon", "coordinates": _square(5.45, 51.44)},
+        ),
+    ]
+    path = _write_geojson(tmp_path / "zeros.geojson", features)
+    frame = read_ibis(path, municipalities=load_municipalities()).set_index("site_id")
+    groningen, eindhoven = frame.loc["ibis-1"], frame.loc["ibis-2"]
+    assert np.isnan(groningen["available_ha"]) and groningen["status"] == "unknown"
+    assert "groningen-issuable-missing" in groningen["status_source"]
+    assert groningen["ibis_issuable_ha"] == 0.0  # the register's own figure is kept
+    assert eindhoven["available_ha"] == 0.0 and eindhoven["status"] == "fully_issued"
 
 
 def test_invalid_polygon_is_repaired_and_counted(tmp_path):
@@ -358,13 +391,11 @@ def test_missing_fields_are_reported_together(tmp_path):
     assert len(exc.value.problems) == 3
 
 
-def test_tottuit_asked_for_but_absent(tmp_path):
+def test_tottuit_absent_leaves_availability_unknown(tmp_path):
     props = _national()
     props.pop("HA_TOTTUIT")
-    path = _write_geojson(tmp_path / "no_tottuit.geojson", [props])
-    read_ibis(path)
-    with pytest.raises(SitingInputError, match="HA_TOTTUIT"):
-        read_ibis(path, use_tottuit=True)
+    frame = read_ibis(_write_geojson(tmp_path / "no_tottuit.geojson", [props]))
+    assert frame["available_ha"].isna().all() and (frame["status"] == "unknown").all()
 
 
 def test_bad_values_are_located(tmp_path):

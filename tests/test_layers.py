@@ -68,9 +68,18 @@ def test_every_estimate_is_labelled():
     talent = siting.load_geodata().stem_talent
     assert set(talent["workforce_confidence"]) == {"estimate"}
     sites = siting.load_sites()
-    assert set(sites["area_confidence"]) <= set(siting.vocab.CONFIDENCE_LEVELS)
-    known_area = sites[["gross_ha", "net_ha", "available_ha"]].notna().any(axis=1)
-    assert not (known_area & sites["area_confidence"].eq("unknown")).any()
+    for figures, confidence in (
+        (["gross_ha", "net_ha"], "area_confidence"),
+        (["available_ha"], "available_ha_confidence"),
+    ):
+        assert set(sites[confidence]) <= set(siting.vocab.CONFIDENCE_LEVELS)
+        known = sites[figures].notna().any(axis=1)
+        assert not (known & sites[confidence].eq("unknown")).any()
+    assert sites.loc[sites["available_ha"].isna(), "available_ha_confidence"].eq("unknown").all()
+    # the register's issuable area is an upper bound (it can include reserved land)
+    register = sites["available_ha_source"].fillna("").str.startswith("IBIS HA_TOTTUIT")
+    assert register.sum() > 3000
+    assert sites.loc[register, "available_ha_confidence"].eq("approximate").all()
 
 
 def test_check_passes_on_the_embedded_data():

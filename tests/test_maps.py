@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import folium
 import numpy as np
@@ -19,6 +20,7 @@ from siting.outputs.maps import ranking as maps
 from siting.outputs.maps.assets import remote_references, strip_remote_urls
 from siting.outputs.maps.elements import Bind, PolygonSurface
 from siting.outputs.maps.html import esc, recommendation_popup
+from siting.outputs.maps.sites import CATEGORIES, SiteMarkers, fan_out
 from siting.results.ranking import RankingResult, ranking_from_dict
 
 from .conftest import CASES
@@ -155,11 +157,42 @@ def test_recommended_sites_are_numbered_with_their_explanation(case2_result, onl
 
 def test_candidate_tooltips_name_the_excluding_rules(case2_result, data):
     group = layer_groups(maps.render_map(case2_result, data=data))[maps.LAYER_SITES]
-    markers = [c for c in group._children.values() if isinstance(c, folium.CircleMarker)]
-    assert len(markers) == case2_result.n_sites
+    (markers,) = [c for c in group._children.values() if isinstance(c, SiteMarkers)]
+    assert markers.n_sites == case2_result.n_sites  # every site in exactly one marker
     excluded = next(s for s in case2_result.sites if s.outcome == "excluded" and s.failing)
     html = group.get_root().render()
     assert json.dumps(", ".join(excluded.failing))[1:-1] in html
+
+
+def test_sites_sharing_a_point_get_one_marker_that_lists_them(case2_result, data):
+    group = layer_groups(maps.render_map(case2_result, data=data))[maps.LAYER_SITES]
+    (markers,) = [c for c in group._children.values() if isinstance(c, SiteMarkers)]
+    points = json.loads(markers.points.replace("\\u003c", "<").replace("\\u003e", ">"))
+    places = {(round(s.lat, 5), round(s.lon, 5)) for s in case2_result.sites}
+    assert len(points) == len(places) == markers.n_points < case2_result.n_sites
+    assert sum(p[3] for p in points) == case2_result.n_sites
+    assert all(
+        len(str(v).split(".")[1]) <= maps.COORD_DECIMALS
+        for p in points
+        for v in p[:2]
+        if "." in str(v)
+    )
+    shared = max(points, key=lambda p: p[3])
+    assert shared[3] > 1 and f"<b>{shared[3]} sites at this point</b>" in shared[4]
+    assert "placed at the municipality's point" in shared[4]
+    # a point's colour is its best outcome; the best outcomes are drawn last, on top
+    assert [p[2] for p in points] == sorted(p[2] for p in points)
+    recommended = {(round(r.lat, 5), round(r.lon, 5)) for r in case2_result.recommendations}
+    best = {(p[0], p[1]) for p in points if p[2] == CATEGORIES.index("recommended")}
+    assert best == recommended
+
+
+def test_recommended_sites_at_one_point_are_spread_around_it():
+    offsets = fan_out([(1, 1), (2, 2), (1, 1), (1, 1)])
+    assert offsets[1] == (0, 0)  # alone at its point
+    spread = [offsets[i] for i in (0, 2, 3)]
+    assert len(set(spread)) == 3 and spread[0] == (0, -16)
+    assert all(round((dx * dx + dy * dy) ** 0.5) == 16 for dx, dy in spread)
 
 
 def test_origin_lines_carry_the_distance(case2_result, data):
@@ -502,20 +535,44 @@ def test_two_site_map_draws_each_pair_with_badges_and_lines(case6_result, data):
     assert json.dumps(maps.LAYER_PAIRS) in html
 
 
-def test_a_site_in_several_pairs_gets_one_badge_listing_its_roles(case6_result):
-    from siting.outputs.maps.html import pair_badge, pair_roles
+@pytest.fixture(scope="module")
+def case6_deep() -> RankingResult:
+    """Case 6 with its twelve best pairs: deep enough for a site to have both roles."""
+    from siting.jobs.rank import rank_sites
 
-    # High Tech Systems Park: production site of pairs 1, 4, 5 and R&D site of pair 3
-    roles = pair_roles("ov-hengelo-htsp", case6_result.pairs)
-    assert [(role, pair.rank) for role, pair in roles] == [
-        ("production", 1),
-        ("rnd", 3),
-        ("production", 4),
-        ("production", 5),
-    ]
-    badge = pair_badge("ov-hengelo-htsp", roles)
-    assert '<span class="r">R3</span><span class="p">P1 P4 P5</span>' in badge
-    assert 'data-roles="R3 P1 P4 P5"' in badge
+    return rank_sites(CASES / "case6_two_site_photonics.toml", top=12, solver="enumeration")
+
+
+def dual_role_site(result: RankingResult) -> tuple[str, list[tuple[str, Any]]]:
+    """A site that is the R&D site of one pair and the production site of another."""
+    from siting.outputs.maps.html import pair_roles
+
+    for pair in result.pairs:
+        for rec in (pair.rnd, pair.production):
+            roles = pair_roles(rec.site_id, result.pairs)
+            if {role for role, _ in roles} == {"rnd", "production"}:
+                return rec.site_id, roles
+    raise AssertionError("no site has both roles in the twelve best pairs")
+
+
+def test_a_site_in_several_pairs_gets_one_badge_listing_its_roles(case6_result, case6_deep):
+    from siting.outputs.maps.html import BADGE_RANKS, pair_badge
+
+    site, roles = dual_role_site(case6_deep)
+    ranks = [pair.rank for _, pair in roles]
+    assert ranks == sorted(ranks)  # best pair first
+    by_role = {r: [pair.rank for role, pair in roles if role == r] for r in ("rnd", "production")}
+    expected = ""
+    for role, letter in (("rnd", "R"), ("production", "P")):
+        shown = " ".join(f"{letter}{k}" for k in by_role[role][:BADGE_RANKS])
+        more = len(by_role[role]) - BADGE_RANKS
+        expected += (
+            f'<span class="{letter.lower()}">{shown}{f" +{more}" if more > 0 else ""}</span>'
+        )
+    badge = pair_badge(site, roles)
+    assert expected in badge
+    tokens = [f"R{k}" for k in by_role["rnd"]] + [f"P{k}" for k in by_role["production"]]
+    assert f'data-roles="{" ".join(tokens)}"' in badge
     # more ranks than the badge lists: the rest as "+n", all of them in data-roles
     many = [("production", dataclasses.replace(case6_result.pairs[0], rank=k)) for k in range(1, 7)]
     badge = pair_badge("x", many)
@@ -523,8 +580,8 @@ def test_a_site_in_several_pairs_gets_one_badge_listing_its_roles(case6_result):
     assert 'data-roles="P1 P2 P3 P4 P5 P6"' in badge
 
 
-def test_pair_popups_explain_each_site_in_its_role(case6_result):
-    from siting.outputs.maps.html import pair_popup, pair_roles, pair_site_popup
+def test_pair_popups_explain_each_site_in_its_role(case6_result, case6_deep):
+    from siting.outputs.maps.html import pair_popup, pair_site_popup
 
     best = case6_result.pairs[0]
     popup = pair_popup(best, None)
@@ -533,25 +590,30 @@ def test_pair_popups_explain_each_site_in_its_role(case6_result):
     assert f"<b>{best.distance_km:,.1f} km</b> apart (straight line)" in popup
     assert f"R&amp;D site: {best.rnd.name.replace('&', '&amp;')}" in popup
     assert f"Production site: {best.production.name}" in popup
-    # the site that is R&D in pair 3 and production in pairs 1, 4, 5: both roles explained
-    site = best.production
-    roles = pair_roles(site.site_id, case6_result.pairs)
+    # a site that is R&D in some pairs and production in others: both roles explained
+    site_id, roles = dual_role_site(case6_deep)
     popup = pair_site_popup(roles, None)
     assert popup.count("<details") == 2
-    assert (
-        '<details open data-role="production"><summary>Why as production site (pair #1, '
-        "#4, #5)</summary>" in popup
-    )
-    assert '<details data-role="rnd"><summary>Why as R&amp;D site (pair #3)</summary>' in popup
-    rnd = case6_result.pairs[2].rnd
-    assert rnd.site_id == site.site_id
+    first = roles[0][0]
+    ranks = {r: [p.rank for role, p in roles if role == r] for r in ("rnd", "production")}
+    for role in ("rnd", "production"):
+        label = "R&amp;D" if role == "rnd" else "production"
+        listed = ", ".join(f"#{k}" for k in ranks[role])
+        opened = " open" if role == first else ""
+        assert (
+            f'<details{opened} data-role="{role}"><summary>Why as {label} site (pair '
+            f"{listed})</summary>" in popup
+        )
+    site = next(p.production for r, p in roles if r == "production")
+    rnd = next(p.rnd for r, p in roles if r == "rnd")
+    assert rnd.site_id == site.site_id == site_id
     for line in (*site.constraints, *rnd.constraints):
         assert esc(line.label) in popup
     assert "Matching campus (R&amp;D)" in popup  # the R&D role's own rule
     assert f"score as production site {site.utility:.3f}" in popup
     assert f"score as R&amp;D site {rnd.utility:.3f}" in popup
     assert "Its place among the production candidates holds while a weight stays in" in popup
-    for pair in case6_result.pairs:
+    for pair in case6_deep.pairs:
         if site.site_id in (pair.rnd.site_id, pair.production.site_id):
             assert (
                 f'<td class="n">#{pair.rank}</td>' in popup

@@ -119,8 +119,10 @@ def test_grid_congestion_blocks_a_large_early_connection():
     assert result.status == "infeasible"
     assert result.recommendations == ()
     assert result.infeasibility is not None
-    assert result.infeasibility.most_restrictive == "grid"
-    assert "Grid connection" in result.infeasibility.message
+    # the grid is the rule that stands alone in the way: dropping it admits sites. By count
+    # the environmental category rules out more (most register terrains do not state one).
+    assert "Dropping 'Grid connection' alone would admit" in result.infeasibility.message
+    assert result.infeasibility.feasible_without > 0
     assert result.near_misses and all(m.changes for m in result.near_misses)
 
 

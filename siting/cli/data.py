@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -23,6 +23,11 @@ from siting.cli._common import (
 from siting.layers.info import data_info
 from siting.layers.load import check_geodata, load_geodata
 
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from siting.layers.load import GeoData
+
 data_app = typer.Typer(help="Inspect and check the geodata the tool runs on.", no_args_is_help=True)
 
 
@@ -39,6 +44,9 @@ def info_command(
         ),
     ] = None,
     csv_dialect: CsvDialectOption = "standard",
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also show the talent counts per kind and year.")
+    ] = False,
 ) -> None:
     """Show the layers, their record counts and reference dates, and a per-province summary."""
     if out_file is not None and out_file.suffix.lower() not in (".xlsx", ".csv", ".json"):
@@ -64,12 +72,22 @@ def info_command(
             row["layer"], str(row["records"]), row["reference_date"], Path(row["file"]).name
         )
     out.print(layers)
+    supply = summary["supply"]
+    kinds = ", ".join(f"{n:,} {k}" for k, n in supply["location_kinds"].items() if n)
+    known = ", ".join(f"{label} {pct:.1f}%" for label, pct in supply["known_pct"].items())
+    out.print(
+        f"Sites: {supply['sites']:,} in {supply['provinces']} provinces and "
+        f"{supply['municipalities']} municipalities; placed: {kinds} (municipality = at the "
+        f"municipality's point, the register gives no location).\nKnown per site: {known}.",
+        highlight=False,
+    )
     provinces = Table(title="Per province")
     provinces.add_column("province", no_wrap=True)
     for column in (
         "municipalities",
         "population",
         "sites",
+        "with sites",
         "available ha",
         "ha unknown",
         "campuses",
@@ -84,6 +102,7 @@ def info_command(
             str(row["municipalities"]),
             f"{row['population']:,}",
             str(row["sites"]),
+            str(row["municipalities_with_sites"]),
             f"{row['available_ha']:,.1f}",
             str(row["sites_area_unknown"]),
             str(row["campuses"]),
@@ -104,14 +123,19 @@ def info_command(
             ", ".join(row["nts_short"]),
         )
     out.print(hotspots)
-    talent = Table(title="Technical talent counts (DUO; kind and year per column)")
-    for column in ("column", "kind", "year", "national"):
-        talent.add_column(column, justify="right" if column == "national" else "left")
-    for row in summary["talent"]:
-        talent.add_row(row["column"], row["kind"], str(row["year"]), f"{row['national']:,}")
-    out.print(talent)
+    if show_all:
+        talent = Table(title="Technical talent counts (DUO; kind and year per column)")
+        for column in ("column", "kind", "year", "national"):
+            talent.add_column(column, justify="right" if column == "national" else "left")
+        for row in summary["talent"]:
+            talent.add_row(row["column"], row["kind"], str(row["year"]), f"{row['national']:,}")
+        out.print(talent)
+    else:
+        out.print("Talent counts per kind and year: siting data info --all (or --json).")
     out.print(
-        "available ha: sum of the known figures; ha unknown: sites without one. "
+        "with sites: municipalities with at least one site. "
+        "available ha: sum of the known figures (for register terrains the immediately "
+        "issuable area, an upper bound); ha unknown: sites without one. "
         "grid 3/2/1/0/?: municipalities per demand-side congestion class (3 shortage, "
         "2 queue under investigation, 1 limited, 0 available, ? unknown), a "
         "per-municipality approximation of the capacity map (geodata/SOURCES.md). "
@@ -186,17 +210,24 @@ def import_ibis_command(
     file: Annotated[
         Path,
         typer.Argument(
-            help="IBIS export (GeoJSON, WFS GeoJSON or GeoPackage).", exists=True, dir_okay=False
+            help="IBIS export: GeoJSON (also a WFS response, with or without geometry), "
+            "GeoPackage, or a CSV/TSV table with the register's fields (RIN_NUMMER, PLAN_NAAM, "
+            "GEM_CODES, HA_BRUTO, HA_NETTO, HA_TOTTUIT, JAAR, WLOC_TYPE, or the older "
+            "RINNUMMER, BEDRIJVENT, OPPBRUTO, OPPNETTO).",
+            exists=True,
+            dir_okay=False,
         ),
     ],
     into: Annotated[
         Path,
         typer.Option(
             "--into",
-            help="Data folder to write sites.gpkg into (created if needed).",
+            help="Data folder to write the sites layer into (created if needed): sites.gpkg "
+            "when the export has polygons, else sites.csv.",
             file_okay=False,
         ),
     ],
+    geodata: GeodataOption = None,
     boundaries: Annotated[
         Path | None,
         typer.Option(
@@ -210,42 +241,104 @@ def import_ibis_command(
     reference_year: Annotated[
         int | None, typer.Option("--reference-year", help="Year the area figures refer to.")
     ] = None,
-    use_tottuit: Annotated[
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="Where the export comes from (e.g. the WFS address)."),
+    ] = None,
+    no_tottuit: Annotated[
         bool,
         typer.Option(
-            "--use-tottuit",
-            help="Read HA_TOTTUIT as available area: an ASSUMPTION, the field is undocumented.",
+            "--no-tottuit",
+            help="Do not use HA_TOTTUIT (immediately issuable) as the available area.",
+        ),
+    ] = False,
+    ibis_only: Annotated[
+        bool,
+        typer.Option(
+            "--ibis-only",
+            help="Only the register's terrains, without the authored sites merged on top.",
         ),
     ] = False,
 ) -> None:
-    """Turn an IBIS business-park export into the sites layer of a data folder."""
-    from siting.importers.boundaries import read_municipality_boundaries
-    from siting.importers.ibis import assign_municipality, read_ibis
+    """Refresh the sites layer from an IBIS export: every terrain a site, authored facts on top.
+
+    The embedded authored records (geodata/authored) are merged as for the embedded layer:
+    an authored site that is a terrain keeps its facts and gains the export's areas; a terrain
+    without a polygon is placed at its municipality's point.
+    """
+    from siting.importers.ibis import read_ibis_terrains
+    from siting.layers.supply import sites_from_terrains, write_sites
 
     with progress_bar() as progress:
         progress.stage(f"reading {file.name}")
-        sites = read_ibis(file, reference_year=reference_year, use_tottuit=use_tottuit)
-        if boundaries is not None:
-            progress.stage("placing the terrains in their municipalities")
-            sites = assign_municipality(sites, read_municipality_boundaries(boundaries))
-    missing = int(sites["gm_code"].isna().sum())
-    if missing:
+        terrains = read_ibis_terrains(file, reference_year=reference_year, source=source)
+        data = load_geodata(geodata)
+        progress.stage("placing the terrains in their municipalities")
+        terrains = _with_municipalities(terrains, data, boundaries)
+    if no_tottuit:
+        terrains = terrains.assign(issuable_ha=float("nan"))
+    unplaced = terrains["gm_code"].isna().to_numpy()
+    if len(terrains) and unplaced.all() and boundaries is None:
         raise SitingInputError(
             Problem(
                 file=str(file),
-                column="gm_code",
-                message=f"{missing} terrain(s) have no municipality code; pass --boundaries FILE "
-                "to fill them from municipality polygons",
+                column="GEM_CODES",
+                message="no terrain has a municipality code (older extracts have none); pass "
+                "--boundaries FILE to fill them from municipality polygons",
             )
         )
-    into.mkdir(parents=True, exist_ok=True)
-    target = into / "sites.gpkg"
+    left_out = [(rin, "no municipality code") for rin in terrains.loc[unplaced, "rin"]]
+    terrains = terrains[~unplaced]
     with progress_bar() as progress:
-        progress.stage(f"writing {target.name}")
-        sites.to_file(target, driver="GPKG")
+        progress.stage("merging the authored records")
+        sites = sites_from_terrains(
+            terrains, data.municipalities, include_authored_sites=not ibis_only
+        )
+        progress.stage(f"writing the sites layer into {into}")
+        target = write_sites(sites, into)
+    register = int(sites["site_id"].str.startswith("ibis-").sum())
     out.print(
-        f"wrote {len(sites)} sites to {target}; check with: siting data check --geodata {into}"
+        f"wrote {len(sites)} sites ({register} register terrains on their own, "
+        f"{len(sites) - register} authored) to {target}; check with: siting data check "
+        f"--geodata {into}"
     )
+    if left_out:
+        shown = ", ".join(rin for rin, _ in left_out[:10]) + (" ..." if len(left_out) > 10 else "")
+        err.print(
+            f"[yellow]warning[/]: {len(left_out)} terrain(s) left out: no municipality code "
+            f"(GM0000 or none; RIN {shown}); with polygons, --boundaries FILE fills the code",
+            markup=True,
+            highlight=False,
+        )
+
+
+def _with_municipalities(
+    terrains: gpd.GeoDataFrame, data: GeoData, boundaries: Path | None
+) -> gpd.GeoDataFrame:
+    """Codes of former municipalities -> their successors; missing codes from boundaries."""
+    from siting.importers.boundaries import read_municipality_boundaries
+    from siting.importers.cbs import resolve_codes
+    from siting.importers.ibis import assign_municipality
+
+    out = terrains.copy()
+    out.attrs = dict(terrains.attrs)
+    known = out["gm_code"].notna()
+    out.loc[known, "gm_code"] = resolve_codes(out.loc[known, "gm_code"], data.municipal_mergers)
+    if boundaries is not None and out["gm_code"].isna().any() and out.geometry.notna().any():
+        named = out.assign(site_id="ibis-" + out["rin"], municipality=None)
+        assigned = assign_municipality(named, read_municipality_boundaries(boundaries))
+        out["gm_code"] = assigned["gm_code"].to_numpy()
+    unknown = sorted(set(out["gm_code"].dropna()) - set(data.municipalities["gm_code"]))
+    if unknown:
+        raise SitingInputError(
+            Problem(
+                file=str(terrains.attrs.get("file", "")),
+                column="GEM_CODES",
+                message=f"municipality code(s) not in the municipalities layer: "
+                f"{', '.join(unknown[:10])}",
+            )
+        )
+    return out
 
 
 @data_app.command("import-capacity-map")

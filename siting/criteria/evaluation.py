@@ -928,6 +928,8 @@ def _constraints(
         s, y = facts.status[i], facts.available_year[i]
         if s == "fully_issued":
             return "fully issued"
+        if s == "unknown":
+            return "status to confirm (no recent dated source)"
         if s == "available" and (np.isnan(y) or y <= year):
             return "available now"
         return f"{s}, plots from {_year(y)}"

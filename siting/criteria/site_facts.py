@@ -31,10 +31,12 @@ class SiteFacts:
     site_ids
         The sites, in site-table order.
     available_ha, available_year, env, relief, headroom_mw
-        Float arrays (NaN = unknown): available area [ha], first delivery year, highest
-        environmental category, expected relief year, the zone's demand headroom [MW].
+        Float arrays (NaN = unknown): available area [ha] (NaN also where the site table
+        flags the figure as a fact to confirm: undated or too old), first delivery year,
+        highest environmental category, expected relief year, the zone's demand headroom [MW].
     status, province
-        Text arrays.
+        Text arrays; a status the site table flags as a fact to confirm (no dated source, or
+        one too old) is ``unknown``.
     afname
         Demand-side congestion class (-1 unknown .. 3).
     flags
@@ -215,14 +217,18 @@ def build_site_facts(table: pd.DataFrame, campuses: pd.DataFrame) -> SiteFacts:
         if c.endswith("_reach")
         and c not in ("campuses_in_reach", "campus_domains_in_reach", "campus_facilities_in_reach")
     ]
+    area_to_confirm, status_to_confirm = (
+        table[c].astype(bool).to_numpy() if c in table else np.zeros(n, dtype=bool)
+        for c in ("available_ha_to_confirm", "status_to_confirm")
+    )
     return SiteFacts(
         site_ids=tuple(table["site_id"]),
-        available_ha=table["available_ha"].astype(float).to_numpy(),
+        available_ha=np.where(area_to_confirm, np.nan, table["available_ha"].astype(float)),
         available_year=table["available_year"].astype(float).to_numpy(),
         env=table["max_env_category"].astype(float).to_numpy(),
         relief=table["expected_relief_year"].astype(float).to_numpy(),
         headroom_mw=table["grid_headroom_mw"].astype(float).to_numpy(),
-        status=table["status"].astype(str).to_numpy(),
+        status=np.where(status_to_confirm, "unknown", table["status"].astype(str).to_numpy()),
         province=table["province"].astype(str).to_numpy(),
         afname=table["afname_class"].astype(int).to_numpy(),
         flags={

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
 
 from siting import settings
 from siting._errors import Problem, SitingInputError
-from siting.layers.places import gm_codes
+from siting.layers.places import gm_code, gm_codes
 
 _CODE_COLUMNS = ("gm_code", "statcode", "gemeentecode", "GM_CODE", "code")
 _NAME_COLUMNS = ("name", "statnaam", "gemeentenaam", "naam")
@@ -75,3 +79,98 @@ def read_municipality_boundaries(path: str | Path) -> gpd.GeoDataFrame:
     ).to_crs(settings.working_crs)
     out.attrs["repaired"] = int(invalid.sum())
     return out
+
+
+def assign_municipality(
+    frame: gpd.GeoDataFrame,
+    municipalities: gpd.GeoDataFrame,
+    *,
+    overwrite: bool = False,
+) -> gpd.GeoDataFrame:
+    """Fill ``gm_code`` (and an empty ``municipality``) by the largest overlap.
+
+    Parameters
+    ----------
+    frame
+        Sites with polygon (or point) geometry, for example from :func:`read_ibis`.
+    municipalities
+        Municipality polygons with a code column (``gm_code``, ``statcode``, ``gemeentecode``
+        or ``GM_CODE``; values such as ``GM0772`` or ``772``) and optionally a name column
+        (``name``, ``municipality``, ``statnaam`` or ``gemeentenaam``). Must have a CRS.
+        Invalid polygons are repaired with ``make_valid`` for the overlay.
+    overwrite
+        Also replace codes that are already filled.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A copy of ``frame``; sites that overlap no municipality keep an empty code and their
+        ``site_id`` is listed in ``attrs["unassigned"]``.
+
+    Raises
+    ------
+    SitingInputError
+        If either frame has no CRS or ``municipalities`` has no code column.
+    """
+    problems = []
+    if frame.crs is None:
+        problems.append(Problem(file="<sites>", message="the sites have no CRS"))
+    if municipalities.crs is None:
+        problems.append(Problem(file="<municipalities>", message="the polygons have no CRS"))
+    lower = {str(c).lower(): c for c in municipalities.columns}
+    code_col = next(
+        (lower[c] for c in ("gm_code", "statcode", "gemeentecode", "gemeente_code") if c in lower),
+        None,
+    )
+    name_col = next(
+        (lower[c] for c in ("name", "municipality", "statnaam", "gemeentenaam") if c in lower),
+        None,
+    )
+    if code_col is None:
+        problems.append(
+            Problem(
+                file="<municipalities>",
+                message="no municipality code column (gm_code, statcode, gemeentecode or "
+                f"GM_CODE); columns found: {', '.join(map(str, municipalities.columns))}",
+            )
+        )
+    if problems:
+        raise SitingInputError(problems)
+
+    out = frame.copy()
+    out.attrs = dict(frame.attrs)
+    for col in ("gm_code", "municipality"):
+        if col not in out.columns:
+            out[col] = None
+        out[col] = out[col].astype(object)
+    codes = [gm_code(v) for v in municipalities[code_col]]
+    polys = municipalities.geometry.to_crs(settings.working_crs).to_numpy()
+    polys = np.where(shapely.is_valid(polys), polys, shapely.make_valid(polys))
+    tree = shapely.STRtree(polys)
+    geoms = out.geometry.to_crs(settings.working_crs).to_numpy()
+    todo = [i for i in range(len(out)) if overwrite or not _filled(out["gm_code"].iloc[i])]
+    unassigned = []
+    for i in todo:
+        geom = geoms[i]
+        candidates = [] if geom is None else tree.query(geom, predicate="intersects")
+        if len(candidates) == 0:
+            unassigned.append(str(out["site_id"].iloc[i]) if "site_id" in out else str(i))
+            continue
+        overlap = shapely.area(shapely.intersection(geom, polys[candidates]))
+        best = int(candidates[int(np.argmax(overlap))])
+        out.iloc[i, out.columns.get_loc("gm_code")] = codes[best]
+        if name_col is not None and (overwrite or not _filled(out["municipality"].iloc[i])):
+            out.iloc[i, out.columns.get_loc("municipality")] = str(
+                municipalities[name_col].iloc[best]
+            )
+    out.attrs["unassigned"] = unassigned
+    return out
+
+
+def _filled(value: object) -> bool:
+    return (
+        value is not None
+        and value is not pd.NA
+        and not (isinstance(value, float) and math.isnan(value))
+        and str(value).strip() != ""
+    )

@@ -1,8 +1,9 @@
-"""Read an IBIS business-park (bedrijventerreinen) export into the ``sites`` layer format.
+"""Read IBIS business-park (bedrijventerreinen) exports: one record per terrain (RIN).
 
-IBIS is the national register of business parks, filled yearly by the provinces and
-municipalities and published by PDOK as WFS and ArcGIS FeatureServer. Two generations of field
-names are in circulation and both are read (names are matched case-insensitively):
+IBIS is the national register of business parks (werklocaties), filled yearly by the provinces
+and municipalities and published by PDOK as WFS and ArcGIS FeatureServer, and on the
+WarmteAtlas WFS (RVO). Two generations of field names are in circulation and both are read
+(names are matched case-insensitively, a namespace prefix such as ``ibis:`` is ignored):
 
 ==========================  ==========================  ======================================
 national / current          older extracts              meaning
@@ -12,32 +13,39 @@ national / current          older extracts              meaning
 ``GEM_CODES``/``GEM_CODE``  (none; ``KERN`` = village)  municipality code(s)
 ``HA_BRUTO``                ``OPPBRUTO``                gross area [ha] / [m2]
 ``HA_NETTO``                ``OPPNETTO``                net area [ha] / [m2]
-``HA_TOTTUIT``              (none)                      undocumented; "immediately available" [ha]
+``HA_TOTTUIT``              (none)                      immediately issuable area
+                                                        (terstond uitgeefbaar) [ha]
 ``JAAR``                    ``JAAR``                    survey year / year laid out (see below)
-``WLOC_TYPE``               (none)                      kind of work location
+``WLOC_TYPE``               (none)                      kind of work location (type code)
 ==========================  ==========================  ======================================
+
+Three forms are read: GeoJSON (also a WFS GeoJSON response) and GeoPackage with polygons, and
+tables without geometry (CSV/TSV, or a GeoJSON whose features carry no geometry, as a WFS
+request restricted to the attribute fields returns). :func:`read_ibis_terrains` returns the
+terrains as the register has them; :func:`read_ibis` turns them into the ``sites`` layer
+(:func:`siting.layers.supply.sites_from_terrains`), and ``siting data import-ibis`` merges
+the authored facts on top (:func:`siting.layers.supply.build_supply`).
 
 Facts about the sources that shape the result:
 
-- In the national form ``JAAR`` is the IBIS survey year and becomes ``area_year``. In the older
-  extracts ``JAAR`` varies per terrain and holds values such as ``v1900`` and ``1975``: the
-  year the terrain was laid out, not the year of the figures; it goes into the notes only.
+- In the national form ``JAAR`` is the IBIS survey year (peiljaar) and becomes the year of the
+  figures. In the older extracts ``JAAR`` varies per terrain and holds values such as ``v1900``
+  and ``1975``: the year the terrain was laid out, not the year of the figures; it goes into
+  the notes only.
 - A terrain can consist of several features with the same RIN. They are dissolved into one
   record. Area figures that differ between the parts are summed; when every part repeats the
   same figure, it is the terrain total repeated on each part and is taken once (in the
   Rijssen-Holten extract the three parts of *Veeneslagen* each carry 7,923 m2, which is the
   area of the three polygons together).
-- The meaning of ``HA_TOTTUIT`` is not documented at the source, so ``available_ha`` stays
-  unknown unless the caller opts in with ``use_tottuit=True``.
+- ``GEM_CODES`` ``GM0000`` (88 features of the national WFS) is no municipality: such a terrain
+  keeps an empty code; with its polygon :func:`assign_municipality` can fill it.
+- ``HA_TOTTUIT`` is the area the register lists as immediately issuable. It can include land
+  that is reserved or under option, so it is an upper bound of what is on offer.
 """
 
 from __future__ import annotations
 
-import math
-import re
 import warnings
-from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -47,326 +55,228 @@ import shapely
 
 from siting import settings
 from siting._errors import Problem, SitingInputError
-from siting.layers.places import gm_code
-from siting.layers.schema import SITES
-from siting.layers.validate import NL_RD_BOUNDS, cells_as_text
+from siting.importers import _ibis_fields as f
+from siting.importers.boundaries import assign_municipality as assign_municipality
+from siting.layers.validate import cells_as_text
 
-#: Field candidates per role, lower case; the first found wins.
-_FIELDS: dict[str, tuple[str, ...]] = {
-    "rin": ("rin_nummer", "rinnummer"),
-    "name": ("plan_naam", "bedrijvent"),
-    "gm": ("gem_codes", "gem_code"),
-    "gross": ("ha_bruto", "oppbruto"),
-    "net": ("ha_netto", "oppnetto"),
-    "tottuit": ("ha_tottuit",),
-    "year": ("jaar",),
-    "wloc": ("wloc_type",),
-    "kern": ("kern",),
-}
-#: Area fields given in square metres (all others are in hectares).
-_M2_FIELDS = frozenset({"oppbruto", "oppnetto"})
-_M2_PER_HA = 10_000.0
-_FIRST_ROW = 1  # GIS files: problems name the 1-based feature number (see Problem)
-_YEAR_RANGE = (1900, 2100)
-_SITE_ID = re.compile(r"[a-z0-9][a-z0-9_\-]*")
-_TOTTUIT_NOTE = (
-    "available_ha is IBIS HA_TOTTUIT, ASSUMED to be the area immediately available for issue; "
-    "the field's meaning is not documented at the source"
-)
-_AVAILABILITY_UNKNOWN = "availability unknown (IBIS)"
-#: Keys of the record built per terrain (the remaining ``sites`` columns are constant).
-_RECORD_KEYS = (
-    "site_id",
+#: Columns of a terrain frame (:func:`read_ibis_terrains`), in order, besides ``geometry``.
+TERRAIN_COLUMNS: tuple[str, ...] = (
+    "rin",
     "name",
     "gm_code",
+    "other_gm_codes",
+    "year",
     "gross_ha",
     "net_ha",
-    "available_ha",
-    "area_year",
-    "area_confidence",
-    "area_source",
-    "status",
-    "source_url",
+    "issuable_ha",
+    "wloc_type",
+    "source",
     "notes",
-    "geometry",
 )
+#: File name endings read as tables without geometry.
+TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
+_GIS_FIRST_ROW = 1  # GIS files: problems name the 1-based feature number (see Problem)
+_TABLE_FIRST_ROW = 2  # tables: the header is row 1
 
 
-@dataclass
-class _Fields:
-    """The source field found for each role (``None`` when absent)."""
-
-    rin: str | None
-    name: str | None
-    gm: str | None
-    gross: str | None
-    net: str | None
-    tottuit: str | None
-    year: str | None
-    wloc: str | None
-    kern: str | None
-
-    @property
-    def national(self) -> bool:
-        """Whether the file uses the national field names (areas in ha, JAAR = survey year)."""
-        names = {self.gross, self.net, self.tottuit}
-        return any(n is not None and n.lower().startswith("ha_") for n in names) or (
-            self.rin is not None and self.rin.lower() == "rin_nummer"
-        )
-
-
-def read_ibis(
+def read_ibis_terrains(
     path: str | Path,
     *,
     reference_year: int | None = None,
-    use_tottuit: bool = False,
     source: str | None = None,
     layer: str | None = None,
 ) -> gpd.GeoDataFrame:
-    """Read an IBIS business-park export as candidate sites in EPSG:28992.
+    """Read an IBIS export as one record per terrain (RIN), the register's figures as given.
 
-    Reads GeoJSON (also a WFS GeoJSON response) or GeoPackage, in the national or the older
-    field-name generation (see the module docstring). Features with the same RIN number are
-    dissolved into one record per terrain.
+    Reads GeoJSON (also a WFS GeoJSON response, with or without geometry), GeoPackage, or a
+    CSV/TSV table with the fields of either generation (module docstring). Features with the
+    same RIN are dissolved into one terrain.
 
     Parameters
     ----------
     path
         The export file.
     reference_year
-        Year the area figures refer to; overrides ``JAAR``. Needed for ``area_year`` with older
-        extracts, whose ``JAAR`` is not the year of the figures.
-    use_tottuit
-        Put ``HA_TOTTUIT`` [ha] into ``available_ha``. The field is undocumented, so the areas
-        are then marked ``approximate`` and the notes say that this is an assumption.
+        Year the figures refer to; overrides ``JAAR``. Needed for a year with older extracts,
+        whose ``JAAR`` is not the year of the figures.
     source
-        Text for ``source_url`` (for example the WFS address); default the file name.
+        Where the export comes from (for example the WFS address), recorded per terrain;
+        default the file name.
     layer
         Layer to read from a GeoPackage with several layers.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        One row per terrain, with exactly the columns of the ``sites`` layer
-        (:data:`siting.layers.schema.SITES`) plus the dissolved polygon ``geometry`` in EPSG:28992.
-        Areas ``gross_ha``, ``net_ha``, ``available_ha`` are in [ha]; ``lon``/``lat`` [degree,
-        WGS84] are those of a representative point inside the terrain. ``gm_code`` is empty
-        when the file has no municipality field: fill it with :func:`assign_municipality`.
-        ``frame.attrs`` holds ``"repaired"`` (number of invalid polygons repaired with
-        ``make_valid``), ``"older_years_dropped"`` (features of a terrain that also appears
-        with a newer ``JAAR``), ``"generation"`` (``"national"`` or ``"older"``) and
-        ``"file"``.
+        Columns :data:`TERRAIN_COLUMNS` and ``geometry`` (the dissolved polygon in EPSG:28992,
+        or ``None`` for a table): ``rin`` text; ``gm_code`` the first municipality code or
+        ``None`` (``GM0000`` or no field), ``other_gm_codes`` the rest; ``year`` the survey
+        year (``NA`` when unknown); areas [ha] (``NaN`` when the field is absent or empty);
+        ``wloc_type`` a tuple of the type codes given; ``notes`` how the record was read.
+        ``frame.attrs``: ``"file"``, ``"generation"`` (``"national"`` or ``"older"``),
+        ``"polygons"`` (bool), ``"repaired"`` (invalid polygons repaired with ``make_valid``),
+        ``"older_years_dropped"`` (features of a terrain that also appears with a newer
+        ``JAAR``).
 
     Raises
     ------
     SitingInputError
-        With every problem found: unreadable file, GeoPackage without CRS, missing fields (RIN,
-        name, area), text or negative numbers in an area field, bad municipality codes,
-        missing or non-polygon geometries. Rows are numbered as in a spreadsheet of the
-        attribute table: the header is row 1, the first feature row 2.
+        With every problem found: unreadable file, GeoPackage without CRS, missing fields
+        (RIN, name, area), text or negative numbers in an area field, bad municipality codes,
+        non-polygon geometries or a feature without one among features with polygons. Rows
+        are numbered as in a spreadsheet of the attribute table (header row 1, first feature
+        row 2) for tables, by feature number for GIS files.
     """
     path = Path(path)
     file = str(path)
-    if reference_year is not None and not (
-        isinstance(reference_year, int | np.integer)
-        and _YEAR_RANGE[0] <= int(reference_year) <= _YEAR_RANGE[1]
-    ):
-        raise SitingInputError(
-            Problem(
-                file=file,
-                column="reference_year",
-                message=f"reference_year {reference_year!r} is not a year "
-                f"({_YEAR_RANGE[0]}-{_YEAR_RANGE[1]})",
-            )
-        )
+    _check_reference_year(reference_year, file=file)
     raw = _read_file(path, layer=layer)
-    if raw.empty:
-        return _empty(
-            file,
-            "national" if _find_fields(raw, file=file, use_tottuit=False)[0].national else "older",
-        )
-    fields, problems = _find_fields(raw, file=file, use_tottuit=use_tottuit)
-    if problems:
-        raise SitingInputError(problems)
-    assert fields.rin is not None and fields.name is not None  # checked by _find_fields
-    generation = "national" if fields.national else "older"
-
-    n = len(raw)
-    rows = np.arange(n) + _FIRST_ROW
-    text = {
-        role: (cells_as_text(raw[col]) if col is not None else pd.Series([""] * n, index=raw.index))
-        for role, col in vars(fields).items()
-    }
-    rin = text["rin"].map(_clean_rin)
-    for i in np.flatnonzero(rin.eq("").to_numpy()):
-        problems.append(_problem(file, rows[i], fields.rin, "a RIN number is required here"))
-    for i in np.flatnonzero((rin.ne("") & ~rin.map(_is_slug)).to_numpy()):
-        problems.append(
-            _problem(file, rows[i], fields.rin, f"'{text['rin'].iloc[i]}' is not a RIN number")
-        )
-
-    areas: dict[str, pd.Series] = {}
-    for role in ("gross", "net", "tottuit"):
-        col = getattr(fields, role)
-        if col is None:
-            areas[role] = pd.Series(np.nan, index=raw.index)
-            continue
-        values, col_problems = _parse_area(text[role], file=file, column=col, rows=rows)
-        problems.extend(col_problems)
-        scale = _M2_PER_HA if col.lower() in _M2_FIELDS else 1.0
-        areas[role] = values / scale
-
-    gm_codes, gm_problems = _parse_gm_codes(text["gm"], file=file, column=fields.gm, rows=rows)
-    problems.extend(gm_problems)
-
-    years = pd.Series(pd.NA, index=raw.index, dtype="Int64")
-    if fields.year is not None and generation == "national":
-        years, year_problems = _parse_years(text["year"], file=file, column=fields.year, rows=rows)
-        problems.extend(year_problems)
-
-    geometry, repaired, geo_problems = _polygons(raw.geometry, file=file, rows=rows)
-    problems.extend(geo_problems)
-    if problems:
-        raise SitingInputError(problems)
-
-    parts = pd.DataFrame(
-        {
-            "rin": rin,
-            "name": text["name"],
-            "gm": gm_codes,
-            "gross": areas["gross"],
-            "net": areas["net"],
-            "tottuit": areas["tottuit"],
-            "year": years,
-            "year_text": text["year"],
-            "wloc": text["wloc"],
-            "kern": text["kern"],
-            "repaired": repaired,
-        },
-        index=raw.index,
+    first_row = _TABLE_FIRST_ROW if path.suffix.lower() in TABLE_SUFFIXES else _GIS_FIRST_ROW
+    return terrains_from_table(
+        raw,
+        file=file,
+        source=source if source is not None else path.name,
+        reference_year=reference_year,
+        first_row=first_row,
     )
-    parts["geometry"] = geometry.to_numpy()
-    keep = _newest_year_only(parts)
-    older_dropped = int((~keep).sum())
-    parts = parts[keep]
-
-    name = source if source is not None else path.name
-    records = [
-        _terrain(
-            group,
-            generation=generation,
-            reference_year=reference_year,
-            use_tottuit=use_tottuit,
-            file_name=path.name,
-            source=name,
-        )
-        for _, group in parts.groupby("rin", sort=False)
-    ]
-    frame = _frame(records)
-    frame.attrs.update(
-        {
-            "repaired": int(repaired.sum()),
-            "older_years_dropped": older_dropped,
-            "generation": generation,
-            "file": file,
-        }
-    )
-    return frame
 
 
-def assign_municipality(
-    frame: gpd.GeoDataFrame,
-    municipalities: gpd.GeoDataFrame,
+def terrains_from_table(
+    raw: pd.DataFrame,
     *,
-    overwrite: bool = False,
+    file: str,
+    source: str,
+    reference_year: int | None = None,
+    first_row: int = _TABLE_FIRST_ROW,
 ) -> gpd.GeoDataFrame:
-    """Fill ``gm_code`` (and an empty ``municipality``) by the largest overlap.
+    """Read the terrains of an already loaded IBIS attribute table (see :func:`read_ibis_terrains`).
 
     Parameters
     ----------
-    frame
-        Sites with polygon (or point) geometry, for example from :func:`read_ibis`.
-    municipalities
-        Municipality polygons with a code column (``gm_code``, ``statcode``, ``gemeentecode``
-        or ``GM_CODE``; values such as ``GM0772`` or ``772``) and optionally a name column
-        (``name``, ``municipality``, ``statnaam`` or ``gemeentenaam``). Must have a CRS.
-        Invalid polygons are repaired with ``make_valid`` for the overlay.
-    overwrite
-        Also replace codes that are already filled.
+    raw
+        The attribute table (cells as text or numbers); a GeoDataFrame may carry polygons.
+    file
+        File name used in the problems.
+    source
+        Where the table comes from, recorded per terrain.
+    reference_year
+        Year the figures refer to (overrides ``JAAR``).
+    first_row
+        Row number of the first record as the user sees it.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        A copy of ``frame``; sites that overlap no municipality keep an empty code and their
-        ``site_id`` is listed in ``attrs["unassigned"]``.
+        As :func:`read_ibis_terrains`.
+    """
+    geometry_name = raw.geometry.name if isinstance(raw, gpd.GeoDataFrame) else None
+    columns = [c for c in raw.columns if c != geometry_name]
+    fields, problems = f.find_fields(columns, file=file)
+    generation = "national" if fields.national else "older"
+    if problems and not raw.empty:
+        raise SitingInputError(problems)
+    if raw.empty:
+        return _terrain_frame([], file=file, generation=generation, polygons=False)
+    text = {
+        role: (cells_as_text(raw[col]) if col is not None else pd.Series("", index=raw.index))
+        for role, col in vars(fields).items()
+    }
+    rows = np.arange(len(raw)) + first_row
+    parts, problems = _parse_parts(text, fields, raw, file=file, rows=rows)
+    if problems:
+        raise SitingInputError(problems)
+    keep = f.newest_year_only(parts)
+    older_dropped = int((~keep).sum())
+    parts = parts[keep]
+    records = [
+        _terrain(group, generation=generation, reference_year=reference_year, source=source)
+        for _, group in parts.groupby("rin", sort=False)
+    ]
+    frame = _terrain_frame(
+        records, file=file, generation=generation, polygons=parts["geometry"].notna().any()
+    )
+    frame.attrs.update(
+        {"repaired": int(parts["repaired"].sum()), "older_years_dropped": older_dropped}
+    )
+    return frame
+
+
+def read_ibis(
+    path: str | Path,
+    *,
+    reference_year: int | None = None,
+    use_tottuit: bool = True,
+    source: str | None = None,
+    layer: str | None = None,
+    municipalities: gpd.GeoDataFrame | None = None,
+) -> gpd.GeoDataFrame:
+    """Read an IBIS export as candidate sites (the ``sites`` layer) in EPSG:28992.
+
+    The terrains of :func:`read_ibis_terrains`, each a site ``ibis-<RIN>`` as
+    :func:`siting.layers.supply.sites_from_terrains` makes it, without the authored sites
+    (``siting data import-ibis`` merges those): its polygon's representative point, or its
+    municipality's point for a table without geometry; ``HA_TOTTUIT`` as the available area
+    with the survey year; the status it implies, dated by the survey year; the designation
+    its type code implies where a public source decodes it.
+
+    Parameters
+    ----------
+    path, reference_year, source, layer
+        As for :func:`read_ibis_terrains`.
+    use_tottuit
+        Use ``HA_TOTTUIT`` [ha] as the available area (default). With ``False`` the available
+        area and the status stay unknown.
+    municipalities
+        The municipalities layer (points), needed for terrains without a polygon.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per terrain with the columns of :data:`siting.layers.schema.SITES` and the
+        polygon (or point) ``geometry`` in EPSG:28992. ``gm_code`` is empty when the export
+        names none: fill it with :func:`assign_municipality`. ``frame.attrs`` as for
+        :func:`read_ibis_terrains`.
 
     Raises
     ------
     SitingInputError
-        If either frame has no CRS or ``municipalities`` has no code column.
+        As :func:`read_ibis_terrains`, and for terrains without a polygon when no
+        ``municipalities`` are given.
     """
-    problems = []
-    if frame.crs is None:
-        problems.append(Problem(file="<sites>", message="the sites have no CRS"))
-    if municipalities.crs is None:
-        problems.append(Problem(file="<municipalities>", message="the polygons have no CRS"))
-    lower = {str(c).lower(): c for c in municipalities.columns}
-    code_col = next(
-        (lower[c] for c in ("gm_code", "statcode", "gemeentecode", "gemeente_code") if c in lower),
-        None,
-    )
-    name_col = next(
-        (lower[c] for c in ("name", "municipality", "statnaam", "gemeentenaam") if c in lower),
-        None,
-    )
-    if code_col is None:
-        problems.append(
-            Problem(
-                file="<municipalities>",
-                message="no municipality code column (gm_code, statcode, gemeentecode or "
-                f"GM_CODE); columns found: {', '.join(map(str, municipalities.columns))}",
-            )
-        )
-    if problems:
-        raise SitingInputError(problems)
+    from siting.layers.supply import sites_from_terrains
 
-    out = frame.copy()
-    out.attrs = dict(frame.attrs)
-    for col in ("gm_code", "municipality"):
-        if col not in out.columns:
-            out[col] = None
-        out[col] = out[col].astype(object)
-    codes = [gm_code(v) for v in municipalities[code_col]]
-    polys = municipalities.geometry.to_crs(settings.working_crs).to_numpy()
-    polys = np.where(shapely.is_valid(polys), polys, shapely.make_valid(polys))
-    tree = shapely.STRtree(polys)
-    geoms = out.geometry.to_crs(settings.working_crs).to_numpy()
-    todo = [i for i in range(len(out)) if overwrite or not _filled(out["gm_code"].iloc[i])]
-    unassigned = []
-    for i in todo:
-        geom = geoms[i]
-        candidates = [] if geom is None else tree.query(geom, predicate="intersects")
-        if len(candidates) == 0:
-            unassigned.append(str(out["site_id"].iloc[i]) if "site_id" in out else str(i))
-            continue
-        overlap = shapely.area(shapely.intersection(geom, polys[candidates]))
-        best = int(candidates[int(np.argmax(overlap))])
-        out.iloc[i, out.columns.get_loc("gm_code")] = codes[best]
-        if name_col is not None and (overwrite or not _filled(out["municipality"].iloc[i])):
-            out.iloc[i, out.columns.get_loc("municipality")] = str(
-                municipalities[name_col].iloc[best]
-            )
-    out.attrs["unassigned"] = unassigned
-    return out
+    terrains = read_ibis_terrains(path, reference_year=reference_year, source=source, layer=layer)
+    if not use_tottuit:
+        terrains = terrains.assign(issuable_ha=np.nan)
+    return sites_from_terrains(terrains, municipalities, include_authored_sites=False)
 
 
 # -- reading ------------------------------------------------------------------------------------
 
 
-def _read_file(path: Path, *, layer: str | None) -> gpd.GeoDataFrame:
+# -- reading ------------------------------------------------------------------------------------
+
+
+def _check_reference_year(reference_year: int | None, *, file: str) -> None:
+    low, high = f.YEAR_RANGE
+    if reference_year is not None and not (
+        isinstance(reference_year, int | np.integer) and low <= int(reference_year) <= high
+    ):
+        raise SitingInputError(
+            Problem(
+                file=file,
+                column="reference_year",
+                message=f"reference_year {reference_year!r} is not a year ({low}-{high})",
+            )
+        )
+
+
+def _read_file(path: Path, *, layer: str | None) -> pd.DataFrame:
     file = str(path)
     if not path.is_file():
         raise SitingInputError(Problem(file=file, message="file not found"))
+    if path.suffix.lower() in TABLE_SUFFIXES:
+        return _read_table(path)
     try:
         with warnings.catch_warnings():
             # mixed-type properties are read as text, which is what happens next anyway
@@ -374,6 +284,8 @@ def _read_file(path: Path, *, layer: str | None) -> gpd.GeoDataFrame:
             raw = gpd.read_file(path, layer=layer) if layer is not None else gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several types for unreadable files
         raise SitingInputError(Problem(file=file, message=f"cannot read the file: {exc}")) from None
+    if raw.geometry.isna().all():
+        return pd.DataFrame(raw.drop(columns=raw.geometry.name))  # attributes only
     if raw.crs is None:
         if path.suffix.lower() in (".json", ".geojson"):
             # RFC 7946: GeoJSON coordinates without a crs member are WGS84 lon/lat.
@@ -385,7 +297,7 @@ def _read_file(path: Path, *, layer: str | None) -> gpd.GeoDataFrame:
                     message="the file has no CRS; set one (IBIS from PDOK is EPSG:28992)",
                 )
             )
-    if raw.crs.is_geographic and not raw.empty:
+    if raw.crs.is_geographic:
         x0, y0, x1, y1 = raw.total_bounds
         if max(abs(x0), abs(x1)) > 180 or max(abs(y0), abs(y1)) > 90:
             raise SitingInputError(
@@ -400,249 +312,102 @@ def _read_file(path: Path, *, layer: str | None) -> gpd.GeoDataFrame:
     return raw
 
 
-def _find_fields(
-    raw: gpd.GeoDataFrame, *, file: str, use_tottuit: bool
-) -> tuple[_Fields, list[Problem]]:
-    found = {_field_key(c): c for c in raw.columns if c != raw.geometry.name}
-    chosen = {
-        role: next((found[c] for c in candidates if c in found), None)
-        for role, candidates in _FIELDS.items()
-    }
-    fields = _Fields(**chosen)
-    listed = ", ".join(map(str, found.values())) or "none"
-    problems = []
+def _read_table(path: Path) -> pd.DataFrame:
+    """Read a CSV or TSV attribute table (separator from the suffix or the header line)."""
+    file = str(path)
+    try:
+        head = path.read_text(encoding="utf-8-sig").split("\n", 1)[0]
+    except UnicodeDecodeError:
+        raise SitingInputError(Problem(file=file, message="not UTF-8 text")) from None
+    sep = "\t" if path.suffix.lower() == ".tsv" or "\t" in head else ";" if ";" in head else ","
+    try:
+        return pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise SitingInputError(Problem(file=file, message=f"not a valid table: {exc}")) from None
 
-    def missing(what: str, candidates: Sequence[str]) -> None:
-        names = " or ".join(c.upper() for c in candidates)
+
+def _parse_parts(
+    text: dict[str, pd.Series], fields: f.Fields, raw: pd.DataFrame, *, file: str, rows: np.ndarray
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Parse every feature's fields; one row per feature, problems collected."""
+    problems: list[Problem] = []
+    rin = text["rin"].map(f.clean_rin)
+    for i in np.flatnonzero(rin.eq("").to_numpy()):
+        problems.append(f.problem(file, rows[i], fields.rin, "a RIN number is required here"))
+    for i in np.flatnonzero((rin.ne("") & ~rin.map(f.is_rin)).to_numpy()):
         problems.append(
-            Problem(
-                file=file,
-                column=names,
-                message=f"missing {what} field ({names}); fields found: {listed}",
-            )
+            f.problem(file, rows[i], fields.rin, f"'{text['rin'].iloc[i]}' is not a RIN number")
         )
-
-    if fields.rin is None:
-        missing("RIN number", _FIELDS["rin"])
-    if fields.name is None:
-        missing("terrain name", _FIELDS["name"])
-    if fields.gross is None and fields.net is None:
-        missing("area", _FIELDS["gross"] + _FIELDS["net"])
-    if use_tottuit and fields.tottuit is None:
-        missing("HA_TOTTUIT (asked for with use_tottuit=True)", _FIELDS["tottuit"])
-    return fields, problems
-
-
-def _field_key(name: object) -> str:
-    """Lower case without a namespace prefix (``ibis:RIN_NUMMER`` -> ``rin_nummer``)."""
-    return str(name).strip().lower().rsplit(":", 1)[-1]
-
-
-def _clean_rin(text: str) -> str:
-    return text.strip().lower()
-
-
-def _is_slug(text: str) -> bool:
-    return _SITE_ID.fullmatch(text) is not None
-
-
-def _problem(file: str, row: int, column: str | None, message: str) -> Problem:
-    return Problem(file=file, row=int(row), column=column, message=message)
-
-
-def _parse_area(
-    text: pd.Series, *, file: str, column: str, rows: np.ndarray
-) -> tuple[pd.Series, list[Problem]]:
-    """Parse an area field (``.`` or ``,`` as decimal mark); negative or text is a problem."""
-    problems = []
-    values = []
-    for i, cell in enumerate(text):
-        if cell == "":
-            values.append(np.nan)
+    areas: dict[str, pd.Series] = {}
+    for role in ("gross", "net", "tottuit"):
+        col = getattr(fields, role)
+        if col is None:
+            areas[role] = pd.Series(np.nan, index=raw.index)
             continue
-        try:
-            value = float(cell.replace(",", ".")) if cell.count(",") <= 1 else math.nan
-        except ValueError:
-            value = math.nan
-        if not math.isfinite(value):
-            problems.append(_problem(file, rows[i], column, f"'{cell}' is not a number"))
-            values.append(np.nan)
-        elif value < 0:
-            problems.append(_problem(file, rows[i], column, f"{cell} is negative; areas are >= 0"))
-            values.append(np.nan)
-        else:
-            values.append(value)
-    return pd.Series(values, index=text.index, dtype=float), problems
-
-
-def _parse_gm_codes(
-    text: pd.Series, *, file: str, column: str | None, rows: np.ndarray
-) -> tuple[pd.Series, list[Problem]]:
-    """Split ``GEM_CODES`` (one or more codes) into tuples of ``GMxxxx`` codes."""
-    problems = []
-    values: list[tuple[str, ...]] = []
-    for i, cell in enumerate(text):
-        codes = []
-        for item in re.split(r"[,;/\s]+", cell):
-            if not item:
-                continue
-            code = gm_code(item)
-            if code is None:
-                problems.append(
-                    _problem(
-                        file,
-                        rows[i],
-                        column,
-                        f"'{item}' is not a municipality code (like 772, 0772 or GM0772)",
-                    )
-                )
-            elif code not in codes:
-                codes.append(code)
-        values.append(tuple(codes))
-    return pd.Series(values, index=text.index, dtype=object), problems
-
-
-def _parse_years(
-    text: pd.Series, *, file: str, column: str, rows: np.ndarray
-) -> tuple[pd.Series, list[Problem]]:
-    problems = []
-    values: list[object] = []
-    for i, cell in enumerate(text):
-        if cell == "":
-            values.append(pd.NA)
-            continue
-        year = int(cell) if cell.isdigit() else None
-        if year is None or not _YEAR_RANGE[0] <= year <= _YEAR_RANGE[1]:
-            problems.append(_problem(file, rows[i], column, f"'{cell}' is not a year"))
-            values.append(pd.NA)
-        else:
-            values.append(year)
-    return pd.Series(values, index=text.index, dtype="Int64"), problems
-
-
-def _polygons(
-    geometry: gpd.GeoSeries, *, file: str, rows: np.ndarray
-) -> tuple[gpd.GeoSeries, np.ndarray, list[Problem]]:
-    """Reproject to EPSG:28992, check for polygons in the Netherlands, repair invalid ones."""
-    problems = []
-    geometry = geometry.to_crs(settings.working_crs)
-    geoms = geometry.to_numpy().copy()
-    repaired = np.zeros(len(geoms), dtype=bool)
-    xmin, ymin, xmax, ymax = NL_RD_BOUNDS
-    for i, geom in enumerate(geoms):
-        if geom is None or geom.is_empty:
-            problems.append(_problem(file, rows[i], "geometry", "no geometry"))
-            continue
-        if geom.geom_type not in ("Polygon", "MultiPolygon"):
-            problems.append(
-                _problem(file, rows[i], "geometry", f"{geom.geom_type} is not a polygon")
-            )
-            continue
-        if not geom.is_valid:
-            fixed = _polygonal(shapely.make_valid(geom))
-            if fixed is None:
-                problems.append(
-                    _problem(
-                        file,
-                        rows[i],
-                        "geometry",
-                        f"invalid polygon that cannot be repaired: {shapely.is_valid_reason(geom)}",
-                    )
-                )
-                continue
-            geoms[i] = geom = fixed
-            repaired[i] = True
-        bx0, by0, bx1, by1 = geom.bounds
-        if bx0 < xmin or by0 < ymin or bx1 > xmax or by1 > ymax:
-            problems.append(
-                _problem(
-                    file,
-                    rows[i],
-                    "geometry",
-                    "lies outside the Netherlands in EPSG:28992: is the file's CRS right?",
-                )
-            )
-    out = gpd.GeoSeries(geoms, index=geometry.index, crs=settings.working_crs)
-    return out, repaired, problems
-
-
-def _polygonal(geom: shapely.Geometry) -> shapely.Geometry | None:
-    """Return the polygonal part of a repaired geometry (``None`` when no area remains)."""
-    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
-    if not parts:
-        return None
-    merged = shapely.union_all(parts)
-    return None if merged.is_empty or merged.area == 0 else merged
-
-
-def _newest_year_only(parts: pd.DataFrame) -> pd.Series:
-    """Keep, per RIN, only the features of the newest survey year (national form)."""
-    years = parts["year"]
-    if years.isna().all():
-        return pd.Series(True, index=parts.index)
-    newest = years.groupby(parts["rin"]).transform("max")
-    keep = years.isna() | newest.isna() | years.eq(newest)
-    return keep.fillna(True).astype(bool)
+        values, found = f.parse_area(text[role], file=file, column=col, rows=rows)
+        problems.extend(found)
+        areas[role] = values / (f.M2_PER_HA if col.lower() in f.M2_FIELDS else 1.0)
+    codes, found = f.parse_gm_codes(text["gm"], file=file, column=fields.gm, rows=rows)
+    problems.extend(found)
+    years = pd.Series(pd.NA, index=raw.index, dtype="Int64")
+    if fields.year is not None and fields.national:
+        years, found = f.parse_years(text["year"], file=file, column=fields.year, rows=rows)
+        problems.extend(found)
+    repaired = np.zeros(len(raw), dtype=bool)
+    geometry: list[object] = [None] * len(raw)
+    if isinstance(raw, gpd.GeoDataFrame):
+        checked, repaired, found = f.polygons(raw.geometry, file=file, rows=rows)
+        problems.extend(found)
+        geometry = list(checked)
+    parts = pd.DataFrame(
+        {
+            "rin": rin,
+            "name": text["name"],
+            "gm": codes,
+            "gross": areas["gross"],
+            "net": areas["net"],
+            "tottuit": areas["tottuit"],
+            "year": years,
+            "year_text": text["year"],
+            "wloc": text["wloc"],
+            "kern": text["kern"],
+            "repaired": repaired,
+        },
+        index=raw.index,
+    )
+    parts["geometry"] = pd.Series(geometry, index=raw.index, dtype=object)
+    return parts, problems
 
 
 # -- one terrain --------------------------------------------------------------------------------
 
 
 def _terrain(
-    group: pd.DataFrame,
-    *,
-    generation: str,
-    reference_year: int | None,
-    use_tottuit: bool,
-    file_name: str,
-    source: str,
+    group: pd.DataFrame, *, generation: str, reference_year: int | None, source: str
 ) -> dict[str, object]:
-    """Dissolve the features of one RIN into one ``sites`` record."""
+    """Dissolve the features of one RIN into one terrain record."""
     rin = str(group["rin"].iloc[0])
     notes: list[str] = []
-    n_parts = len(group)
-    if n_parts > 1:
-        notes.append(f"{n_parts} IBIS features with RIN {rin} dissolved into one terrain")
-
+    if len(group) > 1:
+        notes.append(f"{len(group)} IBIS features with RIN {rin} dissolved into one terrain")
     names = [v for v in dict.fromkeys(group["name"]) if v]
-    if names:
-        name = names[0]
-        if len(names) > 1:
-            notes.append(f"parts also named {', '.join(names[1:])}")
-    else:
-        name = f"IBIS terrain {rin}"
+    name = names[0] if names else f"IBIS terrain {rin}"
+    if len(names) > 1:
+        notes.append(f"parts also named {', '.join(names[1:])}")
+    if not names:
         notes.append("no name in the source")
-
-    gross = _combine(group["gross"], "gross", notes)
-    net = _combine(group["net"], "net", notes)
-    available = math.nan
-    status = "available"
-    if use_tottuit:
-        available = _combine(group["tottuit"], "HA_TOTTUIT", notes)
-        if math.isnan(available):
-            notes.append(_AVAILABILITY_UNKNOWN)
-        else:
-            notes.append(_TOTTUIT_NOTE)
-            status = "available" if available > 0 else "fully_issued"
-    else:
-        notes.append(_AVAILABILITY_UNKNOWN)
-
-    has_area = not all(math.isnan(v) for v in (gross, net, available))
-    if not has_area:
-        confidence = "unknown"
-    elif use_tottuit and not math.isnan(available):
-        confidence = "approximate"
-    else:
-        confidence = "reported"
-
+    gross = f.combine(group["gross"], "gross", notes)
+    net = f.combine(group["net"], "net", notes)
+    issuable = f.combine(group["tottuit"], "HA_TOTTUIT", notes)
     codes: list[str] = list(dict.fromkeys(c for t in group["gm"] for c in t))
-    gm_code = codes[0] if codes else None
     if len(codes) > 1:
         notes.append(f"IBIS lists several municipalities: {', '.join(codes)}")
-
     survey = group["year"].dropna()
-    survey_year = int(survey.max()) if len(survey) else None
-    area_year = reference_year if reference_year is not None else survey_year
+    year = (
+        reference_year
+        if reference_year is not None
+        else (int(survey.max()) if len(survey) else None)
+    )
     if generation == "older":
         laid_out = [v for v in dict.fromkeys(group["year_text"]) if v]
         if laid_out:
@@ -650,92 +415,48 @@ def _terrain(
                 f"JAAR {'/'.join(laid_out)}: in older IBIS extracts the year the terrain was "
                 "laid out, not the year of the figures"
             )
-    edition = f"IBIS {area_year}" if area_year is not None else "IBIS extract"
     kerns = [v for v in dict.fromkeys(group["kern"]) if v]
     if kerns:
         notes.append(f"kern {', '.join(kerns)}")
-    wlocs = [v for v in dict.fromkeys(group["wloc"]) if v]
-    if wlocs:
-        notes.append(f"IBIS WLOC_TYPE {', '.join(wlocs)}")
     if bool(group["repaired"].any()):
         notes.append("geometry repaired with make_valid")
-
-    geoms = list(group["geometry"])
-    geometry = geoms[0] if len(geoms) == 1 else shapely.union_all(geoms)
+    geoms = [g for g in group["geometry"] if g is not None]
+    geometry = None if not geoms else geoms[0] if len(geoms) == 1 else shapely.union_all(geoms)
     return {
-        "site_id": f"ibis-{rin}",
+        "rin": rin,
         "name": name,
-        "gm_code": gm_code,
+        "gm_code": codes[0] if codes else None,
+        "other_gm_codes": tuple(codes[1:]),
+        "year": year,
         "gross_ha": gross,
         "net_ha": net,
-        "available_ha": available,
-        "area_year": area_year,
-        "area_confidence": confidence,
-        "area_source": f"{edition} ({file_name})",
-        "status": status,
-        "source_url": source,
+        "issuable_ha": issuable,
+        "wloc_type": tuple(v for v in dict.fromkeys(group["wloc"]) if v),
+        "source": source,
         "notes": "; ".join(notes),
         "geometry": geometry,
     }
 
 
-def _combine(values: pd.Series, label: str, notes: list[str]) -> float:
-    """Terrain figure [ha] from its parts: once if repeated on every part, else the sum."""
-    known = values.dropna()
-    if known.empty:
-        return math.nan
-    if len(values) > 1 and len(known) == len(values) and (known == known.iloc[0]).all():
-        notes.append(f"{label} area repeated on every part, taken once")
-        return round(float(known.iloc[0]), 6)
-    if len(known) < len(values):
-        notes.append(f"{label} area known for {len(known)} of {len(values)} parts (sum of those)")
-    return round(float(known.sum()), 6)
-
-
-def _frame(records: list[dict[str, object]]) -> gpd.GeoDataFrame:
-    """Assemble the ``sites`` columns (types as the layer loader produces them)."""
-    base = pd.DataFrame(records, columns=list(_RECORD_KEYS))
-    n = len(base)
-    geometry = gpd.GeoSeries(list(base["geometry"]), crs=settings.working_crs)
-    points = geometry.representative_point().to_crs(settings.display_crs)
-    columns: dict[str, object] = {}
-    for col in SITES.columns:
-        if col.name in base.columns:
-            series = base[col.name]
-        elif col.name == "lon":
-            series = points.x.round(6)
-        elif col.name == "lat":
-            series = points.y.round(6)
-        elif col.name == "location_confidence":
-            series = pd.Series(["reported"] * n)
-        elif col.name == "site_type":
-            series = pd.Series(["business_park"] * n)
-        elif col.kind == "bool":
-            series = pd.Series([False] * n, dtype=bool)
-        else:
-            series = pd.Series([None] * n, dtype=object)
-        if col.kind in ("int", "year"):
-            series = pd.Series(series.to_numpy(dtype=object), dtype="Int64")
-        elif col.kind == "float":
-            series = pd.Series(series.to_numpy(dtype=float), dtype=float)
-        elif col.kind == "str":
-            series = pd.Series(series.to_numpy(dtype=object), dtype=object)
-        columns[col.name] = series.reset_index(drop=True)
-    return gpd.GeoDataFrame(columns, geometry=geometry.to_numpy(), crs=settings.working_crs)
-
-
-def _empty(file: str, generation: str) -> gpd.GeoDataFrame:
-    frame = _frame([])
+def _terrain_frame(
+    records: list[dict[str, object]], *, file: str, generation: str, polygons: bool
+) -> gpd.GeoDataFrame:
+    base = pd.DataFrame(records, columns=[*TERRAIN_COLUMNS, "geometry"])
+    for col in ("gross_ha", "net_ha", "issuable_ha"):
+        base[col] = base[col].astype(float)
+    base["year"] = pd.Series(base["year"].to_numpy(dtype=object), dtype="Int64")
+    frame = gpd.GeoDataFrame(
+        base.drop(columns="geometry"),
+        geometry=gpd.GeoSeries(list(base["geometry"]), crs=settings.working_crs).to_numpy(),
+        crs=settings.working_crs,
+    )
     frame.attrs.update(
-        {"repaired": 0, "older_years_dropped": 0, "generation": generation, "file": file}
+        {
+            "file": file,
+            "generation": generation,
+            "polygons": bool(polygons),
+            "repaired": 0,
+            "older_years_dropped": 0,
+        }
     )
     return frame
-
-
-def _filled(value: object) -> bool:
-    return (
-        value is not None
-        and value is not pd.NA
-        and not (isinstance(value, float) and math.isnan(value))
-        and str(value).strip() != ""
-    )

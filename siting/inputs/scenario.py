@@ -113,6 +113,7 @@ ZONE_FIELDS: tuple[str, ...] = ("afname_class", "expected_relief_year", "headroo
 #: Defaults of an added site for the required bookkeeping fields it does not give.
 ADD_SITE_DEFAULTS: dict[str, Any] = {
     "location_confidence": "estimate",
+    "location_kind": "site",
     "site_type": "business_park",
     "area_confidence": "estimate",
     "cleanroom_ready": False,
@@ -544,6 +545,26 @@ def _relocate(found: list[Problem], file: str, where: str) -> list[Problem]:
     ]
 
 
+def _asserted(changes: Mapping[str, Any], source: str) -> dict[str, Any]:
+    """Return the dates and sources of the facts a scenario sets, as of the reference year.
+
+    A what-if states its facts as current, so they are not "facts to confirm" for their age:
+    a changed or added available area is dated to the area year given (else the reference
+    year, :func:`siting.settings.reference_year`), a changed or added status to the reference
+    year.
+    """
+    out: dict[str, Any] = {}
+    year = settings.reference_year()
+    if "available_ha" in changes:
+        out["available_ha_year"] = changes.get("area_year", year)
+        out["available_ha_confidence"] = changes.get("area_confidence", "estimate")
+        out["available_ha_source"] = source
+    if "status" in changes or "available_year" in changes:
+        out["status_date"] = str(year)
+        out["status_source"] = source
+    return out
+
+
 def _apply_sites(scenario: Scenario, data: GeoData, problems: list[Problem]) -> gpd.GeoDataFrame:
     file = scenario.file
     sites = data.sites
@@ -595,6 +616,8 @@ def _apply_sites(scenario: Scenario, data: GeoData, problems: list[Problem]) -> 
         row = frame.iloc[[i]][spec_columns].apply(cells_as_text)
         for key, value in changes.items():
             row[key] = _text(value)
+        for key, value in _asserted(changes, f"what-if scenario '{scenario.name}'").items():
+            row[key] = _text(value)
         parsed, found = parse_table(row, SITES, file=file, first_row=1)
         found += record_rules(SITES, parsed, file=file, first_row=1)
         if found:
@@ -627,6 +650,7 @@ def _apply_sites(scenario: Scenario, data: GeoData, problems: list[Problem]) -> 
             "source_url": f"what-if scenario {file}",
             **{k: v for k, v in entry.items() if k in spec_columns},
         }
+        record = {**_asserted(record, f"what-if scenario {file}"), **record}
         code = record.get("gm_code")
         if isinstance(code, str) and code in munis.index:
             record.setdefault("municipality", munis.loc[code, "name"])

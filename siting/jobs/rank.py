@@ -317,10 +317,17 @@ def site_outcomes(
         ev.unverified.tolist(),
         [fail_names[m] for m in fail_bits.tolist()],
         [unknown_names[m] for m in unknown_bits.tolist()],
+        _location_kinds(table),
         strict=True,
     )
     # positional, in the field order of SiteOutcome (thousands of sites: no keyword calls)
     return tuple(map(SiteOutcome._make, columns))
+
+
+def _location_kinds(table: pd.DataFrame) -> list[str]:
+    if "location_kind" not in table:
+        return ["site"] * len(table)
+    return table["location_kind"].fillna("site").astype(str).tolist()
 
 
 _ROW_COLUMNS = (
@@ -329,9 +336,14 @@ _ROW_COLUMNS = (
     "province",
     "lon",
     "lat",
+    "location_kind",
     "available_ha",
-    "area_confidence",
-    "area_year",
+    "available_ha_confidence",
+    "available_ha_year",
+    "available_ha_to_confirm",
+    "status",
+    "status_date",
+    "status_to_confirm",
     "location_confidence",
     "afname_class",
     "grid_confidence",
@@ -373,20 +385,33 @@ def _recommendation(
         stability=weight_ranges(ev, i, candidates),
         versus_next=None if nxt is None else separation(ev, i, nxt, str(table["name"].iat[nxt])),
         caveats=_caveats(row),
+        location_kind=row["location_kind"] if isinstance(row["location_kind"], str) else "site",
     )
 
 
 def _caveats(row: dict[str, object]) -> tuple[str, ...]:
     """How sure the facts behind a site are, in words."""
     out = []
-    area_conf = row["area_confidence"]
-    year = row["area_year"]
+    age = settings.fact_max_age_years
+    year = row["available_ha_year"]
     if pd.isna(row["available_ha"]):
         out.append("available area unknown")
     else:
         when = f", figure from {int(year)}" if pd.notna(year) else ", year of figure not stated"
-        out.append(f"available area {row['available_ha']:g} ha ({area_conf}{when})")
-    if row["location_confidence"] != "reported":
+        text = f"available area {row['available_ha']:g} ha ({row['available_ha_confidence']}{when})"
+        if row["available_ha_to_confirm"]:
+            text += f": undated or older than {age} years, a fact to confirm"
+        out.append(text)
+    if row["status_to_confirm"]:
+        out.append(
+            f"status '{row['status']}' has no dated source of the last {age} years: to confirm"
+        )
+    if row["location_kind"] == "municipality":
+        out.append(
+            "placed at the municipality's point (the register gives no location): distances, "
+            "talent reach and the grid zone are those of that point"
+        )
+    elif row["location_confidence"] != "reported":
         out.append(f"location {row['location_confidence']}")
     out.append(
         f"grid class {row['afname_class']} ({row['grid_confidence']}, "

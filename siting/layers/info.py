@@ -10,9 +10,18 @@ from siting import vocab
 from siting.layers.load import GeoData
 from siting.layers.schema import LAYERS, TALENT_MEASURES
 
+#: What ``data info`` reports as known per site: label -> the columns of which one must be set.
+SITE_FACTS: dict[str, tuple[str, ...]] = {
+    "area": ("gross_ha", "net_ha"),
+    "issuable area": ("available_ha",),
+    "environmental category": ("max_env_category",),
+    "designation": ("designation",),
+    "status date": ("status_date",),
+}
+
 
 def data_info(data: GeoData) -> dict[str, Any]:
-    """Summarise the layers: files, counts, reference dates and a per-province overview.
+    """Summarise the layers: files, counts, reference dates, the supply and each province.
 
     Parameters
     ----------
@@ -22,12 +31,15 @@ def data_info(data: GeoData) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``{"layers": [...], "provinces": [...], "hotspots": [...], "talent": [...]}``,
-        JSON-serialisable. Per province: number of municipalities, population, sites,
-        available area [ha] (sum of known figures) and sites without a known figure,
-        campuses, and municipalities per congestion class. Per hotspot: status, municipalities,
-        NTS domains, campuses and the sites in its municipalities. Per talent count: its kind,
-        year and national total [persons].
+        ``{"layers": [...], "supply": {...}, "provinces": [...], "hotspots": [...],
+        "talent": [...]}``, JSON-serialisable. ``supply``: number of sites, provinces and
+        municipalities with a site, sites per location kind, and the share of sites [%] whose
+        area, issuable area, environmental category, designation and status date are known
+        (:data:`SITE_FACTS`). Per province: number of municipalities, population, sites,
+        municipalities with a site, available area [ha] (sum of known figures) and sites
+        without a known figure, campuses, and municipalities per congestion class. Per
+        hotspot: status, municipalities, NTS domains, campuses and the sites in its
+        municipalities. Per talent count: its kind, year and national total [persons].
     """
     layers = []
     for spec in LAYERS:
@@ -61,6 +73,7 @@ def data_info(data: GeoData) -> dict[str, Any]:
                 "municipalities": int(in_prov.sum()),
                 "population": int(municipalities.loc[in_prov, "population"].sum()),
                 "sites": len(prov_sites),
+                "municipalities_with_sites": int(prov_sites["gm_code"].nunique()),
                 "available_ha": round(float(available.sum()), 1),
                 "sites_area_unknown": int(available.isna().sum()),
                 "campuses": int(campuses["province"].eq(name).sum()),
@@ -72,6 +85,7 @@ def data_info(data: GeoData) -> dict[str, Any]:
         )
     return {
         "layers": layers,
+        "supply": supply_info(sites),
         "provinces": provinces,
         "hotspots": _hotspots(data, sites),
         "talent": [
@@ -104,3 +118,34 @@ def _hotspots(data: GeoData, sites: pd.DataFrame) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def supply_info(sites: pd.DataFrame) -> dict[str, Any]:
+    """Summarise the candidate sites: coverage and the share of each fact that is known.
+
+    Parameters
+    ----------
+    sites
+        The sites layer's records (with ``province`` filled).
+
+    Returns
+    -------
+    dict
+        ``sites``, ``provinces``, ``municipalities`` (with at least one site),
+        ``location_kinds`` (sites per kind) and ``known_pct`` (fact -> share of sites [%]).
+    """
+    n = len(sites)
+    kinds = sites["location_kind"].fillna("site").value_counts()
+    known = {
+        label: round(100.0 * float(sites[list(columns)].notna().any(axis=1).mean()), 1)
+        if n
+        else 0.0
+        for label, columns in SITE_FACTS.items()
+    }
+    return {
+        "sites": n,
+        "provinces": int(sites["province"].nunique()),
+        "municipalities": int(sites["gm_code"].nunique()),
+        "location_kinds": {k: int(kinds.get(k, 0)) for k in vocab.LOCATION_KINDS},
+        "known_pct": known,
+    }

@@ -370,6 +370,8 @@ def _read_layer(spec: LayerSpec, path: Path) -> tuple[gpd.GeoDataFrame, list[Pro
             frame = frame[[c.name for c in spec.columns]]
     else:
         geometry = gpd.GeoSeries([None] * len(frame), crs=settings.working_crs)
+    if spec is SITES:
+        frame = site_fallbacks(frame, set(raw.columns), geometry)
     problems.extend(record_rules(spec, frame, file=file, first_row=first_row))
     gdf = gpd.GeoDataFrame(
         frame, geometry=geometry.reset_index(drop=True).to_numpy(), crs=settings.working_crs
@@ -451,6 +453,42 @@ def _check_geometry(
     return problems, geometry
 
 
+def site_fallbacks(frame: pd.DataFrame, present: set[str], geometry: gpd.GeoSeries) -> pd.DataFrame:
+    """Fill the site columns a file does not have from the ones it has (older site files).
+
+    A file without ``available_ha_year``, ``available_ha_confidence`` or
+    ``available_ha_source`` (the site layer before the national register) gives its available
+    area the year, confidence and source of its other areas; one without ``location_kind``
+    has points placed on the site (``site``), or polygons (``polygon``).
+
+    Parameters
+    ----------
+    frame
+        The parsed site records.
+    present
+        The columns the file has.
+    geometry
+        The records' geometry (points or polygons).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with the absent columns filled.
+    """
+    out = frame.copy()
+    known = out["available_ha"].notna()
+    if "available_ha_year" not in present:
+        out["available_ha_year"] = out["area_year"].where(known)
+    if "available_ha_confidence" not in present:
+        out["available_ha_confidence"] = out["area_confidence"].where(known, "unknown")
+    if "available_ha_source" not in present:
+        out["available_ha_source"] = out["area_source"].where(known, None)
+    if "location_kind" not in present:
+        polygonal = geometry.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
+        out["location_kind"] = np.where(polygonal, "polygon", "site")
+    return out
+
+
 def record_rules(
     spec: LayerSpec, frame: pd.DataFrame, *, file: str, first_row: int
 ) -> list[Problem]:
@@ -471,18 +509,21 @@ def record_rules(
                     message=f"{small} {a.iloc[i]:g} exceeds {large} {b.iloc[i]:g}",
                 )
             )
-    has_area = frame[["gross_ha", "net_ha", "available_ha"]].notna().any(axis=1)
-    unknown = frame["area_confidence"].eq("unknown") & has_area
-    for i in np.flatnonzero(unknown.to_numpy()):
-        problems.append(
-            Problem(
-                file=file,
-                row=int(i) + first_row,
-                column="area_confidence",
-                message="'unknown' but area figures are given; say how sure "
-                "they are (reported, approximate or estimate)",
+    for figures, confidence in (
+        (["gross_ha", "net_ha"], "area_confidence"),
+        (["available_ha"], "available_ha_confidence"),
+    ):
+        unknown = frame[confidence].eq("unknown") & frame[figures].notna().any(axis=1)
+        for i in np.flatnonzero(unknown.to_numpy()):
+            problems.append(
+                Problem(
+                    file=file,
+                    row=int(i) + first_row,
+                    column=confidence,
+                    message=f"'unknown' but {' or '.join(figures)} is given; say how sure "
+                    "it is (reported, approximate or estimate)",
+                )
             )
-        )
     full = frame["status"].eq("fully_issued") & (frame["available_ha"].astype(float) > 0)
     for i in np.flatnonzero(full.to_numpy()):
         problems.append(

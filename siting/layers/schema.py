@@ -464,14 +464,30 @@ CAMPUSES = LayerSpec(
     ),
 )
 
+_DATE_PATTERN = r"\d{4}(-\d{2}(-\d{2})?)?"
+
+
+def _new(name: str, kind: Kind, doc: str, **options: object) -> Column:
+    """Return a site column added with the national register (may be absent from old files)."""
+    return Column(name, kind, doc, optional_column=True, **options)  # type: ignore[arg-type]
+
+
 SITES = LayerSpec(
     name="sites",
     stem="sites",
     id_column="site_id",
     geometry="point",
-    doc="Candidate sites: business parks and campus plots a company could move to.",
+    doc="Candidate sites: every IBIS business-park terrain, with authored facts on top, and "
+    "authored campus and science-park plots. Columns marked 'column optional' may be absent "
+    "from a user's site file (then unknown).",
     columns=(
-        Column("site_id", "str", "short id", required=True, pattern=SLUG_PATTERN),
+        Column(
+            "site_id",
+            "str",
+            "short id; `ibis-<RIN>` for a terrain known only from the register",
+            required=True,
+            pattern=SLUG_PATTERN,
+        ),
         Column("name", "str", "site name", required=True),
         Column(
             "gm_code",
@@ -490,20 +506,77 @@ SITES = LayerSpec(
             required=True,
             allowed=_CONFIDENCE,
         ),
-        Column("site_type", "str", "kind of site", required=True, allowed=vocab.SITE_TYPES),
+        _new(
+            "location_kind",
+            "str",
+            "how the point was placed: "
+            + "; ".join(f"`{k}` {v}" for k, v in vocab.LOCATION_KINDS.items())
+            + " (column absent: `site`, or `polygon` for polygons)",
+            allowed=tuple(vocab.LOCATION_KINDS),
+        ),
+        Column(
+            "site_type",
+            "str",
+            "coarse kind of site (`business_park` also for a register "
+            "terrain whose designation is unknown)",
+            required=True,
+            allowed=vocab.SITE_TYPES,
+        ),
+        _new(
+            "designation",
+            "str",
+            "what the site is for (empty: unknown)",
+            allowed=tuple(vocab.DESIGNATIONS),
+        ),
+        _new(
+            "designation_source",
+            "str",
+            "source of the designation and of the quay, "
+            "production and housing facts, with its date",
+        ),
+        _new(
+            "designation_confidence",
+            "str",
+            "how sure the designation is",
+            allowed=_CONFIDENCE,
+        ),
         Column("campus_id", "str", "campus the site is part of, if any", pattern=SLUG_PATTERN),
         Column("gross_ha", "float", "gross area (bruto) [ha]", minimum=0.0),
         Column("net_ha", "float", "net area for plots (netto) [ha]", minimum=0.0),
-        Column("available_ha", "float", "area still to issue (uitgeefbaar) [ha]", minimum=0.0),
-        Column("area_year", "year", "year the area figures refer to"),
+        Column(
+            "available_ha",
+            "float",
+            "area still to issue (uitgeefbaar) [ha]; for a register "
+            "terrain its immediately issuable area (HA_TOTTUIT), an upper bound that can "
+            "include reserved land",
+            minimum=0.0,
+        ),
+        Column("area_year", "year", "year the gross and net areas refer to"),
         Column(
             "area_confidence",
             "str",
-            "how sure the area figures are",
+            "how sure the gross and net areas are",
             required=True,
             allowed=_CONFIDENCE,
         ),
-        Column("area_source", "str", "source of the area figures"),
+        Column("area_source", "str", "source of the gross and net areas"),
+        _new(
+            "available_ha_year",
+            "year",
+            "year the available area refers to (column absent: `area_year`); empty or older "
+            "than `settings.fact_max_age_years`: a fact to confirm",
+        ),
+        _new(
+            "available_ha_confidence",
+            "str",
+            "how sure the available area is (column absent: `area_confidence`)",
+            allowed=_CONFIDENCE,
+        ),
+        _new(
+            "available_ha_source",
+            "str",
+            "source of the available area (column absent: `area_source`)",
+        ),
         Column(
             "max_env_category",
             "int",
@@ -512,6 +585,14 @@ SITES = LayerSpec(
             maximum=6,
         ),
         Column("env_category_source", "str", "source of the environmental category"),
+        _new("has_quay", "bool", "plots with a quay on navigable water (empty: unknown)"),
+        _new("allows_production", "bool", "the zoning allows production (empty: unknown)"),
+        _new(
+            "housing_nearby",
+            "bool",
+            "housing within or next to the site, which can limit "
+            "its environmental room (empty: unknown)",
+        ),
         Column(
             "cleanroom_ready",
             "bool",
@@ -534,6 +615,37 @@ SITES = LayerSpec(
         Column("facility_source", "str", "source of the facility flags"),
         Column("status", "str", "availability status", required=True, allowed=vocab.SITE_STATUSES),
         Column("available_year", "year", "first year plots can be delivered"),
+        _new(
+            "status_date",
+            "str",
+            "date of the source of the status (YYYY[-MM[-DD]]); empty: no dated source, a fact "
+            "to confirm",
+            pattern=_DATE_PATTERN,
+        ),
+        _new("status_source", "str", "source of the status and what it says"),
+        _new(
+            "ibis_rin",
+            "list",
+            "IBIS RIN numbers of the register terrains this site is (each RIN belongs to one site)",
+        ),
+        _new(
+            "ibis_type",
+            "list",
+            "IBIS WLOC_TYPE codes of those terrains, as the register gives them",
+        ),
+        _new(
+            "ibis_gross_ha",
+            "float",
+            "the register's gross area of those terrains, summed, as given [ha]",
+            minimum=0.0,
+        ),
+        _new("ibis_net_ha", "float", "the register's net area, summed, as given [ha]", minimum=0.0),
+        _new(
+            "ibis_issuable_ha",
+            "float",
+            "the register's immediately issuable area (HA_TOTTUIT), summed, as given [ha]",
+            minimum=0.0,
+        ),
         Column("source_url", "str", "main source about the site", required=True),
         Column("notes", "str", "caveats, estimate methods"),
     ),

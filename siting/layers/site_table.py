@@ -17,6 +17,14 @@ Reach rules (straight-line distances in EPSG:28992, not travel times):
   distance are given for every site, however far.
 - **Grid congestion**: the class of the site's municipality (the embedded data approximates the
   capacity map's supply areas by municipality); no record means class -1, unknown.
+- **Facts to confirm**: a site's available area whose year is unknown or more than
+  :data:`siting.settings.fact_max_age_years` (5) before the reference year
+  (:func:`siting.settings.reference_year`), and a status without a dated source or with one
+  that old, are flagged (``available_ha_to_confirm``, ``status_to_confirm``): the rules treat
+  them as unknown, never as known facts.
+
+A site placed at its municipality's point (``location_kind = municipality``: the register
+gives no location) gets that point's distances, reach and congestion zone.
 """
 
 from __future__ import annotations
@@ -77,6 +85,10 @@ SITE_TABLE_COLUMNS: dict[str, str] = {
     "campuses_in_reach": "campuses within the campus reach",
     "campus_domains_in_reach": "NTS domains of those campuses",
     "campus_facilities_in_reach": "shared facilities of those campuses",
+    "available_ha_to_confirm": "the available area is undated or older than the fact age: "
+    "a fact to confirm",
+    "status_to_confirm": "the status has no dated source, or one older than the fact age: "
+    "a fact to confirm",
 }
 
 
@@ -149,6 +161,8 @@ def build_site_table(
     campus_facts = _campus_facts(site_xy, data.campuses, reach_km=campus_reach)
     for column, values in campus_facts.items():
         table[column] = values
+    for column, values in facts_to_confirm(table).items():
+        table[column] = values
 
     return gpd.GeoDataFrame(table, geometry=points.to_numpy(), crs=settings.working_crs)
 
@@ -178,6 +192,8 @@ def site_table(
         settings.talent_reach_km,
         settings.talent_half_distance_km,
         settings.campus_reach_km,
+        settings.reference_year(),
+        settings.fact_max_age_years,
     )
     hit = _CACHE.get(key)
     if hit is not None and hit[0] is data:
@@ -191,7 +207,54 @@ def site_table(
 
 #: (id of the GeoData, reach settings) -> (that GeoData, its site table); the GeoData is kept
 #: so an id reused after garbage collection cannot return a stale table.
-_CACHE: dict[tuple[int, float, float, float], tuple[GeoData, gpd.GeoDataFrame]] = {}
+_CACHE: dict[tuple[object, ...], tuple[GeoData, gpd.GeoDataFrame]] = {}
+
+
+_TO_CONFIRM = ("available_ha_to_confirm", "status_to_confirm")
+
+
+def facts_to_confirm(
+    sites: pd.DataFrame, *, reference_year: int | None = None, max_age_years: int | None = None
+) -> dict[str, np.ndarray]:
+    """Flag the dated facts of sites that are too old, or undated, to take as they stand.
+
+    Parameters
+    ----------
+    sites
+        Site records with ``available_ha``, ``available_ha_year``, ``status`` and
+        ``status_date`` (``YYYY[-MM[-DD]]``).
+    reference_year
+        Year the age is judged against; default :func:`siting.settings.reference_year`.
+    max_age_years
+        Oldest age that still counts as known [years]; default
+        :data:`siting.settings.fact_max_age_years`.
+
+    Returns
+    -------
+    dict
+        ``available_ha_to_confirm``: a known available area whose year is unknown or more
+        than ``max_age_years`` before ``reference_year``; ``status_to_confirm``: a status
+        (other than ``unknown``) without a date or dated that long ago. Bool arrays. A frame
+        without the date columns (sites built in memory, not read by the loader, which always
+        has them) has nothing flagged.
+    """
+    year = settings.reference_year() if reference_year is None else reference_year
+    age = settings.fact_max_age_years if max_age_years is None else max_age_years
+    n = len(sites)
+    if "available_ha_year" not in sites or "status_date" not in sites:
+        return {name: np.zeros(n, dtype=bool) for name in _TO_CONFIRM}
+    area_year = pd.to_numeric(sites["available_ha_year"], errors="coerce").to_numpy(float)
+    known_area = sites["available_ha"].notna().to_numpy()
+    status_year = pd.to_numeric(
+        sites["status_date"].astype("string").str[:4], errors="coerce"
+    ).to_numpy(float)
+    dated = ~np.isnan(status_year) & (year - status_year <= age)
+    with np.errstate(invalid="ignore"):
+        recent_area = ~np.isnan(area_year) & (year - area_year <= age)
+    return {
+        "available_ha_to_confirm": known_area & ~recent_area,
+        "status_to_confirm": sites["status"].ne("unknown").to_numpy() & ~dated,
+    }
 
 
 def distance_decay(distance_km: np.ndarray, *, reach_km: float, half_km: float) -> np.ndarray:

@@ -131,6 +131,9 @@ class Recommendation:
         What separates it from the next site (``None`` for the last one).
     caveats
         How sure the underlying facts are.
+    location_kind
+        How the site's point was placed (:data:`siting.vocab.LOCATION_KINDS`): ``municipality``
+        means at its municipality's point, the site's own location being unknown.
     """
 
     rank: int
@@ -147,6 +150,7 @@ class Recommendation:
     stability: tuple[WeightRange, ...]
     versus_next: Separation | None
     caveats: tuple[str, ...]
+    location_kind: str = "site"
 
     def top_reasons(self, n: int = 3) -> tuple[str, ...]:
         """Return the criteria that add most to the utility, in words."""
@@ -271,6 +275,9 @@ class SiteOutcome(NamedTuple):
         Labels of the rules it fails.
     unknown
         Labels of the rules whose facts are unknown for it.
+    location_kind
+        How its point was placed (:data:`siting.vocab.LOCATION_KINDS`); ``municipality``: at
+        its municipality's point (sites placed so share that point).
     """
 
     site_id: str
@@ -285,6 +292,7 @@ class SiteOutcome(NamedTuple):
     unverified: bool
     failing: tuple[str, ...]
     unknown: tuple[str, ...]
+    location_kind: str = "site"
 
 
 @dataclass(frozen=True)
@@ -505,6 +513,7 @@ def _recommendation_from_dict(rec: dict[str, Any]) -> Recommendation:
             }
         ),
         caveats=tuple(rec["caveats"]),
+        location_kind=rec.get("location_kind", "site"),
     )
 
 

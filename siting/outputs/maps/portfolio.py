@@ -24,8 +24,9 @@ lead to its top-1 site, the top-1 sites, and congestion by class.
 
 The leads' current locations come from the result (each outcome's ``origin``); leads without a
 known location are listed in the panel only. Leads at the same place share one marker whose
-tooltip lists them. Company names are not shown (leads are confidential); every id and text
-is HTML-escaped.
+tooltip lists them, as do sites at the same point (register terrains without a location are
+placed at their municipality's point). Company names are not shown (leads are
+confidential); every id and text is HTML-escaped.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from siting.outputs.maps.ranking import (
     polygon_latlngs,
     start_map,
 )
+from siting.outputs.maps.sites import by_point
 from siting.results.assignment import INVALID, PLACED, AssignmentResult, ZoneUse
 from siting.results.screening import ScreenResult
 
@@ -220,32 +222,26 @@ def _assignment_layers(
     group = folium.FeatureGroup(LAYER_SITES).add_to(m)
     zones = {z.zone_id: z for z in result.zones}
     placed_sites = [s for s in result.sites if s.leads and s.site_id in sites]
-    for use in placed_sites:
-        _, _, lat, lon = sites[use.site_id]
-        if math.isnan(use.capacity_ha):
-            capacity = f"{use.used_ha:,.2f} ha used; {esc(use.rule)}"
-        else:
-            capacity = (
-                f"<b>{use.used_ha:,.2f} of {use.capacity_ha:,.2f} ha used</b> "
-                f"({max(use.capacity_ha - use.used_ha, 0.0):,.2f} ha left)"
+    for point, uses in by_point(placed_sites, lambda u: sites[u.site_id]).items():
+        texts = []
+        for use in uses:
+            if math.isnan(use.capacity_ha):
+                capacity = f"{use.used_ha:,.2f} ha used; {esc(use.rule)}"
+            else:
+                capacity = (
+                    f"<b>{use.used_ha:,.2f} of {use.capacity_ha:,.2f} ha used</b> "
+                    f"({max(use.capacity_ha - use.used_ha, 0.0):,.2f} ha left)"
+                )
+            zone = zones.get(use.zone_id)
+            zone_text = "" if zone is None else "<br>" + _zone_words(zone)
+            texts.append(
+                f"<b>{esc(use.name)}</b> ({esc(use.municipality)})<br>{capacity}<br>"
+                f"{len(use.leads)} lead(s) placed: {esc(_ids(use.leads))}{zone_text}"
             )
-        zone = zones.get(use.zone_id)
-        zone_text = "" if zone is None else "<br>" + _zone_words(zone)
-        tip = (
-            f"<b>{esc(use.name)}</b> ({esc(use.municipality)})<br>{capacity}<br>"
-            f"{len(use.leads)} lead(s) placed: {esc(_ids(use.leads))}{zone_text}"
-        )
-        marker = folium.CircleMarker(
-            latlon(lat, lon),
-            radius=7,
-            color="#ffffff",
-            weight=1.5,
-            fill=True,
-            fill_color=SITE_COLOR,
-            fill_opacity=0.95,
-        )
-        marker.add_child(Bind(tooltip=tip))
-        group.add_child(marker)
+        tip = "<br>".join(_capped(texts))
+        if len(uses) > 1:
+            tip = f"<b>{len(uses)} assigned sites at this point</b><br>{tip}"
+        _site_circle(group, point, tip)
     sections.append(
         (
             LAYER_SITES,
@@ -431,27 +427,19 @@ def _screening_layers(
     names = {
         hit.site_id: (hit.name, hit.municipality) for lead in result.leads for hit in lead.sites[:1]
     }
-    for site, ids in tops.items():
-        if site not in sites:
-            continue
-        _, _, lat, lon = sites[site]
-        name, municipality = names[site]
-        marker = folium.CircleMarker(
-            latlon(lat, lon),
-            radius=7,
-            color="#ffffff",
-            weight=1.5,
-            fill=True,
-            fill_color=SITE_COLOR,
-            fill_opacity=0.95,
-        )
-        marker.add_child(
-            Bind(
-                tooltip=f"<b>{esc(name)}</b> ({esc(municipality)})<br>top-1 "
-                f"site of {len(ids)} lead(s): {esc(_ids(ids))}"
+    for point, chosen in by_point([s for s in tops if s in sites], lambda s: sites[s]).items():
+        texts = []
+        for site in chosen:
+            name, municipality = names[site]
+            ids = tops[site]
+            texts.append(
+                f"<b>{esc(name)}</b> ({esc(municipality)})<br>top-1 site of {len(ids)} "
+                f"lead(s): {esc(_ids(ids))}"
             )
-        )
-        group.add_child(marker)
+        tip = "<br>".join(_capped(texts))
+        if len(chosen) > 1:
+            tip = f"<b>{len(chosen)} top-1 sites at this point</b><br>{tip}"
+        _site_circle(group, point, tip)
     sections.append(
         (LAYER_TOP_SITES, "Top-1 sites", dot(SITE_COLOR, "best site of at least one lead"), True)
     )
@@ -653,6 +641,22 @@ def _line(
     )
     line.add_child(Bind(tooltip="<br>".join(_capped(texts))))
     group.add_child(line)
+
+
+def _site_circle(group: folium.FeatureGroup, point: _Point, tooltip: str) -> None:
+    """Draw one marker for the sites at a point (sites placed at a municipality share one)."""
+    _, _, lat, lon = point
+    marker = folium.CircleMarker(
+        latlon(lat, lon),
+        radius=7,
+        color="#ffffff",
+        weight=1.5,
+        fill=True,
+        fill_color=SITE_COLOR,
+        fill_opacity=0.95,
+    )
+    marker.add_child(Bind(tooltip=tooltip))
+    group.add_child(marker)
 
 
 def _lead_circle(

@@ -73,14 +73,23 @@ from siting.outputs.maps.html import (
     recommendation_popup,
     recommendation_tooltip,
     site_category,
-    site_tooltip,
     swatch,
+)
+from siting.outputs.maps.sites import (
+    AT_MUNICIPALITY,
+    CATEGORIES,
+    SITE_CSS,
+    fan_out,
+    outline_cells,
+    site_markers,
+    stack_up,
 )
 from siting.results.ranking import PairRecommendation, RankingResult
 
 #: Layer names as the layer control shows them.
 LAYER_RECOMMENDED = "Recommended sites (numbered by rank)"
 LAYER_SITES = "All candidate sites by outcome"
+LAYER_OUTLINES = "Site outlines (IBIS polygons)"
 LAYER_CONGESTION = "Grid congestion (demand side)"
 LAYER_TALENT = {
     level: f"STEM talent within reach: {level} (estimate)" for level in vocab.EDUCATION_LEVELS
@@ -192,6 +201,11 @@ def render_map(
     if result.origin is not None:
         group = folium.FeatureGroup(LAYER_ORIGIN).add_to(m)
         sections.append(_origin_layer(group, result))
+    group = folium.FeatureGroup(LAYER_OUTLINES)
+    outlines = _outline_layer(group, result, data)
+    if outlines is not None:
+        m.add_child(group)
+        sections.insert(0, outlines)
     group = folium.FeatureGroup(LAYER_SITES).add_to(m)
     sections.insert(0, _sites_layer(group, result))
     group = folium.FeatureGroup(LAYER_RECOMMENDED).add_to(m)
@@ -248,7 +262,7 @@ def start_map(m: folium.Map | None = None, *, offline: bool = False) -> folium.M
             folium.TileLayer(_tile_provider(), control=False).add_to(m)
     if offline:
         make_offline(m)
-    css = CSS + (".leaflet-container { background: #eef1f4; }" if offline else "")
+    css = CSS + SITE_CSS + (".leaflet-container { background: #eef1f4; }" if offline else "")
     m.add_child(Style(css), name="siting_css")
     return m
 
@@ -564,52 +578,66 @@ def _origin_layer(
 def _sites_layer(
     group: folium.FeatureGroup, result: RankingResult
 ) -> tuple[str | None, str, str, bool]:
+    """Every candidate site, one marker per point (:mod:`siting.outputs.maps.sites`)."""
     changes = {miss.site_id: miss.changes for miss in result.near_misses}
-    order = {"excluded": 0, "feasible": 1, "unverified": 2, "recommended": 3}
-    for site in sorted(result.sites, key=lambda s: order[site_category(s)]):
-        category = site_category(site)
-        color = OUTCOME_COLORS[category]
-        stroke = {"recommended": "#ffffff", "excluded": color}.get(category, "#333333")
-        extra = {"dash_array": "2 2"} if category == "unverified" else {}
-        marker = folium.CircleMarker(
-            _latlon(site.lat, site.lon),
-            radius=4 if category == "excluded" else 6,
-            color=stroke,
-            weight=1.5 if category == "excluded" else 1,
-            fill=True,
-            fill_color="#ffffff" if category == "excluded" else color,
-            fill_opacity=0.9,
-            **extra,
-        )
-        marker.add_child(Bind(tooltip=site_tooltip(site, changes.get(site.site_id, ()))))
-        group.add_child(marker)
+    group.add_child(site_markers(result.sites, changes, decimals=COORD_DECIMALS))
     body = "".join(
         dot(OUTCOME_COLORS[c], OUTCOME_LABELS[c], hollow=c == "excluded")
         for c in ("recommended", "feasible", "unverified", "excluded")
     )
     body += '<div class="note">hover a site for its outcome and the rules that exclude it</div>'
+    if any(s.location_kind == "municipality" for s in result.sites):
+        body += (
+            '<div><span class="siting-group c1" style="display:inline-block;width:14px;'
+            'height:14px;line-height:14px;font-size:9px;margin-right:5px">n</span>'
+            "n sites at one point, coloured by the best of them: register terrains without a "
+            "location are placed at their municipality's point (hover for the list)</div>"
+        )
     return LAYER_SITES, "Candidate sites", body, True
+
+
+def _outline_layer(
+    group: folium.FeatureGroup, result: RankingResult, data: GeoData
+) -> tuple[str | None, str, str, bool] | None:
+    """Draw the outlines of the sites that have polygons (an IBIS export with geometry)."""
+    categories = {s.site_id: CATEGORIES.index(site_category(s)) for s in result.sites}
+    cells = outline_cells(data.sites, categories, _to_latlngs)
+    if not cells:
+        return None
+    colors = [OUTCOME_COLORS[c] for c in CATEGORIES]
+    style = {"weight": 1, "color": "#333333", "fillOpacity": 0.35}
+    group.add_child(PolygonSurface(cells, colors=colors, style=style))
+    body = (
+        '<div class="note">the site outlines of the IBIS export, simplified, coloured by '
+        "outcome</div>"
+    )
+    return LAYER_OUTLINES, "Site outlines", body, True
 
 
 def _recommended_layer(
     group: folium.FeatureGroup, result: RankingResult
 ) -> tuple[str | None, str, str, bool]:
     n = len(result.recommendations)
-    for rec in result.recommendations:
+    points = [tuple(_latlon(rec.lat, rec.lon)) for rec in result.recommendations]
+    offsets = fan_out(points)
+    for rec, (dx, dy) in zip(result.recommendations, offsets, strict=True):
         extra = " unverified" if rec.unverified else ""
+        tooltip = recommendation_tooltip(rec)
+        if rec.location_kind == "municipality":
+            tooltip += f"<br><i>{AT_MUNICIPALITY}</i>"
         marker = folium.Marker(
             _latlon(rec.lat, rec.lon),
             icon=folium.DivIcon(
                 html=f'<div class="siting-rank{extra}" data-rank="{rec.rank}">{rec.rank}</div>',
                 icon_size=(28, 28),
-                icon_anchor=(14, 14),
+                icon_anchor=(14 - dx, 14 - dy),
             ),
             z_index_offset=1000 - rec.rank,
         )
         marker.add_child(
             Bind(
                 popup=recommendation_popup(rec, n),
-                tooltip=recommendation_tooltip(rec),
+                tooltip=tooltip,
                 popup_options=_POPUP_OPTIONS,
                 tooltip_options={"direction": "top", "offset": [0, -12]},
             )
@@ -620,6 +648,8 @@ def _recommended_layer(
         'height:18px;line-height:18px;font-size:11px;margin-right:5px">1</span>'
         "recommended site, by rank: click for the explanation</div>"
     )
+    if any(o != (0, 0) for o in offsets):
+        body += '<div class="note">recommended sites at one point are spread around it</div>'
     if any(rec.unverified for rec in result.recommendations):
         body += '<div class="note">dashed border: unverified, some facts unknown (see popup)</div>'
     if not result.recommendations:
@@ -636,6 +666,8 @@ def _pair_layer(
     its roles by pair (``R3 | P1 P4 P5``) and whose popup explains it in each role, so no
     duplicates stack at one place. The badge stands above the site on a short stem, clear of
     the numbered marker a recommended site has at the same place (drawn above the badges).
+    Badges of different sites at one point (sites placed at their municipality's point) are
+    stacked above each other.
     """
     max_km = pair_max_distance_km(result)
     for pair in sorted(result.pairs, key=lambda p: -p.rank):  # pair 1 drawn last, on top
@@ -659,13 +691,16 @@ def _pair_layer(
             )
         )
         group.add_child(line)
+    badges = []
     for site_id, roles in _pair_sites(result.pairs).items():
         role, first = roles[0]
-        rec = first.rnd if role == "rnd" else first.production
+        badges.append((site_id, roles, first, first.rnd if role == "rnd" else first.production))
+    offsets = stack_up([tuple(_latlon(b[3].lat, b[3].lon)) for b in badges])
+    for (site_id, roles, first, rec), (dx, dy) in zip(badges, offsets, strict=True):
         marker = folium.Marker(
             _latlon(rec.lat, rec.lon),
             icon=folium.DivIcon(
-                html=pair_badge(site_id, roles), icon_size=(0, 0), icon_anchor=(0, 0)
+                html=pair_badge(site_id, roles), icon_size=(0, 0), icon_anchor=(-dx, -dy)
             ),
             # above the candidate sites, below the numbered markers; best pair on top
             z_index_offset=500 - first.rank,
