@@ -1,4 +1,4 @@
-"""Derive the municipalities and STEM-talent layers of geodata/ from the open source files.
+"""Derive the municipality, STEM-talent and grid layers of geodata/ from the open source files.
 
 Usage::
 
@@ -6,10 +6,13 @@ Usage::
 
 Reads the CBS boundary files (2024 division) for names, points, province, COROP and
 labour-market region; the CBS 85039NED figures (2021, via nlstat) mapped onto the 2024 division
-with the merger table; and the DUO files for technical students and graduates. Writes
-``municipalities.csv`` and ``stem_talent.csv`` and prints the parameters of the workforce
-estimate. The method is documented in geodata/SOURCES.md; the test suite reruns this script and
-compares its output with the committed files.
+with the merger table; the DUO files for technical students and graduates; and the grid
+operators' capacity map (supply areas, TenneT areas and stations) with the project's authored
+area-municipality links (``geodata/authored/grid_area_links.csv``). Writes
+``municipalities.csv``, ``stem_talent.csv``, ``grid_areas.csv`` and ``grid_area_links.csv``
+and prints the parameters of the workforce estimate. The method is documented in
+geodata/SOURCES.md; the test suite reruns this script and compares its output with the
+committed files.
 """
 
 from __future__ import annotations
@@ -22,12 +25,17 @@ import numpy as np
 import pandas as pd
 
 from siting import vocab
-from siting.importers import cbs, duo
-from siting.layers.schema import MUNICIPALITIES, STEM_TALENT
+from siting.importers import capacity_map, cbs, duo, grid_layers
+from siting.layers.schema import GRID_AREA_LINKS, GRID_AREAS, MUNICIPALITIES, STEM_TALENT
+from siting.layers.validate import parse_table
 
 ROOT = Path(__file__).resolve().parents[1]
 STUDENT_YEARS = {"mbo": 2019, "hbo": 2024, "wo": 2019}
 GRADUATE_YEARS = {"hbo": 2018, "wo": 2018}
+#: State of the capacity-map rows that carry no year (the TenneT files): the year of the
+#: regional rows (2025), as the files were published together (geodata/SOURCES.md).
+GRID_REFERENCE_DATE = "2025"
+AUTHORED_LINKS = ROOT / "geodata" / "authored" / "grid_area_links.csv"
 
 
 def read_regions(path: Path) -> gpd.GeoDataFrame:
@@ -160,6 +168,32 @@ def build_stem_talent(
     return out[[c.name for c in STEM_TALENT.columns]], params
 
 
+def build_grid_areas(shared: Path) -> pd.DataFrame:
+    """Read the capacity map's supply areas, TenneT areas and stations (demand side)."""
+    folder = shared / "grid_capacity_map"
+    return grid_layers.build_grid_areas(
+        capacity_map.read_supply_areas(folder / "voedingsgebieden.csv"),
+        capacity_map.read_tennet_areas(folder / "tennetgebieden.csv"),
+        capacity_map.read_tennet_stations(folder / "tennetcongestie.csv"),
+        reference_date=GRID_REFERENCE_DATE,
+    )
+
+
+def build_grid_links(areas: pd.DataFrame, municipalities: pd.DataFrame) -> pd.DataFrame:
+    """Read the authored links and check their municipality, area and TenneT ids."""
+    raw = pd.read_csv(AUTHORED_LINKS, dtype=str, keep_default_na=False)
+    links, problems = parse_table(raw, GRID_AREA_LINKS, file=str(AUTHORED_LINKS))
+    assert not problems, [str(p) for p in problems]
+    kind = areas.set_index("area_id")["kind"]
+    assert links["gm_code"].isin(set(municipalities["gm_code"])).all()
+    assert links["area_id"].isin(kind.index).all(), set(links["area_id"]) - set(kind.index)
+    tennet = links["tennet_id"].dropna()
+    assert tennet.map(kind).isin(["tennet_station", "tennet_area"]).all()
+    regional = links["area_id"].map(kind).eq("regional")
+    assert links.loc[~regional, "tennet_id"].isna().all(), "only regional links name a TenneT id"
+    return links.sort_values(["gm_code", "link_id"]).reset_index(drop=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
@@ -171,6 +205,11 @@ def main(argv: list[str] | None = None) -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     municipalities.to_csv(args.out / "municipalities.csv", index=False)
     talent.to_csv(args.out / "stem_talent.csv", index=False)
+    areas = build_grid_areas(args.shared)
+    links = build_grid_links(areas, municipalities)
+    grid_layers.write_layer(areas, GRID_AREAS, args.out / "grid_areas.csv")
+    grid_layers.write_layer(links, GRID_AREA_LINKS, args.out / "grid_area_links.csv")
+    print(f"wrote {len(areas)} grid areas and {len(links)} area-municipality links")
     print(
         f"wrote {len(municipalities)} municipalities and {len(talent)} talent records to {args.out}"
     )

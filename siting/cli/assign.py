@@ -64,9 +64,9 @@ def assign_command(
         Path | None,
         typer.Option(
             "--headroom",
-            help="Grid headroom per congestion zone: CSV with columns "
-            "zone_id,headroom_mw [MW]. Zones without a figure are not "
-            "constrained.",
+            help="What-if room [MW] per supply area (its id) or for the supply areas "
+            "feeding a municipality (its code): CSV with columns zone_id,headroom_mw. "
+            "Applied to the grid rule and the shared capacities alike.",
             dir_okay=False,
         ),
     ] = None,
@@ -255,28 +255,33 @@ def print_assignment(result: object, console: Console) -> None:
             table.add_column(col, overflow="fold")
         for v in result.capacity_values[:MAX_ROWS_SHOWN]:
             added = "n/a" if math.isnan(v.added_value) else f"{v.added_value:.4f}"
+            use = (
+                f"solved {v.used:.0f} instead of {v.capacity:.0f}"
+                if v.kind == "relief"
+                else f"{v.used:g} / {v.capacity:g} {v.unit}"
+            )
             table.add_row(
                 f"{v.kind} {v.key}",
                 v.name,
-                f"{v.used:g} / {v.capacity:g} {v.unit}",
+                use,
                 added,
                 str(v.leads_competing),
                 str(len(v.changed_leads)),
             )
         console.print(table)
-    unconstrained = [z for z in result.zones if not z.constrained]
-    constrained = [z for z in result.zones if z.constrained]
-    if constrained:
-        table = Table(title="Grid headroom per congestion zone", title_justify="left")
-        for col in ("zone", "name", "used MW", "headroom MW", "leads"):
-            table.add_column(col)
-        for z in constrained[:MAX_ROWS_SHOWN]:
-            table.add_row(z.zone_id, z.name, f"{z.used_mw:g}", f"{z.headroom_mw:g}", str(z.n_leads))
+    if result.zones:
+        table = Table(title="Grid capacity per area", title_justify="left")
+        for col in ("zone", "name", "used", "capacity", "leads"):
+            table.add_column(col, overflow="fold")
+        shown = sorted(result.zones, key=lambda z: (-z.n_leads, z.zone_id))[:MAX_ROWS_SHOWN]
+        for z in shown:
+            table.add_row(
+                z.zone_id,
+                z.name,
+                f"{z.used_mw:g} {z.unit}",
+                f"{z.headroom_mw:g} {z.unit}",
+                str(z.n_leads),
+            )
         console.print(table)
-    if unconstrained:
-        console.print(
-            f"{len(unconstrained)} congestion zone(s): headroom not known: not constrained",
-            highlight=False,
-        )
     for note in result.notes:
         console.print(f"[dim]note:[/] {note}", highlight=False)

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from siting import vocab
+from siting.layers.grid import municipality_grid, placement_counts
 from siting.layers.load import GeoData
 from siting.layers.schema import LAYERS
 
@@ -22,9 +23,12 @@ def data_info(data: GeoData) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``{"layers": [...], "provinces": [...]}``, JSON-serialisable. Per province: number of
-        municipalities, population, sites, available area [ha] (sum of known figures) and
-        sites without a known figure, campuses, and municipalities per congestion class.
+        ``{"layers": [...], "provinces": [...], "grid": {...}}``, JSON-serialisable. Per
+        province: number of municipalities, population, sites, available area [ha] (sum of
+        known figures) and sites without a known figure, campuses, and municipalities per
+        demand-side class (the worst class over the supply areas and TenneT levels that may
+        feed a site placed at the municipality). ``grid``: what the links place and what
+        cannot be placed (:func:`siting.layers.grid.placement_counts`).
     """
     layers = []
     for spec in LAYERS:
@@ -44,7 +48,7 @@ def data_info(data: GeoData) -> dict[str, Any]:
     sites["province"] = sites["gm_code"].map(province_of)
     campuses = pd.DataFrame(data.campuses.drop(columns="geometry"))
     campuses["province"] = campuses["gm_code"].map(province_of)
-    grid = pd.DataFrame(data.grid_congestion.drop(columns="geometry"))
+    grid = municipality_grid(data)
     grid["province"] = grid["gm_code"].map(province_of)
     provinces = []
     for name in vocab.PROVINCES.values():
@@ -67,4 +71,4 @@ def data_info(data: GeoData) -> dict[str, Any]:
                 },
             }
         )
-    return {"layers": layers, "provinces": provinces}
+    return {"layers": layers, "provinces": provinces, "grid": placement_counts(data)}

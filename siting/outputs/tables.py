@@ -62,6 +62,7 @@ def print_ranking(result: RankingResult, console: Console, *, details: int = 3) 
         + ".",
         highlight=False,
     )
+    _print_earliest_fit(result, console)
     if result.recommendations:
         table = Table(title="Recommended sites", show_lines=False)
         for column in ("#", "site", "municipality", "score", "top reasons", "check"):
@@ -130,6 +131,26 @@ def print_ranking(result: RankingResult, console: Console, *, details: int = 3) 
     )
 
 
+def _print_earliest_fit(result: RankingResult, console: Console) -> None:
+    """``Earliest year sites fit: 2029 (3 sites: ...); 2031: 12, 2033: 40``."""
+    fit = result.earliest_fit
+    if fit is None:
+        return
+    if fit.year is None:
+        console.print(f"Earliest year sites fit the need: none by {fit.horizon}.", highlight=False)
+        return
+    best = ", ".join(name for _, name in fit.sites[:3])
+    later = ", ".join(f"{y}: {n}" for y, n in fit.by_year[1:4])
+    console.print(
+        f"Earliest year sites fit the need: [bold]{fit.year}[/] ({fit.n_sites} site(s): {best}"
+        + (", ..." if fit.n_sites > 3 else "")
+        + ")"
+        + (f"; by then more: {later}" if later else "")
+        + ".",
+        highlight=False,
+    )
+
+
 def _check(rec: Recommendation) -> str:
     unknown = [c.label for c in rec.constraints if c.status == "unknown"]
     if unknown:
@@ -148,7 +169,7 @@ def _print_explanation(rec: Recommendation, console: Console) -> None:
     for line in rec.breakdown:
         table.add_row(
             line.label,
-            _value(line.value, line.unit),
+            _value(line.value, line.unit) + (f"\n[dim]{line.text}[/]" if line.text else ""),
             f"{line.normalised:.2f}",
             f"{line.weight:.2f}",
             f"{line.contribution:.3f}",
