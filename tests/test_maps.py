@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import re
 import subprocess
 import sys
@@ -505,17 +506,17 @@ def test_two_site_map_draws_each_pair_with_badges_and_lines(case6_result, data):
 def test_a_site_in_several_pairs_gets_one_badge_listing_its_roles(case6_result):
     from siting.outputs.maps.html import pair_badge, pair_roles
 
-    # High Tech Systems Park: production site of pairs 1, 4, 5 and R&D site of pair 3
-    roles = pair_roles("ov-hengelo-htsp", case6_result.pairs)
-    assert [(role, pair.rank) for role, pair in roles] == [
-        ("production", 1),
-        ("rnd", 3),
-        ("production", 4),
-        ("production", 5),
-    ]
-    badge = pair_badge("ov-hengelo-htsp", roles)
-    assert '<span class="r">R3</span><span class="p">P1 P4 P5</span>' in badge
-    assert 'data-roles="R3 P1 P4 P5"' in badge
+    # the site in most pairs, in both roles: one badge lists its R&D and production ranks
+    sites = {s for p in case6_result.pairs for s in (p.rnd.site_id, p.production.site_id)}
+    site = max(sorted(sites), key=lambda s: len(pair_roles(s, case6_result.pairs)))
+    roles = pair_roles(site, case6_result.pairs)
+    assert {role for role, _ in roles} == {"rnd", "production"}
+    assert [pair.rank for _, pair in roles] == sorted(pair.rank for _, pair in roles)
+    r_ranks = " ".join(f"R{pair.rank}" for role, pair in roles if role == "rnd")
+    p_ranks = " ".join(f"P{pair.rank}" for role, pair in roles if role == "production")
+    badge = pair_badge(site, roles)
+    assert f'<span class="r">{r_ranks}</span><span class="p">{p_ranks}</span>' in badge
+    assert f'data-roles="{r_ranks} {p_ranks}"' in badge
     # more ranks than the badge lists: the rest as "+n", all of them in data-roles
     many = [("production", dataclasses.replace(case6_result.pairs[0], rank=k)) for k in range(1, 7)]
     badge = pair_badge("x", many)
@@ -533,22 +534,34 @@ def test_pair_popups_explain_each_site_in_its_role(case6_result):
     assert f"<b>{best.distance_km:,.1f} km</b> apart (straight line)" in popup
     assert f"R&amp;D site: {best.rnd.name.replace('&', '&amp;')}" in popup
     assert f"Production site: {best.production.name}" in popup
-    # the site that is R&D in pair 3 and production in pairs 1, 4, 5: both roles explained
-    site = best.production
+    # a site in pairs in both roles: both roles explained, its best role first and open
+    site = next(
+        rec
+        for pair in case6_result.pairs
+        for rec in (pair.rnd, pair.production)
+        if {r for r, _ in pair_roles(rec.site_id, case6_result.pairs)} == {"rnd", "production"}
+    )
     roles = pair_roles(site.site_id, case6_result.pairs)
     popup = pair_site_popup(roles, None)
     assert popup.count("<details") == 2
-    assert (
-        '<details open data-role="production"><summary>Why as production site (pair #1, '
-        "#4, #5)</summary>" in popup
-    )
-    assert '<details data-role="rnd"><summary>Why as R&amp;D site (pair #3)</summary>' in popup
-    rnd = case6_result.pairs[2].rnd
-    assert rnd.site_id == site.site_id
-    for line in (*site.constraints, *rnd.constraints):
+    first = roles[0][0]
+    ranks = {
+        role: ", ".join(f"#{pair.rank}" for r, pair in roles if r == role)
+        for role in ("rnd", "production")
+    }
+    words = {"rnd": "R&amp;D site", "production": "production site"}
+    for role in ("rnd", "production"):
+        opened = " open" if role == first else ""
+        assert (
+            f'<details{opened} data-role="{role}"><summary>Why as {words[role]} '
+            f"(pair {ranks[role]})</summary>" in popup
+        )
+    rnd = next(p.rnd for p in case6_result.pairs if p.rnd.site_id == site.site_id)
+    prod = next(p.production for p in case6_result.pairs if p.production.site_id == site.site_id)
+    for line in (*prod.constraints, *rnd.constraints):
         assert esc(line.label) in popup
     assert "Matching campus (R&amp;D)" in popup  # the R&D role's own rule
-    assert f"score as production site {site.utility:.3f}" in popup
+    assert f"score as production site {prod.utility:.3f}" in popup
     assert f"score as R&amp;D site {rnd.utility:.3f}" in popup
     assert "Its place among the production candidates holds while a weight stays in" in popup
     for pair in case6_result.pairs:
@@ -621,6 +634,13 @@ def test_two_site_search_without_pairs_says_so_in_the_panel(case6_result, data):
 
 
 def test_saved_two_site_result_redraws_the_same_pairs(case6_result, data):
+    # a rule with no restriction (an infinite slack) on the best pair's R&D site
+    best = case6_result.pairs[0]
+    free = dataclasses.replace(best.rnd.constraints[0], slack=math.inf, status="pass")
+    rnd = dataclasses.replace(best.rnd, constraints=(free, *best.rnd.constraints[1:]))
+    case6_result = dataclasses.replace(
+        case6_result, pairs=(dataclasses.replace(best, rnd=rnd), *case6_result.pairs[1:])
+    )
     again = ranking_from_dict(json.loads(json.dumps(case6_result.to_dict())))
     live, redrawn = (
         layer_groups(maps.render_map(r, data=data))[maps.LAYER_PAIRS] for r in (case6_result, again)

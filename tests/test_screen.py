@@ -164,18 +164,18 @@ def test_statuses_reasons_and_regions(small: Path):
     assert modest.status == "ok" and modest.sites and modest.region == "Noord-Brabant"
     assert "satisfy every hard constraint" in modest.reason
     assert power.status == "no_feasible_site" and not power.sites
-    assert power.blocking_rule == "grid" and power.blocking_label == "Grid connection"
-    assert "'Grid connection'" in power.reason
-    assert "Grid connection" in power.sole_blockers
+    assert power.blocking_rule == "grid" and power.blocking_label == "Grid connection in time"
+    assert "'Grid connection in time'" in power.reason
+    assert "Grid connection in time" in power.sole_blockers
     assert point.status == "ok" and point.region == "Zuid-Holland"
     assert broken.status == "invalid_input" and broken.problems[0].column == "land_ha"
     assert broken.problems[0].row == 5
     assert unknown.status == "ok" and unknown.region == "unknown"
-    [rule] = [r for r in result.summary.rules if r.label == "Grid connection"]
+    [rule] = [r for r in result.summary.rules if r.label == "Grid connection in time"]
     assert rule.most_restrictive == 1
     brabant = next(r for r in result.summary.regions if r.region == "Noord-Brabant")
     assert (brabant.leads, brabant.placed, brabant.nowhere) == (2, 1, 1)
-    assert brabant.top_blocking_rule == "Grid connection"
+    assert brabant.top_blocking_rule == "Grid connection in time"
 
 
 def test_bad_options_are_input_errors(small: Path):

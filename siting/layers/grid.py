@@ -30,6 +30,7 @@ import pandas as pd
 
 from siting import vocab
 from siting.layers.load import GeoData
+from siting.layers.schema import GRID_AREA_LINKS, GRID_AREAS, LayerSpec
 
 #: Confidence levels from best to worst (a chain is as sure as its weakest link).
 _CONFIDENCE_ORDER = ("reported", "approximate", "estimate", "unknown")
@@ -152,10 +153,11 @@ def grid_join(data: GeoData, sites: pd.DataFrame) -> pd.DataFrame:
         tuple object for sites that share their chains).
     """
     overrides = tuple(getattr(data, "grid_overrides", ()) or ())
-    levels = _levels(_area_overrides(data.grid_areas, overrides))
+    areas = _with_columns(data.grid_areas, GRID_AREAS)
+    links = _with_columns(data.grid_area_links, GRID_AREA_LINKS)
+    levels = _levels(_area_overrides(areas, overrides))
     fallback = _fallback_levels(data.grid_congestion)
     by_gm = {o.key: o for o in overrides if o.scope == "municipality"}
-    links = data.grid_area_links
     by_muni: dict[str, pd.DataFrame] = dict(iter(links[links["site_id"].isna()].groupby("gm_code")))
     by_site: dict[str, pd.DataFrame] = dict(
         iter(links[links["site_id"].notna()].groupby("site_id"))
@@ -345,6 +347,13 @@ def level_name(level: GridLevel) -> str:
 # -- internals ----------------------------------------------------------------------------------
 
 
+def _with_columns(frame: pd.DataFrame, spec: LayerSpec) -> pd.DataFrame:
+    """Return the frame, or an empty one with the layer's columns (hand-made data)."""
+    if all(c.name in frame.columns for c in spec.columns):
+        return frame
+    return pd.DataFrame({c.name: pd.Series([], dtype=object) for c in spec.columns})
+
+
 def _area_overrides(areas: pd.DataFrame, overrides: tuple[GridOverride, ...]) -> pd.DataFrame:
     """Return a copy of the area records with the what-if changes of scope ``area``."""
     mine = [o for o in overrides if o.scope == "area"]
@@ -423,7 +432,7 @@ def _fallback_levels(grid: pd.DataFrame) -> dict[str, GridLevel]:
         out[rec.gm_code] = GridLevel(
             area_id=rec.gm_code,
             kind="fallback",
-            operator=rec.grid_operator or "",
+            operator=getattr(rec, "grid_operator", None) or "",
             cls=int(rec.afname_class),
             class_basis="fallback",
             available_mw=headroom,
@@ -431,7 +440,7 @@ def _fallback_levels(grid: pd.DataFrame) -> dict[str, GridLevel]:
             queue_mw=queue if not np.isnan(headroom) else np.nan,
             solve_year=_num(rec.expected_relief_year),
             reference_year=year,
-            area_name=rec.municipality or "",
+            area_name=getattr(rec, "municipality", None) or "",
         )
     return out
 

@@ -353,7 +353,7 @@ def _assignment_panel(result: AssignmentResult) -> str:
             parts.append(
                 f'<tr><td>{esc(v.kind)} {esc(v.name)}<br><span class="note">'
                 f"{esc(v.key)}, {v.leads_competing} lead(s) competing</span></td>"
-                f'<td class="n">{v.used:g} / {v.capacity:g} {esc(v.unit)}</td>'
+                f'<td class="n">{_capacity_use(v)}</td>'
                 f'<td class="n">{added}</td></tr>'
             )
         parts.append("</table>")
@@ -534,6 +534,13 @@ def _screening_panel(result: ScreenResult) -> str:
 
 
 # --- shared layers and pieces ----------------------------------------------------------------
+
+
+def _capacity_use(v: Any) -> str:
+    """``"0.86 / 0.9 MW"``, or for relief one year earlier ``"solved 2032, not 2033"``."""
+    if v.kind == "relief":
+        return f"solved {v.used:.0f}, not {v.capacity:.0f}"
+    return f"{v.used:g} / {v.capacity:g} {esc(v.unit)}"
 
 
 def _zones_of(zones: dict[str, ZoneUse], key: str) -> list[ZoneUse]:
