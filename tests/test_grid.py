@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import siting
-from siting.criteria import grid_rule
+from siting.criteria import grid_rule, grid_texts
 from siting.criteria.evaluation import evaluate
 from siting.criteria.site_facts import site_facts
 from siting.inputs.catalogue import load_catalogue
@@ -166,7 +166,7 @@ def test_texts_name_the_areas_the_queue_and_the_years():
     lv = level("HGV", 1, available=102.99, required=80.80, queue=41.96, solve=2027)
     tennet = level("T", 3, basis="published", kind="tennet_station", solve=2027)
     grid = grid_rule.build_grid_facts([(GridChain(lv, tennet, "reported"),)])
-    texts = grid_rule.site_texts(
+    texts = grid_texts.site_texts(
         grid,
         power_mw=6.0,
         year=2026,
@@ -182,7 +182,7 @@ def test_texts_name_the_areas_the_queue_and_the_years():
     assert "supply area HGV" in texts.describe(0)
     advice = texts.advise(0)
     assert "small connection" not in advice  # 6 MW is far beyond 3x80 A
-    small = grid_rule.site_texts(
+    small = grid_texts.site_texts(
         grid,
         power_mw=0.1,
         year=2024,
@@ -484,7 +484,7 @@ def test_every_link_names_its_confidence_method_and_source(embedded):
 
 
 def test_sites_at_a_municipality_point_get_the_municipality_s_areas(embedded):
-    from siting.layers.grid import municipality_grid
+    from siting.layers.grid_info import municipality_grid
 
     summary = municipality_grid(embedded).set_index("gm_code")
     dokkum = summary.loc["GM1970"]

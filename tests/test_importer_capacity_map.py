@@ -453,7 +453,7 @@ def test_grid_areas_keep_the_published_figures_and_derive_classes_apart(real_fol
 
 
 def test_links_from_the_postcode_table_keep_every_area_with_its_share(real_folder, tmp_path):
-    from siting.importers.grid_layers import (
+    from siting.importers.grid_links import (
         links_from_postcodes,
         read_site_postcodes,
         site_links_from_postcodes,
@@ -493,7 +493,7 @@ def test_links_from_the_postcode_table_keep_every_area_with_its_share(real_folde
 
 
 def test_a_postcode_naming_an_unknown_area_is_located(real_folder, tmp_path):
-    from siting.importers.grid_layers import links_from_postcodes
+    from siting.importers.grid_links import links_from_postcodes
 
     pc = _write(tmp_path / "pc.csv", PC_HEADER, ['1000AA;NOPE;;363;"Amsterdam";3;3'])
     with pytest.raises(SitingInputError) as exc:

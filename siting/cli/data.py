@@ -249,7 +249,7 @@ def import_capacity_map_command(
     --site-postcodes) and grid_congestion.csv (the per-municipality fallback); without it
     the embedded authored links apply to the imported areas.
     """
-    from siting.importers import capacity_map, grid_fallback, grid_layers
+    from siting.importers import capacity_map, grid_fallback, grid_layers, grid_links
     from siting.layers.schema import GRID_AREA_LINKS, GRID_AREAS
 
     folder = source if source.is_dir() else source.parent
@@ -283,10 +283,10 @@ def import_capacity_map_command(
     written = [grid_layers.write_layer(areas, GRID_AREAS, into / "grid_areas.csv")]
     if pc_file is not None:
         pcs = capacity_map.read_postcode_areas(pc_file)
-        links = grid_layers.links_from_postcodes(pcs, areas)
+        links = grid_links.links_from_postcodes(pcs, areas)
         if site_postcodes is not None:
-            site_links = grid_layers.site_links_from_postcodes(
-                grid_layers.read_site_postcodes(site_postcodes), pcs, areas
+            site_links = grid_links.site_links_from_postcodes(
+                grid_links.read_site_postcodes(site_postcodes), pcs, areas
             )
             links = pd.concat([links, site_links], ignore_index=True)
         written.append(

@@ -56,7 +56,7 @@ from typing import Any, Literal
 import numpy as np
 
 from siting import settings, vocab
-from siting.criteria import grid_rule
+from siting.criteria import grid_rule, grid_texts
 from siting.criteria.rules import NO_LIMIT, RULES, SLACK_DECIMALS, slack_passes
 from siting.criteria.site_facts import DOMAIN_INDEX, FACILITY_INDEX, SiteFacts
 from siting.inputs.catalogue import Catalogue, CriterionSpec, resolve_weights
@@ -262,7 +262,7 @@ def evaluate(
     needs = _role_needs(profile, role)
     origin_km = None if origin_xy is None else batch.raw["relocation_distance"][0]
     p = catalogue.params
-    grid = grid_rule.site_texts(
+    grid = grid_texts.site_texts(
         facts.grid,
         power_mw=needs.power_mw,
         year=profile.needs.year,
@@ -1039,7 +1039,7 @@ def _constraints(
     origin_km: np.ndarray | None,
     catalogue: Catalogue,
     batch: BatchEvaluation,
-    grid: grid_rule.SiteTexts,
+    grid: grid_texts.SiteTexts,
 ) -> tuple[ConstraintEvaluation, ...]:
     """Return the rules that apply to one lead (row 0 of ``batch``), with their texts."""
     year = profile.needs.year
@@ -1133,7 +1133,7 @@ def _criteria(
     catalogue: Catalogue,
     role: str,
     batch: BatchEvaluation,
-    grid: grid_rule.SiteTexts,
+    grid: grid_texts.SiteTexts,
     *,
     located: bool,
 ) -> tuple[CriterionEvaluation, ...]:

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from siting import vocab
-from siting.layers.grid import municipality_grid, placement_counts
+from siting.layers.grid_info import municipality_grid, placement_counts
 from siting.layers.load import GeoData
 from siting.layers.schema import LAYERS
 

@@ -41,7 +41,7 @@ import pandas as pd
 from pyproj import Transformer
 
 from siting import settings, vocab
-from siting.layers.grid import municipality_grid_points
+from siting.layers.grid_info import municipality_grid_points
 from siting.layers.load import GeoData, load_geodata
 from siting.model.assignment import format_gap
 from siting.model.solvers import SOLVED

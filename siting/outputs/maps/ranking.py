@@ -46,7 +46,7 @@ from pyproj import Transformer
 
 from siting import settings, vocab
 from siting._errors import Problem, SitingInputError
-from siting.layers.grid import municipality_grid_points
+from siting.layers.grid_info import municipality_grid_points
 from siting.layers.load import GeoData, load_geodata
 from siting.layers.site_table import talent_within_reach
 from siting.outputs.maps.assets import make_offline, remote_references, strip_remote_urls
