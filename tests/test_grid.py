@@ -364,6 +364,18 @@ def test_a_flexible_contract_is_a_question_for_the_operator_not_a_pass(hand_made
     assert "s5" not in {s.site_id for s in firm.sites if s.outcome != "excluded"}
     assert status["s5"].outcome != "excluded" and status["s5"].unverified
     assert "Grid connection in time" in status["s5"].unknown
+    table = siting.site_table(data=data)
+    ev = evaluate(
+        _profile(6.0, allow_unknown=True, flexible_connection=True),
+        site_facts(table, data.campuses),
+        load_catalogue(),
+    )
+    (grid,) = [c for c in ev.constraints if c.name == "grid"]
+    s5 = list(table["site_id"]).index("s5")
+    assert grid.describe(s5).endswith(
+        "possible with a flexible contract: confirm with the operator"
+    )
+    assert "flexible contract or own storage is acceptable" in grid.requirement
     # class 3 above s2 rules a flexible contract out
     assert "Grid connection in time" in status["s2"].failing
 
@@ -462,6 +474,7 @@ def test_the_embedded_layers_hold_the_capacity_map_and_count_what_is_not_placed(
     assert dokkum["expected_solve_year"] == 2031 and pd.isna(dokkum["afname_class"])
     assert dokkum["derived_class"] == 1 and dokkum["reference_date"] == "2025-Q4"
     assert dokkum["source_file"] == "voedingsgebieden.csv" and dokkum["source_row"] == 2
+    from siting.layers.grid_info import municipality_grid
     from siting.layers.info import data_info
 
     info = data_info(embedded)["grid"]
@@ -473,6 +486,10 @@ def test_the_embedded_layers_hold_the_capacity_map_and_count_what_is_not_placed(
     }
     assert info["regional_by_operator"]["Stedin"] == {"placed": 89, "unplaced": 145}
     assert sum(info["municipalities"].values()) == 342
+    # east Groningen: the stations' published class, not the announcements of the fallback
+    stadskanaal = municipality_grid(embedded).set_index("gm_code").loc["GM0037"]
+    assert stadskanaal["grid_basis"] == "TenneT station only: supply area not placed"
+    assert stadskanaal["afname_class"] == 1  # Groningen Oost: class 1 per station
 
 
 def test_every_link_names_its_confidence_method_and_source(embedded):
@@ -492,7 +509,13 @@ def test_sites_at_a_municipality_point_get_the_municipality_s_areas(embedded):
     assert dokkum["grid_basis"] == "municipality links"
     assert (
         summary["grid_basis"]
-        .isin(["municipality links", "fallback: per-municipality approximation"])
+        .isin(
+            [
+                "municipality links",
+                "TenneT station only: supply area not placed",
+                "fallback: per-municipality approximation",
+            ]
+        )
         .all()
     )
 

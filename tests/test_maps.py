@@ -151,7 +151,8 @@ def test_recommended_sites_are_numbered_with_their_explanation(case2_result, onl
     assert f"slack {line.slack:,.1f} {line.unit}" in popup
     assert "Rank holds while a weight stays in" in popup
     assert f"Ahead of #2 {rec.versus_next.next_site_name}" in popup
-    assert "Data caveats" in popup and "approximation" in popup
+    assert "Data caveats" in popup
+    assert "grid: " in popup  # where the grid facts come from, always said
 
 
 def test_candidate_tooltips_name_the_excluding_rules(case2_result, data):

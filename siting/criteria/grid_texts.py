@@ -39,23 +39,23 @@ def describe_site(
     years = level_years(grid, np.array([[power_mw]]))[0]
     lo, hi = float(outcome.lo[row, group]), float(outcome.hi[row, group])
     if len(chains) == 1:
-        (c,) = chains
-        text = _chain_text(grid, c, years)
-        return f"{text}: {_years_text(lo, hi)}"
-    lo_chain = _chain_year(grid, chains, years, best=True)
-    hi_chain = _chain_year(grid, chains, years, best=False)
-    n_areas = len({int(grid.chain_levels[c, 0]) for c in chains})
-    sure = {grid.chain_confidence[c] for c in chains}
-    links = f"links {sure.pop()}" if len(sure) == 1 else "links of mixed confidence"
-    areas = f"{n_areas} candidate supply areas" if n_areas > 1 else "1 supply area"
-    text = (
-        f"{areas} and {len(chains)} ways to reach TenneT ({links}; which feeds the plot is not "
-        f"known): best {_chain_text(grid, lo_chain, years)}; worst "
-        f"{_chain_text(grid, hi_chain, years)}"
-    )
+        text = _chain_text(grid, chains[0], years)
+    else:
+        lo_chain = _chain_year(grid, chains, years, best=True)
+        hi_chain = _chain_year(grid, chains, years, best=False)
+        n_areas = len({int(grid.chain_levels[c, 0]) for c in chains})
+        sure = {grid.chain_confidence[c] for c in chains}
+        links = f"links {sure.pop()}" if len(sure) == 1 else "links of mixed confidence"
+        areas = f"{n_areas} candidate supply areas" if n_areas > 1 else "1 supply area"
+        text = (
+            f"{areas} and {len(chains)} ways to reach TenneT ({links}; which feeds the plot is "
+            f"not known): best {_chain_text(grid, lo_chain, years)}; worst "
+            f"{_chain_text(grid, hi_chain, years)}"
+        )
+    text = f"{text}: {_years_text(lo, hi)}"
     if outcome.flexible[row, group] and np.isnan(outcome.slack[row, group]):
         text += "; possible with a flexible contract: confirm with the operator"
-    return f"{text}: {_years_text(lo, hi)}"
+    return text
 
 
 def binding_level(grid: GridFacts, group: int, power_mw: float) -> GridLevel:

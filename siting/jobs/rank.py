@@ -410,6 +410,11 @@ def _grid_caveat(row: dict[str, object]) -> str:
         )
     if basis == "none":
         return "grid: no supply area or TenneT station known for the municipality"
+    if basis.startswith("TenneT station only"):
+        return (
+            f"grid: capacity map {date}: a TenneT station placed in the municipality, no supply "
+            "area: the regional level is for the operator to confirm"
+        )
     which = areas[0] if len(areas) == 1 else f"{len(areas)} candidate supply areas"
     how = "the site's postcode" if basis.startswith("site") else "its municipality"
     return (

@@ -9,9 +9,11 @@ may feed it:
 1. a site with links of its own (``site_id`` set: placed by its postcode) takes those;
 2. otherwise every link of its municipality: each regional area linked to it, under the TenneT
    station or area its link names, else under each TenneT link of the municipality;
-3. a municipality without a placed regional area uses its record of the per-municipality
-   ``grid_congestion`` layer (an approximation curated from announcements) as a labelled
-   FALLBACK regional level; without one the regional level is unknown;
+3. a municipality without a placed regional area and without a placed TenneT station uses its
+   record of the per-municipality ``grid_congestion`` layer (an approximation curated from
+   announcements) as a labelled FALLBACK regional level; with a placed station, or without a
+   record, the regional level is unknown (the announcements are mostly about the TenneT level,
+   which the station's published class gives, and contradict it in east Groningen);
 4. a municipality without a TenneT link has an unknown TenneT level.
 
 Each level carries what the rule needs (:class:`GridLevel`): its class (published, else derived
@@ -122,7 +124,8 @@ UNKNOWN_TENNET = GridLevel("", "unknown", "TenneT", -1, "none", *([np.nan] * 4),
 #: Site-table columns of the grid join, with their meaning and unit.
 GRID_COLUMNS: dict[str, str] = {
     "grid_chains": "candidate (regional area, TenneT level) chains feeding the site (GridChain)",
-    "grid_basis": "what the grid facts rest on: site link, municipality links, fallback, none",
+    "grid_basis": "what the grid facts rest on: site link, municipality links, TenneT station "
+    "only, fallback, none",
     "grid_zone_id": "the regional area when exactly one can feed the site, else the municipality",
     "grid_area_ids": "the candidate regional supply areas",
     "grid_operator": "regional grid operator(s) of the candidate areas",
@@ -178,15 +181,19 @@ def grid_join(data: GeoData, sites: pd.DataFrame) -> pd.DataFrame:
             continue
         if gm_code not in muni_cache:
             group = by_muni.get(gm_code)
-            found = _chains(group, levels, fallback.get(gm_code))
-            regional = (
-                group is not None and (group["area_id"].map(_kind_of(levels)) == "regional").any()
-            )
+            kinds = set() if group is None else set(group["area_id"].map(_kind_of(levels)))
+            # the fallback stands in only where the map places nothing specific here: its
+            # announcements are mostly about the TenneT level, which a placed station gives
+            # (and contradicts in east Groningen)
+            stand_in = None if "tennet_station" in kinds else fallback.get(gm_code)
+            found = _chains(group, levels, stand_in)
             how = (
                 "municipality links"
-                if regional
+                if "regional" in kinds
+                else "TenneT station only: supply area not placed"
+                if "tennet_station" in kinds
                 else "fallback: per-municipality approximation"
-                if gm_code in fallback
+                if stand_in is not None
                 else "none"
             )
             if gm_code in by_gm:

@@ -111,6 +111,9 @@ def placement_counts(data: GeoData) -> dict[str, object]:
         },
         "municipalities": {
             "with a placed supply area": int(basis.get("municipality links", 0)),
+            "TenneT station only (supply area unknown)": int(
+                basis.get("TenneT station only: supply area not placed", 0)
+            ),
             "fallback only (per-municipality approximation)": int(
                 basis.get("fallback: per-municipality approximation", 0)
             ),

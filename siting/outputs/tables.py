@@ -230,7 +230,7 @@ def _value(value: float, unit: str) -> str:
         return "unknown"
     if math.isinf(value):
         return "any"
-    text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+    text = f"{value:,.0f}" if abs(value) >= 100 or unit.startswith("year") else f"{value:,.2f}"
     return f"{text} {unit}"
 
 

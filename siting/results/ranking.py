@@ -534,6 +534,8 @@ def format_value(value: float, unit: str) -> str:
         return "unknown"
     if isinstance(value, float) and math.isinf(value):
         return "no limit"
+    if unit.startswith("year"):  # years read as whole years
+        return f"{value:.0f} {unit}"
     return f"{value:,.2f} {unit}".strip() if abs(value) < 100 else f"{value:,.0f} {unit}".strip()
 
 
