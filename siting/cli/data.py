@@ -80,7 +80,10 @@ def _print_grid_placement(grid: dict) -> None:
     for column in ("records", "kind / operator", "placed", "not placed"):
         table.add_column(column, justify="left" if column == "kind / operator" else "right")
     for kind, row in grid["areas"].items():
-        table.add_row(str(row["records"]), kind, str(row["placed"]), str(row["unplaced"]))
+        unplaced = str(row["unplaced"])
+        if row.get("feed_in_only"):
+            unplaced += f" (+{row['feed_in_only']} feed-in only)"
+        table.add_row(str(row["records"]), kind, str(row["placed"]), unplaced)
     for operator, row in grid["regional_by_operator"].items():
         total = row["placed"] + row["unplaced"]
         table.add_row(

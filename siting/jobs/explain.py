@@ -226,7 +226,10 @@ def earliest_fit(ev: Evaluation, table: pd.DataFrame, year_needed: int) -> Earli
             sites=(),
             by_year=(),
             horizon=horizon,
-            note=f"no site fits the need by {horizon}, whatever the year, with these needs",
+            note=(
+                f"no site passes every rule by {horizon} with these needs (a site with a rule "
+                "still to confirm, such as a grid year not published, is not counted)"
+            ),
         )
     first = int(fit[finite].min())
     at_first = np.flatnonzero(fit == first)

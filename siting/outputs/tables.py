@@ -137,7 +137,11 @@ def _print_earliest_fit(result: RankingResult, console: Console) -> None:
     if fit is None:
         return
     if fit.year is None:
-        console.print(f"Earliest year sites fit the need: none by {fit.horizon}.", highlight=False)
+        console.print(
+            f"Earliest year sites fit the need: none by {fit.horizon} (sites with a rule still "
+            "to confirm are not counted).",
+            highlight=False,
+        )
         return
     best = ", ".join(name for _, name in fit.sites[:3])
     later = ", ".join(f"{y}: {n}" for y, n in fit.by_year[1:4])
