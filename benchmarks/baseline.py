@@ -73,10 +73,11 @@ class DenseInstance:
         :class:`~siting.model.assignment.AssignmentModel` does.
     site_capacity_ha
         ``(N,)`` available area [ha]; NaN when not known (the site takes one lead).
-    site_zone
-        ``(N,)`` congestion zone index, -1 for none.
-    zone_headroom_mw
-        ``(Z,)`` headroom [MW]; NaN when not known (not constrained).
+    zone_entries
+        ``(k, 3)``: (lead, site, zone) for every grid zone a feasible pair draws on, as
+        :func:`siting.jobs.assign_grid.pair_zones` says.
+    zone_capacity, zone_unit
+        ``(Z,)`` capacity per zone, in its unit: published room [MW], or large leads.
     evaluate_s
         Wall time of evaluating the leads [s].
     """
@@ -89,8 +90,9 @@ class DenseInstance:
     land_ha: np.ndarray
     power_mw: np.ndarray
     site_capacity_ha: np.ndarray
-    site_zone: np.ndarray
-    zone_headroom_mw: np.ndarray
+    zone_entries: np.ndarray
+    zone_capacity: np.ndarray
+    zone_unit: tuple[str, ...]
     evaluate_s: float
 
 
@@ -100,7 +102,7 @@ def dense_instance(leads_path: Path, n_sites: int) -> DenseInstance:
     The leads, rules, utilities and capacities are those :func:`siting.jobs.assign.assign_leads`
     uses (one :func:`siting.criteria.evaluation.evaluate` per lead, fully issued sites at 0 ha,
     unknown
-    areas at one lead, zone headroom from the grid layer).
+    areas at one lead, the grid zones of :mod:`siting.jobs.assign_grid`).
     """
     import siting
     from benchmarks.synthetic import synthetic_geodata
@@ -110,6 +112,7 @@ def dense_instance(leads_path: Path, n_sites: int) -> DenseInstance:
     from siting.inputs.catalogue import load_catalogue
     from siting.inputs.leads import read_leads
     from siting.inputs.origin import resolve_origin
+    from siting.jobs.assign_grid import pair_zones
 
     data = synthetic_geodata(n_sites) if n_sites else siting.load_geodata()
     table = siting.site_table(data=data)
@@ -138,24 +141,29 @@ def dense_instance(leads_path: Path, n_sites: int) -> DenseInstance:
     capacity = np.where(
         status == "fully_issued", 0.0, table["available_ha"].astype(float).to_numpy()
     )
-    zone_col = table["grid_zone_id"].astype("string").fillna("")
-    zone_ids = sorted({z for z in zone_col if z})
-    zone_index = {z: k for k, z in enumerate(zone_ids)}
-    head = (
-        table.assign(_z=zone_col).groupby("_z")["grid_headroom_mw"].first().astype(float).to_dict()
-    )
     arr = np.array(needs, dtype=np.float64).reshape(-1, 2)
+    feasible_arr = np.array(feasible).reshape(-1, n)
+    pairs = np.argwhere(feasible_arr)
+    zones = pair_zones(
+        pairs,
+        arr[:, 1],
+        facts.grid,
+        table["gm_code"].astype(str).tolist(),
+        small_mw=catalogue.params.small_connection_mw,
+    )
+    entries = np.column_stack([pairs[zones.zone_pairs[:, 0]], zones.zone_pairs[:, 1]])
     return DenseInstance(
         lead_ids=tuple(lead_ids),
         site_ids=tuple(str(s) for s in table["site_id"]),
         utility=np.array(utility).reshape(-1, n),
-        feasible=np.array(feasible).reshape(-1, n),
+        feasible=feasible_arr,
         weight=np.ones(len(lead_ids)),
         land_ha=np.round(arr[:, 0], 4),
         power_mw=np.round(arr[:, 1], 4),
         site_capacity_ha=np.round(capacity, 4),
-        site_zone=np.array([zone_index.get(z, -1) for z in zone_col], dtype=np.int64),
-        zone_headroom_mw=np.round(np.array([head.get(z, math.nan) for z in zone_ids]), 4),
+        zone_entries=entries.astype(np.int64).reshape(-1, 3),
+        zone_capacity=np.round(zones.capacity, 4),
+        zone_unit=zones.units,
         evaluate_s=evaluate_s,
     )
 
@@ -199,13 +207,14 @@ def solve_dense(
                 pulp.lpSum(float(inst.land_ha[i]) * x[i][s] for i in range(n_l)) <= cap,
                 f"site_{s}",
             )
-    for z, head in enumerate(inst.zone_headroom_mw):
-        if math.isnan(head):
-            continue
-        sites = np.flatnonzero(inst.site_zone == z)
+    for z, cap in enumerate(inst.zone_capacity):
+        members = inst.zone_entries[inst.zone_entries[:, 2] == z]
+        coef = [
+            1.0 if inst.zone_unit[z] == "lead" else float(inst.power_mw[i]) for i, _, _ in members
+        ]
         prob += (
-            pulp.lpSum(float(inst.power_mw[i]) * x[i][s] for i in range(n_l) for s in sites)
-            <= float(head),
+            pulp.lpSum(c * x[i][s] for c, (i, s, _) in zip(coef, members, strict=True))
+            <= float(cap),
             f"zone_{z}",
         )
     report({"step": "capacity rows", "elapsed_s": _since(began)})

@@ -1,4 +1,4 @@
-"""Derive the municipality, talent, site and boundary layers of geodata/ from the open files.
+"""Derive the municipality, talent, site, grid and boundary layers of geodata/ from open files.
 
 Usage::
 
@@ -8,12 +8,15 @@ Reads the CBS boundary files (2024 division) for names, points, extents, provinc
 labour-market region; the CBS 85039NED figures (2021, via nlstat: population, education and
 the housing, accessibility and industry proxies) mapped onto the 2024 division with the merger
 table; the DUO files for technical first-years, enrolled students and graduates
-(:data:`DUO_FILES`); and the national IBIS business-park register, onto which the authored
-records of ``geodata/authored/`` are merged (:mod:`siting.layers.supply`). Writes
-``municipalities.csv``, ``stem_talent.csv`` and ``sites.csv``, prints the national totals and
-the parameters of the workforce estimate, and writes the simplified municipality and province
-boundaries (``boundaries/municipalities.geojson``, ``boundaries/provinces.geojson``) that the
-maps draw offline. The method is documented in
+(:data:`DUO_FILES`); the national IBIS business-park register, onto which the authored
+records of ``geodata/authored/`` are merged (:mod:`siting.layers.supply`); and the grid
+operators' capacity map (supply areas, TenneT areas and stations) with the project's authored
+area-municipality links (``geodata/authored/grid_area_links.csv``). Writes
+``municipalities.csv``, ``stem_talent.csv``, ``sites.csv``, ``grid_areas.csv`` and
+``grid_area_links.csv``, prints the national totals and the parameters of the workforce
+estimate, and writes the simplified municipality and province boundaries
+(``boundaries/municipalities.geojson``, ``boundaries/provinces.geojson``) that the maps draw
+offline. The method is documented in
 geodata/SOURCES.md; the test suite reruns this script and compares its output with the
 committed files.
 """
@@ -30,11 +33,18 @@ import pandas as pd
 import shapely
 
 from siting import settings, vocab
-from siting.importers import cbs, duo, ibis
+from siting.importers import capacity_map, cbs, duo, grid_layers, ibis
 from siting.layers import places
 from siting.layers.authored import load_authored
-from siting.layers.schema import MUNICIPALITIES, STEM_TALENT, TALENT_MEASURES
+from siting.layers.schema import (
+    GRID_AREA_LINKS,
+    GRID_AREAS,
+    MUNICIPALITIES,
+    STEM_TALENT,
+    TALENT_MEASURES,
+)
 from siting.layers.supply import sites_as_text, sites_from_terrains
+from siting.layers.validate import parse_table
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -87,6 +97,10 @@ IBIS_FIELDS = {
     "ha_uitgeefbaar": "HA_TOTTUIT",
     "type": "WLOC_TYPE",
 }
+#: State of the capacity-map rows that carry no year (the TenneT files): the year of the
+#: regional rows (2025), as the files were published together (geodata/SOURCES.md).
+GRID_REFERENCE_DATE = "2025"
+AUTHORED_LINKS = ROOT / "geodata" / "authored" / "grid_area_links.csv"
 
 
 def read_regions(path: Path) -> gpd.GeoDataFrame:
@@ -347,6 +361,32 @@ def build_sites(shared: Path, municipalities: pd.DataFrame) -> pd.DataFrame:
     return sites_as_text(sites)
 
 
+def build_grid_areas(shared: Path) -> pd.DataFrame:
+    """Read the capacity map's supply areas, TenneT areas and stations (demand side)."""
+    folder = shared / "grid_capacity_map"
+    return grid_layers.build_grid_areas(
+        capacity_map.read_supply_areas(folder / "voedingsgebieden.csv"),
+        capacity_map.read_tennet_areas(folder / "tennetgebieden.csv"),
+        capacity_map.read_tennet_stations(folder / "tennetcongestie.csv"),
+        reference_date=GRID_REFERENCE_DATE,
+    )
+
+
+def build_grid_links(areas: pd.DataFrame, municipalities: pd.DataFrame) -> pd.DataFrame:
+    """Read the authored links and check their municipality, area and TenneT ids."""
+    raw = pd.read_csv(AUTHORED_LINKS, dtype=str, keep_default_na=False)
+    links, problems = parse_table(raw, GRID_AREA_LINKS, file=str(AUTHORED_LINKS))
+    assert not problems, [str(p) for p in problems]
+    kind = areas.set_index("area_id")["kind"]
+    assert links["gm_code"].isin(set(municipalities["gm_code"])).all()
+    assert links["area_id"].isin(kind.index).all(), set(links["area_id"]) - set(kind.index)
+    tennet = links["tennet_id"].dropna()
+    assert tennet.map(kind).isin(["tennet_station", "tennet_area"]).all()
+    regional = links["area_id"].map(kind).eq("regional")
+    assert links.loc[~regional, "tennet_id"].isna().all(), "only regional links name a TenneT id"
+    return links.sort_values(["gm_code", "link_id"]).reset_index(drop=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
@@ -360,6 +400,11 @@ def main(argv: list[str] | None = None) -> None:
     municipalities.to_csv(args.out / "municipalities.csv", index=False)
     talent.to_csv(args.out / "stem_talent.csv", index=False)
     sites.to_csv(args.out / "sites.csv", index=False)
+    areas = build_grid_areas(args.shared)
+    links = build_grid_links(areas, municipalities)
+    grid_layers.write_layer(areas, GRID_AREAS, args.out / "grid_areas.csv")
+    grid_layers.write_layer(links, GRID_AREA_LINKS, args.out / "grid_area_links.csv")
+    print(f"wrote {len(areas)} grid areas and {len(links)} area-municipality links")
     print(
         f"wrote {len(municipalities)} municipalities, {len(talent)} talent records and "
         f"{len(sites)} sites to {args.out}"

@@ -1,4 +1,4 @@
-"""Write geodata/README.md from the layer contracts in siting/_schema.py."""
+"""Write geodata/README.md from the layer contracts in siting/layers/schema.py."""
 
 from __future__ import annotations
 

@@ -322,6 +322,14 @@ def test_two_site_map_shows_pairs_and_explains_each_role(case6_result, data, tmp
     page.locator(".leaflet-popup-close-button").click()
     page.locator(".siting-popup").wait_for(state="detached", timeout=5_000)
 
+    # the whole line in view (its middle is where the pointer goes), the surfaces hidden
+    control.locator("label", has_text=maps.LAYER_CONGESTION).locator("input").uncheck()
+    zoom_to(
+        page,
+        (best.rnd.lat + best.production.lat) / 2,
+        (best.rnd.lon + best.production.lon) / 2,
+        10,
+    )
     page.locator("path.siting-pair-line.top").hover()
     tooltip = page.locator(".leaflet-tooltip", has_text="Pair #1")
     tooltip.wait_for(state="visible", timeout=5_000)
@@ -365,14 +373,14 @@ def test_hostile_names_in_a_pair_render_as_text(case6_result, data, tmp_path, op
 
 @pytest.fixture(scope="module")
 def comparison(data):
-    """Case 2 against the scenario '12 MW already in 2027', top 5; read-only."""
+    """Case 2 against the scenario 'Hengelo/Almelo reinforced by 2028', top 5; read-only."""
     from siting.jobs.compare import compare
 
     from .conftest import CASES, REPO
 
     return compare(
         CASES / "case2_microchip_dense_region.toml",
-        REPO / "models" / "scenarios" / "case2_12mw_in_2027.toml",
+        REPO / "models" / "scenarios" / "case2_twente_reinforced_2028.toml",
         top=5,
         solver="enumeration",
         data=data,

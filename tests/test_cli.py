@@ -136,39 +136,54 @@ def test_import_ibis_builds_a_data_folder_the_tool_accepts(shared: Path, tmp_pat
     assert report["ok"] and report["counts"]["sites"] == 20
 
 
-def test_import_capacity_map_writes_a_congestion_layer(tmp_path: Path):
-    pc6 = tmp_path / "congestie_pc6.csv"
-    pc6.write_text(
+def test_import_capacity_map_writes_the_grid_layers(tmp_path: Path):
+    source = tmp_path / "map"
+    source.mkdir()
+    (source / "congestie_pc6.csv").write_text(
         "postcode;voedingsgebied_id;tennet_id;gemeentecode;gemeentenaam;afname;opwek\n"
         "5611AA;VG1;T1;0772;Eindhoven;3;1\n5611AB;VG1;T1;0772;Eindhoven;3;1\n"
         "9711AA;VG2;T2;0014;Groningen;1;3\n",
         encoding="utf-8",
     )
-    areas = tmp_path / "voedingsgebieden.csv"
-    areas.write_text(
-        "voedingsgebied_id;voedingsgebied_naam;RNB;afname;opwek\n"
-        "VG1;Eindhoven Noord;Enexis;3;1\nVG2;Groningen;Enexis;1;3\n",
+    (source / "voedingsgebieden.csv").write_text(
+        "voedingsgebied_id;jaar;aanwezige_transportcapaciteit_afname;"
+        "benodigde_transportcapaciteit_afname;wachtrij_afname;jaartal_opgelost_afname;RNB\n"
+        "VG1;2025;40,0;45,5;12,0;2030,0;Enexis\nVG2;2025;30,0;10,0;2,5;;Enexis\n",
         encoding="utf-8",
     )
+    (source / "tennetcongestie.csv").write_text(
+        "congestiegebied_afname;congestiegebied_opwek;afname;opwek;tennet_id\n"
+        "Noord-Brabant;Noord-Brabant;3;3;T1\nGroningen Oost;GDO;1;3;T2\n",
+        encoding="utf-8",
+    )
+    sites = tmp_path / "site_postcodes.csv"
+    sites.write_text("site_id,postcode\nnb-bic,5611AB\n", encoding="utf-8")
     folder = tmp_path / "mine"
     result = run(
         "data",
         "import-capacity-map",
-        str(pc6),
-        str(areas),
+        str(source),
         "--date",
-        "2026-10",
+        "2025-12",
         "--into",
         str(folder),
+        "--site-postcodes",
+        str(sites),
     )
     assert result.returncode == 0, result.stderr
-    layer = (folder / "grid_congestion.csv").read_text(encoding="utf-8")
-    assert "GM0772" in layer and "2026-10" in layer
-    # a data folder with only this layer is accepted (the rest comes from the embedded data)
+    areas = (folder / "grid_areas.csv").read_text(encoding="utf-8")
+    assert "VG1,regional,Enexis" in areas and "T1,tennet_station,TenneT,Noord-Brabant,3" in areas
+    links = (folder / "grid_area_links.csv").read_text(encoding="utf-8")
+    assert "GM0772|VG1|T1,GM0772,,VG1,T1,1,reported" in links
+    assert "nb-bic|VG1|T1,GM0772,nb-bic,VG1,T1,1,reported" in links
+    assert "GM0772" in (folder / "grid_congestion.csv").read_text(encoding="utf-8")
+    # a data folder with these layers is accepted (the rest comes from the embedded data)
     check = run("data", "check", "--json", "--geodata", str(folder))
     report = json.loads(check.stdout)
-    assert report["ok"] is True
-    assert report["counts"]["grid_congestion"] == 2
+    assert report["ok"] is True, report["errors"]
+    assert report["counts"]["grid_areas"] == 6 and report["counts"]["grid_area_links"] == 3
+    bad = run("data", "import-capacity-map", str(source), "--date", "late", "--into", str(folder))
+    assert bad.returncode == 2 and "not a date like 2025" in bad.stderr + bad.stdout
 
 
 CASES = Path(__file__).resolve().parents[1] / "models" / "cases"

@@ -9,11 +9,10 @@ import pandas as pd
 import pytest
 
 from siting._errors import SitingInputError
-from siting.importers.capacity_map import (
+from siting.importers.capacity_map import read_postcode_areas, read_supply_areas
+from siting.importers.grid_fallback import (
     class_shares_by_municipality,
     congestion_by_municipality,
-    read_postcode_areas,
-    read_supply_areas,
     write_congestion_layer,
 )
 from siting.layers.schema import GRID_CONGESTION
@@ -106,7 +105,7 @@ def test_header_case_and_missing_optional_columns(tmp_path):
     areas = read_supply_areas(path)
     assert areas["grid_operator"].iloc[0] == "Stedin"
     assert areas["afname_class"].iloc[0] == 2
-    assert "opwek_class" not in areas.columns
+    assert areas["opwek_class"].isna().all()  # no such column: the class is not published
     assert areas["afname_available_mw"].isna().all()
     assert "wachtrij_afname" in areas.attrs["absent_columns"]
 
@@ -352,3 +351,197 @@ def test_write_rejects_incomplete_or_invalid_frames(layer, tmp_path):
     with pytest.raises(SitingInputError, match="above the maximum"):
         write_congestion_layer(bad, tmp_path / "g.csv")
     assert not (tmp_path / "g.csv").exists()
+
+
+# -- the 2025 files as published: no class, no name; TenneT areas and stations ------------------
+
+REAL_AREA_HEADER = (
+    "voedingsgebied_id;jaar;aanwezige_transportcapaciteit_invoeding;"
+    "aanwezige_transportcapaciteit_afname;benodigde_transportcapaciteit_invoeding;"
+    "benodigde_transportcapaciteit_afname;unieke_verzoeken_invoeding;unieke_verzoeken_afname;"
+    "wachtrij_invoeding;wachtrij_afname;info;congestie_url;jaartal_opgelost_invoeding;"
+    "jaartal_opgelost_afname;kwartaal;start;eind;RNB"
+)
+REAL_AREA_ROWS = [
+    "OS DOKKUM 10-1i;2025;22,0;22,0;26,4;18,7;12,0;17,0;2,476;6,99953;;;2031,0;2031,0;4,0;"
+    "2025-01-01;2025-12-31;Liander",
+    "OS DOETINCHEM 20-7i;2025;;;;;;;;;;;;;4,0;2025-01-01;2025-12-31;Liander",
+    "HGV;2025;96,77;102,99;82,52;80,80;28,0;46,0;8,424;41,96;2a, 2b, 3a, 3b worden door "
+    "bovenliggende netbeheerder bepaald;;2027,0;2025,0;;;;Enexis, Rendo",
+    "TT228_10;2025;;;;;0,0;18,0;0,0;3,377;;;;;;;;Stedin",
+    "CM12;2025;;40,0;;65,0;;;;6,276;;;;2035,0;;;;Stedin",
+]
+REAL_TENNET_AREAS = [
+    "congestiegebied;aanwezige_transportcapaciteit_invoeding;aanwezige_transportcapaciteit_afname;"
+    "benodigde_transportcapaciteit_invoeding;benodigde_transportcapaciteit_afname;info;"
+    "unieke_verzoeken_invoeding;unieke_verzoeken_afname;wachtrij_invoeding;wachtrij_afname;"
+    "jaartal_opgelost_invoeding;jaartal_opgelost_afname",
+    "Friesland;970,0;;1199,0;;;20,0;;3650,0;;2027,0;",
+    "Noord-Brabant;2520,0;2718,0;3376,0;3106,0;;44,0;44,0;4764,0;6224,0;2027,0;2027,0",
+]
+REAL_STATIONS = [
+    "congestiegebied_afname;congestiegebied_opwek;afname;opwek;tennet_id",
+    "Friesland;Friesland;1;3;Station Dokkum 110 kV",
+    "Noord-Brabant;Noord-Brabant;3;3;Station Aarle Rixtel 150 kV",
+    "Noord-Brabant;Noord-Brabant;3;3;Station Eerde 150 kV",
+    "Groningen Oost;GDO, Noordelijk deelgebied;1;3;Station Meeden 110 kV",
+]
+
+
+@pytest.fixture
+def real_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "map"
+    folder.mkdir()
+    _write(folder / "voedingsgebieden.csv", REAL_AREA_HEADER, REAL_AREA_ROWS, bom=False)
+    _write(folder / "tennetgebieden.csv", REAL_TENNET_AREAS[0], REAL_TENNET_AREAS[1:], bom=False)
+    _write(folder / "tennetcongestie.csv", REAL_STATIONS[0], REAL_STATIONS[1:], bom=False)
+    return folder
+
+
+def _grid_areas(folder: Path) -> pd.DataFrame:
+    from siting.importers.capacity_map import read_tennet_areas, read_tennet_stations
+    from siting.importers.grid_layers import build_grid_areas
+
+    return build_grid_areas(
+        read_supply_areas(folder / "voedingsgebieden.csv"),
+        read_tennet_areas(folder / "tennetgebieden.csv"),
+        read_tennet_stations(folder / "tennetcongestie.csv"),
+        reference_date="2025",
+    ).set_index("area_id")
+
+
+def test_the_2025_supply_area_file_is_read_as_published(real_folder):
+    areas = read_supply_areas(real_folder / "voedingsgebieden.csv").set_index("zone_id")
+    assert areas["afname_class"].isna().all() and areas["zone_name"].isna().all()
+    dokkum = areas.loc["OS DOKKUM 10-1i"]
+    assert (dokkum["afname_available_mw"], dokkum["afname_required_mw"]) == (22.0, 18.7)
+    assert dokkum["afname_queue_mw"] == pytest.approx(6.99953)
+    assert dokkum["afname_solve_year"] == 2031 and dokkum["opwek_solve_year"] == 2031
+    assert (dokkum["year"], dokkum["quarter"]) == (2025, 4)
+    assert areas.loc["HGV", "grid_operator"] is None  # two operators named
+    assert areas.loc["HGV", "rnb"] == "Enexis, Rendo"
+    assert "bovenliggende netbeheerder" in areas.loc["HGV", "note"]
+
+
+def test_grid_areas_keep_the_published_figures_and_derive_classes_apart(real_folder):
+    areas = _grid_areas(real_folder)
+    assert list(areas["kind"].value_counts().sort_index().items()) == [
+        ("regional", 5),
+        ("tennet_area", 3),
+        ("tennet_station", 4),
+    ]
+    # no class is published for regional areas; derived ones are kept apart
+    regional = areas[areas["kind"].eq("regional")]
+    assert regional["afname_class"].isna().all()
+    assert areas.loc["OS DOKKUM 10-1i", "derived_class"] == 1  # room 3.3 before, none after queue
+    assert areas.loc["HGV", "derived_class"] == 1  # 22 MW room before its 42 MW queue
+    assert areas.loc["CM12", "derived_class"] == 3  # 65 MW required on 40 MW present
+    assert pd.isna(areas.loc["TT228_10", "derived_class"])  # only a queue: nothing derived
+    assert areas.loc["OS DOKKUM 10-1i", "reference_date"] == "2025-Q4"
+    assert areas.loc["HGV", "reference_date"] == "2025"
+    # stations keep their published colour code and their demand-side area
+    assert areas.loc["Station Dokkum 110 kV", "afname_class"] == 1
+    assert areas.loc["Station Dokkum 110 kV", "parent_id"] == "Friesland"
+    # a TenneT area's class is derived from its stations where they agree
+    assert areas.loc["Noord-Brabant", "derived_class"] == 3
+    assert areas.loc["Noord-Brabant", "expected_solve_year"] == 2027
+    assert pd.isna(areas.loc["Friesland", "available_mw"])  # feed-in figures only
+    # an area only the stations name gets a record without figures, sourced to its station
+    oost = areas.loc["Groningen Oost"]
+    assert oost["source_file"] == "tennetcongestie.csv" and oost["source_row"] == 5
+    assert areas.loc["CM12", "source_row"] == 6
+
+
+def test_links_from_the_postcode_table_keep_every_area_with_its_share(real_folder, tmp_path):
+    from siting.importers.grid_links import (
+        links_from_postcodes,
+        read_site_postcodes,
+        site_links_from_postcodes,
+    )
+
+    areas = _grid_areas(real_folder).reset_index()
+    pc = _write(
+        tmp_path / "congestie_pc6.csv",
+        PC_HEADER,
+        [
+            '9101AA;OS DOKKUM 10-1i;Station Dokkum 110 kV;1970;"Noardeast-Fryslân";3;3',
+            '9101AB;OS DOKKUM 10-1i;Station Dokkum 110 kV;1970;"Noardeast-Fryslân";3;3',
+            '9102AA;TT228_10;Station Dokkum 110 kV;1970;"Noardeast-Fryslân";3;3',
+            '5462AA;;Station Eerde 150 kV;1948;"Meierijstad";3;3',
+        ],
+    )
+    postcodes = read_postcode_areas(pc)
+    links = links_from_postcodes(postcodes, areas).set_index("link_id")
+    assert len(links) == 3
+    dokkum = links.loc["GM1970|OS DOKKUM 10-1i|Station Dokkum 110 kV"]
+    assert dokkum["share"] == pytest.approx(2 / 3, abs=1e-4) and dokkum["confidence"] == "reported"
+    assert dokkum["tennet_id"] == "Station Dokkum 110 kV"
+    assert links.loc["GM1948|Station Eerde 150 kV", "area_id"] == "Station Eerde 150 kV"
+    sites = tmp_path / "site_postcodes.csv"
+    sites.write_text("site_id,postcode\nfr-dokkum-betterwird,9102 aa\n", encoding="utf-8")
+    (site,) = site_links_from_postcodes(read_site_postcodes(sites), postcodes, areas).itertuples()
+    assert (site.site_id, site.area_id, site.gm_code) == (
+        "fr-dokkum-betterwird",
+        "TT228_10",
+        "GM1970",
+    )
+    assert "postcode 9102AA" in site.method
+    bad = tmp_path / "bad.csv"
+    bad.write_text("site_id,postcode\nx,9999ZZ\n", encoding="utf-8")
+    with pytest.raises(SitingInputError, match=r"postcode 9999ZZ is not in congestie_pc6\.csv"):
+        site_links_from_postcodes(read_site_postcodes(bad), postcodes, areas)
+
+
+def test_a_postcode_naming_an_unknown_area_is_located(real_folder, tmp_path):
+    from siting.importers.grid_links import links_from_postcodes
+
+    pc = _write(tmp_path / "pc.csv", PC_HEADER, ['1000AA;NOPE;;363;"Amsterdam";3;3'])
+    with pytest.raises(SitingInputError) as exc:
+        links_from_postcodes(read_postcode_areas(pc), _grid_areas(real_folder).reset_index())
+    (problem,) = exc.value.problems
+    assert (problem.row, problem.column) == (2, "voedingsgebied_id") and "'NOPE'" in str(problem)
+
+
+def test_written_layers_load_in_a_data_folder(real_folder, tmp_path):
+    import siting
+    from siting.importers.grid_layers import write_layer
+    from siting.layers.schema import GRID_AREAS
+
+    folder = tmp_path / "geodata"
+    folder.mkdir()
+    write_layer(_grid_areas(real_folder).reset_index(), GRID_AREAS, folder / "grid_areas.csv")
+    report = siting.check_geodata(folder)
+    # the embedded links name areas this small map lacks: each such link is located
+    assert not report.ok
+    assert all(p.column in ("area_id", "tennet_id") for p in report.errors)
+    assert any("not in the grid_areas layer" in p.message for p in report.errors)
+
+
+def test_ids_used_in_two_files_are_refused(real_folder):
+    from siting.importers.capacity_map import read_tennet_areas
+    from siting.importers.grid_layers import build_grid_areas
+
+    areas = read_supply_areas(real_folder / "voedingsgebieden.csv")
+    tennet = read_tennet_areas(real_folder / "tennetgebieden.csv")
+    tennet.loc[tennet.index[0], "area_id"] = "HGV"
+    with pytest.raises(
+        SitingInputError, match=r"'HGV' is also used in voedingsgebieden\.csv, row 4"
+    ):
+        build_grid_areas(areas, tennet, reference_date="2025")
+    with pytest.raises(SitingInputError, match="not a date like 2025"):
+        build_grid_areas(areas, reference_date="Q4 2025")
+
+
+@pytest.mark.shared_data
+def test_the_real_files_are_read_completely(shared: Path):
+    folder = shared / "grid_capacity_map"
+    areas = _grid_areas(folder)
+    counts = areas["kind"].value_counts().to_dict()
+    assert counts == {"regional": 603, "tennet_station": 269, "tennet_area": 19}
+    regional = areas[areas["kind"].eq("regional")]
+    assert regional["queue_mw"].notna().sum() == 562  # SOURCES.md: 562 carry a demand queue
+    assert regional["operator"].value_counts()["Liander"] == 249
+    assert areas.loc[
+        "Flevopolder, Utrecht en Gelderland", ["available_mw", "required_mw"]
+    ].tolist() == [3887.0, 4788.0]
+    assert areas.loc["Station Aarle Rixtel 150 kV", "afname_class"] == 3

@@ -47,8 +47,9 @@ PICKED = (
     "SYN-0018",
     "SYN-0025",
 )
-#: Headroom given to every zone of SYN-0003's feasible sites: below its 0.86 MW need.
-BLOCKING_MW = 0.5
+#: Room (a what-if) for supply area WEW (Weiwerd, Delfzijl) that fits one of the two 0.86 MW
+#: leads without a location (their only feasible sites lie there), not both.
+HEADROOM = {"WEW": 0.9}
 REMOTE = re.compile(
     r"""\b(?:src|href)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//""", re.IGNORECASE
 )
@@ -72,12 +73,13 @@ def write_leads(path: Path) -> Path:
         rows = [r for r in csv.DictReader(fh) if r["id"] in PICKED]
     rows += [
         dict(rows[0], id=HOSTILE, name=HOSTILE_NAME),
-        dict(rows[2], id="NOLOC-1", municipality=""),
+        dict(rows[2], id="NOLOC-1", municipality="", include_provinces="Groningen"),
+        dict(rows[2], id="NOLOC-2", municipality="", include_provinces="Groningen"),
         dict(rows[2], id="BAD-1", year="soon"),
         dict(rows[2], id=TEMPLATE_ID, name="`${alert(2)}`"),
     ]
     with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer = csv.DictWriter(fh, fieldnames=[*rows[0], "include_provinces"], restval="")
         writer.writeheader()
         writer.writerows(rows)
     return path
@@ -99,22 +101,8 @@ def table(leads_file):
 
 
 @pytest.fixture(scope="module")
-def headroom(table, data) -> dict[str, float]:
-    """Headroom that keeps SYN-0003 off all its feasible sites and binds one zone in use."""
-    codes = data.sites.set_index("site_id")["gm_code"]
-    screened = screen_leads(table, top=1000, data=data)
-    blocked = next(lead for lead in screened.leads if lead.lead_id == "SYN-0003")
-    out = {str(codes[hit.site_id]): BLOCKING_MW for hit in blocked.sites}
-    free = assign_leads(table, headroom=out, data=data, max_resolves=5)
-    placed = [lead for lead in free.leads if lead.status == "placed"]
-    lead = min(placed, key=lambda ld: (ld.power_mw, ld.lead_id))
-    out.setdefault(str(codes[lead.site_id]), lead.power_mw + 0.2)  # binding, the lead fits
-    return out
-
-
-@pytest.fixture(scope="module")
-def assignment(table, data, headroom):
-    return assign_leads(table, headroom=headroom, data=data, max_resolves=5)
+def assignment(table, data):
+    return assign_leads(table, headroom=HEADROOM, data=data, max_resolves=5)
 
 
 @pytest.fixture(scope="module")
@@ -191,7 +179,7 @@ def test_lines_run_from_each_placed_lead_to_its_site(assignment, table, data):
     group = layer_groups(render_portfolio_map(assignment, data=data))[portfolio_map.LAYER_LINES]
     lines = children(group, folium.PolyLine)
     placed = [lead for lead in assignment.leads if lead.status == "placed"]
-    located = [lead for lead in placed if lead.lead_id != "NOLOC-1"]
+    located = [lead for lead in placed if not lead.lead_id.startswith("NOLOC")]
     assert len(placed) > len(located) >= 4
     assert 1 <= len(lines) <= len(located)
     html = rendered(group)
@@ -213,8 +201,13 @@ def test_lines_run_from_each_placed_lead_to_its_site(assignment, table, data):
 
 
 def test_unplaced_leads_are_marked_with_their_reason(assignment, table, data):
-    blocked = next(lead for lead in assignment.leads if lead.lead_id == "SYN-0003")
-    assert blocked.status == "unplaced" and "lack the capacity" in blocked.reason
+    blocked = next(
+        lead
+        for lead in assignment.leads
+        if lead.lead_id.startswith("NOLOC") and lead.status == "unplaced"
+    )
+    assert blocked.reason.startswith("its feasible sites are taken")
+    assert "zone area:WEW headroom: 0.86 of 0.9 MW used by NOLOC-" in blocked.reason
     nowhere = next(lead for lead in assignment.leads if lead.lead_id == "SYN-0002")
     assert nowhere.status == "unplaced" and nowhere.reason.startswith("no feasible site")
     group = layer_groups(render_portfolio_map(assignment, data=data))[portfolio_map.LAYER_UNPLACED]
@@ -225,8 +218,8 @@ def test_unplaced_leads_are_marked_with_their_reason(assignment, table, data):
         for i in icons
     )
     html = rendered(group)
-    for lead in (blocked, nowhere):
-        assert f"<b>{lead.lead_id}</b>: {lead.reason}".replace("'", "&#x27;") in html
+    assert blocked.origin is None  # without a location: in the panel, not on the map
+    assert f"<b>{nowhere.lead_id}</b>: {nowhere.reason}".replace("'", "&#x27;") in html
     # no placed lead is among them
     placed = [lead.lead_id for lead in assignment.leads if lead.status == "placed"]
     assert not any(f"<b>{lid}</b>:" in html for lid in placed if lid.startswith("SYN"))
@@ -235,30 +228,28 @@ def test_unplaced_leads_are_marked_with_their_reason(assignment, table, data):
 def test_zones_are_coloured_by_headroom_used_where_known(assignment, table, data):
     m = render_portfolio_map(assignment, data=data)
     html = rendered(layer_groups(m)[portfolio_map.LAYER_ZONES])
-    zone = next(z for z in assignment.zones if z.constrained and z.n_leads >= 1)
-    assert (
-        f"headroom {zone.headroom_mw:,.2f} MW: {zone.used_mw:,.2f} MW used, "
-        f"{zone.headroom_mw - zone.used_mw:,.2f} MW left"
-    ) in html
+    zone = next(z for z in assignment.zones if z.zone_id == "area:WEW")
+    assert zone.constrained and zone.n_leads == 1 and zone.unit == "MW"
+    assert f"{zone.name}: 0.86 of 0.90 MW of published room used" in html
     legend = rendered(m)
-    assert "share of the headroom [MW] used" in legend
-    assert "elsewhere: headroom not known, congestion class" in legend
+    assert "share of the published room [MW] used" in legend
+    assert "elsewhere: worst demand-side class" in legend
 
 
-def test_without_headroom_zones_show_the_congestion_class(table, data):
+def test_areas_without_a_published_room_take_one_large_lead(table, data):
     result = assign_leads(table, data=data, max_resolves=0)
-    assert not any(z.constrained for z in result.zones)
+    lead_zones = [z for z in result.zones if z.unit == "lead"]
+    assert lead_zones and all(z.headroom_mw == 1.0 and z.used_mw <= 1.0 for z in lead_zones)
     html = rendered(render_portfolio_map(result, data=data))
-    assert "<b>headroom not known</b> for any zone" in html
-    assert "share of the headroom [MW] used" not in html
-    assert "headroom not known (not constrained)" in html
+    assert "of 1 large lead(s) (no published room)" in html
+    assert any("at most one large lead" in note for note in result.notes)
 
 
 def test_leads_without_a_location_are_listed_in_the_panel_only(assignment, table, data):
     m = render_portfolio_map(assignment, data=data)
     html = rendered(m)
-    assert "Not on the map (2 lead(s))" in html  # NOLOC-1 and the invalid BAD-1
-    assert "<b>NOLOC-1</b> (placed)" in html
+    assert "Not on the map (3 lead(s))" in html  # NOLOC-1, NOLOC-2 and the invalid BAD-1
+    assert "<b>NOLOC-1</b> (placed)" in html or "<b>NOLOC-2</b> (placed)" in html
     assert "<b>BAD-1</b> (invalid input)" in html
     assert "no current location, or one that cannot be placed" in html
 

@@ -63,7 +63,7 @@ def test_every_recommendation_meets_every_rule():
         statuses = {line.constraint: line.status for line in rec.constraints}
         assert "fail" not in statuses.values(), rec.site_id
         assert rec.unverified == ("unknown" in statuses.values())
-        assert statuses["grid"] == "pass"
+        assert statuses["grid"] in ("pass", "unknown")  # unknowns are allowed in this case
         assert statuses["relocation_distance"] == "pass"
 
 
@@ -273,27 +273,25 @@ def test_short_municipality_names_are_accepted_when_unambiguous():
         at("Bergen")
 
 
-def test_zone_headroom_limits_the_power_a_site_can_take():
+def test_a_what_if_room_for_the_need_lets_a_site_connect_now():
+    """The need is compared with the room its supply areas publish: room given for the
+    municipality of an excluded site (and its relief) brings it back."""
     from dataclasses import replace
 
+    from siting.layers.grid import GridOverride
+
     data = siting.load_geodata()
-    base = rank_sites(MICROCHIP, top=1, solver="enumeration", data=data)
-    top = base.recommendations[0]
-    gm = siting.load_sites().set_index("site_id").loc[top.site_id, "gm_code"]
-    grid = data.grid_congestion.copy()
-    grid["headroom_mw"] = grid["headroom_mw"].astype(float)
-    grid.loc[grid["gm_code"].eq(gm), "headroom_mw"] = 3.0  # less than the 5 MW needed
-    capped = rank_sites(
-        MICROCHIP, top=1, solver="enumeration", data=replace(data, grid_congestion=grid)
+    base = rank_sites(STORAGE, top=1, solver="enumeration", data=data)
+    assert base.n_feasible == 0
+    near = base.near_misses[0]
+    gm = siting.load_sites().set_index("site_id").loc[near.site_id, "gm_code"]
+    room = GridOverride(
+        "municipality", gm, {"headroom_mw": 50.0, "expected_solve_year": 2025.0}, "test"
     )
-    assert capped.recommendations[0].site_id != top.site_id
-    outcome = {s.site_id: s for s in capped.sites}[top.site_id]
-    assert outcome.outcome == "excluded" and "Grid capacity" in outcome.failing
-    grid.loc[grid["gm_code"].eq(gm), "headroom_mw"] = 50.0
-    roomy = rank_sites(
-        MICROCHIP, top=1, solver="enumeration", data=replace(data, grid_congestion=grid)
-    )
-    assert roomy.recommendations[0].site_id == top.site_id
+    changed = replace(data, grid_overrides=(room,))
+    result = rank_sites(STORAGE, top=1, solver="enumeration", data=changed)
+    outcome = {s.site_id: s for s in result.sites}[near.site_id]
+    assert "Grid connection in time" not in outcome.failing
 
 
 def test_a_needs_year_already_past_is_noted_in_the_result():

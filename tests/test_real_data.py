@@ -29,7 +29,13 @@ def _build_script():
 
 def test_build_script_reproduces_the_committed_derived_layers(shared: Path, tmp_path: Path):
     _build_script().main(["--shared", str(shared), "--out", str(tmp_path)])
-    for name in ("municipalities.csv", "stem_talent.csv", "sites.csv"):
+    for name in (
+        "municipalities.csv",
+        "stem_talent.csv",
+        "sites.csv",
+        "grid_areas.csv",
+        "grid_area_links.csv",
+    ):
         rebuilt = pd.read_csv(tmp_path / name, dtype=str, keep_default_na=False)
         committed = pd.read_csv(EMBEDDED / name, dtype=str, keep_default_na=False)
         pd.testing.assert_frame_equal(rebuilt, committed, obj=name)

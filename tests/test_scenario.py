@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from siting import SitingInputError, load_geodata
 from siting.inputs.scenario import apply_scenario, is_scenario_file, load_case, load_scenario
 from siting.jobs.rank import rank_sites
+from siting.layers.grid import GridOverride
 
 REPO = Path(__file__).resolve().parents[1]
 CASE2 = REPO / "models" / "cases" / "case2_microchip_dense_region.toml"
@@ -45,15 +47,18 @@ def test_apply_never_touches_the_loaded_layers():
     data = load_geodata()
     sites_before = data.sites.copy()
     grid_before = data.grid_congestion.copy()
+    areas_before = data.grid_areas.copy()
     scenario = load_scenario(SCENARIOS / "case2_twente_reinforced_2028.toml")
     profile, changed = apply_scenario(scenario, data)
     assert changed is not data
     assert profile.needs.year == 2028
     assert profile.needs.power_mw == 5.0  # the rest of the base profile is kept
     assert data.sites.equals(sites_before) and data.grid_congestion.equals(grid_before)
-    hengelo = changed.grid_congestion.set_index("gm_code").loc["GM0164"]
-    assert int(hengelo["expected_relief_year"]) == 2028
-    assert "what-if scenario" in hengelo["basis"]
+    assert data.grid_areas.equals(areas_before) and data.grid_overrides == ()
+    hengelo = {o.key: o for o in changed.grid_overrides}["GM0164"]
+    assert hengelo.scope == "municipality"
+    assert hengelo.changes == {"expected_solve_year": 2028.0}
+    assert "what-if scenario" in hengelo.note
 
 
 def test_profile_only_scenario_keeps_the_same_layers(tmp_path):
@@ -70,6 +75,16 @@ def test_adding_a_plot_makes_a_new_feasible_site():
     assert len(changed.sites) == len(data.sites) + 1
     result = rank(profile, changed)
     outcome = {s.site_id: s for s in result.sites}[new_id]
+    # on the capacity map, Overijssel's TenneT congestion (expected solved 2035) is all
+    # that keeps the new plot out; with the grid there relieved in time it is recommended
+    assert outcome.failing == ("Grid connection in time",)
+    relieved = replace(
+        changed,
+        grid_overrides=(
+            GridOverride("municipality", "GM0153", {"expected_solve_year": 2029.0}, "test"),
+        ),
+    )
+    outcome = {s.site_id: s for s in rank(profile, relieved).sites}[new_id]
     assert outcome.outcome == "recommended" and not outcome.failing
     row = changed.sites.set_index("site_id").loc[new_id]
     assert "HYPOTHETICAL" in row["notes"] and row["municipality"] == "Enschede"
@@ -125,7 +140,7 @@ def load_scenario_profile():
         (
             '[[data.zone]]\ngm_code = "GM9999"\nexpected_relief_year = 2028\n',
             "data.zone[1].gm_code",
-            "unknown zone 'GM9999'",
+            "unknown municipality code 'GM9999'",
         ),
         (
             '[[data.zone]]\ngm_code = "GM0164"\nrelief = 2028\n',
@@ -135,7 +150,7 @@ def load_scenario_profile():
         (
             '[[data.zone]]\ngm_code = "GM0164"\nafname_class = 7\n',
             "data.zone[1].afname_class",
-            "above the maximum 3",
+            "must be a whole number from -1 to 3",
         ),
         (
             '[[data.site]]\nsite_id = "ov-hengelo-htsp"\nstatus = "sold"\n',

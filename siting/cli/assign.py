@@ -68,9 +68,9 @@ def assign_command(
         Path | None,
         typer.Option(
             "--headroom",
-            help="Grid headroom per congestion zone: CSV with columns "
-            "zone_id,headroom_mw [MW]. Zones without a figure are not "
-            "constrained.",
+            help="What-if room [MW] per supply area (its id) or for the supply areas "
+            "feeding a municipality (its code): CSV with columns zone_id,headroom_mw. "
+            "Applied to the grid rule and the shared capacities alike.",
             dir_okay=False,
         ),
     ] = None,

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+import pandas as pd
 import typer
 from rich.table import Table
 
@@ -45,7 +46,11 @@ def info_command(
     ] = None,
     csv_dialect: CsvDialectOption = "standard",
     show_all: Annotated[
-        bool, typer.Option("--all", help="Also show the talent counts per kind and year.")
+        bool,
+        typer.Option(
+            "--all",
+            help="Also show the talent counts per kind and year and the grid placement table.",
+        ),
     ] = False,
 ) -> None:
     """Show the layers, their record counts and reference dates, and a per-province summary."""
@@ -136,13 +141,52 @@ def info_command(
         "with sites: municipalities with at least one site. "
         "available ha: sum of the known figures (for register terrains the immediately "
         "issuable area, an upper bound); ha unknown: sites without one. "
-        "grid 3/2/1/0/?: municipalities per demand-side congestion class (3 shortage, "
-        "2 queue under investigation, 1 limited, 0 available, ? unknown), a "
-        "per-municipality approximation of the capacity map (geodata/SOURCES.md). "
+        "grid 3/2/1/0/?: municipalities per demand-side class (3 shortage, 2 queue under "
+        "investigation, 1 limited, 0 available, ? unknown): the worst class over the supply "
+        "areas and TenneT levels that may feed a site there (published, derived from the "
+        "figures, or the per-municipality fallback; geodata/SOURCES.md). "
         "Hotspot municipalities are each hotspot's core, not its full region; the talent "
         "counts are first-years (intake), all enrolled (stock), diplomas (graduates) or our "
         "estimate, as labelled."
     )
+    _print_grid_placement(summary["grid"], full=show_all)
+
+
+def _print_grid_placement(grid: dict, *, full: bool) -> None:
+    """Print what the grid links place, and what they cannot place (a table with ``full``)."""
+    links = ", ".join(f"{n} {k}" for k, n in grid["links_by_confidence"].items())
+    munis = "; ".join(f"{n} {k}" for k, n in grid["municipalities"].items())
+    if not full:
+        placed = "; ".join(
+            f"{kind} {row['placed']} of {row['records']} placed"
+            for kind, row in grid["areas"].items()
+        )
+        missing = ", ".join(
+            f"{operator}: {row['unplaced']}"
+            for operator, row in grid["regional_by_operator"].items()
+            if row["unplaced"]
+        )
+        out.print(
+            f"Grid areas: {placed} (regional not placed: {missing}); links by confidence: "
+            f"{links}. Municipalities: {munis}. Table: --all.",
+            highlight=False,
+        )
+        return
+    table = Table(title="Grid areas placed in municipalities")
+    for column in ("records", "kind / operator", "placed", "not placed"):
+        table.add_column(column, justify="left" if column == "kind / operator" else "right")
+    for kind, row in grid["areas"].items():
+        unplaced = str(row["unplaced"])
+        if row.get("feed_in_only"):
+            unplaced += f" (+{row['feed_in_only']} feed-in only)"
+        table.add_row(str(row["records"]), kind, str(row["placed"]), unplaced)
+    for operator, row in grid["regional_by_operator"].items():
+        total = row["placed"] + row["unplaced"]
+        table.add_row(
+            str(total), f"  regional: {operator}", str(row["placed"]), str(row["unplaced"])
+        )
+    out.print(table)
+    out.print(f"links by confidence: {links}. Municipalities: {munis}.", highlight=False)
 
 
 def _write_info(summary: dict, path: Path, *, dialect: str) -> None:
@@ -343,41 +387,117 @@ def _with_municipalities(
 
 @data_app.command("import-capacity-map")
 def import_capacity_map_command(
-    postcodes: Annotated[
-        Path,
-        typer.Argument(help="congestie_pc6.csv of the capacity map.", exists=True, dir_okay=False),
-    ],
-    areas: Annotated[
+    source: Annotated[
         Path,
         typer.Argument(
-            help="voedingsgebieden.csv of the capacity map.", exists=True, dir_okay=False
+            help="Folder with the capacity map's CSV files as published (voedingsgebieden.csv; "
+            "tennetgebieden.csv, tennetcongestie.csv and congestie_pc6.csv where present), or "
+            "the path of its voedingsgebieden.csv.",
+            exists=True,
         ),
     ],
     status_date: Annotated[
-        str, typer.Option("--date", help="Date of the map state (YYYY-MM or YYYY-MM-DD).")
+        str,
+        typer.Option(
+            "--date",
+            help="State of the rows that carry no year of their own (the TenneT files): "
+            "YYYY, YYYY-Qn or YYYY-MM.",
+        ),
     ],
     into: Annotated[
         Path,
-        typer.Option(
-            "--into", help="Data folder to write grid_congestion.csv into.", file_okay=False
-        ),
+        typer.Option("--into", help="Data folder to write the grid layers into.", file_okay=False),
     ],
+    postcodes: Annotated[
+        Path | None,
+        typer.Option(
+            "--postcodes",
+            help="congestie_pc6.csv, when not in the folder: links every municipality to each "
+            "supply area feeding its postcodes (confidence reported).",
+            dir_okay=False,
+            exists=True,
+        ),
+    ] = None,
+    site_postcodes: Annotated[
+        Path | None,
+        typer.Option(
+            "--site-postcodes",
+            help="CSV site_id,postcode: place these sites exactly by their postcode "
+            "(needs congestie_pc6.csv).",
+            dir_okay=False,
+            exists=True,
+        ),
+    ] = None,
 ) -> None:
-    """Aggregate the grid capacity map to the grid_congestion layer of a data folder."""
-    from siting.importers import capacity_map
+    """Turn the grid capacity map's CSV files into the grid layers of a data folder.
 
-    with progress_bar() as progress:
-        progress.stage(f"reading {postcodes.name}")
-        postcode_areas = capacity_map.read_postcode_areas(postcodes)
-        progress.stage(f"reading {areas.name}")
-        supply_areas = capacity_map.read_supply_areas(areas)
-        progress.stage("aggregating the supply areas per municipality")
-        frame = capacity_map.congestion_by_municipality(
-            postcode_areas, supply_areas, status_date=status_date
+    Writes grid_areas.csv (supply areas, TenneT areas and stations, demand side). With the
+    postcode table also grid_area_links.csv (reported links, and site links from
+    --site-postcodes) and grid_congestion.csv (the per-municipality fallback); without it
+    the embedded authored links apply to the imported areas.
+    """
+    from siting.importers import capacity_map, grid_fallback, grid_layers, grid_links
+    from siting.layers.schema import GRID_AREA_LINKS, GRID_AREAS
+
+    folder = source if source.is_dir() else source.parent
+    areas_file = source if source.is_file() else folder / "voedingsgebieden.csv"
+    optional = {
+        name: folder / name
+        for name in ("tennetgebieden.csv", "tennetcongestie.csv", "congestie_pc6.csv")
+        if (folder / name).is_file()
+    }
+    supply = capacity_map.read_supply_areas(areas_file)
+    tennet = (
+        capacity_map.read_tennet_areas(optional["tennetgebieden.csv"])
+        if "tennetgebieden.csv" in optional
+        else None
+    )
+    stations = (
+        capacity_map.read_tennet_stations(optional["tennetcongestie.csv"])
+        if "tennetcongestie.csv" in optional
+        else None
+    )
+    areas = grid_layers.build_grid_areas(supply, tennet, stations, reference_date=status_date)
+    pc_file = postcodes or optional.get("congestie_pc6.csv")
+    if site_postcodes is not None and pc_file is None:
+        raise SitingInputError(
+            Problem(
+                file=str(site_postcodes),
+                message="placing sites by postcode needs congestie_pc6.csv (--postcodes FILE)",
+            )
         )
     into.mkdir(parents=True, exist_ok=True)
-    target = capacity_map.write_congestion_layer(frame, into / "grid_congestion.csv")
+    written = [grid_layers.write_layer(areas, GRID_AREAS, into / "grid_areas.csv")]
+    if pc_file is not None:
+        pcs = capacity_map.read_postcode_areas(pc_file)
+        links = grid_links.links_from_postcodes(pcs, areas)
+        if site_postcodes is not None:
+            site_links = grid_links.site_links_from_postcodes(
+                grid_links.read_site_postcodes(site_postcodes), pcs, areas
+            )
+            links = pd.concat([links, site_links], ignore_index=True)
+        written.append(
+            grid_layers.write_layer(links, GRID_AREA_LINKS, into / "grid_area_links.csv")
+        )
+        fallback = grid_fallback.congestion_by_municipality(
+            pcs, supply, status_date=_month(status_date)
+        )
+        written.append(grid_fallback.write_congestion_layer(fallback, into / "grid_congestion.csv"))
     out.print(
-        f"wrote {len(frame)} municipalities to {target}; check with: siting data check "
-        f"--geodata {into}"
+        f"wrote {', '.join(str(p) for p in written)} ({len(areas)} areas); check with: "
+        f"siting data check --geodata {into}"
+        + (
+            ""
+            if pc_file is not None
+            else "; no congestie_pc6.csv: the embedded authored links place the areas"
+        ),
+        highlight=False,
     )
+
+
+def _month(date: str) -> str:
+    """``2025-Q4`` -> ``2025-10``, ``2025`` -> ``2025-01`` (the fallback layer's date format)."""
+    if "-Q" in date:
+        year, quarter = date.split("-Q")
+        return f"{year}-{3 * int(quarter) - 2:02d}"
+    return date if "-" in date else f"{date}-01"

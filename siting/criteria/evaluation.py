@@ -20,15 +20,13 @@ Hard constraints (each a named rule; a site must pass all):
 ``environmental_category``
     Highest environmental category allowed >= the category needed; applies from category
     ``environmental_category_applies_from`` (3) up, as categories 1-2 fit on any business park.
-``grid``
-    A large consumer (power need above ``small_connection_mw``) cannot connect in a zone of a
-    queued class (2 or 3) before the zone's expected relief year: slack = year needed - relief
-    year [years]; a queued zone without a published relief year fails. Unknown class: unknown.
-``grid_capacity``
-    Where the rule above lets a large consumer connect: its need must fit in the zone's demand
-    headroom [MW] when that is known (the capacity-map importer or a scenario gives it); in a
-    *limited* (class 1) zone without a headroom figure the fit is unknown ("confirm with the
-    grid operator"), never assumed; in an available (class 0) zone it passes.
+``grid`` (grid connection in time)
+    A demand connection above ``small_connection_mw`` (3x80 A) must be had firm by the year
+    needed plus the delay the profile accepts (``constraints.max_delay_years``): slack = year
+    + delay - the earliest connection year [years], derived from the site's candidate supply
+    areas and the TenneT level above them (:mod:`siting.criteria.grid_rule`). Certain only
+    where every candidate area agrees; otherwise unknown ("confirm with the operator"), as is
+    a class 1 or 2 area when the profile accepts a flexible contract.
 ``cleanroom``
     When the profile needs cleanroom space: the site is cleanroom-ready, or a campus within reach
     offers a shared cleanroom; unknown when no source states either.
@@ -58,6 +56,7 @@ from typing import Any, Literal
 import numpy as np
 
 from siting import settings, vocab
+from siting.criteria import grid_rule, grid_texts
 from siting.criteria.rules import NO_LIMIT, RULES, SLACK_DECIMALS, slack_passes
 from siting.criteria.site_facts import DOMAIN_INDEX, FACILITY_INDEX, SiteFacts
 from siting.inputs.catalogue import Catalogue, CriterionSpec, resolve_weights
@@ -82,6 +81,9 @@ class ConstraintEvaluation:
     describe
         Site index -> the fact the rule looked at, in words (computed on demand: only the
         explained sites need it).
+    advise
+        Site index -> what would make a site that misses pass, in words (``None``: the
+        explanation words it from the slack).
     """
 
     name: str
@@ -90,6 +92,7 @@ class ConstraintEvaluation:
     requirement: str
     slack: np.ndarray
     describe: Callable[[int], str]
+    advise: Callable[[int], str] | None = None
 
     @cached_property
     def unknown(self) -> np.ndarray:
@@ -120,6 +123,8 @@ class CriterionEvaluation:
         Whether the criterion applies to the profile (else its weight is 0).
     note
         Why it does not apply, or how it was computed.
+    describe
+        Site index -> the value in words (``None``: the value and unit say it).
     """
 
     name: str
@@ -131,6 +136,7 @@ class CriterionEvaluation:
     weight: float
     applicable: bool
     note: str = ""
+    describe: Callable[[int], str] | None = None
 
     @property
     def contribution(self) -> np.ndarray:
@@ -152,6 +158,10 @@ class Evaluation:
         Whether unknown facts pass (then flagged as unverified).
     role
         ``"single"``, ``"rnd"`` or ``"production"``.
+    weights
+        Criterion -> weight used.
+    fit_years
+        Computes :attr:`feasible_from` on demand (set by :func:`evaluate`).
     """
 
     site_ids: tuple[str, ...]
@@ -160,6 +170,16 @@ class Evaluation:
     allow_unknown: bool
     role: str = "single"
     weights: Mapping[str, float] = field(default_factory=dict)
+    fit_years: Callable[[Evaluation], np.ndarray] | None = field(default=None, repr=False)
+
+    @cached_property
+    def feasible_from(self) -> np.ndarray | None:
+        """Per site: the earliest year needed from which it passes every rule.
+
+        Inf where not in reach; ``None`` when the evaluation cannot tell (see
+        :func:`feasible_from_years`).
+        """
+        return None if self.fit_years is None else self.fit_years(self)
 
     @cached_property
     def utility(self) -> np.ndarray:
@@ -241,8 +261,20 @@ def evaluate(
     batch = evaluate_batch(params, facts, catalogue)
     needs = _role_needs(profile, role)
     origin_km = None if origin_xy is None else batch.raw["relocation_distance"][0]
-    constraints = _constraints(profile, needs, facts, origin_km, catalogue, batch)
-    criteria = _criteria(profile, needs, catalogue, role, batch, located=origin_xy is not None)
+    p = catalogue.params
+    grid = grid_texts.site_texts(
+        facts.grid,
+        power_mw=needs.power_mw,
+        year=profile.needs.year,
+        delay_years=profile.constraints.max_delay_years,
+        accepts_flexible=profile.constraints.flexible_connection,
+        small_mw=p.small_connection_mw,
+        small_reach=p.small_connection_reach,
+    )
+    constraints = _constraints(profile, needs, facts, origin_km, catalogue, batch, grid)
+    criteria = _criteria(
+        profile, needs, catalogue, role, batch, grid, located=origin_xy is not None
+    )
     weights = {c.name: c.weight for c in criteria}
     return Evaluation(
         site_ids=facts.site_ids,
@@ -251,7 +283,60 @@ def evaluate(
         allow_unknown=profile.constraints.allow_unknown,
         role=role,
         weights=weights,
+        fit_years=lambda ev: feasible_from_years(ev, params, facts, catalogue),
     )
+
+
+#: How many years after the year needed :func:`feasible_from_years` looks [years].
+FIT_HORIZON_YEARS = 20
+
+
+def feasible_from_years(
+    ev: Evaluation, params: LeadParams, facts: SiteFacts, catalogue: Catalogue
+) -> np.ndarray:
+    """Per site: the earliest year needed from which it passes every rule (inf: not in reach).
+
+    Only two rules depend on the year: plots deliverable in time and the grid connection in
+    time; the others are taken as :func:`evaluate` found them. Years from the year needed to
+    :data:`FIT_HORIZON_YEARS` later are tried; unknown facts pass where the profile allows
+    them (as in :attr:`Evaluation.feasible`).
+
+    Parameters
+    ----------
+    ev
+        The evaluation of one lead.
+    params
+        Its needs (one row).
+    facts, catalogue
+        As for :func:`evaluate`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Per site a year, or inf.
+    """
+    allow = ev.allow_unknown
+    others = np.ones(facts.n, dtype=bool)
+    for con in ev.constraints:
+        if con.name not in ("grid", "availability_year"):
+            others &= con.passes | (con.unknown & allow)
+    years = params.year[0, 0] + np.arange(FIT_HORIZON_YEARS + 1, dtype=float)[:, None]
+    site = facts.derived
+    delivery = np.maximum(years - site.delivery_year, site.delivery_floor)
+    ok = slack_passes(delivery) | (np.isnan(delivery) & allow)
+    if params.power_mw[0, 0] > catalogue.params.small_connection_mw:
+        n = years.shape[0]
+        outcome = grid_rule.grid_outcome(
+            facts.grid,
+            np.full((n, 1), params.power_mw[0, 0]),
+            years + params.max_delay_years[0, 0],
+            np.full((n, 1), bool(params.flexible[0, 0])),
+        )
+        slack = outcome.slack[:, facts.grid.site_group]
+        ok &= slack_passes(slack) | (np.isnan(slack) & allow)
+    ok &= others
+    first = np.where(ok.any(axis=0), ok.argmax(axis=0), -1)
+    return np.where(first >= 0, years[np.maximum(first, 0), 0], np.inf)
 
 
 @dataclass(frozen=True)
@@ -271,6 +356,10 @@ class LeadParams:
         ``(L, 1)`` bools.
     max_relocation_km
         ``(L, 1)``; NaN when the profile sets no maximum.
+    max_delay_years
+        ``(L, 1)``: years the grid connection may come after the year needed.
+    flexible
+        ``(L, 1)`` bools: a flexible grid contract or own storage is acceptable.
     allow_unknown
         ``(L,)`` bools.
     talent
@@ -296,6 +385,8 @@ class LeadParams:
     heavy_transport: np.ndarray
     needs_campus: np.ndarray
     max_relocation_km: np.ndarray
+    max_delay_years: np.ndarray
+    flexible: np.ndarray
     allow_unknown: np.ndarray
     talent: np.ndarray
     domains: np.ndarray
@@ -330,7 +421,7 @@ class LeadParams:
         names = list(catalogue.criteria)
         factors = catalogue.roles.get(role, {})
         scalars = np.zeros((n, 7))
-        flags = np.zeros((n, 4), dtype=bool)
+        flags = np.zeros((n, 5), dtype=bool)
         talent = np.zeros((n, len(vocab.EDUCATION_LEVELS)))
         domains = np.zeros((n, len(DOMAIN_INDEX)))
         origin = np.full((n, 2), np.nan)
@@ -346,13 +437,14 @@ class LeadParams:
                 needs.environmental_category,
                 needs.cleanroom_m2,
                 np.nan if limit is None else limit,
-                0.0,
+                profile.constraints.max_delay_years,
             )
             flags[k] = (
                 needs.vibration_free,
                 needs.heavy_transport,
                 needs.needs_campus,
                 profile.constraints.allow_unknown,
+                profile.constraints.flexible_connection,
             )
             talent[k] = [needs.talent[lvl] for lvl in vocab.EDUCATION_LEVELS]
             for d in profile.company.nts_domains:
@@ -374,6 +466,8 @@ class LeadParams:
             environmental_category=col[:, 3],
             cleanroom_m2=col[:, 4],
             max_relocation_km=col[:, 5],
+            max_delay_years=col[:, 6],
+            flexible=flags[:, 4:5],
             vibration_free=flags[:, 0:1],
             heavy_transport=flags[:, 1:2],
             needs_campus=flags[:, 2:3],
@@ -509,12 +603,28 @@ def evaluate_batch(params: LeadParams, facts: SiteFacts, catalogue: Catalogue) -
     """
     domains, counts = _domain_counts(params, facts)
     origin_km = _origin_km(params, facts)
-    slack, active = _rule_slacks(params, facts, catalogue, counts, origin_km)
-    values, applicable = _criterion_values(params, facts, catalogue, (domains, counts), origin_km)
+    grid = _grid_rows(params, facts, catalogue)
+    slack, active = _rule_slacks(params, facts, catalogue, counts, origin_km, grid)
+    values, applicable = _criterion_values(
+        params, facts, catalogue, (domains, counts), origin_km, grid
+    )
     max_km = params.max_relocation_km
+    pressure = facts.grid.pressure[facts.grid.site_group]
     raw, score = {}, {}
     for name, crit in catalogue.criteria.items():
         value = values[name]
+        if isinstance(value, _Grouped) and crit.normalise == "years_to_spare":
+            assert crit.cap is not None and crit.queue_weight is not None
+            rows = grid_rule.outlook_score(
+                value.rows,
+                pressure,
+                cap=crit.cap,
+                queue_weight=crit.queue_weight,
+                unknown_score=float(crit.unknown_score or 0.0),
+            )
+            raw[name] = value.expand()
+            score[name] = _Grouped(rows, value.group).expand()
+            continue
         if isinstance(value, _Grouped):  # normalise each distinct row once
             raw[name] = value.expand()
             score[name] = _Grouped(_normalise(value.rows, crit), value.group).expand()
@@ -674,12 +784,44 @@ def _year(value: float) -> str:
     return "unknown" if np.isnan(value) else f"{value:.0f}"
 
 
+@dataclass(frozen=True)
+class _GridRows:
+    """The grid rule for the distinct (need, target year, flexible) rows of a batch.
+
+    ``outcome`` has one row per distinct combination (:class:`grid_rule.GridOutcome` on the
+    chain sets), ``group`` gives each lead its row and ``large`` says which leads need more
+    than the small-connection limit.
+    """
+
+    outcome: grid_rule.GridOutcome
+    group: np.ndarray
+    large: np.ndarray
+    power: np.ndarray
+    target: np.ndarray
+
+
+def _grid_rows(params: LeadParams, facts: SiteFacts, catalogue: Catalogue) -> _GridRows:
+    power = params.power_mw[:, 0]
+    target = params.year[:, 0] + params.max_delay_years[:, 0]
+    keys = np.column_stack([power, target, params.flexible[:, 0].astype(float)])
+    rows, group = _grouped_by(keys)
+    outcome = grid_rule.grid_outcome(facts.grid, rows[:, 0:1], rows[:, 1:2], rows[:, 2:3] > 0)
+    return _GridRows(
+        outcome=outcome,
+        group=group,
+        large=power > catalogue.params.small_connection_mw,
+        power=rows[:, 0],
+        target=rows[:, 1],
+    )
+
+
 def _rule_slacks(
     params: LeadParams,
     facts: SiteFacts,
     catalogue: Catalogue,
     counts: _Grouped,
     origin_km: np.ndarray | None,
+    grid: _GridRows,
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Every rule's ``(L, N)`` slacks (NO_LIMIT where it does not apply) and ``(L, R)`` use.
 
@@ -709,27 +851,14 @@ def _rule_slacks(
     if active["environmental_category"].any():
         slack["environmental_category"] = facts.env - category
 
-    # grid: a large consumer cannot connect in a queued zone before its relief year
-    large = params.power_mw[:, 0] > p.small_connection_mw
-    active["grid"] = active["grid_capacity"] = large
-    if large.any():
-        queued = np.isin(facts.afname, p.queued_classes)
-        # year - relief in a queued zone (-NO_LIMIT without a relief year), NO_LIMIT in an
-        # open one, NaN where the class is unknown
-        relief = np.where(queued, np.nan_to_num(facts.relief, nan=np.inf), -np.inf)
-        relief = np.where(facts.afname < 0, np.nan, relief)
-        grid = np.subtract(year, relief)
-        slack["grid"] = np.clip(grid, -NO_LIMIT, NO_LIMIT, out=grid)
-        # capacity: where the zone's headroom is known the need must fit in it; a limited
-        # (class 1) zone without a figure cannot be assumed to take a large connection; a
-        # zone the grid rule closes, or of unknown class, is that rule's business
-        headroom = facts.headroom_mw
-        known = ~np.isnan(headroom) & (facts.afname >= 0)
-        fill = np.where((facts.afname == 1) & np.isnan(headroom), np.nan, NO_LIMIT)
-        fit = np.subtract(headroom, params.power_mw)
-        fit = np.where(known, fit, fill)
-        np.copyto(fit, NO_LIMIT, where=grid < 0)
-        slack["grid_capacity"] = fit
+    # grid connection in time: years to spare at the earliest year the need can be had firm
+    # (:mod:`siting.criteria.grid_rule`), per distinct (need, year, flexible) row
+    active["grid"] = grid.large
+    if grid.large.any():
+        rows = np.clip(grid.outcome.slack, -NO_LIMIT, NO_LIMIT)[:, facts.grid.site_group]
+        slack["grid"] = (
+            rows[grid.group] if len(rows) > 1 else np.broadcast_to(rows, (n_leads, facts.n))
+        )
 
     # facilities; the flags mean "stated by a source": not stated is unknown, not absent
     active["cleanroom"] = params.cleanroom_m2[:, 0] > 0
@@ -793,6 +922,7 @@ def _criterion_values(
     catalogue: Catalogue,
     domain_counts: tuple[np.ndarray, _Grouped],
     origin_km: np.ndarray | None,
+    grid: _GridRows,
 ) -> tuple[dict[str, np.ndarray | _Grouped], np.ndarray]:
     """Every criterion's raw values (catalogue order) and ``(L, C)`` applicability.
 
@@ -814,10 +944,11 @@ def _criterion_values(
         headroom[~plot] = site.headroom_no_plot
     raw["space_headroom"] = headroom
 
-    # a queued zone counts as available once its relief year has come
-    years, by_year = _grouped_by(params.year)
+    # years to spare at the earliest connection year; a small connection is not limited (inf)
+    spare = grid.outcome.spare[:, facts.grid.site_group]
     raw["grid_outlook"] = _Grouped(
-        np.where(site.relief_or_inf <= years, 1.0, site.afname_float), by_year
+        np.vstack([spare, np.full((1, n), np.inf)]),
+        np.where(grid.large, grid.group, len(spare)),
     )
 
     # hire-weighted mean of the per-level pools; each level is capped at the criterion's cap
@@ -908,9 +1039,9 @@ def _constraints(
     origin_km: np.ndarray | None,
     catalogue: Catalogue,
     batch: BatchEvaluation,
+    grid: grid_texts.SiteTexts,
 ) -> tuple[ConstraintEvaluation, ...]:
     """Return the rules that apply to one lead (row 0 of ``batch``), with their texts."""
-    p = catalogue.params
     year = profile.needs.year
     texts: dict[str, tuple[str, Callable[[int], str]]] = {}
 
@@ -940,29 +1071,8 @@ def _constraints(
         lambda i: f"up to category {_fmt(facts.env[i], 0)}",
     )
 
-    def grid_text(i: int) -> str:
-        c, r = int(facts.afname[i]), facts.relief[i]
-        text = f"class {c} ({vocab.CONGESTION_CLASSES[c]})"
-        if c in p.queued_classes:
-            text += (
-                f", relief expected {_year(r)}" if not np.isnan(r) else ", no relief year published"
-            )
-        return text
-
-    texts["grid"] = (f"{needs.power_mw:g} MW demand connection by {year}", grid_text)
-    headroom = facts.headroom_mw
-
-    def capacity_text(i: int) -> str:
-        if not np.isnan(headroom[i]):
-            return f"{headroom[i]:,.1f} MW headroom in the zone"
-        if facts.afname[i] == 1:
-            return "limited capacity, headroom not published: confirm with the grid operator"
-        return "no headroom figure (not limited)"
-
-    texts["grid_capacity"] = (
-        f"{needs.power_mw:g} MW fits in the zone's demand headroom",
-        capacity_text,
-    )
+    texts["grid"] = (grid.requirement, grid.describe)
+    advice = {"grid": grid.advise}
     ready = facts.flags["cleanroom_ready"]
     shared = facts.facilities[:, FACILITY_INDEX["cleanroom"]]
     texts["cleanroom"] = (
@@ -1006,7 +1116,15 @@ def _constraints(
             label, unit = RULES[name]
             requirement, describe = texts[name]
             out.append(
-                ConstraintEvaluation(name, label, unit, requirement, batch.slack[name][0], describe)
+                ConstraintEvaluation(
+                    name,
+                    label,
+                    unit,
+                    requirement,
+                    batch.slack[name][0],
+                    describe,
+                    advice.get(name),
+                )
             )
     return tuple(out)
 
@@ -1017,6 +1135,7 @@ def _criteria(
     catalogue: Catalogue,
     role: str,
     batch: BatchEvaluation,
+    grid: grid_texts.SiteTexts,
     *,
     located: bool,
 ) -> tuple[CriterionEvaluation, ...]:
@@ -1048,6 +1167,7 @@ def _criteria(
                 weight=float(batch.weights[0, c]),
                 applicable=bool(batch.applicable[0, c]),
                 note=notes.get(name, ""),
+                describe=grid.outlook if name == "grid_outlook" else None,
             )
         )
     return tuple(out)

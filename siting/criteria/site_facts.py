@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from siting import vocab
+from siting.criteria.grid_rule import GridFacts, build_grid_facts
 from siting.criteria.rules import NO_LIMIT
 
 
@@ -30,15 +31,19 @@ class SiteFacts:
     ----------
     site_ids
         The sites, in site-table order.
-    available_ha, available_year, env, relief, headroom_mw
+    available_ha, available_year, env
         Float arrays (NaN = unknown): available area [ha] (NaN also where the site table
         flags the figure as a fact to confirm: undated or too old), first delivery year,
-        highest environmental category, expected relief year, the zone's demand headroom [MW].
+        highest environmental category.
     status, province
         Text arrays; a status the site table flags as a fact to confirm (no dated source, or
         one too old) is ``unknown``.
     afname
-        Demand-side congestion class (-1 unknown .. 3).
+        Worst demand-side class over the site's candidate chains (-1 unknown .. 3; for
+        readers: the grid rule reads :attr:`grid`).
+    grid
+        The candidate chains of supply area and TenneT level per site
+        (:class:`~siting.criteria.grid_rule.GridFacts`).
     flags
         ``cleanroom_ready``, ``vibration_free``, ``heavy_transport``, ``shared_facility`` ->
         bool arrays ("stated by a source").
@@ -63,8 +68,6 @@ class SiteFacts:
     available_ha: np.ndarray
     available_year: np.ndarray
     env: np.ndarray
-    relief: np.ndarray
-    headroom_mw: np.ndarray
     status: np.ndarray
     province: np.ndarray
     afname: np.ndarray
@@ -75,6 +78,7 @@ class SiteFacts:
     any_campus_km: np.ndarray
     reach: Mapping[str, np.ndarray]
     xy: np.ndarray
+    grid: GridFacts
 
     @property
     def n(self) -> int:
@@ -105,11 +109,6 @@ class _SiteDerived:
         -NO_LIMIT), a planned one from its year (NaN when unknown).
     province_code, provinces
         Province index per site and the province names.
-    relief_or_inf
-        Relief year of a zone of class 2 or 3 (inf when none is published or for another
-        class): the zone counts as relieved for ``grid_outlook`` when this is <= the year.
-    afname_float
-        The congestion class as a float.
     stated
         ``cleanroom``, ``vibration_free``, ``heavy_transport`` -> slack per site: 1 when a
         source states it, else NaN (unknown).
@@ -122,8 +121,6 @@ class _SiteDerived:
     delivery_floor: np.ndarray
     province_code: np.ndarray
     provinces: tuple[str, ...]
-    relief_or_inf: np.ndarray
-    afname_float: np.ndarray
     stated: Mapping[str, np.ndarray]
 
     @classmethod
@@ -133,7 +130,6 @@ class _SiteDerived:
         year = facts.available_year
         headroom_available = np.where(fully_issued, 0.0, facts.available_ha)
         names, code = np.unique(facts.province, return_inverse=True)
-        relieving = np.isin(facts.afname, [2, 3])
         shared = facts.facilities[:, FACILITY_INDEX["cleanroom"]]
         return cls(
             space_available=np.where(
@@ -145,8 +141,6 @@ class _SiteDerived:
             delivery_floor=np.where(available_now, 0.0, np.where(fully_issued, -NO_LIMIT, -np.inf)),
             province_code=code.reshape(-1),
             provinces=tuple(str(name) for name in names),
-            relief_or_inf=np.where(relieving, np.nan_to_num(facts.relief, nan=np.inf), np.inf),
-            afname_float=facts.afname.astype(float),
             stated={
                 "cleanroom": np.where(facts.flags["cleanroom_ready"] | shared, 1.0, np.nan),
                 "vibration_free": np.where(facts.flags["vibration_free"], 1.0, np.nan),
@@ -226,8 +220,6 @@ def build_site_facts(table: pd.DataFrame, campuses: pd.DataFrame) -> SiteFacts:
         available_ha=np.where(area_to_confirm, np.nan, table["available_ha"].astype(float)),
         available_year=table["available_year"].astype(float).to_numpy(),
         env=table["max_env_category"].astype(float).to_numpy(),
-        relief=table["expected_relief_year"].astype(float).to_numpy(),
-        headroom_mw=table["grid_headroom_mw"].astype(float).to_numpy(),
         status=np.where(status_to_confirm, "unknown", table["status"].astype(str).to_numpy()),
         province=table["province"].astype(str).to_numpy(),
         afname=table["afname_class"].astype(int).to_numpy(),
@@ -241,4 +233,5 @@ def build_site_facts(table: pd.DataFrame, campuses: pd.DataFrame) -> SiteFacts:
         any_campus_km=dist.min(axis=1) if len(campuses) else np.full(n, np.inf),
         reach={c: table[c].to_numpy(float) for c in reach_columns},
         xy=xy,
+        grid=build_grid_facts(table["grid_chains"]),
     )

@@ -1,39 +1,42 @@
-"""Read the grid operators' national capacity map (capaciteitskaart) CSV export.
+"""Read the grid operators' national capacity map (capaciteitskaart) CSV files as published.
 
-The export of Netbeheer Nederland's capacity map consists of several ``;``-separated CSV files
-with a decimal comma. Two of them are read here:
+Netbeheer Nederland publishes the capacity map as ``;``-separated CSV files with a decimal
+comma (UTF-8). The files read here:
 
 - ``voedingsgebieden.csv``: one row per supply area (voedingsgebied) of a regional grid
-  operator, with its demand-side (``afname``) and feed-in (``opwek``) colour codes and the
-  transport capacity figures;
-- ``congestie_pc6.csv``: one row per 6-digit postcode, with the supply area it is fed from, the
-  TenneT area, the municipality and the postcode's own colour codes.
+  operator: present and required transport capacity, the queue [MW], the number of unique
+  requests and the year congestion is expected to be solved, demand side (``afname``) and
+  feed-in (``invoeding``; older editions ``opwek``), the year and quarter of the figures
+  (``jaar``, ``kwartaal``) and the operator (``RNB``). The edition of 2025 has **no colour
+  code and no name column**; editions that have them (``afname``, ``voedingsgebied_naam``)
+  are read too;
+- ``tennetgebieden.csv``: the same figures per TenneT congestion area (``congestiegebied``);
+- ``tennetcongestie.csv``: one row per TenneT station (``tennet_id``) with its congestion area
+  and colour code per direction;
+- ``congestie_pc6.csv`` (when a user has it): one row per 6-digit postcode, with the supply
+  area it is fed from, the TenneT station, the municipality and the postcode's colour codes.
 
-Colour codes (both files): -1 no information, 0 capacity available, 1 limited capacity
-available, 2 under investigation (queue), 3 shortage (queue); see
-:data:`siting.vocab.CONGESTION_CLASSES`.
+Colour codes: -1 no information, 0 capacity available, 1 limited capacity available,
+2 under investigation (queue), 3 shortage (queue); see :data:`siting.vocab.CONGESTION_CLASSES`.
 
 The exact header names vary between editions, so columns are found by candidate names
 (case-insensitive; spaces and hyphens count as underscores), and a missing column is reported
 with the columns that were found. Assumptions about the format, stated once here:
 
-- transport capacities and queues (``aanwezige_transportcapaciteit_*``,
-  ``benodigde_transportcapaciteit_*``, ``wachtrij_*``) are in [MW];
+- transport capacities and queues are in [MW];
 - numbers use a decimal comma; a ``.`` next to a ``,`` is a thousands separator, a ``.`` alone
-  is read as a decimal point;
-- an empty colour code means the same as -1 (no information).
+  is read as a decimal point; years may be written ``2031,0``;
+- an empty colour code in a column that exists means -1 (no information); a file without the
+  column publishes no class (``<NA>``).
 
-A municipality is usually fed by several supply areas, so its congestion class here is an
-approximation: the class covering most of its postcodes (see
-:func:`congestion_by_municipality`).
+The layers built from these readers are in :mod:`siting.importers.grid_layers`.
 """
 
 from __future__ import annotations
 
 import io
-import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -42,40 +45,57 @@ import pandas as pd
 from siting import vocab
 from siting._errors import Problem, SitingInputError
 from siting.layers.places import gm_codes
-from siting.layers.schema import GRID_CONGESTION
-from siting.layers.validate import cells_as_text, parse_table
+
+_ZONE_ID = ("voedingsgebied_id", "voedingsgebiedid", "id_voedingsgebied", "voedingsgebied_code")
+
+
+def _figures(side: str, *aliases: str) -> dict[str, tuple[str, ...]]:
+    """Candidate headers of the capacity figures of one direction (``afname``, ``opwek``)."""
+    names = (side, *aliases)
+    return {
+        f"{side}_available_mw": tuple(f"aanwezige_transportcapaciteit_{n}" for n in names),
+        f"{side}_required_mw": tuple(f"benodigde_transportcapaciteit_{n}" for n in names),
+        f"{side}_queue_mw": tuple(f"wachtrij_{n}" for n in names),
+        f"{side}_requests": tuple(f"unieke_verzoeken_{n}" for n in names),
+        f"{side}_solve_year": tuple(f"jaartal_opgelost_{n}" for n in names),
+    }
+
+
+_FIGURES = {**_figures("afname"), **_figures("opwek", "invoeding")}
 
 #: Candidate header names per output column (normalised: lower case, ``_`` for spaces).
 _AREA_COLUMNS: dict[str, tuple[str, ...]] = {
-    "zone_id": (
-        "voedingsgebied_id",
-        "voedingsgebiedid",
-        "id_voedingsgebied",
-        "voedingsgebied_code",
-    ),
+    "zone_id": _ZONE_ID,
     "zone_name": ("voedingsgebied_naam", "voedingsgebiednaam", "naam_voedingsgebied", "naam"),
     "rnb": ("rnb", "netbeheerder", "regionale_netbeheerder", "netbeheerder_naam"),
     "afname": ("afname", "afname_kleur", "kleur_afname", "afname_status", "status_afname"),
     "opwek": ("opwek", "opwek_kleur", "kleur_opwek", "opwek_status", "status_opwek"),
-    "afname_available_mw": ("aanwezige_transportcapaciteit_afname",),
-    "afname_required_mw": ("benodigde_transportcapaciteit_afname",),
-    "afname_queue_mw": ("wachtrij_afname",),
-    "afname_requests": ("unieke_verzoeken_afname",),
-    "opwek_available_mw": ("aanwezige_transportcapaciteit_opwek",),
-    "opwek_required_mw": ("benodigde_transportcapaciteit_opwek",),
-    "opwek_queue_mw": ("wachtrij_opwek",),
-    "opwek_requests": ("unieke_verzoeken_opwek",),
+    **_FIGURES,
+    "year": ("jaar",),
+    "quarter": ("kwartaal",),
+    "note": ("info",),
 }
-_AREA_REQUIRED = ("zone_id", "zone_name", "rnb", "afname")
+_AREA_REQUIRED = ("zone_id", "rnb")
+
+_TENNET_AREA_COLUMNS: dict[str, tuple[str, ...]] = {
+    "area_id": ("congestiegebied", "congestiegebied_naam", "tennetgebied", "gebied"),
+    **_FIGURES,
+    "note": ("info",),
+}
+_TENNET_AREA_REQUIRED = ("area_id",)
+
+_STATION_COLUMNS: dict[str, tuple[str, ...]] = {
+    "tennet_id": ("tennet_id", "station", "tennet_station"),
+    "area_afname": ("congestiegebied_afname",),
+    "area_opwek": ("congestiegebied_opwek", "congestiegebied_invoeding"),
+    "afname": _AREA_COLUMNS["afname"],
+    "opwek": _AREA_COLUMNS["opwek"],
+}
+_STATION_REQUIRED = ("tennet_id", "area_afname", "afname")
 
 _POSTCODE_COLUMNS: dict[str, tuple[str, ...]] = {
     "postcode": ("postcode", "pc6", "postcode6", "postcode_6"),
-    "zone_id": (
-        "voedingsgebied_id",
-        "voedingsgebiedid",
-        "id_voedingsgebied",
-        "voedingsgebied_code",
-    ),
+    "zone_id": _ZONE_ID,
     "tennet_id": ("tennet_id", "tennetgebied_id", "tennet_gebied_id", "id_tennet"),
     "gm_code": (
         "gemeentecode",
@@ -94,14 +114,10 @@ _POSTCODE_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 _POSTCODE_REQUIRED = ("postcode", "zone_id", "gm_code")
 
-_CLASSES = (-1, 0, 1, 2, 3)
-#: Tie order for the majority class: the worse class wins; "no information" loses every tie.
-_TIE_ORDER = (3, 2, 1, 0, -1)
+CLASSES = (-1, 0, 1, 2, 3)
 _CLASS_HELP = "colour codes are -1 (no information), 0, 1, 2 or 3"
-_REPORTED_SHARE = 0.9
 _MAX_PER_COLUMN = 20
 _POSTCODE = re.compile(r"\d{4}[A-Z]{2}")
-_DATE = re.compile(GRID_CONGESTION.column("status_date").pattern or "")
 
 
 # -- public API ---------------------------------------------------------------------------------
@@ -121,76 +137,108 @@ def read_supply_areas(path: str | Path) -> pd.DataFrame:
     pandas.DataFrame
         Indexed by the row number in the file (header = row 1), with columns
 
-        - ``zone_id``, ``zone_name``: supply-area id and name;
+        - ``zone_id``: the supply-area id (e.g. ``OS DOKKUM 10-1i``: station and voltage);
+          ``zone_name``: its name where the file has one (the 2025 edition has none);
         - ``grid_operator``: the operator as named in :data:`siting.vocab.GRID_OPERATORS`
-          (``"Liander N.V."`` -> ``"Liander"``), empty when the name is not one of them;
-        - ``rnb``: the operator's name exactly as in the file;
-        - ``afname_class``, ``opwek_class``: colour codes (-1..3; ``opwek_class`` missing when
-          the file has no ``opwek`` column);
+          (``"Liander N.V."`` -> ``"Liander"``), empty when the name is not one of them or
+          names several (``"Coteq, Enexis"``); ``rnb``: the name exactly as in the file;
+        - ``afname_class``, ``opwek_class``: colour codes (-1..3; ``<NA>`` throughout when the
+          file has no such column: the class is then not published);
         - ``afname_available_mw``, ``afname_required_mw``, ``afname_queue_mw``: present and
           required transport capacity and the queue, demand side [MW]; NaN when empty;
-        - ``afname_requests``: number of unique requests in the queue [-];
-        - ``opwek_available_mw``, ``opwek_required_mw``, ``opwek_queue_mw``,
-          ``opwek_requests``: the same for feed-in.
+          ``afname_requests``: unique requests [-]; ``afname_solve_year``: year demand
+          congestion is expected to be solved (``<NA>`` when empty);
+        - ``opwek_*``: the same for feed-in (``invoeding`` or ``opwek`` columns);
+        - ``year``, ``quarter``: of the figures (``jaar``, ``kwartaal``; ``<NA>`` when empty);
+          ``note``: the publisher's ``info`` text.
 
-        The capacity columns are NaN throughout when the file does not have them; their names
-        are then listed in ``attrs["absent_columns"]``. ``attrs["file"]`` is the file path.
+        ``attrs["file"]`` is the file path; ``attrs["absent_columns"]`` names the figure
+        columns the file does not have (they are then NaN throughout).
 
     Raises
     ------
     SitingInputError
         With every problem: missing file, empty file, a missing required column (listing the
         columns found), text in a number field, negative capacity, colour code outside -1..3,
-        duplicate supply-area ids.
+        a year that is not a whole number, duplicate supply-area ids.
     """
-    path = Path(path)
-    file = str(path)
-    raw = _read_csv(path)
-    cols, problems = _find_columns(raw, _AREA_COLUMNS, _AREA_REQUIRED, file=file)
-    if problems:
-        raise SitingInputError(problems)
-    rows = np.arange(len(raw)) + 2
-    out: dict[str, pd.Series] = {}
-    text = {role: raw[col].str.strip() for role, col in cols.items()}
-    out["zone_id"] = _required_text(text["zone_id"], file, cols["zone_id"], rows, problems)
-    out["zone_name"] = _optional_text(text["zone_name"])
-    rnb = _optional_text(text["rnb"])
-    out["grid_operator"] = pd.Series(
-        [_grid_operator(v) for v in rnb], index=rnb.index, dtype=object
+    frame = _read_table(
+        path,
+        _AREA_COLUMNS,
+        _AREA_REQUIRED,
+        id_role="zone_id",
+        what="supply-area id",
+        text_roles=("zone_name", "rnb", "note"),
     )
-    out["rnb"] = rnb
-    out["afname_class"] = _parse_classes(text["afname"], file, cols["afname"], rows, problems)
-    if "opwek" in text:
-        out["opwek_class"] = _parse_classes(text["opwek"], file, cols["opwek"], rows, problems)
-    absent = []
-    for role in _AREA_COLUMNS:
-        if not role.endswith(("_mw", "_requests")):
-            continue
-        if role not in text:
-            absent.append(_AREA_COLUMNS[role][0])
-            out[role] = pd.Series(np.nan, index=raw.index, dtype=float)
-        else:
-            out[role] = _parse_numbers(text[role], file, cols[role], rows, problems)
-    dup = out["zone_id"].notna() & out["zone_id"].duplicated(keep="first")
-    first: dict[str, int] = {}
-    for i, value in enumerate(out["zone_id"]):
-        if value is not None and value not in first:
-            first[value] = int(rows[i])
-    for i in np.flatnonzero(dup.to_numpy()):
-        value = out["zone_id"].iloc[i]
-        problems.append(
-            Problem(
-                file=file,
-                row=int(rows[i]),
-                column=cols["zone_id"],
-                message=f"duplicate supply-area id '{value}' (first in row {first[value]})",
-            )
-        )
+    frame.insert(
+        frame.columns.get_loc("rnb"),
+        "grid_operator",
+        pd.Series([_grid_operator(v) for v in frame["rnb"]], index=frame.index, dtype=object),
+    )
+    return frame
+
+
+def read_tennet_areas(path: str | Path) -> pd.DataFrame:
+    """Read ``tennetgebieden.csv``: one row per TenneT congestion area.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by the row number, with ``area_id`` (the area's name, e.g.
+        ``Noord-Brabant``), the figure columns of :func:`read_supply_areas` (``afname_*``,
+        ``opwek_*``) and ``note``. ``attrs`` as there.
+
+    Raises
+    ------
+    SitingInputError
+        As :func:`read_supply_areas`.
+    """
+    return _read_table(
+        path,
+        _TENNET_AREA_COLUMNS,
+        _TENNET_AREA_REQUIRED,
+        id_role="area_id",
+        what="TenneT area",
+        text_roles=("note",),
+    )
+
+
+def read_tennet_stations(path: str | Path) -> pd.DataFrame:
+    """Read ``tennetcongestie.csv``: one row per TenneT station.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by the row number, with ``tennet_id`` (e.g. ``Station Aarle Rixtel 150 kV``),
+        ``area_afname`` and ``area_opwek`` (the station's congestion area per direction) and
+        ``afname_class``, ``opwek_class`` (colour codes -1..3). ``attrs["file"]`` is the path.
+
+    Raises
+    ------
+    SitingInputError
+        As :func:`read_supply_areas`; a station without a demand-side area is a problem.
+    """
+    frame = _read_table(
+        path,
+        _STATION_COLUMNS,
+        _STATION_REQUIRED,
+        id_role="tennet_id",
+        what="TenneT station",
+        text_roles=("area_afname", "area_opwek"),
+    )
+    file = str(frame.attrs["file"])
+    missing = frame["area_afname"].isna().to_numpy()
+    problems: list[Problem] = []
+    _report(
+        problems,
+        missing,
+        lambda i: "a demand-side congestion area is required here",
+        file=file,
+        column="congestiegebied_afname",
+        rows=frame.index.to_numpy(),
+    )
     if problems:
         raise SitingInputError(problems)
-    frame = pd.DataFrame(out)
-    frame.index = pd.Index(rows, name="row")
-    frame.attrs.update({"file": file, "absent_columns": absent})
     return frame
 
 
@@ -210,7 +258,8 @@ def read_postcode_areas(path: str | Path) -> pd.DataFrame:
         ``gm_code`` (``GMxxxx``; ``772``, ``0772`` and ``GM0772`` are accepted),
         ``municipality`` (name, if the file has it), ``afname_class`` and ``opwek_class``
         (the postcode's own colour codes -1..3; missing when the file has no such column or
-        the cell is empty) and ``tennet_id``. ``attrs["file"]`` is the file path.
+        the cell is empty) and ``tennet_id`` (the TenneT station). ``attrs["file"]`` is the
+        file path.
 
     Raises
     ------
@@ -239,11 +288,12 @@ def read_postcode_areas(path: str | Path) -> pd.DataFrame:
     out: dict[str, pd.Series] = {"postcode": postcode.astype(object)}
     out["zone_id"] = _optional_text(text["zone_id"])
     out["gm_code"] = _parse_gm_codes(text["gm_code"], file, cols["gm_code"], rows, problems)
-    out["municipality"] = (
-        _optional_text(text["municipality"])
-        if "municipality" in text
-        else pd.Series(None, index=raw.index, dtype=object)
-    )
+    for role in ("municipality", "tennet_id"):
+        out[role] = (
+            _optional_text(text[role])
+            if role in text
+            else pd.Series(None, index=raw.index, dtype=object)
+        )
     for role in ("afname", "opwek"):
         if role in text:
             out[f"{role}_class"] = _parse_classes(
@@ -251,216 +301,134 @@ def read_postcode_areas(path: str | Path) -> pd.DataFrame:
             )
         else:
             out[f"{role}_class"] = pd.Series(pd.NA, index=raw.index, dtype="Int64")
-    out["tennet_id"] = (
-        _optional_text(text["tennet_id"])
-        if "tennet_id" in text
-        else pd.Series(None, index=raw.index, dtype=object)
-    )
     if problems:
         raise SitingInputError(problems)
-    frame = pd.DataFrame(out)
+    frame = pd.DataFrame(out)[
+        [
+            "postcode",
+            "zone_id",
+            "gm_code",
+            "municipality",
+            "afname_class",
+            "opwek_class",
+            "tennet_id",
+        ]
+    ]
     frame.index = pd.Index(rows, name="row")
     frame.attrs["file"] = file
     return frame
 
 
-def congestion_by_municipality(
-    postcodes: pd.DataFrame, areas: pd.DataFrame, *, status_date: str
-) -> pd.DataFrame:
-    """Aggregate the capacity map to one demand-side congestion record per municipality.
+def operator_names(rnb: object) -> tuple[str, ...]:
+    """Return the operators an ``RNB`` cell names: ``"Coteq, Enexis"`` -> ``("Coteq", "Enexis")``.
 
-    A municipality's class is the class that covers most of its postcodes; on a tie the worse
-    class wins (3 over 2 over 1 over 0; "no information" (-1) loses every tie). A postcode's
-    class is its own ``afname`` code, or, where that is missing, the code of its supply area.
-
-    Parameters
-    ----------
-    postcodes
-        From :func:`read_postcode_areas`.
-    areas
-        From :func:`read_supply_areas`.
-    status_date
-        Date of the map state, ``YYYY-MM`` or ``YYYY-MM-DD``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Exactly the columns of the ``grid_congestion`` layer
-        (:data:`siting.layers.schema.GRID_CONGESTION`), one row per municipality, sorted by
-        ``gm_code``:
-
-        - ``grid_operator``: the operator of most postcodes (empty when that operator is not
-          in :data:`siting.vocab.GRID_OPERATORS`; the basis then names it);
-        - ``headroom_mw``: sum over the municipality's supply areas of
-          max(0, present - required transport capacity) [MW]; empty unless both figures are
-          known for every one of those areas. A supply area that feeds several municipalities
-          counts in each of them, so these sums must not be added up across municipalities;
-        - ``queue_mw``: sum of the areas' demand-side queues where given [MW];
-        - ``confidence``: ``reported`` when one class covers at least 90% of the postcodes,
-          ``approximate`` otherwise, ``unknown`` when the class is -1;
-        - ``basis``: the shares, for example ``"capacity map 2025-01: 73% of 1,204 postcodes
-          in class 3, 27% in class 1 (3 supply areas)"``;
-        - ``province`` and ``expected_relief_year`` are empty (not in the capacity map).
-
-    Raises
-    ------
-    SitingInputError
-        If ``status_date`` is malformed, a column is missing, or a postcode refers to a
-        supply area that ``areas`` does not have (located in the postcode file).
+    A name in :data:`siting.vocab.GRID_OPERATORS` is spelled as there (``"Westland"`` ->
+    ``"Westland Infra"``); any other name is kept as written.
     """
-    merged = _postcode_classes(postcodes, areas, status_date=status_date)
-    areas_by_id = areas.set_index("zone_id")
-    pc_name = _file_name(postcodes, "postcode table")
-    area_name = _file_name(areas, "supply-area table")
-    records = []
-    for gm_code, group in merged.groupby("gm_code", sort=True):
-        counts = group["class"].value_counts()
-        n = len(group)
-        majority = max(_TIE_ORDER, key=lambda c: (int(counts.get(c, 0)), -_TIE_ORDER.index(c)))
-        top_share = counts.get(majority, 0) / n
-        if majority == -1:
-            confidence = "unknown"
-        elif top_share >= _REPORTED_SHARE:
-            confidence = "reported"
-        else:
-            confidence = "approximate"
-        zones = list(dict.fromkeys(group["zone_id"].dropna()))
-        zone_rows = areas_by_id.loc[zones]
-        headroom = math.nan
-        if zones and zone_rows[["afname_available_mw", "afname_required_mw"]].notna().all().all():
-            free = zone_rows["afname_available_mw"] - zone_rows["afname_required_mw"]
-            headroom = float(free.clip(lower=0.0).sum())
-        queue_known = zone_rows["afname_queue_mw"].dropna()
-        queue = float(queue_known.sum()) if len(queue_known) else math.nan
-        operator, operator_note = _majority_operator(group)
-        basis = f"capacity map {status_date}: " + _shares_text(counts, n)
-        basis += f" ({len(zones)} supply area{'' if len(zones) == 1 else 's'})"
-        notes = []
-        fallback = int(group["from_area"].sum())
-        if fallback:
-            notes.append(f"{fallback:,} postcodes take the class of their supply area")
-        if operator_note:
-            notes.append(operator_note)
-        if zones and math.isnan(headroom):
-            notes.append("headroom unknown: capacity figures missing for some supply areas")
-        if notes:
-            basis += "; " + "; ".join(notes)
-        names = group["municipality"].dropna()
-        names = names[names.astype(str).str.strip().ne("")]
-        records.append(
-            {
-                "gm_code": gm_code,
-                "municipality": names.mode().iloc[0] if len(names) else None,
-                "province": None,
-                "grid_operator": operator,
-                "afname_class": int(majority),
-                "status_date": status_date,
-                "expected_relief_year": pd.NA,
-                "headroom_mw": headroom,
-                "queue_mw": queue,
-                "confidence": confidence,
-                "basis": basis,
-                "source_url": f"capacity map export {pc_name}, {area_name}",
-            }
-        )
-    return _layer_frame(records)
-
-
-def class_shares_by_municipality(
-    postcodes: pd.DataFrame, areas: pd.DataFrame | None = None
-) -> pd.DataFrame:
-    """Share of each municipality's postcodes per demand-side colour code.
-
-    Parameters
-    ----------
-    postcodes
-        From :func:`read_postcode_areas`.
-    areas
-        From :func:`read_supply_areas`; gives the class of postcodes without their own code
-        (without it those count as unknown).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``gm_code``, ``n_postcodes`` [-], ``share_class_0`` .. ``share_class_3`` and
-        ``share_unknown`` (class -1) [fraction, 0-1; a row sums to 1], sorted by ``gm_code``.
-
-    Raises
-    ------
-    SitingInputError
-        As :func:`congestion_by_municipality`.
-    """
-    merged = _postcode_classes(postcodes, areas, status_date=None)
-    columns = ["share_class_0", "share_class_1", "share_class_2", "share_class_3"]
-    if merged.empty:
-        return pd.DataFrame(
-            {
-                "gm_code": pd.Series([], dtype=object),
-                "n_postcodes": pd.Series([], dtype="int64"),
-                **{c: pd.Series([], dtype=float) for c in [*columns, "share_unknown"]},
-            }
-        )
-    table = pd.crosstab(merged["gm_code"], merged["class"]).reindex(columns=_CLASSES, fill_value=0)
-    n = table.sum(axis=1)
-    out = pd.DataFrame({"gm_code": table.index.astype(object), "n_postcodes": n.to_numpy()})
-    for c, name in zip((0, 1, 2, 3), columns, strict=True):
-        out[name] = (table[c] / n).to_numpy(dtype=float)
-    out["share_unknown"] = (table[-1] / n).to_numpy(dtype=float)
-    return out.sort_values("gm_code").reset_index(drop=True)
-
-
-def write_congestion_layer(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a ``grid_congestion`` layer CSV that a user can drop into a geodata folder.
-
-    Comma-separated, ``.`` as decimal mark, UTF-8, figures [MW] rounded to 3 decimals. The frame
-    is checked against the layer schema first.
-
-    Parameters
-    ----------
-    frame
-        From :func:`congestion_by_municipality` (or any frame with the layer's columns).
-    path
-        The CSV file to write (its folder must exist); by convention ``grid_congestion.csv``.
-
-    Returns
-    -------
-    Path
-        The path written.
-
-    Raises
-    ------
-    SitingInputError
-        If columns are missing, a value breaks the schema, or the file cannot be written.
-    """
-    path = Path(path)
-    file = str(path)
-    names = [c.name for c in GRID_CONGESTION.columns]
-    missing = [c for c in names if c not in frame.columns]
-    if missing:
-        raise SitingInputError(
-            Problem(
-                file=file,
-                message=f"the frame lacks column(s) {', '.join(missing)} of the grid_congestion "
-                f"layer; columns found: {', '.join(map(str, frame.columns))}",
-            )
-        )
-    out = frame[names].reset_index(drop=True).copy()
-    for col in ("headroom_mw", "queue_mw"):
-        out[col] = pd.to_numeric(out[col], errors="coerce").astype(float).round(3)
-    text = out.apply(cells_as_text)
-    _, problems = parse_table(text, GRID_CONGESTION, file=file)
-    if problems:
-        raise SitingInputError(problems)
-    if not path.parent.is_dir():
-        raise SitingInputError(Problem(file=file, message="the folder does not exist"))
-    try:
-        text.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
-    except OSError as exc:
-        raise SitingInputError(Problem(file=file, message=f"cannot write: {exc}")) from None
-    return path
+    if rnb is None or (isinstance(rnb, float) and np.isnan(rnb)):
+        return ()
+    out = []
+    for part in re.split(r"[,/;&]| en ", str(rnb)):
+        part = part.strip()
+        if part:
+            out.append(_grid_operator(part) or _grid_operator_prefix(part) or part)
+    return tuple(dict.fromkeys(out))
 
 
 # -- reading helpers ----------------------------------------------------------------------------
+
+
+def _read_table(
+    path: str | Path,
+    candidates: Mapping[str, tuple[str, ...]],
+    required: Iterable[str],
+    *,
+    id_role: str,
+    what: str,
+    text_roles: Iterable[str] = (),
+) -> pd.DataFrame:
+    """Read one capacity-map table: text, numbers, colour codes and years by their role."""
+    path = Path(path)
+    file = str(path)
+    raw = _read_csv(path)
+    cols, problems = _find_columns(raw, candidates, required, file=file)
+    if problems:
+        raise SitingInputError(problems)
+    rows = np.arange(len(raw)) + 2
+    text = {role: raw[col].str.strip() for role, col in cols.items()}
+    out: dict[str, pd.Series] = {}
+    absent: list[str] = []
+    for role in candidates:
+        if role == id_role:
+            out[role] = _required_text(text[role], file, cols[role], rows, problems)
+        elif role in ("afname", "opwek"):
+            out[f"{role}_class"] = (
+                _parse_classes(text[role], file, cols[role], rows, problems)
+                if role in text
+                else pd.Series(pd.NA, index=raw.index, dtype="Int64")
+            )
+        elif role in text_roles:
+            out[role] = (
+                _optional_text(text[role])
+                if role in text
+                else pd.Series(None, index=raw.index, dtype=object)
+            )
+        elif role not in text:
+            if role.endswith(("_mw", "_requests")):
+                absent.append(candidates[role][0])
+            kind = float if role.endswith(("_mw", "_requests")) else "Int64"
+            out[role] = pd.Series(np.nan if kind is float else pd.NA, index=raw.index, dtype=kind)
+        elif role.endswith(("_mw", "_requests")):
+            out[role] = _parse_numbers(text[role], file, cols[role], rows, problems)
+        else:  # years, quarters
+            out[role] = _parse_whole(text[role], file, cols[role], rows, problems)
+    _report_duplicates(out[id_role], rows, file, cols[id_role], what, problems)
+    if problems:
+        raise SitingInputError(problems)
+    frame = pd.DataFrame(out)
+    frame.index = pd.Index(rows, name="row")
+    frame.attrs.update({"file": file, "absent_columns": absent})
+    return frame
+
+
+def _report_duplicates(
+    ids: pd.Series, rows: np.ndarray, file: str, column: str, what: str, problems: list[Problem]
+) -> None:
+    first: dict[str, int] = {}
+    for i, value in enumerate(ids):
+        if value is None:
+            continue
+        if value in first:
+            problems.append(
+                Problem(
+                    file=file,
+                    row=int(rows[i]),
+                    column=column,
+                    message=f"duplicate {what} '{value}' (first in row {first[value]})",
+                )
+            )
+        else:
+            first[value] = int(rows[i])
+
+
+def _parse_whole(
+    text: pd.Series, file: str, column: str, rows: np.ndarray, problems: list[Problem]
+) -> pd.Series:
+    """Whole numbers written like ``2031`` or ``2031,0`` -> ``Int64`` (empty: ``<NA>``)."""
+    empty = text.eq("").to_numpy(dtype=bool)
+    values = _to_float(text).to_numpy()
+    whole = np.isfinite(values) & (np.mod(np.nan_to_num(values), 1.0) == 0)
+    _report(
+        problems,
+        ~empty & ~whole,
+        lambda i: f"'{text.iloc[i]}' is not a whole number",
+        file=file,
+        column=column,
+        rows=rows,
+    )
+    out = pd.Series(pd.NA, index=text.index, dtype="Int64")
+    out[whole] = values[whole].astype(int)
+    return out
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -610,7 +578,7 @@ def _parse_classes(
     values = _to_float(text).to_numpy()
     finite = np.isfinite(values)
     whole = finite & (np.mod(np.nan_to_num(values), 1.0) == 0)
-    valid = whole & np.isin(np.nan_to_num(values, nan=99.0), _CLASSES)
+    valid = whole & np.isin(np.nan_to_num(values, nan=99.0), CLASSES)
     bad = ~empty & ~valid
     _report(
         problems,
@@ -647,156 +615,20 @@ def _parse_gm_codes(
 
 
 def _grid_operator(name: object) -> str | None:
-    """``"Liander N.V."`` -> ``"Liander"``; ``None`` when no known operator is named."""
+    """``"Liander N.V."`` -> ``"Liander"``; ``None`` when no known operator or several are named."""
     if name is None:
         return None
     key = vocab._fold(str(name))
+    named = [op for op in vocab.GRID_OPERATORS if vocab._fold(op) in key]
+    return named[0] if len(named) == 1 else None
+
+
+def _grid_operator_prefix(name: str) -> str | None:
+    """``"Westland"`` -> ``"Westland Infra"``: a known operator whose name starts with it."""
+    key = vocab._fold(name)
+    if not key:
+        return None
     for operator in vocab.GRID_OPERATORS:
-        if vocab._fold(operator) in key:
+        if vocab._fold(operator).startswith(key):
             return operator
     return None
-
-
-# -- aggregation helpers ------------------------------------------------------------------------
-
-
-def _rows_of(frame: pd.DataFrame) -> np.ndarray:
-    if frame.index.name == "row":
-        return frame.index.to_numpy(dtype=int)
-    return np.arange(len(frame)) + 2
-
-
-def _file_name(frame: pd.DataFrame, default: str) -> str:
-    file = frame.attrs.get("file")
-    return Path(file).name if file else default
-
-
-def _require_frame_columns(frame: pd.DataFrame, needed: Iterable[str], file: str) -> list[Problem]:
-    missing = [c for c in needed if c not in frame.columns]
-    if not missing:
-        return []
-    return [
-        Problem(
-            file=file,
-            message=f"missing column(s) {', '.join(missing)}; columns found: "
-            f"{', '.join(map(str, frame.columns))}",
-        )
-    ]
-
-
-def _postcode_classes(
-    postcodes: pd.DataFrame, areas: pd.DataFrame | None, *, status_date: str | None
-) -> pd.DataFrame:
-    """Postcodes with their class, supply area and operator; unknown areas are problems."""
-    pc_file = str(postcodes.attrs.get("file", "<postcodes>"))
-    problems = []
-    if status_date is not None and (
-        not isinstance(status_date, str) or _DATE.fullmatch(status_date) is None
-    ):
-        problems.append(
-            Problem(
-                file="<argument>",
-                column="status_date",
-                message=f"{status_date!r} is not a date like 2025-01 or 2025-01-31",
-            )
-        )
-    problems += _require_frame_columns(
-        postcodes, ("postcode", "zone_id", "gm_code", "afname_class"), pc_file
-    )
-    if areas is not None:
-        area_file = str(areas.attrs.get("file", "<supply areas>"))
-        problems += _require_frame_columns(
-            areas,
-            (
-                "zone_id",
-                "grid_operator",
-                "rnb",
-                "afname_class",
-                "afname_available_mw",
-                "afname_required_mw",
-                "afname_queue_mw",
-            ),
-            area_file,
-        )
-    if problems:
-        raise SitingInputError(problems)
-    merged = pd.DataFrame(
-        {
-            "gm_code": postcodes["gm_code"].to_numpy(dtype=object),
-            "zone_id": postcodes["zone_id"].to_numpy(dtype=object),
-            "municipality": (
-                postcodes["municipality"].to_numpy(dtype=object)
-                if "municipality" in postcodes.columns
-                else None
-            ),
-        }
-    )
-    own = pd.array(postcodes["afname_class"].to_numpy(dtype=object), dtype="Int64")
-    zone_class = pd.array([pd.NA] * len(merged), dtype="Int64")
-    operator: list[object] = [None] * len(merged)
-    if areas is not None:
-        rows = _rows_of(postcodes)
-        known = set(areas["zone_id"].dropna())
-        unknown = (merged["zone_id"].notna() & ~merged["zone_id"].isin(known)).to_numpy()
-        _report(
-            problems,
-            unknown,
-            lambda i: f"supply area '{merged['zone_id'].iloc[i]}' is not in {area_file}",
-            file=pc_file,
-            column="voedingsgebied_id",
-            rows=rows,
-        )
-        if problems:
-            raise SitingInputError(problems)
-        lookup = areas.drop_duplicates("zone_id").set_index("zone_id")
-        zone_class = pd.array(
-            merged["zone_id"].map(lookup["afname_class"]).to_numpy(dtype=object), dtype="Int64"
-        )
-        label = lookup["grid_operator"].where(lookup["grid_operator"].notna(), lookup["rnb"])
-        operator = list(merged["zone_id"].map(label).to_numpy(dtype=object))
-    merged["from_area"] = pd.isna(own) & ~pd.isna(zone_class)
-    cls = pd.Series(own).fillna(pd.Series(zone_class)).fillna(-1)
-    merged["class"] = cls.astype("int64").to_numpy()
-    merged["operator"] = pd.Series(operator, dtype=object).to_numpy()
-    return merged[merged["gm_code"].notna()].reset_index(drop=True)
-
-
-def _majority_operator(group: pd.DataFrame) -> tuple[str | None, str | None]:
-    ops = group["operator"].dropna()
-    if ops.empty:
-        return None, None
-    counts = ops.value_counts()
-    best = sorted(counts.index, key=lambda op: (-int(counts[op]), str(op)))[0]
-    if best in vocab.GRID_OPERATORS:
-        return str(best), None
-    return None, f"grid operator '{best}' is not one of {', '.join(vocab.GRID_OPERATORS)}"
-
-
-def _shares_text(counts: pd.Series, n: int) -> str:
-    """``"73% of 1,204 postcodes in class 3, 27% in class 1"`` (largest share first)."""
-    present = [c for c in _TIE_ORDER if counts.get(c, 0) > 0]
-    present.sort(key=lambda c: (-int(counts[c]), _TIE_ORDER.index(c)))
-    parts = []
-    for k, c in enumerate(present):
-        share = int(counts[c]) / n
-        pct = "<1%" if share < 0.005 else f"{round(share * 100):d}%"
-        what = "with no information (class -1)" if c == -1 else f"in class {c}"
-        head = f"{pct} of {n:,} postcode{'' if n == 1 else 's'} " if k == 0 else f"{pct} "
-        parts.append(head + what)
-    return ", ".join(parts)
-
-
-def _layer_frame(records: list[dict[str, object]]) -> pd.DataFrame:
-    columns: dict[str, pd.Series] = {}
-    for col in GRID_CONGESTION.columns:
-        values = [r[col.name] for r in records]
-        if col.kind == "int":
-            series = pd.Series(values, dtype="int64")
-        elif col.kind == "year":
-            series = pd.Series(values, dtype="Int64")
-        elif col.kind == "float":
-            series = pd.Series(values, dtype=float)
-        else:
-            series = pd.Series(values, dtype=object)
-        columns[col.name] = series
-    return pd.DataFrame(columns)

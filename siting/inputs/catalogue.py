@@ -34,8 +34,10 @@ class CriterionSpec(BaseModel):
     normalise
         How raw values become scores in [0, 1]: ``ratio_cap`` (value / ``cap``, capped),
         ``linear_decay`` (1 at 0 down to 0 at ``zero_at``), ``identity``, ``lookup`` (``scores``
-        per value) or ``minmax`` (over the sites).
-    cap, zero_at, scores
+        per value), ``minmax`` (over the sites) or ``years_to_spare`` (years to spare up to
+        ``cap``, times one minus ``queue_weight`` x the queue pressure; ``unknown_score`` where
+        the year is unknown; the grid outlook, :mod:`siting.criteria.grid_rule`).
+    cap, zero_at, scores, queue_weight, unknown_score
         The normalisation's parameters.
     """
 
@@ -43,17 +45,21 @@ class CriterionSpec(BaseModel):
     label: str
     unit: str
     direction: Literal["max", "min"]
-    normalise: Literal["ratio_cap", "linear_decay", "identity", "lookup", "minmax"]
+    normalise: Literal[
+        "ratio_cap", "linear_decay", "identity", "lookup", "minmax", "years_to_spare"
+    ]
     description: str
     cap: float | None = Field(default=None, gt=0)
     zero_at: float | None = Field(default=None, gt=0)
     scores: dict[str, float] | None = None
+    queue_weight: float | None = Field(default=None, ge=0, le=1)
+    unknown_score: float | None = Field(default=None, ge=0, le=1)
 
 
 class _ConstraintParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     small_connection_mw: float = Field(ge=0)
-    queued_classes: tuple[int, ...]
+    small_connection_reach: float = Field(default=2.0, ge=1)
     environmental_category_applies_from: int = Field(ge=1, le=6)
     shared_facility_kinds: tuple[str, ...]
     rnd_campus_reach_km: float = Field(gt=0)
@@ -160,15 +166,31 @@ def _load_catalogue(file: str, stamp: int) -> Catalogue:
                     message=f"unknown criterion; known: {', '.join(KNOWN_CRITERIA)}",
                 )
             )
-        needed = {"ratio_cap": "cap", "linear_decay": "zero_at", "lookup": "scores"}
-        key = needed.get(crit.normalise)
-        if key and getattr(crit, key) is None:
+        needed = {
+            "ratio_cap": ("cap",),
+            "linear_decay": ("zero_at",),
+            "lookup": ("scores",),
+            "years_to_spare": ("cap", "queue_weight", "unknown_score"),
+        }
+        for key in needed.get(crit.normalise, ()):
+            if getattr(crit, key) is not None:
+                continue
             problems.append(
                 Problem(
                     file=file,
                     column=f"criteria.{name}.{key}",
                     label="key",
                     message=f"required for normalise = '{crit.normalise}'",
+                )
+            )
+    for name, crit in parsed.criteria.items():
+        if (name == "grid_outlook") != (crit.normalise == "years_to_spare"):
+            problems.append(
+                Problem(
+                    file=file,
+                    column=f"criteria.{name}.normalise",
+                    label="key",
+                    message="'years_to_spare' is the normalisation of grid_outlook, and only of it",
                 )
             )
     for kind in SPACE_TYPES:

@@ -150,7 +150,19 @@ class Needs(BaseModel):
 
 
 class Constraints(BaseModel):
-    """Limits set by the company or the analyst."""
+    """Limits set by the company or the analyst.
+
+    Attributes
+    ----------
+    max_delay_years
+        Years the grid connection may come after ``needs.year`` [years] (the rule "grid
+        connection in time" compares the earliest connection year with the year needed plus
+        this).
+    flexible_connection
+        The company accepts a flexible (non-firm or time-bound) contract or brings its own
+        storage: a site whose grid area is of class 1 or 2 is then "possible with a flexible
+        contract: confirm with the operator" instead of failing.
+    """
 
     model_config = _STRICT
     max_relocation_km: float | None = Field(default=None, gt=0, le=400)
@@ -158,6 +170,8 @@ class Constraints(BaseModel):
     include_provinces: tuple[str, ...] = ()
     space_types: tuple[Literal["space", "capital", "talent", "housing", "energy"], ...] = ("space",)
     allow_unknown: bool = False
+    max_delay_years: float = Field(default=0.0, ge=0, le=20)
+    flexible_connection: bool = False
 
     @field_validator("exclude_provinces", "include_provinces", mode="before")
     @classmethod
@@ -351,6 +365,8 @@ FLAT_FIELDS: dict[str, tuple[str, ...]] = {
             "include_provinces",
             "space_types",
             "allow_unknown",
+            "max_delay_years",
+            "flexible_connection",
         )
     },
 }

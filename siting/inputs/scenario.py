@@ -17,9 +17,14 @@ base profile, and the changes::
     [weights]
     talent_fit = 0.4
 
-    [[data.zone]]           # a grid-congestion zone (here: a municipality)
+    [[data.zone]]           # the grid for the sites in these municipalities
     gm_code = ["GM0164", "GM0141"]     # one code or a list; or `province = "Overijssel"`
-    expected_relief_year = 2028        # and/or afname_class = 0..3, headroom_mw = 25.0
+    expected_solve_year = 2028         # and/or afname_class = 0..3, headroom_mw = 25.0
+
+    [[data.zone]]           # a supply area, TenneT area or station of the grid_areas layer
+    area_id = "OS DOKKUM 10-1i"        # one id or a list
+    expected_solve_year = 2027         # and/or afname_class, available_mw, required_mw,
+                                       # queue_mw (see siting.inputs.grid_scenario)
 
     [[data.site]]           # change facts of an existing site
     site_id = "ov-hengelo-htsp"
@@ -60,9 +65,8 @@ Module API
 :func:`load_case`
     A profile file or a scenario file -> ``(name, Profile, GeoData)``.
 
-Note: ``headroom_mw`` of a zone is recorded in the layers, but the grid rule of the criteria
-catalogue looks only at the congestion class and the expected relief year (any need above
-``small_connection_mw`` counts as a large connection), so headroom alone changes no ranking.
+Grid changes never edit the grid layers: they become what-if overrides of the grid join
+(:mod:`siting.inputs.grid_scenario`), marked as such in every explanation.
 """
 
 from __future__ import annotations
@@ -80,9 +84,10 @@ from siting import settings
 from siting._errors import Problem, SitingInputError
 from siting._toml import read_toml
 from siting.inputs.catalogue import Catalogue, load_catalogue
+from siting.inputs.grid_scenario import AREA_FIELDS, MUNICIPALITY_FIELDS, zone_overrides
 from siting.inputs.profile import Profile, load_profile, parse_profile
 from siting.layers.load import GeoData, load_geodata, record_rules
-from siting.layers.schema import GRID_CONGESTION, SITES
+from siting.layers.schema import SITES
 from siting.layers.validate import cells_as_text, check_lonlat, parse_table
 
 #: The repository root: a scenario's ``base`` may also be given relative to it.
@@ -108,8 +113,8 @@ SITE_FIELDS: tuple[str, ...] = (
     "shared_facility",
     "notes",
 )
-#: Zone fields a ``[[data.zone]]`` entry may change.
-ZONE_FIELDS: tuple[str, ...] = ("afname_class", "expected_relief_year", "headroom_mw")
+#: Grid fields a ``[[data.zone]]`` entry may change (by area or by municipality).
+ZONE_FIELDS: tuple[str, ...] = tuple(dict.fromkeys([*AREA_FIELDS, *MUNICIPALITY_FIELDS]))
 #: Defaults of an added site for the required bookkeeping fields it does not give.
 ADD_SITE_DEFAULTS: dict[str, Any] = {
     "location_confidence": "estimate",
@@ -328,8 +333,8 @@ def apply_scenario(
     profile : Profile
         The base profile with the scenario's overrides, validated.
     data : GeoData
-        ``data`` itself when the scenario changes no data, else a new object with new
-        ``sites`` / ``grid_congestion`` frames (so site tables are rebuilt for it).
+        ``data`` itself when the scenario changes no data, else a new object with a new
+        ``sites`` frame and/or grid overrides (so site tables are rebuilt for it).
 
     Raises
     ------
@@ -362,18 +367,20 @@ def apply_scenario(
                     message=f"unknown criterion; known: {', '.join(catalogue.criteria)}",
                 )
             )
-    sites, grid = data.sites, data.grid_congestion
+    sites, overrides = data.sites, data.grid_overrides
     if scenario.zones:
-        grid = _apply_zones(scenario, data, problems)
+        overrides = tuple(data.grid_overrides) + zone_overrides(
+            scenario.zones, data, file=file, name=scenario.name, problems=problems
+        )
     if scenario.sites or scenario.add_sites or scenario.withdraw_sites:
         sites = _apply_sites(scenario, data, problems)
     if problems:
         raise SitingInputError(problems)
     assert profile is not None
-    if sites is data.sites and grid is data.grid_congestion:
+    if sites is data.sites and overrides == data.grid_overrides:
         return profile, data
     files = dict(data.files)
-    return profile, replace(data, sites=sites, grid_congestion=grid, files=files)
+    return profile, replace(data, sites=sites, grid_overrides=overrides, files=files)
 
 
 def load_case(
@@ -432,104 +439,6 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def _apply_zones(scenario: Scenario, data: GeoData, problems: list[Problem]) -> gpd.GeoDataFrame:
-    file = scenario.file
-    grid = data.grid_congestion.copy()
-    codes = grid["gm_code"].tolist()
-    provinces = data.municipalities.set_index("gm_code")["province"]
-    for n, entry in enumerate(scenario.zones, start=1):
-        where = f"data.zone[{n}]"
-        unknown = [k for k in entry if k not in ("gm_code", "province", *ZONE_FIELDS)]
-        for key in unknown:
-            problems.append(
-                Problem(
-                    file=file,
-                    column=f"{where}.{key}",
-                    label="key",
-                    message=f"unknown key; allowed: gm_code or province, {', '.join(ZONE_FIELDS)}",
-                )
-            )
-        targets: list[str] = []
-        if "gm_code" in entry:
-            given = entry["gm_code"]
-            given = [given] if isinstance(given, str) else given
-            if not isinstance(given, list) or not given:
-                problems.append(
-                    Problem(
-                        file=file,
-                        column=f"{where}.gm_code",
-                        label="key",
-                        message="give a municipality code or a list of them",
-                    )
-                )
-                continue
-            for code in given:
-                if str(code) not in codes:
-                    problems.append(
-                        Problem(
-                            file=file,
-                            column=f"{where}.gm_code",
-                            label="key",
-                            message=f"unknown zone '{code}': no grid-congestion record for this "
-                            "municipality code (codes look like GM0164)",
-                        )
-                    )
-                else:
-                    targets.append(str(code))
-        elif "province" in entry:
-            name = str(entry["province"])
-            matching = [c for c in codes if str(provinces.get(c, "")).casefold() == name.casefold()]
-            if not matching:
-                problems.append(
-                    Problem(
-                        file=file,
-                        column=f"{where}.province",
-                        label="key",
-                        message=f"unknown province '{name}'",
-                    )
-                )
-            targets = matching
-        else:
-            problems.append(
-                Problem(
-                    file=file,
-                    column=where,
-                    label="key",
-                    message='say which zone: gm_code = "GM...." (or a list), or province = "..."',
-                )
-            )
-        changes = {k: v for k, v in entry.items() if k in ZONE_FIELDS}
-        if not changes and not unknown:
-            problems.append(
-                Problem(
-                    file=file,
-                    column=where,
-                    label="key",
-                    message=f"changes nothing; give one of {', '.join(ZONE_FIELDS)}",
-                )
-            )
-        if not targets or not changes:
-            continue
-        spec = replace(
-            GRID_CONGESTION,
-            columns=tuple(c for c in GRID_CONGESTION.columns if c.name in ("gm_code", *changes)),
-        )
-        raw = pd.DataFrame([{"gm_code": targets[0], **{k: _text(v) for k, v in changes.items()}}])
-        parsed, found = parse_table(raw, spec, file=file, first_row=1)
-        if found:
-            problems.extend(_relocate(found, file, where))
-            continue
-        rows = grid["gm_code"].isin(targets).to_numpy()
-        for key in changes:
-            grid.loc[rows, key] = parsed[key].iloc[0]
-        grid.loc[rows, "basis"] = (
-            grid.loc[rows, "basis"].astype(str)
-            + f" | what-if scenario '{scenario.name}' ({file}): "
-            + ", ".join(f"{k} = {v}" for k, v in changes.items())
-        )
-    return grid
 
 
 def _relocate(found: list[Problem], file: str, where: str) -> list[Problem]:

@@ -17,12 +17,15 @@ one assignment for the whole pipeline:
 
 **Capacity rules.** A site's capacity is its available area [ha] (a fully issued site has
 0 ha). A site whose available area is *not known* takes at most one lead: its area cannot be
-promised twice. A congestion zone's grid headroom [MW] is shared by every site in the zone; a
-zone whose headroom is not known is **not constrained** (the embedded data have no headroom
-figures: supply them through the grid layer's ``headroom_mw`` column, which the capacity-map
-importer fills, or as ``headroom=`` a mapping or a CSV file ``zone_id,headroom_mw``).
-Optionally, hires per labour-market region are capped at a share of the region's technical
-workforce (``absorption_share``).
+promised twice. The grid capacities are the capacity map's supply areas
+(:mod:`siting.jobs.assign_grid`): the published room of an area (present - required - queue
+[MW]) is shared by every lead placed on a site it may feed, a site that any of several areas
+may feed counts against each of them, and an area without a published room for a large need
+takes at most one large lead. ``headroom=`` (a mapping or a CSV ``zone_id,headroom_mw``) sets
+the room of supply areas (by area id) or of the areas feeding municipalities (by municipality
+code) as a what-if, for the rule and the capacities alike. Optionally, hires per
+labour-market region are capped at a share of the region's technical workforce
+(``absorption_share``).
 
 **Priority rule.** Each lead carries a weight :math:`w_l = ` its ``priority`` (>= 0, default
 1): the objective is the priority-weighted total fit :math:`\sum w_l u_{ls}`. A lead of
@@ -35,7 +38,7 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +46,14 @@ import numpy as np
 
 from siting._errors import Problem, SitingInputError
 from siting.inputs.profile import Profile
+from siting.jobs.assign_grid import (
+    BlockedPairs,
+    GridZones,
+    lead_zone_note,
+    pair_zones,
+    relief_candidates,
+)
+from siting.layers.grid import GridOverride
 from siting.layers.load import GeoData
 from siting.model.assignment import (
     MAX_RESOLVES,
@@ -124,14 +135,15 @@ def assign_leads(
     time_limit_s
         Time limit per solve [s]; default :data:`siting.settings.time_limit_s`.
     headroom
-        Grid headroom per congestion zone [MW], overriding the grid layer's ``headroom_mw``:
-        a mapping zone id -> MW, or a CSV file with columns ``zone_id,headroom_mw``. Zones
-        whose headroom is not known are not constrained.
+        Room [MW] per supply area (its id) or for the supply areas feeding a municipality (its
+        code), a what-if applied before the leads are evaluated: a mapping zone id -> MW, or
+        a CSV file with columns ``zone_id,headroom_mw``.
     absorption_share
         When given (0 < share <= 1): the hires placed in a labour-market region may not
         exceed this share of the region's technical workforce estimate [FTE].
     max_resolves
-        At most this many re-solves for the value of capacity (0 to skip them).
+        At most this many re-solves for the value of capacity, and as many for the value of
+        relief one year earlier per grid area (0 to skip them).
     data
         Layers already loaded (e.g. built in memory); overrides ``geodata_dir``.
     gap_rel
@@ -179,36 +191,15 @@ def assign_leads(
             Problem(file="<options>", column="gap_rel", label="option", message=str(exc))
         ) from None
     data = load_geodata(geodata_dir) if data is None else data
+    if headroom is not None:
+        data = replace(
+            data, grid_overrides=tuple(data.grid_overrides) + _headroom_overrides(headroom, data)
+        )
     table = site_table(data=data)
     facts = site_facts(table, data.campuses)
     site_ids = tuple(str(s) for s in table["site_id"])
     names = dict(zip(site_ids, table["name"].astype(str), strict=True))
-
-    # zones: one per distinct grid_zone_id of the sites
-    zone_col = table["grid_zone_id"].astype("string").fillna("")
-    zone_ids = tuple(sorted({z for z in zone_col if z}))
-    zone_index = {z: k for k, z in enumerate(zone_ids)}
-    site_zone = np.array([zone_index.get(z, -1) for z in zone_col], dtype=np.int64)
-    layer_head = (
-        table.assign(_z=zone_col).groupby("_z")["grid_headroom_mw"].first().astype(float).to_dict()
-    )
-    zone_head = np.array([layer_head.get(z, math.nan) for z in zone_ids], dtype=np.float64)
-    head_source = dict.fromkeys(
-        (z for z in zone_ids if not math.isnan(layer_head.get(z, math.nan))), "grid layer"
-    )
-    if headroom is not None:
-        grid_zones = set(data.grid_congestion["gm_code"].astype(str)) | set(zone_ids)
-        for z, mw in _read_headroom(headroom, grid_zones).items():
-            if z in zone_index:
-                zone_head[zone_index[z]] = mw
-                head_source[z] = "given"
-    zone_names = dict(
-        zip(
-            data.municipalities["gm_code"].astype(str),
-            data.municipalities["name"].astype(str),
-            strict=True,
-        )
-    )
+    site_gm = table["gm_code"].astype(str).tolist()
 
     status = table["status"].astype(str).to_numpy()
     capacity = np.where(
@@ -233,6 +224,7 @@ def assign_leads(
     pairs: list[tuple[int, int]] = []
     utilities: list[float] = []
     n_feasible: dict[str, int] = {}
+    blocked_parts: list[BlockedPairs] = []
     origins: dict[str, tuple[float, float] | None] = {}
     no_site: dict[str, str] = {}
     notes: list[str] = []
@@ -241,10 +233,13 @@ def assign_leads(
     ):
         if evaluated is None:  # invalid: no profile, or its problem is now in entry.problem
             continue
-        passes, utility, origin = evaluated
+        passes, utility, origin, blocked_sites = evaluated
         feasible = np.flatnonzero(passes)
         lead = len(valid)
         valid.append(entry)
+        if blocked_sites.size:
+            assert entry.profile is not None
+            blocked_parts.append(_blocked(lead, blocked_sites, utility, entry.profile))
         pairs += [(lead, int(s)) for s in feasible]
         utilities += [float(utility[s]) for s in feasible]
         n_feasible[entry.lead_id] = int(feasible.size)
@@ -280,21 +275,33 @@ def assign_leads(
         if e.profile is not None
     ]
     arr = np.array(needs, dtype=np.float64).reshape(-1, 3)
-    model = AssignmentModel(
-        lead_ids=[e.lead_id for e in valid],
-        site_ids=site_ids,
-        pairs=np.array(pairs, dtype=np.int64).reshape(-1, 2),
-        utility=np.array(utilities),
-        lead_weight=[e.priority for e in valid],
-        land_ha=arr[:, 0],
-        power_mw=arr[:, 1],
-        site_capacity_ha=capacity,
-        site_zone=site_zone,
-        zone_headroom_mw=zone_head,
-        zone_ids=zone_ids,
-        talent_fte=arr[:, 2],
-        **region_kw,
-    )
+    small = catalogue.params.small_connection_mw
+
+    def build(
+        pair_array: np.ndarray, utility_array: np.ndarray
+    ) -> tuple[AssignmentModel, GridZones]:
+        zones = pair_zones(pair_array, arr[:, 1], facts.grid, site_gm, small_mw=small)
+        built = AssignmentModel(
+            lead_ids=[e.lead_id for e in valid],
+            site_ids=site_ids,
+            pairs=pair_array,
+            utility=utility_array,
+            lead_weight=[e.priority for e in valid],
+            land_ha=arr[:, 0],
+            power_mw=arr[:, 1],
+            site_capacity_ha=capacity,
+            site_zone=np.full(len(site_ids), -1),
+            zone_headroom_mw=zones.capacity,
+            zone_ids=zones.ids,
+            zone_pairs=zones.zone_pairs,
+            zone_unit=zones.units,
+            talent_fte=arr[:, 2],
+            **region_kw,
+        )
+        return built, zones
+
+    pair_array = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    model, grid_zones = build(pair_array, np.array(utilities))
     report.stage(
         f"solving the assignment ({len(valid)} leads"
         + (", then the value of capacity)" if max_resolves > 0 else ")"),
@@ -352,7 +359,7 @@ def assign_leads(
                 site_name=names[site],
                 municipality=str(muni[k]),
                 province=str(prov[k]),
-                zone_id=zone_col.iloc[k],
+                zone_id=str(table["grid_zone_id"].iat[k]),
                 utility=round(sol.utility[lid], 6),
                 site_xy=site_xy[k],
                 **base,
@@ -369,7 +376,7 @@ def assign_leads(
             site_id=s,
             name=names[s],
             municipality=str(muni[k]),
-            zone_id=zone_col.iloc[k],
+            zone_id=str(table["grid_zone_id"].iat[k]),
             capacity_ha=float(capacity[k]),
             rule=(
                 "area not known: takes at most one lead"
@@ -386,25 +393,7 @@ def assign_leads(
         for k, s in enumerate(site_ids)
         if candidates[k] > 0
     )
-    chosen_zones = site_zone[model.pairs[list(sol.chosen_pairs), 1]]
-    zone_leads = np.bincount(chosen_zones[chosen_zones >= 0], minlength=len(zone_ids))
-    zones_used = sorted({int(site_zone[s]) for s in model.pairs[:, 1] if site_zone[s] >= 0})
-    zones = tuple(
-        ZoneUse(
-            zone_id=zone_ids[z],
-            name=zone_names.get(zone_ids[z], ""),
-            headroom_mw=float(zone_head[z]),
-            used_mw=round(sol.zone_used_mw[z], 4),
-            n_leads=int(zone_leads[z]),
-            constrained=not math.isnan(zone_head[z]),
-            note=(
-                "not known: not constrained"
-                if math.isnan(zone_head[z])
-                else head_source.get(zone_ids[z], "given")
-            ),
-        )
-        for z in zones_used
-    )
+    zones = _zone_uses(model, sol, grid_zones)
     regions_used = {int(model.site_region[s]) for s in model.pairs[:, 1]}
     regions = tuple(
         RegionUse(
@@ -416,9 +405,10 @@ def assign_leads(
         for k, r in enumerate(region_ids)
         if k in regions_used
     )
+    zone_name = dict(zip(grid_zones.ids, grid_zones.names, strict=True))
     label_of = {
         "site": lambda key: names.get(key, key),
-        "zone": lambda key: zone_names.get(key, key),
+        "zone": lambda key: zone_name.get(key, key),
         "region": lambda key: region_names.get(key, key),
     }
     values = tuple(
@@ -436,13 +426,33 @@ def assign_leads(
         )
         for v in sol.capacity_values
     )
-    n_unknown = sum(1 for z in zones if not z.constrained)
-    if n_unknown:
-        notes.append(
-            f"grid headroom not known for {n_unknown} of {len(zones)} congestion "
-            "zone(s) with candidate sites: those zones are not constrained (give "
-            "--headroom zones.csv or import the capacity map)"
+    capacity_note = sol.capacity_note
+    if max_resolves > 0 and sol.status in SOLVED:
+        relief = _relief_values(
+            model,
+            sol,
+            facts,
+            BlockedPairs.concat(blocked_parts),
+            build,
+            max_resolves,
+            solver=solver,
+            time_limit_s=time_limit_s,
+            gap_rel=gap_rel,
         )
+        if relief:
+            values = tuple(
+                sorted(
+                    (*values, *relief),
+                    key=lambda v: -(0.0 if math.isnan(v.added_value) else v.added_value),
+                )
+            )
+            capacity_note += (
+                f"; relief one year earlier: {len(relief)} grid area(s) re-solved with the "
+                "pairs their earlier solve year would admit (kind 'relief')"
+            )
+    note = lead_zone_note(grid_zones)
+    if note:
+        notes.append(note)
     n_unknown_area = sum(1 for s in sites if math.isnan(s.capacity_ha))
     if n_unknown_area:
         notes.append(
@@ -464,7 +474,7 @@ def assign_leads(
         zones=zones,
         regions=regions,
         capacity_values=values,
-        capacity_note=sol.capacity_note,
+        capacity_note=capacity_note,
         notes=tuple(notes),
         gap_rel=sol.gap_rel,
         status_note=sol.status_note,
@@ -560,8 +570,11 @@ def _collect_leads(leads: Any, priority: Mapping[str, float] | None) -> list[_Le
 
 def _evaluate_leads(
     entries: Sequence[_Lead], data: GeoData, facts: Any, catalogue: Any, report: Progress
-) -> list[tuple[np.ndarray, np.ndarray, tuple[float, float] | None] | None]:
-    """Evaluate every lead with a profile: (feasible sites, utilities in [0, 1], origin).
+) -> list[tuple[np.ndarray, np.ndarray, tuple[float, float] | None, np.ndarray] | None]:
+    """Evaluate every lead with a profile: feasible sites, utilities, origin, grid-blocked sites.
+
+    Per lead: the feasible sites, the utilities in [0, 1], the origin, and the sites that pass
+    every rule but the grid connection in time (for the value of relief).
 
     In batches of :data:`_EVAL_CELLS` lead-site cells with
     :func:`siting.criteria.evaluation.evaluate_batch` (row for row what
@@ -572,7 +585,7 @@ def _evaluate_leads(
     from siting.criteria.evaluation import LeadParams, evaluate, evaluate_batch
     from siting.inputs.origin import resolve_origin
 
-    out: list[tuple[np.ndarray, np.ndarray, tuple[float, float] | None] | None]
+    out: list[tuple[np.ndarray, np.ndarray, tuple[float, float] | None, np.ndarray] | None]
     out = [None] * len(entries)
     origins: dict[tuple[Any, ...], tuple[float, float] | None] = {}
     todo: list[tuple[int, tuple[float, float] | None]] = []
@@ -612,14 +625,143 @@ def _evaluate_leads(
                 except SitingInputError as exc:
                     entries[k].problem = "; ".join(str(p) for p in exc.problems)
                     continue
-                out[k] = (ev.feasible, np.clip(ev.utility, 0.0, 1.0), origin)
+                blocked = _grid_blocked_one(ev)
+                out[k] = (ev.feasible, np.clip(ev.utility, 0.0, 1.0), origin, blocked)
             continue
         batch = evaluate_batch(params, facts, catalogue)
         feasible, utility = batch.feasible, np.clip(batch.utility, 0.0, 1.0)
+        blocked = _grid_blocked(batch)
         for row, (k, origin) in enumerate(chunk):
-            out[k] = (feasible[row], utility[row], origin)
+            out[k] = (feasible[row], utility[row], origin, np.flatnonzero(blocked[row]))
     report.advance(len(todo))
     return out
+
+
+def _grid_blocked(batch: Any) -> np.ndarray:
+    """``(L, N)``: the pairs that pass every rule but the grid connection in time."""
+    passing = batch.passing
+    if "grid" not in passing:
+        return np.zeros(batch.feasible.shape, dtype=bool)
+    others = np.ones(batch.feasible.shape, dtype=bool)
+    for name, ok in passing.items():
+        if name != "grid":
+            others &= ok
+    return others & ~passing["grid"]
+
+
+def _grid_blocked_one(ev: Any) -> np.ndarray:
+    grid = [c for c in ev.constraints if c.name == "grid"]
+    if not grid:
+        return np.zeros(0, dtype=np.int64)
+    others = np.ones(len(ev.site_ids), dtype=bool)
+    for con in ev.constraints:
+        if con.name != "grid":
+            others &= con.passes | (con.unknown & ev.allow_unknown)
+    (con,) = grid
+    return np.flatnonzero(others & ~(con.passes | (con.unknown & ev.allow_unknown)))
+
+
+def _blocked(lead: int, sites: np.ndarray, utility: np.ndarray, profile: Profile) -> BlockedPairs:
+    n = sites.size
+    c = profile.constraints
+    return BlockedPairs(
+        lead=np.full(n, lead, dtype=np.int64),
+        site=sites.astype(np.int64),
+        utility=np.clip(utility[sites], 0.0, 1.0),
+        power_mw=np.full(n, profile.needs.power_mw),
+        target_year=np.full(n, profile.needs.year + c.max_delay_years),
+        flexible=np.full(n, c.flexible_connection),
+        allow_unknown=np.full(n, c.allow_unknown),
+    )
+
+
+def _zone_uses(model: AssignmentModel, sol: Any, zones: GridZones) -> tuple[ZoneUse, ...]:
+    """Use of every grid zone some candidate pair draws on."""
+    zp = model.zone_pairs
+    chosen = np.zeros(model.n_pairs, dtype=bool)
+    chosen[list(sol.chosen_pairs)] = True
+    out = []
+    for z in sorted(set(zp[:, 1].tolist())):
+        members = zp[zp[:, 1] == z, 0]
+        out.append(
+            ZoneUse(
+                zone_id=zones.ids[z],
+                name=zones.names[z],
+                headroom_mw=float(zones.capacity[z]),
+                used_mw=round(float(sol.zone_used_mw[z]), 4),
+                n_leads=int(chosen[members].sum()),
+                constrained=True,
+                note=zones.notes[z],
+                unit=zones.units[z],
+            )
+        )
+    return tuple(out)
+
+
+def _relief_values(
+    model: AssignmentModel,
+    sol: Any,
+    facts: Any,
+    blocked: BlockedPairs,
+    build: Any,
+    max_resolves: int,
+    *,
+    solver: str | None,
+    time_limit_s: float | None,
+    gap_rel: float,
+) -> tuple[CapacityLine, ...]:
+    """Value relief one year earlier of each grid area (a re-solve per area)."""
+    out = []
+    base_fit = float(sol.objective)
+    base_site = dict(sol.assignment)
+    for relief in relief_candidates(facts.grid, blocked)[:max_resolves]:
+        idx = relief.admitted
+        extra = np.column_stack([blocked.lead[idx], blocked.site[idx]])
+        pairs = np.vstack([model.pairs, extra])
+        utility = np.concatenate([model.utility, blocked.utility[idx]])
+        relieved, _ = build(pairs, utility)
+        new = relieved.solve(
+            solver=solver, time_limit_s=time_limit_s, capacity_values=False, gap_rel=gap_rel
+        )
+        changed = tuple(
+            lid for lid in model.lead_ids if new.assignment.get(lid) != base_site.get(lid)
+        )
+        gain = max(0.0, float(new.objective) - base_fit) if new.status in SOLVED else math.nan
+        out.append(
+            CapacityLine(
+                kind="relief",
+                key=relief.area_id,
+                name=f"{relief.area_id}: congestion solved {relief.solve_year - 1:.0f} "
+                f"instead of {relief.solve_year:.0f}",
+                unit="year",
+                capacity=relief.solve_year,
+                used=relief.solve_year - 1,
+                added_value=round(gain, 6) if not math.isnan(gain) else gain,
+                leads_competing=int(np.unique(blocked.lead[idx]).size),
+                status=new.status,
+                changed_leads=changed,
+            )
+        )
+    return tuple(out)
+
+
+def _headroom_overrides(
+    headroom: Mapping[str, float] | str | Path, data: GeoData
+) -> tuple[GridOverride, ...]:
+    """Room given per supply area or municipality, as what-if overrides of the grid join."""
+    areas = set(data.grid_areas.loc[data.grid_areas["kind"].eq("regional"), "area_id"])
+    codes = set(data.municipalities["gm_code"].astype(str))
+    given = _read_headroom(headroom, areas | codes)
+    source = "<headroom>" if isinstance(headroom, Mapping) else str(headroom)
+    out = []
+    for zone, mw in given.items():
+        note = f"room given in {source}: {mw:g} MW"
+        if zone in areas:
+            changes = {"available_mw": mw, "required_mw": 0.0, "queue_mw": 0.0}
+            out.append(GridOverride("area", zone, changes, note))
+        else:
+            out.append(GridOverride("municipality", zone, {"headroom_mw": mw}, note))
+    return tuple(out)
 
 
 def _read_headroom(headroom: Mapping[str, float] | str | Path, known: set[str]) -> dict[str, float]:
@@ -674,8 +816,8 @@ def _read_headroom(headroom: Mapping[str, float] | str | Path, known: set[str]) 
                     file=file,
                     row=row,
                     column="zone_id",
-                    message=f"unknown congestion zone {zone!r} (zones are "
-                    "municipality codes such as GM0772)",
+                    message=f"unknown zone {zone!r}: give a supply area id of the grid_areas "
+                    "layer (e.g. 'OS DOKKUM 10-1i') or a municipality code such as GM0772",
                 )
             )
         elif zone in out:

@@ -26,10 +26,7 @@ from typing import Any
 from siting._errors import Problem, SitingInputError
 from siting.inputs.catalogue import Catalogue, load_catalogue
 from siting.inputs.profile import Profile
-from siting.inputs.scenario import (
-    SITE_FIELDS,
-    ZONE_FIELDS,
-)
+from siting.inputs.scenario import SITE_FIELDS
 from siting.jobs.whatif_case import (
     CaseInput,
     RankedCase,
@@ -409,19 +406,27 @@ def _isna(value: Any) -> bool:
 
 
 def _zone_changes(base_data: GeoData, data: GeoData) -> list[str]:
-    g0 = base_data.grid_congestion.set_index("gm_code")
-    g1 = data.grid_congestion.set_index("gm_code")
+    """Return a variant's what-if changes of the grid, grouped, in words.
+
+    E.g. ``grid in Hengelo (O.) (GM0164), Almelo (GM0141): expected_solve_year -> 2028``
+    or ``grid area OS X: expected_solve_year 2031 -> 2028``.
+    """
+    before = list(base_data.grid_overrides)
+    added = [o for o in data.grid_overrides if o not in before]
     names = base_data.municipalities.set_index("gm_code")["name"]
-    groups: dict[str, list[str]] = {}
-    for code in g1.index.intersection(g0.index):
+    records = base_data.grid_areas.set_index("area_id")
+    groups: dict[tuple[str, str], list[str]] = {}
+    for o in added:
+        if o.scope == "municipality":
+            what = "; ".join(f"{k} -> {_show(v)}" for k, v in o.changes.items())
+            groups.setdefault(("grid in", what), []).append(f"{names.get(o.key, o.key)} ({o.key})")
+            continue
         parts = []
-        for key in ZONE_FIELDS:
-            a, c = g0.at[code, key], g1.at[code, key]
-            if _show(a) != _show(c):
-                parts.append(f"{key} {_show(a)} -> {_show(c)}")
-        if parts:
-            groups.setdefault("; ".join(parts), []).append(f"{names.get(code, code)} ({code})")
-    return [f"grid zone {', '.join(zones)}: {what}" for what, zones in groups.items()]
+        for k, v in o.changes.items():
+            old = records.at[o.key, k] if o.key in records.index and k in records else None
+            parts.append(f"{k} {_show(old)} -> {_show(v)}")
+        groups.setdefault(("grid area", "; ".join(parts)), []).append(o.key)
+    return [f"{head} {', '.join(keys)}: {what}" for (head, what), keys in groups.items()]
 
 
 def _site_changes(base_data: GeoData, data: GeoData) -> list[str]:
@@ -537,8 +542,8 @@ def _power_hint(p0: Profile, p1: Profile, catalogue: Catalogue) -> str:
     a, c = p0.needs.power_mw, p1.needs.power_mw
     if a != c and a > small and c > small:
         return (
-            f"The grid rule treats every need above {small:g} MW as one large connection "
-            "(congestion class and expected relief year decide); the size of the need "
-            "does not change feasibility by itself."
+            f"The grid rule compares the need ({_show(a)} -> {_show(c)} MW) with the room "
+            "each supply area publishes after its queue: a larger need can push a site to "
+            "its area's expected solve year, or make its year unknown."
         )
     return ""

@@ -17,6 +17,7 @@ from siting.criteria.rules import NO_LIMIT
 from siting.results.ranking import (
     ConstraintLine,
     CriterionLine,
+    EarliestFit,
     FunnelStep,
     Infeasibility,
     NearMiss,
@@ -39,6 +40,7 @@ def breakdown(ev: Evaluation, i: int) -> tuple[CriterionLine, ...]:
             normalised=round(float(c.score[i]), 4),
             weight=round(c.weight, 4),
             contribution=round(float(c.contribution[i]), 4),
+            text=c.describe(i) if c.describe is not None else "",
         )
         for c in ev.criteria
         if c.weight > 0
@@ -193,6 +195,69 @@ def near_misses(ev: Evaluation, table: pd.DataFrame, *, limit: int = 5) -> tuple
     return tuple(out)
 
 
+def earliest_fit(ev: Evaluation, table: pd.DataFrame, year_needed: int) -> EarliestFit:
+    """Report from which year sites fit the need, and how many, with the best of them.
+
+    Parameters
+    ----------
+    ev
+        The evaluation of one lead (with :attr:`Evaluation.feasible_from`).
+    table
+        The site table (for the names).
+    year_needed
+        The year the profile asks for.
+
+    Returns
+    -------
+    EarliestFit
+    """
+    from siting.criteria.evaluation import FIT_HORIZON_YEARS
+
+    horizon = int(year_needed) + FIT_HORIZON_YEARS
+    fit = ev.feasible_from
+    if fit is None:
+        fit = np.where(ev.feasible, float(year_needed), np.inf)
+    finite = np.isfinite(fit)
+    if not finite.any():
+        return EarliestFit(
+            year_needed=int(year_needed),
+            year=None,
+            n_sites=0,
+            sites=(),
+            by_year=(),
+            horizon=horizon,
+            note=(
+                f"no site passes every rule by {horizon} with these needs (a site with a rule "
+                "still to confirm, such as a grid year not published, is not counted)"
+            ),
+        )
+    first = int(fit[finite].min())
+    at_first = np.flatnonzero(fit == first)
+    order = at_first[
+        np.lexsort((np.asarray(ev.site_ids, dtype=object)[at_first], -ev.utility[at_first]))
+    ]
+    names = table["name"].astype(str).to_numpy()
+    counts = []
+    for y in sorted({int(v) for v in fit[finite]}):
+        counts.append((y, int((fit <= y).sum())))
+    if first == int(year_needed):
+        note = f"{at_first.size} site(s) fit the need in {first}, the year needed"
+    else:
+        note = (
+            f"no site fits the need in {int(year_needed)}; from {first}: {at_first.size} "
+            f"site(s), the best {', '.join(names[order[:3]])}"
+        )
+    return EarliestFit(
+        year_needed=int(year_needed),
+        year=first,
+        n_sites=int(at_first.size),
+        sites=tuple((ev.site_ids[k], str(names[k])) for k in order[:10]),
+        by_year=tuple(counts),
+        horizon=horizon,
+        note=note,
+    )
+
+
 def infeasibility(ev: Evaluation, table: pd.DataFrame) -> Infeasibility:
     """Explain an empty ranking: the rules that rule out most, and the best single relaxation.
 
@@ -286,6 +351,8 @@ def describe_infeasibility(
 def _change(con: ConstraintEvaluation, k: int) -> str:
     """Return the smallest change that would make site ``k`` pass ``con``, in words."""
     slack = float(con.slack[k])
+    if con.advise is not None:
+        return f"{con.label}: {con.advise(k)}"
     have = con.describe(k)
     if np.isnan(slack):
         return f"{con.label}: not known ({have}); confirm: {con.requirement}"
@@ -297,16 +364,6 @@ def _change(con: ConstraintEvaluation, k: int) -> str:
         return f"{con.label}: {have}; feasible if the move can wait {-slack:.0f} year(s)"
     if con.name == "environmental_category":
         return f"{con.label}: allows {have}; needs {con.requirement}"
-    if con.name == "grid":
-        if slack <= -NO_LIMIT / 2:
-            return (
-                f"{con.label}: {have}: feasible only once the zone is reinforced, or with "
-                "a small (<= 3x80 A) connection"
-            )
-        return (
-            f"{con.label}: {have}; feasible if needed {-slack:.0f} year(s) later, or if the "
-            "zone is relieved in time, or with a small (<= 3x80 A) connection"
-        )
     if con.name == "relocation_distance":
         return f"{con.label}: {have}; {-slack:,.0f} km beyond the maximum"
     return f"{con.label}: {have}; needs {con.requirement}"

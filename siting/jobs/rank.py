@@ -20,6 +20,7 @@ from siting.inputs.profile import Profile, load_profile, needs_year_warning
 from siting.jobs.explain import (
     breakdown,
     constraint_lines,
+    earliest_fit,
     funnel,
     infeasibility,
     near_misses,
@@ -186,6 +187,7 @@ def rank_sites(
         origin=origin_lonlat,
         pairs=pairs,
         pair_status=pair_status,
+        earliest_fit=earliest_fit(ev, table, profile.needs.year),
     )
 
 
@@ -348,6 +350,8 @@ _ROW_COLUMNS = (
     "afname_class",
     "grid_confidence",
     "congestion_status_date",
+    "grid_basis",
+    "grid_area_ids",
 )
 
 
@@ -413,9 +417,32 @@ def _caveats(row: dict[str, object]) -> tuple[str, ...]:
         )
     elif row["location_confidence"] != "reported":
         out.append(f"location {row['location_confidence']}")
-    out.append(
-        f"grid class {row['afname_class']} ({row['grid_confidence']}, "
-        f"{row['congestion_status_date'] or 'date unknown'}): a per-municipality "
-        "approximation of the capacity map"
-    )
+    out.append(_grid_caveat(row))
     return tuple(out)
+
+
+def _grid_caveat(row: dict[str, object]) -> str:
+    """Where the site's grid facts come from and how sure the link is, in words."""
+    basis = str(row["grid_basis"])
+    date = row["congestion_status_date"] or "date unknown"
+    areas = tuple(row["grid_area_ids"] or ())  # type: ignore[arg-type]
+    if basis.startswith("fallback"):
+        return (
+            f"grid: no supply area placed in the municipality; class {row['afname_class']} "
+            f"from the per-municipality approximation ({date})"
+        )
+    if basis == "none":
+        return "grid: no supply area or TenneT station known for the municipality"
+    if basis.startswith("TenneT station only"):
+        return (
+            f"grid: capacity map {date}: a TenneT station placed in the municipality, no supply "
+            "area: the regional level is for the operator to confirm"
+        )
+    which = areas[0] if len(areas) == 1 else f"{len(areas)} candidate supply areas"
+    how = "the site's postcode" if basis.startswith("site") else "its municipality"
+    return (
+        f"grid: capacity map {date}, {which} linked by {how} ({row['grid_confidence']}); "
+        "which area feeds the plot is for the operator to confirm"
+        if not basis.startswith("site")
+        else f"grid: capacity map {date}, {which} by {how} ({row['grid_confidence']})"
+    )

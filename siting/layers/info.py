@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from siting import vocab
+from siting.layers.grid_info import municipality_grid, placement_counts
 from siting.layers.load import GeoData
 from siting.layers.schema import LAYERS, TALENT_MEASURES
 
@@ -31,15 +32,18 @@ def data_info(data: GeoData) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``{"layers": [...], "supply": {...}, "provinces": [...], "hotspots": [...],
-        "talent": [...]}``, JSON-serialisable. ``supply``: number of sites, provinces and
-        municipalities with a site, sites per location kind, and the share of sites [%] whose
-        area, issuable area, environmental category, designation and status date are known
-        (:data:`SITE_FACTS`). Per province: number of municipalities, population, sites,
-        municipalities with a site, available area [ha] (sum of known figures) and sites
-        without a known figure, campuses, and municipalities per congestion class. Per
-        hotspot: status, municipalities, NTS domains, campuses and the sites in its
-        municipalities. Per talent count: its kind, year and national total [persons].
+        ``{"layers": [...], "supply": {...}, "provinces": [...], "grid": {...},
+        "hotspots": [...], "talent": [...]}``, JSON-serialisable. ``supply``: number of sites,
+        provinces and municipalities with a site, sites per location kind, and the share of
+        sites [%] whose area, issuable area, environmental category, designation and status
+        date are known (:data:`SITE_FACTS`). Per province: number of municipalities,
+        population, sites, municipalities with a site, available area [ha] (sum of known
+        figures) and sites without a known figure, campuses, and municipalities per
+        demand-side class (the worst class over the supply areas and TenneT levels that may
+        feed a site placed at the municipality). ``grid``: what the links place and what
+        cannot be placed (:func:`siting.layers.grid.placement_counts`). Per hotspot: status,
+        municipalities, NTS domains, campuses and the sites in its municipalities. Per talent
+        count: its kind, year and national total [persons].
     """
     layers = []
     for spec in LAYERS:
@@ -59,7 +63,7 @@ def data_info(data: GeoData) -> dict[str, Any]:
     sites["province"] = sites["gm_code"].map(province_of)
     campuses = pd.DataFrame(data.campuses.drop(columns="geometry"))
     campuses["province"] = campuses["gm_code"].map(province_of)
-    grid = pd.DataFrame(data.grid_congestion.drop(columns="geometry"))
+    grid = municipality_grid(data)
     grid["province"] = grid["gm_code"].map(province_of)
     provinces = []
     for name in vocab.PROVINCES.values():
@@ -87,6 +91,7 @@ def data_info(data: GeoData) -> dict[str, Any]:
         "layers": layers,
         "supply": supply_info(sites),
         "provinces": provinces,
+        "grid": placement_counts(data),
         "hotspots": _hotspots(data, sites),
         "talent": [
             {

@@ -50,16 +50,23 @@ class GeoData:
     Attributes
     ----------
     municipalities, stem_talent, campuses, sites, grid_congestion
-        The layers (``stem_talent`` and ``grid_congestion`` carry the municipality's point).
+        The layers (``stem_talent`` and ``grid_congestion`` carry the municipality's point;
+        ``grid_congestion`` is the per-municipality fallback of the grid rule).
     municipal_mergers
         Former municipality codes and where they went (no geometry).
     hotspots
         The programme's technology hotspots: member municipalities, NTS domains, campuses
         (no geometry; empty when a caller builds the layers without it).
+    grid_areas, grid_area_links
+        The capacity map's areas and stations, and which of them feed which municipality or
+        site (no geometry; see :mod:`siting.layers.grid`).
     files
         Layer name -> the file it was read from.
     catalog
         Layer name -> metadata from ``catalog.toml`` (title, reference date, source, licence).
+    grid_overrides
+        What-if changes of the grid a scenario made (:class:`siting.layers.grid.GridOverride`;
+        the layers themselves are as read).
     """
 
     municipalities: gpd.GeoDataFrame
@@ -69,8 +76,11 @@ class GeoData:
     sites: gpd.GeoDataFrame
     grid_congestion: gpd.GeoDataFrame
     hotspots: pd.DataFrame = field(default_factory=lambda: _empty_table(HOTSPOTS))
+    grid_areas: pd.DataFrame = field(default_factory=pd.DataFrame)
+    grid_area_links: pd.DataFrame = field(default_factory=pd.DataFrame)
     files: dict[str, Path] = field(default_factory=dict)
     catalog: dict[str, dict[str, Any]] = field(default_factory=dict)
+    grid_overrides: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -333,6 +343,10 @@ def _load_all(
         sites=frames["sites"],
         grid_congestion=frames["grid_congestion"],
         hotspots=pd.DataFrame(frames["hotspots"].drop(columns="geometry", errors="ignore")),
+        grid_areas=pd.DataFrame(frames["grid_areas"].drop(columns="geometry", errors="ignore")),
+        grid_area_links=pd.DataFrame(
+            frames["grid_area_links"].drop(columns="geometry", errors="ignore")
+        ),
         files=dict(files),
         catalog=catalog,
     )
@@ -552,7 +566,7 @@ def _cross_check(
         zip(frames["municipalities"]["gm_code"], frames["municipalities"]["name"], strict=True)
     )
     first_row = {name: 2 if files[name].suffix.lower() == ".csv" else 1 for name in files}
-    for name in ("stem_talent", "campuses", "sites", "grid_congestion"):
+    for name in ("stem_talent", "campuses", "sites", "grid_congestion", "grid_area_links"):
         for i, code in enumerate(frames[name]["gm_code"]):
             if code is None or code in known:
                 continue
@@ -595,6 +609,9 @@ def _cross_check(
     )
     errors.extend(hotspot_errors)
     warnings.extend(hotspot_warnings)
+    grid_errors, grid_warnings = _grid_cross_check(frames, files, first_row)
+    errors.extend(grid_errors)
+    warnings.extend(grid_warnings)
     for i, (old, new) in enumerate(zip(mergers["old_code"], mergers["new_code"], strict=True)):
         if new is not None and new not in known:
             errors.append(
@@ -660,6 +677,58 @@ def _check_hotspots(
                         "hotspot's municipalities",
                     )
                 )
+    return errors, warnings
+
+
+def _grid_cross_check(
+    frames: dict[str, gpd.GeoDataFrame], files: dict[str, Path], first_row: dict[str, int]
+) -> tuple[list[Problem], list[Problem]]:
+    """Links name known areas (a regional link's TenneT id a TenneT record); stations their area."""
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    areas, links = frames["grid_areas"], frames["grid_area_links"]
+    kind = dict(zip(areas["area_id"], areas["kind"], strict=True))
+    area_file, link_file = str(files["grid_areas"]), str(files["grid_area_links"])
+    for i, parent in enumerate(areas["parent_id"]):
+        if parent is not None and kind.get(parent) != "tennet_area":
+            errors.append(
+                Problem(
+                    file=area_file,
+                    row=i + first_row["grid_areas"],
+                    column="parent_id",
+                    message=f"'{parent}' is not a TenneT area of this layer",
+                )
+            )
+    for i, (area, tennet) in enumerate(zip(links["area_id"], links["tennet_id"], strict=True)):
+        row = i + first_row["grid_area_links"]
+        if area is not None and area not in kind:
+            errors.append(
+                Problem(
+                    file=link_file,
+                    row=row,
+                    column="area_id",
+                    message=f"unknown area '{area}': not in the grid_areas layer ({area_file})",
+                )
+            )
+        if tennet is not None and kind.get(tennet) not in ("tennet_station", "tennet_area"):
+            errors.append(
+                Problem(
+                    file=link_file,
+                    row=row,
+                    column="tennet_id",
+                    message=f"'{tennet}' is not a TenneT station or area of the grid_areas layer",
+                )
+            )
+    site_ids = set(frames["sites"]["site_id"].dropna())
+    stray = sorted(set(links["site_id"].dropna()) - site_ids)
+    if stray:
+        warnings.append(
+            Problem(
+                file=link_file,
+                message=f"{len(stray)} site link(s) name sites that are not in the sites layer "
+                f"(ignored): {', '.join(stray[:5])}{' ...' if len(stray) > 5 else ''}",
+            )
+        )
     return errors, warnings
 
 

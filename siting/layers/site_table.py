@@ -15,8 +15,10 @@ Reach rules (straight-line distances in EPSG:28992, not travel times):
 - **Campuses within reach**: campuses within :data:`siting.settings.campus_reach_km` (25 km);
   their NTS domains and shared facilities are united per site. The nearest campus and its
   distance are given for every site, however far.
-- **Grid congestion**: the class of the site's municipality (the embedded data approximates the
-  capacity map's supply areas by municipality); no record means class -1, unknown.
+- **Grid**: the candidate chains of regional supply area and TenneT level that may feed the
+  site (:func:`siting.layers.grid.grid_join`): the site's own links (placed by postcode), else
+  its municipality's, else the per-municipality fallback; the columns of
+  :data:`siting.layers.grid.GRID_COLUMNS`.
 - **Facts to confirm**: a site's available area whose year is unknown or more than
   :data:`siting.settings.fact_max_age_years` (5) before the reference year
   (:func:`siting.settings.reference_year`), and a status without a dated source or with one
@@ -24,7 +26,7 @@ Reach rules (straight-line distances in EPSG:28992, not travel times):
   them as unknown, never as known facts.
 
 A site placed at its municipality's point (``location_kind = municipality``: the register
-gives no location) gets that point's distances, reach and congestion zone.
+gives no location) gets that point's distances, reach and grid links.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from siting import settings, vocab
+from siting.layers.grid import GRID_COLUMNS, grid_join
 from siting.layers.load import GeoData, load_geodata
 
 #: The talent-layer count behind ``{level}_students_reach``: the like-for-like DUO measure of
@@ -62,14 +65,7 @@ SITE_TABLE_COLUMNS: dict[str, str] = {
     "corop_name": "COROP area name",
     "labour_market_region_code": "labour-market region code",
     "labour_market_region": "labour-market region name",
-    "grid_zone_id": "congestion zone (here: municipality code)",
-    "grid_operator": "regional grid operator",
-    "afname_class": "demand-side congestion class (-1 unknown .. 3 shortage)",
-    "afname_label": "the class in words",
-    "congestion_status_date": "date of the congestion information",
-    "expected_relief_year": "year new large demand connections are expected to be possible",
-    "grid_headroom_mw": "demand capacity still available in the zone [MW]",
-    "grid_confidence": "how sure the congestion class is",
+    **GRID_COLUMNS,
     "mbo_talent_reach": "technical mbo workforce within reach, distance-weighted [FTE est.]",
     "hbo_talent_reach": "technical hbo workforce within reach, distance-weighted [FTE est.]",
     "wo_talent_reach": "technical wo workforce within reach, distance-weighted [FTE est.]",
@@ -148,10 +144,9 @@ def build_site_table(
     ].rename(columns={"name": "municipality"})
     table = table.join(admin, on="gm_code")
 
-    table = table.join(_grid_facts(data), on="gm_code")
-    table["afname_class"] = table["afname_class"].fillna(-1).astype(int)
-    table["afname_label"] = table["afname_class"].map(vocab.CONGESTION_CLASSES)
-    table["grid_confidence"] = table["grid_confidence"].fillna("unknown")
+    grid = grid_join(data, table)
+    for column in GRID_COLUMNS:
+        table[column] = grid[column].to_numpy()
 
     site_xy = np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
     talent = talent_within_reach(site_xy, data, reach_km=reach, half_km=half)
@@ -276,23 +271,6 @@ def distance_decay(distance_km: np.ndarray, *, reach_km: float, half_km: float) 
     """
     d = np.asarray(distance_km, dtype=float)
     return np.where(d <= reach_km, np.exp2(-d / half_km), 0.0)
-
-
-def _grid_facts(data: GeoData) -> pd.DataFrame:
-    grid = pd.DataFrame(data.grid_congestion.drop(columns="geometry"))
-    facts = pd.DataFrame(
-        {
-            "gm_code": grid["gm_code"],
-            "grid_zone_id": grid["gm_code"],
-            "grid_operator": grid["grid_operator"],
-            "afname_class": grid["afname_class"],
-            "congestion_status_date": grid["status_date"],
-            "expected_relief_year": grid["expected_relief_year"],
-            "grid_headroom_mw": grid["headroom_mw"].astype(float),
-            "grid_confidence": grid["confidence"],
-        }
-    )
-    return facts.set_index("gm_code")
 
 
 def _pairwise_km(a_xy: np.ndarray, b_xy: np.ndarray) -> np.ndarray:

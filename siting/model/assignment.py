@@ -247,9 +247,18 @@ class AssignmentModel:
 
     .. math::
 
-        \sum_{p \in P_z} e_{l(p)}\, x_p \le H_z \quad \forall z: H_z \text{ known}, \qquad
+        \sum_{p \in P_z} e_{l(p)}\, x_p \le H_z \quad \forall z \in Z_{MW}: H_z \text{ known},
+        \qquad \sum_{p \in P_z} x_p \le H_z \quad \forall z \in Z_{lead},
+
+    .. math::
+
         \sum_{p \in P_r} h_{l(p)}\, x_p \le F_r \quad \forall r: F_r \text{ given}, \qquad
         x_p \in \{0, 1\}.
+
+    A pair may draw on several zones (:math:`P_z` are the pairs that draw on zone :math:`z`:
+    by default those at the sites of the zone; ``zone_pairs`` gives them pair by pair): a zone
+    of unit MW shares its headroom, one of unit ``lead`` (an area that publishes no room for a
+    large need) takes at most :math:`H_z` leads.
 
     **Priority rule**: :math:`w_l` is the lead's priority (>= 0, default 1); the objective is
     the priority-weighted total fit :math:`\sum_p w_{l(p)} u_p`. A lead of priority 0 is only
@@ -304,7 +313,7 @@ class AssignmentModel:
     Symbol                 Meaning                                                    Unit
     =====================  =========================================================  ======
     :math:`P, P_l, P_s`    feasible pairs; those of lead :math:`l`; of site :math:`s`  [-]
-    :math:`P_z, P_r`       pairs at the sites of zone :math:`z`; of region :math:`r`  [-]
+    :math:`P_z, P_r`       pairs drawing on zone :math:`z`; at sites of region r      [-]
     :math:`x_p`            1 if pair :math:`p` (lead :math:`l(p)`, site) is chosen    [-]
     :math:`u_p`            utility of the pair's site for its lead, in [0, 1]         [-]
     :math:`w_l`            priority of lead :math:`l` (>= 0)                          [-]
@@ -318,7 +327,7 @@ class AssignmentModel:
     :math:`a_l`            plot the lead needs                                        [ha]
     :math:`A_s`            available area of site :math:`s`                           [ha]
     :math:`e_l`            grid capacity the lead needs                               [MW]
-    :math:`H_z`            grid headroom of congestion zone :math:`z`                 [MW]
+    :math:`H_z`            headroom of zone :math:`z` (leads for a unit-lead zone)    [MW]
     :math:`h_l`            hires of the lead                                          [FTE]
     :math:`F_r`            hires labour-market region :math:`r` can absorb            [FTE]
     =====================  =========================================================  ======
@@ -342,11 +351,21 @@ class AssignmentModel:
     site_capacity_ha
         Available area per site, >= 0 [ha]; ``NaN`` = unknown (the site takes one lead).
     site_zone
-        Congestion zone index per site, or -1 for none.
+        Congestion zone index per site, or -1 for none (every pair at a site draws its lead's
+        power on the site's zone); ignored when ``zone_pairs`` is given.
     zone_headroom_mw
-        Headroom per zone, >= 0 [MW]; ``NaN`` = unknown (not constrained).
+        Capacity per zone, >= 0, in the zone's unit: headroom [MW], or leads for a zone of
+        unit ``"lead"``; ``NaN`` = no row (not constrained).
     zone_ids
         Zone names for messages (default ``"zone 0"``, ...).
+    zone_pairs
+        ``(pair index, zone index)`` for every zone a pair draws on, shape ``(k, 2)``: a pair
+        may draw on several zones (a site that any of several supply areas may feed) or
+        none (a small connection). Overrides ``site_zone``.
+    zone_unit
+        Per zone ``"MW"`` (the pair draws its lead's power) or ``"lead"`` (the pair counts
+        one: e.g. an area without a published figure takes at most
+        ``zone_headroom_mw`` large leads); default all ``"MW"``.
     site_region
         Labour-market region index per site, or -1; with ``region_capacity_fte``.
     region_capacity_fte
@@ -378,6 +397,8 @@ class AssignmentModel:
         zone_headroom_mw: np.ndarray | Sequence[float],
         *,
         zone_ids: Sequence[str] | None = None,
+        zone_pairs: np.ndarray | Sequence[tuple[int, int]] | None = None,
+        zone_unit: Sequence[str] | None = None,
         site_region: np.ndarray | Sequence[int] | None = None,
         region_capacity_fte: np.ndarray | Sequence[float] | None = None,
         talent_fte: np.ndarray | Sequence[float] | None = None,
@@ -411,12 +432,27 @@ class AssignmentModel:
             )
         )
         self.site_zone = _frozen(_index(site_zone, n_s, "site_zone"))
-        n_z = int(self.site_zone.max(initial=-1)) + 1
         head = _array(zone_headroom_mw, None, "zone_headroom_mw", nonneg=True, nan=True)
+        if zone_pairs is None:
+            zone_of_pair = self.site_zone[pr[:, 1]]
+            on = zone_of_pair >= 0
+            zp = np.column_stack([np.flatnonzero(on), zone_of_pair[on]]).astype(np.int64)
+        else:
+            zp = np.asarray(zone_pairs, dtype=np.int64).reshape(-1, 2)
+            if zp.size and (zp[:, 0].min() < 0 or zp[:, 0].max() >= m or zp[:, 1].min() < 0):
+                raise ValueError("zone_pairs hold a pair or zone index out of range")
+            if np.unique(zp, axis=0).shape[0] != zp.shape[0]:
+                raise ValueError("zone_pairs must be unique")
+        n_z = int(zp[:, 1].max(initial=-1)) + 1
         if head.size < n_z:
-            raise ValueError(f"zone_headroom_mw has {head.size} entries; site_zone uses {n_z}")
+            raise ValueError(f"zone_headroom_mw has {head.size} entries; zones used: {n_z}")
+        self.zone_pairs = _frozen(zp[np.lexsort((zp[:, 0], zp[:, 1]))])
         self.zone_headroom_mw = _frozen(np.round(head, _DECIMALS))
         self.zone_ids = _names(zone_ids, head.size, "zone")
+        units = tuple(zone_unit) if zone_unit is not None else ("MW",) * head.size
+        if len(units) != head.size or set(units) - {"MW", "lead"}:
+            raise ValueError("zone_unit needs 'MW' or 'lead' for every zone")
+        self.zone_unit = units
         if region_capacity_fte is None:
             self.site_region = _frozen(np.full(n_s, -1, dtype=np.int64))
             self.region_capacity_fte = _frozen(np.zeros(0))
@@ -506,15 +542,24 @@ class AssignmentModel:
                 rows.append(
                     _Capacity("site", s, self.site_ids[s], "ha", ps, self.land_ha[lead_of[ps]], cap)
                 )
-        zone_of = self.site_zone[site_of]
-        for z, ps in enumerate(_group(zone_of, self.zone_headroom_mw.size)):
+        zp = self.zone_pairs
+        starts = np.searchsorted(zp[:, 1], np.arange(self.zone_headroom_mw.size + 1))
+        for z in range(self.zone_headroom_mw.size):
+            ps = zp[starts[z] : starts[z + 1], 0]
             head = float(self.zone_headroom_mw[z])
             if ps.size and not math.isnan(head):
-                rows.append(
-                    _Capacity(
-                        "zone", z, self.zone_ids[z], "MW", ps, self.power_mw[lead_of[ps]], head
+                if self.zone_unit[z] == "lead":
+                    rows.append(
+                        _Capacity(
+                            "zone_unknown", z, self.zone_ids[z], "lead", ps, np.ones(ps.size), head
+                        )
                     )
-                )
+                else:
+                    rows.append(
+                        _Capacity(
+                            "zone", z, self.zone_ids[z], "MW", ps, self.power_mw[lead_of[ps]], head
+                        )
+                    )
         region_of = self.site_region[site_of]
         for r, ps in enumerate(_group(region_of, self.region_capacity_fte.size)):
             cap = float(self.region_capacity_fte[r])
@@ -549,20 +594,18 @@ class AssignmentModel:
         known = ~np.isnan(self.site_capacity_ha)
         site_rhs = np.where(known, self.site_capacity_ha, 1.0)
         site_coef = np.where(known[site_of], self.land_ha[lead_of], 1.0)
-        zone_of = self.site_zone[site_of]
         head = self.zone_headroom_mw
-        in_zone = zone_of >= 0
-        in_zone[in_zone] = ~np.isnan(head[zone_of[in_zone]])
+        z_pair, z_zone = self.zone_pairs[:, 0], self.zone_pairs[:, 1]
+        in_zone = ~np.isnan(head[z_zone])
+        z_pair, z_zone = z_pair[in_zone], z_zone[in_zone]
+        by_lead = np.array([u == "lead" for u in self.zone_unit], dtype=bool)
+        z_coef = np.where(by_lead[z_zone], 1.0, self.power_mw[lead_of[z_pair]])
         region_of = self.site_region[site_of]
         in_region = region_of >= 0
         in_region[in_region] = ~np.isnan(self.region_capacity_fte[region_of[in_region]])
-        entry_row = np.concatenate(
-            [site_of, n_s + zone_of[in_zone], n_s + n_z + region_of[in_region]]
-        )
-        entry_pair = np.concatenate([idx, idx[in_zone], idx[in_region]])
-        entry_coef = np.concatenate(
-            [site_coef, self.power_mw[lead_of[in_zone]], self.talent_fte[lead_of[in_region]]]
-        )
+        entry_row = np.concatenate([site_of, n_s + z_zone, n_s + n_z + region_of[in_region]])
+        entry_pair = np.concatenate([idx, z_pair, idx[in_region]])
+        entry_coef = np.concatenate([site_coef, z_coef, self.talent_fte[lead_of[in_region]]])
         order = np.lexsort((entry_pair, entry_row))
         entry_row, entry_pair, entry_coef = entry_row[order], entry_pair[order], entry_coef[order]
         names = (
@@ -570,7 +613,10 @@ class AssignmentModel:
                 f"site:{s}" if k else f"site_unknown:{s}"
                 for s, k in zip(self.site_ids, known, strict=True)
             ]
-            + [f"zone:{z}" for z in self.zone_ids[:n_z]]
+            + [
+                f"zone_unknown:{z}" if u == "lead" else f"zone:{z}"
+                for z, u in zip(self.zone_ids[:n_z], self.zone_unit[:n_z], strict=True)
+            ]
             + [f"region:{r}" for r in self.region_ids[:n_r]]
         )
         rhs = np.concatenate(
@@ -951,9 +997,7 @@ class AssignmentModel:
             blockers=blockers,
             site_used_ha=tuple(self._site_sums(x, self.land_ha)),
             site_n_leads=tuple(int(v) for v in self._site_sums(x, np.ones(len(self.lead_ids)))),
-            zone_used_mw=tuple(
-                self._group_sums(x, self.site_zone, self.zone_headroom_mw.size, self.power_mw)
-            ),
+            zone_used_mw=tuple(self._zone_sums(x)),
             region_used_fte=tuple(
                 self._group_sums(
                     x, self.site_region, self.region_capacity_fte.size, self.talent_fte
@@ -1016,6 +1060,14 @@ class AssignmentModel:
         return np.bincount(
             self.pairs[:, 1], weights=per_lead[self.pairs[:, 0]] * x, minlength=len(self.site_ids)
         )
+
+    def _zone_sums(self, x: np.ndarray) -> np.ndarray:
+        """Use per zone, in its unit: power of the placed leads [MW], or their number."""
+        p, z = self.zone_pairs[:, 0], self.zone_pairs[:, 1]
+        by_lead = np.array([u == "lead" for u in self.zone_unit], dtype=bool)
+        coef = np.where(by_lead[z], 1.0, self.power_mw[self.pairs[p, 0]]) if p.size else p
+        n = self.zone_headroom_mw.size
+        return np.bincount(z, weights=coef * x[p], minlength=n)[:n] if n else np.zeros(0)
 
     def _group_sums(
         self, x: np.ndarray, group_of_site: np.ndarray, n: int, per_lead: np.ndarray
@@ -1095,7 +1147,7 @@ class AssignmentModel:
         base_q = self._fit(x)
         candidates = []
         for cap in caps:
-            if cap.kind == "site_unknown":
+            if cap.kind in ("site_unknown", "zone_unknown"):
                 continue
             room = cap.rhs - used[cap.name]
             blocked = {
@@ -1209,11 +1261,17 @@ def _rule_text(cap: _Capacity, used: float, need: float, holders: Sequence[str])
         what = {
             "site": "area",
             "zone": f"zone {cap.key} headroom",
+            "zone_unknown": f"grid area {cap.key} large-lead count",
             "region": f"labour-market region {cap.key} absorption",
         }[cap.kind]
         return f"{what} {_fmt(cap.rhs)} {cap.unit} is less than the {_fmt(need)} {cap.unit} needed"
     if cap.kind == "site_unknown":
         return f"area not known, so it takes one lead: taken by {who}"
+    if cap.kind == "zone_unknown":
+        return (
+            f"grid area {cap.key} publishes no room for a large need, so it takes "
+            f"{_fmt(cap.rhs)} large lead(s): taken by {who}"
+        )
     if cap.kind == "site":
         return f"area: {_fmt(used)} of {_fmt(cap.rhs)} ha used by {who}; needs {_fmt(need)} ha"
     if cap.kind == "zone":

@@ -108,22 +108,26 @@ class SiteUse:
 
 @dataclass(frozen=True)
 class ZoneUse:
-    """Grid headroom used in a congestion zone.
+    """Grid capacity used in a zone (a supply area's room, or its one large lead).
 
     Parameters
     ----------
     zone_id, name
-        The zone (a municipality code in the embedded data) and its name.
+        The zone (``area:<id>``, ``no-room:<id>``, ``fallback:<gm>``, ``unknown:<gm>``; see
+        :mod:`siting.jobs.assign_grid`) and its name.
     headroom_mw
-        Headroom [MW]; ``nan`` when not known.
+        Capacity in ``unit``: published room [MW], or the number of large leads it takes;
+        ``nan`` when not known.
     used_mw
-        Power promised to placed leads [MW].
+        Capacity promised to placed leads, in ``unit``.
     n_leads
-        Leads placed in the zone.
+        Leads placed on its sites.
     constrained
-        Whether the headroom constrains the assignment.
+        Whether the capacity constrains the assignment.
     note
-        ``"not known: not constrained"`` or the source of the figure.
+        What the capacity rests on.
+    unit
+        ``"MW"`` or ``"lead"``.
     """
 
     zone_id: str
@@ -133,6 +137,7 @@ class ZoneUse:
     n_leads: int
     constrained: bool
     note: str
+    unit: str = "MW"
 
 
 @dataclass(frozen=True)
@@ -163,11 +168,12 @@ class CapacityLine:
     ----------
     kind, key, name, unit
         ``"site"`` / ``"zone"`` / ``"region"``, its id, its name, ``"ha"`` / ``"MW"`` /
-        ``"FTE"``.
+        ``"FTE"``; or ``"relief"`` (a grid area solved one year earlier), the area, ``"year"``.
     capacity, used
-        Capacity and use before the increase [unit].
+        Capacity and use before the increase [unit]; for ``"relief"`` the published solve
+        year and the year tried.
     added_value
-        Increase of the priority-weighted total fit for one more unit [-].
+        Increase of the priority-weighted total fit for one more unit (or the relief) [-].
     leads_competing
         Leads this capacity blocks from a feasible site.
     status

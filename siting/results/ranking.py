@@ -32,6 +32,10 @@ class CriterionLine:
         Weight in the utility (the weights sum to 1).
     contribution
         ``weight x normalised``: what it adds to the utility.
+    text
+        The value in words where the unit alone does not say it (e.g. the grid outlook:
+        ``"class 3; 41 MW queued on 103 MW; expected solved 2027: connection from 2027,
+        1 year to spare"``); empty otherwise.
     """
 
     criterion: str
@@ -41,6 +45,7 @@ class CriterionLine:
     normalised: float
     weight: float
     contribution: float
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -252,6 +257,39 @@ class Infeasibility:
     best_without: str | None
 
 
+@dataclass(frozen=True)
+class EarliestFit:
+    """From which year sites fit the need, so "nothing in 2027" comes with "from 2029: these".
+
+    Attributes
+    ----------
+    year_needed
+        The year the profile asks for.
+    year
+        The earliest year needed (``year_needed`` or later) from which at least one site
+        passes every rule, the needs otherwise unchanged; ``None`` when none does within
+        the horizon.
+    n_sites
+        Sites that fit from ``year``.
+    sites
+        The best of them (id and name, by utility), at most ten.
+    by_year
+        ``(year, sites that fit by then)`` for each year the count grows, up to the horizon.
+    horizon
+        The last year looked at.
+    note
+        In words.
+    """
+
+    year_needed: int
+    year: int | None
+    n_sites: int
+    sites: tuple[tuple[str, str], ...]
+    by_year: tuple[tuple[int, int], ...]
+    horizon: int
+    note: str
+
+
 class SiteOutcome(NamedTuple):
     """What became of one candidate site in a ranking (for maps and tables).
 
@@ -330,6 +368,9 @@ class RankingResult:
         Two-site configurations, best first, when the profile asks for them (``[two_site]``).
     pair_status
         Solver status of the two-site search (empty when not asked).
+    earliest_fit
+        From which year sites fit the need and how many (:class:`EarliestFit`; ``None`` for
+        a result saved before it was reported).
     """
 
     case_id: str
@@ -353,6 +394,7 @@ class RankingResult:
     origin: tuple[float, float] | None = None
     pairs: tuple[PairRecommendation, ...] = field(default_factory=tuple)
     pair_status: str = ""
+    earliest_fit: EarliestFit | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as JSON-ready data (``inf``/``nan`` as ``null``)."""
@@ -470,6 +512,21 @@ def ranking_from_dict(data: dict[str, Any]) -> RankingResult:
         origin=None if data.get("origin") is None else tuple(data["origin"]),
         pairs=pairs,
         pair_status=data.get("pair_status", ""),
+        earliest_fit=_earliest_from_dict(data.get("earliest_fit")),
+    )
+
+
+def _earliest_from_dict(data: dict[str, Any] | None) -> EarliestFit | None:
+    if data is None:
+        return None
+    return EarliestFit(
+        year_needed=int(data["year_needed"]),
+        year=None if data["year"] is None else int(data["year"]),
+        n_sites=int(data["n_sites"]),
+        sites=tuple((str(a), str(b)) for a, b in data["sites"]),
+        by_year=tuple((int(a), int(b)) for a, b in data["by_year"]),
+        horizon=int(data["horizon"]),
+        note=str(data["note"]),
     )
 
 
@@ -543,6 +600,8 @@ def format_value(value: float, unit: str) -> str:
         return "unknown"
     if isinstance(value, float) and math.isinf(value):
         return "no limit"
+    if unit.startswith("year"):  # years read as whole years
+        return f"{value:.0f} {unit}"
     return f"{value:,.2f} {unit}".strip() if abs(value) < 100 else f"{value:,.0f} {unit}".strip()
 
 

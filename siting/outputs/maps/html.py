@@ -143,7 +143,7 @@ def fmt_value(value: float | None, unit: str = "") -> str:
         return "unknown"
     if isinstance(value, float) and math.isinf(value):
         return "no limit"
-    text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+    text = f"{value:,.0f}" if abs(value) >= 100 or unit.startswith("year") else f"{value:,.2f}"
     return f"{text} {unit}".strip()
 
 

@@ -9,11 +9,11 @@ optional existing :class:`folium.Map` and returns it, and
 
 For an **assignment**:
 
-- congestion zones coloured by the share of their grid headroom [MW] the assignment uses,
-  where the headroom is known; elsewhere (the embedded data know none) by congestion class, as
-  :func:`siting.outputs.maps.ranking.render_map` draws it, and the legend says "headroom not
-  known". Zones are
-  municipalities: drawn on the hexagons of :func:`siting.outputs.maps.ranking.hexagon_grid`;
+- the grid areas per municipality, coloured by the largest share of published room [MW] the
+  assignment uses in the supply areas that may feed a site there; elsewhere by the worst
+  demand-side class, as :func:`siting.outputs.maps.ranking.render_map` draws it (areas
+  without a published room take one large lead; the tooltip says how many are used). Drawn
+  on the hexagons of :func:`siting.outputs.maps.ranking.hexagon_grid`;
 - the assigned sites, with the area used and the capacity [ha] in the tooltip;
 - a line from each placed lead's current location to its site (lead, site, straight-line
   distance [km], utility);
@@ -43,6 +43,7 @@ from pyproj import Transformer
 
 from siting import settings, vocab
 from siting._wording import format_gap
+from siting.layers.grid_info import municipality_grid_points
 from siting.layers.load import GeoData, load_geodata
 from siting.model.solvers import SOLVED
 from siting.outputs.maps.elements import Bind, HtmlControl, PolygonSurface, Style, SurfaceSwitch
@@ -59,7 +60,7 @@ from siting.results.assignment import INVALID, PLACED, AssignmentResult, ZoneUse
 from siting.results.screening import ScreenResult
 
 #: Layer names of an assignment map, as the layer control shows them.
-LAYER_ZONES = "Congestion zones: grid headroom used / remaining"
+LAYER_ZONES = "Grid areas: published room used"
 LAYER_SITES = "Assigned sites (ha used / capacity)"
 LAYER_LINES = "Lines: lead to assigned site"
 LAYER_PLACED = "Placed leads (current location)"
@@ -232,8 +233,7 @@ def _assignment_layers(
                     f"<b>{use.used_ha:,.2f} of {use.capacity_ha:,.2f} ha used</b> "
                     f"({max(use.capacity_ha - use.used_ha, 0.0):,.2f} ha left)"
                 )
-            zone = zones.get(use.zone_id)
-            zone_text = "" if zone is None else "<br>" + _zone_words(zone)
+            zone_text = "".join("<br>" + _zone_words(z) for z in _zones_of(zones, use.zone_id))
             texts.append(
                 f"<b>{esc(use.name)}</b> ({esc(use.municipality)})<br>{capacity}<br>"
                 f"{len(use.leads)} lead(s) placed: {esc(_ids(use.leads))}{zone_text}"
@@ -348,7 +348,7 @@ def _assignment_panel(result: AssignmentResult) -> str:
             parts.append(
                 f'<tr><td>{esc(v.kind)} {esc(v.name)}<br><span class="note">'
                 f"{esc(v.key)}, {v.leads_competing} lead(s) competing</span></td>"
-                f'<td class="n">{v.used:g} / {v.capacity:g} {esc(v.unit)}</td>'
+                f'<td class="n">{_capacity_use(v)}</td>'
                 f'<td class="n">{added}</td></tr>'
             )
         parts.append("</table>")
@@ -523,17 +523,28 @@ def _screening_panel(result: ScreenResult) -> str:
 # --- shared layers and pieces ----------------------------------------------------------------
 
 
+def _capacity_use(v: Any) -> str:
+    """``"0.86 / 0.9 MW"``, or for relief one year earlier ``"solved 2032, not 2033"``."""
+    if v.kind == "relief":
+        return f"solved {v.used:.0f}, not {v.capacity:.0f}"
+    return f"{v.used:g} / {v.capacity:g} {esc(v.unit)}"
+
+
+def _zones_of(zones: dict[str, ZoneUse], key: str) -> list[ZoneUse]:
+    """Return the zones of one area or municipality (``area:X``, ``no-room:X``, ...)."""
+    return [z for zid, z in zones.items() if zid.split(":", 1)[-1] == key]
+
+
 def _zone_layer(
     group: folium.FeatureGroup, data: GeoData, zones: dict[str, ZoneUse] | None, *, layer: str
 ) -> tuple[str | None, str, str, bool]:
-    """Hexagons coloured by headroom used where known, else by congestion class."""
-    grid = data.grid_congestion
+    """Hexagons coloured by the room used in the areas that may feed a site, else by class."""
+    grid = municipality_grid_points(data)
     grid = grid[grid.geometry.notna() & ~grid.geometry.is_empty].reset_index(drop=True)
     hexes = hexagon_grid(grid.geometry)
     classes = sorted(CONGESTION_COLORS)
     palette = [CONGESTION_COLORS[c] for c in classes] + list(HEADROOM_COLORS)
     zones = zones or {}
-    known = {z: u for z, u in zones.items() if u.constrained and u.headroom_mw >= 0}
     cache: dict[int, tuple[int, str]] = {}
 
     def cell(k: int) -> tuple[int, str]:
@@ -542,32 +553,28 @@ def _zone_layer(
             code = str(row["gm_code"])
             c = -1 if _missing(row.get("afname_class")) else int(row["afname_class"])
             relief = row.get("expected_relief_year")
-            relief_text = "" if _missing(relief) else f", relief expected {int(relief)}"
+            relief_text = "" if _missing(relief) else f", latest solve year {int(relief)}"
             tip = (
-                f"<b>{esc(row['municipality'])}</b> ({esc(code)})<br>congestion class {c}: "
-                f"{esc(vocab.CONGESTION_CLASSES.get(c, 'unknown'))}, status "
+                f"<b>{esc(row['municipality'])}</b> ({esc(code)})<br>worst class {c}: "
+                f"{esc(vocab.CONGESTION_CLASSES.get(c, 'unknown'))}, state "
                 f"{esc(_text(row.get('status_date')))}{relief_text}"
             )
-            use = zones.get(code)
-            if code in known:
-                z = known[code]
+            keys = [*tuple(row.get("grid_area_ids") or ()), code]
+            mine = [z for key in keys for z in _zones_of(zones, key)]
+            rooms = [z for z in mine if z.unit == "MW" and z.n_leads > 0]
+            if rooms:
+                z = max(rooms, key=lambda u: u.used_mw / u.headroom_mw if u.headroom_mw else 1)
                 share = z.used_mw / z.headroom_mw if z.headroom_mw > 0 else 1.0
                 index = len(classes) + _headroom_class(share, z)
-                tip += (
-                    f"<br><b>headroom {z.headroom_mw:,.2f} MW: {z.used_mw:,.2f} MW used, "
-                    f"{max(z.headroom_mw - z.used_mw, 0.0):,.2f} MW left</b> "
-                    f"({z.n_leads} lead(s) placed; {esc(z.note)})"
-                )
             else:
                 index = classes.index(c)
-                if use is not None:
-                    tip += (
-                        f"<br>headroom not known (not constrained): {use.used_mw:,.2f} MW "
-                        f"for {use.n_leads} lead(s) placed"
-                    )
-                elif zones:
-                    tip += "<br>no candidate site of any lead in this zone"
-            tip += '<br><span class="note">per-municipality approximation</span>'
+            for z in mine[:6]:
+                tip += "<br>" + _zone_words(z)
+            if len(mine) > 6:
+                tip += f"<br>... and {len(mine) - 6} more area(s)"
+            if zones and not mine:
+                tip += "<br>no candidate site of any lead here"
+            tip += '<br><span class="note">areas placed by municipality: approximate</span>'
             cache[k] = (index, tip)
         return cache[k]
 
@@ -580,19 +587,13 @@ def _zone_layer(
         PolygonSurface(cells, colors=palette, style={"stroke": False, "fillOpacity": 0.5})
     )
     body = ""
-    if known:
-        body += "<div><b>share of the headroom [MW] used</b></div>"
+    if any(z.unit == "MW" for z in zones.values()):
+        body += "<div><b>share of the published room [MW] used</b></div>"
         body += "".join(
             swatch(color, label)
             for color, label in zip(HEADROOM_COLORS, HEADROOM_LABELS, strict=True)
         )
-        body += "<div><b>elsewhere: headroom not known, congestion class</b></div>"
-    elif zones:
-        body += (
-            '<div class="note"><b>headroom not known</b> for any zone (the embedded data '
-            "have none; give --headroom zones.csv): coloured by congestion class, and "
-            "not constrained in the assignment</div>"
-        )
+        body += "<div><b>elsewhere: worst demand-side class</b></div>"
     body += "".join(
         swatch(
             CONGESTION_COLORS[c],
@@ -601,11 +602,12 @@ def _zone_layer(
         for c in (3, 2, 1, 0, -1)
     )
     body += (
-        '<div class="note">Zones are municipalities, drawn as hexagons coloured by the '
-        "nearest municipality point: a per-municipality approximation of the grid "
-        "operators' capacity map.</div>"
+        '<div class="note">Per municipality, the supply areas of the capacity map that may '
+        "feed a site there (placed by the station's place: approximate), drawn as hexagons "
+        "coloured by the nearest municipality point. An area without a published room takes "
+        "at most one large lead.</div>"
     )
-    title = "Congestion zones: headroom used / remaining" if zones else "Grid congestion"
+    title = "Grid areas: published room used" if zones else "Grid congestion"
     return layer, title, body, True
 
 
@@ -616,14 +618,14 @@ def _headroom_class(share: float, zone: ZoneUse) -> int:
 
 
 def _zone_words(zone: ZoneUse) -> str:
-    if zone.constrained:
+    if zone.unit == "lead":
         return (
-            f"zone {esc(zone.zone_id)}: {zone.used_mw:,.2f} of {zone.headroom_mw:,.2f} MW "
-            "headroom used"
+            f"{esc(zone.name)}: {zone.used_mw:g} of {zone.headroom_mw:g} large lead(s) "
+            "(no published room)"
         )
     return (
-        f"zone {esc(zone.zone_id)}: {zone.used_mw:,.2f} MW used, headroom not known (not "
-        "constrained)"
+        f"{esc(zone.name)}: {zone.used_mw:,.2f} of {zone.headroom_mw:,.2f} MW of published "
+        "room used"
     )
 
 

@@ -46,6 +46,7 @@ from pyproj import Transformer
 
 from siting import settings, vocab
 from siting._errors import Problem, SitingInputError
+from siting.layers.grid_info import municipality_grid_points
 from siting.layers.load import GeoData, load_geodata
 from siting.layers.site_table import STUDENT_LABELS, talent_within_reach
 from siting.outputs.maps.assets import make_offline, remote_references, strip_remote_urls
@@ -183,7 +184,7 @@ def render_map(
     created = m is None
     m = start_map(m, offline=offline)
 
-    hexes = hexagon_grid(data.grid_congestion.geometry)
+    hexes = hexagon_grid(municipality_grid_points(data).geometry)
     sections: list[tuple[str | None, str, str, bool]] = []
     surfaces: dict[str, str] = {}
 
@@ -401,7 +402,7 @@ def _congestion_layer(
     *,
     shown: bool,
 ) -> tuple[str | None, str, str, bool]:
-    grid = data.grid_congestion.reset_index(drop=True)
+    grid = municipality_grid_points(data).reset_index(drop=True)
     classes = [-1 if _missing(c) else int(c) for c in grid["afname_class"]]
     palette = [CONGESTION_COLORS[c] for c in sorted(CONGESTION_COLORS)]
     index = {c: i for i, c in enumerate(sorted(CONGESTION_COLORS))}
@@ -409,10 +410,20 @@ def _congestion_layer(
     def tooltip(k: int, *, approx: str) -> str:
         row = grid.iloc[k]
         relief = row.get("expected_relief_year")
-        relief_text = "" if _missing(relief) else f", relief expected {int(relief)}"
+        relief_text = "" if _missing(relief) else f", latest solve year {int(relief)}"
+        areas = row.get("grid_area_ids") or ()
+        basis = (
+            f"{len(areas)} supply area(s) placed here"
+            if areas
+            else "no supply area placed: fallback"
+            if str(row.get("grid_basis", "")).startswith("fallback")
+            else "no supply area placed"
+        )
         return (
-            f"<b>{esc(vocab.CONGESTION_CLASSES[classes[k]])}</b> (class {classes[k]})<br>"
-            f"{esc(row['municipality'])}: status {esc(_text(row.get('status_date')))}, "
+            f"<b>{esc(vocab.CONGESTION_CLASSES[classes[k]])}</b> (class {classes[k]}, the worst "
+            f"of the areas that may feed a site here)<br>"
+            f"{esc(row['municipality'])}: {esc(basis)}; state "
+            f"{esc(_text(row.get('status_date')))}, "
             f"{esc(_text(row.get('grid_operator')))}{relief_text}<br>"
             f'<span class="note">{esc(approx)}</span>'
         )
@@ -467,8 +478,10 @@ def _congestion_layer(
         for c in (3, 2, 1, 0, -1)
     )
     body += (
-        f'<div class="note">{esc(when)}. A per-municipality approximation of the '
-        f"grid operators' capacity map, {esc(how)}.</div>"
+        f'<div class="note">{esc(when)}. Per municipality the worst class of the supply '
+        "areas and TenneT levels of the capacity map that may feed a site there (published, "
+        "derived from the figures, or a fallback from announcements): an approximation, "
+        f"{esc(how)}.</div>"
     )
     return LAYER_CONGESTION, "Grid congestion, demand side (class)", body, shown
 

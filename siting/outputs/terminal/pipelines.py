@@ -189,36 +189,35 @@ def _print_capacity(result: AssignmentResult, console: Console, *, rows: int | N
             table.add_column(col, overflow="fold")
         for v in _cap(values, rows):
             added = "n/a" if math.isnan(v.added_value) else f"{v.added_value:.4f}"
+            use = (
+                f"solved {v.used:.0f} instead of {v.capacity:.0f}"
+                if v.kind == "relief"
+                else f"{v.used:g} / {v.capacity:g} {v.unit}"
+            )
             table.add_row(
                 escape(f"{v.kind} {v.key}"),
                 escape(v.name),
-                f"{v.used:g} / {v.capacity:g} {v.unit}",
+                use,
                 added,
                 str(v.leads_competing),
                 str(len(v.changed_leads)),
             )
         console.print(table)
         _more(console, len(_cap(values, rows)), len(values))
-    constrained = [z for z in result.zones if z.constrained]
-    unconstrained = len(result.zones) - len(constrained)
-    if constrained:
-        table = Table(title="Grid headroom per congestion zone", title_justify="left")
-        for col in ("zone", "name", "used MW", "headroom MW", "leads"):
-            table.add_column(col)
-        for z in _cap(constrained, rows):
+    zones = sorted(result.zones, key=lambda z: (-z.n_leads, z.zone_id))
+    if zones:
+        table = Table(title="Grid capacity per area", title_justify="left")
+        for col in ("area", "name", "used", "capacity", "leads"):
+            table.add_column(col, overflow="fold")
+        for z in _cap(zones, rows):
             table.add_row(
                 escape(z.zone_id),
                 escape(z.name),
-                f"{z.used_mw:g}",
-                f"{z.headroom_mw:g}",
+                f"{z.used_mw:g} {z.unit}",
+                f"{z.headroom_mw:g} {z.unit}",
                 str(z.n_leads),
             )
         console.print(table)
-        _more(console, len(_cap(constrained, rows)), len(constrained))
-    if unconstrained:
-        console.print(
-            f"{unconstrained} congestion zone(s): headroom not known: not constrained",
-            highlight=False,
-        )
+        _more(console, len(_cap(zones, rows)), len(zones))
     for note in result.notes:
         console.print(f"[dim]note:[/] {escape(note)}", highlight=False)

@@ -57,6 +57,7 @@ def print_ranking(
         + ".",
         highlight=False,
     )
+    _print_earliest_fit(result, console)
     if result.recommendations:
         console.print(_recommendation_table(result, console, wrap=full))
         shown = result.recommendations if full else result.recommendations[:details]
@@ -92,6 +93,30 @@ def print_ranking(
             "slack); --all prints everything (funnel table, near misses, notes).[/]",
             highlight=False,
         )
+
+
+def _print_earliest_fit(result: RankingResult, console: Console) -> None:
+    """``Earliest year sites fit the need: 2029 (3 site(s): ...); by then more: 2031: 12``."""
+    fit = result.earliest_fit
+    if fit is None:
+        return
+    if fit.year is None:
+        console.print(
+            f"Earliest year sites fit the need: none by {fit.horizon} (sites with a rule still "
+            "to confirm are not counted).",
+            highlight=False,
+        )
+        return
+    best = ", ".join(escape(name) for _, name in fit.sites[:3])
+    later = ", ".join(f"{y}: {n}" for y, n in fit.by_year[1:4])
+    console.print(
+        f"Earliest year sites fit the need: [bold]{fit.year}[/] ({fit.n_sites} site(s): {best}"
+        + (", ..." if fit.n_sites > 3 else "")
+        + ")"
+        + (f"; by then more: {later}" if later else "")
+        + ".",
+        highlight=False,
+    )
 
 
 def _widths(console: Console, fixed: int, shares: tuple[float, ...]) -> list[int | None]:

@@ -1,0 +1,347 @@
+r"""The rule "grid connection in time" and the criterion "grid outlook", on arrays.
+
+A lead needs a demand connection of :math:`P` MW in year :math:`Y` and may accept
+:math:`d` years of delay (``constraints.max_delay_years``). A connection of at most the
+small-connection limit (3x80 A, ``small_connection_mw``) is not held by congestion: the rule
+does not apply. Above it, the **earliest year** :math:`E` a site can get :math:`P` MW firm is
+derived per level of each of its candidate chains (:mod:`siting.layers.grid`: the regional
+supply area and the TenneT station or area above it). With class :math:`c` (published, else
+derived from the figures, else the fallback's), room
+:math:`R = \text{present} - \text{required} - \text{queue}` [MW] (NaN unless all three are
+published), expected solve year :math:`S` and the figures' year :math:`Y_0`:
+
+.. math::
+
+    E = \begin{cases}
+        Y_0 & c = 0 \text{ and } (R \text{ unknown or } R \ge P) \\
+        Y_0 & c \in \{-1, 0, 1\} \text{ and } R \ge P \\
+        \max(S, Y_0) & S \text{ published, unless } R < P \text{ is published and } S \le Y_0 \\
+        \text{unknown} & \text{otherwise}
+    \end{cases}
+
+(the queue counts as ahead of a new request: the map does not say whether the required
+capacity includes it, so the rule takes the cautious reading). A chain can connect from the
+later of its two levels' years. An unknown level bounds the chain's year from below by the
+other level's (and by :math:`Y_0`) and leaves it open above.
+
+**Several candidate chains.** A site placed by its municipality may be fed by any of the
+municipality's supply areas. The best chain gives an optimistic bound :math:`E_{lo}`, the
+worst a pessimistic one :math:`E_{hi}`; the rule is certain only where both agree:
+
+- passes when :math:`E_{hi} \le Y + d` (slack :math:`Y + d - E_{hi}` years);
+- fails when :math:`E_{lo} > Y + d` (slack :math:`Y + d - E_{lo} < 0`);
+- otherwise unknown (NaN): it depends on which area feeds the plot, to confirm with the
+  operator. A profile accepting a flexible (non-firm or time-bound) contract or its own
+  storage (``constraints.flexible_connection``) turns a chain whose late levels are all of
+  class 1 or 2 into "possible with a flexible contract: confirm with the operator": unknown
+  too, never a figure the data do not have.
+
+The criterion "grid outlook" scores the years to spare :math:`s = Y + d - E_{hi}` (capped at
+``cap`` years) and the queue pressure :math:`q` (the queue over the present capacity of the
+site's supply areas, the largest where published; 1/2 where nothing is published):
+
+.. math:: \text{score} = \frac{\min(\max(s, 0), \text{cap}) + 1}{\text{cap} + 1}\,(1 - w\,q)
+
+with :math:`w` the criterion's ``queue_weight``; an unknown :math:`E_{hi}` scores the
+criterion's ``unknown_score``; a small connection scores 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from siting.layers.grid import GridChain, GridLevel
+
+#: Classes for which a flexible contract may be possible (limited; under investigation).
+FLEXIBLE_CLASSES = (1, 2)
+#: Queue pressure assumed where no figure is published [-].
+UNKNOWN_PRESSURE = 0.5
+
+
+@dataclass(frozen=True, eq=False)
+class GridFacts:
+    """The sites' candidate chains as arrays (built once per site table).
+
+    Attributes
+    ----------
+    levels
+        Distinct levels (K).
+    cls, room, solve, now, queue, available
+        Per level: class, room [MW], solve year, figures' year, queue and present capacity [MW].
+    chain_levels
+        ``(C, 2)``: per distinct chain the index of its regional and its TenneT level.
+    chain_confidence
+        Per chain: how sure its link is.
+    group_members, group_starts
+        The chains of every distinct chain set, one set after the other, and where each set
+        starts (``G + 1`` entries).
+    site_group
+        Per site: its chain set.
+    pressure
+        Per chain set: queue pressure [-] (NaN where nothing is published).
+    """
+
+    levels: tuple[GridLevel, ...]
+    cls: np.ndarray
+    room: np.ndarray
+    solve: np.ndarray
+    now: np.ndarray
+    queue: np.ndarray
+    available: np.ndarray
+    chain_levels: np.ndarray
+    chain_confidence: tuple[str, ...]
+    group_members: np.ndarray
+    group_starts: np.ndarray
+    site_group: np.ndarray
+    pressure: np.ndarray
+
+    @property
+    def n_groups(self) -> int:
+        """Number of distinct chain sets."""
+        return int(self.group_starts.size - 1)
+
+    @cached_property
+    def flexible(self) -> np.ndarray:
+        """Per level: a class for which a flexible contract may be possible."""
+        return np.isin(self.cls, FLEXIBLE_CLASSES)
+
+    @cached_property
+    def open_class(self) -> np.ndarray:
+        """Per level: class 0 (available)."""
+        return self.cls == 0
+
+    @cached_property
+    def room_class(self) -> np.ndarray:
+        """Per level: a class in which published room lets a need connect now (-1, 0, 1)."""
+        return np.isin(self.cls, (-1, 0, 1))
+
+    @cached_property
+    def group_of_member(self) -> np.ndarray:
+        """Per entry of :attr:`group_members`: its chain set."""
+        return np.repeat(np.arange(self.n_groups), np.diff(self.group_starts))
+
+    def chains_of(self, group: int) -> list[int]:
+        """Return the chain indices of one chain set."""
+        a, b = self.group_starts[group], self.group_starts[group + 1]
+        return [int(c) for c in self.group_members[a:b]]
+
+
+def build_grid_facts(chains: pd.Series | list[tuple[GridChain, ...]]) -> GridFacts:
+    """Turn the site table's ``grid_chains`` column into :class:`GridFacts`.
+
+    Parameters
+    ----------
+    chains
+        Per site a tuple of :class:`~siting.layers.grid.GridChain`.
+
+    Returns
+    -------
+    GridFacts
+    """
+    level_index: dict[GridLevel, int] = {}
+    chain_index: dict[tuple[int, int, str], int] = {}
+    group_index: dict[tuple[int, ...], int] = {}
+    by_object: dict[int, int] = {}
+    site_group = np.empty(len(chains), dtype=np.int64)
+    for i, site_chains in enumerate(chains):
+        key = id(site_chains)
+        if key not in by_object:
+            members = []
+            for chain in site_chains:
+                r = level_index.setdefault(chain.regional, len(level_index))
+                t = level_index.setdefault(chain.tennet, len(level_index))
+                members.append(chain_index.setdefault((r, t, chain.confidence), len(chain_index)))
+            by_object[key] = group_index.setdefault(tuple(members), len(group_index))
+        site_group[i] = by_object[key]
+    levels = tuple(level_index)
+    ordered = sorted(group_index.items(), key=lambda kv: kv[1])
+    sizes = [len(members) for members, _ in ordered]
+    group_starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    group_members = np.array([c for members, _ in ordered for c in members], dtype=np.int64)
+    chain_levels = np.array([(r, t) for r, t, _ in chain_index], dtype=np.int64).reshape(-1, 2)
+    arr = {
+        name: np.array([getattr(lv, attr) for lv in levels], dtype=float)
+        for name, attr in (
+            ("solve", "solve_year"),
+            ("now", "reference_year"),
+            ("queue", "queue_mw"),
+            ("available", "available_mw"),
+        )
+    }
+    room = np.array([lv.room_mw for lv in levels], dtype=float)
+    cls = np.array([lv.cls for lv in levels], dtype=np.int64)
+    return GridFacts(
+        levels=levels,
+        cls=cls,
+        room=room,
+        chain_levels=chain_levels,
+        chain_confidence=tuple(c for _, _, c in chain_index),
+        group_members=group_members,
+        group_starts=group_starts,
+        site_group=site_group,
+        pressure=_pressure(levels, chain_levels, group_members, group_starts),
+        **arr,
+    )
+
+
+def level_years(grid: GridFacts, power_mw: np.ndarray) -> np.ndarray:
+    """Earliest year each level can give ``power_mw`` firm (the cases of the module docstring).
+
+    Parameters
+    ----------
+    grid
+        The chain facts.
+    power_mw
+        ``(R, 1)`` needs [MW].
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(R, K)`` years, NaN where unknown.
+    """
+    room, solve, now = grid.room, grid.solve, grid.now
+    with np.errstate(invalid="ignore"):
+        fits = room >= power_mw
+        unpublished = np.isnan(room)
+        short = ~unpublished & ~fits
+        now_ok = (grid.open_class & (unpublished | fits)) | (grid.room_class & fits)
+        by_solve = ~np.isnan(solve) & ~(short & (solve <= now))
+        return np.where(now_ok, now, np.where(by_solve, np.fmax(solve, now), np.nan))
+
+
+@dataclass(frozen=True)
+class GridOutcome:
+    """The rule and the outlook for R lead rows on G chain sets.
+
+    Attributes
+    ----------
+    lo, hi
+        ``(R, G)``: optimistic and pessimistic earliest year (``hi`` inf where unknown).
+    slack
+        ``(R, G)``: rule slack [years] (NaN unknown).
+    flexible
+        ``(R, G)``: some chain that misses firm could connect with a flexible contract.
+    spare
+        ``(R, G)``: years to spare at the pessimistic bound (NaN where unknown).
+    """
+
+    lo: np.ndarray
+    hi: np.ndarray
+    slack: np.ndarray
+    flexible: np.ndarray
+    spare: np.ndarray
+
+
+def grid_outcome(
+    grid: GridFacts,
+    power_mw: np.ndarray,
+    target_year: np.ndarray,
+    accepts_flexible: np.ndarray,
+) -> GridOutcome:
+    """Evaluate the rule for R lead rows on every chain set.
+
+    Parameters
+    ----------
+    grid
+        The chain facts.
+    power_mw
+        ``(R, 1)`` needs [MW].
+    target_year
+        ``(R, 1)`` the year needed plus the delay accepted [year].
+    accepts_flexible
+        ``(R, 1)`` whether a flexible contract or own storage is acceptable.
+
+    Returns
+    -------
+    GridOutcome
+    """
+    years = level_years(grid, power_mw)
+    unknown = np.isnan(years)
+    lo_level = np.where(unknown, np.nan_to_num(grid.now, nan=-np.inf), years)
+    hi_level = np.where(unknown, np.inf, years)
+    r, t = grid.chain_levels[:, 0], grid.chain_levels[:, 1]
+    lo_chain = np.maximum(lo_level[:, r], lo_level[:, t])
+    hi_chain = np.maximum(hi_level[:, r], hi_level[:, t])
+    late = hi_level > target_year
+    eligible = ~late | grid.flexible
+    chain_flex = late[:, r] | late[:, t]
+    chain_flex &= eligible[:, r] & eligible[:, t]
+    chain_flex &= accepts_flexible
+    members, starts = grid.group_members, grid.group_starts[:-1]
+    lo = np.minimum.reduceat(lo_chain[:, members], starts, axis=1)
+    hi = np.maximum.reduceat(hi_chain[:, members], starts, axis=1)
+    flexible = np.logical_or.reduceat(chain_flex[:, members], starts, axis=1)
+    passes = hi <= target_year
+    fails = (lo > target_year) & ~flexible
+    with np.errstate(invalid="ignore"):
+        slack = np.where(passes, target_year - hi, np.where(fails, target_year - lo, np.nan))
+        spare = np.where(np.isfinite(hi), target_year - hi, np.nan)
+    return GridOutcome(lo=lo, hi=hi, slack=slack, flexible=flexible, spare=spare)
+
+
+def outlook_score(
+    spare: np.ndarray,
+    pressure: np.ndarray,
+    *,
+    cap: float,
+    queue_weight: float,
+    unknown_score: float,
+) -> np.ndarray:
+    """Score the grid outlook in [0, 1] (formula in the module docstring).
+
+    Parameters
+    ----------
+    spare
+        Years to spare [years] (inf: no limit for a small connection; NaN: unknown).
+    pressure
+        Queue pressure [-] broadcasting against ``spare`` (NaN: not published).
+    cap, queue_weight, unknown_score
+        The criterion's parameters.
+
+    Returns
+    -------
+    numpy.ndarray
+    """
+    q = np.clip(np.where(np.isnan(pressure), UNKNOWN_PRESSURE, pressure), 0.0, 1.0)
+    years = np.clip(np.nan_to_num(spare, nan=0.0, posinf=cap), 0.0, cap)
+    score = (years + 1.0) / (cap + 1.0) * (1.0 - queue_weight * q)
+    score = np.where(np.isposinf(spare), 1.0, score)
+    return np.where(np.isnan(spare), unknown_score, score)
+
+
+# -- internals ----------------------------------------------------------------------------------
+
+
+def _pressure(
+    levels: tuple[GridLevel, ...],
+    chain_levels: np.ndarray,
+    members: np.ndarray,
+    starts: np.ndarray,
+) -> np.ndarray:
+    """Return the queue pressure per chain set [-].
+
+    The largest queue / present capacity of its regional levels where published, else of
+    its TenneT levels; NaN where nothing is published.
+    """
+    per_level = np.array(
+        [
+            lv.queue_mw / lv.available_mw
+            if lv.available_mw and not np.isnan(lv.queue_mw) and not np.isnan(lv.available_mw)
+            else np.nan
+            for lv in levels
+        ]
+    )
+    out = np.full(starts.size - 1, np.nan)
+    for g in range(starts.size - 1):
+        chains = members[starts[g] : starts[g + 1]]
+        for side in (0, 1):
+            values = per_level[chain_levels[chains, side]] if chains.size else np.array([])
+            values = values[~np.isnan(values)]
+            if values.size:
+                out[g] = float(values.max())
+                break
+    return out

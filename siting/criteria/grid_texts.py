@@ -1,0 +1,237 @@
+"""The words of the grid rule and the grid outlook: which areas a year rests on, and advice.
+
+:func:`site_texts` gives, for one lead's need, what the rule found per site, what would make a
+missing site fit (the year from which it fits, a flexible contract where plausible, a smaller
+connection only when the need is within reach of the small-connection limit) and the grid
+outlook in words. The arrays are :mod:`siting.criteria.grid_rule`'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from siting import vocab
+from siting.criteria.grid_rule import GridFacts, GridOutcome, grid_outcome, level_years
+from siting.layers.grid import GridLevel
+from siting.layers.grid_info import chain_year_text, level_name
+
+
+def describe_site(
+    grid: GridFacts,
+    group: int,
+    power_mw: float,
+    target_year: float,
+    outcome: GridOutcome,
+    *,
+    row: int = 0,
+) -> str:
+    """Say what the rule found for one chain set, in words, naming the areas it rests on.
+
+    E.g. ``"supply area OS DOKKUM 10-1i (Liander): derived class 1 limited; 7.0 MW queued
+    on 22.0 MW; expected solved 2031, under TenneT station Dokkum 110 (Friesland): class 1
+    limited: connection from 2031"``. With several candidate areas: how many, the best and
+    the worst, and that the link is approximate.
+    """
+    chains = grid.chains_of(group)
+    years = level_years(grid, np.array([[power_mw]]))[0]
+    lo, hi = float(outcome.lo[row, group]), float(outcome.hi[row, group])
+    if len(chains) == 1:
+        text = _chain_text(grid, chains[0], years)
+    else:
+        lo_chain = _chain_year(grid, chains, years, best=True)
+        hi_chain = _chain_year(grid, chains, years, best=False)
+        n_areas = len({int(grid.chain_levels[c, 0]) for c in chains})
+        sure = {grid.chain_confidence[c] for c in chains}
+        links = f"links {sure.pop()}" if len(sure) == 1 else "links of mixed confidence"
+        areas = f"{n_areas} candidate supply areas" if n_areas > 1 else "1 supply area"
+        text = (
+            f"{areas} and {len(chains)} ways to reach TenneT ({links}; which feeds the plot is "
+            f"not known): best {_chain_text(grid, lo_chain, years)}; worst "
+            f"{_chain_text(grid, hi_chain, years)}"
+        )
+    text = f"{text}: {_years_text(lo, hi)}"
+    if outcome.flexible[row, group] and np.isnan(outcome.slack[row, group]):
+        text += "; possible with a flexible contract: confirm with the operator"
+    return text
+
+
+def binding_level(grid: GridFacts, group: int, power_mw: float) -> GridLevel:
+    """Return the level that sets the pessimistic year of a chain set (for advice)."""
+    chains = grid.chains_of(group)
+    years = level_years(grid, np.array([[power_mw]]))[0]
+    hi = np.where(np.isnan(years), np.inf, years)
+    best, best_year = None, -np.inf
+    for c in chains:
+        for k in grid.chain_levels[c]:
+            if hi[k] > best_year or best is None:
+                best, best_year = int(k), float(hi[k])
+    assert best is not None
+    return grid.levels[best]
+
+
+@dataclass(frozen=True)
+class SiteTexts:
+    """The words of the rule and the criterion for one lead (its site-level texts on demand).
+
+    Attributes
+    ----------
+    requirement
+        What the lead asks, e.g. ``"6 MW firm demand connection by 2027"``.
+    describe, advise, outlook
+        Site index -> the rule's finding, what would make a missing site fit, the grid
+        outlook in words.
+    """
+
+    requirement: str
+    describe: Callable[[int], str]
+    advise: Callable[[int], str]
+    outlook: Callable[[int], str]
+
+
+def site_texts(
+    grid: GridFacts,
+    *,
+    power_mw: float,
+    year: float,
+    delay_years: float,
+    accepts_flexible: bool,
+    small_mw: float,
+    small_reach: float,
+) -> SiteTexts:
+    """Return the texts of the rule and the outlook for one lead's needs.
+
+    Parameters
+    ----------
+    grid
+        The chain facts.
+    power_mw, year, delay_years, accepts_flexible
+        The lead's need [MW], the year needed, the delay it accepts [years] and whether a
+        flexible contract or own storage is acceptable.
+    small_mw
+        The small-connection limit [MW].
+    small_reach
+        A smaller connection is suggested only when ``power_mw <= small_reach * small_mw``.
+
+    Returns
+    -------
+    SiteTexts
+    """
+    target = float(year) + float(delay_years)
+    need = np.array([[power_mw]])
+    cache: dict[bool, GridOutcome] = {}
+
+    def outcome_for(flexible: bool) -> GridOutcome:
+        if flexible not in cache:
+            cache[flexible] = grid_outcome(grid, need, np.array([[target]]), np.array([[flexible]]))
+        return cache[flexible]
+
+    later = f", or up to {delay_years:g} year(s) later" if delay_years else ""
+    flex = "; a flexible contract or own storage is acceptable" if accepts_flexible else ""
+    requirement = f"{power_mw:g} MW firm demand connection by {year:.0f}{later}{flex}"
+    small = power_mw <= small_mw
+
+    def describe(i: int) -> str:
+        g = int(grid.site_group[i])
+        return describe_site(grid, g, power_mw, target, outcome_for(accepts_flexible))
+
+    def advise(i: int) -> str:
+        g = int(grid.site_group[i])
+        outcome = outcome_for(accepts_flexible)
+        lo, hi = float(outcome.lo[0, g]), float(outcome.hi[0, g])
+        parts = []
+        if np.isfinite(hi):
+            parts.append(f"fits from {hi - delay_years:.0f} (firm connection from {hi:.0f})")
+        if np.isfinite(lo) and lo < hi:
+            parts.append(
+                f"possibly from {max(lo - delay_years, year):.0f} if the plot is fed by the best "
+                "of its candidate supply areas: confirm with the operator"
+            )
+        if not parts:
+            parts.append("the year it could connect is not published: ask the operator")
+        if not accepts_flexible and outcome_for(True).flexible[0, g]:
+            parts.append(
+                "possible with a flexible (non-firm or time-bound) contract or own storage: "
+                "confirm with the operator"
+            )
+        if power_mw <= small_reach * small_mw:
+            parts.append(f"or a small connection (<= 3x80 A, {small_mw:g} MW)")
+        return f"{_short_text(grid, g, power_mw, outcome)}; {'; '.join(parts)}"
+
+    def outlook(i: int) -> str:
+        if small:
+            return "a small connection (<= 3x80 A) is not held by congestion"
+        g = int(grid.site_group[i])
+        outcome = outcome_for(accepts_flexible)
+        level = binding_level(grid, g, power_mw)
+        spare = float(outcome.spare[0, g])
+        years = _years_text(float(outcome.lo[0, g]), float(outcome.hi[0, g]))
+        if np.isnan(spare):
+            tail = "years to spare unknown"
+        elif spare >= 0:
+            tail = f"{spare:.0f} year{'' if round(spare) == 1 else 's'} to spare"
+        else:
+            tail = f"{-spare:.0f} year{'' if round(-spare) == 1 else 's'} late"
+        return f"{chain_year_text(level)} ({level_name(level)}): {years}, {tail}"
+
+    return SiteTexts(requirement, describe, advise, outlook)
+
+
+def class_name(cls: int) -> str:
+    """``"class 3 (shortage, queue)"``."""
+    return f"class {cls} ({vocab.CONGESTION_CLASSES.get(cls, 'unknown')})"
+
+
+# -- internals ----------------------------------------------------------------------------------
+
+
+def _chain_text(grid: GridFacts, chain: int, years: np.ndarray) -> str:
+    r, t = (int(k) for k in grid.chain_levels[chain])
+    return f"{_level_text(grid.levels[r], years[r])} under {_level_text(grid.levels[t], years[t])}"
+
+
+def _level_text(level: GridLevel, year: float) -> str:
+    when = "year not published" if np.isnan(year) else f"firm from {year:.0f}"
+    if level.kind == "unknown":
+        return f"{level_name(level)} ({when})"
+    return f"{level_name(level)} ({chain_year_text(level)}; {when})"
+
+
+def _chain_year(grid: GridFacts, chains: list[int], years: np.ndarray, *, best: bool) -> int:
+    lo = np.where(np.isnan(years), np.nan_to_num(grid.now, nan=-np.inf), years)
+    hi = np.where(np.isnan(years), np.inf, years)
+    values = [
+        max(lo[grid.chain_levels[c]]) if best else max(hi[grid.chain_levels[c]]) for c in chains
+    ]
+    pick = int(np.argmin(values)) if best else int(np.argmax(values))
+    return chains[pick]
+
+
+def _years_text(lo: float, hi: float) -> str:
+    if np.isfinite(hi) and hi == lo:
+        return f"connection from {hi:.0f}"
+    if np.isfinite(hi):
+        return f"connection from {lo:.0f} at best, {hi:.0f} at worst"
+    if np.isfinite(lo):
+        return f"connection from {lo:.0f} at best; at worst the year is not published"
+    return "connection year unknown"
+
+
+def _short_text(grid: GridFacts, group: int, power_mw: float, outcome: GridOutcome) -> str:
+    """One line: the area(s) the year rests on and the years."""
+    chains = grid.chains_of(group)
+    years = level_years(grid, np.array([[power_mw]]))[0]
+    lo, hi = float(outcome.lo[0, group]), float(outcome.hi[0, group])
+    if len(chains) == 1:
+        return f"{level_name(binding_level(grid, group, power_mw))}: {_years_text(lo, hi)}"
+    best = grid.levels[int(grid.chain_levels[_chain_year(grid, chains, years, best=True), 0])]
+    worst = grid.levels[int(grid.chain_levels[_chain_year(grid, chains, years, best=False), 0])]
+    n_areas = len({int(grid.chain_levels[c, 0]) for c in chains})
+    which = (
+        f"best {best.area_id or 'unknown'}, worst {worst.area_id or 'unknown'}"
+        if best.area_id != worst.area_id
+        else f"{best.area_id or 'an unknown area'} sets both bounds"
+    )
+    return f"{n_areas} candidate supply areas ({which}): {_years_text(lo, hi)}"
