@@ -100,6 +100,20 @@ COLUMNS: dict[str, tuple[str, str, str, str, Any]] = {
         "optional (default space)",
         "space; energy",
     ),
+    "max_delay_years": (
+        "years the grid connection may come later than 'year'",
+        "years",
+        "0-20 (default 0)",
+        "optional",
+        0,
+    ),
+    "flexible_connection": (
+        "a flexible (non-firm or time-bound) grid contract or own storage is acceptable",
+        "",
+        "true / false",
+        "optional",
+        False,
+    ),
     "allow_unknown": (
         "sites with unknown facts pass, marked unverified",
         "",
@@ -120,6 +134,7 @@ _DROPDOWNS = {
     "vibration_free": _BOOL,
     "heavy_transport": _BOOL,
     "allow_unknown": _BOOL,
+    "flexible_connection": _BOOL,
     "environmental_category": tuple(str(k) for k in range(1, 7)),
 }
 
