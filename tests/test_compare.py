@@ -221,15 +221,19 @@ def test_sweep_finds_the_value_where_a_site_drops_out(case2, data):
 
 
 def test_power_sweep_drop_out_matches_direct_rankings(case2, data):
-    result = sweep(case2, "needs.power_mw", "0:4:2", top=5, data=data, **FAST)
+    # Needed in 2026, before the TenneT congestion around Eindhoven is expected to be solved
+    # (2027), so a power sweep past the small-connection limit crosses the grid rule on known
+    # years (with the case's own 2029 the top sites' grid facts are only unknown, not failed).
+    early = with_needs(case2, year=2026)
+    result = sweep(early, "needs.power_mw", "0:4:2", top=5, data=data, **FAST)
     for track in result.tracks:
         value = result.drop_out_value(track.site_id)
         if value is None:
             continue
-        direct = rank_sites(with_needs(case2, power_mw=value), solver="enumeration", data=data)
+        direct = rank_sites(with_needs(early, power_mw=value), solver="enumeration", data=data)
         outcome = {s.site_id: s for s in direct.sites}[track.site_id]
         assert outcome.outcome == "excluded" and "Grid connection in time" in outcome.failing
-        before = rank_sites(with_needs(case2, power_mw=value - 2), solver="enumeration", data=data)
+        before = rank_sites(with_needs(early, power_mw=value - 2), solver="enumeration", data=data)
         assert {s.site_id: s for s in before.sites}[track.site_id].outcome != "excluded"
     assert any(result.drop_out_value(t.site_id) == 2.0 for t in result.tracks)
     assert "drops out of the feasible set at 2 MW (fails Grid connection in time)" in result.summary
@@ -281,14 +285,24 @@ def test_cli_compare_prints_causes_and_writes_json(tmp_path):
     assert "What changes against the base" in result.stdout
     assert "now passes Grid connection in time" in result.stdout
     saved = json.loads(out.read_text("utf-8"))["variants"][0]
-    assert saved["feasible"] == saved["base_feasible"] + len(saved["became_feasible"])
+    # the scenario also needs the site a year earlier, so some sites may drop out elsewhere
+    assert saved["feasible"] == (
+        saved["base_feasible"] + len(saved["became_feasible"]) - len(saved["became_infeasible"])
+    )
+    assert saved["became_feasible"]
+    assert {s["municipality"] for s in saved["became_feasible"]} <= {"Hengelo (O.)", "Almelo"}
 
 
 def test_cli_sweep_writes_chart(tmp_path):
     chart = tmp_path / "sweep.html"
+    # needed in 2026 (see test_power_sweep_drop_out_matches_direct_rankings)
+    early = tmp_path / "case2_2026.toml"
+    text = CASE2.read_text("utf-8")
+    assert "\nyear = 2029\n" in text
+    early.write_text(text.replace("\nyear = 2029\n", "\nyear = 2026\n"), encoding="utf-8")
     result = run(
         "sweep",
-        str(CASE2),
+        str(early),
         "--vary",
         "needs.power_mw=0:2:2",
         "--top",

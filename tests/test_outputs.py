@@ -67,6 +67,10 @@ def _column(ws, title: str) -> int:
     return heads.index(title) + 1
 
 
+def _column_letter(ws, title: str) -> str:
+    return ws.cell(1, _column(ws, title)).column_letter
+
+
 def test_screening_workbook_is_styled_and_neutralises_formulas_invisibly(screened, tmp_path):
     sheets = check_workbook(write_result(screened, tmp_path / "s.xlsx")[0])
     assert list(sheets)[:2] == ["Results", "Summary"]
@@ -76,10 +80,15 @@ def test_screening_workbook_is_styled_and_neutralises_formulas_invisibly(screene
     assert HOSTILE in ids  # shown as written: no quote, a string cell, never a formula
     cell = results.cell(ids.index(HOSTILE) + 2, 1)
     assert cell.data_type == "s" and cell.value == HOSTILE
-    score = results.cell(2, _column(results, "Score (0-1)"))
+    statuses = [c.value for c in results[_column_letter(results, "Status")][1:]]
+    placed = statuses.index("ok") + 2  # the first row of a placed lead
+    score = results.cell(placed, _column(results, "Score (0-1)"))
     assert score.number_format == "0.000" and isinstance(score.value, float)
-    lon = results.cell(2, _column(results, "Site longitude (WGS84) [°]"))
+    lon = results.cell(placed, _column(results, "Site longitude (WGS84) [°]"))
     assert 3.0 < lon.value < 7.5 and lon.number_format == "0.000000"
+    # a lead without a site has empty number cells, not text
+    nowhere = statuses.index("no_feasible_site") + 2
+    assert results.cell(nowhere, _column(results, "Score (0-1)")).value is None
     assert "Input problems" in sheets  # the Atlantis lead
     # no formula in the package: the raw sheet XML has no <f> element
     with zipfile.ZipFile(tmp_path / "s.xlsx") as z:
@@ -117,8 +126,9 @@ def test_excel_csv_dialect_reads_back_in_dutch_excel_form(screened, tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark
     text = raw.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    head, first = rows[0], rows[1]
+    head = rows[0]
     assert head[:3] == ["lead_id", "input_row", "status"]
+    first = next(r for r in rows[1:] if r[head.index("status")] == "ok")  # a placed lead
     assert "," in first[head.index("score")] and "." not in first[head.index("score")]
     back = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig")
     assert len(back) == len(screened.rows())

@@ -121,7 +121,7 @@ def test_grid_congestion_blocks_a_large_early_connection():
     assert result.infeasibility is not None
     # the grid is the rule that stands alone in the way: dropping it admits sites. By count
     # the environmental category rules out more (most register terrains do not state one).
-    assert "Dropping 'Grid connection' alone would admit" in result.infeasibility.message
+    assert "Dropping 'Grid connection in time' alone would admit" in result.infeasibility.message
     assert result.infeasibility.feasible_without > 0
     assert result.near_misses and all(m.changes for m in result.near_misses)
 
@@ -173,7 +173,14 @@ def test_a_tighter_distance_limit_only_removes_sites(tmp_path):
     wide = rank_sites(MICROCHIP, top=50)
     tight = rank_sites(near, top=50)
     assert tight.n_feasible < wide.n_feasible
-    assert {r.site_id for r in tight.recommendations} <= {r.site_id for r in wide.recommendations}
+
+    def kept(result):
+        return {s.site_id for s in result.sites if s.outcome != "excluded"}
+
+    assert {r.site_id for r in tight.recommendations} <= kept(tight) < kept(wide)
+    # every site the tighter limit removes fails the distance rule and nothing else
+    removed = kept(wide) - kept(tight)
+    assert all(s.failing == ("Relocation distance",) for s in tight.sites if s.site_id in removed)
 
 
 def test_every_site_has_an_outcome_and_a_saved_result_round_trips(tmp_path):

@@ -176,7 +176,7 @@ def test_statuses_reasons_and_regions(small: Path):
     assert unknown.status == "ok" and unknown.region == "unknown"
     [rule] = [r for r in result.summary.rules if r.label == power.blocking_label]
     assert rule.most_restrictive == 1
-    [grid] = [r for r in result.summary.rules if r.label == "Grid connection"]
+    [grid] = [r for r in result.summary.rules if r.label == "Grid connection in time"]
     assert grid.sole_blocker == 1
     brabant = next(r for r in result.summary.regions if r.region == "Noord-Brabant")
     assert (brabant.leads, brabant.placed, brabant.nowhere) == (2, 1, 1)

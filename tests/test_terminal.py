@@ -19,7 +19,6 @@ from siting.outputs.terminal import print_assignment, print_ranking, print_scree
 from .conftest import CASES, REPO
 
 LEADS = REPO / "models" / "leads" / "example_pipeline_synthetic.csv"
-SCENARIO = REPO / "models" / "scenarios" / "case2_12mw_in_2027.toml"
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -122,10 +121,17 @@ def test_every_command_writes_excel_and_rank_writes_gis_and_a_brief(tmp_path: Pa
     assert name not in (tmp_path / "b.html").read_text(encoding="utf-8")
     out = run("rank", str(case), "--top", "3", "--brief", str(tmp_path / "n.html"), "--brief-name")
     assert out.returncode == 0 and name in (tmp_path / "n.html").read_text(encoding="utf-8")
+    # a what-if with long lists: unknown facts no longer accepted, so hundreds of sites drop out
+    strict = tmp_path / "strict.toml"
+    strict.write_text(
+        f'[scenario]\nname = "strict"\nbase = "{case.as_posix()}"\n'
+        "[constraints]\nallow_unknown = false\n",
+        encoding="utf-8",
+    )
     commands = {
         "screen": ("screen", str(LEADS), "--top", "2"),
         "assign": ("assign", str(LEADS), "--max-resolves", "0", "--gap", "0.01"),
-        "compare": ("compare", str(case), str(SCENARIO), "--top", "3", "--solver", "enumeration"),
+        "compare": ("compare", str(case), str(strict), "--top", "3", "--solver", "enumeration"),
         "sweep": (
             "sweep",
             str(case),
@@ -143,6 +149,7 @@ def test_every_command_writes_excel_and_rank_writes_gis_and_a_brief(tmp_path: Pa
         assert out.returncode == 0, (name, out.stderr)
         if name == "compare":  # explanations in words; long lists are cut
             assert "... and" in out.stdout, out.stdout
+            assert "other cause(s) (all in --out" in out.stdout, out.stdout
         else:
             assert _lines(out.stdout) <= 80, (name, out.stdout)
         book = load_workbook(tmp_path / f"{name}.xlsx")

@@ -20,7 +20,7 @@ from siting.results.ranking import RankingResult, Recommendation, format_value
 #: Sites described in the brief.
 TOP = 5
 #: Layers whose reference dates the brief gives.
-DATED_LAYERS = ("sites", "grid_congestion", "stem_talent", "municipalities", "campuses")
+DATED_LAYERS = ("sites", "grid_areas", "stem_talent", "municipalities", "campuses")
 
 CSS = """
 @page { size: A4 portrait; margin: 11mm 11mm 10mm 11mm; }
@@ -30,16 +30,16 @@ body { font: 8.2pt/1.28 "DejaVu Sans", Arial, Helvetica, sans-serif; color: #1d1
 h1 { font-size: 14pt; margin: 0 0 1mm 0; color: #1a237e; }
 h2 { font-size: 9.4pt; margin: 2.4mm 0 1mm 0; color: #1a237e; border-bottom: 0.3mm solid #c5cae9; }
 .sub { color: #555; margin: 0 0 2mm 0; }
-.top { display: grid; grid-template-columns: 1fr 58mm; gap: 4mm; align-items: start; }
-.map svg { width: 58mm; height: auto; display: block; }
+.top { display: grid; grid-template-columns: 1fr 54mm; gap: 4mm; align-items: start; }
+.map svg { width: 54mm; height: auto; display: block; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: 0.6mm 1mm; }
 th { background: #e8eaf6; font-weight: bold; }
-.sites { font-size: 7.8pt; line-height: 1.2; }
+.sites { font-size: 7.6pt; line-height: 1.18; }
 .sites td { border-bottom: 0.2mm solid #dddddd; }
 .sites td.num { text-align: right; white-space: nowrap; }
-.sites col.n { width: 4mm; } .sites col.s { width: 34mm; } .sites col.w { width: 48mm; }
-.sites col.g { width: 30mm; } .sites col.t { width: 20mm; }
+.sites col.n { width: 4mm; } .sites col.s { width: 30mm; } .sites col.w { width: 38mm; }
+.sites col.g { width: 50mm; } .sites col.t { width: 15mm; }
 .needs th { background: none; width: 24mm; padding-left: 0; }
 ul { margin: 0; padding-left: 3.4mm; }
 .small { font-size: 7.2pt; color: #444; }
@@ -110,12 +110,16 @@ def _criterion(rec: Recommendation, criterion: str) -> str:
     return "not scored"
 
 
+def _grid_outlook(rec: Recommendation) -> str:
+    """Return the grid outlook in words (the criterion's short text), else the rule's finding."""
+    for line in rec.breakdown:
+        if line.criterion == "grid_outlook" and line.text:
+            return line.text
+    return _line(rec, "grid")
+
+
 def _to_confirm(rec: Recommendation) -> list[str]:
-    items = [
-        f"{line.label}: not known (needs {line.requirement})"
-        for line in rec.constraints
-        if line.status == "unknown"
-    ]
+    items = [f"{line.label}: not known" for line in rec.constraints if line.status == "unknown"]
     items += [
         c
         for c in rec.caveats
@@ -135,16 +139,13 @@ def _sites(result: RankingResult, top: int) -> str:
     for rec in result.recommendations[:top]:
         reasons = "".join(f"<li>{_e(r)}</li>" for r in rec.top_reasons(2))
         confirm = "".join(f"<li class='verify'>{_e(c)}</li>" for c in _to_confirm(rec)[:3])
-        grid = _e(_line(rec, "grid"))
-        capacity = _line(rec, "grid_capacity")
+        grid = _e(_grid_outlook(rec))
         rows.append(
             f"<tr><td class='num'><b>{rec.rank}</b></td>"
             f"<td><b>{_e(rec.name)}</b><br>{_e(rec.municipality)}, {_e(rec.province)}"
             f"<br><span class='small'>score {rec.utility:.3f}</span></td>"
             f"<td><ul>{reasons}</ul></td>"
-            f"<td>{grid}"
-            + (f"<br><span class='small'>{_e(capacity)}</span>" if capacity else "")
-            + f"</td><td>{_e(_criterion(rec, 'talent_fit'))}</td>"
+            f"<td>{grid}</td><td>{_e(_criterion(rec, 'talent_fit'))}</td>"
             f"<td><ul>{confirm}</ul></td></tr>"
         )
     head = (
@@ -166,8 +167,9 @@ def _data(result: RankingResult, data: GeoData) -> str:
         for name in DATED_LAYERS
     )
     caveats = [
-        "Grid congestion is a per-municipality approximation of the grid operators' capacity "
-        "map; confirm the connection date with the grid operator.",
+        "Grid outlook: the capacity map's supply and TenneT areas, linked to a site through its "
+        "municipality (approximate); confirm which area feeds the plot, and the date, with the "
+        "grid operator.",
         "Talent within reach is a distance-weighted estimate of the technical workforce and "
         "graduates (straight-line distances), not a count of job seekers.",
         "Site areas are dated and many are unknown; confirm availability with the "

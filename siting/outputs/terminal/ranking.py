@@ -107,25 +107,29 @@ def _print_earliest_fit(result: RankingResult, console: Console) -> None:
             highlight=False,
         )
         return
-    best = ", ".join(escape(name) for _, name in fit.sites[:3])
+    names = ", ".join(name for _, name in fit.sites[:3]) + (", ..." if fit.n_sites > 3 else "")
     later = ", ".join(f"{y}: {n}" for y, n in fit.by_year[1:4])
+    tail = (f"; by then more: {later}" if later else "") + "."
+    head = f"Earliest year sites fit the need: {fit.year} ({fit.n_sites} site(s)"
+    if len(f"{head}: {names}){tail}") > console.width:  # one line: the names go first
+        names = ""
     console.print(
-        f"Earliest year sites fit the need: [bold]{fit.year}[/] ({fit.n_sites} site(s): {best}"
-        + (", ..." if fit.n_sites > 3 else "")
-        + ")"
-        + (f"; by then more: {later}" if later else "")
-        + ".",
+        f"Earliest year sites fit the need: [bold]{fit.year}[/] ({fit.n_sites} site(s)"
+        + (f": {escape(names)}" if names else "")
+        + f"){tail}",
         highlight=False,
     )
 
 
-def _widths(console: Console, fixed: int, shares: tuple[float, ...]) -> list[int | None]:
+def _widths(
+    console: Console, fixed: int, shares: tuple[float, ...], *, narrow: int = 2
+) -> list[int | None]:
     """Return the widths of the wide columns, so that the table fills the console.
 
-    ``fixed`` characters go to the narrow columns; the rest is shared out by ``shares``
+    ``fixed`` characters go to the ``narrow`` columns; the rest is shared out by ``shares``
     (3 characters of border and padding per column).
     """
-    n_columns = len(shares) + 2
+    n_columns = len(shares) + narrow
     free = max(10 * len(shares), console.width - 3 * n_columns - 1 - fixed)
     return [max(6, int(free * share)) for share in shares]
 
@@ -178,7 +182,7 @@ def _pair_table(result: RankingResult, console: Console, *, wrap: bool) -> Table
         title_justify="left",
     )
     table.add_column("#", justify="right", no_wrap=True, min_width=len(str(len(result.pairs))))
-    rnd_w, prod_w = _widths(console, 4 + 8 + 5, (0.5, 0.5))
+    rnd_w, prod_w = _widths(console, 4 + 8 + 5, (0.5, 0.5), narrow=3)
     for column, width in (("R&D site", rnd_w), ("production site", prod_w)):
         table.add_column(
             column,

@@ -133,19 +133,27 @@ def _change_table(
 def _grouped_table(
     title: str, changes: tuple[SiteChange, ...], console: Console, *, rows: int | None
 ) -> None:
-    """Sites whose feasibility changed, grouped by identical cause."""
+    """Sites whose feasibility changed, grouped by identical cause (``rows`` groups shown)."""
     groups: dict[tuple[str, ...], list[SiteChange]] = {}
     for c in changes:
         groups.setdefault(c.causes, []).append(c)
     table = Table(title=title, show_lines=True)
     table.add_column("why", overflow="fold", ratio=3)
     table.add_column("sites (rank before -> after)", overflow="fold", ratio=4)
-    for causes, sites in groups.items():
+    listed = list(groups.items())
+    shown_groups = listed if rows is None else listed[:rows]
+    for causes, sites in shown_groups:
         cap = sites if rows is None else sites[:rows]
         shown = "; ".join(f"{c.name} ({c.municipality}, {c.movement})" for c in cap)
         more = f"; ... and {len(sites) - len(cap)} more" if len(sites) > len(cap) else ""
         table.add_row(escape("\n".join(f"- {cause}" for cause in causes)), escape(shown + more))
     console.print(table)
+    if len(listed) > len(shown_groups):
+        left = sum(len(sites) for _, sites in listed[len(shown_groups) :])
+        console.print(
+            f"  ... and {left} more site(s) with {len(listed) - len(shown_groups)} other "
+            "cause(s) (all in --out; --all lists them)."
+        )
 
 
 def print_sweep(result: Sweep, console: Console, *, rows: int | None = ROWS_SHOWN) -> None:
