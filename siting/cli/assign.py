@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from siting._errors import Problem, SitingInputError
-from siting.cli._common import out
+from siting.cli._common import labelled, out
 from siting.model.solvers import SOLVERS
 
 #: Rows shown per table on the terminal (the output file has everything).
@@ -159,7 +159,7 @@ def assign_command(
         )
     table = read_leads(leads, extra_columns=["priority"])
     for warning in table.warnings:
-        out.print(f"[yellow]note:[/] {warning}", highlight=False)
+        out.print(labelled("note:", "yellow", f" {warning}"), highlight=False)
     data = load_geodata(geodata) if map_out is not None else None
     result = assign_leads(
         table,
@@ -192,9 +192,12 @@ def print_assignment(result: object, console: Console) -> None:
     gap = format_gap(result.gap)
     asked = f" (requested {result.gap_rel:.2%})" if result.gap_rel > 0 else ""
     console.print(
-        f"[bold]Portfolio assignment[/]: {len(result.leads)} leads, "
-        f"{result.n_placed} placed, {result.n_unplaced} unplaced, "
-        f"{result.n_invalid} invalid input"
+        labelled(
+            "Portfolio assignment",
+            "bold",
+            f": {len(result.leads)} leads, {result.n_placed} placed, "
+            f"{result.n_unplaced} unplaced, {result.n_invalid} invalid input",
+        )
     )
     console.print(
         f"solver {result.solver}: {result.status}, objective "
@@ -203,8 +206,8 @@ def print_assignment(result: object, console: Console) -> None:
         highlight=False,
     )
     if result.status_note:
-        style = "" if result.status == "optimal" else "[yellow]"
-        console.print(f"{style}{result.status_note}", highlight=False)
+        style = None if result.status == "optimal" else "yellow"
+        console.print(result.status_note, style=style, highlight=False)
 
     placed = [lead for lead in result.leads if lead.status == PLACED]
     grid = Table(title="Assignment", title_justify="left")
@@ -241,7 +244,9 @@ def print_assignment(result: object, console: Console) -> None:
         if len(others) > MAX_ROWS_SHOWN:
             console.print(f"... and {len(others) - MAX_ROWS_SHOWN} more (see --out)")
 
-    console.print(f"[bold]Value of capacity[/]: {result.capacity_note}", highlight=False)
+    console.print(
+        labelled("Value of capacity", "bold", f": {result.capacity_note}"), highlight=False
+    )
     if result.capacity_values:
         table = Table(title_justify="left")
         for col in (
@@ -279,4 +284,4 @@ def print_assignment(result: object, console: Console) -> None:
             highlight=False,
         )
     for note in result.notes:
-        console.print(f"[dim]note:[/] {note}", highlight=False)
+        console.print(labelled("note:", "dim", f" {note}"), highlight=False)

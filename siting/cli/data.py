@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,7 +15,15 @@ from siting.layers.load import check_geodata, load_geodata
 
 if TYPE_CHECKING:
     pass
-from siting.cli._common import EXIT_INVALID_INPUT, GeodataOption, err, out, print_problems
+from siting.cli._common import (
+    EXIT_INVALID_INPUT,
+    GeodataOption,
+    err,
+    labelled,
+    out,
+    print_json,
+    print_problems,
+)
 
 data_app = typer.Typer(help="Inspect and check the geodata the tool runs on.", no_args_is_help=True)
 
@@ -29,7 +36,7 @@ def info_command(
     """Show the layers, their record counts and reference dates, and a per-province summary."""
     summary = data_info(load_geodata(geodata))
     if as_json:
-        print(json.dumps(summary, indent=2, ensure_ascii=False))
+        print_json(summary)
         return
     layers = Table(title="Layers", show_lines=False)
     for column in ("layer", "records", "reference date", "file"):
@@ -89,26 +96,22 @@ def check_command(
     """Validate every layer and their consistency; exit 2 with a located report on problems."""
     report = check_geodata(geodata, boundaries=boundaries)
     if as_json:
-        print(
-            json.dumps(
-                {
-                    "ok": report.ok,
-                    "counts": report.counts,
-                    "files": {k: str(v) for k, v in report.files.items()},
-                    "errors": [vars(p) for p in report.errors],
-                    "warnings": [vars(p) for p in report.warnings],
-                },
-                indent=2,
-                ensure_ascii=False,
-            )
+        print_json(
+            {
+                "ok": report.ok,
+                "counts": report.counts,
+                "files": {k: str(v) for k, v in report.files.items()},
+                "errors": [vars(p) for p in report.errors],
+                "warnings": [vars(p) for p in report.warnings],
+            }
         )
     else:
         for name, count in report.counts.items():
             out.print(f"  {name:<18} {count:>5} records  {report.files[name]}")
         for problem in report.warnings:
-            err.print(f"[yellow]warning[/]: {problem}", markup=True, highlight=False)
+            err.print(labelled("warning", "yellow", f": {problem}"), highlight=False)
         if report.ok:
-            out.print("[green]OK[/]: every layer is valid and consistent.")
+            out.print(labelled("OK", "green", ": every layer is valid and consistent."))
         else:
             print_problems(report.errors)
     if not report.ok:

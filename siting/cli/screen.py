@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from siting._errors import Problem, SitingInputError
-from siting.cli._common import err, out
+from siting.cli._common import err, labelled, out
 from siting.model.solvers import SOLVERS
 
 if TYPE_CHECKING:
@@ -150,7 +150,7 @@ def screen_command(
         )
     table = read_leads(leads, sheet=sheet)
     for warning in table.warnings:
-        err.print(f"[yellow]warning[/]: {warning}", highlight=False)
+        err.print(labelled("warning", "yellow", f": {warning}"), highlight=False)
     data = load_geodata(geodata) if map_out is not None else None
     with Progress(
         TextColumn("screening leads"),
@@ -261,8 +261,11 @@ def _print_summary(result: ScreenResult) -> None:
     bad = [lead for lead in result.leads if lead.status in ("invalid_input", "error")]
     if bad:
         out.print(
-            f"[bold]{len(bad)} lead(s) not screened[/] (reported with their reason; the "
-            "others went on):",
+            labelled(
+                f"{len(bad)} lead(s) not screened",
+                "bold",
+                " (reported with their reason; the others went on):",
+            ),
             highlight=False,
         )
         for lead in bad[:MAX_INVALID_SHOWN]:

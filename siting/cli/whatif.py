@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from siting._errors import Problem, SitingInputError
 from siting.jobs.compare import Comparison, SiteChange, VariantComparison, compare
@@ -143,20 +144,23 @@ def print_comparison(result: Comparison, console: Console) -> None:
     """Print a comparison so that someone who has not seen the code can follow it."""
     base = result.base
     console.print(
-        f"[bold]Base:[/] {result.base_name} ({result.base_file}): "
-        f"{base.n_feasible} of {base.n_sites} sites feasible.",
+        Text.assemble(
+            ("Base:", "bold"),
+            f" {result.base_name} ({result.base_file}): "
+            f"{base.n_feasible} of {base.n_sites} sites feasible.",
+        ),
         highlight=False,
         soft_wrap=True,
     )
     for variant in result.variants:
-        console.rule(f"[bold]What if: {variant.name}[/]")
+        console.rule(Text(f"What if: {variant.name}", style="bold"))
         _print_variant(result, variant, console)
 
 
 def _print_variant(result: Comparison, variant: VariantComparison, console: Console) -> None:
-    console.print(f"[dim]{variant.file}[/]", highlight=False, soft_wrap=True)
+    console.print(str(variant.file), style="dim", highlight=False, soft_wrap=True)
     if variant.changes:
-        console.print("[bold]What changes against the base:[/]")
+        console.print("What changes against the base:", style="bold")
         for line in variant.changes:
             console.print(f"  - {line}", highlight=False, soft_wrap=True)
     else:
@@ -227,7 +231,7 @@ def _change_table(title: str, changes: tuple[SiteChange, ...], console: Console)
             + ("" if c.new_utility is None else f"{c.new_utility:.3f}")
         )
         table.add_row(
-            f"{c.name}\n[dim]{c.municipality}; {c.site_id}[/]",
+            Text.assemble(c.name, "\n", (f"{c.municipality}; {c.site_id}", "dim")),
             c.movement,
             score,
             "\n".join(f"- {cause}" for cause in c.causes),
@@ -451,7 +455,7 @@ def sweep_command(
 
 def print_sweep(result: Sweep, console: Console) -> None:
     """Print a sweep: the top per value, then per site where it drops out or enters."""
-    console.rule(f"[bold]{result.case}: sweep of {result.parameter}[/]")
+    console.rule(Text(f"{result.case}: sweep of {result.parameter}", style="bold"))
     table = Table(title=f"Top {result.top} per value of {result.parameter}")
     table.add_column(result.parameter, justify="right", no_wrap=True)
     table.add_column("feasible", justify="right")
@@ -468,7 +472,9 @@ def print_sweep(result: Sweep, console: Console) -> None:
     for track in result.tracks:
         ranks = " ".join("x" if r is None else str(r) for r in track.ranks)
         sites.add_row(
-            f"{track.name}\n[dim]{track.municipality}[/]", ranks, "\n".join(track.events) or "stays"
+            Text.assemble(track.name, "\n", (track.municipality, "dim")),
+            ranks,
+            "\n".join(track.events) or "stays",
         )
     console.print(sites)
     console.print(Panel(result.summary, title="In words", title_align="left"), highlight=False)

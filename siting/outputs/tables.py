@@ -12,8 +12,9 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, safe_cell
 from siting.results.assignment import (
     AssignedLead,
     AssignmentResult,
@@ -27,9 +28,6 @@ from siting.results.screening import (
     ROW_COLUMNS,
     ScreenResult,
 )
-
-#: Characters that make a spreadsheet read a cell as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def print_ranking(result: RankingResult, console: Console, *, details: int = 3) -> None:
@@ -46,10 +44,13 @@ def print_ranking(result: RankingResult, console: Console, *, details: int = 3) 
     """
     needs = result.needs
     console.print(
-        f"[bold]Case {needs['id']}[/]: {needs['plot']} plot, {needs['power']} by "
-        f"{needs['year']}, environmental category {needs['environmental_category']}, "
-        f"cleanroom {needs['cleanroom']}, talent {needs['talent']}; "
-        f"driven by {', '.join(needs['space_types'])}.",
+        Text.assemble(
+            (f"Case {needs['id']}", "bold"),
+            f": {needs['plot']} plot, {needs['power']} by "
+            f"{needs['year']}, environmental category {needs['environmental_category']}, "
+            f"cleanroom {needs['cleanroom']}, talent {needs['talent']}; "
+            f"driven by {', '.join(needs['space_types'])}.",
+        ),
         highlight=False,
     )
     console.print(
@@ -71,8 +72,8 @@ def print_ranking(result: RankingResult, console: Console, *, details: int = 3) 
         for rec in result.recommendations:
             table.add_row(
                 str(rec.rank),
-                f"{rec.name}\n[dim]{rec.site_id}[/]",
-                f"{rec.municipality}\n[dim]{rec.province}[/]",
+                Text.assemble(rec.name, "\n", (rec.site_id, "dim")),
+                Text.assemble(rec.municipality, "\n", (rec.province, "dim")),
                 f"{rec.utility:.3f}",
                 "; ".join(rec.top_reasons()),
                 _check(rec),
@@ -83,7 +84,8 @@ def print_ranking(result: RankingResult, console: Console, *, details: int = 3) 
     else:
         assert result.infeasibility is not None
         console.print(
-            f"[bold red]No feasible site.[/] {result.infeasibility.message}", highlight=False
+            Text.assemble(("No feasible site.", "bold red"), f" {result.infeasibility.message}"),
+            highlight=False,
         )
     if result.pairs:
         pairs = Table(title="Two-site configurations (R&D near a matching campus + production)")
@@ -96,10 +98,14 @@ def print_ranking(result: RankingResult, console: Console, *, details: int = 3) 
         for pair in result.pairs:
             pairs.add_row(
                 str(pair.rank),
-                f"{pair.rnd.name} ({pair.rnd.municipality})\n[dim]"
-                f"{'; '.join(pair.rnd.top_reasons(2))}[/]",
-                f"{pair.production.name} ({pair.production.municipality})\n[dim]"
-                f"{'; '.join(pair.production.top_reasons(2))}[/]",
+                Text.assemble(
+                    f"{pair.rnd.name} ({pair.rnd.municipality})\n",
+                    ("; ".join(pair.rnd.top_reasons(2)), "dim"),
+                ),
+                Text.assemble(
+                    f"{pair.production.name} ({pair.production.municipality})\n",
+                    ("; ".join(pair.production.top_reasons(2)), "dim"),
+                ),
                 f"{pair.distance_km:.1f} km",
                 f"{pair.utility:.3f}",
             )
@@ -114,18 +120,19 @@ def print_ranking(result: RankingResult, console: Console, *, details: int = 3) 
         misses.add_column("smallest changes", overflow="fold")
         for miss in result.near_misses:
             misses.add_row(
-                f"{miss.name} ({miss.municipality})\n[dim]{miss.site_id}[/]",
+                Text.assemble(f"{miss.name} ({miss.municipality})\n", (miss.site_id, "dim")),
                 f"{miss.utility:.3f}",
                 "\n".join(miss.changes),
             )
         console.print(misses)
     for note in result.notes:
-        console.print(f"[dim]note: {note}[/]", highlight=False)
+        console.print(f"note: {note}", style="dim", highlight=False)
     gap = "n/a" if math.isnan(result.gap) else f"{result.gap:.2%}"
     console.print(
-        f"[dim]solver {result.solver}: {result.status}, objective "
+        f"solver {result.solver}: {result.status}, objective "
         f"{result.objective:.4f}, gap {gap}, {result.n_solves} solve(s) in "
-        f"{result.solve_time_s:.3f} s[/]",
+        f"{result.solve_time_s:.3f} s",
+        style="dim",
         highlight=False,
     )
 
@@ -139,7 +146,11 @@ def _check(rec: Recommendation) -> str:
 
 def _print_explanation(rec: Recommendation, console: Console) -> None:
     console.print(
-        f"\n[bold]#{rec.rank} {rec.name}[/] ({rec.municipality}): score {rec.utility:.3f}",
+        Text.assemble(
+            "\n",
+            (f"#{rec.rank} {rec.name}", "bold"),
+            f" ({rec.municipality}): score {rec.utility:.3f}",
+        ),
         highlight=False,
     )
     table = Table(show_header=True, box=None, padding=(0, 1))
@@ -160,11 +171,13 @@ def _print_explanation(rec: Recommendation, console: Console) -> None:
             if not line.unit or math.isnan(line.slack) or math.isinf(line.slack)
             else f", slack {line.slack:,.1f} {line.unit}"
         )
-        mark = {"pass": "[green]ok[/]", "fail": "[red]fails[/]", "unknown": "[yellow]verify[/]"}[
+        mark = {"pass": ("ok", "green"), "fail": ("fails", "red"), "unknown": ("verify", "yellow")}[
             line.status
         ]
         console.print(
-            f"  {mark} {line.label}: {line.site_value} (needs {line.requirement}{slack})",
+            Text.assemble(
+                "  ", mark, f" {line.label}: {line.site_value} (needs {line.requirement}{slack})"
+            ),
             highlight=False,
         )
     if rec.versus_next is not None:
@@ -185,7 +198,7 @@ def _print_explanation(rec: Recommendation, console: Console) -> None:
             ),
             highlight=False,
         )
-    console.print("  [dim]data: " + "; ".join(rec.caveats) + "[/]", highlight=False)
+    console.print("  data: " + "; ".join(rec.caveats), style="dim", highlight=False)
 
 
 def _print_funnel(result: RankingResult, console: Console) -> None:
@@ -263,13 +276,6 @@ def write_ranking_csv(result: RankingResult, path: str | Path) -> Path:
         for row in rows:
             writer.writerow({k: safe_cell(v) for k, v in row.items()})
     return path
-
-
-def safe_cell(value: object) -> object:
-    """Neutralise a text cell that a spreadsheet would run as a formula (prefix a quote)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def write_screen(result: ScreenResult, path: str | Path) -> Path:

@@ -49,7 +49,14 @@ from siting._errors import Problem, SitingInputError
 from siting.layers.load import GeoData, load_geodata
 from siting.layers.site_table import talent_within_reach
 from siting.outputs.maps.assets import make_offline, remote_references, strip_remote_urls
-from siting.outputs.maps.elements import Bind, HtmlControl, PolygonSurface, Style, SurfaceSwitch
+from siting.outputs.maps.elements import (
+    Bind,
+    HtmlControl,
+    PolygonSurface,
+    Style,
+    SurfaceSwitch,
+    render_page,
+)
 from siting.outputs.maps.html import (
     CAMPUS_COLOR,
     CONGESTION_COLORS,
@@ -303,7 +310,7 @@ def save_map(m: folium.Map, path: str | Path, *, offline: bool = False) -> Path:
     path = Path(path)
     if offline:
         make_offline(m)
-    page = m.get_root().render()
+    page = render_page(m)
     if offline:
         page = strip_remote_urls(page)
         leftover = remote_references(page)
