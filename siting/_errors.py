@@ -54,7 +54,7 @@ def printable(text: str) -> str:
     return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
 
 
-def excerpt(value: object, *, limit: int = EXCERPT_CHARS) -> str:
+def excerpt(value: object, *, limit: int = EXCERPT_CHARS, quote: bool = True) -> str:
     """Return a value as it may be quoted in a message: printable, on one line, short.
 
     Text is quoted (``'abc'``), anything else shown as ``repr`` (``1e+308``, ``True``); line
@@ -67,6 +67,8 @@ def excerpt(value: object, *, limit: int = EXCERPT_CHARS) -> str:
         The value to quote.
     limit
         Characters kept.
+    quote
+        Quote text (``False`` for text that stands for a number).
 
     Returns
     -------
@@ -75,7 +77,7 @@ def excerpt(value: object, *, limit: int = EXCERPT_CHARS) -> str:
     text = value if isinstance(value, str) else repr(value)
     clean = printable(_LINE_BREAK.sub(" ", text))
     cut = clean if len(clean) <= limit else clean[:limit] + "..."
-    if isinstance(value, str):
+    if quote and isinstance(value, str):
         cut = f"'{cut}'"
     return cut if len(clean) <= limit else f"{cut} ({len(text):,} characters)"
 

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
 from siting.cli._common import labelled, out
 from siting.model.solvers import SOLVERS
 
@@ -136,7 +136,7 @@ def assign_command(
                 file="<options>",
                 column="--solver",
                 label="option",
-                message=f"'{solver}' is not a solver; allowed: {', '.join(SOLVERS)}",
+                message=f"{excerpt(solver)} is not a solver; allowed: {', '.join(SOLVERS)}",
             )
         )
     if absorption_share is not None and not 0 < absorption_share <= 1:

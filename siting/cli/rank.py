@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
 from siting.jobs.rank import ENUMERATION
 from siting.layers.load import load_geodata
 from siting.model.solvers import SOLVERS
@@ -92,7 +92,7 @@ def rank_command(
                 file="<options>",
                 column="--solver",
                 label="option",
-                message=f"'{solver}' is not a solver; allowed: "
+                message=f"{excerpt(solver)} is not a solver; allowed: "
                 f"{', '.join((*SOLVERS, ENUMERATION))}",
             )
         )

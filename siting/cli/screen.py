@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
 from siting.cli._common import err, labelled, out
 from siting.model.solvers import SOLVERS
 
@@ -126,7 +126,7 @@ def screen_command(
                 file="<options>",
                 column="--solver",
                 label="option",
-                message=f"'{solver}' is not a solver; allowed: {', '.join(SOLVERS)}",
+                message=f"{excerpt(solver)} is not a solver; allowed: {', '.join(SOLVERS)}",
             )
         )
     if engine not in ("local", "dask"):
@@ -135,7 +135,7 @@ def screen_command(
                 file="<options>",
                 column="--engine",
                 label="option",
-                message=f"'{engine}' is no engine; allowed: local, dask",
+                message=f"{excerpt(engine)} is no engine; allowed: local, dask",
             )
         )
     check_map_options(map_out, offline)

@@ -20,7 +20,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
 from siting.jobs.compare import Comparison, SiteChange, VariantComparison, compare
 from siting.jobs.rank import ENUMERATION
 from siting.jobs.sweep import Sweep, sweep, sweep_chart_html, sweep_chart_svg
@@ -46,7 +46,7 @@ def _check_solver(solver: str | None) -> None:
                 file="<options>",
                 column="--solver",
                 label="option",
-                message=f"'{solver}' is not a solver; allowed: "
+                message=f"{excerpt(solver)} is not a solver; allowed: "
                 f"{', '.join((*SOLVERS, ENUMERATION))}",
             )
         )
@@ -405,7 +405,7 @@ def sweep_command(
                 file="<options>",
                 column="--chart",
                 label="option",
-                message=f"'{chart}': give a .svg or .html file",
+                message=f"{excerpt(str(chart))}: give a .svg or .html file",
             )
         )
     parsed = []
@@ -416,7 +416,8 @@ def sweep_command(
                     file="<options>",
                     column="--vary",
                     label="option",
-                    message=f"'{item}': write PATH=START:STOP:STEP, e.g. needs.power_mw=2:20:2",
+                    message=f"{excerpt(item)}: write PATH=START:STOP:STEP, "
+                    "e.g. needs.power_mw=2:20:2",
                 )
             )
         path, spec = item.split("=", 1)

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from siting import vocab
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
 from siting.layers.places import gm_codes
 from siting.layers.schema import GRID_CONGESTION
 from siting.layers.validate import cells_as_text, parse_table
@@ -183,7 +183,7 @@ def read_supply_areas(path: str | Path) -> pd.DataFrame:
                 file=file,
                 row=int(rows[i]),
                 column=cols["zone_id"],
-                message=f"duplicate supply-area id '{value}' (first in row {first[value]})",
+                message=f"duplicate supply-area id {excerpt(value)} (first in row {first[value]})",
             )
         )
     if problems:
@@ -231,7 +231,7 @@ def read_postcode_areas(path: str | Path) -> pd.DataFrame:
     _report(
         problems,
         bad,
-        lambda i: f"'{text['postcode'].iloc[i]}' is not a 6-digit postcode (like 1234AB)",
+        lambda i: f"{excerpt(text['postcode'].iloc[i])} is not a 6-digit postcode (like 1234AB)",
         file=file,
         column=cols["postcode"],
         rows=rows,
@@ -580,7 +580,7 @@ def _parse_numbers(
     _report(
         problems,
         bad,
-        lambda i: f"'{text.iloc[i]}' is not a number",
+        lambda i: f"{excerpt(text.iloc[i])} is not a number",
         file=file,
         column=column,
         rows=rows,
@@ -615,7 +615,7 @@ def _parse_classes(
     _report(
         problems,
         bad,
-        lambda i: f"'{text.iloc[i]}' is not a colour code; {_CLASS_HELP}",
+        lambda i: f"{excerpt(text.iloc[i])} is not a colour code; {_CLASS_HELP}",
         file=file,
         column=column,
         rows=rows,
@@ -637,7 +637,7 @@ def _parse_gm_codes(
         lambda i: (
             "a municipality code is required here"
             if text.iloc[i] == ""
-            else f"'{text.iloc[i]}' is not a municipality code (like 772, 0772 or GM0772)"
+            else f"{excerpt(text.iloc[i])} is not a municipality code (like 772, 0772 or GM0772)"
         ),
         file=file,
         column=column,
@@ -697,7 +697,7 @@ def _postcode_classes(
             Problem(
                 file="<argument>",
                 column="status_date",
-                message=f"{status_date!r} is not a date like 2025-01 or 2025-01-31",
+                message=f"{excerpt(status_date)} is not a date like 2025-01 or 2025-01-31",
             )
         )
     problems += _require_frame_columns(
@@ -741,7 +741,7 @@ def _postcode_classes(
         _report(
             problems,
             unknown,
-            lambda i: f"supply area '{merged['zone_id'].iloc[i]}' is not in {area_file}",
+            lambda i: f"supply area {excerpt(merged['zone_id'].iloc[i])} is not in {area_file}",
             file=pc_file,
             column="voedingsgebied_id",
             rows=rows,
@@ -769,7 +769,7 @@ def _majority_operator(group: pd.DataFrame) -> tuple[str | None, str | None]:
     best = sorted(counts.index, key=lambda op: (-int(counts[op]), str(op)))[0]
     if best in vocab.GRID_OPERATORS:
         return str(best), None
-    return None, f"grid operator '{best}' is not one of {', '.join(vocab.GRID_OPERATORS)}"
+    return None, f"grid operator {excerpt(best)} is not one of {', '.join(vocab.GRID_OPERATORS)}"
 
 
 def _shares_text(counts: pd.Series, n: int) -> str:

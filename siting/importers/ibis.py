@@ -46,7 +46,7 @@ import pandas as pd
 import shapely
 
 from siting import settings
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
 from siting.layers.places import gm_code
 from siting.layers.schema import SITES
 from siting.layers.validate import NL_RD_BOUNDS, cells_as_text
@@ -175,7 +175,7 @@ def read_ibis(
             Problem(
                 file=file,
                 column="reference_year",
-                message=f"reference_year {reference_year!r} is not a year "
+                message=f"reference_year {excerpt(reference_year)} is not a year "
                 f"({_YEAR_RANGE[0]}-{_YEAR_RANGE[1]})",
             )
         )
@@ -202,7 +202,9 @@ def read_ibis(
         problems.append(_problem(file, rows[i], fields.rin, "a RIN number is required here"))
     for i in np.flatnonzero((rin.ne("") & ~rin.map(_is_slug)).to_numpy()):
         problems.append(
-            _problem(file, rows[i], fields.rin, f"'{text['rin'].iloc[i]}' is not a RIN number")
+            _problem(
+                file, rows[i], fields.rin, f"{excerpt(text['rin'].iloc[i])} is not a RIN number"
+            )
         )
 
     areas: dict[str, pd.Series] = {}
@@ -465,7 +467,7 @@ def _parse_area(
         except ValueError:
             value = math.nan
         if not math.isfinite(value):
-            problems.append(_problem(file, rows[i], column, f"'{cell}' is not a number"))
+            problems.append(_problem(file, rows[i], column, f"{excerpt(cell)} is not a number"))
             values.append(np.nan)
         elif value < 0:
             problems.append(_problem(file, rows[i], column, f"{cell} is negative; areas are >= 0"))
@@ -493,7 +495,7 @@ def _parse_gm_codes(
                         file,
                         rows[i],
                         column,
-                        f"'{item}' is not a municipality code (like 772, 0772 or GM0772)",
+                        f"{excerpt(item)} is not a municipality code (like 772, 0772 or GM0772)",
                     )
                 )
             elif code not in codes:
@@ -513,7 +515,7 @@ def _parse_years(
             continue
         year = int(cell) if cell.isdigit() else None
         if year is None or not _YEAR_RANGE[0] <= year <= _YEAR_RANGE[1]:
-            problems.append(_problem(file, rows[i], column, f"'{cell}' is not a year"))
+            problems.append(_problem(file, rows[i], column, f"{excerpt(cell)} is not a year"))
             values.append(pd.NA)
         else:
             values.append(year)

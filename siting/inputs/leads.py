@@ -36,7 +36,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
 from siting.inputs.profile import FLAT_FIELDS, Profile, nest_flat_record, parse_profile
 
 #: The header row is searched for in the first this many rows.
@@ -181,7 +181,7 @@ def read_leads(
         raise SitingInputError(
             Problem(
                 file=file,
-                message=f"unknown file type '{path.suffix}'; give a .csv (comma or "
+                message=f"unknown file type {excerpt(path.suffix)}; give a .csv (comma or "
                 "semicolon separated, UTF-8) or an .xlsx file",
             )
         )
@@ -264,7 +264,8 @@ def _excel_rows(path: Path, file: str, sheet: str | None) -> tuple[list[list[str
         else:
             raise SitingInputError(
                 Problem(
-                    file=file, message=f"no sheet '{sheet}'; sheets: {', '.join(book.sheetnames)}"
+                    file=file,
+                    message=f"no sheet {excerpt(sheet)}; sheets: {', '.join(book.sheetnames[:20])}",
                 )
             )
         rows = [[_excel_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
@@ -401,16 +402,14 @@ def _build_table(
         if not any(str(c).strip() for c in cells):
             blank += 1
             continue
+        mismatch = _cell_count_problem(cells, len(columns), file=file, row=row, csv=separator)
+        if mismatch is not None:
+            # the cells may be shifted (a name's second half under another column): the row
+            # is reported by its number alone, and no cell is read or quoted
+            synthetic.add(row)
+            leads.append(Lead(lead_id=f"row-{row}", row=row, profile=None, problems=(mismatch,)))
+            continue
         row_problems: list[Problem] = []
-        if len(cells) > len(columns) and any(str(c).strip() for c in cells[len(columns) :]):
-            row_problems.append(
-                Problem(
-                    file=file,
-                    row=row,
-                    message=f"{len(cells)} cells but the header has {len(columns)} columns "
-                    f"(a separator inside an unquoted cell?)",
-                )
-            )
         for k in unnamed_with_data:
             if k < len(cells) and str(cells[k]).strip():
                 unnamed_seen.add(k)
@@ -456,6 +455,35 @@ def _build_table(
         warnings=tuple(warnings),
         separator=separator,
         sheet=sheet,
+    )
+
+
+def _cell_count_problem(
+    cells: Sequence[str], width: int, *, file: str, row: int, csv: str | None
+) -> Problem | None:
+    """Return the problem of a row whose cells do not line up with the header, if they do not.
+
+    A row with data beyond the header's last column, or (in a CSV file) with fewer cells than
+    the header, cannot be read safely: a separator inside an unquoted cell shifts every cell
+    after it. The message quotes no cell.
+    """
+    extra = len(cells) > width and any(str(c).strip() for c in cells[width:])
+    short = csv is not None and len(cells) < width
+    if not (extra or short):
+        return None
+    n = len(cells) if csv is not None else max(k + 1 for k, c in enumerate(cells) if str(c).strip())
+    hint = (
+        " (a separator inside an unquoted cell?)"
+        if extra and csv is not None
+        else " (a separator missing?)"
+        if short
+        else " (cells beyond the header's last column)"
+    )
+    return Problem(
+        file=file,
+        row=row,
+        message=f"{n} cells but the header has {width} columns{hint}; the row is not read "
+        "(no cell is shown): fix the row, e.g. quote a cell that holds the separator",
     )
 
 
@@ -537,7 +565,7 @@ def _mark_duplicates(leads: Iterable[Lead], file: str, synthetic: set[int]) -> l
             file=file,
             row=lead.row,
             column="id",
-            message=f"duplicate id '{lead.lead_id}': also in row(s) {others}",
+            message=f"duplicate id {excerpt(lead.lead_id)}: also in row(s) {others}",
         )
         out.append(
             Lead(

@@ -19,8 +19,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from siting import vocab
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
 from siting._toml import read_toml
+
+#: Keys whose values are confidential: no message ever quotes them.
+CONFIDENTIAL_KEYS: frozenset[str] = frozenset({"company.name"})
+#: Unknown items quoted in one message at most.
+_QUOTED_ITEMS = 5
 
 #: Kinds of room to grow that can drive a case (DESIGN section 1); each has a weight preset.
 SPACE_TYPES: tuple[str, ...] = ("space", "capital", "talent", "housing", "energy")
@@ -129,9 +134,7 @@ class Company(BaseModel):
                 slugs.append(slug)
         if unknown:
             allowed = "; ".join(vocab.NTS_DOMAINS.values())
-            raise ValueError(
-                f"unknown NTS domain(s) {', '.join(map(repr, unknown))}; allowed: {allowed}"
-            )
+            raise ValueError(f"unknown NTS domain(s) {_quoted(unknown)}; allowed: {allowed}")
         return tuple(slugs)
 
 
@@ -212,7 +215,7 @@ class Constraints(BaseModel):
                 names.append(vocab.PROVINCES[code])
         if unknown:
             raise ValueError(
-                f"unknown province(s) {', '.join(map(repr, unknown))}; allowed: "
+                f"unknown province(s) {_quoted(unknown)}; allowed: "
                 f"{', '.join(vocab.PROVINCES.values())}"
             )
         return tuple(names)
@@ -260,7 +263,7 @@ class Profile(BaseModel):
     def _weights(cls, value: dict[str, float]) -> dict[str, float]:
         bad = [k for k, w in value.items() if w < 0]
         if bad:
-            raise ValueError(f"weights must be >= 0 ({', '.join(bad)})")
+            raise ValueError(f"weights must be >= 0 ({_quoted(bad)})")
         return value
 
     @model_validator(mode="after")
@@ -404,7 +407,19 @@ def _field_path(key: str) -> tuple[str, ...] | None:
     return FLAT_FIELDS.get(name)
 
 
+def _quoted(items: list[str]) -> str:
+    """Quote at most :data:`_QUOTED_ITEMS` values, each as a short excerpt."""
+    shown = ", ".join(excerpt(item) for item in items[:_QUOTED_ITEMS])
+    more = len(items) - _QUOTED_ITEMS
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
 def _problem(err: Any, *, file: str, row: int | None) -> Problem:
+    """Build the located problem of one pydantic error, quoting the input only as an excerpt.
+
+    pydantic's own message can repeat the input; the message is built from its parts here,
+    and never quotes the value of a confidential key (:data:`CONFIDENTIAL_KEYS`).
+    """
     loc = ".".join(str(p) for p in err["loc"] if not isinstance(p, int))
     kind = err["type"]
     message = str(err["msg"]).removeprefix("Value error, ")
@@ -413,8 +428,10 @@ def _problem(err: Any, *, file: str, row: int | None) -> Problem:
         message = f"unknown key; allowed here: {', '.join(_allowed_keys(parent))}"
     elif kind == "missing":
         message = "required key is missing"
+    elif loc in CONFIDENTIAL_KEYS:
+        message = _confidential_message(kind, err)
     elif "input" in err and kind not in ("model_type", "value_error"):
-        message = f"{message} (got {err['input']!r})"
+        message = f"{message} (got {excerpt(err['input'])})"
     return Problem(
         file=file,
         row=row,
@@ -422,6 +439,16 @@ def _problem(err: Any, *, file: str, row: int | None) -> Problem:
         message=message,
         label="column" if row is not None else "key",
     )
+
+
+def _confidential_message(kind: str, err: Any) -> str:
+    """Say what is wrong with a confidential value without quoting any of it."""
+    if kind == "string_too_long":
+        limit = (err.get("ctx") or {}).get("max_length")
+        return f"too long: at most {limit} characters" if limit else "too long"
+    if kind.startswith("string"):
+        return "must be text"
+    return "not a valid value (not shown: confidential)"
 
 
 def _allowed_keys(parent: str) -> list[str]:

@@ -77,7 +77,7 @@ import numpy as np
 import pandas as pd
 
 from siting import settings
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
 from siting._toml import read_toml
 from siting.inputs.catalogue import Catalogue, load_catalogue
 from siting.inputs.profile import Profile, load_profile, parse_profile
@@ -255,7 +255,7 @@ def parse_scenario(
         if base_path is None:
             problem(
                 "scenario.base",
-                f"'{base}' not found (looked next to the scenario file, "
+                f"{excerpt(str(base))} not found (looked next to the scenario file, "
                 "in the repository and in the working directory)",
             )
     changes: dict[str, Any] = {}
@@ -471,7 +471,8 @@ def _apply_zones(scenario: Scenario, data: GeoData, problems: list[Problem]) -> 
                             file=file,
                             column=f"{where}.gm_code",
                             label="key",
-                            message=f"unknown zone '{code}': no grid-congestion record for this "
+                            message=f"unknown zone {excerpt(code)}: no grid-congestion record "
+                            "for this "
                             "municipality code (codes look like GM0164)",
                         )
                     )
@@ -486,7 +487,7 @@ def _apply_zones(scenario: Scenario, data: GeoData, problems: list[Problem]) -> 
                         file=file,
                         column=f"{where}.province",
                         label="key",
-                        message=f"unknown province '{name}'",
+                        message=f"unknown province {excerpt(name)}",
                     )
                 )
             targets = matching
@@ -580,7 +581,7 @@ def _apply_sites(scenario: Scenario, data: GeoData, problems: list[Problem]) -> 
                     file=file,
                     column=f"{where}.site_id",
                     label="key",
-                    message=f"unknown site '{site_id}' (not in the sites layer)",
+                    message=f"unknown site {excerpt(site_id)} (not in the sites layer)",
                 )
             )
             continue
@@ -649,17 +650,21 @@ def _apply_sites(scenario: Scenario, data: GeoData, problems: list[Problem]) -> 
                 Problem(
                     file=file,
                     column="site_id",
-                    message=f"'{sid}' is already a site id; choose a new one",
+                    message=f"{excerpt(sid)} is already a site id; choose a new one",
                 )
             )
         if isinstance(code, str) and code not in munis.index and "pattern" not in str(found):
             found.append(
-                Problem(file=file, column="gm_code", message=f"unknown municipality code '{code}'")
+                Problem(
+                    file=file,
+                    column="gm_code",
+                    message=f"unknown municipality code {excerpt(code)}",
+                )
             )
         campus = parsed["campus_id"].iloc[0]
         if campus is not None and campus not in set(data.campuses["campus_id"]):
             found.append(
-                Problem(file=file, column="campus_id", message=f"unknown campus '{campus}'")
+                Problem(file=file, column="campus_id", message=f"unknown campus {excerpt(campus)}")
             )
         if found:
             problems.extend(_relocate(found, file, where))
@@ -694,7 +699,7 @@ def _apply_sites(scenario: Scenario, data: GeoData, problems: list[Problem]) -> 
                     file=file,
                     column=f"{where}.site_id",
                     label="key",
-                    message=f"unknown site '{site_id}' (not in the sites layer)",
+                    message=f"unknown site {excerpt(site_id)} (not in the sites layer)",
                 )
             )
         else:

@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
 from siting.inputs.profile import Profile
 from siting.layers.load import GeoData
 from siting.model.assignment import (
@@ -504,7 +504,7 @@ def _collect_leads(leads: Any, priority: Mapping[str, float] | None) -> list[_Le
                         file="<priority>",
                         column=lid,
                         label="lead",
-                        message=f"priority must be >= 0, got {weight!r}",
+                        message=f"priority must be >= 0, got {excerpt(weight)}",
                     )
                 )
             problems += (
@@ -512,7 +512,7 @@ def _collect_leads(leads: Any, priority: Mapping[str, float] | None) -> list[_Le
                     file=table_file,
                     row=row,
                     column="priority",
-                    message=f"priority must be a number >= 0, got {text!r}",
+                    message=f"priority must be a number >= 0, got {excerpt(text)}",
                 ),
             )
             weight = 0.0
@@ -630,7 +630,10 @@ def _read_headroom(headroom: Mapping[str, float] | str | Path, known: set[str]) 
         except (TypeError, ValueError):
             problems.append(
                 Problem(
-                    file=file, row=row, column="headroom_mw", message=f"not a number: {value!r}"
+                    file=file,
+                    row=row,
+                    column="headroom_mw",
+                    message=f"not a number: {excerpt(value)}",
                 )
             )
             continue
@@ -640,7 +643,7 @@ def _read_headroom(headroom: Mapping[str, float] | str | Path, known: set[str]) 
                     file=file,
                     row=row,
                     column="headroom_mw",
-                    message=f"must be a number >= 0 [MW], got {value!r}",
+                    message=f"must be a number >= 0 [MW], got {excerpt(value)}",
                 )
             )
         elif zone not in known:
@@ -649,13 +652,18 @@ def _read_headroom(headroom: Mapping[str, float] | str | Path, known: set[str]) 
                     file=file,
                     row=row,
                     column="zone_id",
-                    message=f"unknown congestion zone {zone!r} (zones are "
+                    message=f"unknown congestion zone {excerpt(zone)} (zones are "
                     "municipality codes such as GM0772)",
                 )
             )
         elif zone in out:
             problems.append(
-                Problem(file=file, row=row, column="zone_id", message=f"zone {zone!r} given twice")
+                Problem(
+                    file=file,
+                    row=row,
+                    column="zone_id",
+                    message=f"zone {excerpt(zone)} given twice",
+                )
             )
         else:
             out[zone] = mw

@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
 from siting.criteria.evaluation import BatchEvaluation, LeadParams, evaluate, evaluate_batch
 from siting.criteria.rules import RULES
 from siting.criteria.site_facts import SiteFacts, site_facts
@@ -187,7 +187,7 @@ def screen_leads(
                 file="<options>",
                 column="engine",
                 label="option",
-                message=f"'{engine}' is no engine; allowed: {', '.join(ENGINES)}",
+                message=f"{excerpt(engine)} is no engine; allowed: {', '.join(ENGINES)}",
             )
         )
     if solver is not None and solver not in SOLVERS:
@@ -196,7 +196,7 @@ def screen_leads(
                 file="<options>",
                 column="solver",
                 label="option",
-                message=f"'{solver}' is not a solver; allowed: {', '.join(SOLVERS)}",
+                message=f"{excerpt(solver)} is not a solver; allowed: {', '.join(SOLVERS)}",
             )
         )
     if scheduler is not None and engine != "dask":
@@ -340,7 +340,8 @@ def _screen_one(task: _Task, ctx: _Context) -> ScreenedLead:
             row=task.row,
             origin=task.origin,
             status="error",
-            reason=f"internal error while ranking: {type(exc).__name__}: {exc}",
+            reason=f"internal error while ranking: {type(exc).__name__}: "
+            f"{excerpt(str(exc), limit=200)}",
             region=task.region,
         )
 

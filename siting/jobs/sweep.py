@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
 from siting.inputs.catalogue import Catalogue, load_catalogue
 from siting.inputs.profile import Profile, parse_profile
 from siting.jobs.whatif_case import (
@@ -137,7 +137,12 @@ def parse_values(spec: str, *, option: str = "--vary") -> tuple[float, ...]:
 
     def bad(message: str) -> SitingInputError:
         return SitingInputError(
-            Problem(file="<options>", column=option, label="option", message=f"'{spec}': {message}")
+            Problem(
+                file="<options>",
+                column=option,
+                label="option",
+                message=f"{excerpt(spec)}: {message}",
+            )
         )
 
     try:

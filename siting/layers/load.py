@@ -24,7 +24,7 @@ import pandas as pd
 import shapely
 
 from siting import settings
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
 from siting._toml import read_toml
 from siting.layers.schema import (
     CAMPUSES,
@@ -502,7 +502,7 @@ def _cross_check(
                     file=str(files[name]),
                     row=i + first_row[name],
                     column="gm_code",
-                    message=f"unknown municipality code '{code}': {hint}",
+                    message=f"unknown municipality code {excerpt(code)}: {hint}",
                 )
             )
     for name in ("stem_talent", "grid_congestion"):
@@ -524,7 +524,7 @@ def _cross_check(
                     file=str(files["sites"]),
                     row=i + first_row["sites"],
                     column="campus_id",
-                    message=f"unknown campus '{cid}' (not in the campuses layer)",
+                    message=f"unknown campus {excerpt(cid)} (not in the campuses layer)",
                 )
             )
     for i, (old, new) in enumerate(zip(mergers["old_code"], mergers["new_code"], strict=True)):
@@ -534,7 +534,8 @@ def _cross_check(
                     file=str(files["municipal_mergers"]),
                     row=i + first_row["municipal_mergers"],
                     column="new_code",
-                    message=f"'{new}' (successor of {old}) is not a current municipality code",
+                    message=f"{excerpt(new)} (successor of {excerpt(old)}) is not a current "
+                    "municipality code",
                 )
             )
     return errors, warnings

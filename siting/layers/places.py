@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from siting._errors import excerpt
+
 #: A CBS municipality code as users and files write it: ``772``, ``0772``, ``772.0``,
 #: ``GM0772`` (any case, spaces around).
 _CODE = re.compile(r"\s*(?:GM)?\s*(\d{1,4})(?:\.0+)?\s*", re.IGNORECASE)
@@ -113,11 +115,11 @@ def find_municipality(
         return PlaceMatch(short[0])
     if len(short) > 1:
         options = ", ".join(f"{names[list(codes).index(c)]} ({c})" for c in short)
-        return PlaceMatch(None, f"'{given}' is ambiguous: {options}; give the code")
+        return PlaceMatch(None, f"{excerpt(given)} is ambiguous: {options}; give the code")
     merged = (mergers or {}).get(code or "")
     if merged is not None and merged in codes:
         successor = names[list(codes).index(merged)]
         return PlaceMatch(
-            None, f"'{given}': a former municipality, now part of {merged} ({successor})"
+            None, f"{excerpt(given)}: a former municipality, now part of {merged} ({successor})"
         )
-    return PlaceMatch(None, f"'{given}': not a current municipality code or name")
+    return PlaceMatch(None, f"{excerpt(given)}: not a current municipality code or name")

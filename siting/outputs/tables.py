@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from siting._errors import Problem, SitingInputError, safe_cell
+from siting._errors import Problem, SitingInputError, excerpt, safe_cell
 from siting.results.assignment import (
     AssignedLead,
     AssignmentResult,
@@ -321,7 +321,7 @@ def write_screen(result: ScreenResult, path: str | Path) -> Path:
         raise SitingInputError(
             Problem(
                 file=str(path),
-                message=f"unknown output type '{path.suffix}'; use .csv, .xlsx or .json",
+                message=f"unknown output type {excerpt(path.suffix)}; use .csv, .xlsx or .json",
             )
         )
     return path

@@ -45,7 +45,7 @@ import shapely
 from pyproj import Transformer
 
 from siting import settings, vocab
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
 from siting.layers.load import GeoData, load_geodata
 from siting.layers.site_table import talent_within_reach
 from siting.outputs.maps.assets import make_offline, remote_references, strip_remote_urls
@@ -173,7 +173,7 @@ def render_map(
                 file="<options>",
                 column="surface",
                 label="option",
-                message=f"'{surface}' is not a surface; allowed: {', '.join(_SURFACES)}",
+                message=f"{excerpt(surface)} is not a surface; allowed: {', '.join(_SURFACES)}",
             )
         )
     data = load_geodata() if data is None else data
