@@ -11,6 +11,7 @@ markup.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from collections.abc import Iterable, Sequence
@@ -154,7 +155,7 @@ def check_outputs(
             continue
         identity = _identity(path)
         for source, source_identity in known:
-            if identity == source_identity:
+            if identity & source_identity:
                 problems.append(
                     Problem(
                         file=str(path),
@@ -169,10 +170,26 @@ def check_outputs(
         raise SitingInputError(problems)
 
 
-def _identity(path: Path) -> tuple[Any, ...]:
-    """Return what makes two paths the same file: device and inode, or the real path."""
+def layer_files(folder: Path | None) -> list[Path]:
+    """Return the layer files of a ``--geodata`` folder (inputs an output must not overwrite)."""
+    if folder is None or not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".csv", ".gpkg", ".geojson"))
+
+
+def _identity(path: Path) -> set[tuple[Any, ...]]:
+    """Return what makes two paths the same file: device and inode, real and plain path.
+
+    The plain path (``os.path.normpath`` of the absolute path) covers an output in a folder
+    that does not exist yet (``new/../in.csv``): the writer creates the folder, and the path
+    then leads to the input.
+    """
+    ids: set[tuple[Any, ...]] = {
+        ("path", os.path.realpath(path)),
+        ("path", os.path.normpath(os.path.abspath(path))),
+    }
     try:
         stat = path.stat()
     except OSError:
-        return ("path", str(path.resolve()))
-    return ("inode", stat.st_dev, stat.st_ino)
+        return ids
+    return ids | {("inode", stat.st_dev, stat.st_ino)}

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from siting._errors import Problem, SitingInputError, excerpt
-from siting.cli._common import labelled, out
+from siting.cli._common import check_outputs, labelled, layer_files, out
 from siting.model.solvers import SOLVERS
 
 #: Rows shown per table on the terminal (the output file has everything).
@@ -157,6 +157,10 @@ def assign_command(
                 message=f"must be a relative gap in [0, 1), e.g. 0.005 for 0.5 %; got {gap:g}",
             )
         )
+    check_outputs(
+        [leads, headroom, criteria, *layer_files(geodata)],
+        [("--out", out_file), ("--map", map_out)],
+    )
     table = read_leads(leads, extra_columns=["priority"])
     for warning in table.warnings:
         out.print(labelled("note:", "yellow", f" {warning}"), highlight=False)

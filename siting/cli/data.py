@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 from siting.cli._common import (
     EXIT_INVALID_INPUT,
     GeodataOption,
+    check_outputs,
     err,
     labelled,
     out,
@@ -159,7 +160,16 @@ def import_ibis_command(
     from siting.importers.boundaries import read_municipality_boundaries
     from siting.importers.ibis import assign_municipality, read_ibis
 
+    check_outputs([file, boundaries], [("--into", into / "sites.gpkg")])
     sites = read_ibis(file, reference_year=reference_year, use_tottuit=use_tottuit)
+    if sites.empty:
+        raise SitingInputError(
+            Problem(
+                file=str(file),
+                message="the export holds no business-park terrains: nothing was written "
+                "(a sites layer needs at least one site)",
+            )
+        )
     if boundaries is not None:
         sites = assign_municipality(sites, read_municipality_boundaries(boundaries))
     missing = int(sites["gm_code"].isna().sum())
@@ -205,6 +215,7 @@ def import_capacity_map_command(
     """Aggregate the grid capacity map to the grid_congestion layer of a data folder."""
     from siting.importers import capacity_map
 
+    check_outputs([postcodes, areas], [("--into", into / "grid_congestion.csv")])
     frame = capacity_map.congestion_by_municipality(
         capacity_map.read_postcode_areas(postcodes),
         capacity_map.read_supply_areas(areas),

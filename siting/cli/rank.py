@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from siting._errors import Problem, SitingInputError, excerpt
+from siting._reading import read_capped
 from siting.jobs.rank import ENUMERATION
 from siting.layers.load import load_geodata
 from siting.model.solvers import SOLVERS
@@ -17,7 +18,14 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from siting.results.ranking import RankingResult
-from siting.cli._common import EXIT_INFEASIBLE, GeodataOption, OfflineOption, out
+from siting.cli._common import (
+    EXIT_INFEASIBLE,
+    GeodataOption,
+    OfflineOption,
+    check_outputs,
+    layer_files,
+    out,
+)
 
 
 def rank_command(
@@ -96,6 +104,10 @@ def rank_command(
                 f"{', '.join((*SOLVERS, ENUMERATION))}",
             )
         )
+    check_outputs(
+        [case, criteria, *layer_files(geodata)],
+        [("--json", json_out), ("--csv", csv_out), ("--map", map_out)],
+    )
     result = rank_sites(
         case,
         top=top,
@@ -147,6 +159,7 @@ def map_command(
     outcome, grid congestion, talent within reach, campuses, the current location, the
     exclusion funnel and the profile's key needs. Exit code 0, or 2 for invalid input.
     """
+    check_outputs([result_file, boundaries, *layer_files(geodata)], [("--out", map_out)])
     result = _read_ranking(result_file)
     polygons = None
     if boundaries is not None:
@@ -181,7 +194,7 @@ def _read_ranking(path: Path) -> RankingResult:
     if not path.is_file():
         raise SitingInputError(Problem(file=file, message="file not found"))
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_capped(path, what="result file").decode("utf-8"))
     except UnicodeDecodeError:
         raise SitingInputError(
             Problem(
@@ -194,6 +207,10 @@ def _read_ranking(path: Path) -> RankingResult:
             Problem(
                 file=file, row=exc.lineno, message=f"not valid JSON (column {exc.colno}): {exc.msg}"
             )
+        ) from None
+    except RecursionError:
+        raise SitingInputError(
+            Problem(file=file, message="nested too deeply to read: not a saved ranking")
         ) from None
     if not isinstance(data, dict):
         raise SitingInputError(
@@ -213,7 +230,11 @@ def _read_ranking(path: Path) -> RankingResult:
                 message="missing: not a ranking saved with `siting rank --json`",
             )
         ) from None
-    except (TypeError, ValueError, AttributeError) as exc:
+    except (TypeError, ValueError, AttributeError, IndexError, RecursionError) as exc:
         raise SitingInputError(
-            Problem(file=file, message=f"not a ranking saved with `siting rank --json`: {exc}")
+            Problem(
+                file=file,
+                message="not a ranking saved with `siting rank --json`: "
+                f"{excerpt(str(exc), limit=120, quote=False)}",
+            )
         ) from None

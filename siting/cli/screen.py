@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from siting._errors import Problem, SitingInputError, excerpt
-from siting.cli._common import err, labelled, out
+from siting.cli._common import check_outputs, err, labelled, layer_files, out
 from siting.model.solvers import SOLVERS
 
 if TYPE_CHECKING:
@@ -69,9 +69,21 @@ def screen_command(
     scheduler: Annotated[
         str | None,
         typer.Option(
-            "--scheduler", help="Dask scheduler address (tcp://host:8786), with --engine dask."
+            "--scheduler",
+            help="Dask scheduler address, with --engine dask: on this machine "
+            "(tcp://127.0.0.1:8786), or on another only over TLS (tls://host:8786, with "
+            "Dask's TLS settings) unless --allow-insecure-scheduler. Workers get each "
+            "lead's needs, never its name or id.",
         ),
     ] = None,
+    allow_insecure_scheduler: Annotated[
+        bool,
+        typer.Option(
+            "--allow-insecure-scheduler",
+            help="Accept a --scheduler on another machine without TLS: the leads' needs "
+            "then cross the network in clear text (a trusted network only).",
+        ),
+    ] = False,
     sheet: Annotated[
         str | None, typer.Option("--sheet", help="Excel sheet to read (default: the first).")
     ] = None,
@@ -148,6 +160,9 @@ def screen_command(
                 message="use a .csv, .xlsx or .json file",
             )
         )
+    check_outputs(
+        [leads, criteria, *layer_files(geodata)], [("--out", out_file), ("--map", map_out)]
+    )
     table = read_leads(leads, sheet=sheet)
     for warning in table.warnings:
         err.print(labelled("warning", "yellow", f": {warning}"), highlight=False)
@@ -173,6 +188,7 @@ def screen_command(
             solver=solver,
             engine=engine,
             scheduler=scheduler,
+            allow_insecure_scheduler=allow_insecure_scheduler,
             progress=progress,
             data=data,
         )

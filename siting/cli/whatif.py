@@ -122,6 +122,9 @@ def compare_command(
             )
         )
     _check_solver(solver)
+    from siting.cli._common import check_outputs, layer_files
+
+    check_outputs([*cases, *layer_files(geodata)], [("--json", json_out), ("--map", map_out)])
     result = compare(cases[0], *cases[1:], top=top, solver=solver, geodata_dir=geodata)
     console = _console()
     print_comparison(result, console)
@@ -422,6 +425,10 @@ def sweep_command(
             )
         path, spec = item.split("=", 1)
         parsed.append((path.strip(), spec.strip()))
+    from siting.cli._common import check_outputs, layer_files
+
+    inputs = [case, *layer_files(geodata)]
+    check_outputs(inputs, [("--chart", chart), ("--json", json_out)])
     data = load_geodata(geodata)
     results = [sweep(case, path, spec, top=top, solver=solver, data=data) for path, spec in parsed]
     console = _console()
@@ -436,6 +443,7 @@ def sweep_command(
                     f"{chart.stem}_{result.parameter.replace('.', '_')}{chart.suffix}"
                 )
             )
+            check_outputs(inputs, [("--chart", target)])
             target.parent.mkdir(parents=True, exist_ok=True)
             text = (
                 sweep_chart_svg(result)

@@ -34,6 +34,7 @@ import io
 import math
 import re
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +42,7 @@ import pandas as pd
 
 from siting import vocab
 from siting._errors import Problem, SitingInputError, excerpt
+from siting._reading import read_capped
 from siting.layers.places import gm_codes
 from siting.layers.schema import GRID_CONGESTION
 from siting.layers.validate import cells_as_text, parse_table
@@ -468,7 +470,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
     file = str(path)
     if not path.is_file():
         raise SitingInputError(Problem(file=file, message="file not found"))
-    data = path.read_bytes()
+    data = read_capped(path, what="capacity-map CSV")
     try:
         content = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -684,15 +686,24 @@ def _require_frame_columns(frame: pd.DataFrame, needed: Iterable[str], file: str
     ]
 
 
+def _is_date(text: object) -> bool:
+    """Return whether ``text`` is a real month (``2025-01``) or day (``2025-01-31``)."""
+    if not isinstance(text, str) or _DATE.fullmatch(text) is None:
+        return False
+    try:
+        date.fromisoformat(text if len(text) > 7 else text + "-01")
+    except ValueError:  # e.g. 2025-02-30
+        return False
+    return True
+
+
 def _postcode_classes(
     postcodes: pd.DataFrame, areas: pd.DataFrame | None, *, status_date: str | None
 ) -> pd.DataFrame:
     """Postcodes with their class, supply area and operator; unknown areas are problems."""
     pc_file = str(postcodes.attrs.get("file", "<postcodes>"))
     problems = []
-    if status_date is not None and (
-        not isinstance(status_date, str) or _DATE.fullmatch(status_date) is None
-    ):
+    if status_date is not None and not _is_date(status_date):
         problems.append(
             Problem(
                 file="<argument>",

@@ -37,6 +37,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from siting._errors import Problem, SitingInputError, excerpt
+from siting._reading import read_capped
 from siting.inputs.profile import FLAT_FIELDS, Profile, nest_flat_record, parse_profile
 
 #: The header row is searched for in the first this many rows.
@@ -209,7 +210,7 @@ def read_leads(
 
 def _csv_rows(path: Path, file: str) -> tuple[list[list[str]], str]:
     try:
-        raw = path.read_bytes()
+        raw = read_capped(path, what="leads table")
     except OSError as exc:
         raise SitingInputError(Problem(file=file, message=f"cannot read: {exc}")) from None
     if b"\x00" in raw[:4096]:

@@ -14,9 +14,17 @@ import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from siting import vocab
 from siting._errors import Problem, SitingInputError, excerpt
@@ -30,7 +38,35 @@ _QUOTED_ITEMS = 5
 #: Kinds of room to grow that can drive a case (DESIGN section 1); each has a weight preset.
 SPACE_TYPES: tuple[str, ...] = ("space", "capital", "talent", "housing", "energy")
 
-_STRICT = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+_STRICT = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
+
+
+class _Model(BaseModel):
+    """Base of the profile's parts: unknown keys, infinity, NaN and ``true`` as a number refused.
+
+    pydantic reads ``true`` as the number 1 (``environmental_category = true``); a profile
+    that says so has a mistake, which is reported instead of guessed.
+    """
+
+    model_config = _STRICT
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_true_as_number(cls, value: Any, info: ValidationInfo) -> Any:
+        name = info.field_name
+        annotation = cls.model_fields[name].annotation if name in cls.model_fields else None
+        if get_origin(annotation) is dict:
+            numbers = get_args(annotation)[1:] in ((int,), (float,))
+            if numbers and isinstance(value, Mapping):
+                if any(isinstance(v, bool) for v in value.values()):
+                    raise ValueError("must be numbers, not true or false")
+        elif isinstance(value, bool) and _is_number(annotation):
+            raise ValueError("must be a number, not true or false")
+        return value
+
+
+def _is_number(annotation: Any) -> bool:
+    return any(a in (int, float) for a in (get_args(annotation) or (annotation,)))
 
 
 def _fold(text: str) -> str:
@@ -81,7 +117,7 @@ def nts_domain_slug(name: str) -> str | None:
     return _DOMAIN_ALIASES.get(_fold(name))
 
 
-class Location(BaseModel):
+class Location(_Model):
     """The company's current location: a municipality, or a point.
 
     Attributes
@@ -92,7 +128,6 @@ class Location(BaseModel):
         WGS84 point [degree].
     """
 
-    model_config = _STRICT
     municipality: str | None = None
     lat: float | None = Field(default=None, ge=50.6, le=53.8)
     lon: float | None = Field(default=None, ge=3.0, le=7.5)
@@ -109,10 +144,9 @@ class Location(BaseModel):
         return self
 
 
-class Company(BaseModel):
+class Company(_Model):
     """Who the lead is. ``name`` is confidential and never leaves the machine."""
 
-    model_config = _STRICT
     id: str = Field(min_length=1, max_length=100)
     name: str = Field(default="", max_length=300)
     nts_domains: tuple[str, ...] = ()
@@ -138,10 +172,9 @@ class Company(BaseModel):
         return tuple(slugs)
 
 
-class TalentNeed(BaseModel):
+class TalentNeed(_Model):
     """Staff to hire within commuting reach, per education level [FTE]."""
 
-    model_config = _STRICT
     mbo: float = Field(default=0.0, ge=0, le=100_000)
     hbo: float = Field(default=0.0, ge=0, le=100_000)
     wo: float = Field(default=0.0, ge=0, le=100_000)
@@ -152,7 +185,7 @@ class TalentNeed(BaseModel):
         return self.mbo + self.hbo + self.wo
 
 
-class Needs(BaseModel):
+class Needs(_Model):
     """What the site must offer.
 
     Attributes
@@ -175,7 +208,6 @@ class Needs(BaseModel):
         Staff to hire within commuting reach [FTE].
     """
 
-    model_config = _STRICT
     year: int = Field(ge=2024, le=2045)
     land_ha: float = Field(default=0.0, ge=0, le=1000)
     floor_m2: float = Field(default=0.0, ge=0, le=5_000_000)
@@ -187,10 +219,9 @@ class Needs(BaseModel):
     talent: TalentNeed = TalentNeed()
 
 
-class Constraints(BaseModel):
+class Constraints(_Model):
     """Limits set by the company or the analyst."""
 
-    model_config = _STRICT
     max_relocation_km: float | None = Field(default=None, gt=0, le=400)
     exclude_provinces: tuple[str, ...] = ()
     include_provinces: tuple[str, ...] = ()
@@ -228,7 +259,7 @@ class Constraints(BaseModel):
         return value
 
 
-class TwoSite(BaseModel):
+class TwoSite(_Model):
     """Optional split: R&D near a matching campus, production on a large plot.
 
     Attributes
@@ -242,16 +273,14 @@ class TwoSite(BaseModel):
         production.
     """
 
-    model_config = _STRICT
     max_distance_km: float = Field(default=40.0, gt=0, le=300)
     rnd_land_ha: float = Field(default=0.5, ge=0, le=100)
     rnd_power_mw: float = Field(default=0.0, ge=0, le=100)
 
 
-class Profile(BaseModel):
+class Profile(_Model):
     """A company profile: the input contract of ranking and screening."""
 
-    model_config = _STRICT
     company: Company
     needs: Needs
     constraints: Constraints = Constraints()

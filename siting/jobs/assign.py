@@ -33,6 +33,7 @@ placed where it displaces nobody.
 from __future__ import annotations
 
 import csv
+import io
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ from typing import Any
 import numpy as np
 
 from siting._errors import Problem, SitingInputError, excerpt
+from siting._reading import read_capped
 from siting.inputs.profile import Profile
 from siting.layers.load import GeoData
 from siting.model.assignment import (
@@ -64,6 +66,9 @@ from siting.results.assignment import (
 
 #: Lead x site cells evaluated at once (bounds the memory of a batch).
 _EVAL_CELLS = 1 << 17
+#: Largest priority a lead may have (a default lead has 1): beyond it the other leads'
+#: utilities would vanish in the objective's resolution.
+MAX_PRIORITY: float = 1000.0
 
 
 # --------------------------------------------------------------------------------------------
@@ -497,14 +502,14 @@ def _collect_leads(leads: Any, priority: Mapping[str, float] | None) -> list[_Le
                 )
             except ValueError:
                 weight = math.nan
-        if not (math.isfinite(weight) and weight >= 0):
+        if not (math.isfinite(weight) and 0 <= weight <= MAX_PRIORITY):
             if not text or lid in given:
                 raise SitingInputError(
                     Problem(
                         file="<priority>",
                         column=lid,
                         label="lead",
-                        message=f"priority must be >= 0, got {excerpt(weight)}",
+                        message=f"priority must be in [0, {MAX_PRIORITY:g}], got {excerpt(weight)}",
                     )
                 )
             problems += (
@@ -512,7 +517,8 @@ def _collect_leads(leads: Any, priority: Mapping[str, float] | None) -> list[_Le
                     file=table_file,
                     row=row,
                     column="priority",
-                    message=f"priority must be a number >= 0, got {excerpt(text)}",
+                    message=f"priority must be a number in [0, {MAX_PRIORITY:g}], "
+                    f"got {excerpt(text)}",
                 ),
             )
             weight = 0.0
@@ -607,7 +613,8 @@ def _read_headroom(headroom: Mapping[str, float] | str | Path, known: set[str]) 
     else:
         file = str(headroom)
         try:
-            with Path(headroom).open(encoding="utf-8-sig", newline="") as fh:
+            text = read_capped(headroom, what="headroom table").decode("utf-8-sig")
+            with io.StringIO(text, newline="") as fh:
                 reader = csv.DictReader(fh)
                 missing = {"zone_id", "headroom_mw"} - set(reader.fieldnames or ())
                 if missing:
@@ -623,7 +630,13 @@ def _read_headroom(headroom: Mapping[str, float] | str | Path, known: set[str]) 
                     for k, r in enumerate(reader)
                 ]
         except OSError as exc:
-            raise SitingInputError(Problem(file=file, message=f"cannot read: {exc}")) from None
+            raise SitingInputError(
+                Problem(file=file, message=f"cannot read: {exc.strerror or exc}")
+            ) from None
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise SitingInputError(
+                Problem(file=file, message=f"not a UTF-8 CSV table ({type(exc).__name__})")
+            ) from None
     for row, zone, value in records:
         try:
             mw = float(value)

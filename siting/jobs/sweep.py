@@ -153,6 +153,8 @@ def parse_values(spec: str, *, option: str = "--vary") -> tuple[float, ...]:
         if len(numbers) != 3 or spec.count(":") != 2:
             raise bad("give start:stop:step, e.g. 2:20:2")
         start, stop, step = numbers
+        if not all(math.isfinite(x) for x in numbers):
+            raise bad("start, stop and step must be finite numbers")
         if not (step > 0 and stop >= start):
             raise bad("step must be > 0 and stop >= start")
         n = math.floor((stop - start) / step + 1e-9) + 1

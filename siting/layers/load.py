@@ -234,6 +234,15 @@ def check_geodata(
         return CheckReport(errors=exc.problems, warnings=(), files={}, counts={})
     data, errors, warnings = _load_all(files)
     counts = {} if data is None else {name: len(getattr(data, name)) for name in files}
+    sites_file = str(files["sites"])
+    if data is not None and data.sites.empty and not any(p.file == sites_file for p in errors):
+        errors = [
+            *errors,
+            Problem(
+                file=sites_file,
+                message="the sites layer has no records: there is nothing to rank",
+            ),
+        ]
     if boundaries is not None and data is not None:
         from siting.importers.boundaries import read_municipality_boundaries
 
@@ -528,7 +537,17 @@ def _cross_check(
                 )
             )
     for i, (old, new) in enumerate(zip(mergers["old_code"], mergers["new_code"], strict=True)):
-        if new is not None and new not in known:
+        if old is not None and old in known:
+            errors.append(
+                Problem(
+                    file=str(files["municipal_mergers"]),
+                    row=i + first_row["municipal_mergers"],
+                    column="old_code",
+                    message=f"{excerpt(old)} is a current municipality (in the municipalities "
+                    "layer); a merger maps a former municipality onto its successor",
+                )
+            )
+        elif new is not None and new not in known:
             errors.append(
                 Problem(
                     file=str(files["municipal_mergers"]),

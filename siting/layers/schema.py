@@ -16,6 +16,10 @@ Kind = Literal["str", "int", "float", "bool", "list", "year"]
 
 GM_CODE_PATTERN = r"GM\d{4}"
 SLUG_PATTERN = r"[a-z0-9][a-z0-9_\-]*"
+#: A month (``2025-01``) and a day (``2025-01-31``): months 01-12, days 01-31 (the calendar
+#: itself, e.g. no 31 February, is checked by the importers that take a date).
+MONTH_PATTERN = r"\d{4}-(?:0[1-9]|1[0-2])"
+DAY_PATTERN = MONTH_PATTERN + r"-(?:0[1-9]|[12]\d|3[01])"
 
 
 @dataclass(frozen=True)
@@ -360,7 +364,7 @@ GRID_CONGESTION = LayerSpec(
             "status_date",
             "str",
             "date of the map state or announcement (YYYY-MM[-DD])",
-            pattern=r"\d{4}-\d{2}(-\d{2})?",
+            pattern=MONTH_PATTERN + r"(?:-(?:0[1-9]|[12]\d|3[01]))?",
         ),
         Column(
             "expected_relief_year",
@@ -404,7 +408,7 @@ MUNICIPAL_MERGERS = LayerSpec(
             "str",
             "date of the change",
             required=True,
-            pattern=r"\d{4}-\d{2}-\d{2}",
+            pattern=DAY_PATTERN,
         ),
         Column("source", "str", "source", required=True),
     ),
