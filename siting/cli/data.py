@@ -158,7 +158,7 @@ def import_ibis_command(
 ) -> None:
     """Turn an IBIS business-park export into the sites layer of a data folder."""
     from siting.importers.boundaries import read_municipality_boundaries
-    from siting.importers.ibis import assign_municipality, read_ibis
+    from siting.importers.ibis import assign_municipality, read_ibis, write_sites_layer
 
     check_outputs([file, boundaries], [("--into", into / "sites.gpkg")])
     sites = read_ibis(file, reference_year=reference_year, use_tottuit=use_tottuit)
@@ -182,9 +182,7 @@ def import_ibis_command(
                 "to fill them from municipality polygons",
             )
         )
-    into.mkdir(parents=True, exist_ok=True)
-    target = into / "sites.gpkg"
-    sites.to_file(target, driver="GPKG")
+    target = write_sites_layer(sites, into / "sites.gpkg")
     out.print(
         f"wrote {len(sites)} sites to {target}; check with: siting data check --geodata {into}"
     )

@@ -45,7 +45,7 @@ from siting._errors import Problem, SitingInputError, excerpt
 from siting._reading import read_capped
 from siting.layers.places import gm_codes
 from siting.layers.schema import GRID_CONGESTION
-from siting.layers.validate import cells_as_text, parse_table
+from siting.layers.validate import cells_as_text, neutralise_formulas, parse_table
 
 #: Candidate header names per output column (normalised: lower case, ``_`` for spaces).
 _AREA_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -415,7 +415,8 @@ def write_congestion_layer(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write a ``grid_congestion`` layer CSV that a user can drop into a geodata folder.
 
     Comma-separated, ``.`` as decimal mark, UTF-8, figures [MW] rounded to 3 decimals. The frame
-    is checked against the layer schema first.
+    is checked against the layer schema first; free text that a spreadsheet would run as a
+    formula is quoted (:func:`siting.layers.validate.neutralise_formulas`).
 
     Parameters
     ----------
@@ -449,7 +450,7 @@ def write_congestion_layer(frame: pd.DataFrame, path: str | Path) -> Path:
     out = frame[names].reset_index(drop=True).copy()
     for col in ("headroom_mw", "queue_mw"):
         out[col] = pd.to_numeric(out[col], errors="coerce").astype(float).round(3)
-    text = out.apply(cells_as_text)
+    text = neutralise_formulas(out.apply(cells_as_text), GRID_CONGESTION)
     _, problems = parse_table(text, GRID_CONGESTION, file=file)
     if problems:
         raise SitingInputError(problems)

@@ -49,7 +49,7 @@ from siting import settings
 from siting._errors import Problem, SitingInputError, excerpt
 from siting.layers.places import gm_code
 from siting.layers.schema import SITES
-from siting.layers.validate import NL_RD_BOUNDS, cells_as_text
+from siting.layers.validate import NL_RD_BOUNDS, cells_as_text, neutralise_formulas
 
 #: Field candidates per role, lower case; the first found wins.
 _FIELDS: dict[str, tuple[str, ...]] = {
@@ -274,6 +274,31 @@ def read_ibis(
         }
     )
     return frame
+
+
+def write_sites_layer(sites: gpd.GeoDataFrame, path: str | Path) -> Path:
+    """Write a sites layer (from :func:`read_ibis`) as a GeoPackage for a geodata folder.
+
+    Free text that a spreadsheet would run as a formula (a terrain name starting with ``=``,
+    say) is quoted first (:func:`siting.layers.validate.neutralise_formulas`), as in every
+    result the tool writes; the file's folder is created if needed.
+
+    Parameters
+    ----------
+    sites
+        The sites layer.
+    path
+        The ``.gpkg`` file to write; by convention ``sites.gpkg``.
+
+    Returns
+    -------
+    Path
+        The path written.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    neutralise_formulas(sites, SITES).to_file(path, driver="GPKG")
+    return path
 
 
 def assign_municipality(

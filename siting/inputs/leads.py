@@ -249,12 +249,13 @@ def _excel_rows(path: Path, file: str, sheet: str | None) -> tuple[list[list[str
 
     from openpyxl import load_workbook
 
+    _check_workbook_container(path, file)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise SitingInputError(
-            Problem(file=file, message=f"not a readable .xlsx workbook ({type(exc).__name__})")
-        ) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError):
+        raise _damaged(file, "it cannot be unpacked: not an .xlsx file, or cut short") from None
+    except Exception:  # openpyxl raises what its parts raise (KeyError, XML errors, ...)
+        raise _damaged(file, "a part of the workbook is missing or unreadable") from None
     try:
         if sheet is None:
             if not book.sheetnames:
@@ -271,8 +272,57 @@ def _excel_rows(path: Path, file: str, sheet: str | None) -> tuple[list[list[str
             )
         rows = [[_excel_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
         return rows, ws.title
+    except SitingInputError:
+        raise
+    except Exception:  # a damaged sheet shows only while its rows are read
+        raise _damaged(file, "a sheet cannot be read") from None
     finally:
         book.close()
+
+
+def _damaged(file: str, why: str) -> SitingInputError:
+    return SitingInputError(
+        Problem(
+            file=file,
+            message=f"the workbook is damaged ({why}); open it in Excel and save it again as "
+            ".xlsx, or save the sheet as CSV",
+        )
+    )
+
+
+#: The signature of an OLE2 compound file: an encrypted Office file, or an old .xls workbook.
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: The stream a password-protected (encrypted) Office file keeps the workbook in.
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+
+
+def _check_workbook_container(path: Path, file: str) -> None:
+    """Raise a clear message for a password-protected workbook or an old ``.xls`` file.
+
+    Both are OLE2 compound files, not the zip container of ``.xlsx``; an encrypted workbook
+    holds its content in an ``EncryptedPackage`` stream.
+    """
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(1 << 20)
+    except OSError as exc:
+        raise SitingInputError(
+            Problem(file=file, message=f"cannot read: {exc.strerror or exc}")
+        ) from None
+    if not head.startswith(_OLE_SIGNATURE):
+        return
+    if _ENCRYPTED_STREAM in head:
+        message = (
+            "the workbook is password-protected (encrypted), so it cannot be read; remove "
+            "the password in Excel (File > Info > Protect Workbook > Encrypt with Password) "
+            "or save the sheet as CSV"
+        )
+    else:
+        message = (
+            "an old Excel (.xls, 97-2003) workbook or another Office file, not .xlsx; save "
+            "it as .xlsx or as CSV"
+        )
+    raise SitingInputError(Problem(file=file, message=message))
 
 
 def _excel_text(value: Any) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from siting._errors import Problem, excerpt
+from siting._errors import Problem, excerpt, safe_cell
 from siting.layers.schema import Column, LayerSpec
 
 _TRUE = {"true", "1", "yes", "ja", "waar", "y", "t"}
@@ -262,3 +262,40 @@ def cells_as_text(column: pd.Series) -> pd.Series:
         return str(value).strip()
 
     return column.astype(object).map(render).astype(object)
+
+
+def neutralise_formulas(frame: pd.DataFrame, spec: LayerSpec) -> pd.DataFrame:
+    """Return ``frame`` with its free-text cells guarded against running as a formula.
+
+    A text cell of a layer file that starts like a spreadsheet formula (``=``, ``+``, ``-``,
+    ``@``, tab, carriage return) gets a leading quote (:func:`siting._errors.safe_cell`), as
+    the results do, so a layer written by an importer is safe to open in a spreadsheet.
+    Columns with a pattern or a list of allowed values (ids, codes, classes) cannot start so
+    when valid and are left as they are; numbers are never touched.
+
+    Parameters
+    ----------
+    frame
+        A layer table (text or parsed values).
+    spec
+        Its layer specification.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame.
+    """
+    out = frame.copy()
+    for col in spec.columns:
+        if col.name not in out.columns or col.kind not in ("str", "list"):
+            continue
+        if col.pattern is not None or col.allowed is not None:
+            continue
+        out[col.name] = [_safe_text(v) for v in out[col.name]]
+    return out
+
+
+def _safe_text(value: object) -> object:
+    if isinstance(value, tuple | list):
+        return type(value)(safe_cell(v) for v in value)
+    return safe_cell(value)
