@@ -124,6 +124,7 @@ def open_client(scheduler: str | None, *, allow_insecure: bool = False) -> tuple
     scheme = check_scheduler(scheduler, allow_insecure=allow_insecure)
     security = Security(require_encryption=True) if scheme in SECURE_SCHEMES else None
     try:
+        _probe(scheduler, security)
         client = Client(scheduler, timeout=CONNECT_TIMEOUT_S, security=security)
     except Exception as exc:  # refused, timed out, TLS not set up, not a Dask scheduler
         hint = (
@@ -141,6 +142,29 @@ def open_client(scheduler: str | None, *, allow_insecure: bool = False) -> tuple
             f"{CONNECT_TIMEOUT_S:g} s ({why}){hint}"
         ) from None
     return client, None
+
+
+def _probe(address: str, security: Any) -> None:
+    """Open and close one connection to ``address``, within :data:`CONNECT_TIMEOUT_S`.
+
+    ``distributed.Client`` waits without end for a server that accepts the connection but
+    never answers the handshake; this bounds the wait.
+    """
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from distributed.comm import connect
+
+    args = security.get_connection_args("client") if security is not None else {}
+
+    async def once() -> None:
+        comm = await asyncio.wait_for(
+            connect(address, timeout=CONNECT_TIMEOUT_S, **args), CONNECT_TIMEOUT_S
+        )
+        await comm.close()
+
+    with ThreadPoolExecutor(1) as pool:  # its own event loop, also under a running one
+        pool.submit(asyncio.run, once()).result()
 
 
 def run_partitions(
