@@ -48,6 +48,11 @@ class Ran:
     def text(self) -> str:
         return self.out + self.err
 
+    @property
+    def flat(self) -> str:
+        """Both outputs with the terminal's line wrapping undone (runs of space as one)."""
+        return " ".join(self.text.split())
+
 
 def cli(*argv: object) -> Ran:
     """Run ``siting ARGV`` in this process (an unexpected exception propagates: a traceback)."""
