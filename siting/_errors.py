@@ -83,10 +83,16 @@ def excerpt(value: object, *, limit: int = EXCERPT_CHARS, quote: bool = True) ->
 
 
 def safe_cell(value: object) -> object:
-    """Neutralise a text cell that a spreadsheet would run as a formula (prefix a quote)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    """Return a text cell safe for a spreadsheet: printable, never run as a formula.
+
+    Control characters are dropped (:func:`printable`; Excel files cannot even hold most of
+    them), then a cell that a spreadsheet would read as a formula gets a leading quote.
+    Anything but text is returned as it is.
+    """
+    if not isinstance(value, str):
+        return value
+    value = printable(value)
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def _bounded(text: str, limit: int) -> str:

@@ -166,7 +166,20 @@ def map_command(
         from siting.importers.boundaries import read_municipality_boundaries
 
         polygons = read_municipality_boundaries(boundaries)
-    _write_map(result, map_out, offline=offline, geodata=geodata, boundaries=polygons)
+    try:
+        _write_map(result, map_out, offline=offline, geodata=geodata, boundaries=polygons)
+    except SitingInputError:  # the data's or the options' own problems, as they are
+        raise
+    except (TypeError, ValueError, OverflowError, KeyError, IndexError, AttributeError) as exc:
+        # the file passed the type check but holds values no map can show (an infinite
+        # coordinate, a rank that is no position, ...): the file is the input at fault
+        raise SitingInputError(
+            Problem(
+                file=str(result_file),
+                message="not a ranking saved with `siting rank --json`: a value cannot be "
+                f"drawn ({type(exc).__name__}: {excerpt(str(exc), limit=120, quote=False)})",
+            )
+        ) from None
 
 
 def _write_map(
@@ -188,7 +201,7 @@ def _write_map(
 
 def _read_ranking(path: Path) -> RankingResult:
     """Read a ranking saved as JSON, or raise a located input error."""
-    from siting.results.ranking import ranking_from_dict
+    from siting.results.ranking import check_types, ranking_from_dict
 
     file = str(path)
     if not path.is_file():
@@ -220,7 +233,9 @@ def _read_ranking(path: Path) -> RankingResult:
             )
         )
     try:
-        return ranking_from_dict(data)
+        result = ranking_from_dict(data)
+        check_types(result)
+        return result
     except KeyError as exc:
         raise SitingInputError(
             Problem(

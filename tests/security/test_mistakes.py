@@ -310,3 +310,20 @@ def test_importers_write_formula_like_text_quoted(tmp_path):
     assert [r["basis"] for r in rows] == ["'=1+1", "'-2"]
     assert rows[0]["afname_class"] == str(grid["afname_class"].iloc[0])  # numbers untouched
     assert GRID_CONGESTION.column("basis").kind == "str"
+
+
+@pytest.mark.parametrize("command", ["screen", "assign"])
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_control_characters_in_ids_reach_no_output_file(command, suffix, tmp_path):
+    path = _leads(tmp_path, ["L1\x1b[31mred\x07", "=cmd|' /C calc'!A0"])
+    out = tmp_path / f"out{suffix}"
+    ran = cli(command, path, "--out", out)
+    assert ran.code == 0, ran.text
+    if suffix == ".csv":
+        text = out.read_text(encoding="utf-8")
+        assert "\x1b" not in text and "L1red" in text and "'=cmd" in text
+    else:
+        from openpyxl import load_workbook
+
+        cells = [c for row in load_workbook(out).active.iter_rows(values_only=True) for c in row]
+        assert "L1red" in cells and "'=cmd|' /C calc'!A0" in cells
