@@ -257,7 +257,9 @@ def test_template_literal_text_cannot_run(case2_result, data):
     html = maps.render_map(result, data=data).get_root().render()
     # folium's Popup/Tooltip put HTML in JS template literals (`...${}...`); ours pass JSON
     assert not re.search(r"(?:\$\(|bindPopup\(|bindTooltip\()\s*`", html)
-    assert '"Case `${alert(1)}`' not in html and "Case `${alert(1)}`" in html
+    # present as data: in a JSON string, as HTML with the braces as character references
+    assert '"Case `${alert(1)}`' not in html
+    assert "Case `$\\u0026#123;alert(1)\\u0026#125;`" in html
 
 
 # --- offline --------------------------------------------------------------------------------
@@ -661,7 +663,8 @@ def test_hostile_names_in_pairs_are_escaped(case6_result, data):
     assert HOSTILE not in html and site_id not in html
     # HTML inside the JS strings: an unescaped name would show as \u003cscript\u003e there
     assert "\\u003cscript\\u003ealert" not in html and "\\u003cimg" not in html
-    assert "${alert(2)}" in html  # as text, inside JSON strings only
+    # as text, inside JSON strings only (braces as character references)
+    assert "$\\u0026#123;alert(2)\\u0026#125;" in html
     assert "\\u0026lt;script\\u0026gt;alert(1)\\u0026lt;/script\\u0026gt;" in html  # in popups
     assert 'data-site=\\"\\u0026quot;\\u0026gt;\\u0026lt;img' in html  # badge attribute
     assert html.count("<script") == html.count("</script>")

@@ -12,18 +12,21 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
 from siting.cli._common import (
     AllOption,
     CrsOption,
     CsvDialectOption,
     OutOption,
     RowsOption,
+    check_output_formats,
     check_outputs,
     err,
+    labelled,
+    layer_files,
     out,
+    out_targets,
     progress_bar,
     write_outputs,
 )
@@ -140,7 +143,7 @@ def assign_command(
                 file="<options>",
                 column="--solver",
                 label="option",
-                message=f"'{solver}' is not a solver; allowed: {', '.join(SOLVERS)}",
+                message=f"{excerpt(solver)} is not a solver; allowed: {', '.join(SOLVERS)}",
             )
         )
     if absorption_share is not None and not 0 < absorption_share <= 1:
@@ -161,10 +164,14 @@ def assign_command(
                 message=f"must be a relative gap in [0, 1), e.g. 0.005 for 0.5 %; got {gap:g}",
             )
         )
-    paths = check_outputs(out_files, dialect=csv_dialect, crs=crs)
+    paths = check_output_formats(out_files, dialect=csv_dialect, crs=crs)
+    check_outputs(
+        [leads, headroom, criteria, *layer_files(geodata)],
+        [*out_targets(paths), ("--map", map_out)],
+    )
     table = read_leads(leads, extra_columns=["priority"])
     for warning in table.warnings:
-        err.print(f"[yellow]note:[/] {escape(str(warning))}", highlight=False)
+        err.print(labelled("note:", "yellow", f" {warning}"), highlight=False)
     data = load_geodata(geodata) if map_out is not None else None
     with progress_bar() as progress:
         result = assign_leads(

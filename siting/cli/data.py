@@ -16,8 +16,12 @@ from siting.cli._common import (
     EXIT_INVALID_INPUT,
     CsvDialectOption,
     GeodataOption,
+    check_outputs,
     err,
+    labelled,
+    layer_files,
     out,
+    print_json,
     print_problems,
     progress_bar,
 )
@@ -63,11 +67,12 @@ def info_command(
                 message="use a .xlsx, .csv or .json file",
             )
         )
+    check_outputs(layer_files(geodata), [("--out", out_file)])
     summary = data_info(load_geodata(geodata))
     if out_file is not None:
         _write_info(summary, out_file, dialect=csv_dialect)
     if as_json:
-        print(json.dumps(summary, indent=2, ensure_ascii=False))
+        print_json(summary)
         return
     layers = Table(title="Layers", show_lines=False)
     for column in ("layer", "records", "reference date", "file"):
@@ -202,7 +207,7 @@ def _write_info(summary: dict, path: Path, *, dialect: str) -> None:
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
-    err.print(f"wrote {path}", highlight=False, markup=False, soft_wrap=True)
+    err.print(f"wrote {path}", highlight=False, soft_wrap=True)
 
 
 @data_app.command("check")
@@ -223,26 +228,22 @@ def check_command(
     """Validate every layer and their consistency; exit 2 with a located report on problems."""
     report = check_geodata(geodata, boundaries=boundaries)
     if as_json:
-        print(
-            json.dumps(
-                {
-                    "ok": report.ok,
-                    "counts": report.counts,
-                    "files": {k: str(v) for k, v in report.files.items()},
-                    "errors": [vars(p) for p in report.errors],
-                    "warnings": [vars(p) for p in report.warnings],
-                },
-                indent=2,
-                ensure_ascii=False,
-            )
+        print_json(
+            {
+                "ok": report.ok,
+                "counts": report.counts,
+                "files": {k: str(v) for k, v in report.files.items()},
+                "errors": [vars(p) for p in report.errors],
+                "warnings": [vars(p) for p in report.warnings],
+            }
         )
     else:
         for name, count in report.counts.items():
             out.print(f"  {name:<18} {count:>5} records  {report.files[name]}")
         for problem in report.warnings:
-            err.print(f"[yellow]warning[/]: {problem}", markup=True, highlight=False)
+            err.print(labelled("warning", "yellow", f": {problem}"), highlight=False)
         if report.ok:
-            out.print("[green]OK[/]: every layer is valid and consistent.")
+            out.print(labelled("OK", "green", ": every layer is valid and consistent."))
         else:
             print_problems(report.errors)
     if not report.ok:
@@ -313,9 +314,21 @@ def import_ibis_command(
     from siting.importers.ibis import read_ibis_terrains
     from siting.layers.supply import sites_from_terrains, write_sites
 
+    check_outputs(
+        [file, boundaries],
+        [("--into", into / f"sites{ext}") for ext in (".csv", ".gpkg")],
+    )
     with progress_bar() as progress:
         progress.stage(f"reading {file.name}")
         terrains = read_ibis_terrains(file, reference_year=reference_year, source=source)
+        if terrains.empty:
+            raise SitingInputError(
+                Problem(
+                    file=str(file),
+                    message="the export holds no business-park terrains: nothing was written "
+                    "(a sites layer needs the register's terrains)",
+                )
+            )
         data = load_geodata(geodata)
         progress.stage("placing the terrains in their municipalities")
         terrains = _with_municipalities(terrains, data, boundaries)
@@ -349,9 +362,12 @@ def import_ibis_command(
     if left_out:
         shown = ", ".join(rin for rin, _ in left_out[:10]) + (" ..." if len(left_out) > 10 else "")
         err.print(
-            f"[yellow]warning[/]: {len(left_out)} terrain(s) left out: no municipality code "
-            f"(GM0000 or none; RIN {shown}); with polygons, --boundaries FILE fills the code",
-            markup=True,
+            labelled(
+                "warning",
+                "yellow",
+                f": {len(left_out)} terrain(s) left out: no municipality code (GM0000 or none; "
+                f"RIN {shown}); with polygons, --boundaries FILE fills the code",
+            ),
             highlight=False,
         )
 
@@ -446,6 +462,13 @@ def import_capacity_map_command(
         for name in ("tennetgebieden.csv", "tennetcongestie.csv", "congestie_pc6.csv")
         if (folder / name).is_file()
     }
+    check_outputs(
+        [areas_file, *optional.values(), postcodes, site_postcodes],
+        [
+            ("--into", into / name)
+            for name in ("grid_areas.csv", "grid_area_links.csv", "grid_congestion.csv")
+        ],
+    )
     supply = capacity_map.read_supply_areas(areas_file)
     tennet = (
         capacity_map.read_tennet_areas(optional["tennetgebieden.csv"])

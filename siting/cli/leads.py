@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from siting.cli._common import CsvDialectOption, out
+from siting.cli._common import CsvDialectOption, check_outputs, out
 
 leads_app = typer.Typer(help="Leads tables: a template to fill in.", no_args_is_help=True)
 
@@ -31,5 +31,6 @@ def template_command(
     """
     from siting.outputs.leads_template import write_leads_template
 
+    check_outputs([], [("TARGET", target)])
     written = write_leads_template(target, dialect=csv_dialect)
-    out.print(f"wrote {written}", highlight=False, markup=False, soft_wrap=True)
+    out.print(f"wrote {written}", highlight=False, soft_wrap=True)

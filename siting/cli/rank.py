@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
+from siting._reading import read_capped
 from siting.jobs.rank import ENUMERATION
 from siting.layers.load import load_geodata
 from siting.model.solvers import SOLVERS
@@ -25,8 +26,11 @@ from siting.cli._common import (
     GeodataOption,
     OfflineOption,
     OutOption,
+    check_output_formats,
     check_outputs,
+    layer_files,
     out,
+    out_targets,
     write_outputs,
 )
 
@@ -144,17 +148,27 @@ def rank_command(
                 message="the brief is an HTML file (print it to PDF from the browser)",
             )
         )
-    paths = check_outputs(out_files, dialect=csv_dialect, crs=crs)
+    paths = check_output_formats(out_files, dialect=csv_dialect, crs=crs)
     if solver is not None and solver not in (*SOLVERS, ENUMERATION):
         raise SitingInputError(
             Problem(
                 file="<options>",
                 column="--solver",
                 label="option",
-                message=f"'{solver}' is not a solver; allowed: "
+                message=f"{excerpt(solver)} is not a solver; allowed: "
                 f"{', '.join((*SOLVERS, ENUMERATION))}",
             )
         )
+    check_outputs(
+        [case, criteria, *layer_files(geodata)],
+        [
+            ("--json", json_out),
+            ("--csv", csv_out),
+            ("--map", map_out),
+            ("--brief", brief),
+            *out_targets(paths),
+        ],
+    )
     result = rank_sites(
         case,
         top=top,
@@ -169,10 +183,10 @@ def rank_command(
         json_out.write_text(
             json.dumps(result.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8"
         )
-        out.print(f"wrote {json_out}", highlight=False, markup=False, soft_wrap=True)
+        out.print(f"wrote {json_out}", highlight=False, soft_wrap=True)
     if csv_out is not None:
         write_ranking_csv(result, csv_out, dialect=csv_dialect)
-        out.print(f"wrote {csv_out}", highlight=False, markup=False, soft_wrap=True)
+        out.print(f"wrote {csv_out}", highlight=False, soft_wrap=True)
     write_outputs(result, paths, dialect=csv_dialect, crs=crs)
     if map_out is not None:
         _write_map(result, map_out, offline=offline, geodata=geodata)
@@ -181,7 +195,7 @@ def rank_command(
 
         name = _company_name(case) if brief_name else None
         written = write_brief(result, brief, data=load_geodata(geodata), company_name=name)
-        out.print(f"wrote brief {written}", highlight=False, markup=False, soft_wrap=True)
+        out.print(f"wrote brief {written}", highlight=False, soft_wrap=True)
     if not result.recommendations:
         raise typer.Exit(EXIT_INFEASIBLE)
 
@@ -220,13 +234,27 @@ def map_command(
     outcome, grid congestion, talent within reach, campuses, the current location, the
     exclusion funnel and the profile's key needs. Exit code 0, or 2 for invalid input.
     """
+    check_outputs([result_file, boundaries, *layer_files(geodata)], [("--out", map_out)])
     result = _read_ranking(result_file)
     polygons = None
     if boundaries is not None:
         from siting.importers.boundaries import read_municipality_boundaries
 
         polygons = read_municipality_boundaries(boundaries)
-    _write_map(result, map_out, offline=offline, geodata=geodata, boundaries=polygons)
+    try:
+        _write_map(result, map_out, offline=offline, geodata=geodata, boundaries=polygons)
+    except SitingInputError:  # the data's or the options' own problems, as they are
+        raise
+    except (TypeError, ValueError, OverflowError, KeyError, IndexError, AttributeError) as exc:
+        # the file passed the type check but holds values no map can show (an infinite
+        # coordinate, a rank that is no position, ...): the file is the input at fault
+        raise SitingInputError(
+            Problem(
+                file=str(result_file),
+                message="not a ranking saved with `siting rank --json`: a value cannot be "
+                f"drawn ({type(exc).__name__}: {excerpt(str(exc), limit=120, quote=False)})",
+            )
+        ) from None
 
 
 def _write_map(
@@ -248,13 +276,13 @@ def _write_map(
 
 def _read_ranking(path: Path) -> RankingResult:
     """Read a ranking saved as JSON, or raise a located input error."""
-    from siting.results.ranking import ranking_from_dict
+    from siting.results.ranking import check_types, ranking_from_dict
 
     file = str(path)
     if not path.is_file():
         raise SitingInputError(Problem(file=file, message="file not found"))
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_capped(path, what="result file").decode("utf-8"))
     except UnicodeDecodeError:
         raise SitingInputError(
             Problem(
@@ -268,6 +296,10 @@ def _read_ranking(path: Path) -> RankingResult:
                 file=file, row=exc.lineno, message=f"not valid JSON (column {exc.colno}): {exc.msg}"
             )
         ) from None
+    except RecursionError:
+        raise SitingInputError(
+            Problem(file=file, message="nested too deeply to read: not a saved ranking")
+        ) from None
     if not isinstance(data, dict):
         raise SitingInputError(
             Problem(
@@ -276,7 +308,9 @@ def _read_ranking(path: Path) -> RankingResult:
             )
         )
     try:
-        return ranking_from_dict(data)
+        result = ranking_from_dict(data)
+        check_types(result)
+        return result
     except KeyError as exc:
         raise SitingInputError(
             Problem(
@@ -286,7 +320,11 @@ def _read_ranking(path: Path) -> RankingResult:
                 message="missing: not a ranking saved with `siting rank --json`",
             )
         ) from None
-    except (TypeError, ValueError, AttributeError) as exc:
+    except (TypeError, ValueError, AttributeError, IndexError, RecursionError) as exc:
         raise SitingInputError(
-            Problem(file=file, message=f"not a ranking saved with `siting rank --json`: {exc}")
+            Problem(
+                file=file,
+                message="not a ranking saved with `siting rank --json`: "
+                f"{excerpt(str(exc), limit=120, quote=False)}",
+            )
         ) from None

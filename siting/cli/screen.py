@@ -12,18 +12,21 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
 from siting.cli._common import (
     AllOption,
     CrsOption,
     CsvDialectOption,
     OutOption,
     RowsOption,
+    check_output_formats,
     check_outputs,
     err,
+    labelled,
+    layer_files,
     out,
+    out_targets,
     progress_bar,
     write_outputs,
 )
@@ -72,9 +75,21 @@ def screen_command(
     scheduler: Annotated[
         str | None,
         typer.Option(
-            "--scheduler", help="Dask scheduler address (tcp://host:8786), with --engine dask."
+            "--scheduler",
+            help="Dask scheduler address, with --engine dask: on this machine "
+            "(tcp://127.0.0.1:8786), or on another only over TLS (tls://host:8786, with "
+            "Dask's TLS settings) unless --allow-insecure-scheduler. Workers get each "
+            "lead's needs, never its name or id.",
         ),
     ] = None,
+    allow_insecure_scheduler: Annotated[
+        bool,
+        typer.Option(
+            "--allow-insecure-scheduler",
+            help="Accept a --scheduler on another machine without TLS: the leads' needs "
+            "then cross the network in clear text (a trusted network only).",
+        ),
+    ] = False,
     sheet: Annotated[
         str | None, typer.Option("--sheet", help="Excel sheet to read (default: the first).")
     ] = None,
@@ -129,7 +144,7 @@ def screen_command(
                 file="<options>",
                 column="--solver",
                 label="option",
-                message=f"'{solver}' is not a solver; allowed: {', '.join(SOLVERS)}",
+                message=f"{excerpt(solver)} is not a solver; allowed: {', '.join(SOLVERS)}",
             )
         )
     if engine not in ("local", "dask"):
@@ -138,14 +153,18 @@ def screen_command(
                 file="<options>",
                 column="--engine",
                 label="option",
-                message=f"'{engine}' is no engine; allowed: local, dask",
+                message=f"{excerpt(engine)} is no engine; allowed: local, dask",
             )
         )
     check_map_options(map_out, offline)
-    paths = check_outputs(out_files, dialect=csv_dialect, crs=crs)
+    paths = check_output_formats(out_files, dialect=csv_dialect, crs=crs)
+    check_outputs(
+        [leads, criteria, *layer_files(geodata)],
+        [*out_targets(paths), ("--map", map_out)],
+    )
     table = read_leads(leads, sheet=sheet, extra_columns=["priority"])
     for warning in table.warnings:
-        err.print(f"[yellow]warning[/]: {escape(str(warning))}", highlight=False)
+        err.print(labelled("warning", "yellow", f": {warning}"), highlight=False)
     data = load_geodata(geodata) if map_out is not None else None
     with progress_bar() as progress:
         result = screen_leads(
@@ -156,6 +175,7 @@ def screen_command(
             solver=solver,
             engine=engine,
             scheduler=scheduler,
+            allow_insecure_scheduler=allow_insecure_scheduler,
             progress=progress,
             data=data,
         )
@@ -193,6 +213,6 @@ def write_portfolio_map(
     m = render_portfolio_map(result, data=data, offline=offline)
     written = save_map(m, path, offline=offline)
     console.print(
-        f"wrote map {written}" + (" (offline)" if offline else ""), highlight=False, markup=False
+        f"wrote map {written}" + (" (offline)" if offline else ""), highlight=False, soft_wrap=True
     )
     return written

@@ -17,13 +17,16 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
 from siting.cli._common import (
     AllOption,
     CsvDialectOption,
     OutOption,
     RowsOption,
+    check_output_formats,
     check_outputs,
+    layer_files,
+    out_targets,
     progress_bar,
     write_outputs,
 )
@@ -53,7 +56,7 @@ def _check_solver(solver: str | None) -> None:
                 file="<options>",
                 column="--solver",
                 label="option",
-                message=f"'{solver}' is not a solver; allowed: "
+                message=f"{excerpt(solver)} is not a solver; allowed: "
                 f"{', '.join((*SOLVERS, ENUMERATION))}",
             )
         )
@@ -133,7 +136,11 @@ def compare_command(
             )
         )
     _check_solver(solver)
-    paths = check_outputs(out_files, dialect=csv_dialect)
+    paths = check_output_formats(out_files, dialect=csv_dialect)
+    check_outputs(
+        [*cases, *layer_files(geodata)],
+        [("--json", json_out), ("--map", map_out), *out_targets(paths)],
+    )
     with progress_bar() as progress:
         result = compare(
             cases[0], *cases[1:], top=top, solver=solver, geodata_dir=geodata, progress=progress
@@ -194,6 +201,7 @@ def write_comparison_map(result: Comparison, path: Path, *, offline: bool = Fals
         When the comparison has no variant.
     """
     from siting.outputs.maps.elements import LINKED_VIEW_RELAY, LinkedView
+    from siting.outputs.maps.html import esc
     from siting.outputs.maps.ranking import render_map, save_map
 
     if not result.variants:
@@ -223,13 +231,13 @@ def write_comparison_map(result: Comparison, path: Path, *, offline: bool = Fals
             )
             panes.append((label, m.get_name(), page))
     frames = "".join(
-        f'<div class="pane"><div class="head">{html.escape(label)}</div>'
-        f'<iframe class="siting-pane" data-map="{html.escape(name)}" '
-        f'title="{html.escape(label)}" srcdoc="{html.escape(page, quote=True)}">'
+        f'<div class="pane"><div class="head">{esc(label)}</div>'
+        f'<iframe class="siting-pane" data-map="{esc(name)}" '
+        f'title="{esc(label)}" srcdoc="{html.escape(page, quote=True)}">'
         "</iframe></div>"
         for label, name, page in panes
     )
-    summary = html.escape(variant.summary)
+    summary = esc(variant.summary)
     bar = (
         "<div class='bar'><label><input type='checkbox' id='siting-link' checked> "
         "Linked: the two maps move together</label> <span class='hint'>(pan or zoom "
@@ -237,7 +245,7 @@ def write_comparison_map(result: Comparison, path: Path, *, offline: bool = Fals
     )
     doc = (
         "<!DOCTYPE html><html><head><meta charset='utf-8'>"
-        f"<title>{html.escape(result.base_name)} vs. {html.escape(variant.name)}</title>"
+        f"<title>{esc(result.base_name)} vs. {esc(variant.name)}</title>"
         "<style>html,body{margin:0;height:100%;font-family:sans-serif}"
         "body{display:flex;flex-direction:column}.bar{padding:4px 10px;font-size:13px;"
         "border-bottom:1px solid #ccc}.bar .hint{color:#666}"
@@ -309,10 +317,10 @@ def sweep_command(
                 file="<options>",
                 column="--chart",
                 label="option",
-                message=f"'{chart}': give a {', '.join(CHART_SUFFIXES)} file",
+                message=f"{excerpt(str(chart))}: give a {', '.join(CHART_SUFFIXES)} file",
             )
         )
-    paths = check_outputs(out_files, dialect=csv_dialect)
+    paths = check_output_formats(out_files, dialect=csv_dialect)
     parsed = []
     for item in vary:
         if "=" not in item:
@@ -321,11 +329,25 @@ def sweep_command(
                     file="<options>",
                     column="--vary",
                     label="option",
-                    message=f"'{item}': write PATH=START:STOP:STEP, e.g. needs.power_mw=2:20:2",
+                    message=f"{excerpt(item)}: write PATH=START:STOP:STEP, "
+                    "e.g. needs.power_mw=2:20:2",
                 )
             )
         path, spec = item.split("=", 1)
         parsed.append((path.strip(), spec.strip()))
+    n_sweeps = len(parsed)
+    check_outputs(
+        [case, *layer_files(geodata)],
+        [
+            ("--json", json_out),
+            *(
+                ("--chart", _per_sweep(chart, path, n_sweeps))
+                for path, _ in parsed
+                if chart is not None
+            ),
+            *out_targets(_per_sweep(p, path, n_sweeps) for p in paths for path, _ in parsed),
+        ],
+    )
     data = load_geodata(geodata)
     with progress_bar() as progress:
         results = [
@@ -344,7 +366,7 @@ def sweep_command(
     if chart is not None:
         for result in results:
             target = save_sweep_chart(result, _per_sweep(chart, result.parameter, len(results)))
-            console.print(f"wrote chart {target}", highlight=False, markup=False, soft_wrap=True)
+            console.print(f"wrote chart {target}", highlight=False, soft_wrap=True)
     if json_out is not None:
         payload = [r.to_dict() for r in results]
         json_out.parent.mkdir(parents=True, exist_ok=True)

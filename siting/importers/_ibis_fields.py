@@ -17,7 +17,7 @@ import pandas as pd
 import shapely
 
 from siting import settings
-from siting._errors import Problem
+from siting._errors import Problem, excerpt
 from siting.layers.places import gm_code
 from siting.layers.validate import NL_RD_BOUNDS
 
@@ -73,7 +73,7 @@ def find_fields(columns: Sequence[object], *, file: str) -> tuple[Fields, list[P
         for role, candidates in FIELDS.items()
     }
     fields = Fields(**chosen)
-    listed = ", ".join(found.values()) or "none"
+    listed = ", ".join(excerpt(v, quote=False) for v in list(found.values())[:30]) or "none"
     problems = []
 
     def missing(what: str, candidates: Sequence[str]) -> None:
@@ -131,10 +131,17 @@ def parse_area(
         except ValueError:
             value = math.nan
         if not math.isfinite(value):
-            problems.append(problem(file, rows[i], column, f"'{cell}' is not a number"))
+            problems.append(problem(file, rows[i], column, f"{excerpt(cell)} is not a number"))
             values.append(np.nan)
         elif value < 0:
-            problems.append(problem(file, rows[i], column, f"{cell} is negative; areas are >= 0"))
+            problems.append(
+                problem(
+                    file,
+                    rows[i],
+                    column,
+                    f"{excerpt(cell, quote=False)} is negative; areas are >= 0",
+                )
+            )
             values.append(np.nan)
         else:
             values.append(value)
@@ -162,7 +169,7 @@ def parse_gm_codes(
                         file,
                         rows[i],
                         column,
-                        f"'{item}' is not a municipality code (like 772, 0772 or GM0772)",
+                        f"{excerpt(item)} is not a municipality code (like 772, 0772 or GM0772)",
                     )
                 )
             elif code != NO_MUNICIPALITY and code not in codes:
@@ -183,7 +190,7 @@ def parse_years(
             continue
         year = int(cell) if cell.isdigit() else None
         if year is None or not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
-            problems.append(problem(file, rows[i], column, f"'{cell}' is not a year"))
+            problems.append(problem(file, rows[i], column, f"{excerpt(cell)} is not a year"))
             values.append(pd.NA)
         else:
             values.append(year)

@@ -43,7 +43,8 @@ import numpy as np
 import pandas as pd
 
 from siting import vocab
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
+from siting._reading import read_capped
 from siting.layers.places import gm_codes
 
 _ZONE_ID = ("voedingsgebied_id", "voedingsgebiedid", "id_voedingsgebied", "voedingsgebied_code")
@@ -280,7 +281,7 @@ def read_postcode_areas(path: str | Path) -> pd.DataFrame:
     _report(
         problems,
         bad,
-        lambda i: f"'{text['postcode'].iloc[i]}' is not a 6-digit postcode (like 1234AB)",
+        lambda i: f"{excerpt(text['postcode'].iloc[i])} is not a 6-digit postcode (like 1234AB)",
         file=file,
         column=cols["postcode"],
         rows=rows,
@@ -404,7 +405,7 @@ def _report_duplicates(
                     file=file,
                     row=int(rows[i]),
                     column=column,
-                    message=f"duplicate {what} '{value}' (first in row {first[value]})",
+                    message=f"duplicate {what} {excerpt(value)} (first in row {first[value]})",
                 )
             )
         else:
@@ -421,7 +422,7 @@ def _parse_whole(
     _report(
         problems,
         ~empty & ~whole,
-        lambda i: f"'{text.iloc[i]}' is not a whole number",
+        lambda i: f"{excerpt(text.iloc[i])} is not a whole number",
         file=file,
         column=column,
         rows=rows,
@@ -436,7 +437,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
     file = str(path)
     if not path.is_file():
         raise SitingInputError(Problem(file=file, message="file not found"))
-    data = path.read_bytes()
+    data = read_capped(path, what="capacity-map CSV")
     try:
         content = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -475,7 +476,9 @@ def _find_columns(
         col = next((by_key[n] for n in names if n in by_key), None)
         if col is not None:
             found[role] = col
-    listed = ", ".join(map(str, raw.columns)) or "none"
+    listed = ", ".join(excerpt(str(c), quote=False) for c in raw.columns[:30]) or "none"
+    if len(raw.columns) > 30:
+        listed += f" and {len(raw.columns) - 30} more"
     problems = [
         Problem(
             file=file,
@@ -548,7 +551,7 @@ def _parse_numbers(
     _report(
         problems,
         bad,
-        lambda i: f"'{text.iloc[i]}' is not a number",
+        lambda i: f"{excerpt(text.iloc[i])} is not a number",
         file=file,
         column=column,
         rows=rows,
@@ -557,7 +560,9 @@ def _parse_numbers(
     _report(
         problems,
         negative,
-        lambda i: f"{text.iloc[i]} is negative; capacities and queues are >= 0",
+        lambda i: (
+            f"{excerpt(text.iloc[i], quote=False)} is negative; capacities and queues are >= 0"
+        ),
         file=file,
         column=column,
         rows=rows,
@@ -583,7 +588,7 @@ def _parse_classes(
     _report(
         problems,
         bad,
-        lambda i: f"'{text.iloc[i]}' is not a colour code; {_CLASS_HELP}",
+        lambda i: f"{excerpt(text.iloc[i])} is not a colour code; {_CLASS_HELP}",
         file=file,
         column=column,
         rows=rows,
@@ -605,7 +610,7 @@ def _parse_gm_codes(
         lambda i: (
             "a municipality code is required here"
             if text.iloc[i] == ""
-            else f"'{text.iloc[i]}' is not a municipality code (like 772, 0772 or GM0772)"
+            else f"{excerpt(text.iloc[i])} is not a municipality code (like 772, 0772 or GM0772)"
         ),
         file=file,
         column=column,

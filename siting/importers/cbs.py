@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
 
 #: Proxy figures read next to the population and education figures.
 PROXY_COLUMNS = (
@@ -206,7 +206,7 @@ def read_cbs_kerncijfers(path: str | Path) -> pd.DataFrame:
                     file=str(path),
                     row=int(rows.index[i]) + 2,
                     column=fields[key],
-                    message=f"'{text.iloc[i]}' is not a number",
+                    message=f"{excerpt(text.iloc[i])} is not a number",
                 )
             )
         return values

@@ -30,7 +30,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
 from siting.layers.places import gm_codes, municipality_codes
 
 #: CROHO sectors DUO counts as techniek, per level.
@@ -288,7 +288,7 @@ def _melt_years(
                     file=str(path),
                     row=int(raw.index[i]) + 2,
                     column=str(col),
-                    message=f"'{text.iloc[i]}' is not a count",
+                    message=f"{excerpt(text.iloc[i])} is not a count",
                 )
             )
         parts.append(

@@ -12,17 +12,18 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from siting import vocab
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
 from siting.importers.capacity_map import CLASSES as _CLASSES
 from siting.importers.capacity_map import _report
 from siting.layers.schema import GRID_CONGESTION
-from siting.layers.validate import cells_as_text, parse_table
+from siting.layers.validate import cells_as_text, neutralise_formulas, parse_table
 
 #: Tie order for the majority class: the worse class wins; "no information" loses every tie.
 _TIE_ORDER = (3, 2, 1, 0, -1)
@@ -180,7 +181,8 @@ def write_congestion_layer(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write a ``grid_congestion`` layer CSV that a user can drop into a geodata folder.
 
     Comma-separated, ``.`` as decimal mark, UTF-8, figures [MW] rounded to 3 decimals. The frame
-    is checked against the layer schema first.
+    is checked against the layer schema first; free text that a spreadsheet would run as a
+    formula is quoted (:func:`siting.layers.validate.neutralise_formulas`).
 
     Parameters
     ----------
@@ -214,7 +216,7 @@ def write_congestion_layer(frame: pd.DataFrame, path: str | Path) -> Path:
     out = frame[names].reset_index(drop=True).copy()
     for col in ("headroom_mw", "queue_mw"):
         out[col] = pd.to_numeric(out[col], errors="coerce").astype(float).round(3)
-    text = out.apply(cells_as_text)
+    text = neutralise_formulas(out.apply(cells_as_text), GRID_CONGESTION)
     _, problems = parse_table(text, GRID_CONGESTION, file=file)
     if problems:
         raise SitingInputError(problems)
@@ -254,20 +256,29 @@ def _require_frame_columns(frame: pd.DataFrame, needed: Iterable[str], file: str
     ]
 
 
+def _is_date(text: object) -> bool:
+    """Return whether ``text`` is a real month (``2025-01``) or day (``2025-01-31``)."""
+    if not isinstance(text, str) or _DATE.fullmatch(text) is None:
+        return False
+    try:
+        date.fromisoformat(text if len(text) > 7 else text + "-01")
+    except ValueError:  # e.g. 2025-02-30
+        return False
+    return True
+
+
 def _postcode_classes(
     postcodes: pd.DataFrame, areas: pd.DataFrame | None, *, status_date: str | None
 ) -> pd.DataFrame:
     """Postcodes with their class, supply area and operator; unknown areas are problems."""
     pc_file = str(postcodes.attrs.get("file", "<postcodes>"))
     problems = []
-    if status_date is not None and (
-        not isinstance(status_date, str) or _DATE.fullmatch(status_date) is None
-    ):
+    if status_date is not None and not _is_date(status_date):
         problems.append(
             Problem(
                 file="<argument>",
                 column="status_date",
-                message=f"{status_date!r} is not a date like 2025-01 or 2025-01-31",
+                message=f"{excerpt(status_date)} is not a date like 2025-01 or 2025-01-31",
             )
         )
     problems += _require_frame_columns(
@@ -311,7 +322,7 @@ def _postcode_classes(
         _report(
             problems,
             unknown,
-            lambda i: f"supply area '{merged['zone_id'].iloc[i]}' is not in {area_file}",
+            lambda i: f"supply area {excerpt(merged['zone_id'].iloc[i])} is not in {area_file}",
             file=pc_file,
             column="voedingsgebied_id",
             rows=rows,
@@ -339,7 +350,7 @@ def _majority_operator(group: pd.DataFrame) -> tuple[str | None, str | None]:
     best = sorted(counts.index, key=lambda op: (-int(counts[op]), str(op)))[0]
     if best in vocab.GRID_OPERATORS:
         return str(best), None
-    return None, f"grid operator '{best}' is not one of {', '.join(vocab.GRID_OPERATORS)}"
+    return None, f"grid operator {excerpt(best)} is not one of {', '.join(vocab.GRID_OPERATORS)}"
 
 
 def _shares_text(counts: pd.Series, n: int) -> str:

@@ -28,9 +28,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
 from siting.layers.schema import GRID_AREA_LINKS, GRID_AREAS, LayerSpec
-from siting.layers.validate import cells_as_text, parse_table
+from siting.layers.validate import cells_as_text, neutralise_formulas, parse_table
 
 TENNET = "TenneT"
 _AREA_COLUMNS = [c.name for c in GRID_AREAS.columns]
@@ -80,7 +80,7 @@ def build_grid_areas(
             Problem(
                 file="<argument>",
                 column="reference_date",
-                message=f"{reference_date!r} is not a date like 2025, 2025-Q4 or 2025-12",
+                message=f"{excerpt(reference_date)} is not a date like 2025, 2025-Q4 or 2025-12",
             )
         )
     frames = [_regional(supply_areas, reference_date)]
@@ -102,7 +102,7 @@ def build_grid_areas(
                 Problem(
                     file=file,
                     row=int(row),
-                    message=f"id '{area_id}' is also used in {f0}, row {r0}: ids must be "
+                    message=f"id {excerpt(area_id)} is also used in {f0}, row {r0}: ids must be "
                     "unique across the capacity-map files",
                 )
             )
@@ -146,7 +146,9 @@ def derived_regional_class(
 def write_layer(frame: pd.DataFrame, spec: LayerSpec, path: str | Path) -> Path:
     """Write a layer CSV that a data folder accepts (checked against its schema first).
 
-    Comma-separated, ``.`` as decimal mark, UTF-8, figures rounded to 4 decimals.
+    Comma-separated, ``.`` as decimal mark, UTF-8, figures rounded to 4 decimals; free text that
+    a spreadsheet would run as a formula is quoted
+    (:func:`siting.layers.validate.neutralise_formulas`).
 
     Parameters
     ----------
@@ -175,7 +177,7 @@ def write_layer(frame: pd.DataFrame, spec: LayerSpec, path: str | Path) -> Path:
             Problem(
                 file=file,
                 message=f"the frame lacks column(s) {', '.join(missing)} of the {spec.name} "
-                f"layer; columns found: {', '.join(map(str, frame.columns))}",
+                f"layer; columns found: {', '.join(excerpt(str(c)) for c in frame.columns[:30])}",
             )
         )
     out = frame[names].reset_index(drop=True).copy()
@@ -183,6 +185,7 @@ def write_layer(frame: pd.DataFrame, spec: LayerSpec, path: str | Path) -> Path:
         if col.kind == "float":
             out[col.name] = pd.to_numeric(out[col.name], errors="coerce").astype(float).round(4)
     text = out.apply(cells_as_text) if len(out) else out.astype(object)
+    text = neutralise_formulas(text, spec)
     _, problems = parse_table(text, spec, file=file)
     if problems:
         raise SitingInputError(problems)

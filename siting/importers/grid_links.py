@@ -9,12 +9,14 @@ every area feeding its postcodes (confidence ``reported``, with the share of its
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
+from siting._reading import read_capped
 from siting.importers.grid_layers import typed_layer
 from siting.layers.schema import GRID_AREA_LINKS
 
@@ -95,10 +97,16 @@ def read_site_postcodes(path: str | Path) -> pd.DataFrame:
     file = str(path)
     if not path.is_file():
         raise SitingInputError(Problem(file=file, message="file not found"))
+    data = read_capped(path, what="site postcode table")
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        raw = pd.read_csv(io.StringIO(data.decode("utf-8-sig")), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise SitingInputError(Problem(file=file, message=f"not a valid CSV file: {exc}")) from None
+        raise SitingInputError(
+            Problem(
+                file=file,
+                message=f"not a valid CSV file: {excerpt(str(exc), limit=200, quote=False)}",
+            )
+        ) from None
     missing = {"site_id", "postcode"} - set(raw.columns)
     if missing:
         raise SitingInputError(
@@ -115,7 +123,7 @@ def read_site_postcodes(path: str | Path) -> pd.DataFrame:
             file=file,
             row=int(i) + 2,
             column="postcode",
-            message=f"'{raw['postcode'].iloc[i]}' is not a 6-digit postcode (like 1234AB)",
+            message=f"{excerpt(raw['postcode'].iloc[i])} is not a 6-digit postcode (like 1234AB)",
         )
         for i in np.flatnonzero(bad.to_numpy())
     ]
@@ -214,7 +222,7 @@ def _check_ids(postcodes: pd.DataFrame, areas: pd.DataFrame) -> None:
                     file=file,
                     row=int(rows[i]) if rows is not None else int(i) + 2,
                     column=label,
-                    message=f"'{values.iloc[i]}' is not in the capacity map's area files",
+                    message=f"{excerpt(values.iloc[i])} is not in the capacity map's area files",
                 )
             )
     if problems:

@@ -45,6 +45,7 @@ Facts about the sources that shape the result:
 
 from __future__ import annotations
 
+import io
 import warnings
 from pathlib import Path
 
@@ -54,7 +55,8 @@ import pandas as pd
 import shapely
 
 from siting import settings
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
+from siting._reading import read_capped
 from siting.importers import _ibis_fields as f
 from siting.importers.boundaries import assign_municipality as assign_municipality
 from siting.layers.validate import cells_as_text
@@ -266,7 +268,7 @@ def _check_reference_year(reference_year: int | None, *, file: str) -> None:
             Problem(
                 file=file,
                 column="reference_year",
-                message=f"reference_year {reference_year!r} is not a year ({low}-{high})",
+                message=f"reference_year {excerpt(reference_year)} is not a year ({low}-{high})",
             )
         )
 
@@ -283,7 +285,12 @@ def _read_file(path: Path, *, layer: str | None) -> pd.DataFrame:
             warnings.filterwarnings("ignore", message=".*Could not parse column.*")
             raw = gpd.read_file(path, layer=layer) if layer is not None else gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several types for unreadable files
-        raise SitingInputError(Problem(file=file, message=f"cannot read the file: {exc}")) from None
+        raise SitingInputError(
+            Problem(
+                file=file,
+                message=f"cannot read the file: {excerpt(str(exc), limit=200, quote=False)}",
+            )
+        ) from None
     if raw.geometry.isna().all():
         return pd.DataFrame(raw.drop(columns=raw.geometry.name))  # attributes only
     if raw.crs is None:
@@ -316,14 +323,19 @@ def _read_table(path: Path) -> pd.DataFrame:
     """Read a CSV or TSV attribute table (separator from the suffix or the header line)."""
     file = str(path)
     try:
-        head = path.read_text(encoding="utf-8-sig").split("\n", 1)[0]
+        content = read_capped(path, what="IBIS table").decode("utf-8-sig")
     except UnicodeDecodeError:
         raise SitingInputError(Problem(file=file, message="not UTF-8 text")) from None
+    head = content.split("\n", 1)[0]
     sep = "\t" if path.suffix.lower() == ".tsv" or "\t" in head else ";" if ";" in head else ","
     try:
-        return pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        return pd.read_csv(io.StringIO(content), sep=sep, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise SitingInputError(Problem(file=file, message=f"not a valid table: {exc}")) from None
+        raise SitingInputError(
+            Problem(
+                file=file, message=f"not a valid table: {excerpt(str(exc), limit=200, quote=False)}"
+            )
+        ) from None
 
 
 def _parse_parts(
@@ -336,7 +348,9 @@ def _parse_parts(
         problems.append(f.problem(file, rows[i], fields.rin, "a RIN number is required here"))
     for i in np.flatnonzero((rin.ne("") & ~rin.map(f.is_rin)).to_numpy()):
         problems.append(
-            f.problem(file, rows[i], fields.rin, f"'{text['rin'].iloc[i]}' is not a RIN number")
+            f.problem(
+                file, rows[i], fields.rin, f"{excerpt(text['rin'].iloc[i])} is not a RIN number"
+            )
         )
     areas: dict[str, pd.Series] = {}
     for role in ("gross", "net", "tottuit"):

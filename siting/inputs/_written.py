@@ -14,7 +14,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from siting import vocab
-from siting._errors import Problem
+from siting._errors import Problem, excerpt
+
+#: Unknown items quoted in one message at most.
+QUOTED_ITEMS = 5
 
 #: Separators of a list inside one text cell (``"photonics | semiconductors"``). A comma
 #: separates only where it does not fall inside a domain's name ("Process technology,
@@ -119,15 +122,15 @@ def thousands_problems(
         if not isinstance(text, str) or not _THOUSANDS.fullmatch(text.strip()):
             continue
         text = text.strip()
-        meant = text.replace(".", "").replace(",", ".")
+        meant = excerpt(text.replace(".", "").replace(",", "."), quote=False)
         if "," in text:
             message = (
-                f"'{text}' looks like {meant} written with Dutch thousands separators and a "
-                f"decimal comma; numbers take no thousands separator: write {meant}"
+                f"{excerpt(text)} looks like {meant} written with Dutch thousands separators "
+                f"and a decimal comma; numbers take no thousands separator: write {meant}"
             )
         else:
             message = (
-                f"'{text}' looks like {meant} written with a Dutch thousands separator; "
+                f"{excerpt(text)} looks like {meant} written with a Dutch thousands separator; "
                 f"numbers take none: write {meant}, or {float(text):g} if a decimal point "
                 "was meant"
             )
@@ -146,10 +149,12 @@ def thousands_problems(
 def unknown_domains(unknown: list[str]) -> str:
     """Return the message for NTS domain names nobody knows, with the closest names."""
     parts = []
-    for item in unknown:
-        close = vocab.suggest_nts_domains(item)
+    for item in unknown[:QUOTED_ITEMS]:
+        close = vocab.suggest_nts_domains(item) if len(item) <= 200 else []
         hint = f" (did you mean {' or '.join(close)}?)" if close else ""
-        parts.append(f"{item!r}{hint}")
+        parts.append(f"{excerpt(item)}{hint}")
+    if len(unknown) > QUOTED_ITEMS:
+        parts.append(f"and {len(unknown) - QUOTED_ITEMS} more")
     allowed = "; ".join(vocab.NTS_DOMAINS.values())
     return (
         f"unknown NTS domain(s) {', '.join(parts)}; allowed: {allowed} (or their Dutch names "

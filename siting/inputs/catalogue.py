@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from siting import settings, vocab
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
 from siting._toml import read_toml
 from siting.inputs.profile import SPACE_TYPES, Profile
 
@@ -281,7 +281,7 @@ def resolve_weights(profile: Profile, catalogue: Catalogue) -> dict[str, float]:
                 file="profile",
                 column="weights",
                 label="key",
-                message=f"unknown criterion {', '.join(map(repr, unknown))}; known: "
+                message=f"unknown criterion {', '.join(map(excerpt, unknown[:5]))}; known: "
                 f"{', '.join(catalogue.criteria)}",
             )
         )

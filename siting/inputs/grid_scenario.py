@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from siting._errors import Problem
+from siting._errors import Problem, excerpt
 from siting.layers.grid import GridOverride
 from siting.layers.load import GeoData
 
@@ -111,7 +111,7 @@ def zone_overrides(
             if parsed is None:
                 lo, hi, whole = allowed[field]
                 kind = "a whole number" if whole else "a number"
-                problem(key, f"must be {kind} from {lo:g} to {hi:g}, got {value!r}")
+                problem(key, f"must be {kind} from {lo:g} to {hi:g}, got {excerpt(value)}")
                 continue
             changes[field] = parsed
         keys = _keys(entry[targets[0]], targets[0], areas, codes, provinces, problem)
@@ -143,7 +143,7 @@ def _keys(
         name = str(given)
         keys = [c for c, p in provinces.items() if str(p).casefold() == name.casefold()]
         if not keys:
-            problem("province", f"unknown province '{name}'")
+            problem("province", f"unknown province {excerpt(name)}")
         return keys
     values = [given] if isinstance(given, str) else given
     if not isinstance(values, list) or not values:
@@ -155,7 +155,7 @@ def _keys(
         if str(value) in known:
             keys.append(str(value))
         elif target == "area_id":
-            problem(target, f"unknown area '{value}': not in the grid_areas layer")
+            problem(target, f"unknown area {excerpt(value)}: not in the grid_areas layer")
         else:
-            problem(target, f"unknown municipality code '{value}' (codes look like GM0164)")
+            problem(target, f"unknown municipality code {excerpt(value)} (codes look like GM0164)")
     return keys

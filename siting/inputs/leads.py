@@ -43,7 +43,8 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel
 
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
+from siting._reading import read_capped
 from siting.inputs.profile import (
     FLAT_FIELDS,
     Profile,
@@ -209,7 +210,7 @@ def read_leads(
         raise SitingInputError(
             Problem(
                 file=file,
-                message=f"unknown file type '{path.suffix}'; give a .csv (comma or "
+                message=f"unknown file type {excerpt(path.suffix)}; give a .csv (comma or "
                 "semicolon separated, UTF-8) or an .xlsx file",
             )
         )
@@ -290,7 +291,7 @@ def _missing(value: object) -> bool:
 
 def _csv_rows(path: Path, file: str) -> tuple[list[list[str]], str]:
     try:
-        raw = path.read_bytes()
+        raw = read_capped(path, what="leads table")
     except OSError as exc:
         raise SitingInputError(Problem(file=file, message=f"cannot read: {exc}")) from None
     if b"\x00" in raw[:4096]:
@@ -329,12 +330,13 @@ def _excel_rows(path: Path, file: str, sheet: str | None) -> tuple[list[list[str
 
     from openpyxl import load_workbook
 
+    _check_workbook_container(path, file)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise SitingInputError(
-            Problem(file=file, message=f"not a readable .xlsx workbook ({type(exc).__name__})")
-        ) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError):
+        raise _damaged(file, "it cannot be unpacked: not an .xlsx file, or cut short") from None
+    except Exception:  # openpyxl raises what its parts raise (KeyError, XML errors, ...)
+        raise _damaged(file, "a part of the workbook is missing or unreadable") from None
     try:
         if sheet is None:
             if not book.sheetnames:
@@ -345,13 +347,63 @@ def _excel_rows(path: Path, file: str, sheet: str | None) -> tuple[list[list[str
         else:
             raise SitingInputError(
                 Problem(
-                    file=file, message=f"no sheet '{sheet}'; sheets: {', '.join(book.sheetnames)}"
+                    file=file,
+                    message=f"no sheet {excerpt(sheet)}; sheets: {', '.join(book.sheetnames[:20])}",
                 )
             )
         rows = [[_excel_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
         return rows, ws.title
+    except SitingInputError:
+        raise
+    except Exception:  # a damaged sheet shows only while its rows are read
+        raise _damaged(file, "a sheet cannot be read") from None
     finally:
         book.close()
+
+
+def _damaged(file: str, why: str) -> SitingInputError:
+    return SitingInputError(
+        Problem(
+            file=file,
+            message=f"the workbook is damaged ({why}); open it in Excel and save it again as "
+            ".xlsx, or save the sheet as CSV",
+        )
+    )
+
+
+#: The signature of an OLE2 compound file: an encrypted Office file, or an old .xls workbook.
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: The stream a password-protected (encrypted) Office file keeps the workbook in.
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+
+
+def _check_workbook_container(path: Path, file: str) -> None:
+    """Raise a clear message for a password-protected workbook or an old ``.xls`` file.
+
+    Both are OLE2 compound files, not the zip container of ``.xlsx``; an encrypted workbook
+    holds its content in an ``EncryptedPackage`` stream.
+    """
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(1 << 20)
+    except OSError as exc:
+        raise SitingInputError(
+            Problem(file=file, message=f"cannot read: {exc.strerror or exc}")
+        ) from None
+    if not head.startswith(_OLE_SIGNATURE):
+        return
+    if _ENCRYPTED_STREAM in head:
+        message = (
+            "the workbook is password-protected (encrypted), so it cannot be read; remove "
+            "the password in Excel (File > Info > Protect Workbook > Encrypt with Password) "
+            "or save the sheet as CSV"
+        )
+    else:
+        message = (
+            "an old Excel (.xls, 97-2003) workbook or another Office file, not .xlsx; save "
+            "it as .xlsx or as CSV"
+        )
+    raise SitingInputError(Problem(file=file, message=message))
 
 
 class _NumberCell(str):
@@ -489,16 +541,14 @@ def _build_table(
         if not any(str(c).strip() for c in cells):
             blank += 1
             continue
+        mismatch = _cell_count_problem(cells, len(columns), file=file, row=row, csv=separator)
+        if mismatch is not None:
+            # the cells may be shifted (a name's second half under another column): the row
+            # is reported by its number alone, and no cell is read or quoted
+            synthetic.add(row)
+            leads.append(Lead(lead_id=f"row-{row}", row=row, profile=None, problems=(mismatch,)))
+            continue
         row_problems: list[Problem] = []
-        if len(cells) > len(columns) and any(str(c).strip() for c in cells[len(columns) :]):
-            row_problems.append(
-                Problem(
-                    file=file,
-                    row=row,
-                    message=f"{len(cells)} cells but the header has {len(columns)} columns "
-                    f"(a separator inside an unquoted cell?)",
-                )
-            )
         for k in unnamed_with_data:
             if k < len(cells) and str(cells[k]).strip():
                 unnamed_seen.add(k)
@@ -557,6 +607,35 @@ def _build_table(
         warnings=tuple(warnings),
         separator=separator,
         sheet=sheet,
+    )
+
+
+def _cell_count_problem(
+    cells: Sequence[str], width: int, *, file: str, row: int, csv: str | None
+) -> Problem | None:
+    """Return the problem of a row whose cells do not line up with the header, if they do not.
+
+    A row with data beyond the header's last column, or (in a CSV file) with fewer cells than
+    the header, cannot be read safely: a separator inside an unquoted cell shifts every cell
+    after it. The message quotes no cell.
+    """
+    extra = len(cells) > width and any(str(c).strip() for c in cells[width:])
+    short = csv is not None and len(cells) < width
+    if not (extra or short):
+        return None
+    n = len(cells) if csv is not None else max(k + 1 for k, c in enumerate(cells) if str(c).strip())
+    hint = (
+        " (a separator inside an unquoted cell?)"
+        if extra and csv is not None
+        else " (a separator missing?)"
+        if short
+        else " (cells beyond the header's last column)"
+    )
+    return Problem(
+        file=file,
+        row=row,
+        message=f"{n} cells but the header has {width} columns{hint}; the row is not read "
+        "(no cell is shown): fix the row, e.g. quote a cell that holds the separator",
     )
 
 
@@ -643,7 +722,7 @@ def _mark_duplicates(leads: Iterable[Lead], file: str, synthetic: set[int]) -> l
             file=file,
             row=lead.row,
             column="id",
-            message=f"duplicate id '{lead.lead_id}': also in row(s) {others}",
+            message=f"duplicate id {excerpt(lead.lead_id)}: also in row(s) {others}",
         )
         out.append(
             Lead(

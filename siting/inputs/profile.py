@@ -15,24 +15,64 @@ from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from siting import vocab
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
 from siting._toml import read_toml
 from siting.inputs._written import (
+    QUOTED_ITEMS,
     SourceFloat,
     split_list_text,
     thousands_problems,
     unknown_domains,
 )
 
+#: Keys whose values are confidential: no message ever quotes them.
+CONFIDENTIAL_KEYS: frozenset[str] = frozenset({"company.name"})
+
 #: Kinds of room to grow that can drive a case (DESIGN section 1); each has a weight preset.
 SPACE_TYPES: tuple[str, ...] = ("space", "capital", "talent", "housing", "energy")
 
-_STRICT = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+_STRICT = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
+
+
+class _Model(BaseModel):
+    """Base of the profile's parts: unknown keys, infinity, NaN and ``true`` as a number refused.
+
+    pydantic reads ``true`` as the number 1 (``environmental_category = true``); a profile
+    that says so has a mistake, which is reported instead of guessed.
+    """
+
+    model_config = _STRICT
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_true_as_number(cls, value: Any, info: ValidationInfo) -> Any:
+        name = info.field_name
+        annotation = cls.model_fields[name].annotation if name in cls.model_fields else None
+        if get_origin(annotation) is dict:
+            numbers = get_args(annotation)[1:] in ((int,), (float,))
+            if numbers and isinstance(value, Mapping):
+                if any(isinstance(v, bool) for v in value.values()):
+                    raise ValueError("must be numbers, not true or false")
+        elif isinstance(value, bool) and _is_number(annotation):
+            raise ValueError("must be a number, not true or false")
+        return value
+
+
+def _is_number(annotation: Any) -> bool:
+    return any(a in (int, float) for a in (get_args(annotation) or (annotation,)))
 
 
 def nts_domain_slug(name: str) -> str | None:
@@ -44,7 +84,7 @@ def nts_domain_slug(name: str) -> str | None:
     return vocab.nts_domain_slug(name)
 
 
-class Location(BaseModel):
+class Location(_Model):
     """The company's current location: a municipality, or a point.
 
     Attributes
@@ -55,7 +95,6 @@ class Location(BaseModel):
         WGS84 point [degree].
     """
 
-    model_config = _STRICT
     municipality: str | None = None
     lat: float | None = Field(default=None, ge=50.6, le=53.8)
     lon: float | None = Field(default=None, ge=3.0, le=7.5)
@@ -72,10 +111,9 @@ class Location(BaseModel):
         return self
 
 
-class Company(BaseModel):
+class Company(_Model):
     """Who the lead is. ``name`` is confidential and never leaves the machine."""
 
-    model_config = _STRICT
     id: str = Field(min_length=1, max_length=100)
     name: str = Field(default="", max_length=300)
     nts_domains: tuple[str, ...] = ()
@@ -100,10 +138,9 @@ class Company(BaseModel):
         return tuple(slugs)
 
 
-class TalentNeed(BaseModel):
+class TalentNeed(_Model):
     """Staff to hire within commuting reach, per education level [FTE]."""
 
-    model_config = _STRICT
     mbo: float = Field(default=0.0, ge=0, le=100_000)
     hbo: float = Field(default=0.0, ge=0, le=100_000)
     wo: float = Field(default=0.0, ge=0, le=100_000)
@@ -114,7 +151,7 @@ class TalentNeed(BaseModel):
         return self.mbo + self.hbo + self.wo
 
 
-class Needs(BaseModel):
+class Needs(_Model):
     """What the site must offer.
 
     Attributes
@@ -137,7 +174,6 @@ class Needs(BaseModel):
         Staff to hire within commuting reach [FTE].
     """
 
-    model_config = _STRICT
     year: int = Field(ge=2024, le=2045)
     land_ha: float = Field(default=0.0, ge=0, le=1000)
     floor_m2: float = Field(default=0.0, ge=0, le=5_000_000)
@@ -149,7 +185,7 @@ class Needs(BaseModel):
     talent: TalentNeed = TalentNeed()
 
 
-class Constraints(BaseModel):
+class Constraints(_Model):
     """Limits set by the company or the analyst.
 
     Attributes
@@ -164,7 +200,6 @@ class Constraints(BaseModel):
         contract: confirm with the operator" instead of failing.
     """
 
-    model_config = _STRICT
     max_relocation_km: float | None = Field(default=None, gt=0, le=400)
     exclude_provinces: tuple[str, ...] = ()
     include_provinces: tuple[str, ...] = ()
@@ -191,7 +226,7 @@ class Constraints(BaseModel):
                 names.append(vocab.PROVINCES[code])
         if unknown:
             raise ValueError(
-                f"unknown province(s) {', '.join(map(repr, unknown))}; allowed: "
+                f"unknown province(s) {_quoted(unknown)}; allowed: "
                 f"{', '.join(vocab.PROVINCES.values())}"
             )
         return tuple(names)
@@ -204,7 +239,7 @@ class Constraints(BaseModel):
         return value
 
 
-class TwoSite(BaseModel):
+class TwoSite(_Model):
     """Optional split: R&D near a matching campus, production on a large plot.
 
     Attributes
@@ -218,16 +253,14 @@ class TwoSite(BaseModel):
         production.
     """
 
-    model_config = _STRICT
     max_distance_km: float = Field(default=40.0, gt=0, le=300)
     rnd_land_ha: float = Field(default=0.5, ge=0, le=100)
     rnd_power_mw: float = Field(default=0.0, ge=0, le=100)
 
 
-class Profile(BaseModel):
+class Profile(_Model):
     """A company profile: the input contract of ranking and screening."""
 
-    model_config = _STRICT
     company: Company
     needs: Needs
     constraints: Constraints = Constraints()
@@ -239,7 +272,7 @@ class Profile(BaseModel):
     def _weights(cls, value: dict[str, float]) -> dict[str, float]:
         bad = [k for k, w in value.items() if w < 0]
         if bad:
-            raise ValueError(f"weights must be >= 0 ({', '.join(bad)})")
+            raise ValueError(f"weights must be >= 0 ({_quoted(bad)})")
         return value
 
     @model_validator(mode="after")
@@ -417,7 +450,19 @@ def _field_path(key: str) -> tuple[str, ...] | None:
     return FLAT_FIELDS.get(name)
 
 
+def _quoted(items: list[str]) -> str:
+    """Quote at most :data:`QUOTED_ITEMS` values, each as a short excerpt."""
+    shown = ", ".join(excerpt(item) for item in items[:QUOTED_ITEMS])
+    more = len(items) - QUOTED_ITEMS
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
 def _problem(err: Any, *, file: str, row: int | None) -> Problem:
+    """Build the located problem of one pydantic error, quoting the input only as an excerpt.
+
+    pydantic's own message can repeat the input; the message is built from its parts here,
+    and never quotes the value of a confidential key (:data:`CONFIDENTIAL_KEYS`).
+    """
     loc = ".".join(str(p) for p in err["loc"] if not isinstance(p, int))
     kind = err["type"]
     message = str(err["msg"]).removeprefix("Value error, ")
@@ -426,8 +471,10 @@ def _problem(err: Any, *, file: str, row: int | None) -> Problem:
         message = f"unknown key; allowed here: {', '.join(_allowed_keys(parent))}"
     elif kind == "missing":
         message = "required key is missing"
+    elif loc in CONFIDENTIAL_KEYS:
+        message = _confidential_message(kind, err)
     elif "input" in err and kind not in ("model_type", "value_error"):
-        message = f"{message} (got {err['input']!r})"
+        message = f"{message} (got {excerpt(err['input'])})"
     return Problem(
         file=file,
         row=row,
@@ -435,6 +482,16 @@ def _problem(err: Any, *, file: str, row: int | None) -> Problem:
         message=message,
         label="column" if row is not None else "key",
     )
+
+
+def _confidential_message(kind: str, err: Any) -> str:
+    """Say what is wrong with a confidential value without quoting any of it."""
+    if kind == "string_too_long":
+        limit = (err.get("ctx") or {}).get("max_length")
+        return f"too long: at most {limit} characters" if limit else "too long"
+    if kind.startswith("string"):
+        return "must be text"
+    return "not a valid value (not shown: confidential)"
 
 
 def _allowed_keys(parent: str) -> list[str]:

@@ -81,7 +81,7 @@ import numpy as np
 import pandas as pd
 
 from siting import settings
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
 from siting._toml import read_toml
 from siting.inputs.catalogue import Catalogue, load_catalogue
 from siting.inputs.grid_scenario import AREA_FIELDS, MUNICIPALITY_FIELDS, zone_overrides
@@ -261,7 +261,7 @@ def parse_scenario(
         if base_path is None:
             problem(
                 "scenario.base",
-                f"'{base}' not found (looked next to the scenario file, "
+                f"{excerpt(str(base))} not found (looked next to the scenario file, "
                 "in the repository and in the working directory)",
             )
     changes: dict[str, Any] = {}
@@ -510,7 +510,7 @@ def _apply_sites(scenario: Scenario, data: GeoData, problems: list[Problem]) -> 
                     file=file,
                     column=f"{where}.site_id",
                     label="key",
-                    message=f"unknown site '{site_id}' (not in the sites layer)",
+                    message=f"unknown site {excerpt(site_id)} (not in the sites layer)",
                 )
             )
             continue
@@ -582,17 +582,21 @@ def _apply_sites(scenario: Scenario, data: GeoData, problems: list[Problem]) -> 
                 Problem(
                     file=file,
                     column="site_id",
-                    message=f"'{sid}' is already a site id; choose a new one",
+                    message=f"{excerpt(sid)} is already a site id; choose a new one",
                 )
             )
         if isinstance(code, str) and code not in munis.index and "pattern" not in str(found):
             found.append(
-                Problem(file=file, column="gm_code", message=f"unknown municipality code '{code}'")
+                Problem(
+                    file=file,
+                    column="gm_code",
+                    message=f"unknown municipality code {excerpt(code)}",
+                )
             )
         campus = parsed["campus_id"].iloc[0]
         if campus is not None and campus not in set(data.campuses["campus_id"]):
             found.append(
-                Problem(file=file, column="campus_id", message=f"unknown campus '{campus}'")
+                Problem(file=file, column="campus_id", message=f"unknown campus {excerpt(campus)}")
             )
         if found:
             problems.extend(_relocate(found, file, where))
@@ -627,7 +631,7 @@ def _apply_sites(scenario: Scenario, data: GeoData, problems: list[Problem]) -> 
                     file=file,
                     column=f"{where}.site_id",
                     label="key",
-                    message=f"unknown site '{site_id}' (not in the sites layer)",
+                    message=f"unknown site {excerpt(site_id)} (not in the sites layer)",
                 )
             )
         else:

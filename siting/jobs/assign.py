@@ -36,6 +36,7 @@ placed where it displaces nobody.
 from __future__ import annotations
 
 import csv
+import io
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -44,7 +45,8 @@ from typing import Any
 
 import numpy as np
 
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
+from siting._reading import read_capped
 from siting.inputs.profile import Profile
 from siting.jobs.assign_grid import (
     BlockedPairs,
@@ -76,6 +78,9 @@ from siting.results.assignment import (
 
 #: Lead x site cells evaluated at once (bounds the memory of a batch).
 _EVAL_CELLS = 1 << 17
+#: Largest priority a lead may have (a default lead has 1): beyond it the other leads'
+#: utilities would vanish in the objective's resolution.
+MAX_PRIORITY: float = 1000.0
 
 
 # --------------------------------------------------------------------------------------------
@@ -529,14 +534,14 @@ def _collect_leads(leads: Any, priority: Mapping[str, float] | None) -> list[_Le
                 )
             except ValueError:
                 weight = math.nan
-        if not (math.isfinite(weight) and weight >= 0):
+        if not (math.isfinite(weight) and 0 <= weight <= MAX_PRIORITY):
             if not text or lid in given:
                 raise SitingInputError(
                     Problem(
                         file="<priority>",
                         column=lid,
                         label="lead",
-                        message=f"priority must be >= 0, got {weight!r}",
+                        message=f"priority must be in [0, {MAX_PRIORITY:g}], got {excerpt(weight)}",
                     )
                 )
             problems += (
@@ -544,7 +549,8 @@ def _collect_leads(leads: Any, priority: Mapping[str, float] | None) -> list[_Le
                     file=table_file,
                     row=row,
                     column="priority",
-                    message=f"priority must be a number >= 0, got {text!r}",
+                    message=f"priority must be a number in [0, {MAX_PRIORITY:g}], "
+                    f"got {excerpt(text)}",
                 ),
             )
             weight = 0.0
@@ -774,7 +780,8 @@ def _read_headroom(headroom: Mapping[str, float] | str | Path, known: set[str]) 
     else:
         file = str(headroom)
         try:
-            with Path(headroom).open(encoding="utf-8-sig", newline="") as fh:
+            text = read_capped(headroom, what="headroom table").decode("utf-8-sig")
+            with io.StringIO(text, newline="") as fh:
                 reader = csv.DictReader(fh)
                 missing = {"zone_id", "headroom_mw"} - set(reader.fieldnames or ())
                 if missing:
@@ -790,14 +797,23 @@ def _read_headroom(headroom: Mapping[str, float] | str | Path, known: set[str]) 
                     for k, r in enumerate(reader)
                 ]
         except OSError as exc:
-            raise SitingInputError(Problem(file=file, message=f"cannot read: {exc}")) from None
+            raise SitingInputError(
+                Problem(file=file, message=f"cannot read: {exc.strerror or exc}")
+            ) from None
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise SitingInputError(
+                Problem(file=file, message=f"not a UTF-8 CSV table ({type(exc).__name__})")
+            ) from None
     for row, zone, value in records:
         try:
             mw = float(value)
         except (TypeError, ValueError):
             problems.append(
                 Problem(
-                    file=file, row=row, column="headroom_mw", message=f"not a number: {value!r}"
+                    file=file,
+                    row=row,
+                    column="headroom_mw",
+                    message=f"not a number: {excerpt(value)}",
                 )
             )
             continue
@@ -807,7 +823,7 @@ def _read_headroom(headroom: Mapping[str, float] | str | Path, known: set[str]) 
                     file=file,
                     row=row,
                     column="headroom_mw",
-                    message=f"must be a number >= 0 [MW], got {value!r}",
+                    message=f"must be a number >= 0 [MW], got {excerpt(value)}",
                 )
             )
         elif zone not in known:
@@ -816,13 +832,19 @@ def _read_headroom(headroom: Mapping[str, float] | str | Path, known: set[str]) 
                     file=file,
                     row=row,
                     column="zone_id",
-                    message=f"unknown zone {zone!r}: give a supply area id of the grid_areas "
-                    "layer (e.g. 'OS DOKKUM 10-1i') or a municipality code such as GM0772",
+                    message=f"unknown zone {excerpt(zone)}: give a supply area id of the "
+                    "grid_areas layer (e.g. 'OS DOKKUM 10-1i') or a municipality code such as "
+                    "GM0772",
                 )
             )
         elif zone in out:
             problems.append(
-                Problem(file=file, row=row, column="zone_id", message=f"zone {zone!r} given twice")
+                Problem(
+                    file=file,
+                    row=row,
+                    column="zone_id",
+                    message=f"zone {excerpt(zone)} given twice",
+                )
             )
         else:
             out[zone] = mw

@@ -165,6 +165,11 @@ def rank_sites(
             "allow_unknown is on: sites whose facts are unknown pass those rules and are "
             "marked unverified.",
         )
+    if not any(w > 0 for w in ev.weights.values()):
+        notes += (
+            "every criterion weight is 0: each feasible site scores 0, so the order is by "
+            "site id only; give a criterion a weight > 0 to rank the sites.",
+        )
     return RankingResult(
         case_id=profile.company.id,
         needs=describe_needs(profile),

@@ -28,7 +28,7 @@ A run never loses a lead: the output has exactly one group of rows per input row
 
 from __future__ import annotations
 
-import math
+import dataclasses
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
 from siting.criteria.evaluation import BatchEvaluation, LeadParams, evaluate, evaluate_batch
 from siting.criteria.rules import RULES
 from siting.criteria.site_facts import SiteFacts, site_facts
@@ -145,6 +145,7 @@ def screen_leads(
     scheduler: str | None = None,
     progress: ProgressArg = None,
     data: GeoData | None = None,
+    allow_insecure_scheduler: bool = False,
 ) -> ScreenResult:
     """Rank every lead of a pipeline independently and summarise who fits where.
 
@@ -168,16 +169,21 @@ def screen_leads(
     engine
         ``"local"`` (this process) or ``"dask"`` (partitions over a Dask cluster; same result).
     scheduler
-        Dask scheduler address (``tcp://host:8786``); ``None`` starts a local cluster of two
-        worker processes whose every port (status page included) listens on 127.0.0.1 only,
-        on a free port. Workers of a remote scheduler need ``siting`` installed. A script that
-        uses the local cluster needs the ``if __name__ == "__main__":`` guard (worker
-        processes are spawned).
+        Dask scheduler address; ``None`` starts a local cluster of two worker processes whose
+        every port (status page included) listens on 127.0.0.1 only, on a free port. A
+        scheduler on another machine must use TLS (``tls://host:8786``, with Dask's TLS
+        settings) unless ``allow_insecure_scheduler`` (:mod:`siting.jobs.dask_engine`).
+        Workers get each lead's needs without its name or id (:func:`wire_profile`); workers of
+        a remote scheduler need ``siting`` installed. A script that uses the local cluster
+        needs the ``if __name__ == "__main__":`` guard (worker processes are spawned).
     progress
         Reports the leads ranked so far: a callable ``progress(done, total)`` or a
         :class:`siting.progress.Progress` (see :mod:`siting.progress`).
     data
         Layers already loaded (e.g. built in memory); overrides ``geodata_dir``.
+    allow_insecure_scheduler
+        Accept a scheduler on another machine without TLS (the needs then cross the network
+        in clear text).
 
     Returns
     -------
@@ -198,7 +204,7 @@ def screen_leads(
                 file="<options>",
                 column="engine",
                 label="option",
-                message=f"'{engine}' is no engine; allowed: {', '.join(ENGINES)}",
+                message=f"{excerpt(engine)} is no engine; allowed: {', '.join(ENGINES)}",
             )
         )
     if solver is not None and solver not in SOLVERS:
@@ -207,7 +213,7 @@ def screen_leads(
                 file="<options>",
                 column="solver",
                 label="option",
-                message=f"'{solver}' is not a solver; allowed: {', '.join(SOLVERS)}",
+                message=f"{excerpt(solver)} is not a solver; allowed: {', '.join(SOLVERS)}",
             )
         )
     if scheduler is not None and engine != "dask":
@@ -219,6 +225,10 @@ def screen_leads(
                 message="a scheduler address needs engine 'dask'",
             )
         )
+    if scheduler is not None:
+        from siting.jobs.dask_engine import check_scheduler
+
+        check_scheduler(scheduler, allow_insecure=allow_insecure_scheduler)
     table = leads if isinstance(leads, LeadTable) else read_leads(leads, extra_columns=_EXTRA)
     if not isinstance(catalogue, Catalogue):
         catalogue = load_catalogue(catalogue)
@@ -283,7 +293,13 @@ def screen_leads(
     total = len(tasks)
     report.stage("screening leads", total)
     if engine == "dask" and tasks:
-        ranked = _run_dask(tasks, ctx, scheduler=scheduler, report=report)
+        ranked = _run_dask(
+            tasks,
+            ctx,
+            scheduler=scheduler,
+            allow_insecure=allow_insecure_scheduler,
+            report=report,
+        )
     else:
         ranked = []
         step = 25 if ctx.solver is not None or _PER_LEAD else _batch_size(ctx)
@@ -352,7 +368,8 @@ def _screen_one(task: _Task, ctx: _Context) -> ScreenedLead:
             row=task.row,
             origin=task.origin,
             status="error",
-            reason=f"internal error while ranking: {type(exc).__name__}: {exc}",
+            reason=f"internal error while ranking: {type(exc).__name__}: "
+            f"{excerpt(str(exc), limit=200)}",
             region=task.region,
         )
 
@@ -649,60 +666,63 @@ def _nowhere(
     )
 
 
+def wire_profile(profile: Profile) -> Profile:
+    """Return a profile as a Dask worker needs it: without name, id or location text.
+
+    Ranking needs the domains, needs, constraints and weights (the location travels as the
+    resolved point); the company's name and id and the text of its location stay on this
+    machine.
+    """
+    company = profile.company.model_copy(
+        update={"name": "", "id": "lead", "current_location": None}
+    )
+    return profile.model_copy(update={"company": company})
+
+
 def _run_dask(
     tasks: list[_Task],
     ctx: _Context,
     *,
     scheduler: str | None,
+    allow_insecure: bool,
     report: Progress,
 ) -> list[ScreenedLead]:
-    """Rank the tasks in partitions over a Dask cluster; results in task order."""
-    import logging
+    """Rank the tasks in partitions over a Dask cluster; results in task order.
 
-    from distributed import Client, LocalCluster, as_completed
+    Only what ranking needs is shipped (:func:`wire_profile`, the point of the location);
+    the id, file, row and region of each lead are put back on the outcomes here.
+    """
+    from siting.jobs.dask_engine import run_partitions
 
-    cluster = None
-    try:
-        if scheduler is None:
-            cluster = LocalCluster(
-                n_workers=2,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address="127.0.0.1:0",
-                silence_logs=logging.ERROR,
-            )
-            client = Client(cluster)
-        else:
-            client = Client(scheduler)
-    except (OSError, ValueError, TimeoutError) as exc:
-        if cluster is not None:
-            cluster.close()
-        raise SitingInputError(
-            Problem(
-                file="<options>",
-                column="scheduler",
-                label="option",
-                message=f"cannot reach the Dask scheduler {scheduler or '(local)'}: {exc}",
-            )
-        ) from None
-    try:
-        n_workers = max(1, len(client.scheduler_info().get("workers", {})) or 2)
-        size = max(1, math.ceil(len(tasks) / (4 * n_workers)))
-        parts = [tasks[k : k + size] for k in range(0, len(tasks), size)]
-        [shared] = client.scatter([ctx], broadcast=True)
-        futures = [client.submit(_screen_partition, part, shared, pure=False) for part in parts]
-        sizes = {f.key: len(p) for f, p in zip(futures, parts, strict=True)}
-        done = 0
-        for future in as_completed(futures):
-            done += sizes[future.key]
-            report.advance(done)
-        results = client.gather(futures)
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
-    return [outcome for part in results for outcome in part]
+    shipped = [
+        _Task(
+            index=k,
+            lead_id="",
+            row=0,
+            file="",
+            profile=wire_profile(task.profile),
+            origin=task.origin,
+            region="",
+        )
+        for k, task in enumerate(tasks)
+    ]
+    outcomes = run_partitions(
+        _screen_partition,
+        shipped,
+        ctx,
+        scheduler=scheduler,
+        allow_insecure=allow_insecure,
+        progress=lambda done, _total: report.advance(done),
+    )
+    return [_restore(task, outcome) for task, outcome in zip(tasks, outcomes, strict=True)]
+
+
+def _restore(task: _Task, outcome: ScreenedLead) -> ScreenedLead:
+    """Put a lead's id, row, file and region back on its outcome from a worker."""
+    problems = tuple(dataclasses.replace(p, file=task.file, row=task.row) for p in outcome.problems)
+    return dataclasses.replace(
+        outcome, lead_id=task.lead_id, row=task.row, region=task.region, problems=problems
+    )
 
 
 # --- helpers ----------------------------------------------------------------------------------

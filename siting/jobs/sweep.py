@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
 from siting.inputs.catalogue import Catalogue, load_catalogue
 from siting.inputs.profile import Profile, parse_profile
 from siting.jobs.whatif_case import (
@@ -47,7 +47,12 @@ def parse_values(spec: str, *, option: str = "--vary") -> tuple[float, ...]:
 
     def bad(message: str) -> SitingInputError:
         return SitingInputError(
-            Problem(file="<options>", column=option, label="option", message=f"'{spec}': {message}")
+            Problem(
+                file="<options>",
+                column=option,
+                label="option",
+                message=f"{excerpt(spec)}: {message}",
+            )
         )
 
     try:
@@ -58,6 +63,8 @@ def parse_values(spec: str, *, option: str = "--vary") -> tuple[float, ...]:
         if len(numbers) != 3 or spec.count(":") != 2:
             raise bad("give start:stop:step, e.g. 2:20:2")
         start, stop, step = numbers
+        if not all(math.isfinite(x) for x in numbers):
+            raise bad("start, stop and step must be finite numbers")
         if not (step > 0 and stop >= start):
             raise bad("step must be > 0 and stop >= start")
         n = math.floor((stop - start) / step + 1e-9) + 1

@@ -32,7 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from siting import settings, vocab
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
 from siting.layers.schema import SITES, SLUG_PATTERN, Column, LayerSpec
 from siting.layers.validate import check_lonlat, parse_table
 
@@ -280,7 +280,7 @@ def _cross_check(frames: dict[str, pd.DataFrame], files: dict[str, Path]) -> lis
                         file=str(files[stem]),
                         row=i + 2,
                         column="key" if stem == "designations" else "site_id",
-                        message=f"unknown site '{site_id}' (not in {files['sites'].name})",
+                        message=f"unknown site {excerpt(site_id)} (not in {files['sites'].name})",
                     )
                 )
     checked = set(frames["site_status_checks"]["site_id"])
@@ -291,7 +291,8 @@ def _cross_check(frames: dict[str, pd.DataFrame], files: dict[str, Path]) -> lis
                     file=str(files["sites"]),
                     row=i + 2,
                     column="site_id",
-                    message=f"site '{site_id}' has no row in {files['site_status_checks'].name}",
+                    message=f"site {excerpt(site_id)} has no row in "
+                    f"{files['site_status_checks'].name}",
                 )
             )
     return problems

@@ -24,7 +24,7 @@ import pandas as pd
 import shapely
 
 from siting import settings
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
 from siting._toml import read_toml
 from siting.layers.schema import (
     CAMPUSES,
@@ -265,6 +265,15 @@ def check_geodata(
         return CheckReport(errors=exc.problems, warnings=(), files={}, counts={})
     data, errors, warnings = _load_all(files)
     counts = {} if data is None else {name: len(getattr(data, name)) for name in files}
+    sites_file = str(files["sites"])
+    if data is not None and data.sites.empty and not any(p.file == sites_file for p in errors):
+        errors = [
+            *errors,
+            Problem(
+                file=sites_file,
+                message="the sites layer has no records: there is nothing to rank",
+            ),
+        ]
     if boundaries is not None and data is not None:
         from siting.importers.boundaries import read_municipality_boundaries
 
@@ -579,7 +588,7 @@ def _cross_check(
                     file=str(files[name]),
                     row=i + first_row[name],
                     column="gm_code",
-                    message=f"unknown municipality code '{code}': {hint}",
+                    message=f"unknown municipality code {excerpt(code)}: {hint}",
                 )
             )
     for name in ("stem_talent", "grid_congestion"):
@@ -601,7 +610,7 @@ def _cross_check(
                     file=str(files["sites"]),
                     row=i + first_row["sites"],
                     column="campus_id",
-                    message=f"unknown campus '{cid}' (not in the campuses layer)",
+                    message=f"unknown campus {excerpt(cid)} (not in the campuses layer)",
                 )
             )
     hotspot_errors, hotspot_warnings = _check_hotspots(
@@ -613,13 +622,24 @@ def _cross_check(
     errors.extend(grid_errors)
     warnings.extend(grid_warnings)
     for i, (old, new) in enumerate(zip(mergers["old_code"], mergers["new_code"], strict=True)):
-        if new is not None and new not in known:
+        if old is not None and old in known:
+            errors.append(
+                Problem(
+                    file=str(files["municipal_mergers"]),
+                    row=i + first_row["municipal_mergers"],
+                    column="old_code",
+                    message=f"{excerpt(old)} is a current municipality (in the municipalities "
+                    "layer); a merger maps a former municipality onto its successor",
+                )
+            )
+        elif new is not None and new not in known:
             errors.append(
                 Problem(
                     file=str(files["municipal_mergers"]),
                     row=i + first_row["municipal_mergers"],
                     column="new_code",
-                    message=f"'{new}' (successor of {old}) is not a current municipality code",
+                    message=f"{excerpt(new)} (successor of {excerpt(old)}) is not a current "
+                    "municipality code",
                 )
             )
     return errors, warnings
@@ -654,7 +674,7 @@ def _check_hotspots(
                         file=file,
                         row=row,
                         column="gm_codes",
-                        message=f"'{code}' is not a current municipality code",
+                        message=f"{excerpt(code)} is not a current municipality code",
                     )
                 )
         for cid in cids or () if campus_ids else ():  # no campuses read: reported there
@@ -664,7 +684,7 @@ def _check_hotspots(
                         file=file,
                         row=row,
                         column="campus_ids",
-                        message=f"unknown campus '{cid}' (not in the campuses layer)",
+                        message=f"unknown campus {excerpt(cid)} (not in the campuses layer)",
                     )
                 )
             elif campus_gm[cid] in known and campus_gm[cid] not in codes:
@@ -673,7 +693,7 @@ def _check_hotspots(
                         file=file,
                         row=row,
                         column="campus_ids",
-                        message=f"campus '{cid}' lies in {campus_gm[cid]}, outside the "
+                        message=f"campus {excerpt(cid)} lies in {campus_gm[cid]}, outside the "
                         "hotspot's municipalities",
                     )
                 )
@@ -696,7 +716,7 @@ def _grid_cross_check(
                     file=area_file,
                     row=i + first_row["grid_areas"],
                     column="parent_id",
-                    message=f"'{parent}' is not a TenneT area of this layer",
+                    message=f"{excerpt(parent)} is not a TenneT area of this layer",
                 )
             )
     for i, (area, tennet) in enumerate(zip(links["area_id"], links["tennet_id"], strict=True)):
@@ -707,7 +727,8 @@ def _grid_cross_check(
                     file=link_file,
                     row=row,
                     column="area_id",
-                    message=f"unknown area '{area}': not in the grid_areas layer ({area_file})",
+                    message=f"unknown area {excerpt(area)}: not in the grid_areas layer "
+                    f"({area_file})",
                 )
             )
         if tennet is not None and kind.get(tennet) not in ("tennet_station", "tennet_area"):
@@ -716,7 +737,8 @@ def _grid_cross_check(
                     file=link_file,
                     row=row,
                     column="tennet_id",
-                    message=f"'{tennet}' is not a TenneT station or area of the grid_areas layer",
+                    message=f"{excerpt(tennet)} is not a TenneT station or area of the "
+                    "grid_areas layer",
                 )
             )
     site_ids = set(frames["sites"]["site_id"].dropna())

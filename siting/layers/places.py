@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from siting._errors import excerpt
 from siting.vocab import fold_name
 
 #: A CBS municipality code as users and files write it: ``772``, ``0772``, ``772.0``,
@@ -152,17 +153,22 @@ def find_municipality(
         return PlaceMatch(short[0])
     if len(short) > 1:
         options = ", ".join(f"{index.names[c]} ({c})" for c in short)
-        return PlaceMatch(None, f"'{given}' is ambiguous: {options}; give the code")
+        return PlaceMatch(None, f"{excerpt(given)} is ambiguous: {options}; give the code")
     merged = (mergers or {}).get(code or "")
     if merged is None:
         merged = {fold_name(k): v for k, v in (former_names or {}).items()}.get(folded)
     if merged is not None and merged in index.names:
         return PlaceMatch(
             None,
-            f"'{given}': a former municipality, now part of {merged} ({index.names[merged]})",
+            f"{excerpt(given)}: a former municipality, now part of {merged} "
+            f"({index.names[merged]})",
         )
-    message = f"'{given}': not a current municipality code or name"
-    close = difflib.get_close_matches(folded, list(index.by_name), n=3, cutoff=0.75)
+    message = f"{excerpt(given)}: not a current municipality code or name"
+    close = (
+        difflib.get_close_matches(folded, list(index.by_name), n=3, cutoff=0.75)
+        if len(folded) <= 100  # a name, not a pasted text
+        else []
+    )
     suggestions = list(dict.fromkeys(index.by_name[c] for c in close))
     if suggestions:
         listed = " or ".join(f"{index.names[c]} ({c})" for c in suggestions)

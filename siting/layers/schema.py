@@ -16,6 +16,10 @@ Kind = Literal["str", "int", "float", "bool", "list", "year"]
 
 GM_CODE_PATTERN = r"GM\d{4}"
 SLUG_PATTERN = r"[a-z0-9][a-z0-9_\-]*"
+#: A month (``2025-01``) and a day (``2025-01-31``): months 01-12, days 01-31 (the calendar
+#: itself, e.g. no 31 February, is checked by the importers that take a date).
+MONTH_PATTERN = r"\d{4}-(?:0[1-9]|1[0-2])"
+DAY_PATTERN = MONTH_PATTERN + r"-(?:0[1-9]|[12]\d|3[01])"
 
 
 @dataclass(frozen=True)
@@ -464,7 +468,8 @@ CAMPUSES = LayerSpec(
     ),
 )
 
-_DATE_PATTERN = r"\d{4}(-\d{2}(-\d{2})?)?"
+#: A year, month or day (``2025``, ``2025-01``, ``2025-01-31``), months and days in range.
+_DATE_PATTERN = r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?"
 
 
 def _new(name: str, kind: Kind, doc: str, **options: object) -> Column:
@@ -676,7 +681,7 @@ GRID_CONGESTION = LayerSpec(
             "status_date",
             "str",
             "date of the map state or announcement (YYYY-MM[-DD])",
-            pattern=r"\d{4}-\d{2}(-\d{2})?",
+            pattern=MONTH_PATTERN + r"(?:-(?:0[1-9]|[12]\d|3[01]))?",
         ),
         Column(
             "expected_relief_year",
@@ -764,7 +769,7 @@ GRID_AREAS = LayerSpec(
             "state of the figures: the row's year and quarter where published, else the "
             "import date (YYYY, YYYY-Qn or YYYY-MM)",
             required=True,
-            pattern=r"\d{4}(-Q[1-4]|-\d{2})?",
+            pattern=r"\d{4}(?:-Q[1-4]|-(?:0[1-9]|1[0-2]))?",
         ),
         Column("note", "str", "the publisher's note on the row (info), if any"),
         Column("source_file", "str", "file the record was read from", required=True),
@@ -833,7 +838,7 @@ MUNICIPAL_MERGERS = LayerSpec(
             "str",
             "date of the change",
             required=True,
-            pattern=r"\d{4}-\d{2}-\d{2}",
+            pattern=DAY_PATTERN,
         ),
         Column("source", "str", "source", required=True),
     ),

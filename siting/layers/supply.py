@@ -55,6 +55,7 @@ from siting.layers.supply_records import (
     terrain_facts,
     terrain_record,
 )
+from siting.layers.validate import neutralise_formulas
 
 
 def sites_from_terrains(
@@ -155,8 +156,11 @@ def sites_as_text(sites: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One string per cell: booleans ``true``/``false``, lists ``;``-separated, numbers
-        without trailing zeros, unknown values empty; no geometry.
+        without trailing zeros, unknown values empty; no geometry. Free text that a
+        spreadsheet would run as a formula (a name starting with ``=``, say) is quoted
+        (:func:`siting.layers.validate.neutralise_formulas`).
     """
+    sites = neutralise_formulas(pd.DataFrame(sites), SITES)
     columns = {}
     for col in SITES.columns:
         values = sites[col.name]

@@ -7,12 +7,12 @@ list of :class:`~siting._errors.Problem` found, so a caller can report all of th
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
-from siting._errors import Problem
+from siting._errors import Problem, excerpt, safe_cell
 from siting.layers.schema import Column, LayerSpec
 
 _TRUE = {"true", "1", "yes", "ja", "waar", "y", "t"}
@@ -84,9 +84,15 @@ def _parse_column(
     problems: list[Problem] = []
     empty = text.eq("").to_numpy()
 
-    def bad(mask: np.ndarray, message: str | Sequence[str]) -> None:
+    def bad(mask: np.ndarray, message: str | Sequence[str] | Callable[[str], str]) -> None:
+        """Add a problem per row in ``mask``: the message, or the message of its cell."""
         for i in np.flatnonzero(mask):
-            msg = message if isinstance(message, str) else message[i]
+            if isinstance(message, str):
+                msg = message
+            elif callable(message):
+                msg = message(text.iat[i])
+            else:
+                msg = message[i]
             problems.append(Problem(file=file, row=int(rows[i]), column=col.name, message=msg))
 
     if col.required:
@@ -96,13 +102,13 @@ def _parse_column(
         numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
         numbers = numbers.astype(float)
         not_number = (~empty) & numbers.isna().to_numpy()
-        bad(not_number, [f"'{v}' is not a number" for v in text])
+        bad(not_number, lambda v: f"{excerpt(v)} is not a number")
         finite = np.isfinite(numbers.to_numpy())
         bad((~empty) & (~not_number) & ~finite, "the number must be finite")
         ok = finite
         if col.kind in ("int", "year"):
             frac = ok & (np.mod(numbers.to_numpy(), 1.0) != 0)
-            bad(frac, [f"{v} is not a whole number" for v in text])
+            bad(frac, lambda v: f"{excerpt(v, quote=False)} is not a whole number")
             ok = ok & ~frac
         lo, hi = col.minimum, col.maximum
         if col.kind == "year":
@@ -110,11 +116,11 @@ def _parse_column(
         arr = numbers.to_numpy()
         if lo is not None:
             below = ok & (arr < lo)
-            bad(below, [f"{v} is below the minimum {lo:g}" for v in text])
+            bad(below, lambda v: f"{excerpt(v, quote=False)} is below the minimum {lo:g}")
             ok = ok & ~below
         if hi is not None:
             above = ok & (arr > hi)
-            bad(above, [f"{v} is above the maximum {hi:g}" for v in text])
+            bad(above, lambda v: f"{excerpt(v, quote=False)} is above the maximum {hi:g}")
             ok = ok & ~above
         values = numbers.where(ok)
         if col.kind in ("int", "year"):
@@ -125,7 +131,7 @@ def _parse_column(
         lower = text.str.lower()
         is_true = lower.isin(_TRUE).to_numpy()
         is_false = lower.isin(_FALSE).to_numpy()
-        bad((~empty) & ~is_true & ~is_false, [f"'{v}' is not true or false" for v in text])
+        bad((~empty) & ~is_true & ~is_false, lambda v: f"{excerpt(v)} is not true or false")
         values = pd.Series(
             np.where(is_true, True, np.where(is_false, False, None)),
             index=text.index,
@@ -143,7 +149,7 @@ def _parse_column(
             for tup in items:
                 unknown = [x for x in tup if x not in allowed]
                 msgs.append(
-                    f"unknown value(s) {', '.join(map(repr, unknown))}; allowed: "
+                    f"unknown value(s) {', '.join(map(excerpt, unknown[:5]))}; allowed: "
                     f"{', '.join(col.allowed)}"
                     if unknown
                     else ""
@@ -154,11 +160,13 @@ def _parse_column(
     # str
     if col.allowed is not None:
         not_allowed = (~empty) & ~text.isin(col.allowed).to_numpy()
-        bad(not_allowed, [f"'{v}' is not allowed; allowed: {', '.join(col.allowed)}" for v in text])
+        bad(
+            not_allowed, lambda v: f"{excerpt(v)} is not allowed; allowed: {', '.join(col.allowed)}"
+        )
     if col.pattern is not None:
         regex = re.compile(col.pattern)
         mismatch = np.array([bool(v) and regex.fullmatch(v) is None for v in text], dtype=bool)
-        bad(mismatch, [f"'{v}' does not have the form {col.pattern}" for v in text])
+        bad(mismatch, lambda v: f"{excerpt(v)} does not have the form {col.pattern}")
     values = pd.Series([v if v else None for v in text], index=text.index, dtype=object)
     return values, problems
 
@@ -180,7 +188,7 @@ def _duplicate_ids(
                 file=file,
                 row=int(rows[i]),
                 column=spec.id_column,
-                message=f"duplicate id '{value}' (first used in row {first_row[value]})",
+                message=f"duplicate id {excerpt(value)} (first used in row {first_row[value]})",
             )
         )
     return problems
@@ -254,3 +262,40 @@ def cells_as_text(column: pd.Series) -> pd.Series:
         return str(value).strip()
 
     return column.astype(object).map(render).astype(object)
+
+
+def neutralise_formulas(frame: pd.DataFrame, spec: LayerSpec) -> pd.DataFrame:
+    """Return ``frame`` with its free-text cells guarded against running as a formula.
+
+    A text cell of a layer file that starts like a spreadsheet formula (``=``, ``+``, ``-``,
+    ``@``, tab, carriage return) gets a leading quote (:func:`siting._errors.safe_cell`), as
+    the results do, so a layer written by an importer is safe to open in a spreadsheet.
+    Columns with a pattern or a list of allowed values (ids, codes, classes) cannot start so
+    when valid and are left as they are; numbers are never touched.
+
+    Parameters
+    ----------
+    frame
+        A layer table (text or parsed values).
+    spec
+        Its layer specification.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame.
+    """
+    out = frame.copy()
+    for col in spec.columns:
+        if col.name not in out.columns or col.kind not in ("str", "list"):
+            continue
+        if col.pattern is not None or col.allowed is not None:
+            continue
+        out[col.name] = [_safe_text(v) for v in out[col.name]]
+    return out
+
+
+def _safe_text(value: object) -> object:
+    if isinstance(value, tuple | list):
+        return type(value)(safe_cell(v) for v in value)
+    return safe_cell(value)

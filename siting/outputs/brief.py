@@ -10,10 +10,10 @@ It names the case by its id and never names the company unless asked (``company_
 from __future__ import annotations
 
 import datetime as dt
-import html
 from pathlib import Path
 
 from siting.layers.load import GeoData, load_geodata
+from siting.outputs.maps.html import esc
 from siting.outputs.static_map import ranking_map_svg
 from siting.results.ranking import RankingResult, Recommendation, format_value
 
@@ -52,7 +52,8 @@ footer { margin-top: 2mm; font-size: 7pt; color: #666; }
 
 
 def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+    """Return text for the page, through the HTML gateway :func:`siting.outputs.maps.html.esc`."""
+    return esc(value)
 
 
 def _needs(result: RankingResult) -> str:

@@ -8,7 +8,6 @@ a notebook or script.
 
 from __future__ import annotations
 
-import html
 import io
 from pathlib import Path
 
@@ -16,12 +15,20 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 
 from siting._errors import Problem, SitingInputError
+from siting.outputs.maps.html import esc
 from siting.results.whatif import Sweep
 
 #: Formats :func:`save_sweep_chart` writes.
 CHART_SUFFIXES = (".svg", ".png", ".pdf", ".html", ".htm")
-#: Text stays text in SVG (searchable, and the names are real names); fixed ids for diffs.
-_RC = {"svg.fonttype": "none", "svg.hashsalt": "siting", "font.size": 9}
+#: Text stays text in SVG (searchable, and the names are real names); fixed ids for diffs; a
+#: ``$`` in a name is a character, never the start of mathtext (which a malformed name would
+#: crash).
+_RC = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "siting",
+    "font.size": 9,
+    "text.parse_math": False,
+}
 
 
 def _unit(parameter: str) -> str:
@@ -117,9 +124,9 @@ def sweep_chart_html(result: Sweep) -> str:
     title = f"{result.case}: sweep of {result.parameter}"
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>"
-        f"{html.escape(title)}</title></head>"
+        f"{esc(title)}</title></head>"
         "<body style='font-family:sans-serif;max-width:1100px'>"
-        f"{sweep_chart_svg(result)}<p>{html.escape(result.summary)}</p></body></html>"
+        f"{sweep_chart_svg(result)}<p>{esc(result.summary)}</p></body></html>"
     )
 
 

@@ -7,7 +7,8 @@ openpyxl's write-only mode, so tens of thousands of rows stay quick and small in
 
 Formula neutralisation: a text cell is always written as a string cell (``data_type 's'``),
 so a lead id such as ``=HYPERLINK(...)`` shows as exactly that text in Excel, is never run,
-and carries no visible quote.
+and carries no visible quote. Escape sequences and control characters are dropped from every
+text cell (:func:`siting._errors.printable`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from siting._errors import printable
 from siting.outputs.columns import header, kind_of, number_format
 
 #: Column widths are kept within these bounds [characters].
@@ -200,7 +202,8 @@ def _cell_value(value: Any) -> Any:
 
 
 def _clean(text: str) -> str:
-    return text.translate(_ILLEGAL)
+    """Drop escape sequences and control characters (:func:`siting._errors.printable`)."""
+    return printable(text).translate(_ILLEGAL)
 
 
 def _width(head: str, values: list[Any], fmt: str | None) -> float:

@@ -287,6 +287,39 @@ def result_layers(
     }
 
 
+#: Formats that hold one layer per file.
+SPLIT_SUFFIXES: tuple[str, ...] = (".parquet", ".geoparquet", ".geojson")
+#: Every layer a result may have (ranking, screening and assignment layers together).
+LAYER_NAMES: tuple[str, ...] = (
+    "sites",
+    "current_location",
+    "pairs",
+    "leads",
+    "top_sites",
+    "assignments",
+)
+
+
+def layer_path(path: Path, name: str, *, first: bool) -> Path:
+    """Return the file a layer goes to: ``path`` for the first, ``<stem>-<name><suffix>`` else.
+
+    One file per layer holds for GeoParquet and GeoJSON; a GeoPackage holds every layer.
+    """
+    return path if first else path.with_name(f"{path.stem}-{name}{path.suffix}")
+
+
+def layer_paths(path: str | Path) -> list[Path]:
+    """Return every file an output path may write (for checking outputs before a run).
+
+    The path itself and, for the one-layer-per-file formats, a file for each layer name in
+    :data:`LAYER_NAMES` (whichever layers the result will have).
+    """
+    path = Path(path)
+    if path.suffix.lower() not in SPLIT_SUFFIXES:
+        return [path]
+    return [path, *(layer_path(path, name, first=False) for name in LAYER_NAMES)]
+
+
 def write_gis(
     result: RankingResult | ScreenResult | AssignmentResult,
     path: str | Path,
@@ -321,7 +354,9 @@ def write_gis(
         return [path]
     written = []
     for k, (name, layer) in enumerate(layers.items()):
-        target = path if k == 0 else path.with_name(f"{path.stem}-{name}{path.suffix}")
+        if name not in LAYER_NAMES:  # pragma: no cover - a new layer must be listed there
+            raise RuntimeError(f"layer {name!r} is not in LAYER_NAMES")
+        target = layer_path(path, name, first=k == 0)
         if suffix == ".geojson":
             target.unlink(missing_ok=True)
             layer.to_file(target, driver="GeoJSON")

@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt, safe_cell
 from siting.outputs.excel import Sheet, write_workbook
 from siting.outputs.frames import ranking_frame, ranking_sheets
 from siting.outputs.pipeline_frames import (
@@ -48,9 +48,6 @@ from siting.results.ranking import RankingResult, json_ready
 from siting.results.screening import ScreenResult
 from siting.results.whatif import Comparison, Sweep
 
-#: Characters that make a spreadsheet read a cell as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 #: CSV dialects: name -> (separator, decimal mark, encoding).
 CSV_DIALECTS: dict[str, tuple[str, str, str]] = {
     "standard": (",", ".", "utf-8"),
@@ -63,13 +60,6 @@ SUFFIXES = (".csv", ".xlsx", ".json", *GIS_SUFFIXES)
 
 #: What :func:`write_result` writes.
 Result = RankingResult | ScreenResult | AssignmentResult | Comparison | Sweep
-
-
-def safe_cell(value: object) -> object:
-    """Neutralise a text cell that a spreadsheet would run as a formula (prefix a quote)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path, *, dialect: str = "standard") -> Path:
@@ -95,7 +85,7 @@ def write_csv(frame: pd.DataFrame, path: str | Path, *, dialect: str = "standard
                 file="<options>",
                 column="csv dialect",
                 label="option",
-                message=f"'{dialect}' is no CSV dialect; allowed: {', '.join(CSV_DIALECTS)}",
+                message=f"{excerpt(dialect)} is no CSV dialect; allowed: {', '.join(CSV_DIALECTS)}",
             )
         )
     separator, decimal, encoding = CSV_DIALECTS[dialect]
@@ -165,7 +155,7 @@ def check_output_path(path: str | Path, *, option: str = "--out") -> Path:
                 file=str(path),
                 column=option,
                 label="option",
-                message=f"unknown output type '{path.suffix}'; use {', '.join(SUFFIXES)}",
+                message=f"unknown output type {excerpt(path.suffix)}; use {', '.join(SUFFIXES)}",
             )
         )
     return path

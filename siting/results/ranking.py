@@ -618,3 +618,84 @@ def json_ready(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+def check_types(value: Any, *, where: str = "result") -> None:
+    """Raise ``TypeError`` where a rebuilt result holds a value of another type than declared.
+
+    A saved ranking is an input (a colleague's file, say): :func:`ranking_from_dict` builds
+    the dataclasses from whatever the JSON holds, and this walks them against their type
+    hints (``str``, ``int``, ``float``, ``bool``, tuples, dicts, ``X | None``; a float field
+    takes an int, never a bool), so nothing downstream meets a value it cannot handle.
+
+    Parameters
+    ----------
+    value
+        A result dataclass (or :class:`SiteOutcome`).
+    where
+        Its place, for the message.
+
+    Raises
+    ------
+    TypeError
+        Naming the first field of a wrong type.
+    """
+    import dataclasses
+    import typing
+
+    fields = (
+        [f.name for f in dataclasses.fields(value)]
+        if dataclasses.is_dataclass(value)
+        else list(value._fields)
+    )
+    hints = typing.get_type_hints(type(value))
+    for name in fields:
+        _check_value(getattr(value, name), hints[name], f"{where}.{name}")
+
+
+def _check_value(value: Any, hint: Any, where: str) -> None:
+    import dataclasses
+    import types
+    import typing
+
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        errors = []
+        for option in args:
+            try:
+                _check_value(value, option, where)
+                return
+            except TypeError as exc:
+                errors.append(exc)
+        raise errors[0]
+    if hint is Any:
+        return
+    if hint is type(None):
+        ok = value is None
+    elif hint is float:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    elif hint is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif hint in (str, bool):
+        ok = isinstance(value, hint)
+    elif origin is tuple:
+        if not isinstance(value, tuple):
+            raise TypeError(f"{where}: expected a list")
+        items = args[:1] * len(value) if len(args) == 2 and args[1] is Ellipsis else args
+        if len(items) != len(value):
+            raise TypeError(f"{where}: expected {len(items)} items")
+        for k, (item, item_hint) in enumerate(zip(value, items, strict=True)):
+            _check_value(item, item_hint, f"{where}[{k}]")
+        return
+    elif origin is dict or hint is dict:
+        ok = isinstance(value, dict)
+    elif isinstance(hint, type) and (dataclasses.is_dataclass(hint) or hint is SiteOutcome):
+        if not isinstance(value, hint):
+            raise TypeError(f"{where}: expected {hint.__name__}")
+        check_types(value, where=where)
+        return
+    else:  # pragma: no cover - a hint this walk does not know
+        return
+    if not ok:
+        raise TypeError(f"{where}: expected {getattr(hint, '__name__', hint)}")

@@ -1,7 +1,8 @@
 """HTML snippets of the maps: explanation popups, tooltips, the case panel and the legend.
 
-Every piece of user or data text goes through :func:`esc` (``html.escape``); the markup around
-it is ours. Styles are CSS classes (:data:`CSS`) or inline styles, nothing external.
+Every piece of user or data text goes through :func:`esc` (``html.escape``, braces too, so
+no text is ever evaluated as a template); the markup around it is ours. Styles are CSS
+classes (:data:`CSS`) or inline styles, nothing external.
 """
 
 from __future__ import annotations
@@ -132,9 +133,19 @@ CSS += f"""
 """
 
 
+#: Braces as HTML character references: branca renders every element's output a second time
+#: as a Jinja template, and every Jinja delimiter (``{{``, ``{%``, ``{#``) starts with ``{``.
+_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+
+
 def esc(value: Any) -> str:
-    """Return ``value`` as HTML-escaped text (quotes too)."""
-    return html.escape(str(value), quote=True)
+    """Return ``value`` as HTML-escaped text (quotes and braces too), shown literally.
+
+    Besides ``& < > " '``, the braces become character references (``&#123;``, ``&#125;``),
+    so no text can form a Jinja delimiter when branca re-renders the map's HTML as a template
+    (:func:`siting.outputs.maps.elements.check_literal` checks that nothing else can).
+    """
+    return html.escape(str(value), quote=True).translate(_BRACES)
 
 
 def fmt_value(value: float | None, unit: str = "") -> str:

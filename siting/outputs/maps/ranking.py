@@ -45,12 +45,19 @@ import shapely
 from pyproj import Transformer
 
 from siting import settings, vocab
-from siting._errors import Problem, SitingInputError
+from siting._errors import Problem, SitingInputError, excerpt
 from siting.layers.grid_info import municipality_grid_points
 from siting.layers.load import GeoData, load_geodata
 from siting.layers.site_table import STUDENT_LABELS, talent_within_reach
 from siting.outputs.maps.assets import make_offline, remote_references, strip_remote_urls
-from siting.outputs.maps.elements import Bind, HtmlControl, PolygonSurface, Style, SurfaceSwitch
+from siting.outputs.maps.elements import (
+    Bind,
+    HtmlControl,
+    PolygonSurface,
+    Style,
+    SurfaceSwitch,
+    render_page,
+)
 from siting.outputs.maps.html import (
     CAMPUS_COLOR,
     CONGESTION_COLORS,
@@ -176,7 +183,7 @@ def render_map(
                 file="<options>",
                 column="surface",
                 label="option",
-                message=f"'{surface}' is not a surface; allowed: {', '.join(_SURFACES)}",
+                message=f"{excerpt(surface)} is not a surface; allowed: {', '.join(_SURFACES)}",
             )
         )
     data = load_geodata() if data is None else data
@@ -318,7 +325,7 @@ def save_map(m: folium.Map, path: str | Path, *, offline: bool = False) -> Path:
     path = Path(path)
     if offline:
         make_offline(m)
-    page = m.get_root().render()
+    page = render_page(m)
     if offline:
         page = strip_remote_urls(page)
         leftover = remote_references(page)

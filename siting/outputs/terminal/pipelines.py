@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from siting._wording import format_gap
 from siting.outputs.pipeline_frames import screening_summary
+from siting.outputs.terminal._text import plain, styled
 from siting.results.assignment import PLACED, AssignmentResult
 from siting.results.screening import ScreenResult
 
@@ -29,8 +29,7 @@ def _cap(items: list, rows: int | None) -> list:
 def _more(console: Console, shown: int, total: int) -> None:
     if total > shown:
         console.print(
-            f"[dim]... and {total - shown} more (all in --out; --all lists them here)[/]",
-            highlight=False,
+            plain(f"... and {total - shown} more (all in --out; --all lists them here)", "dim")
         )
 
 
@@ -49,11 +48,11 @@ def print_screening(
         Rows per list (``None``: all).
     """
     s = result.summary
-    counts = Table(title=f"Screening of {escape(result.file)}", show_header=False)
+    counts = Table(title=plain(f"Screening of {result.file}"), show_header=False)
     counts.add_column("what")
     counts.add_column("value", justify="right")
     for label, value in screening_summary(result):
-        counts.add_row(label, escape(str(value)))
+        counts.add_row(plain(label), plain(value))
     counts.add_row("run time", f"{result.elapsed_s:.2f} s")
     console.print(counts)
 
@@ -66,14 +65,12 @@ def print_screening(
         )
     for r in s.regions:  # at most the 12 provinces and "unknown"
         regions.add_row(
-            escape(r.region),
+            plain(r.region),
             str(r.leads),
             str(r.placed),
             str(r.nowhere),
             str(r.invalid),
-            escape(f"{r.top_blocking_rule} ({r.top_blocking_leads})")
-            if r.top_blocking_rule
-            else "",
+            plain(f"{r.top_blocking_rule} ({r.top_blocking_leads})") if r.top_blocking_rule else "",
         )
     console.print(regions)
 
@@ -86,7 +83,7 @@ def print_screening(
         rules.add_column("relaxed alone would place", justify="right")
         for rule in _cap(list(s.rules), rows):
             rules.add_row(
-                escape(rule.label),
+                plain(rule.label),
                 f"{rule.most_restrictive} lead(s)",
                 f"{rule.sole_blocker} lead(s)",
             )
@@ -96,16 +93,13 @@ def print_screening(
     bad = [lead for lead in result.leads if lead.status in ("invalid_input", "error")]
     if bad:
         console.print(
-            f"[bold]{len(bad)} lead(s) not screened[/] (reported with their reason; the "
-            "others went on):",
-            highlight=False,
+            styled(
+                (f"{len(bad)} lead(s) not screened", "bold"),
+                " (reported with their reason; the others went on):",
+            )
         )
         for lead in _cap(bad, rows):
-            console.print(
-                f"  - row {lead.row}, {lead.lead_id!s}: {lead.reason}",
-                markup=False,
-                highlight=False,
-            )
+            console.print(plain(f"  - row {lead.row}, {lead.lead_id!s}: {lead.reason}"))
         _more(console, len(_cap(bad, rows)), len(bad))
 
 
@@ -125,20 +119,22 @@ def print_assignment(
     """
     asked = f" (requested {result.gap_rel:.2%})" if result.gap_rel > 0 else ""
     console.print(
-        f"[bold]Portfolio assignment[/]: {len(result.leads)} leads, "
-        f"{result.n_placed} placed, {result.n_unplaced} unplaced, "
-        f"{result.n_invalid} invalid input",
-        highlight=False,
+        styled(
+            ("Portfolio assignment", "bold"),
+            f": {len(result.leads)} leads, {result.n_placed} placed, "
+            f"{result.n_unplaced} unplaced, {result.n_invalid} invalid input",
+        )
     )
     console.print(
-        f"solver {result.solver}: {result.status}, objective "
-        f"{result.objective:.4f} (priority-weighted total fit), gap "
-        f"{format_gap(result.gap, result.status)}{asked}, {result.solve_time_s:.2f} s",
-        highlight=False,
+        plain(
+            f"solver {result.solver}: {result.status}, objective "
+            f"{result.objective:.4f} (priority-weighted total fit), gap "
+            f"{format_gap(result.gap, result.status)}{asked}, {result.solve_time_s:.2f} s"
+        )
     )
     if result.status_note:
-        style = "" if result.status == "optimal" else "[yellow]"
-        console.print(f"{style}{escape(result.status_note)}", highlight=False)
+        style = "" if result.status == "optimal" else "yellow"
+        console.print(plain(result.status_note, style))
 
     placed = [lead for lead in result.leads if lead.status == PLACED]
     if placed:
@@ -154,10 +150,10 @@ def print_assignment(
             )
         for lead in _cap(placed, rows):
             grid.add_row(
-                escape(lead.lead_id),
-                escape(lead.site_name),
-                escape(lead.municipality),
-                escape(lead.zone_id),
+                plain(lead.lead_id),
+                plain(lead.site_name),
+                plain(lead.municipality),
+                plain(lead.zone_id),
                 f"{lead.utility:.3f}",
                 f"{lead.priority:g}",
                 f"{lead.land_ha:g}",
@@ -174,14 +170,14 @@ def print_assignment(
         table.add_column("reason", overflow="fold")
         for lead in _cap(others, rows):
             where = f" (row {lead.row})" if lead.row is not None else ""
-            table.add_row(escape(lead.lead_id + where), lead.status, escape(lead.reason))
+            table.add_row(plain(lead.lead_id + where), plain(lead.status), plain(lead.reason))
         console.print(table)
         _more(console, len(_cap(others, rows)), len(others))
     _print_capacity(result, console, rows=rows)
 
 
 def _print_capacity(result: AssignmentResult, console: Console, *, rows: int | None) -> None:
-    console.print(f"[bold]Value of capacity[/]: {escape(result.capacity_note)}", highlight=False)
+    console.print(styled(("Value of capacity", "bold"), f": {result.capacity_note}"))
     values = list(result.capacity_values)
     if values:
         table = Table(title_justify="left")
@@ -195,8 +191,8 @@ def _print_capacity(result: AssignmentResult, console: Console, *, rows: int | N
                 else f"{v.used:g} / {v.capacity:g} {v.unit}"
             )
             table.add_row(
-                escape(f"{v.kind} {v.key}"),
-                escape(v.name),
+                plain(f"{v.kind} {v.key}"),
+                plain(v.name),
                 use,
                 added,
                 str(v.leads_competing),
@@ -211,8 +207,8 @@ def _print_capacity(result: AssignmentResult, console: Console, *, rows: int | N
             table.add_column(col, overflow="fold")
         for z in _cap(zones, rows):
             table.add_row(
-                escape(z.zone_id),
-                escape(z.name),
+                plain(z.zone_id),
+                plain(z.name),
                 f"{z.used_mw:g} {z.unit}",
                 f"{z.headroom_mw:g} {z.unit}",
                 str(z.n_leads),
@@ -220,4 +216,4 @@ def _print_capacity(result: AssignmentResult, console: Console, *, rows: int | N
         console.print(table)
         _more(console, len(_cap(zones, rows)), len(zones))
     for note in result.notes:
-        console.print(f"[dim]note:[/] {escape(note)}", highlight=False)
+        console.print(styled(("note:", "dim"), f" {note}"))

@@ -35,7 +35,7 @@ class RichProgress:
     def __init__(self, console: Console, *, transient: bool = True) -> None:
         self._bars = Progress(
             SpinnerColumn(),
-            TextColumn("{task.description}"),
+            TextColumn("{task.description}", markup=False),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),

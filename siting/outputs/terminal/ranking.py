@@ -12,11 +12,12 @@ from __future__ import annotations
 import math
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from siting._wording import format_gap
 from siting.outputs.frames import check_text
+from siting.outputs.terminal._text import plain, styled
 from siting.results.ranking import RankingResult, Recommendation, format_value
 
 #: Near misses shown when nothing is feasible (all of them with ``full``).
@@ -41,21 +42,23 @@ def print_ranking(
     """
     needs = result.needs
     console.print(
-        f"[bold]Case {escape(str(needs['id']))}[/]: {escape(str(needs['plot']))} plot, "
-        f"{escape(str(needs['power']))} by {needs['year']}, environmental category "
-        f"{needs['environmental_category']}, cleanroom {escape(str(needs['cleanroom']))}, "
-        f"talent {escape(str(needs['talent']))}; driven by {', '.join(needs['space_types'])}.",
-        highlight=False,
+        styled(
+            (f"Case {needs['id']}", "bold"),
+            f": {needs['plot']} plot, {needs['power']} by {needs['year']}, environmental "
+            f"category {needs['environmental_category']}, cleanroom {needs['cleanroom']}, "
+            f"talent {needs['talent']}; driven by {', '.join(needs['space_types'])}.",
+        )
     )
     console.print(
-        f"{result.n_feasible} of {result.n_sites} sites satisfy every hard constraint"
-        + (
-            f" ({result.n_unverified} only because some facts are unknown)"
-            if result.n_unverified
-            else ""
+        plain(
+            f"{result.n_feasible} of {result.n_sites} sites satisfy every hard constraint"
+            + (
+                f" ({result.n_unverified} only because some facts are unknown)"
+                if result.n_unverified
+                else ""
+            )
+            + "."
         )
-        + ".",
-        highlight=False,
     )
     _print_earliest_fit(result, console)
     if result.recommendations:
@@ -65,33 +68,34 @@ def print_ranking(
             _print_explanation(rec, console)
     else:
         assert result.infeasibility is not None
-        console.print(
-            f"[bold red]No feasible site.[/] {escape(result.infeasibility.message)}",
-            highlight=False,
-        )
+        console.print(styled(("No feasible site.", "bold red"), f" {result.infeasibility.message}"))
     if result.pairs:
         console.print(_pair_table(result, console, wrap=full))
     elif result.pair_status:
-        console.print(f"Two-site configurations: none found ({result.pair_status}).")
+        console.print(plain(f"Two-site configurations: none found ({result.pair_status})."))
     if full:
         _print_funnel(result, console)
     else:
-        console.print(_funnel_line(result), highlight=False)
+        console.print(_funnel_line(result))
     if result.near_misses and (full or not result.recommendations):
         _print_near_misses(result, console, full=full)
     for note in result.notes if full else result.notes[:2]:
-        console.print(f"[dim]note: {escape(note)}[/]", highlight=False)
+        console.print(plain(f"note: {note}", "dim"))
     console.print(
-        f"[dim]solver {result.solver}: {result.status}, objective "
-        f"{result.objective:.4f}, gap {format_gap(result.gap, result.status)}, "
-        f"{result.n_solves} solve(s) in {result.solve_time_s:.3f} s[/]",
-        highlight=False,
+        plain(
+            f"solver {result.solver}: {result.status}, objective "
+            f"{result.objective:.4f}, gap {format_gap(result.gap, result.status)}, "
+            f"{result.n_solves} solve(s) in {result.solve_time_s:.3f} s",
+            "dim",
+        )
     )
     if not full:
         console.print(
-            "[dim]more: --details N explains the top N in full (every criterion, rule and "
-            "slack); --all prints everything (funnel table, near misses, notes).[/]",
-            highlight=False,
+            plain(
+                "more: --details N explains the top N in full (every criterion, rule and "
+                "slack); --all prints everything (funnel table, near misses, notes).",
+                "dim",
+            )
         )
 
 
@@ -102,9 +106,10 @@ def _print_earliest_fit(result: RankingResult, console: Console) -> None:
         return
     if fit.year is None:
         console.print(
-            f"Earliest year sites fit the need: none by {fit.horizon} (sites with a rule still "
-            "to confirm are not counted).",
-            highlight=False,
+            plain(
+                f"Earliest year sites fit the need: none by {fit.horizon} (sites with a rule "
+                "still to confirm are not counted)."
+            )
         )
         return
     names = ", ".join(name for _, name in fit.sites[:3]) + (", ..." if fit.n_sites > 3 else "")
@@ -114,10 +119,11 @@ def _print_earliest_fit(result: RankingResult, console: Console) -> None:
     if len(f"{head}: {names}){tail}") > console.width:  # one line: the names go first
         names = ""
     console.print(
-        f"Earliest year sites fit the need: [bold]{fit.year}[/] ({fit.n_sites} site(s)"
-        + (f": {escape(names)}" if names else "")
-        + f"){tail}",
-        highlight=False,
+        styled(
+            "Earliest year sites fit the need: ",
+            (str(fit.year), "bold"),
+            f" ({fit.n_sites} site(s)" + (f": {names}" if names else "") + f"){tail}",
+        )
     )
 
 
@@ -147,11 +153,11 @@ def _recommendation_table(result: RankingResult, console: Console, *, wrap: bool
     for rec in result.recommendations:
         table.add_row(
             str(rec.rank),
-            f"{escape(rec.name)}\n[dim]{escape(rec.site_id)}[/]",
-            escape(rec.municipality),
+            styled(rec.name, "\n", (rec.site_id, "dim")),
+            plain(rec.municipality),
             f"{rec.utility:.3f}",
-            escape("; ".join(rec.top_reasons(3))),
-            escape(check_text(rec)),
+            plain("; ".join(rec.top_reasons(3))),
+            plain(check_text(rec)),
         )
     return table
 
@@ -167,11 +173,11 @@ def _compact_table(result: RankingResult, table: Table, console: Console) -> Tab
     for rec in result.recommendations:
         table.add_row(
             str(rec.rank),
-            escape(rec.name),
-            escape(rec.municipality),
+            plain(rec.name),
+            plain(rec.municipality),
             f"{rec.utility:.3f}",
-            escape("; ".join(rec.top_reasons(2))),
-            escape(check_text(rec)),
+            plain("; ".join(rec.top_reasons(2))),
+            plain(check_text(rec)),
         )
     return table
 
@@ -195,23 +201,25 @@ def _pair_table(result: RankingResult, console: Console, *, wrap: bool) -> Table
     for pair in result.pairs:
         table.add_row(
             str(pair.rank),
-            escape(f"{pair.rnd.name} ({pair.rnd.municipality})"),
-            escape(f"{pair.production.name} ({pair.production.municipality})"),
+            plain(f"{pair.rnd.name} ({pair.rnd.municipality})"),
+            plain(f"{pair.production.name} ({pair.production.municipality})"),
             f"{pair.distance_km:.1f} km",
             f"{pair.utility:.3f}",
         )
     return table
 
 
-def _funnel_line(result: RankingResult) -> str:
+def _funnel_line(result: RankingResult) -> Text:
     """Return the exclusion funnel in one line: sites left after each rule that removes any."""
     steps = [f"{result.n_sites} sites"]
     left = result.n_sites
     for step in result.funnel:
         if step.remaining != left:
-            steps.append(f"{escape(step.label)} {step.remaining}")
+            steps.append(f"{step.label} {step.remaining}")
             left = step.remaining
-    return "[bold]Exclusion funnel[/] (sites left after each rule): " + " -> ".join(steps)
+    return styled(
+        ("Exclusion funnel", "bold"), " (sites left after each rule): " + " -> ".join(steps)
+    )
 
 
 def _print_funnel(result: RankingResult, console: Console) -> None:
@@ -225,8 +233,8 @@ def _print_funnel(result: RankingResult, console: Console) -> None:
     table.add_row("all sites", "", "", "", str(result.n_sites))
     for step in result.funnel:
         table.add_row(
-            escape(step.label),
-            escape(step.requirement),
+            plain(step.label),
+            plain(step.requirement),
             str(step.failing),
             str(step.unknown),
             str(step.remaining),
@@ -242,28 +250,30 @@ def _print_near_misses(result: RankingResult, console: Console, *, full: bool) -
     table.add_column("smallest changes", overflow="fold", ratio=5)
     for miss in misses:
         table.add_row(
-            escape(f"{miss.name} ({miss.municipality})"),
+            plain(f"{miss.name} ({miss.municipality})"),
             f"{miss.utility:.3f}",
-            escape("\n".join(miss.changes)),
+            plain("\n".join(miss.changes)),
         )
     console.print(table)
     if len(result.near_misses) > len(misses):
-        console.print(f"[dim]... and {len(result.near_misses) - len(misses)} more (--all)[/]")
+        console.print(plain(f"... and {len(result.near_misses) - len(misses)} more (--all)", "dim"))
 
 
 def _print_explanation(rec: Recommendation, console: Console) -> None:
     console.print(
-        f"\n[bold]#{rec.rank} {escape(rec.name)}[/] ({escape(rec.municipality)}): "
-        f"score {rec.utility:.3f}",
-        highlight=False,
+        styled(
+            "\n",
+            (f"#{rec.rank} {rec.name}", "bold"),
+            f" ({rec.municipality}): score {rec.utility:.3f}",
+        )
     )
     table = Table(show_header=True, box=None, padding=(0, 1))
     for column in ("criterion", "value", "score", "weight", "adds"):
         table.add_column(column, justify="left" if column == "criterion" else "right")
     for line in rec.breakdown:
         table.add_row(
-            escape(line.label),
-            escape(format_value(line.value, line.unit)),
+            plain(line.label),
+            plain(format_value(line.value, line.unit)),
             f"{line.normalised:.2f}",
             f"{line.weight:.2f}",
             f"{line.contribution:.3f}",
@@ -275,31 +285,34 @@ def _print_explanation(rec: Recommendation, console: Console) -> None:
             if not line.unit or math.isnan(line.slack) or math.isinf(line.slack)
             else f", slack {line.slack:,.1f} {line.unit}"
         )
-        mark = {"pass": "[green]ok[/]", "fail": "[red]fails[/]", "unknown": "[yellow]verify[/]"}[
+        mark = {"pass": ("ok", "green"), "fail": ("fails", "red"), "unknown": ("verify", "yellow")}[
             line.status
         ]
         console.print(
-            f"  {mark} {escape(line.label)}: {escape(line.site_value)} "
-            f"(needs {escape(line.requirement)}{escape(slack)})",
-            highlight=False,
+            styled(
+                "  ",
+                mark,
+                f" {line.label}: {line.site_value} (needs {line.requirement}{slack})",
+            )
         )
     if rec.versus_next is not None:
         sep = rec.versus_next
         diffs = ", ".join(f"{label} {diff:+.3f}" for label, diff in sep.differences[:3])
         console.print(
-            f"  ahead of #{rec.rank + 1} {escape(sep.next_site_name)} by "
-            f"{sep.utility_gap:.3f}: {escape(diffs)}",
-            highlight=False,
+            plain(
+                f"  ahead of #{rec.rank + 1} {sep.next_site_name} by {sep.utility_gap:.3f}: {diffs}"
+            )
         )
     stable = [s for s in rec.stability if s.weight > 0]
     if stable:
         console.print(
-            "  rank holds for weights: "
-            + "; ".join(
-                f"{escape(s.label)} {s.low:.2f}-"
-                f"{'any' if math.isinf(s.high) else f'{s.high:.2f}'} (now {s.weight:.2f})"
-                for s in stable
-            ),
-            highlight=False,
+            plain(
+                "  rank holds for weights: "
+                + "; ".join(
+                    f"{s.label} {s.low:.2f}-"
+                    f"{'any' if math.isinf(s.high) else f'{s.high:.2f}'} (now {s.weight:.2f})"
+                    for s in stable
+                )
+            )
         )
-    console.print("  [dim]data: " + escape("; ".join(rec.caveats)) + "[/]", highlight=False)
+    console.print(styled("  ", ("data: " + "; ".join(rec.caveats), "dim")))

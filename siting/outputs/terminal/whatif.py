@@ -7,10 +7,10 @@ JSON and Excel outputs hold everything.
 from __future__ import annotations
 
 from rich.console import Console
-from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
+from siting.outputs.terminal._text import plain, styled
 from siting.results.whatif import Comparison, SiteChange, Sweep, VariantComparison
 
 #: Rows shown per list before "... and N more".
@@ -23,31 +23,33 @@ def print_comparison(
     """Print a comparison so that someone who has not seen the code can follow it."""
     base = result.base
     console.print(
-        f"[bold]Base:[/] {escape(result.base_name)} ({escape(result.base_file)}): "
-        f"{base.n_feasible} of {base.n_sites} sites feasible.",
-        highlight=False,
+        styled(
+            ("Base:", "bold"),
+            f" {result.base_name} ({result.base_file}): "
+            f"{base.n_feasible} of {base.n_sites} sites feasible.",
+        ),
         soft_wrap=True,
     )
     for variant in result.variants:
-        console.rule(f"[bold]What if: {escape(variant.name)}[/]")
+        console.rule(plain(f"What if: {variant.name}", "bold"))
         _print_variant(result, variant, console, rows=rows)
 
 
 def _print_variant(
     result: Comparison, variant: VariantComparison, console: Console, *, rows: int | None
 ) -> None:
-    console.print(f"[dim]{escape(variant.file)}[/]", highlight=False, soft_wrap=True)
+    console.print(plain(variant.file, "dim"), soft_wrap=True)
     if variant.changes:
-        console.print("[bold]What changes against the base:[/]")
+        console.print(plain("What changes against the base:", "bold"))
         for line in variant.changes:
-            console.print(f"  - {escape(line)}", highlight=False, soft_wrap=True)
+            console.print(plain(f"  - {line}"), soft_wrap=True)
     else:
-        console.print("No difference in needs, weights or data against the base.")
+        console.print(plain("No difference in needs, weights or data against the base."))
     table = Table(title=f"Top {result.top}: base vs. what-if", show_lines=False)
     table.add_column("#", justify="right")
-    table.add_column(escape(f"base: {result.base_name}"), overflow="fold")
+    table.add_column(plain(f"base: {result.base_name}"), overflow="fold")
     table.add_column("score", justify="right")
-    table.add_column(escape(f"what-if: {variant.name}"), overflow="fold")
+    table.add_column(plain(f"what-if: {variant.name}"), overflow="fold")
     table.add_column("score", justify="right")
     table.add_column("was", justify="right")
     base_ranks = {s.site_id: s.rank for s in result.base_top}
@@ -70,16 +72,14 @@ def _print_variant(
             was = "=" if was == f"#{v.rank}" else was
         table.add_row(
             str(k + 1),
-            escape(f"{b.name} ({b.municipality})") if b else "",
+            plain(f"{b.name} ({b.municipality})") if b else "",
             f"{b.utility:.3f}" if b else "",
-            escape(f"{v.name} ({v.municipality})") if v else "",
+            plain(f"{v.name} ({v.municipality})") if v else "",
             f"{v.utility:.3f}" if v else "",
-            was,
+            plain(was),
         )
     console.print(table)
-    console.print(
-        Panel(escape(variant.summary), title="In words", title_align="left"), highlight=False
-    )
+    console.print(Panel(plain(variant.summary), title="In words", title_align="left"))
     if variant.moves:
         _change_table(
             f"What moved in the top {result.top}, and why", variant.moves, console, rows=rows
@@ -99,7 +99,7 @@ def _print_variant(
             rows=rows,
         )
     if not (variant.moves or variant.became_feasible or variant.became_infeasible):
-        console.print("Nothing moved.")
+        console.print(plain("Nothing moved."))
 
 
 def _change_table(
@@ -118,15 +118,15 @@ def _change_table(
             + ("" if c.new_utility is None else f"{c.new_utility:.3f}")
         )
         table.add_row(
-            f"{escape(c.name)}\n[dim]{escape(c.municipality)}; {escape(c.site_id)}[/]",
-            c.movement,
+            styled(c.name, "\n", (f"{c.municipality}; {c.site_id}", "dim")),
+            plain(c.movement),
             score,
-            escape("\n".join(f"- {cause}" for cause in c.causes)),
+            plain("\n".join(f"- {cause}" for cause in c.causes)),
         )
     console.print(table)
     if len(changes) > len(shown):
         console.print(
-            f"  ... and {len(changes) - len(shown)} more (all in --out; --all lists them)."
+            plain(f"  ... and {len(changes) - len(shown)} more (all in --out; --all lists them).")
         )
 
 
@@ -146,26 +146,28 @@ def _grouped_table(
         cap = sites if rows is None else sites[:rows]
         shown = "; ".join(f"{c.name} ({c.municipality}, {c.movement})" for c in cap)
         more = f"; ... and {len(sites) - len(cap)} more" if len(sites) > len(cap) else ""
-        table.add_row(escape("\n".join(f"- {cause}" for cause in causes)), escape(shown + more))
+        table.add_row(plain("\n".join(f"- {cause}" for cause in causes)), plain(shown + more))
     console.print(table)
     if len(listed) > len(shown_groups):
         left = sum(len(sites) for _, sites in listed[len(shown_groups) :])
         console.print(
-            f"  ... and {left} more site(s) with {len(listed) - len(shown_groups)} other "
-            "cause(s) (all in --out; --all lists them)."
+            plain(
+                f"  ... and {left} more site(s) with {len(listed) - len(shown_groups)} other "
+                "cause(s) (all in --out; --all lists them)."
+            )
         )
 
 
 def print_sweep(result: Sweep, console: Console, *, rows: int | None = ROWS_SHOWN) -> None:
     """Print a sweep: the top per value, then per site where it drops out or enters."""
-    console.rule(f"[bold]{escape(result.case)}: sweep of {escape(result.parameter)}[/]")
-    table = Table(title=f"Top {result.top} per value of {result.parameter}")
-    table.add_column(result.parameter, justify="right", no_wrap=True)
+    console.rule(plain(f"{result.case}: sweep of {result.parameter}", "bold"))
+    table = Table(title=plain(f"Top {result.top} per value of {result.parameter}"))
+    table.add_column(plain(result.parameter), justify="right", no_wrap=True)
     table.add_column("feasible", justify="right")
     for k in range(result.top):
         table.add_column(f"#{k + 1}", overflow="fold")
     for step in result.steps:
-        names = [escape(s.name) for s in step.top] + [""] * (result.top - len(step.top))
+        names = [plain(s.name) for s in step.top] + [plain("")] * (result.top - len(step.top))
         table.add_row(f"{step.value:g}", str(step.n_feasible), *names)
     console.print(table)
     sites = Table(title="Per site: rank along the parameter (x = not feasible)")
@@ -176,16 +178,16 @@ def print_sweep(result: Sweep, console: Console, *, rows: int | None = ROWS_SHOW
     for track in tracks:
         ranks = " ".join("x" if r is None else str(r) for r in track.ranks)
         sites.add_row(
-            f"{escape(track.name)}\n[dim]{escape(track.municipality)}[/]",
+            styled(track.name, "\n", (track.municipality, "dim")),
             ranks,
-            escape("\n".join(track.events)) or "stays",
+            plain("\n".join(track.events) or "stays"),
         )
     console.print(sites)
     if len(result.tracks) > len(tracks):
         console.print(
-            f"  ... and {len(result.tracks) - len(tracks)} more sites (all in --out; --all "
-            "lists them)."
+            plain(
+                f"  ... and {len(result.tracks) - len(tracks)} more sites (all in --out; --all "
+                "lists them)."
+            )
         )
-    console.print(
-        Panel(escape(result.summary), title="In words", title_align="left"), highlight=False
-    )
+    console.print(Panel(plain(result.summary), title="In words", title_align="left"))
