@@ -462,7 +462,7 @@ def _normalise_header(name: object) -> str:
 
 def _find_columns(
     raw: pd.DataFrame,
-    candidates: dict[str, tuple[str, ...]],
+    candidates: Mapping[str, tuple[str, ...]],
     required: Iterable[str],
     *,
     file: str,

@@ -24,6 +24,7 @@ published one and no class 2 (under investigation) is derived: nothing in the fi
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -201,7 +202,7 @@ def write_layer(frame: pd.DataFrame, spec: LayerSpec, path: str | Path) -> Path:
 # -- internals ----------------------------------------------------------------------------------
 
 
-def _date_of(year: object, quarter: object, fallback: str) -> str:
+def _date_of(year: Any, quarter: Any, fallback: str) -> str:
     if pd.isna(year):
         return fallback
     return f"{int(year)}-Q{int(quarter)}" if not pd.isna(quarter) else f"{int(year)}"
@@ -266,7 +267,7 @@ def _tennet_areas(
             records.append(
                 _tennet_record(rec, common.get(rec["area_id"]), file, int(row), reference_date)
             )
-    for area in sorted(set(common) - known, key=first_row.get):
+    for area in sorted(set(common) - known, key=lambda a: first_row.get(a, -1)):
         empty = pd.Series({"area_id": area})
         records.append(
             _tennet_record(empty, common[area], station_file, first_row[area], reference_date)

@@ -109,7 +109,7 @@ class Catalogue:
     presets: Mapping[str, Mapping[str, float]]
     params: _ConstraintParams
     file: str
-    roles: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    roles: Mapping[Literal["rnd", "production"], Mapping[str, float]] = field(default_factory=dict)
 
 
 def load_catalogue(path: str | Path | None = None) -> Catalogue:

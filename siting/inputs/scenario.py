@@ -540,7 +540,7 @@ def _apply_sites(scenario: Scenario, data: GeoData, problems: list[Problem]) -> 
         )
         for key in spec_columns:
             frame.loc[i, key] = parsed[key].iloc[0]
-    added_rows = []
+    added_rows: list[dict[str, Any]] = []
     munis = data.municipalities.set_index("gm_code")
     for n, entry in enumerate(scenario.add_sites, start=1):
         where = f"data.add_site[{n}]"

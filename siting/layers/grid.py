@@ -24,7 +24,7 @@ with the links' confidence, so the join works whatever the site's location preci
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -118,8 +118,10 @@ class GridChain(NamedTuple):
     confidence: str
 
 
-UNKNOWN_REGIONAL = GridLevel("", "unknown", "", -1, "none", *([np.nan] * 4), np.nan)
-UNKNOWN_TENNET = GridLevel("", "unknown", "TenneT", -1, "none", *([np.nan] * 4), np.nan)
+UNKNOWN_REGIONAL = GridLevel("", "unknown", "", -1, "none", np.nan, np.nan, np.nan, np.nan, np.nan)
+UNKNOWN_TENNET = GridLevel(
+    "", "unknown", "TenneT", -1, "none", np.nan, np.nan, np.nan, np.nan, np.nan
+)
 
 #: Site-table columns of the grid join, with their meaning and unit.
 GRID_COLUMNS: dict[str, str] = {
@@ -232,7 +234,7 @@ def _area_overrides(areas: pd.DataFrame, overrides: tuple[GridOverride, ...]) ->
 
 def _municipality_override(chains: tuple[GridChain, ...], o: GridOverride) -> tuple[GridChain, ...]:
     def apply(level: GridLevel, regional: bool) -> GridLevel:
-        changes: dict[str, object] = {"what_if": o.note}
+        changes: dict[str, Any] = {"what_if": o.note}
         if "expected_solve_year" in o.changes:
             changes["solve_year"] = float(o.changes["expected_solve_year"])
         if "afname_class" in o.changes:

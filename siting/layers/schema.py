@@ -8,7 +8,7 @@ specifications (see :mod:`siting.layers.validate`) and document them in ``geodat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypedDict
 
 from siting import vocab
 
@@ -95,7 +95,18 @@ class LayerSpec:
 
 
 _CONFIDENCE = tuple(vocab.CONFIDENCE_LEVELS)
-_PCT = {"minimum": 0.0, "maximum": 100.0}
+
+
+class _Bounds(TypedDict):
+    minimum: float
+    maximum: float
+
+
+class _Optional(TypedDict):
+    optional_column: bool
+
+
+_PCT: _Bounds = {"minimum": 0.0, "maximum": 100.0}
 
 
 def _lonlat() -> tuple[Column, Column]:
@@ -113,7 +124,7 @@ def _proxy_columns() -> tuple[Column, ...]:
     housing = f"{_PROXY} for housing pressure"
     access = f"{_PROXY} for accessibility (urban density and daily amenities, not travel time)"
     cluster = f"{_PROXY} for an industrial cluster (establishments, not jobs)"
-    spec = {"optional_column": True}
+    spec: _Optional = {"optional_column": True}
     return (
         Column(
             "woz_avg_keur",

@@ -154,10 +154,10 @@ def build_site_table(
         table[column] = values
 
     campus_facts = _campus_facts(site_xy, data.campuses, reach_km=campus_reach)
-    for column, values in campus_facts.items():
-        table[column] = values
-    for column, values in facts_to_confirm(table).items():
-        table[column] = values
+    for column, campus_values in campus_facts.items():
+        table[column] = campus_values
+    for column, flags in facts_to_confirm(table).items():
+        table[column] = flags
 
     return gpd.GeoDataFrame(table, geometry=points.to_numpy(), crs=settings.working_crs)
 

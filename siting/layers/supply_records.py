@@ -7,13 +7,17 @@ from when it is not the obvious source.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import pandas as pd
 import shapely
 
 from siting import vocab
 from siting.layers.authored import AUTHORED_SITE_COLUMNS, Authored
 
-Record = dict[str, object]
+#: One site or terrain as plain values (mixed types: text, numbers, lists, geometry).
+Record = dict[str, Any]
 
 #: ``site_type`` of a designation (the coarse kind; ``business_park`` when unknown).
 SITE_TYPE_OF: dict[str, str] = {
@@ -413,15 +417,15 @@ def _repair(name: str) -> tuple[str, bool]:
     return fixed, fixed != name
 
 
-def _sum(values: object) -> float | None:
+def _sum(values: Iterable[Any]) -> float | None:
     """Sum of the known values (``None`` when none is known)."""
-    known = [float(v) for v in values if v is not None]  # type: ignore[attr-defined]
+    known = [float(v) for v in values if v is not None]
     return round(sum(known), 6) if known else None
 
 
-def _sum_all(values: object) -> float | None:
+def _sum_all(values: Iterable[Any]) -> float | None:
     """Sum when every value is known, else ``None``."""
-    values = list(values)  # type: ignore[call-overload]
+    values = list(values)
     return None if any(v is None for v in values) else _sum(values)
 
 
