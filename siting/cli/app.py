@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import sys
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated
 
 import typer
@@ -44,6 +43,8 @@ app.add_typer(leads_app, name="leads")
 
 def package_version() -> str:
     """Return the installed version of ``siting``."""
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("siting")
     except PackageNotFoundError:  # pragma: no cover - run from a source tree without install

@@ -30,7 +30,7 @@ from siting.cli._common import (
     progress_bar,
     write_outputs,
 )
-from siting.model.solvers import SOLVERS
+from siting.model.names import SOLVERS
 
 
 def assign_command(

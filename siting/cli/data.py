@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.table import Table
 
@@ -25,8 +24,6 @@ from siting.cli._common import (
     print_problems,
     progress_bar,
 )
-from siting.layers.info import data_info
-from siting.layers.load import check_geodata, load_geodata
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -67,6 +64,9 @@ def info_command(
                 message="use a .xlsx, .csv or .json file",
             )
         )
+    from siting.layers.info import data_info
+    from siting.layers.load import load_geodata
+
     check_outputs(layer_files(geodata), [("--out", out_file)])
     summary = data_info(load_geodata(geodata))
     if out_file is not None:
@@ -226,6 +226,8 @@ def check_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Validate every layer and their consistency; exit 2 with a located report on problems."""
+    from siting.layers.load import check_geodata
+
     report = check_geodata(geodata, boundaries=boundaries)
     if as_json:
         print_json(
@@ -312,6 +314,7 @@ def import_ibis_command(
     without a polygon is placed at its municipality's point.
     """
     from siting.importers.ibis import read_ibis_terrains
+    from siting.layers.load import load_geodata
     from siting.layers.supply import sites_from_terrains, write_sites
 
     check_outputs(
@@ -452,6 +455,8 @@ def import_capacity_map_command(
     --site-postcodes) and grid_congestion.csv (the per-municipality fallback); without it
     the embedded authored links apply to the imported areas.
     """
+    import pandas as pd
+
     from siting.importers import capacity_map, grid_fallback, grid_layers, grid_links
     from siting.layers.schema import GRID_AREA_LINKS, GRID_AREAS
 

@@ -10,9 +10,7 @@ import typer
 
 from siting._errors import Problem, SitingInputError, excerpt
 from siting._reading import read_capped
-from siting.jobs.rank import ENUMERATION
-from siting.layers.load import load_geodata
-from siting.model.solvers import SOLVERS
+from siting.model.names import ENUMERATION, SOLVERS
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -191,6 +189,7 @@ def rank_command(
     if map_out is not None:
         _write_map(result, map_out, offline=offline, geodata=geodata)
     if brief is not None:
+        from siting.layers.load import load_geodata
         from siting.outputs.brief import write_brief
 
         name = _company_name(case) if brief_name else None
@@ -265,6 +264,7 @@ def _write_map(
     geodata: Path | None,
     boundaries: gpd.GeoDataFrame | None = None,
 ) -> None:
+    from siting.layers.load import load_geodata
     from siting.outputs.maps.ranking import render_map, save_map
 
     m = render_map(result, data=load_geodata(geodata), offline=offline, boundaries=boundaries)

@@ -12,7 +12,7 @@ import html
 import json
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -30,15 +30,12 @@ from siting.cli._common import (
     progress_bar,
     write_outputs,
 )
-from siting.jobs.compare import Comparison, compare
-from siting.jobs.rank import ENUMERATION
-from siting.jobs.sweep import sweep
-from siting.layers.load import load_geodata
-from siting.model.solvers import SOLVERS
-from siting.outputs.charts import CHART_SUFFIXES, save_sweep_chart
-from siting.outputs.terminal.whatif import print_comparison, print_sweep
+from siting.model.names import ENUMERATION, SOLVERS
 
-__all__ = ["compare_command", "print_comparison", "print_sweep", "sweep_command"]
+if TYPE_CHECKING:
+    from siting.jobs.compare import Comparison
+
+__all__ = ["compare_command", "sweep_command"]
 
 _SOLVER_HELP = "cbc, highs, cp-sat (the MILP) or enumeration (exact, fastest); default cbc."
 
@@ -135,6 +132,9 @@ def compare_command(
                 message="applies to the map: add --map OUT.html",
             )
         )
+    from siting.jobs.compare import compare
+    from siting.outputs.terminal.whatif import print_comparison
+
     _check_solver(solver)
     paths = check_output_formats(out_files, dialect=csv_dialect)
     check_outputs(
@@ -200,6 +200,7 @@ def write_comparison_map(result: Comparison, path: Path, *, offline: bool = Fals
     SitingInputError
         When the comparison has no variant.
     """
+    from siting.layers.load import load_geodata
     from siting.outputs.maps.elements import LINKED_VIEW_RELAY, LinkedView
     from siting.outputs.maps.html import esc
     from siting.outputs.maps.ranking import render_map, save_map
@@ -310,6 +311,11 @@ def sweep_command(
     Prints, per value, the number of feasible sites and the top sites, then per site where it
     drops out of (or enters) the feasible set or the top. Exit code 0, or 2 for invalid input.
     """
+    from siting.jobs.sweep import sweep
+    from siting.layers.load import load_geodata
+    from siting.outputs.charts import CHART_SUFFIXES, save_sweep_chart
+    from siting.outputs.terminal.whatif import print_sweep
+
     _check_solver(solver)
     if chart is not None and chart.suffix.lower() not in CHART_SUFFIXES:
         raise SitingInputError(

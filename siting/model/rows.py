@@ -10,6 +10,7 @@ from typing import Literal
 
 import numpy as np
 
+from siting.model.names import ENUMERATION as ENUMERATION  # re-exported for the models
 from siting.model.solvers import (
     SENSES,
 )
@@ -22,10 +23,6 @@ UTILITY_RESOLUTION: float = 1e-6
 #: are exact in float64 (which has 2**53) and survive PuLP's MPS file for CBC, which carries
 #: 13 significant digits.
 MAX_OBJECTIVE_COEFFICIENT: int = 10**12
-
-
-#: Name of the brute-force "solver" in the results of the enumeration references.
-ENUMERATION = "enumeration"
 
 
 @dataclass(frozen=True, eq=False)

@@ -69,9 +69,7 @@ from typing import Literal
 import numpy as np
 
 from siting import settings
-
-#: Names of the available backends, for ``solver=``.
-SOLVERS: tuple[str, ...] = ("cbc", "highs", "cp-sat")
+from siting.model.names import SOLVERS
 
 #: Spelled-out solve statuses: ``"optimal"`` (proven optimal, zero gap), ``"within_gap"``
 #: (proven within the requested ``gap_rel`` of the optimum, see :attr:`SolveOutcome.gap`),
