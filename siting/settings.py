@@ -68,6 +68,14 @@ default_solver: str = "cbc"
 #: Default solver time limit [s].
 time_limit_s: float = 30.0
 
+#: Keep validated layers and site tables in an on-disk cache, so a new process skips reading,
+#: checking and joining unchanged layer files (:mod:`siting.layers.cache`).
+disk_cache: bool = True
+
+#: Folder of that cache; ``None`` for ``$SITING_CACHE_DIR``, else ``$XDG_CACHE_HOME/siting``,
+#: else ``~/.cache/siting``.
+cache_dir: Path | None = None
+
 
 def resolve_geodata_dir(geodata_dir: str | Path | None = None) -> Path:
     """Return the data folder to read: the argument, else the setting, else the embedded data.

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import socket
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,11 @@ requires_shared = pytest.mark.skipif(
 )
 
 
+#: One on-disk layer cache for the test run (:mod:`siting.layers.cache`), removed at exit.
+_CACHE_DIR = Path(tempfile.mkdtemp(prefix="siting-test-cache-"))
+atexit.register(shutil.rmtree, _CACHE_DIR, ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test starts from the documented defaults and may change them freely."""
@@ -32,8 +39,12 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch) -> None:
         "time_limit_s",
         "criteria_file",
         "fact_max_age_years",
+        "disk_cache",
+        "cache_dir",
     ):
         monkeypatch.setattr(settings, name, getattr(settings, name))
+    # the on-disk cache of validated layers lives in the run's own folder, not the user's
+    monkeypatch.setattr(settings, "cache_dir", _CACHE_DIR)
     # the age of dated facts is judged as of 2026, so that results on the embedded data do not
     # change with the calendar (a 2022 register figure becomes a fact to confirm in 2028)
     monkeypatch.setattr(settings, "facts_reference_year", 2026)

@@ -233,12 +233,38 @@ def load_geodata(geodata_dir: str | Path | None = None) -> GeoData:
 
 @lru_cache(maxsize=8)
 def _load_geodata_cached(stamp: tuple[tuple[str, str, int, int], ...]) -> GeoData:
+    from siting.layers import cache
+
     files = {name: Path(path) for name, path, _, _ in stamp}
+    key = cache.layers_key(files)
+    data = cache.load_entry("layers", key)
+    if isinstance(data, GeoData) and data.files == files:
+        _remember_key(data, key)
+        return data
     data, errors, _ = _load_all(files)
     if errors:
         raise SitingInputError(errors)
     assert data is not None
+    cache.store_entry("layers", key, data)
+    _remember_key(data, key)
     return data
+
+
+#: id of a GeoData read from files -> (that GeoData, its on-disk cache key), so results derived
+#: from it (the site table) can be cached on disk too; a GeoData built in memory has none.
+_DISK_KEYS: dict[int, tuple[GeoData, str]] = {}
+
+
+def _remember_key(data: GeoData, key: str) -> None:
+    if len(_DISK_KEYS) >= 16:  # as many as the in-memory caches can still hold
+        _DISK_KEYS.pop(next(iter(_DISK_KEYS)))
+    _DISK_KEYS[id(data)] = (data, key)
+
+
+def disk_key(data: GeoData) -> str | None:
+    """Return the on-disk cache key of layers read by :func:`load_geodata`, else ``None``."""
+    hit = _DISK_KEYS.get(id(data))
+    return hit[1] if hit is not None and hit[0] is data else None
 
 
 def check_geodata(

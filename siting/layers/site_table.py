@@ -39,7 +39,7 @@ import pandas as pd
 
 from siting import settings, vocab
 from siting.layers.grid import GRID_COLUMNS, grid_join
-from siting.layers.load import GeoData, load_geodata
+from siting.layers.load import GeoData, disk_key, load_geodata
 
 #: The talent-layer count behind ``{level}_students_reach``: the like-for-like DUO measure of
 #: each level (hbo and wo first-years 2019; mbo has no intake in the data, so its enrolled
@@ -193,10 +193,26 @@ def site_table(
     hit = _CACHE.get(key)
     if hit is not None and hit[0] is data:
         return hit[1]
-    table = build_site_table(data)
+    table = _disk_cached_table(data, key[1:])
     if len(_CACHE) >= 8:
         _CACHE.pop(next(iter(_CACHE)))
     _CACHE[key] = (data, table)
+    return table
+
+
+def _disk_cached_table(data: GeoData, parts: tuple[object, ...]) -> gpd.GeoDataFrame:
+    """Return the site table from the on-disk cache (layers read from files), else build it."""
+    from siting.layers import cache
+
+    base = disk_key(data)
+    if base is None:
+        return build_site_table(data)
+    key = cache.derived_key(base, "site_table", *parts)
+    table = cache.load_entry("site-table", key)
+    if isinstance(table, gpd.GeoDataFrame) and len(table) == len(data.sites):
+        return table
+    table = build_site_table(data)
+    cache.store_entry("site-table", key, table)
     return table
 
 

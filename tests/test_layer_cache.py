@@ -1,0 +1,109 @@
+"""The on-disk cache of validated layers and site tables (:mod:`siting.layers.cache`).
+
+What it stores must be what a fresh read gives; an edited layer, a corrupt entry or another data
+folder must never be answered from a stale entry.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import siting
+from siting import settings
+from siting.layers import cache
+from siting.layers.load import _load_geodata_cached, disk_key, load_geodata
+from siting.layers.site_table import build_site_table, site_table
+
+from .test_layers import edit_csv
+
+
+@pytest.fixture
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache folder of this test, and no in-memory hit for the layers."""
+    folder = tmp_path / "cache"
+    monkeypatch.setattr(settings, "cache_dir", folder)
+    _load_geodata_cached.cache_clear()
+    yield folder
+    _load_geodata_cached.cache_clear()
+
+
+def _fresh(geodata: Path | None = None) -> siting.GeoData:
+    """Load as a new process would: nothing in memory, the disk cache in use."""
+    _load_geodata_cached.cache_clear()
+    return load_geodata(geodata)
+
+
+def _entries(folder: Path, kind: str) -> list[Path]:
+    return sorted(folder.glob(f"{kind}-*.pickle"))
+
+
+def test_a_cached_load_equals_a_fresh_read(own_cache: Path) -> None:
+    first = _fresh()
+    first_table = site_table(data=first)
+    assert len(_entries(own_cache, "layers")) == 1
+    assert len(_entries(own_cache, "site-table")) == 1
+    second = _fresh()
+    assert second is not first and disk_key(second) == disk_key(first)
+    for name in ("municipalities", "sites", "campuses", "stem_talent", "grid_areas"):
+        pd.testing.assert_frame_equal(getattr(second, name), getattr(first, name))
+    assert second.files == first.files and second.catalog == first.catalog
+    pd.testing.assert_frame_equal(site_table(data=second), first_table)
+    pd.testing.assert_frame_equal(site_table(data=second), build_site_table(second))
+
+
+def test_an_edited_layer_is_read_again(own_cache: Path, geodata_copy: Path) -> None:
+    before = _fresh(geodata_copy)
+    site_id = before.sites["site_id"].iloc[0]
+    assert before.sites["available_ha"].iloc[0] != 1.25
+    edit_csv(geodata_copy / "sites.csv", 2, available_ha="1.25")
+    after = _fresh(geodata_copy)
+    assert after.sites["site_id"].iloc[0] == site_id
+    assert after.sites["available_ha"].iloc[0] == 1.25
+    assert disk_key(after) != disk_key(before)
+    assert site_table(data=after)["available_ha"].iloc[0] == 1.25
+
+
+def test_a_data_folder_has_its_own_entry(own_cache: Path, geodata_copy: Path) -> None:
+    embedded = _fresh()
+    copy = _fresh(geodata_copy)  # the same bytes in another folder
+    assert disk_key(copy) != disk_key(embedded)
+    assert all(Path(p).parent == geodata_copy for p in copy.files.values())
+
+
+def test_a_corrupt_or_truncated_entry_is_rebuilt_silently(own_cache: Path) -> None:
+    first = _fresh()
+    (entry,) = _entries(own_cache, "layers")
+    blob = entry.read_bytes()
+    entry.write_bytes(blob[: len(blob) // 2])
+    second = _fresh()
+    pd.testing.assert_frame_equal(second.sites, first.sites)
+    entry.write_bytes(blob[:-10] + b"0123456789")  # same length, payload changed
+    third = _fresh()
+    pd.testing.assert_frame_equal(third.sites, first.sites)
+    assert entry.read_bytes() == blob  # rewritten whole
+
+
+def test_a_layer_with_errors_is_not_cached(own_cache: Path, geodata_copy: Path) -> None:
+    edit_csv(geodata_copy / "sites.csv", 3, available_ha="lots")
+    for _ in range(2):  # the second time too: from the file, not from a cache
+        with pytest.raises(siting.SitingInputError, match="available_ha"):
+            _fresh(geodata_copy)
+    assert _entries(own_cache, "layers") == []
+
+
+def test_the_cache_can_be_switched_off(own_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(settings, "disk_cache", False)
+    _fresh()
+    assert cache.cache_folder() is None
+    assert not own_cache.exists()
+
+
+def test_a_folder_others_may_write_is_not_used(own_cache: Path) -> None:
+    own_cache.mkdir(mode=0o777)
+    own_cache.chmod(0o777)
+    assert cache.cache_folder() is None
+    _fresh()
+    assert _entries(own_cache, "layers") == []
