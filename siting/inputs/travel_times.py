@@ -130,7 +130,7 @@ def read_travel_times(path: str | Path, known_codes: Collection[str]) -> TravelT
             elif value is not None:
                 minutes[index[origins[k]], index[targets[j]]] = value
     if problems:
-        raise SitingInputError(*problems[:50])
+        raise SitingInputError(problems[:50])
     return TravelTimes(codes=codes, minutes=minutes, file=file)
 
 
