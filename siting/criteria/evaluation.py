@@ -57,7 +57,7 @@ from typing import Any, Literal
 import numpy as np
 
 from siting import settings, vocab
-from siting.criteria import grid_rule, grid_texts, unknowns
+from siting.criteria import floor_space, grid_rule, grid_texts, unknowns
 from siting.criteria import talent as talent_scores
 from siting.criteria.rules import NO_LIMIT, RULES, SLACK_DECIMALS, slack_passes
 from siting.criteria.site_facts import DOMAIN_INDEX, FACILITY_INDEX, SiteFacts
@@ -285,7 +285,7 @@ def evaluate(
     """
     params = LeadParams.from_profiles([profile], catalogue, origins=[origin_xy], role=role)
     batch = evaluate_batch(params, facts, catalogue)
-    needs = _role_needs(profile, role)
+    needs = _role_needs(profile, role, catalogue.params.floor_space_index)
     origin_km = None if origin_xy is None else batch.raw["relocation_distance"][0]
     p = catalogue.params
     grid = grid_texts.site_texts(
@@ -470,7 +470,7 @@ class LeadParams:
         weights = np.zeros((n, len(names)))
         include, exclude = [], []
         for k, (profile, xy) in enumerate(zip(profiles, origins, strict=True)):
-            needs = _role_needs(profile, role)
+            needs = _role_needs(profile, role, catalogue.params.floor_space_index)
             limit = profile.constraints.max_relocation_km
             scalars[k] = (
                 profile.needs.year,
@@ -798,12 +798,14 @@ class _RoleNeeds:
     talent: dict[str, float]
 
 
-def _role_needs(profile: Profile, role: str) -> _RoleNeeds:
+def _role_needs(profile: Profile, role: str, floor_space_index: float = 0.5) -> _RoleNeeds:
     n = profile.needs
     hires = {lvl: float(getattr(n.talent, lvl)) for lvl in vocab.EDUCATION_LEVELS}
+    # the floor space needs a plot (:mod:`siting.criteria.floor_space`); R&D keeps its own
+    land = floor_space.plot_needed_ha(n.land_ha, n.floor_m2, floor_space_index)
     if role == "single" or profile.two_site is None:
         return _RoleNeeds(
-            n.land_ha,
+            land,
             n.power_mw,
             n.environmental_category,
             n.heavy_transport,
@@ -825,7 +827,7 @@ def _role_needs(profile: Profile, role: str) -> _RoleNeeds:
             talent={**hires, "mbo": 0.0},
         )
     return _RoleNeeds(
-        n.land_ha,
+        land,
         n.power_mw - split.rnd_power_mw,
         n.environmental_category,
         n.heavy_transport,
@@ -929,8 +931,16 @@ def _rule_slacks(
     active["cleanroom"] = params.cleanroom_m2[:, 0] > 0
     for flag in ("vibration_free", "heavy_transport"):
         active[flag] = getattr(params, flag)[:, 0]
-    for flag in ("cleanroom", "vibration_free", "heavy_transport"):
+    for flag in ("vibration_free", "heavy_transport"):
         slack[flag] = site.stated[flag]
+    # a shared cleanroom serves small needs only (:mod:`siting.criteria.floor_space`)
+    if active["cleanroom"].any():
+        slack["cleanroom"] = floor_space.cleanroom_slack(
+            params.cleanroom_m2,
+            facts.flags["cleanroom_ready"],
+            facts.facilities[:, FACILITY_INDEX["cleanroom"]],
+            p.shared_cleanroom_max_m2,
+        )
 
     # relocation distance
     limit = params.max_relocation_km
@@ -1118,7 +1128,15 @@ def _constraints(
             return f"available area not known (the terrain is {_fmt(bound[i])} ha net)"
         return "available area not known"
 
-    texts["space"] = (f">= {needs.land_ha:g} ha available", space)
+    plot = floor_space.plot_words(
+        profile.needs.land_ha, profile.needs.floor_m2, catalogue.params.floor_space_index
+    )
+    texts["space"] = (
+        f">= {plot} available"
+        if needs.land_ha != profile.needs.land_ha
+        else f">= {needs.land_ha:g} ha available",
+        space,
+    )
 
     def delivery(i: int) -> str:
         s, y = facts.status[i], facts.available_year[i]
@@ -1133,22 +1151,27 @@ def _constraints(
     texts["availability_year"] = (f"plots deliverable by {year}", delivery)
     texts["environmental_category"] = (
         f"category {needs.environmental_category} or higher allowed",
-        lambda i: f"up to category {_fmt(facts.env[i], 0)}",
+        lambda i: (
+            "no environmental category stated by any source"
+            if np.isnan(facts.env[i])
+            else f"up to category {facts.env[i]:.0f}"
+        ),
     )
 
     texts["grid"] = (grid.requirement, grid.describe)
     advice = {"grid": grid.advise}
     ready = facts.flags["cleanroom_ready"]
     shared = facts.facilities[:, FACILITY_INDEX["cleanroom"]]
+    shared_max = catalogue.params.shared_cleanroom_max_m2
     texts["cleanroom"] = (
-        f"{needs.cleanroom_m2:,.0f} m2 cleanroom: a cleanroom-ready site or a shared cleanroom "
-        "within reach",
-        lambda i: (
-            "cleanroom-ready site"
-            if ready[i]
-            else "shared cleanroom within reach"
-            if shared[i]
-            else "neither stated by a source"
+        f"{needs.cleanroom_m2:,.0f} m2 cleanroom: a cleanroom-ready site"
+        + (
+            " or a shared cleanroom within reach"
+            if needs.cleanroom_m2 <= shared_max
+            else f" (a shared cleanroom serves up to {shared_max:,.0f} m2)"
+        ),
+        lambda i: floor_space.cleanroom_words(
+            needs.cleanroom_m2, bool(ready[i]), bool(shared[i]), shared_max
         ),
     )
     for flag in ("vibration_free", "heavy_transport"):
@@ -1280,11 +1303,13 @@ def _normalise(
     return np.fmin(score, 1.0, out=score)
 
 
-def describe_needs(profile: Profile) -> dict[str, Any]:
+def describe_needs(profile: Profile, catalogue: Catalogue | None = None) -> dict[str, Any]:
     """Return the profile's key needs in words, for tables and maps (no confidential name).
 
     A two-site profile adds ``max_distance_km``, the largest distance between its sites [km].
+    With the catalogue, a plot set by the floor space says so (its floor-space index).
     """
+    fsi = 0.5 if catalogue is None else catalogue.params.floor_space_index
     n = profile.needs
     two_site = (
         {} if profile.two_site is None else {"max_distance_km": profile.two_site.max_distance_km}
@@ -1292,7 +1317,8 @@ def describe_needs(profile: Profile) -> dict[str, Any]:
     return {
         "id": profile.company.id,
         "year": n.year,
-        "plot": f"{n.land_ha:g} ha",
+        "plot": floor_space.plot_words(n.land_ha, n.floor_m2, fsi),
+        "floor": f"{n.floor_m2:,.0f} m2" if n.floor_m2 else "none",
         "power": f"{n.power_mw:g} MW",
         "environmental_category": n.environmental_category,
         "cleanroom": f"{n.cleanroom_m2:,.0f} m2" if n.cleanroom_m2 else "none",
