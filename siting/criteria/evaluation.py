@@ -310,6 +310,13 @@ def evaluate(
             ),
         )
         if c.name == "talent_fit"
+        else replace(
+            c,
+            describe=lambda i, raw=c.raw: talent_scores.describe_pipeline(
+                i, float(raw[i]), needs.talent
+            ),
+        )
+        if c.name == "student_pipeline"
         else c
         for c in criteria
     )
