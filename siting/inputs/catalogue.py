@@ -68,7 +68,7 @@ class _ConstraintParams(BaseModel):
     environmental_category_applies_from: int = Field(ge=1, le=6)
     shared_facility_kinds: tuple[str, ...]
     rnd_campus_reach_km: float = Field(gt=0)
-    floor_space_index: float = Field(default=0.5, gt=0, le=10)
+    floor_space_index: float = Field(default=0.6, gt=0, le=10)
     shared_cleanroom_max_m2: float = Field(default=300.0, ge=0)
 
 
