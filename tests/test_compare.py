@@ -77,7 +77,8 @@ def _overijssel(power: float):
         {
             "company": {"id": "ov-plant"},
             "needs": {"year": 2035, "power_mw": power, "land_ha": 1.0},
-            "constraints": {"include_provinces": ["Overijssel"]},
+            # the grid connection must be verified: an unknown year is not an answer here
+            "constraints": {"include_provinces": ["Overijssel"], "verify": ["grid"]},
         },
         file="test",
     )
@@ -224,7 +225,12 @@ def test_power_sweep_drop_out_matches_direct_rankings(case2, data):
     # Needed in 2026, before the TenneT congestion around Eindhoven is expected to be solved
     # (2027), so a power sweep past the small-connection limit crosses the grid rule on known
     # years (with the case's own 2029 the top sites' grid facts are only unknown, not failed).
+    # The grid connection required verified: a site whose candidate areas disagree is then
+    # out, not "to confirm" (the default), so the sweep crosses the rule on known years.
     early = with_needs(case2, year=2026)
+    early = early.model_copy(
+        update={"constraints": early.constraints.model_copy(update={"verify": ("grid",)})}
+    )
     result = sweep(early, "needs.power_mw", "0:4:2", top=5, data=data, **FAST)
     for track in result.tracks:
         value = result.drop_out_value(track.site_id)
@@ -299,6 +305,8 @@ def test_cli_sweep_writes_chart(tmp_path):
     early = tmp_path / "case2_2026.toml"
     text = CASE2.read_text("utf-8")
     assert "\nyear = 2029\n" in text
+    assert "\nallow_unknown = true" in text  # the grid required verified instead (see above)
+    text = text.replace("\nallow_unknown = true", '\nverify = ["grid"]  #')
     early.write_text(text.replace("\nyear = 2029\n", "\nyear = 2026\n"), encoding="utf-8")
     result = run(
         "sweep",

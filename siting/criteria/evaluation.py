@@ -42,21 +42,23 @@ Hard constraints (each a named rule; a site must pass all):
 
 A site passes a rule when its slack, rounded to :data:`SLACK_DECIMALS` (3) decimals, is >= 0:
 the ranking, the model and the explanations judge the same rounded numbers. A site whose fact
-is unknown fails the constraint, unless the profile sets ``constraints.allow_unknown = true``;
-then it passes but is marked as unverified.
+is unknown passes the rule as a question to confirm (:mod:`siting.criteria.unknowns`), unless
+the profile requires the rule verified (``constraints.verify``) or sets the strict mode
+``constraints.allow_unknown = false``; then it fails.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
 
 from siting import settings, vocab
-from siting.criteria import grid_rule, grid_texts
+from siting.criteria import floor_space, grid_rule, grid_texts, unknowns
+from siting.criteria import talent as talent_scores
 from siting.criteria.rules import NO_LIMIT, RULES, SLACK_DECIMALS, slack_passes
 from siting.criteria.site_facts import DOMAIN_INDEX, FACILITY_INDEX, SiteFacts
 from siting.inputs.catalogue import Catalogue, CriterionSpec, resolve_weights
@@ -84,6 +86,9 @@ class ConstraintEvaluation:
     advise
         Site index -> what would make a site that misses pass, in words (``None``: the
         explanation words it from the slack).
+    accept_unknown
+        Whether an unknown fact passes this rule as a question to confirm (the profile's
+        ``allow_unknown`` and ``verify``, :func:`siting.criteria.unknowns.accepts_unknown`).
     """
 
     name: str
@@ -93,6 +98,16 @@ class ConstraintEvaluation:
     slack: np.ndarray
     describe: Callable[[int], str]
     advise: Callable[[int], str] | None = None
+    accept_unknown: bool = False
+
+    @cached_property
+    def ok(self) -> np.ndarray:
+        """Sites the rule lets through: passing, or unknown where unknowns are accepted."""
+        return (
+            self.passes | (self.unknown & self.accept_unknown)
+            if self.accept_unknown
+            else self.passes
+        )
 
     @cached_property
     def unknown(self) -> np.ndarray:
@@ -155,7 +170,8 @@ class Evaluation:
     constraints, criteria
         The evaluations.
     allow_unknown
-        Whether unknown facts pass (then flagged as unverified).
+        The profile's ``allow_unknown`` (``False``: strict); which rules accept unknown facts
+        is each constraint's :attr:`ConstraintEvaluation.accept_unknown`.
     role
         ``"single"``, ``"rnd"`` or ``"production"``.
     weights
@@ -191,26 +207,36 @@ class Evaluation:
 
     @cached_property
     def feasible(self) -> np.ndarray:
-        """Per site: passes every constraint (unknowns pass if allowed)."""
+        """Per site: passes every constraint (unknowns pass where the rule accepts them)."""
         ok = np.ones(len(self.site_ids), dtype=bool)
         for con in self.constraints:
-            ok &= con.passes | (con.unknown & self.allow_unknown)
+            ok &= con.ok
         return ok
 
     @cached_property
     def unverified(self) -> np.ndarray:
-        """Per site: feasible only because some facts are unknown."""
+        """Per site: feasible only because some facts are unknown ("to confirm")."""
         unknown = np.zeros(len(self.site_ids), dtype=bool)
         for con in self.constraints:
             unknown |= con.unknown
         return unknown & self.feasible
 
+    def accepts_unknown(self, rule: str) -> bool:
+        """Whether an unknown fact of ``rule`` passes as a question to confirm.
+
+        A rule that does not apply answers with the profile's ``allow_unknown``.
+        """
+        for con in self.constraints:
+            if con.name == rule:
+                return con.accept_unknown
+        return self.allow_unknown
+
     def model_slacks(self) -> dict[str, np.ndarray]:
         """Return each rule's slack as the model judges it: ``slack_i >= 0`` for the chosen site.
 
         Slacks are rounded to :data:`SLACK_DECIMALS`, so the model, the enumeration and
-        :attr:`feasible` judge a site on exactly the same numbers; with ``allow_unknown`` an
-        unknown slack reads 0 (passes).
+        :attr:`feasible` judge a site on exactly the same numbers; where the rule accepts
+        unknown facts an unknown slack reads 0 (passes).
 
         Returns
         -------
@@ -220,7 +246,7 @@ class Evaluation:
         rows = {}
         for con in self.constraints:
             slack = np.round(con.slack, SLACK_DECIMALS)
-            if self.allow_unknown:
+            if con.accept_unknown:
                 slack = np.where(np.isnan(slack), 0.0, slack)
             rows[con.name] = slack
         return rows
@@ -259,7 +285,7 @@ def evaluate(
     """
     params = LeadParams.from_profiles([profile], catalogue, origins=[origin_xy], role=role)
     batch = evaluate_batch(params, facts, catalogue)
-    needs = _role_needs(profile, role)
+    needs = _role_needs(profile, role, catalogue.params.floor_space_index)
     origin_km = None if origin_xy is None else batch.raw["relocation_distance"][0]
     p = catalogue.params
     grid = grid_texts.site_texts(
@@ -274,6 +300,25 @@ def evaluate(
     constraints = _constraints(profile, needs, facts, origin_km, catalogue, batch, grid)
     criteria = _criteria(
         profile, needs, catalogue, role, batch, grid, located=origin_xy is not None
+    )
+    pools = {lvl: facts.reach[f"{lvl}_talent_reach"] for lvl in vocab.EDUCATION_LEVELS}
+    criteria = tuple(
+        replace(
+            c,
+            describe=lambda i, raw=c.raw: talent_scores.describe_fit(
+                i, float(raw[i]), needs.talent, pools
+            ),
+        )
+        if c.name == "talent_fit"
+        else replace(
+            c,
+            describe=lambda i, raw=c.raw: talent_scores.describe_pipeline(
+                i, float(raw[i]), needs.talent
+            ),
+        )
+        if c.name == "student_pipeline"
+        else c
+        for c in criteria
     )
     weights = {c.name: c.weight for c in criteria}
     return Evaluation(
@@ -315,15 +360,15 @@ def feasible_from_years(
     numpy.ndarray
         Per site a year, or inf.
     """
-    allow = ev.allow_unknown
+    accepts = {con.name: con.accept_unknown for con in ev.constraints}
     others = np.ones(facts.n, dtype=bool)
     for con in ev.constraints:
         if con.name not in ("grid", "availability_year"):
-            others &= con.passes | (con.unknown & allow)
+            others &= con.ok
     years = params.year[0, 0] + np.arange(FIT_HORIZON_YEARS + 1, dtype=float)[:, None]
     site = facts.derived
     delivery = np.maximum(years - site.delivery_year, site.delivery_floor)
-    ok = slack_passes(delivery) | (np.isnan(delivery) & allow)
+    ok = slack_passes(delivery) | (np.isnan(delivery) & accepts.get("availability_year", True))
     if params.power_mw[0, 0] > catalogue.params.small_connection_mw:
         n = years.shape[0]
         outcome = grid_rule.grid_outcome(
@@ -333,7 +378,7 @@ def feasible_from_years(
             np.full((n, 1), bool(params.flexible[0, 0])),
         )
         slack = outcome.slack[:, facts.grid.site_group]
-        ok &= slack_passes(slack) | (np.isnan(slack) & allow)
+        ok &= slack_passes(slack) | (np.isnan(slack) & accepts.get("grid", True))
     ok &= others
     first = np.where(ok.any(axis=0), ok.argmax(axis=0), -1)
     return np.where(first >= 0, years[np.maximum(first, 0), 0], np.inf)
@@ -361,7 +406,10 @@ class LeadParams:
     flexible
         ``(L, 1)`` bools: a flexible grid contract or own storage is acceptable.
     allow_unknown
-        ``(L,)`` bools.
+        ``(L,)`` bools: the profiles' ``allow_unknown``.
+    accept_unknown
+        ``(L, R)`` bools over :data:`RULES`: whether an unknown fact passes the rule
+        (:func:`siting.criteria.unknowns.accept_matrix`).
     talent
         Hires per level of :data:`siting.vocab.EDUCATION_LEVELS`, ``(L, 3)``.
     domains
@@ -388,6 +436,7 @@ class LeadParams:
     max_delay_years: np.ndarray
     flexible: np.ndarray
     allow_unknown: np.ndarray
+    accept_unknown: np.ndarray
     talent: np.ndarray
     domains: np.ndarray
     origin: np.ndarray
@@ -428,7 +477,7 @@ class LeadParams:
         weights = np.zeros((n, len(names)))
         include, exclude = [], []
         for k, (profile, xy) in enumerate(zip(profiles, origins, strict=True)):
-            needs = _role_needs(profile, role)
+            needs = _role_needs(profile, role, catalogue.params.floor_space_index)
             limit = profile.constraints.max_relocation_km
             scalars[k] = (
                 profile.needs.year,
@@ -472,6 +521,9 @@ class LeadParams:
             heavy_transport=flags[:, 1:2],
             needs_campus=flags[:, 2:3],
             allow_unknown=flags[:, 3].copy(),
+            accept_unknown=unknowns.accept_matrix(
+                [(p.constraints.allow_unknown, p.constraints.verify) for p in profiles]
+            ),
             talent=talent,
             domains=domains,
             origin=origin,
@@ -504,7 +556,9 @@ class BatchEvaluation:
     weights
         ``(L, C)``: weights in the utility (summing to 1 over the applicable criteria).
     allow_unknown
-        ``(L,)``: whether unknown facts pass.
+        ``(L,)``: the profiles' ``allow_unknown``.
+    accept_unknown
+        ``(L, R)``: whether an unknown fact passes the rule (rules in :data:`RULES` order).
     """
 
     site_ids: tuple[str, ...]
@@ -515,6 +569,7 @@ class BatchEvaluation:
     applicable: np.ndarray
     weights: np.ndarray
     allow_unknown: np.ndarray
+    accept_unknown: np.ndarray
 
     @property
     def rules(self) -> tuple[str, ...]:
@@ -542,12 +597,12 @@ class BatchEvaluation:
 
     @cached_property
     def passing(self) -> dict[str, np.ndarray]:
-        """Rule -> ``(L, N)``: passes, or unknown and unknowns allowed (only active rules)."""
-        rows = np.flatnonzero(self.allow_unknown)  # the leads whose unknowns pass
+        """Rule -> ``(L, N)``: passes, or unknown where the rule accepts it (active rules)."""
         out = {}
         for r, name in enumerate(self.slack):
             if not self.active[:, r].any():
                 continue
+            rows = np.flatnonzero(self.accept_unknown[:, r])  # leads whose unknowns pass
             s = self.slack[name]
             ok = slack_passes(s)
             if rows.size == len(self.allow_unknown):
@@ -569,15 +624,15 @@ class BatchEvaluation:
     def unverified(self) -> np.ndarray:
         """``(L, N)``: feasible only because some facts are unknown."""
         unknown = np.zeros((len(self.allow_unknown), len(self.site_ids)), dtype=bool)
-        # unknown facts fail where they are not allowed: only those leads' rows can be
-        # unverified
-        rows = np.flatnonzero(self.allow_unknown)
+        # an unknown fact that does not pass rules the site out: only the leads that accept
+        # some unknown can have sites to confirm
+        rows = np.flatnonzero(self.accept_unknown.any(axis=1))
         if rows.size == 0:
             return unknown
         some = np.zeros((rows.size, len(self.site_ids)), dtype=bool)
         for r, name in enumerate(self.slack):
             if self.active[rows, r].any():
-                some |= np.isnan(self.slack[name][rows])
+                some |= np.isnan(self.slack[name][rows]) & self.active[rows, r, None]
         unknown[rows] = some & self.feasible[rows]
         return unknown
 
@@ -613,6 +668,9 @@ def evaluate_batch(params: LeadParams, facts: SiteFacts, catalogue: Catalogue) -
     raw, score = {}, {}
     for name, crit in catalogue.criteria.items():
         value = values[name]
+        if isinstance(value, _Scored):  # scored where the raw values were computed
+            raw[name], score[name] = value.raw, value.score
+            continue
         if isinstance(value, _Grouped) and crit.normalise == "years_to_spare":
             assert crit.cap is not None and crit.queue_weight is not None
             rows = grid_rule.outlook_score(
@@ -650,6 +708,7 @@ def evaluate_batch(params: LeadParams, facts: SiteFacts, catalogue: Catalogue) -
         applicable=applicable,
         weights=weights,
         allow_unknown=params.allow_unknown,
+        accept_unknown=params.accept_unknown,
     )
 
 
@@ -672,6 +731,14 @@ class _Grouped:
         if len(self.rows) == 1:
             return np.broadcast_to(self.rows[0], (len(self.group), self.rows.shape[1]))
         return self.rows[self.group]
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """``(L, N)`` raw values with their scores, computed together (the talent fit)."""
+
+    raw: np.ndarray
+    score: np.ndarray
 
 
 def _grouped_by(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -738,12 +805,14 @@ class _RoleNeeds:
     talent: dict[str, float]
 
 
-def _role_needs(profile: Profile, role: str) -> _RoleNeeds:
+def _role_needs(profile: Profile, role: str, floor_space_index: float = 0.6) -> _RoleNeeds:
     n = profile.needs
     hires = {lvl: float(getattr(n.talent, lvl)) for lvl in vocab.EDUCATION_LEVELS}
+    # the floor space needs a plot (:mod:`siting.criteria.floor_space`); R&D keeps its own
+    land = floor_space.plot_needed_ha(n.land_ha, n.floor_m2, floor_space_index)
     if role == "single" or profile.two_site is None:
         return _RoleNeeds(
-            n.land_ha,
+            land,
             n.power_mw,
             n.environmental_category,
             n.heavy_transport,
@@ -765,7 +834,7 @@ def _role_needs(profile: Profile, role: str) -> _RoleNeeds:
             talent={**hires, "mbo": 0.0},
         )
     return _RoleNeeds(
-        n.land_ha,
+        land,
         n.power_mw - split.rnd_power_mw,
         n.environmental_category,
         n.heavy_transport,
@@ -839,6 +908,11 @@ def _rule_slacks(
     active["space"] = params.land_ha[:, 0] > 0
     if active["space"].any():
         slack["space"] = site.space_available - params.land_ha
+        bound = facts.area_bound_ha
+        if bound is not None:  # area not known, but more than the whole terrain: fails
+            beyond = np.isnan(site.space_available) & (bound < params.land_ha)
+            if beyond.any():
+                slack["space"] = np.where(beyond, bound - params.land_ha, slack["space"])
 
     # availability year: year - first delivery year (never below 0 where available now)
     active["availability_year"] = np.ones(n_leads, dtype=bool)
@@ -864,8 +938,16 @@ def _rule_slacks(
     active["cleanroom"] = params.cleanroom_m2[:, 0] > 0
     for flag in ("vibration_free", "heavy_transport"):
         active[flag] = getattr(params, flag)[:, 0]
-    for flag in ("cleanroom", "vibration_free", "heavy_transport"):
+    for flag in ("vibration_free", "heavy_transport"):
         slack[flag] = site.stated[flag]
+    # a shared cleanroom serves small needs only (:mod:`siting.criteria.floor_space`)
+    if active["cleanroom"].any():
+        slack["cleanroom"] = floor_space.cleanroom_slack(
+            params.cleanroom_m2,
+            facts.flags["cleanroom_ready"],
+            facts.facilities[:, FACILITY_INDEX["cleanroom"]],
+            p.shared_cleanroom_max_m2,
+        )
 
     # relocation distance
     limit = params.max_relocation_km
@@ -923,7 +1005,7 @@ def _criterion_values(
     domain_counts: tuple[np.ndarray, _Grouped],
     origin_km: np.ndarray | None,
     grid: _GridRows,
-) -> tuple[dict[str, np.ndarray | _Grouped], np.ndarray]:
+) -> tuple[dict[str, np.ndarray | _Grouped | _Scored], np.ndarray]:
     """Every criterion's raw values (catalogue order) and ``(L, C)`` applicability.
 
     A criterion's values are an ``(L, N)`` array, or :class:`_Grouped` rows when they depend
@@ -933,7 +1015,7 @@ def _criterion_values(
     n_leads, n = params.n, facts.n
     shape = (n_leads, n)
     site = facts.derived
-    raw: dict[str, np.ndarray | _Grouped] = {}
+    raw: dict[str, np.ndarray | _Grouped | _Scored] = {}
     applicable: dict[str, np.ndarray] = {}
     one_row = np.zeros(n_leads, dtype=np.int64)
 
@@ -951,43 +1033,37 @@ def _criterion_values(
         np.where(grid.large, grid.group, len(spare)),
     )
 
-    # hire-weighted mean of the per-level pools; each level is capped at the criterion's cap
-    # first, so a huge pool at one level cannot hide a thin one at another: with
-    # share = need / total, sum of share * min(reach / need, cap) = sum min(reach, cap * need)
-    # / total; the pipeline is sum of need * students / total
+    # the true ratio of workforce in reach to hires, scored per level
+    # (:mod:`siting.criteria.talent`); the pipeline is sum of need * students / total
     talent = params.talent
     hires = talent > 0
     staffed = hires.any(axis=1)
-    fit = np.zeros(shape)
     pipeline = np.zeros(shape)
+    pools = {lvl: facts.reach[f"{lvl}_talent_reach"] for lvl in vocab.EDUCATION_LEVELS}
+    crit = catalogue.criteria["talent_fit"]
+    fit, fit_score = talent_scores.talent_fit(talent, vocab.EDUCATION_LEVELS, pools, crit)
     if staffed.any():
         total = np.zeros(n_leads)
         for k in range(talent.shape[1]):  # summed in order, as Python's sum
             total += talent[:, k]
         total = np.where(staffed, total, 1.0)[:, None]
-        cap = catalogue.criteria["talent_fit"].cap or np.inf
         term = np.empty(shape)
         for k, lvl in enumerate(vocab.EDUCATION_LEVELS):
             if not hires[:, k].any():
                 continue
             need = talent[:, k : k + 1]
-            pool = facts.reach[f"{lvl}_talent_reach"]
             students = facts.reach[f"{lvl}_students_reach"]
-            # a lead that hires nobody at this level adds exactly 0: its limit is 0 (never
-            # inf * 0); where a site's reach is unknown (NaN) its cells are zeroed too
+            # a lead that hires nobody at this level adds exactly 0; where a site's reach is
+            # unknown (NaN) its cells are zeroed too
             none = None if hires[:, k].all() else ~hires[:, k : k + 1]
-            limit = np.where(need > 0, cap * np.where(need > 0, need, 1.0), 0.0)  # (L, 1)
-            np.minimum(pool, limit, out=term)
-            if none is not None and not np.isfinite(pool).all():
-                np.copyto(term, 0.0, where=none)
-            fit += term
             np.multiply(need, students, out=term)
             if none is not None and not np.isfinite(students).all():
                 np.copyto(term, 0.0, where=none)
             pipeline += term
-        fit /= total
         pipeline /= total
-    raw["talent_fit"] = fit
+    raw["talent_fit"] = (
+        _Scored(fit, fit_score) if crit.normalise in ("ratio_cap", "log_ratio") else fit
+    )
     raw["student_pipeline"] = pipeline
     applicable["talent_fit"] = applicable["student_pipeline"] = staffed
     raw["labour_pool"] = _Grouped(facts.reach["labour_pool_reach"][None, :], one_row)
@@ -1050,9 +1126,23 @@ def _constraints(
         np.nan_to_num(facts.available_ha, nan=0.0),
         facts.available_ha,
     )
+    bound = facts.area_bound_ha
+
+    def space(i: int) -> str:
+        if not np.isnan(available[i]):
+            return f"{_fmt(available[i])} ha available"
+        if bound is not None and not np.isnan(bound[i]):
+            return f"available area not known (the terrain is {_fmt(bound[i])} ha net)"
+        return "available area not known"
+
+    plot = floor_space.plot_words(
+        profile.needs.land_ha, profile.needs.floor_m2, catalogue.params.floor_space_index
+    )
     texts["space"] = (
-        f">= {needs.land_ha:g} ha available",
-        lambda i: f"{_fmt(available[i])} ha available",
+        f">= {plot} available"
+        if needs.land_ha != profile.needs.land_ha
+        else f">= {needs.land_ha:g} ha available",
+        space,
     )
 
     def delivery(i: int) -> str:
@@ -1068,22 +1158,27 @@ def _constraints(
     texts["availability_year"] = (f"plots deliverable by {year}", delivery)
     texts["environmental_category"] = (
         f"category {needs.environmental_category} or higher allowed",
-        lambda i: f"up to category {_fmt(facts.env[i], 0)}",
+        lambda i: (
+            "no environmental category stated by any source"
+            if np.isnan(facts.env[i])
+            else f"up to category {facts.env[i]:.0f}"
+        ),
     )
 
     texts["grid"] = (grid.requirement, grid.describe)
     advice = {"grid": grid.advise}
     ready = facts.flags["cleanroom_ready"]
     shared = facts.facilities[:, FACILITY_INDEX["cleanroom"]]
+    shared_max = catalogue.params.shared_cleanroom_max_m2
     texts["cleanroom"] = (
-        f"{needs.cleanroom_m2:,.0f} m2 cleanroom: a cleanroom-ready site or a shared cleanroom "
-        "within reach",
-        lambda i: (
-            "cleanroom-ready site"
-            if ready[i]
-            else "shared cleanroom within reach"
-            if shared[i]
-            else "neither stated by a source"
+        f"{needs.cleanroom_m2:,.0f} m2 cleanroom: a cleanroom-ready site"
+        + (
+            " or a shared cleanroom within reach"
+            if needs.cleanroom_m2 <= shared_max
+            else f" (a shared cleanroom serves up to {shared_max:,.0f} m2)"
+        ),
+        lambda i: floor_space.cleanroom_words(
+            needs.cleanroom_m2, bool(ready[i]), bool(shared[i]), shared_max
         ),
     )
     for flag in ("vibration_free", "heavy_transport"):
@@ -1124,6 +1219,7 @@ def _constraints(
                     batch.slack[name][0],
                     describe,
                     advice.get(name),
+                    bool(batch.accept_unknown[0, r]),
                 )
             )
     return tuple(out)
@@ -1214,11 +1310,13 @@ def _normalise(
     return np.fmin(score, 1.0, out=score)
 
 
-def describe_needs(profile: Profile) -> dict[str, Any]:
+def describe_needs(profile: Profile, catalogue: Catalogue | None = None) -> dict[str, Any]:
     """Return the profile's key needs in words, for tables and maps (no confidential name).
 
     A two-site profile adds ``max_distance_km``, the largest distance between its sites [km].
+    With the catalogue, a plot set by the floor space says so (its floor-space index).
     """
+    fsi = 0.6 if catalogue is None else catalogue.params.floor_space_index
     n = profile.needs
     two_site = (
         {} if profile.two_site is None else {"max_distance_km": profile.two_site.max_distance_km}
@@ -1226,7 +1324,8 @@ def describe_needs(profile: Profile) -> dict[str, Any]:
     return {
         "id": profile.company.id,
         "year": n.year,
-        "plot": f"{n.land_ha:g} ha",
+        "plot": floor_space.plot_words(n.land_ha, n.floor_m2, fsi),
+        "floor": f"{n.floor_m2:,.0f} m2" if n.floor_m2 else "none",
         "power": f"{n.power_mw:g} MW",
         "environmental_category": n.environmental_category,
         "cleanroom": f"{n.cleanroom_m2:,.0f} m2" if n.cleanroom_m2 else "none",

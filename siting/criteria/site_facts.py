@@ -62,6 +62,10 @@ class SiteFacts:
         ``labour_pool_reach``) as float arrays.
     xy
         Site points in EPSG:28992 [m], shape ``(n, 2)``.
+    area_bound_ha
+        The most any plot on the site can be [ha]: its net area, else its gross area (NaN
+        when neither is known). Where the available area is unknown, a plot larger than
+        this fails the ``space`` rule for certain instead of being a fact to confirm.
     """
 
     site_ids: tuple[str, ...]
@@ -79,6 +83,7 @@ class SiteFacts:
     reach: Mapping[str, np.ndarray]
     xy: np.ndarray
     grid: GridFacts
+    area_bound_ha: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -234,4 +239,15 @@ def build_site_facts(table: pd.DataFrame, campuses: pd.DataFrame) -> SiteFacts:
         reach={c: table[c].to_numpy(float) for c in reach_columns},
         xy=xy,
         grid=build_grid_facts(table["grid_chains"]),
+        area_bound_ha=_area_bound(table),
     )
+
+
+def _area_bound(table: pd.DataFrame) -> np.ndarray:
+    """Per site the net area, else the gross area [ha] (NaN when neither is stated)."""
+    n = len(table)
+    net, gross = (
+        table[c].astype(float).to_numpy() if c in table else np.full(n, np.nan)
+        for c in ("net_ha", "gross_ha")
+    )
+    return np.where(np.isnan(net), gross, net)

@@ -47,6 +47,8 @@ import numpy as np
 
 from siting._errors import Problem, SitingInputError, excerpt
 from siting._reading import read_capped
+from siting.criteria.floor_space import plot_needed_ha
+from siting.criteria.unknowns import accepts_unknown
 from siting.inputs.profile import Profile
 from siting.jobs.assign_grid import (
     BlockedPairs,
@@ -257,25 +259,25 @@ def assign_leads(
                 (c.label for c in ev.constraints if c.name == why.most_restrictive),
                 why.most_restrictive,
             )
-            failing = int(
-                (
-                    ~(
-                        ev.constraints[
-                            [c.name for c in ev.constraints].index(why.most_restrictive)
-                        ].passes
-                    )
-                ).sum()
-            )
+            con = ev.constraints[[c.name for c in ev.constraints].index(why.most_restrictive)]
+            failing = int((~con.passes & ~con.unknown).sum())
+            unknown = int((con.unknown & ~con.ok).sum())  # unknown, and required verified
             no_site[entry.lead_id] = (
-                f"no feasible site: the most restrictive rule is "
-                f"'{label}' ({failing} of {len(site_ids)} sites fail it "
-                "or do not say)"
+                f"no feasible site: the most restrictive rule is '{label}' ({failing} of "
+                f"{len(site_ids)} sites fail it"
+                + (f", {unknown} do not say and it must be verified" if unknown else "")
+                + ")"
             )
     if any(e.profile is not None and e.profile.two_site is not None for e in valid):
         notes.append("two-site profiles are assigned one site for their combined needs")
 
+    fsi = catalogue.params.floor_space_index  # the plot the floor space needs, as the rules
     needs = [
-        (e.profile.needs.land_ha, e.profile.needs.power_mw, e.profile.needs.talent.total)
+        (
+            plot_needed_ha(e.profile.needs.land_ha, e.profile.needs.floor_m2, fsi),
+            e.profile.needs.power_mw,
+            e.profile.needs.talent.total,
+        )
         for e in valid
         if e.profile is not None
     ]
@@ -662,9 +664,9 @@ def _grid_blocked_one(ev: Any) -> np.ndarray:
     others = np.ones(len(ev.site_ids), dtype=bool)
     for con in ev.constraints:
         if con.name != "grid":
-            others &= con.passes | (con.unknown & ev.allow_unknown)
+            others &= con.ok
     (con,) = grid
-    return np.flatnonzero(others & ~(con.passes | (con.unknown & ev.allow_unknown)))
+    return np.flatnonzero(others & ~(con.ok))
 
 
 def _blocked(lead: int, sites: np.ndarray, utility: np.ndarray, profile: Profile) -> BlockedPairs:
@@ -677,7 +679,7 @@ def _blocked(lead: int, sites: np.ndarray, utility: np.ndarray, profile: Profile
         power_mw=np.full(n, profile.needs.power_mw),
         target_year=np.full(n, profile.needs.year + c.max_delay_years),
         flexible=np.full(n, c.flexible_connection),
-        allow_unknown=np.full(n, c.allow_unknown),
+        allow_unknown=np.full(n, accepts_unknown(c.allow_unknown, c.verify, "grid")),
     )
 
 

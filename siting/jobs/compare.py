@@ -223,8 +223,8 @@ def _causes(b: RankedCase, v: RankedCase, sid: str, kind: str) -> tuple[str, ...
         if not v.feasible(sid):
             causes += [
                 f"fails {label}: needs {req}; the site has {fact}"
-                for status, label, req, fact in v.rule_status(sid).values()
-                if status == "fail" or (status == "unknown" and not v.ev.allow_unknown)
+                for rule, (status, label, req, fact) in v.rule_status(sid).items()
+                if status == "fail" or (status == "unknown" and not v.ev.accepts_unknown(rule))
             ]
         return tuple(causes)
     causes = _rule_causes(b, v, sid)
@@ -242,8 +242,8 @@ def _rule_causes(b: RankedCase, v: RankedCase, sid: str) -> list[str]:
         s0 = before.get(name, ("not applied", "", "", ""))
         s1 = after.get(name, ("not applied", "", "", ""))
         label = s1[1] or s0[1]
-        accepted0 = s0[0] == "unknown" and b.ev.allow_unknown
-        accepted1 = s1[0] == "unknown" and v.ev.allow_unknown
+        accepted0 = s0[0] == "unknown" and b.ev.accepts_unknown(name)
+        accepted1 = s1[0] == "unknown" and v.ev.accepts_unknown(name)
         if s0[0] == s1[0] and accepted0 == accepted1:
             if s0[0] == "fail" and (s0[2], s0[3]) != (s1[2], s1[3]) and s1[0] == "fail":
                 out.append(f"still fails {label}: needs {s1[2]}; the site has {s1[3]}")
@@ -256,7 +256,7 @@ def _rule_causes(b: RankedCase, v: RankedCase, sid: str) -> list[str]:
             req = f" ({s1[2]})" if s1[2] else ""
             out.append(f"now passes {label}{req}: the site has {s1[3]}")
         else:  # unknown
-            verdict = "accepted as unverified" if accepted1 else "not accepted"
+            verdict = "passes as a fact to confirm" if accepted1 else "must be verified: fails"
             out.append(f"{label} is now unknown ({verdict}): the site has {s1[3]}")
     return out
 
@@ -301,8 +301,8 @@ def _neighbour_causes(b: RankedCase, v: RankedCase, sid: str) -> list[str]:
             elif not v.feasible(s):
                 fails = [
                     label
-                    for status, label, _, _ in v.rule_status(s).values()
-                    if status == "fail" or (status == "unknown" and not v.ev.allow_unknown)
+                    for rule, (status, label, _, _) in v.rule_status(s).items()
+                    if status == "fail" or (status == "unknown" and not v.ev.accepts_unknown(rule))
                 ]
                 kind, why = "now excluded", f"now excluded: fails {', '.join(fails)}"
             else:
@@ -456,13 +456,13 @@ def _summary(b: RankedCase, v: RankedCase, variant: VariantComparison, catalogue
     if lost:
         groups: dict[str, list[SiteChange]] = {}
         for c in lost:
-            key = c.causes[0].split(":")[0] if c.causes else "other reasons"
+            cause = main_cause(c)
+            key = cause.split(":")[0] if cause else "other reasons"
             groups.setdefault(key.removeprefix("now "), []).append(c)
         parts = []
         for reason, sites in groups.items():
-            detail = (
-                sites[0].causes[0].split(":", 1)[1].strip() if ":" in sites[0].causes[0] else ""
-            )
+            cause = main_cause(sites[0])
+            detail = cause.split(":", 1)[1].strip() if ":" in cause else ""
             detail = detail.replace("; the site has", f"; e.g. {sites[0].name}:", 1)
             verb = reason.replace("fails", "fail", 1) if reason.startswith("fails") else reason
             parts.append(
@@ -477,7 +477,7 @@ def _summary(b: RankedCase, v: RankedCase, variant: VariantComparison, catalogue
         )
     gained = [c for c in variant.became_feasible if c.change != "added"]
     if gained:
-        first = gained[0].causes[0] if gained[0].causes else ""
+        first = main_cause(gained[0])
         first = first.replace("the site has", f"e.g. {gained[0].name} has", 1)
         sentences.append(
             f"It makes {_count_phrase(len(gained), 'site')} feasible ({first}): {_list(gained)}."
@@ -521,10 +521,32 @@ def _summary(b: RankedCase, v: RankedCase, variant: VariantComparison, catalogue
     return " ".join(sentences)
 
 
-def _short_reason(change: SiteChange) -> str:
-    if not change.causes:
+def main_cause(change: SiteChange) -> str:
+    """Return the cause that explains a change, not merely the first one listed.
+
+    A site excluded by the variant is excluded by the rule it now fails (not by a rule it now
+    passes, listed before it); one admitted, by the rule it now passes; one that moved, by
+    its score or the sites around it (a rule it still passes does not move it).
+    """
+    causes = change.causes
+    if not causes:
         return ""
-    text = change.causes[0]
+    if change.change == "became infeasible":
+        keys: tuple[str, ...] = ("now fails", "still fails", "must be verified")
+    elif change.change == "became feasible":
+        keys = ("now passes", "no longer applies", "passes as a fact to confirm")
+    else:
+        keys = ("its score", "ranked above it", "above it (", "fell below", "now excluded")
+    for text in causes:
+        if any(k in text for k in keys):
+            return text
+    return causes[0]
+
+
+def _short_reason(change: SiteChange) -> str:
+    text = main_cause(change)
+    if not text:
+        return ""
     if change.change == "became feasible":
         return "it " + text
     if "ranked above it" in text or "above it (" in text:

@@ -12,11 +12,13 @@ from siting import settings
 from siting._errors import Problem, SitingInputError
 from siting.criteria.evaluation import Evaluation, describe_needs, evaluate
 from siting.criteria.site_facts import SiteFacts, site_facts
+from siting.criteria.unknowns import unknown_note
 from siting.inputs.catalogue import Catalogue, load_catalogue
 from siting.inputs.origin import (
     resolve_origin,
 )
 from siting.inputs.profile import Profile, load_profile, needs_year_warning
+from siting.inputs.travel_times import TravelTimes, travel_note, with_travel_times
 from siting.jobs.explain import (
     breakdown,
     constraint_lines,
@@ -25,6 +27,7 @@ from siting.jobs.explain import (
     infeasibility,
     near_misses,
     separation,
+    site_questions,
     weight_ranges,
 )
 from siting.layers.load import GeoData, load_geodata
@@ -67,6 +70,7 @@ def rank_sites(
     geodata_dir: str | Path | None = None,
     catalogue: Catalogue | str | Path | None = None,
     data: GeoData | None = None,
+    travel_times: str | Path | TravelTimes | None = None,
 ) -> RankingResult:
     """Rank the candidate sites for a company and explain every recommendation.
 
@@ -88,6 +92,10 @@ def rank_sites(
         Criteria catalogue or its file; ``None`` for :data:`siting.settings.criteria_file`.
     data
         Layers already loaded (e.g. built in memory); overrides ``geodata_dir``.
+    travel_times
+        A travel-time matrix (municipality x municipality, minutes) or its CSV file: talent
+        within reach is then weighted by travel time where the matrix gives it
+        (:mod:`siting.inputs.travel_times`).
 
     Returns
     -------
@@ -111,6 +119,7 @@ def rank_sites(
             Problem(file="<options>", column="top", label="option", message="must be at least 1")
         )
     data = load_geodata(geodata_dir) if data is None else data
+    data = with_travel_times(data, travel_times)
     table = site_table(data=data)
     origin = resolve_origin(profile, data, file=file)
     facts = site_facts(table, data.campuses)
@@ -157,14 +166,13 @@ def rank_sites(
     notes = tuple(
         f"{c.label}: not used ({c.note})" for c in ev.criteria if not c.applicable and c.note
     )
+    travel = travel_note(data.travel_times)
+    if travel is not None:
+        notes += (travel,)
     past = needs_year_warning(profile)
     if past is not None:
         notes += (past,)
-    if profile.constraints.allow_unknown:
-        notes += (
-            "allow_unknown is on: sites whose facts are unknown pass those rules and are "
-            "marked unverified.",
-        )
+    notes += (unknown_note(profile.constraints.allow_unknown, profile.constraints.verify),)
     if not any(w > 0 for w in ev.weights.values()):
         notes += (
             "every criterion weight is 0: each feasible site scores 0, so the order is by "
@@ -172,7 +180,7 @@ def rank_sites(
         )
     return RankingResult(
         case_id=profile.company.id,
-        needs=describe_needs(profile),
+        needs=describe_needs(profile, catalogue),
         weights={k: round(v, 4) for k, v in ev.weights.items() if v > 0},
         status=solution.status,
         objective=round(solution.objective, 6) if ranked else float("nan"),
@@ -300,7 +308,9 @@ def site_outcomes(
     fail_bits = np.zeros(n, dtype=np.int64)
     unknown_bits = np.zeros(n, dtype=np.int64)
     for bit, con in enumerate(ev.constraints):
-        fail_bits |= (~con.passes & ~con.unknown).astype(np.int64) << bit
+        # a rule fails where the data say so, or where its fact is unknown and the profile
+        # requires it verified (then it is listed as unknown too)
+        fail_bits |= (~con.ok).astype(np.int64) << bit
         unknown_bits |= con.unknown.astype(np.int64) << bit
     labels = [con.label for con in ev.constraints]
 
@@ -389,6 +399,7 @@ def _recommendation(
         lat=float(row["lat"]),
         utility=round(float(ev.utility[i]), 4),
         unverified=bool(ev.unverified[i]),
+        questions=site_questions(ev, i),
         breakdown=breakdown(ev, i),
         constraints=constraint_lines(ev, i),
         stability=weight_ranges(ev, i, candidates),

@@ -42,8 +42,9 @@ import pandas as pd
 
 from siting._errors import Problem, SitingInputError, excerpt
 from siting.criteria.evaluation import BatchEvaluation, LeadParams, evaluate, evaluate_batch
-from siting.criteria.rules import RULES
+from siting.criteria.rules import RULES, slack_passes
 from siting.criteria.site_facts import SiteFacts, site_facts
+from siting.criteria.unknowns import feasible_reason
 from siting.inputs.catalogue import Catalogue, load_catalogue
 from siting.inputs.leads import Lead, LeadTable, read_leads
 from siting.inputs.origin import resolve_origin
@@ -61,7 +62,7 @@ from siting.model.rows import ENUMERATION, id_ranks, quantise
 from siting.model.site_choice import SiteChoiceModel, rank_by_enumeration
 from siting.model.solvers import SOLVERS
 from siting.progress import Progress, ProgressArg, progress_reporter
-from siting.results.ranking import format_value
+from siting.results.ranking import STRENGTH_SCORE, format_value
 from siting.results.screening import (
     UNKNOWN_REGION,
     RegionLine,
@@ -392,11 +393,10 @@ def _rank_one(task: _Task, ctx: _Context) -> ScreenedLead:
         for r in solution.ranking:
             i = r.index
             lines = sorted(breakdown(ev, i), key=lambda c: -c.contribution)
-            reasons = tuple(
-                f"{c.label} ({format_value(c.value, c.unit)})"
-                for c in lines[:3]
-                if c.contribution > 0
-            )
+            strong = [
+                c for c in lines if c.contribution > 0 and c.normalised >= STRENGTH_SCORE
+            ]  # strengths only, as Recommendation.top_reasons
+            reasons = tuple(f"{c.label} ({format_value(c.value, c.unit)})" for c in strong[:3])
             site = ctx.sites.iloc[i]
             hits.append(
                 SiteHit(
@@ -412,10 +412,7 @@ def _rank_one(task: _Task, ctx: _Context) -> ScreenedLead:
                     reasons=reasons,
                 )
             )
-        unverified = int(ev.unverified.sum())
-        reason = f"{n_feasible} of {n} sites satisfy every hard constraint" + (
-            f" ({unverified} only because some facts are unknown)" if unverified else ""
-        )
+        reason = feasible_reason(n_feasible, n, int(ev.unverified.sum()))
         if solution.status not in ("optimal",):
             reason += f"; solver status {solution.status}"
         return ScreenedLead(
@@ -457,7 +454,7 @@ def _rank_one(task: _Task, ctx: _Context) -> ScreenedLead:
 
 def _sole_blockers(ev: Any) -> tuple[str, ...]:
     """Labels of the rules that, relaxed alone, would admit at least one site."""
-    passing = [(con.label, con.passes | (con.unknown & ev.allow_unknown)) for con in ev.constraints]
+    passing = [(con.label, con.ok) for con in ev.constraints]
     out = []
     for k, (label, _) in enumerate(passing):
         others = np.ones(len(ev.site_ids), dtype=bool)
@@ -551,8 +548,18 @@ def _rank_batch(tasks: Sequence[_Task], ctx: _Context) -> list[ScreenedLead]:
         ],
         axis=-1,
     )
+    # strengths only (a normalised score of STRENGTH_SCORE or more, at breakdown's 4
+    # decimals), as Recommendation.top_reasons
+    normalised = np.stack(
+        [
+            np.take_along_axis(np.broadcast_to(batch.score[name], key.shape), best, axis=1)
+            for name in batch.criteria
+        ],
+        axis=-1,
+    )
+    strong = _round_half_even(normalised, 4) >= STRENGTH_SCORE
     contribution = np.where(
-        (batch.weights > 0)[:, None, :], _round_half_even(contribution, 4), -np.inf
+        (batch.weights > 0)[:, None, :] & strong, _round_half_even(contribution, 4), -np.inf
     )
     # the three largest, ties in catalogue order (a stable sort, as breakdown's lines)
     top3 = np.argsort(-contribution, axis=-1, kind="stable")[..., :3]
@@ -600,10 +607,7 @@ def _rank_batch(tasks: Sequence[_Task], ctx: _Context) -> list[ScreenedLead]:
                     reasons=tuple(reasons),
                 )
             )
-        unknown = int(n_unverified[lead])
-        reason = f"{feasible_count} of {n} sites satisfy every hard constraint" + (
-            f" ({unknown} only because some facts are unknown)" if unknown else ""
-        )
+        reason = feasible_reason(feasible_count, n, int(n_unverified[lead]))
         out.append(
             ScreenedLead(
                 lead_id=task.lead_id,
@@ -651,7 +655,11 @@ def _nowhere(
         top = int(candidates[np.argmin(ctx.id_rank[candidates])])
         return f"{batch.site_ids[top]} ({names[top]})"
 
-    explained = describe_infeasibility(passing, labels, admitted, best_of)
+    known = {
+        name: slack_passes(batch.slack[name][lead]) | np.isnan(batch.slack[name][lead])
+        for name in passing
+    }
+    explained = describe_infeasibility(passing, labels, admitted, best_of, known=known)
     return ScreenedLead(
         lead_id=task.lead_id,
         row=task.row,

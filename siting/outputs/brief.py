@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from siting.criteria.unknowns import QUESTIONS
 from siting.layers.load import GeoData, load_geodata
 from siting.outputs.maps.html import esc
 from siting.outputs.static_map import ranking_map_svg
@@ -84,7 +85,8 @@ def _outcome(result: RankingResult) -> str:
             steps.append(f"{step.label}: {step.remaining} left")
             left = step.remaining
     unverified = (
-        f" ({result.n_unverified} only because some facts are unknown)"
+        f" ({result.n_feasible - result.n_unverified} verified, {result.n_unverified} "
+        "to confirm: relying on facts no source states)"
         if result.n_unverified
         else ""
     )
@@ -120,13 +122,19 @@ def _grid_outlook(rec: Recommendation) -> str:
 
 
 def _to_confirm(rec: Recommendation) -> list[str]:
-    items = [f"{line.label}: not known" for line in rec.constraints if line.status == "unknown"]
+    # the questions grouped by whom to ask, so that a site with several fits one line each
+    whom: dict[str, list[str]] = {}
+    for line in rec.constraints:
+        if line.status == "unknown":
+            asking = QUESTIONS.get(line.constraint)
+            whom.setdefault(asking.ask if asking else "owner", []).append(line.label)
+    items = [f"ask the {party}: {', '.join(labels)}" for party, labels in whom.items()]
     items += [
         c
         for c in rec.caveats
         if not c.startswith("grid class") and ("approximat" in c or "unknown" in c)
     ]
-    return items or ["every rule is met on the data; confirm the figures with the owner"]
+    return items or ["verified: every rule is met on the data; confirm the figures with the owner"]
 
 
 def _sites(result: RankingResult, top: int) -> str:
@@ -139,12 +147,12 @@ def _sites(result: RankingResult, top: int) -> str:
     rows = []
     for rec in result.recommendations[:top]:
         reasons = "".join(f"<li>{_e(r)}</li>" for r in rec.top_reasons(2))
-        confirm = "".join(f"<li class='verify'>{_e(c)}</li>" for c in _to_confirm(rec)[:3])
+        confirm = "".join(f"<li class='verify'>{_e(c)}</li>" for c in _to_confirm(rec)[:2])
         grid = _e(_grid_outlook(rec))
         rows.append(
             f"<tr><td class='num'><b>{rec.rank}</b></td>"
             f"<td><b>{_e(rec.name)}</b><br>{_e(rec.municipality)}, {_e(rec.province)}"
-            f"<br><span class='small'>score {rec.utility:.3f}</span></td>"
+            f"<br><span class='small'>score {rec.utility:.3f}, {_e(rec.verification)}</span></td>"
             f"<td><ul>{reasons}</ul></td>"
             f"<td>{grid}</td><td>{_e(_criterion(rec, 'talent_fit'))}</td>"
             f"<td><ul>{confirm}</ul></td></tr>"

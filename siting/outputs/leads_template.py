@@ -57,7 +57,13 @@ COLUMNS: dict[str, tuple[str, str, str, str, Any]] = {
     "lon": ("current location: longitude (instead of municipality)", "degree", "3.0-7.5", "", None),
     "year": ("year the site must be usable", "year", "2024-2045", "required", 2028),
     "land_ha": ("plot needed, growth included", "ha", ">= 0", "optional", 2.5),
-    "floor_m2": ("floor space (informative)", "m2", ">= 0", "optional", 8000),
+    "floor_m2": (
+        "floor space; needs a plot via the floor-space index of models/criteria.toml",
+        "m2",
+        ">= 0",
+        "optional",
+        8000,
+    ),
     "cleanroom_m2": ("cleanroom floor space", "m2", ">= 0", "optional", 1000),
     "vibration_free": ("needs vibration-free floors", "", "true / false", "optional", True),
     "heavy_transport": ("needs heavy-transport access", "", "true / false", "optional", False),
@@ -115,11 +121,19 @@ COLUMNS: dict[str, tuple[str, str, str, str, Any]] = {
         False,
     ),
     "allow_unknown": (
-        "sites with unknown facts pass, marked unverified",
+        "true (default): sites with unknown facts pass those rules, marked to confirm; "
+        "false: strict, every rule verified",
         "",
         "true / false",
         "optional",
         True,
+    ),
+    "verify": (
+        "rules whose facts must be known (rule ids separated by ; or |)",
+        "",
+        "e.g. environmental_category; grid",
+        "optional",
+        "",
     ),
     "priority": (
         "weight of the lead in `siting assign` (not used by screen)",

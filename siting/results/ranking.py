@@ -10,10 +10,16 @@ import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from siting._wording import TO_CONFIRM, VERIFIED
+
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     import folium
     import geopandas as gpd
     import pandas as pd
+
+
+#: A criterion is a site's strength (a top reason) from this normalised score up [0-1].
+STRENGTH_SCORE = 0.5
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,10 @@ class Recommendation:
     utility
         Weighted score in [0, 1].
     unverified
-        Feasible only because some facts are unknown (``allow_unknown``).
+        *To confirm*: it passes every known rule but relies on facts no source states
+        (:mod:`siting.criteria.unknowns`); ``False``: *verified*.
+    questions
+        Each unknown fact it relies on, as a question with whom to ask.
     breakdown, constraints, stability
         Score per criterion, each hard constraint with its slack, rank-stability ranges.
     versus_next
@@ -156,13 +165,22 @@ class Recommendation:
     versus_next: Separation | None
     caveats: tuple[str, ...]
     location_kind: str = "site"
+    questions: tuple[str, ...] = ()
+
+    @property
+    def verification(self) -> str:
+        """``"verified"`` or ``"to confirm"`` (:data:`siting.criteria.unknowns.TO_CONFIRM`)."""
+        return TO_CONFIRM if self.unverified else VERIFIED
 
     def top_reasons(self, n: int = 3) -> tuple[str, ...]:
-        """Return the criteria that add most to the utility, in words."""
+        """Return the site's strengths that add most to the utility, in words.
+
+        A strength scores at least :data:`STRENGTH_SCORE` on its criterion: a criterion the
+        site scores poorly on (a 184 km move) is never a top reason, however heavy its weight.
+        """
         lines = sorted(self.breakdown, key=lambda c: -c.contribution)
-        return tuple(
-            f"{c.label} ({format_value(c.value, c.unit)})" for c in lines[:n] if c.contribution > 0
-        )
+        strong = [c for c in lines if c.contribution > 0 and c.normalised >= STRENGTH_SCORE]
+        return tuple(f"{c.label} ({format_value(c.value, c.unit)})" for c in strong[:n])
 
 
 @dataclass(frozen=True)
@@ -310,7 +328,8 @@ class SiteOutcome(NamedTuple):
     unverified
         Feasible only because some facts are unknown.
     failing
-        Labels of the rules it fails.
+        Labels of the rules it fails: on the data, or because its fact is unknown and the
+        profile requires it verified (then also in ``unknown``).
     unknown
         Labels of the rules whose facts are unknown for it.
     location_kind
@@ -400,6 +419,8 @@ class RankingResult:
         """Return the result as JSON-ready data (``inf``/``nan`` as ``null``)."""
         data = asdict(replace(self, sites=()))
         data["sites"] = [json_ready(site._asdict()) for site in self.sites]
+        for rec, saved in zip(self.recommendations, data["recommendations"], strict=True):
+            saved["verification"] = rec.verification
         return json_ready(data)
 
     def __repr__(self) -> str:
@@ -571,6 +592,7 @@ def _recommendation_from_dict(rec: dict[str, Any]) -> Recommendation:
         ),
         caveats=tuple(rec["caveats"]),
         location_kind=rec.get("location_kind", "site"),
+        questions=tuple(rec.get("questions", ())),
     )
 
 
@@ -594,14 +616,29 @@ def _slack(value: Any, status: Any) -> float:
     return {"pass": math.inf, "fail": -math.inf}.get(status, math.nan)
 
 
+#: Units whose values are counts: they read as whole numbers ("3 kinds of facility").
+COUNT_UNITS: tuple[str, ...] = ("kinds of", "students", "residents", "FTE", "sites", "leads")
+
+
 def format_value(value: float, unit: str) -> str:
-    """Return a value with its unit for readers: 2 decimals below 100, none above."""
+    """Return a value in its unit for readers.
+
+    Counts read as whole numbers ("3 kinds of facility", "573,412 residents 15-64"), shares as
+    a percentage ("50 % of the company's NTS domains"), years as whole years, distances to
+    0.1 km; other values 2 decimals below 100, none above.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "unknown"
     if isinstance(value, float) and math.isinf(value):
         return "no limit"
     if unit.startswith("year"):  # years read as whole years
         return f"{value:.0f} {unit}"
+    if unit.startswith("share of "):
+        return f"{100 * value:.0f} % of {unit.removeprefix('share of ')}"
+    if unit.startswith(COUNT_UNITS):
+        return f"{value:,.0f} {unit}"
+    if unit == "km":
+        return f"{value:,.1f} km" if abs(value) < 100 else f"{value:,.0f} km"
     return f"{value:,.2f} {unit}".strip() if abs(value) < 100 else f"{value:,.0f} {unit}".strip()
 
 
