@@ -20,6 +20,11 @@ Hard constraints (each a named rule; a site must pass all):
 ``environmental_category``
     Highest environmental category allowed >= the category needed; applies from category
     ``environmental_category_applies_from`` (3) up, as categories 1-2 fit on any business park.
+``site_fit`` (designation vs activity)
+    The site's designation and zoning admit the activity: no hazardous category on a mixed
+    urban area or next to housing, a quay for a water-bound need, heavy transport not to a
+    campus or mixed area, production on a campus plot only where allowed, a sector-reserved
+    park only for that sector (:mod:`siting.criteria.site_fit`); unknown designation: unknown.
 ``grid`` (grid connection in time)
     A demand connection above ``small_connection_mw`` (3x80 A) must be had firm by the year
     needed plus the delay the profile accepts (``constraints.max_delay_years``): slack = year
@@ -56,7 +61,7 @@ from typing import Any, Literal
 import numpy as np
 
 from siting import settings, vocab
-from siting.criteria import grid_rule, grid_texts
+from siting.criteria import grid_rule, grid_texts, site_fit
 from siting.criteria.rules import NO_LIMIT, RULES, SLACK_DECIMALS, slack_passes
 from siting.criteria.site_facts import DOMAIN_INDEX, FACILITY_INDEX, SiteFacts
 from siting.inputs.catalogue import Catalogue, CriterionSpec, resolve_weights
@@ -373,6 +378,9 @@ class LeadParams:
     weights
         ``(L, C)``: resolved weights (presets, overrides, role factors) in catalogue order, not
         yet scaled to the applicable criteria.
+    fit_checks, qualifies, activity
+        The site-fit checks that apply (``(L, 4)`` bools, :func:`site_fit.lead_checks`), the
+        sectors each lead belongs to and its activity (after the role's split).
     """
 
     role: str
@@ -394,6 +402,9 @@ class LeadParams:
     include_provinces: tuple[tuple[str, ...], ...]
     exclude_provinces: tuple[tuple[str, ...], ...]
     weights: np.ndarray
+    fit_checks: np.ndarray
+    qualifies: tuple[frozenset[str], ...]
+    activity: tuple[str, ...]
 
     @property
     def n(self) -> int:
@@ -427,8 +438,16 @@ class LeadParams:
         origin = np.full((n, 2), np.nan)
         weights = np.zeros((n, len(names)))
         include, exclude = [], []
+        fit_checks = np.zeros((n, 4), dtype=bool)
         for k, (profile, xy) in enumerate(zip(profiles, origins, strict=True)):
             needs = _role_needs(profile, role)
+            fit_checks[k] = site_fit.lead_checks(
+                environmental_category=needs.environmental_category,
+                water_bound=needs.water_bound,
+                heavy_transport=needs.heavy_transport,
+                activity=needs.activity,
+                hazardous_from=catalogue.params.hazardous_category_from,
+            )
             limit = profile.constraints.max_relocation_km
             scalars[k] = (
                 profile.needs.year,
@@ -478,6 +497,9 @@ class LeadParams:
             include_provinces=tuple(include),
             exclude_provinces=tuple(exclude),
             weights=weights,
+            fit_checks=fit_checks,
+            qualifies=tuple(frozenset(p.constraints.qualifies_for) for p in profiles),
+            activity=tuple(_role_needs(p, role).activity for p in profiles),
         )
 
 
@@ -736,6 +758,8 @@ class _RoleNeeds:
     cleanroom_m2: float
     needs_campus: bool
     talent: dict[str, float]
+    water_bound: bool = False
+    activity: str = "production"
 
 
 def _role_needs(profile: Profile, role: str) -> _RoleNeeds:
@@ -751,6 +775,8 @@ def _role_needs(profile: Profile, role: str) -> _RoleNeeds:
             n.cleanroom_m2,
             needs_campus=False,
             talent=hires,
+            water_bound=n.water_bound,
+            activity=n.activity,
         )
     split = profile.two_site
     if role == "rnd":
@@ -763,6 +789,7 @@ def _role_needs(profile: Profile, role: str) -> _RoleNeeds:
             n.cleanroom_m2,
             needs_campus=bool(profile.company.nts_domains),
             talent={**hires, "mbo": 0.0},
+            activity="rnd",
         )
     return _RoleNeeds(
         n.land_ha,
@@ -773,7 +800,23 @@ def _role_needs(profile: Profile, role: str) -> _RoleNeeds:
         0.0,
         needs_campus=False,
         talent={"mbo": hires["mbo"], "hbo": 0.0, "wo": 0.0},
+        water_bound=n.water_bound,
+        activity="production",
     )
+
+
+def batch_fit_checks(
+    profile: Profile, needs: _RoleNeeds, catalogue: Catalogue
+) -> tuple[np.ndarray, frozenset[str]]:
+    """Return the site-fit checks of one lead in a role, and the sectors it belongs to."""
+    checks = site_fit.lead_checks(
+        environmental_category=needs.environmental_category,
+        water_bound=needs.water_bound,
+        heavy_transport=needs.heavy_transport,
+        activity=needs.activity,
+        hazardous_from=catalogue.params.hazardous_category_from,
+    )
+    return checks, frozenset(profile.constraints.qualifies_for)
 
 
 def _fmt(value: float, digits: int = 1) -> str:
@@ -850,6 +893,13 @@ def _rule_slacks(
     active["environmental_category"] = category[:, 0] >= p.environmental_category_applies_from
     if active["environmental_category"].any():
         slack["environmental_category"] = facts.env - category
+
+    # site fit: designation and zoning vs activity (:mod:`siting.criteria.site_fit`)
+    active["site_fit"] = np.ones(n_leads, dtype=bool)
+    if facts.fit is not None:
+        slack["site_fit"] = site_fit.fit_slack(params.fit_checks, params.qualifies, facts.fit)
+    else:
+        active["site_fit"][:] = False
 
     # grid connection in time: years to spare at the earliest year the need can be had firm
     # (:mod:`siting.criteria.grid_rule`), per distinct (need, year, flexible) row
@@ -1071,6 +1121,16 @@ def _constraints(
         lambda i: f"up to category {_fmt(facts.env[i], 0)}",
     )
 
+    fit_slack = batch.slack["site_fit"][0]
+    checks, qualifies = batch_fit_checks(profile, needs, catalogue)
+    texts["site_fit"] = (
+        site_fit.requirement(checks, qualifies, activity=needs.activity),
+        lambda i: (
+            site_fit.describe(i, facts.fit, checks, qualifies, float(fit_slack[i]))
+            if facts.fit is not None
+            else ""
+        ),
+    )
     texts["grid"] = (grid.requirement, grid.describe)
     advice = {"grid": grid.advise}
     ready = facts.flags["cleanroom_ready"]

@@ -18,6 +18,7 @@ import pandas as pd
 from siting import vocab
 from siting.criteria.grid_rule import GridFacts, build_grid_facts
 from siting.criteria.rules import NO_LIMIT
+from siting.criteria.site_fit import FitFacts
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,9 @@ class SiteFacts:
         ``labour_pool_reach``) as float arrays.
     xy
         Site points in EPSG:28992 [m], shape ``(n, 2)``.
+    fit
+        Designation and zoning facts for the ``site_fit`` rule
+        (:class:`~siting.criteria.site_fit.FitFacts`).
     """
 
     site_ids: tuple[str, ...]
@@ -79,6 +83,7 @@ class SiteFacts:
     reach: Mapping[str, np.ndarray]
     xy: np.ndarray
     grid: GridFacts
+    fit: FitFacts | None = None
 
     @property
     def n(self) -> int:
@@ -234,4 +239,5 @@ def build_site_facts(table: pd.DataFrame, campuses: pd.DataFrame) -> SiteFacts:
         reach={c: table[c].to_numpy(float) for c in reach_columns},
         xy=xy,
         grid=build_grid_facts(table["grid_chains"]),
+        fit=FitFacts.of_table(table),
     )

@@ -61,6 +61,7 @@ class _ConstraintParams(BaseModel):
     small_connection_mw: float = Field(ge=0)
     small_connection_reach: float = Field(default=2.0, ge=1)
     environmental_category_applies_from: int = Field(ge=1, le=6)
+    hazardous_category_from: int = Field(default=4, ge=1, le=6)
     shared_facility_kinds: tuple[str, ...]
     rnd_campus_reach_km: float = Field(gt=0)
 

@@ -172,6 +172,11 @@ class Needs(_Model):
         Demand-side grid capacity needed in ``year`` [MW].
     talent
         Staff to hire within commuting reach [FTE].
+    activity
+        What the company will do on the site (:data:`siting.vocab.ACTIVITIES`): ``rnd``,
+        ``pilot`` or ``production`` (default): production needs a designation that allows it.
+    water_bound
+        The company needs a quay on navigable water (ships in or out).
     """
 
     year: int = Field(ge=2024, le=2045)
@@ -183,6 +188,8 @@ class Needs(_Model):
     environmental_category: int = Field(default=1, ge=1, le=6)
     power_mw: float = Field(default=0.0, ge=0, le=2000)
     talent: TalentNeed = TalentNeed()
+    activity: Literal["rnd", "pilot", "production"] = "production"
+    water_bound: bool = False
 
 
 class Constraints(_Model):
@@ -198,6 +205,9 @@ class Constraints(_Model):
         The company accepts a flexible (non-firm or time-bound) contract or brings its own
         storage: a site whose grid area is of class 1 or 2 is then "possible with a flexible
         contract: confirm with the operator" instead of failing.
+    qualifies_for
+        Sectors of :data:`siting.vocab.SITE_RESERVATIONS` the company belongs to: a site
+        reserved for a sector (a food-industry park) admits only companies that do.
     """
 
     max_relocation_km: float | None = Field(default=None, gt=0, le=400)
@@ -207,6 +217,7 @@ class Constraints(_Model):
     allow_unknown: bool = False
     max_delay_years: float = Field(default=0.0, ge=0, le=20)
     flexible_connection: bool = False
+    qualifies_for: tuple[Literal["agrifood"], ...] = ()
 
     @field_validator("exclude_provinces", "include_provinces", mode="before")
     @classmethod
