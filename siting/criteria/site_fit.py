@@ -207,7 +207,7 @@ def requirement(checks: np.ndarray, qualifies: frozenset[str], *, activity: str)
 def describe(
     i: int, facts: FitFacts, checks: np.ndarray, qualifies: frozenset[str], slack: float
 ) -> str:
-    """Return the site's designation and what the rule found, in words (for one lead's site ``i``)."""
+    """Return site ``i``'s designation and what the rule found, in words."""
     design = facts.designation[i]
     label = vocab.DESIGNATIONS.get(design, "designation unknown")
     reserved = facts.reserved_for[i]
