@@ -36,3 +36,10 @@ def format_gap(gap: float, status: str | None = None) -> str:
     if 0 < gap < 0.00005 or (status is not None and gap < 0.00005):
         return "< 0.01%"
     return f"{gap:.2%}"
+
+
+#: How a ranked site that relies on no unknown fact is called in every output.
+VERIFIED = "verified"
+
+#: How a ranked site that passes every known rule but relies on unknown facts is called.
+TO_CONFIRM = "to confirm"

@@ -92,9 +92,24 @@ def case2_result():
     return rank_sites(CASES / "case2_microchip_dense_region.toml", top=5)
 
 
+def strict_case4(folder: Path) -> Path:
+    """Write example case 4 in strict mode (``allow_unknown = false``) into ``folder``.
+
+    By default a site whose facts are unknown is ranked "to confirm", and case 4 (which
+    requires its grid connection verified) gets the sites whose grid room is published; in
+    strict mode every rule must be verified and nothing fits: the infeasible case of the
+    tests.
+    """
+    text = (CASES / "case4_energy_storage_power.toml").read_text(encoding="utf-8")
+    assert text.rstrip().splitlines()[-1].startswith("verify")  # [constraints] is the last table
+    path = Path(folder) / "case4_strict.toml"
+    path.write_text(text + "allow_unknown = false\n", encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="session")
-def case4_result():
-    """Ranking of example case 4 (no feasible site), top 5; read-only."""
+def case4_result(tmp_path_factory):
+    """Ranking of example case 4 in strict mode (no feasible site), top 5; read-only."""
     from siting.jobs.rank import rank_sites
 
-    return rank_sites(CASES / "case4_energy_storage_power.toml", top=5)
+    return rank_sites(strict_case4(tmp_path_factory.mktemp("case4")), top=5)

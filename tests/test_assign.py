@@ -490,11 +490,12 @@ def _app() -> typer.Typer:
 def test_cli_assign_prints_status_assignment_reasons_and_writes_json(tmp_path: Path) -> None:
     leads = tmp_path / "leads.csv"
     leads.write_text(
-        "id,municipality,year,land_ha,power_mw,talent_hbo,nts_domains,priority\n"
-        "a-1,Eindhoven,2027,2,1,10,semiconductors,2\n"
-        "a-2,Delft,2027,1,0.5,5,photonics,\n"
-        "a-3,Eindhoven,2027,lots,1,10,,\n"
-        "a-4,Groningen,2027,900,1,10,,1\n",
+        "id,municipality,year,land_ha,power_mw,talent_hbo,nts_domains,priority,verify\n"
+        "a-1,Eindhoven,2027,2,1,10,semiconductors,2,\n"
+        "a-2,Delft,2027,1,0.5,5,photonics,,\n"
+        "a-3,Eindhoven,2027,lots,1,10,,,\n"
+        # 900 ha: only sites whose area nobody knows could hold it; the lead requires it known
+        "a-4,Groningen,2027,900,1,10,,1,space\n",
         encoding="utf-8",
     )
     out = tmp_path / "out.json"
@@ -987,8 +988,13 @@ def grid_data(tmp_path_factory):
 
 
 def _grid_lead(lead_id: str, power: float, year: int = 2026) -> Profile:
+    # the grid's certain outcomes: strict mode (by default an unknown year is to confirm)
     return Profile.model_validate(
-        {"company": {"id": lead_id}, "needs": {"year": year, "power_mw": power}}
+        {
+            "company": {"id": lead_id},
+            "needs": {"year": year, "power_mw": power},
+            "constraints": {"allow_unknown": False},
+        }
     )
 
 

@@ -33,7 +33,8 @@ def test_brief_has_needs_top_sites_outlook_map_dates_and_caveats(case2):
         assert rec.name in page and rec.top_reasons(1)[0].split(" (")[0] in page
     assert "What the company needs" in page and "2.5 ha" in page and "5 MW" in page
     assert "grid outlook" in page and "talent in reach" in page and "to confirm" in page
-    assert "Environmental category: not known" in page  # a fact to confirm
+    # a fact to confirm, as a question with whom to ask
+    assert "Environmental category: ask the municipality" in page
     assert page.count("<svg") == 1 and "Data and caveats" in page
     catalog = read_toml(settings.embedded_geodata_dir / "catalog.toml")
     dated = catalog["layers"]["municipalities"]["reference_date"]
@@ -53,8 +54,8 @@ def test_brief_never_names_the_company_unless_asked(case2, tmp_path: Path):
     assert HOSTILE not in text and "&lt;script&gt;" in text
 
 
-def test_brief_of_an_infeasible_case_says_why_and_what_would_fit():
-    result = siting.rank_sites(CASES / "case4_energy_storage_power.toml", top=5)
+def test_brief_of_an_infeasible_case_says_why_and_what_would_fit(case4_result):
+    result = case4_result
     page = render_brief(result)
     assert "No site fits." in page and "Closest sites and what would make them fit" in page
     evil = dataclasses.replace(result, case_id=HOSTILE)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .conftest import strict_case4
 from .test_layers import edit_csv
 
 REPO = Path(__file__).resolve().parents[1]
@@ -213,8 +214,8 @@ def test_rank_prints_a_ranked_table_with_reasons_and_the_funnel(tmp_path: Path):
     assert header.startswith("case_id,rank,site_id,name")
 
 
-def test_rank_exits_3_when_nothing_is_feasible():
-    result = run("rank", str(CASES / "case4_energy_storage_power.toml"))
+def test_rank_exits_3_when_nothing_is_feasible(tmp_path: Path):
+    result = run("rank", str(strict_case4(tmp_path)))
     assert result.returncode == 3
     assert "No feasible site" in result.stdout
     assert "Best excluded sites" in result.stdout

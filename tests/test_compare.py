@@ -77,7 +77,8 @@ def _overijssel(power: float):
         {
             "company": {"id": "ov-plant"},
             "needs": {"year": 2035, "power_mw": power, "land_ha": 1.0},
-            "constraints": {"include_provinces": ["Overijssel"]},
+            # the grid connection must be verified: an unknown year is not an answer here
+            "constraints": {"include_provinces": ["Overijssel"], "verify": ["grid"]},
         },
         file="test",
     )

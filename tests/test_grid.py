@@ -306,6 +306,9 @@ def hand_made(tmp_path_factory) -> siting.GeoData:
 
 
 def _profile(power: float, *, year: int = 2026, **constraints):
+    # the grid rule's certain outcomes: strict mode unless a test accepts unknown facts (by
+    # default an unknown connection year is a question for the operator, "to confirm")
+    constraints.setdefault("allow_unknown", False)
     return parse_profile(
         {
             "company": {"id": f"p{power:g}"},
@@ -420,7 +423,9 @@ def test_sweep_over_the_power_need_shows_sites_dropping_out(hand_made, tmp_path)
 
     case = tmp_path / "case.toml"
     case.write_text(
-        '[company]\nid = "sweep"\n[needs]\nyear = 2026\npower_mw = 1.0\n', encoding="utf-8"
+        '[company]\nid = "sweep"\n[needs]\nyear = 2026\npower_mw = 1.0\n'
+        "[constraints]\nallow_unknown = false\n",
+        encoding="utf-8",
     )
     result = sweep(case, "needs.power_mw", "0.5,3,4.5,6", top=5, data=hand_made)
     counts = [step.n_feasible for step in result.steps]
@@ -435,7 +440,9 @@ def test_what_if_relief_of_an_area_and_of_a_municipality(hand_made, tmp_path):
 
     base = tmp_path / "base.toml"
     base.write_text(
-        '[company]\nid = "w"\n[needs]\nyear = 2029\npower_mw = 25.0\n', encoding="utf-8"
+        '[company]\nid = "w"\n[needs]\nyear = 2029\npower_mw = 25.0\n'
+        "[constraints]\nallow_unknown = false\n",
+        encoding="utf-8",
     )
     scenario = parse_scenario(
         {

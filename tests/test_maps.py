@@ -24,7 +24,7 @@ from siting.outputs.maps.html import esc, recommendation_popup
 from siting.outputs.maps.sites import CATEGORIES, SiteMarkers, fan_out
 from siting.results.ranking import RankingResult, ranking_from_dict
 
-from .conftest import CASES
+from .conftest import CASES, strict_case4
 
 HOSTILE = "<script>alert(1)</script>"
 MB = 1024 * 1024
@@ -441,7 +441,7 @@ def test_cli_offline_needs_a_map(tmp_path):
 def test_cli_infeasible_case_still_writes_its_map(tmp_path):
     result = run(
         "rank",
-        str(CASES / "case4_energy_storage_power.toml"),
+        str(strict_case4(tmp_path)),
         "--details",
         "0",
         "--map",

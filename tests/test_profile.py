@@ -43,7 +43,9 @@ def test_defaults_and_aliases(tmp_path: Path):
     assert profile.company.nts_domains == ("optical_systems_integrated_photonics",)
     assert profile.needs.talent.total == 0
     assert profile.constraints.space_types == ("space",)
-    assert profile.constraints.allow_unknown is False
+    # unknown facts are questions by default (issue 14); no rule is required verified
+    assert profile.constraints.allow_unknown is True
+    assert profile.constraints.verify == ()
     assert nts_domain_slug("AI & data science") == "ai_data_science"
     assert nts_domain_slug("Semiconductor technologies") == "semiconductors"
 

@@ -18,7 +18,7 @@ from siting.jobs.rank import constraint_rows, rank_sites
 from siting.model.site_choice import rank_by_enumeration
 from siting.model.solvers import SOLVERS
 
-from .conftest import REPO
+from .conftest import REPO, strict_case4
 
 CASES = REPO / "models" / "cases"
 MICROCHIP = CASES / "case2_microchip_dense_region.toml"
@@ -114,8 +114,14 @@ def test_rank_stability_ranges_hold_and_are_tight():
     assert checked > 0
 
 
-def test_grid_congestion_blocks_a_large_early_connection():
-    result = rank_sites(STORAGE, top=5)
+def test_grid_congestion_blocks_a_large_early_connection(case4_result):
+    # by default case 4 (grid required verified) gets only sites whose grid room is published
+    lenient = rank_sites(STORAGE, top=5)
+    assert lenient.recommendations
+    for rec in lenient.recommendations:
+        assert {c.constraint: c.status for c in rec.constraints}["grid"] == "pass"
+    # strict mode: every fact verified, nothing fits
+    result = case4_result
     assert result.status == "infeasible"
     assert result.recommendations == ()
     assert result.infeasibility is not None
@@ -280,7 +286,7 @@ def test_short_municipality_names_are_accepted_when_unambiguous():
         at("Bergen")
 
 
-def test_a_what_if_room_for_the_need_lets_a_site_connect_now():
+def test_a_what_if_room_for_the_need_lets_a_site_connect_now(tmp_path):
     """The need is compared with the room its supply areas publish: room given for the
     municipality of an excluded site (and its relief) brings it back."""
     from dataclasses import replace
@@ -288,7 +294,8 @@ def test_a_what_if_room_for_the_need_lets_a_site_connect_now():
     from siting.layers.grid import GridOverride
 
     data = siting.load_geodata()
-    base = rank_sites(STORAGE, top=1, solver="enumeration", data=data)
+    strict = strict_case4(tmp_path)
+    base = rank_sites(strict, top=1, solver="enumeration", data=data)
     assert base.n_feasible == 0
     near = base.near_misses[0]
     gm = siting.load_sites().set_index("site_id").loc[near.site_id, "gm_code"]
@@ -296,7 +303,7 @@ def test_a_what_if_room_for_the_need_lets_a_site_connect_now():
         "municipality", gm, {"headroom_mw": 50.0, "expected_solve_year": 2025.0}, "test"
     )
     changed = replace(data, grid_overrides=(room,))
-    result = rank_sites(STORAGE, top=1, solver="enumeration", data=changed)
+    result = rank_sites(strict, top=1, solver="enumeration", data=changed)
     outcome = {s.site_id: s for s in result.sites}[near.site_id]
     assert "Grid connection in time" not in outcome.failing
 

@@ -74,7 +74,9 @@ def test_pipeline_reports_cap_their_lists():
     print_assignment(assignment, console, rows=5)
     text = console.export_text()
     assert "... and" in text and "more (all in --out" in text
-    assert _lines(text) <= 70
+    # capped lists: five rows a table (a "taken" reason may wrap over three lines now that
+    # leads accepting unknown facts compete for the same sites)
+    assert _lines(text) <= 72
     everything = _console()
     print_assignment(assignment, everything, rows=None)
     listed = everything.export_text()

@@ -47,8 +47,9 @@ Hard constraints (each a named rule; a site must pass all):
 
 A site passes a rule when its slack, rounded to :data:`SLACK_DECIMALS` (3) decimals, is >= 0:
 the ranking, the model and the explanations judge the same rounded numbers. A site whose fact
-is unknown fails the constraint, unless the profile sets ``constraints.allow_unknown = true``;
-then it passes but is marked as unverified.
+is unknown passes the rule as a question to confirm (:mod:`siting.criteria.unknowns`), unless
+the profile requires the rule verified (``constraints.verify``) or sets the strict mode
+``constraints.allow_unknown = false``; then it fails.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ from typing import Any, Literal
 import numpy as np
 
 from siting import settings, vocab
-from siting.criteria import grid_rule, grid_texts, site_fit
+from siting.criteria import grid_rule, grid_texts, site_fit, unknowns
 from siting.criteria.rules import NO_LIMIT, RULES, SLACK_DECIMALS, slack_passes
 from siting.criteria.site_facts import DOMAIN_INDEX, FACILITY_INDEX, SiteFacts
 from siting.inputs.catalogue import Catalogue, CriterionSpec, resolve_weights
@@ -89,6 +90,9 @@ class ConstraintEvaluation:
     advise
         Site index -> what would make a site that misses pass, in words (``None``: the
         explanation words it from the slack).
+    accept_unknown
+        Whether an unknown fact passes this rule as a question to confirm (the profile's
+        ``allow_unknown`` and ``verify``, :func:`siting.criteria.unknowns.accepts_unknown`).
     """
 
     name: str
@@ -98,6 +102,16 @@ class ConstraintEvaluation:
     slack: np.ndarray
     describe: Callable[[int], str]
     advise: Callable[[int], str] | None = None
+    accept_unknown: bool = False
+
+    @cached_property
+    def ok(self) -> np.ndarray:
+        """Sites the rule lets through: passing, or unknown where unknowns are accepted."""
+        return (
+            self.passes | (self.unknown & self.accept_unknown)
+            if self.accept_unknown
+            else self.passes
+        )
 
     @cached_property
     def unknown(self) -> np.ndarray:
@@ -160,7 +174,8 @@ class Evaluation:
     constraints, criteria
         The evaluations.
     allow_unknown
-        Whether unknown facts pass (then flagged as unverified).
+        The profile's ``allow_unknown`` (``False``: strict); which rules accept unknown facts
+        is each constraint's :attr:`ConstraintEvaluation.accept_unknown`.
     role
         ``"single"``, ``"rnd"`` or ``"production"``.
     weights
@@ -196,26 +211,36 @@ class Evaluation:
 
     @cached_property
     def feasible(self) -> np.ndarray:
-        """Per site: passes every constraint (unknowns pass if allowed)."""
+        """Per site: passes every constraint (unknowns pass where the rule accepts them)."""
         ok = np.ones(len(self.site_ids), dtype=bool)
         for con in self.constraints:
-            ok &= con.passes | (con.unknown & self.allow_unknown)
+            ok &= con.ok
         return ok
 
     @cached_property
     def unverified(self) -> np.ndarray:
-        """Per site: feasible only because some facts are unknown."""
+        """Per site: feasible only because some facts are unknown ("to confirm")."""
         unknown = np.zeros(len(self.site_ids), dtype=bool)
         for con in self.constraints:
             unknown |= con.unknown
         return unknown & self.feasible
 
+    def accepts_unknown(self, rule: str) -> bool:
+        """Whether an unknown fact of ``rule`` passes as a question to confirm.
+
+        A rule that does not apply answers with the profile's ``allow_unknown``.
+        """
+        for con in self.constraints:
+            if con.name == rule:
+                return con.accept_unknown
+        return self.allow_unknown
+
     def model_slacks(self) -> dict[str, np.ndarray]:
         """Return each rule's slack as the model judges it: ``slack_i >= 0`` for the chosen site.
 
         Slacks are rounded to :data:`SLACK_DECIMALS`, so the model, the enumeration and
-        :attr:`feasible` judge a site on exactly the same numbers; with ``allow_unknown`` an
-        unknown slack reads 0 (passes).
+        :attr:`feasible` judge a site on exactly the same numbers; where the rule accepts
+        unknown facts an unknown slack reads 0 (passes).
 
         Returns
         -------
@@ -225,7 +250,7 @@ class Evaluation:
         rows = {}
         for con in self.constraints:
             slack = np.round(con.slack, SLACK_DECIMALS)
-            if self.allow_unknown:
+            if con.accept_unknown:
                 slack = np.where(np.isnan(slack), 0.0, slack)
             rows[con.name] = slack
         return rows
@@ -320,15 +345,15 @@ def feasible_from_years(
     numpy.ndarray
         Per site a year, or inf.
     """
-    allow = ev.allow_unknown
+    accepts = {con.name: con.accept_unknown for con in ev.constraints}
     others = np.ones(facts.n, dtype=bool)
     for con in ev.constraints:
         if con.name not in ("grid", "availability_year"):
-            others &= con.passes | (con.unknown & allow)
+            others &= con.ok
     years = params.year[0, 0] + np.arange(FIT_HORIZON_YEARS + 1, dtype=float)[:, None]
     site = facts.derived
     delivery = np.maximum(years - site.delivery_year, site.delivery_floor)
-    ok = slack_passes(delivery) | (np.isnan(delivery) & allow)
+    ok = slack_passes(delivery) | (np.isnan(delivery) & accepts.get("availability_year", True))
     if params.power_mw[0, 0] > catalogue.params.small_connection_mw:
         n = years.shape[0]
         outcome = grid_rule.grid_outcome(
@@ -338,7 +363,7 @@ def feasible_from_years(
             np.full((n, 1), bool(params.flexible[0, 0])),
         )
         slack = outcome.slack[:, facts.grid.site_group]
-        ok &= slack_passes(slack) | (np.isnan(slack) & allow)
+        ok &= slack_passes(slack) | (np.isnan(slack) & accepts.get("grid", True))
     ok &= others
     first = np.where(ok.any(axis=0), ok.argmax(axis=0), -1)
     return np.where(first >= 0, years[np.maximum(first, 0), 0], np.inf)
@@ -366,7 +391,10 @@ class LeadParams:
     flexible
         ``(L, 1)`` bools: a flexible grid contract or own storage is acceptable.
     allow_unknown
-        ``(L,)`` bools.
+        ``(L,)`` bools: the profiles' ``allow_unknown``.
+    accept_unknown
+        ``(L, R)`` bools over :data:`RULES`: whether an unknown fact passes the rule
+        (:func:`siting.criteria.unknowns.accept_matrix`).
     talent
         Hires per level of :data:`siting.vocab.EDUCATION_LEVELS`, ``(L, 3)``.
     domains
@@ -396,6 +424,7 @@ class LeadParams:
     max_delay_years: np.ndarray
     flexible: np.ndarray
     allow_unknown: np.ndarray
+    accept_unknown: np.ndarray
     talent: np.ndarray
     domains: np.ndarray
     origin: np.ndarray
@@ -491,6 +520,9 @@ class LeadParams:
             heavy_transport=flags[:, 1:2],
             needs_campus=flags[:, 2:3],
             allow_unknown=flags[:, 3].copy(),
+            accept_unknown=unknowns.accept_matrix(
+                [(p.constraints.allow_unknown, p.constraints.verify) for p in profiles]
+            ),
             talent=talent,
             domains=domains,
             origin=origin,
@@ -526,7 +558,9 @@ class BatchEvaluation:
     weights
         ``(L, C)``: weights in the utility (summing to 1 over the applicable criteria).
     allow_unknown
-        ``(L,)``: whether unknown facts pass.
+        ``(L,)``: the profiles' ``allow_unknown``.
+    accept_unknown
+        ``(L, R)``: whether an unknown fact passes the rule (rules in :data:`RULES` order).
     """
 
     site_ids: tuple[str, ...]
@@ -537,6 +571,7 @@ class BatchEvaluation:
     applicable: np.ndarray
     weights: np.ndarray
     allow_unknown: np.ndarray
+    accept_unknown: np.ndarray
 
     @property
     def rules(self) -> tuple[str, ...]:
@@ -564,12 +599,12 @@ class BatchEvaluation:
 
     @cached_property
     def passing(self) -> dict[str, np.ndarray]:
-        """Rule -> ``(L, N)``: passes, or unknown and unknowns allowed (only active rules)."""
-        rows = np.flatnonzero(self.allow_unknown)  # the leads whose unknowns pass
+        """Rule -> ``(L, N)``: passes, or unknown where the rule accepts it (active rules)."""
         out = {}
         for r, name in enumerate(self.slack):
             if not self.active[:, r].any():
                 continue
+            rows = np.flatnonzero(self.accept_unknown[:, r])  # leads whose unknowns pass
             s = self.slack[name]
             ok = slack_passes(s)
             if rows.size == len(self.allow_unknown):
@@ -591,15 +626,15 @@ class BatchEvaluation:
     def unverified(self) -> np.ndarray:
         """``(L, N)``: feasible only because some facts are unknown."""
         unknown = np.zeros((len(self.allow_unknown), len(self.site_ids)), dtype=bool)
-        # unknown facts fail where they are not allowed: only those leads' rows can be
-        # unverified
-        rows = np.flatnonzero(self.allow_unknown)
+        # an unknown fact that does not pass rules the site out: only the leads that accept
+        # some unknown can have sites to confirm
+        rows = np.flatnonzero(self.accept_unknown.any(axis=1))
         if rows.size == 0:
             return unknown
         some = np.zeros((rows.size, len(self.site_ids)), dtype=bool)
         for r, name in enumerate(self.slack):
             if self.active[rows, r].any():
-                some |= np.isnan(self.slack[name][rows])
+                some |= np.isnan(self.slack[name][rows]) & self.active[rows, r, None]
         unknown[rows] = some & self.feasible[rows]
         return unknown
 
@@ -672,6 +707,7 @@ def evaluate_batch(params: LeadParams, facts: SiteFacts, catalogue: Catalogue) -
         applicable=applicable,
         weights=weights,
         allow_unknown=params.allow_unknown,
+        accept_unknown=params.accept_unknown,
     )
 
 
@@ -882,6 +918,11 @@ def _rule_slacks(
     active["space"] = params.land_ha[:, 0] > 0
     if active["space"].any():
         slack["space"] = site.space_available - params.land_ha
+        bound = facts.area_bound_ha
+        if bound is not None:  # area not known, but more than the whole terrain: fails
+            beyond = np.isnan(site.space_available) & (bound < params.land_ha)
+            if beyond.any():
+                slack["space"] = np.where(beyond, bound - params.land_ha, slack["space"])
 
     # availability year: year - first delivery year (never below 0 where available now)
     active["availability_year"] = np.ones(n_leads, dtype=bool)
@@ -1100,10 +1141,16 @@ def _constraints(
         np.nan_to_num(facts.available_ha, nan=0.0),
         facts.available_ha,
     )
-    texts["space"] = (
-        f">= {needs.land_ha:g} ha available",
-        lambda i: f"{_fmt(available[i])} ha available",
-    )
+    bound = facts.area_bound_ha
+
+    def space(i: int) -> str:
+        if not np.isnan(available[i]):
+            return f"{_fmt(available[i])} ha available"
+        if bound is not None and not np.isnan(bound[i]):
+            return f"available area not known (the terrain is {_fmt(bound[i])} ha net)"
+        return "available area not known"
+
+    texts["space"] = (f">= {needs.land_ha:g} ha available", space)
 
     def delivery(i: int) -> str:
         s, y = facts.status[i], facts.available_year[i]
@@ -1184,6 +1231,7 @@ def _constraints(
                     batch.slack[name][0],
                     describe,
                     advice.get(name),
+                    bool(batch.accept_unknown[0, r]),
                 )
             )
     return tuple(out)

@@ -66,6 +66,10 @@ class SiteFacts:
     fit
         Designation and zoning facts for the ``site_fit`` rule
         (:class:`~siting.criteria.site_fit.FitFacts`).
+    area_bound_ha
+        The most any plot on the site can be [ha]: its net area, else its gross area (NaN
+        when neither is known). Where the available area is unknown, a plot larger than
+        this fails the ``space`` rule for certain instead of being a fact to confirm.
     """
 
     site_ids: tuple[str, ...]
@@ -84,6 +88,7 @@ class SiteFacts:
     xy: np.ndarray
     grid: GridFacts
     fit: FitFacts | None = None
+    area_bound_ha: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -240,4 +245,15 @@ def build_site_facts(table: pd.DataFrame, campuses: pd.DataFrame) -> SiteFacts:
         xy=xy,
         grid=build_grid_facts(table["grid_chains"]),
         fit=FitFacts.of_table(table),
+        area_bound_ha=_area_bound(table),
     )
+
+
+def _area_bound(table: pd.DataFrame) -> np.ndarray:
+    """Per site the net area, else the gross area [ha] (NaN when neither is stated)."""
+    n = len(table)
+    net, gross = (
+        table[c].astype(float).to_numpy() if c in table else np.full(n, np.nan)
+        for c in ("net_ha", "gross_ha")
+    )
+    return np.where(np.isnan(net), gross, net)

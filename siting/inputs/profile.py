@@ -30,6 +30,7 @@ from pydantic import (
 from siting import vocab
 from siting._errors import Problem, SitingInputError, excerpt
 from siting._toml import read_toml
+from siting.criteria.unknowns import verify_rules
 from siting.inputs._written import (
     QUOTED_ITEMS,
     SourceFloat,
@@ -208,13 +209,20 @@ class Constraints(_Model):
     qualifies_for
         Sectors of :data:`siting.vocab.SITE_RESERVATIONS` the company belongs to: a site
         reserved for a sector (a food-industry park) admits only companies that do.
+    allow_unknown
+        ``True`` (default): a fact the data do not know passes its rule as a question to
+        confirm (:mod:`siting.criteria.unknowns`); ``False``: strict, every rule verified.
+    verify
+        Rules (ids of :data:`siting.criteria.rules.RULES`, or their labels) whose facts must
+        be known: an unknown fails them.
     """
 
     max_relocation_km: float | None = Field(default=None, gt=0, le=400)
     exclude_provinces: tuple[str, ...] = ()
     include_provinces: tuple[str, ...] = ()
     space_types: tuple[Literal["space", "capital", "talent", "housing", "energy"], ...] = ("space",)
-    allow_unknown: bool = False
+    allow_unknown: bool = True
+    verify: tuple[str, ...] = ()
     max_delay_years: float = Field(default=0.0, ge=0, le=20)
     flexible_connection: bool = False
     qualifies_for: tuple[Literal["agrifood"], ...] = ()
@@ -241,6 +249,17 @@ class Constraints(_Model):
                 f"{', '.join(vocab.PROVINCES.values())}"
             )
         return tuple(names)
+
+    @field_validator("verify", mode="before")
+    @classmethod
+    def _verify(cls, value: Any) -> tuple[str, ...]:
+        if isinstance(value, str):
+            value = split_list_text(value)
+        if value is None:
+            value = []
+        if not isinstance(value, list | tuple):
+            raise ValueError('must be a list of rule ids, such as ["environmental_category"]')
+        return verify_rules(str(v) for v in value)
 
     @field_validator("space_types", mode="before")
     @classmethod
@@ -409,6 +428,7 @@ FLAT_FIELDS: dict[str, tuple[str, ...]] = {
             "include_provinces",
             "space_types",
             "allow_unknown",
+            "verify",
             "max_delay_years",
             "flexible_connection",
         )

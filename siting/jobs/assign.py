@@ -47,6 +47,7 @@ import numpy as np
 
 from siting._errors import Problem, SitingInputError, excerpt
 from siting._reading import read_capped
+from siting.criteria.unknowns import accepts_unknown
 from siting.inputs.profile import Profile
 from siting.jobs.assign_grid import (
     BlockedPairs,
@@ -662,9 +663,9 @@ def _grid_blocked_one(ev: Any) -> np.ndarray:
     others = np.ones(len(ev.site_ids), dtype=bool)
     for con in ev.constraints:
         if con.name != "grid":
-            others &= con.passes | (con.unknown & ev.allow_unknown)
+            others &= con.ok
     (con,) = grid
-    return np.flatnonzero(others & ~(con.passes | (con.unknown & ev.allow_unknown)))
+    return np.flatnonzero(others & ~(con.ok))
 
 
 def _blocked(lead: int, sites: np.ndarray, utility: np.ndarray, profile: Profile) -> BlockedPairs:
@@ -677,7 +678,7 @@ def _blocked(lead: int, sites: np.ndarray, utility: np.ndarray, profile: Profile
         power_mw=np.full(n, profile.needs.power_mw),
         target_year=np.full(n, profile.needs.year + c.max_delay_years),
         flexible=np.full(n, c.flexible_connection),
-        allow_unknown=np.full(n, c.allow_unknown),
+        allow_unknown=np.full(n, accepts_unknown(c.allow_unknown, c.verify, "grid")),
     )
 
 

@@ -223,8 +223,8 @@ def _causes(b: RankedCase, v: RankedCase, sid: str, kind: str) -> tuple[str, ...
         if not v.feasible(sid):
             causes += [
                 f"fails {label}: needs {req}; the site has {fact}"
-                for status, label, req, fact in v.rule_status(sid).values()
-                if status == "fail" or (status == "unknown" and not v.ev.allow_unknown)
+                for rule, (status, label, req, fact) in v.rule_status(sid).items()
+                if status == "fail" or (status == "unknown" and not v.ev.accepts_unknown(rule))
             ]
         return tuple(causes)
     causes = _rule_causes(b, v, sid)
@@ -242,8 +242,8 @@ def _rule_causes(b: RankedCase, v: RankedCase, sid: str) -> list[str]:
         s0 = before.get(name, ("not applied", "", "", ""))
         s1 = after.get(name, ("not applied", "", "", ""))
         label = s1[1] or s0[1]
-        accepted0 = s0[0] == "unknown" and b.ev.allow_unknown
-        accepted1 = s1[0] == "unknown" and v.ev.allow_unknown
+        accepted0 = s0[0] == "unknown" and b.ev.accepts_unknown(name)
+        accepted1 = s1[0] == "unknown" and v.ev.accepts_unknown(name)
         if s0[0] == s1[0] and accepted0 == accepted1:
             if s0[0] == "fail" and (s0[2], s0[3]) != (s1[2], s1[3]) and s1[0] == "fail":
                 out.append(f"still fails {label}: needs {s1[2]}; the site has {s1[3]}")
@@ -256,7 +256,7 @@ def _rule_causes(b: RankedCase, v: RankedCase, sid: str) -> list[str]:
             req = f" ({s1[2]})" if s1[2] else ""
             out.append(f"now passes {label}{req}: the site has {s1[3]}")
         else:  # unknown
-            verdict = "accepted as unverified" if accepted1 else "not accepted"
+            verdict = "passes as a fact to confirm" if accepted1 else "must be verified: fails"
             out.append(f"{label} is now unknown ({verdict}): the site has {s1[3]}")
     return out
 
@@ -301,8 +301,8 @@ def _neighbour_causes(b: RankedCase, v: RankedCase, sid: str) -> list[str]:
             elif not v.feasible(s):
                 fails = [
                     label
-                    for status, label, _, _ in v.rule_status(s).values()
-                    if status == "fail" or (status == "unknown" and not v.ev.allow_unknown)
+                    for rule, (status, label, _, _) in v.rule_status(s).items()
+                    if status == "fail" or (status == "unknown" and not v.ev.accepts_unknown(rule))
                 ]
                 kind, why = "now excluded", f"now excluded: fails {', '.join(fails)}"
             else:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from siting.criteria.evaluation import ConstraintEvaluation, Evaluation
 from siting.criteria.rules import NO_LIMIT
+from siting.criteria.unknowns import data_gap, question
 from siting.results.ranking import (
     ConstraintLine,
     CriterionLine,
@@ -66,6 +67,15 @@ def constraint_lines(ev: Evaluation, i: int) -> tuple[ConstraintLine, ...]:
             )
         )
     return tuple(lines)
+
+
+def site_questions(ev: Evaluation, i: int) -> tuple[str, ...]:
+    """Return the unknown facts site ``i`` relies on, each as a question with whom to ask."""
+    return tuple(
+        question(con.name, con.label, con.requirement)
+        for con in ev.constraints
+        if con.unknown[i] and con.accept_unknown
+    )
 
 
 def weight_ranges(ev: Evaluation, i: int, candidates: np.ndarray) -> tuple[WeightRange, ...]:
@@ -144,7 +154,7 @@ def funnel(ev: Evaluation) -> tuple[FunnelStep, ...]:
     remaining = np.ones(len(ev.site_ids), dtype=bool)
     steps = []
     for con in ev.constraints:
-        ok = con.passes | (con.unknown & ev.allow_unknown)
+        ok = con.ok
         remaining &= ok
         steps.append(
             FunnelStep(
@@ -170,18 +180,14 @@ def near_misses(ev: Evaluation, table: pd.DataFrame, *, limit: int = 5) -> tuple
         return ()
     blocking = np.zeros(len(ev.site_ids), dtype=int)
     for con in ev.constraints:
-        blocking += ~(con.passes | (con.unknown & ev.allow_unknown))
+        blocking += ~(con.ok)
     quantised = np.round(ev.utility * 1e6)
     id_rank = np.argsort(np.argsort(np.asarray(ev.site_ids, dtype=object)))
     order = excluded[np.lexsort((id_rank[excluded], -quantised[excluded], blocking[excluded]))]
     utility = ev.utility
     out = []
     for k in order[:limit]:
-        changes = tuple(
-            _change(con, k)
-            for con in ev.constraints
-            if not (con.passes[k] or (con.unknown[k] and ev.allow_unknown))
-        )
+        changes = tuple(_change(con, k) for con in ev.constraints if not con.ok[k])
         out.append(
             NearMiss(
                 site_id=ev.site_ids[k],
@@ -264,8 +270,9 @@ def infeasibility(ev: Evaluation, table: pd.DataFrame) -> Infeasibility:
     For each rule, the sites that pass every other rule are the ones dropping it would admit;
     the rule whose removal admits most is reported with the best site it would admit.
     """
-    passing = {con.name: con.passes | (con.unknown & ev.allow_unknown) for con in ev.constraints}
+    passing = {con.name: con.ok for con in ev.constraints}
     labels = {con.name: con.label for con in ev.constraints}
+    known = {con.name: con.passes | con.unknown for con in ev.constraints}
 
     def best_of(gained: np.ndarray) -> str:
         # the highest utility (rounded by numpy to 6 decimals, as screening does), ties to
@@ -276,7 +283,7 @@ def infeasibility(ev: Evaluation, table: pd.DataFrame) -> Infeasibility:
         )[0]
         return f"{ev.site_ids[top]} ({table['name'].iat[top]})"
 
-    return describe_infeasibility(passing, labels, relaxation_gains(passing), best_of)
+    return describe_infeasibility(passing, labels, relaxation_gains(passing), best_of, known=known)
 
 
 def relaxation_gains(passing: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -301,6 +308,8 @@ def describe_infeasibility(
     labels: Mapping[str, str],
     admitted: Mapping[str, np.ndarray],
     best_of: Callable[[np.ndarray], str],
+    *,
+    known: Mapping[str, np.ndarray] | None = None,
 ) -> Infeasibility:
     """Word the explanation of an empty ranking (shared by ranking and screening).
 
@@ -314,6 +323,10 @@ def describe_infeasibility(
         Rule name -> sites that pass every other rule (:func:`relaxation_gains`).
     best_of
         Sites -> the best of them, in words (ranking and screening order ties alike).
+    known
+        Rule name -> which sites do not fail it on the known facts (pass or unknown): the
+        rules that fail are then told apart from the facts nobody knows
+        (:func:`siting.criteria.unknowns.data_gap`).
 
     Returns
     -------
@@ -325,12 +338,23 @@ def describe_infeasibility(
     relax = max(passing, key=lambda k: (admitted[k].size, failing[k]))
     gained = admitted[relax]
     best_site = best_of(gained) if gained.size else None
-    ruling = ", ".join(f"'{labels[k]}' ({failing[k]} of {n_sites})" for k in worst[:3])
+    gap, _ = data_gap(passing, known, labels) if known is not None else ("", 0)
+
+    def count(k: str) -> str:
+        if known is None:
+            return f"{failing[k]} of {n_sites}"
+        fails = int((~known[k]).sum())
+        unknown = failing[k] - fails
+        return f"{fails} fail" + (f", {unknown} unknown" if unknown else "") + f" of {n_sites}"
+
+    ruling = ", ".join(f"'{labels[k]}' ({count(k)})" for k in worst[:3])
     if gained.size:
         relaxing = (
             f"Dropping '{labels[relax]}' alone would admit {gained.size} site(s), the "
             f"best being {best_site}."
         )
+    elif gap:
+        relaxing = "No single rule, relaxed alone, admits a site."
     else:
         relaxing = (
             "No single rule stands alone in the way: relaxing any one of them admits "
@@ -338,7 +362,7 @@ def describe_infeasibility(
         )
     message = (
         f"No site satisfies every hard constraint. Rules that rule out most sites "
-        f"(failing or unknown): {ruling}. {relaxing}"
+        f"(failing or unknown): {ruling}. {relaxing}" + (f" {gap}" if gap else "")
     )
     return Infeasibility(
         message=message,

@@ -12,6 +12,7 @@ from siting import settings
 from siting._errors import Problem, SitingInputError
 from siting.criteria.evaluation import Evaluation, describe_needs, evaluate
 from siting.criteria.site_facts import SiteFacts, site_facts
+from siting.criteria.unknowns import unknown_note
 from siting.inputs.catalogue import Catalogue, load_catalogue
 from siting.inputs.origin import (
     resolve_origin,
@@ -25,6 +26,7 @@ from siting.jobs.explain import (
     infeasibility,
     near_misses,
     separation,
+    site_questions,
     weight_ranges,
 )
 from siting.layers.load import GeoData, load_geodata
@@ -160,11 +162,7 @@ def rank_sites(
     past = needs_year_warning(profile)
     if past is not None:
         notes += (past,)
-    if profile.constraints.allow_unknown:
-        notes += (
-            "allow_unknown is on: sites whose facts are unknown pass those rules and are "
-            "marked unverified.",
-        )
+    notes += (unknown_note(profile.constraints.allow_unknown, profile.constraints.verify),)
     if not any(w > 0 for w in ev.weights.values()):
         notes += (
             "every criterion weight is 0: each feasible site scores 0, so the order is by "
@@ -389,6 +387,7 @@ def _recommendation(
         lat=float(row["lat"]),
         utility=round(float(ev.utility[i]), 4),
         unverified=bool(ev.unverified[i]),
+        questions=site_questions(ev, i),
         breakdown=breakdown(ev, i),
         constraints=constraint_lines(ev, i),
         stability=weight_ranges(ev, i, candidates),

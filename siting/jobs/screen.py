@@ -42,8 +42,9 @@ import pandas as pd
 
 from siting._errors import Problem, SitingInputError, excerpt
 from siting.criteria.evaluation import BatchEvaluation, LeadParams, evaluate, evaluate_batch
-from siting.criteria.rules import RULES
+from siting.criteria.rules import RULES, slack_passes
 from siting.criteria.site_facts import SiteFacts, site_facts
+from siting.criteria.unknowns import feasible_reason
 from siting.inputs.catalogue import Catalogue, load_catalogue
 from siting.inputs.leads import Lead, LeadTable, read_leads
 from siting.inputs.origin import resolve_origin
@@ -412,10 +413,7 @@ def _rank_one(task: _Task, ctx: _Context) -> ScreenedLead:
                     reasons=reasons,
                 )
             )
-        unverified = int(ev.unverified.sum())
-        reason = f"{n_feasible} of {n} sites satisfy every hard constraint" + (
-            f" ({unverified} only because some facts are unknown)" if unverified else ""
-        )
+        reason = feasible_reason(n_feasible, n, int(ev.unverified.sum()))
         if solution.status not in ("optimal",):
             reason += f"; solver status {solution.status}"
         return ScreenedLead(
@@ -457,7 +455,7 @@ def _rank_one(task: _Task, ctx: _Context) -> ScreenedLead:
 
 def _sole_blockers(ev: Any) -> tuple[str, ...]:
     """Labels of the rules that, relaxed alone, would admit at least one site."""
-    passing = [(con.label, con.passes | (con.unknown & ev.allow_unknown)) for con in ev.constraints]
+    passing = [(con.label, con.ok) for con in ev.constraints]
     out = []
     for k, (label, _) in enumerate(passing):
         others = np.ones(len(ev.site_ids), dtype=bool)
@@ -600,10 +598,7 @@ def _rank_batch(tasks: Sequence[_Task], ctx: _Context) -> list[ScreenedLead]:
                     reasons=tuple(reasons),
                 )
             )
-        unknown = int(n_unverified[lead])
-        reason = f"{feasible_count} of {n} sites satisfy every hard constraint" + (
-            f" ({unknown} only because some facts are unknown)" if unknown else ""
-        )
+        reason = feasible_reason(feasible_count, n, int(n_unverified[lead]))
         out.append(
             ScreenedLead(
                 lead_id=task.lead_id,
@@ -651,7 +646,11 @@ def _nowhere(
         top = int(candidates[np.argmin(ctx.id_rank[candidates])])
         return f"{batch.site_ids[top]} ({names[top]})"
 
-    explained = describe_infeasibility(passing, labels, admitted, best_of)
+    known = {
+        name: slack_passes(batch.slack[name][lead]) | np.isnan(batch.slack[name][lead])
+        for name in passing
+    }
+    explained = describe_infeasibility(passing, labels, admitted, best_of, known=known)
     return ScreenedLead(
         lead_id=task.lead_id,
         row=task.row,

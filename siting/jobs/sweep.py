@@ -231,8 +231,9 @@ def sweep(
             if before is not None and after is None:
                 fails = [
                     label
-                    for status, label, _, _ in ranked[k].rule_status(sid).values()
-                    if status == "fail" or (status == "unknown" and not ranked[k].ev.allow_unknown)
+                    for rule, (status, label, _, _) in ranked[k].rule_status(sid).items()
+                    if status == "fail"
+                    or (status == "unknown" and not ranked[k].ev.accepts_unknown(rule))
                 ]
                 events.append(f"drops out of the feasible set at {at} (fails {', '.join(fails)})")
             elif before is None and after is not None:

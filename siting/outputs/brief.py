@@ -84,7 +84,8 @@ def _outcome(result: RankingResult) -> str:
             steps.append(f"{step.label}: {step.remaining} left")
             left = step.remaining
     unverified = (
-        f" ({result.n_unverified} only because some facts are unknown)"
+        f" ({result.n_feasible - result.n_unverified} verified, {result.n_unverified} "
+        "to confirm: relying on facts no source states)"
         if result.n_unverified
         else ""
     )
@@ -120,13 +121,15 @@ def _grid_outlook(rec: Recommendation) -> str:
 
 
 def _to_confirm(rec: Recommendation) -> list[str]:
-    items = [f"{line.label}: not known" for line in rec.constraints if line.status == "unknown"]
+    items = list(rec.questions) or [
+        f"{line.label}: not known" for line in rec.constraints if line.status == "unknown"
+    ]
     items += [
         c
         for c in rec.caveats
         if not c.startswith("grid class") and ("approximat" in c or "unknown" in c)
     ]
-    return items or ["every rule is met on the data; confirm the figures with the owner"]
+    return items or ["verified: every rule is met on the data; confirm the figures with the owner"]
 
 
 def _sites(result: RankingResult, top: int) -> str:
@@ -144,7 +147,7 @@ def _sites(result: RankingResult, top: int) -> str:
         rows.append(
             f"<tr><td class='num'><b>{rec.rank}</b></td>"
             f"<td><b>{_e(rec.name)}</b><br>{_e(rec.municipality)}, {_e(rec.province)}"
-            f"<br><span class='small'>score {rec.utility:.3f}</span></td>"
+            f"<br><span class='small'>score {rec.utility:.3f}, {_e(rec.verification)}</span></td>"
             f"<td><ul>{reasons}</ul></td>"
             f"<td>{grid}</td><td>{_e(_criterion(rec, 'talent_fit'))}</td>"
             f"<td><ul>{confirm}</ul></td></tr>"

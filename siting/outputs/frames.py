@@ -18,7 +18,8 @@ import pandas as pd
 from pyproj import Transformer
 
 from siting import settings
-from siting._wording import format_gap
+from siting._wording import TO_CONFIRM, VERIFIED, format_gap
+from siting.criteria.unknowns import QUESTIONS
 from siting.outputs.excel import Sheet
 from siting.results.ranking import RankingResult, Recommendation, format_value
 
@@ -40,9 +41,21 @@ def to_lonlat(xy: list[tuple[float, float] | None]) -> tuple[np.ndarray, np.ndar
 
 
 def check_text(rec: Recommendation) -> str:
-    """Return what to confirm about a recommended site, in words."""
-    unknown = [c.label for c in rec.constraints if c.status == "unknown"]
-    return "verify: " + ", ".join(unknown) if unknown else "all rules met"
+    """Return whether a recommended site is verified or to confirm, and what to confirm.
+
+    ``"verified: every rule met on the data"``, or ``"to confirm: <rule> (ask the <whom>);
+    ..."`` (the whole questions are in :attr:`Recommendation.questions`).
+    """
+    if not rec.unverified:
+        return f"{VERIFIED}: every rule met on the data"
+    short = [
+        f"{c.label} (ask the {QUESTIONS[c.constraint].ask})"
+        if c.constraint in QUESTIONS
+        else c.label
+        for c in rec.constraints
+        if c.status == "unknown"
+    ]
+    return f"{TO_CONFIRM}: " + "; ".join(short)
 
 
 def ranking_frame(result: RankingResult) -> pd.DataFrame:
@@ -66,8 +79,10 @@ def ranking_frame(result: RankingResult) -> pd.DataFrame:
             "lat": rec.lat,
             "score": rec.utility,
             "unverified": rec.unverified,
+            "verification": rec.verification,
             "top_reasons": "; ".join(rec.top_reasons()),
             "check": check_text(rec),
+            "questions": "; ".join(rec.questions),
         }
         for line in rec.breakdown:
             row[f"{line.criterion}_value"] = line.value

@@ -115,11 +115,19 @@ COLUMNS: dict[str, tuple[str, str, str, str, Any]] = {
         False,
     ),
     "allow_unknown": (
-        "sites with unknown facts pass, marked unverified",
+        "true (default): sites with unknown facts pass those rules, marked to confirm; "
+        "false: strict, every rule verified",
         "",
         "true / false",
         "optional",
         True,
+    ),
+    "verify": (
+        "rules whose facts must be known (rule ids separated by ; or |)",
+        "",
+        "e.g. environmental_category; grid",
+        "optional",
+        "",
     ),
     "priority": (
         "weight of the lead in `siting assign` (not used by screen)",

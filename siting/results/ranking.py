@@ -10,6 +10,8 @@ import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from siting._wording import TO_CONFIRM, VERIFIED
+
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     import folium
     import geopandas as gpd
@@ -129,7 +131,10 @@ class Recommendation:
     utility
         Weighted score in [0, 1].
     unverified
-        Feasible only because some facts are unknown (``allow_unknown``).
+        *To confirm*: it passes every known rule but relies on facts no source states
+        (:mod:`siting.criteria.unknowns`); ``False``: *verified*.
+    questions
+        Each unknown fact it relies on, as a question with whom to ask.
     breakdown, constraints, stability
         Score per criterion, each hard constraint with its slack, rank-stability ranges.
     versus_next
@@ -156,6 +161,12 @@ class Recommendation:
     versus_next: Separation | None
     caveats: tuple[str, ...]
     location_kind: str = "site"
+    questions: tuple[str, ...] = ()
+
+    @property
+    def verification(self) -> str:
+        """``"verified"`` or ``"to confirm"`` (:data:`siting.criteria.unknowns.TO_CONFIRM`)."""
+        return TO_CONFIRM if self.unverified else VERIFIED
 
     def top_reasons(self, n: int = 3) -> tuple[str, ...]:
         """Return the criteria that add most to the utility, in words."""
@@ -400,6 +411,8 @@ class RankingResult:
         """Return the result as JSON-ready data (``inf``/``nan`` as ``null``)."""
         data = asdict(replace(self, sites=()))
         data["sites"] = [json_ready(site._asdict()) for site in self.sites]
+        for rec, saved in zip(self.recommendations, data["recommendations"], strict=True):
+            saved["verification"] = rec.verification
         return json_ready(data)
 
     def __repr__(self) -> str:
@@ -571,6 +584,7 @@ def _recommendation_from_dict(rec: dict[str, Any]) -> Recommendation:
         ),
         caveats=tuple(rec["caveats"]),
         location_kind=rec.get("location_kind", "site"),
+        questions=tuple(rec.get("questions", ())),
     )
 
 

@@ -27,7 +27,7 @@ OUTCOME_COLORS: dict[str, str] = {
 OUTCOME_LABELS: dict[str, str] = {
     "recommended": "recommended (numbered by rank)",
     "feasible": "feasible, not in the top",
-    "unverified": "feasible but unverified (some facts unknown)",
+    "unverified": "feasible, to confirm (relies on facts no source states)",
     "excluded": "excluded by a hard constraint",
 }
 
@@ -219,10 +219,16 @@ def _score_line(rec: Recommendation, what: str = "score") -> str:
     if rec.unverified:
         unknown = [c.label for c in rec.constraints if c.status == "unknown"]
         parts.append(
-            ' &middot; <span class="siting-badge unknown">unverified</span> verify: '
+            ' &middot; <span class="siting-badge unknown">to confirm</span> '
             + esc(", ".join(unknown))
         )
+    else:
+        parts.append(' &middot; <span class="siting-badge pass">verified</span>')
     parts.append("</div>")
+    if rec.questions:
+        parts.append(
+            '<div class="note">questions: ' + "; ".join(esc(q) for q in rec.questions) + "</div>"
+        )
     return "".join(parts)
 
 
@@ -236,7 +242,9 @@ def _constraint_list(rec: Recommendation) -> str:
             slack = "; no restriction"
         elif math.isnan(line.slack):
             slack = "; slack unknown"
-        word = {"pass": "ok", "fail": "fails", "unknown": "verify"}.get(line.status, line.status)
+        word = {"pass": "ok", "fail": "fails", "unknown": "to confirm"}.get(
+            line.status, line.status
+        )
         parts.append(
             f'<li><span class="siting-badge {esc(line.status)}">{esc(word)}</span> '
             f"<b>{esc(line.label)}</b>: {esc(line.site_value)} "
@@ -295,7 +303,7 @@ def _breakdown_table(rec: Recommendation) -> str:
 
 def recommendation_tooltip(rec: Recommendation) -> str:
     """One line naming a recommended site and its score."""
-    check = " &middot; unverified" if rec.unverified else ""
+    check = " &middot; to confirm" if rec.unverified else " &middot; verified"
     return (
         f"<b>#{rec.rank} {esc(rec.name)}</b> ({esc(rec.municipality)}): score "
         f"{rec.utility:.3f}{check} &middot; click for why"
@@ -549,7 +557,8 @@ def panel(result: RankingResult) -> str:
     if result.pairs or result.pair_status:
         parts.append(_two_site_summary(result))
     unverified = (
-        f" ({result.n_unverified} only because some facts are unknown)"
+        f" ({result.n_feasible - result.n_unverified} verified, {result.n_unverified} "
+        "to confirm: relying on facts no source states)"
         if result.n_unverified
         else ""
     )

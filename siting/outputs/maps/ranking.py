@@ -671,7 +671,10 @@ def _recommended_layer(
     if any(o != (0, 0) for o in offsets):
         body += '<div class="note">recommended sites at one point are spread around it</div>'
     if any(rec.unverified for rec in result.recommendations):
-        body += '<div class="note">dashed border: unverified, some facts unknown (see popup)</div>'
+        body += (
+            '<div class="note">dashed border: to confirm, relies on facts no source '
+            "states (see popup)</div>"
+        )
     if not result.recommendations:
         body = '<div class="note">no feasible site: see the panel</div>'
     return LAYER_RECOMMENDED, "Recommended sites", body, True

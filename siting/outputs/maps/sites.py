@@ -252,7 +252,7 @@ def _outcome_words(site: SiteOutcome) -> str:
     if category == "recommended":
         return f"recommended #{site.rank}, score {site.utility:.3f}"
     if category in ("feasible", "unverified"):
-        check = " (unverified)" if category == "unverified" else ""
+        check = " (to confirm)" if category == "unverified" else " (verified)"
         return f"feasible{check}, score {site.utility:.3f}"
     rules = f" by {esc(', '.join(site.failing))}" if site.failing else ""
     return f"excluded{rules}"

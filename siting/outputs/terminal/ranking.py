@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from siting._wording import format_gap
+from siting._wording import TO_CONFIRM, format_gap
 from siting.outputs.frames import check_text
 from siting.outputs.terminal._text import plain, styled
 from siting.results.ranking import RankingResult, Recommendation, format_value
@@ -53,7 +53,8 @@ def print_ranking(
         plain(
             f"{result.n_feasible} of {result.n_sites} sites satisfy every hard constraint"
             + (
-                f" ({result.n_unverified} only because some facts are unknown)"
+                f" ({result.n_feasible - result.n_unverified} verified, "
+                f"{result.n_unverified} {TO_CONFIRM}: relying on facts no source states)"
                 if result.n_unverified
                 else ""
             )
@@ -264,7 +265,8 @@ def _print_explanation(rec: Recommendation, console: Console) -> None:
         styled(
             "\n",
             (f"#{rec.rank} {rec.name}", "bold"),
-            f" ({rec.municipality}): score {rec.utility:.3f}",
+            f" ({rec.municipality}): score {rec.utility:.3f}, ",
+            (rec.verification, "yellow" if rec.unverified else "green"),
         )
     )
     table = Table(show_header=True, box=None, padding=(0, 1))
@@ -285,9 +287,11 @@ def _print_explanation(rec: Recommendation, console: Console) -> None:
             if not line.unit or math.isnan(line.slack) or math.isinf(line.slack)
             else f", slack {line.slack:,.1f} {line.unit}"
         )
-        mark = {"pass": ("ok", "green"), "fail": ("fails", "red"), "unknown": ("verify", "yellow")}[
-            line.status
-        ]
+        mark = {
+            "pass": ("ok", "green"),
+            "fail": ("fails", "red"),
+            "unknown": (TO_CONFIRM, "yellow"),
+        }[line.status]
         console.print(
             styled(
                 "  ",
@@ -295,6 +299,8 @@ def _print_explanation(rec: Recommendation, console: Console) -> None:
                 f" {line.label}: {line.site_value} (needs {line.requirement}{slack})",
             )
         )
+    for q in rec.questions:
+        console.print(styled("  ", ("question", "yellow"), f" {q}"))
     if rec.versus_next is not None:
         sep = rec.versus_next
         diffs = ", ".join(f"{label} {diff:+.3f}" for label, diff in sep.differences[:3])
