@@ -62,7 +62,7 @@ from typing import Any, Literal
 import numpy as np
 
 from siting import settings, vocab
-from siting.criteria import grid_rule, grid_texts, site_fit, unknowns
+from siting.criteria import cluster, grid_rule, grid_texts, site_fit, unknowns
 from siting.criteria.rules import NO_LIMIT, RULES, SLACK_DECIMALS, slack_passes
 from siting.criteria.site_facts import DOMAIN_INDEX, FACILITY_INDEX, SiteFacts
 from siting.inputs.catalogue import Catalogue, CriterionSpec, resolve_weights
@@ -303,7 +303,7 @@ def evaluate(
     )
     constraints = _constraints(profile, needs, facts, origin_km, catalogue, batch, grid)
     criteria = _criteria(
-        profile, needs, catalogue, role, batch, grid, located=origin_xy is not None
+        profile, needs, catalogue, role, batch, grid, located=origin_xy is not None, facts=facts
     )
     weights = {c.name: c.weight for c in criteria}
     return Evaluation(
@@ -1099,6 +1099,19 @@ def _criterion_values(
             nearest[g] = facts.any_campus_km
     raw["campus_proximity"] = _Grouped(nearest, counts.group)
 
+    # hotspot match and the CBS municipal proxies (:mod:`siting.criteria.cluster`)
+    applicable["hotspot_match"] = applicable["ecosystem_match"]
+    if facts.context is not None:
+        rows = cluster.criterion_rows(
+            domains,
+            facts.context,
+            in_development_factor=catalogue.params.hotspot_in_development_factor,
+        )
+    else:
+        rows = {name: np.full((1, n), np.nan) for name in cluster.CRITERIA}
+    for name, values in rows.items():
+        raw[name] = _Grouped(values, counts.group if len(values) > 1 else one_row)
+
     kinds = [FACILITY_INDEX[k] for k in catalogue.params.shared_facility_kinds]
     raw["shared_facilities"] = _Grouped(
         (facts.facilities[:, kinds].sum(axis=1) + facts.flags["shared_facility"]).astype(float)[
@@ -1246,6 +1259,7 @@ def _criteria(
     grid: grid_texts.SiteTexts,
     *,
     located: bool,
+    facts: SiteFacts | None = None,
 ) -> tuple[CriterionEvaluation, ...]:
     """Return the criteria of one lead (row 0 of ``batch``), with their notes."""
     notes: dict[str, str] = {}
@@ -1259,7 +1273,7 @@ def _criteria(
                 else f"the {role} site hires no staff at its levels"
             )
     if not profile.company.nts_domains:
-        notes["ecosystem_match"] = "the profile names no NTS domains"
+        notes["ecosystem_match"] = notes["hotspot_match"] = "the profile names no NTS domains"
     if not located:
         notes["relocation_distance"] = "the profile gives no current location"
     out = []
@@ -1275,7 +1289,11 @@ def _criteria(
                 weight=float(batch.weights[0, c]),
                 applicable=bool(batch.applicable[0, c]),
                 note=notes.get(name, ""),
-                describe=grid.outlook if name == "grid_outlook" else None,
+                describe=grid.outlook
+                if name == "grid_outlook"
+                else cluster.describer(name, facts.context, crit.unit)
+                if facts is not None and facts.context is not None
+                else None,
             )
         )
     return tuple(out)

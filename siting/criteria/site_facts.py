@@ -17,6 +17,7 @@ import pandas as pd
 
 from siting import vocab
 from siting.criteria.grid_rule import GridFacts, build_grid_facts
+from siting.criteria.cluster import ContextFacts
 from siting.criteria.rules import NO_LIMIT
 from siting.criteria.site_fit import FitFacts
 
@@ -66,6 +67,9 @@ class SiteFacts:
     fit
         Designation and zoning facts for the ``site_fit`` rule
         (:class:`~siting.criteria.site_fit.FitFacts`).
+    context
+        The site's hotspot and its municipality's CBS proxies
+        (:class:`~siting.criteria.cluster.ContextFacts`).
     area_bound_ha
         The most any plot on the site can be [ha]: its net area, else its gross area (NaN
         when neither is known). Where the available area is unknown, a plot larger than
@@ -88,6 +92,7 @@ class SiteFacts:
     xy: np.ndarray
     grid: GridFacts
     fit: FitFacts | None = None
+    context: ContextFacts | None = None
     area_bound_ha: np.ndarray | None = None
 
     @property
@@ -245,6 +250,7 @@ def build_site_facts(table: pd.DataFrame, campuses: pd.DataFrame) -> SiteFacts:
         xy=xy,
         grid=build_grid_facts(table["grid_chains"]),
         fit=FitFacts.of_table(table),
+        context=ContextFacts.of_table(table),
         area_bound_ha=_area_bound(table),
     )
 
