@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from siting import vocab
-from siting.criteria.grid_rule import GridFacts, build_grid_facts
 from siting.criteria.cluster import ContextFacts
+from siting.criteria.grid_rule import GridFacts, build_grid_facts
 from siting.criteria.rules import NO_LIMIT
 from siting.criteria.site_fit import FitFacts
 

@@ -15,6 +15,8 @@ Two kinds of fact are joined onto the site table by the site's municipality (``g
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -69,7 +71,7 @@ def context_columns(
     """
     codes = table["gm_code"].astype("string")
     n = len(table)
-    member: dict[str, dict[str, object]] = {}
+    member: dict[str, dict[str, Any]] = {}
     for row in hotspots.to_dict("records"):
         for code in row["gm_codes"] or ():
             member.setdefault(str(code), row)  # first listed wins (no overlap in the data)
