@@ -38,6 +38,7 @@ from siting.inputs._written import (
     thousands_problems,
     unknown_domains,
 )
+from siting.inputs.expect import Expectation
 
 #: Keys whose values are confidential: no message ever quotes them.
 CONFIDENTIAL_KEYS: frozenset[str] = frozenset({"company.name"})
@@ -296,6 +297,7 @@ class Profile(_Model):
     constraints: Constraints = Constraints()
     weights: dict[str, float] = Field(default_factory=dict)
     two_site: TwoSite | None = None
+    expect: Expectation | None = None
 
     @field_validator("weights")
     @classmethod
