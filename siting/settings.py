@@ -52,6 +52,13 @@ talent_reach_km: float = 45.0
 #: Distance at which a municipality's talent counts half (exponential distance decay) [km].
 talent_half_distance_km: float = 15.0
 
+#: With a travel-time matrix (``--travel-times``): talent counts half at this travel time
+#: [min] (15 km straight line at about 45 km/h door to door) ...
+talent_half_minutes: float = 20.0
+
+#: ... and not at all beyond this one [min] (45 km at the same speed).
+talent_reach_minutes: float = 60.0
+
 #: A campus counts as "within reach" of a site up to this distance [km].
 campus_reach_km: float = 25.0
 

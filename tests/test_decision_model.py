@@ -8,6 +8,7 @@ data gap.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -149,3 +150,69 @@ def test_screening_reads_a_verify_column_and_agrees_with_rank(tmp_path, data):
     single = rank_sites(leads.leads[0].profile, top=3, data=data, solver="enumeration")
     assert [h.site_id for h in a.sites] == [r.site_id for r in single.recommendations]
     assert b.status == "no_feasible_site" and "Data gap" in b.reason
+
+
+# --- talent: the true ratio, and a score that separates the labour markets -----------------
+
+
+def _hiring():
+    needs = {"year": 2028, "talent": {"mbo": 40, "hbo": 100, "wo": 60}}
+    return parse_profile({"company": {"id": "t"}, "needs": needs}, file="test")
+
+
+@pytest.fixture(scope="module")
+def talent_eval(data):
+    from siting.criteria.evaluation import evaluate
+
+    table = site_table(data=data)
+    facts = site_facts(table, data.campuses)
+    profile = _hiring()
+    ev = evaluate(profile, facts, load_catalogue())
+    (crit,) = [c for c in ev.criteria if c.name == "talent_fit"]
+    first = {m: table.index.get_loc(table.index[table["municipality"] == m][0])
+             for m in ("Delft", "Amsterdam", "Eindhoven", "Enschede", "Coevorden", "Vlissingen",
+                       "Terneuzen")}  # fmt: skip
+    return crit, first, facts
+
+
+def test_talent_is_the_true_ratio_not_clipped(talent_eval):
+    crit, site, facts = talent_eval
+    delft, coevorden = site["Delft"], site["Coevorden"]
+    # Delft and Coevorden both read 100 before (the cap); the true ratio is shown now
+    assert crit.raw[delft] > 3 * crit.raw[coevorden]
+    assert crit.raw[delft] > 100
+    pools = sum(facts.reach[f"{lvl}_talent_reach"][delft] for lvl in ("mbo", "hbo", "wo"))
+    assert crit.raw[delft] == pytest.approx(pools / 200)
+    text = crit.describe(delft)
+    assert text.startswith(f"{crit.raw[delft]:,.0f} FTE in reach per FTE to hire")
+    assert "hbo" in text and "per hire" in text and "estimate" in text
+
+
+def test_talent_score_separates_randstad_brainport_twente_from_the_periphery(talent_eval):
+    crit, site, _ = talent_eval
+    score = {m: float(crit.score[i]) for m, i in site.items()}
+    core = [score[m] for m in ("Delft", "Amsterdam", "Eindhoven", "Enschede")]
+    periphery = [score[m] for m in ("Coevorden", "Vlissingen", "Terneuzen")]
+    assert min(core) > max(periphery) + 0.15, score
+    assert score["Delft"] - score["Coevorden"] > 0.4
+    assert 0.0 <= min(score.values()) and max(score.values()) <= 1.0
+
+
+def test_a_capped_talent_catalogue_keeps_its_scores_but_shows_the_true_ratio(talent_eval, data):
+    from siting.criteria.evaluation import evaluate
+    from siting.inputs.catalogue import CriterionSpec
+
+    crit, site, facts = talent_eval
+    catalogue = load_catalogue()
+    capped = CriterionSpec(**{**catalogue.criteria["talent_fit"].model_dump(),
+                              "normalise": "ratio_cap", "cap": 100.0})  # fmt: skip
+    changed = dataclasses.replace(catalogue, criteria={**catalogue.criteria, "talent_fit": capped})
+    profile = _hiring()
+    (c,) = [c for c in evaluate(profile, facts, changed).criteria if c.name == "talent_fit"]
+    i = site["Delft"]
+    assert c.raw[i] == crit.raw[i]  # the same true ratio
+    expected = sum(
+        need / 200 * min(facts.reach[f"{lvl}_talent_reach"][i] / need, 100.0) / 100.0
+        for lvl, need in (("mbo", 40), ("hbo", 100), ("wo", 60))
+    )
+    assert c.score[i] == pytest.approx(expected)

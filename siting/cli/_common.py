@@ -83,6 +83,17 @@ GeodataOption = Annotated[
     ),
 ]
 
+TravelTimesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--travel-times",
+        help="Travel times between municipalities (CSV: CBS codes as header and first "
+        "column, minutes in the cells): talent within reach is weighted by them instead of "
+        "straight-line distance where given.",
+        dir_okay=False,
+    ),
+]
+
 OfflineOption = Annotated[
     bool,
     typer.Option(

@@ -20,6 +20,7 @@ from siting.cli._common import (
     CsvDialectOption,
     OutOption,
     RowsOption,
+    TravelTimesOption,
     check_output_formats,
     check_outputs,
     err,
@@ -123,6 +124,7 @@ def assign_command(
             "other host (no background map), for confidential meetings.",
         ),
     ] = False,
+    travel_times: TravelTimesOption = None,
 ) -> None:
     """Assign a pipeline of leads to sites without promising a plot or grid headroom twice.
 
@@ -172,7 +174,11 @@ def assign_command(
     table = read_leads(leads, extra_columns=["priority"])
     for warning in table.warnings:
         err.print(labelled("note:", "yellow", f" {warning}"), highlight=False)
-    data = load_geodata(geodata) if map_out is not None else None
+    data = load_geodata(geodata) if map_out is not None or travel_times else None
+    if travel_times is not None:
+        from siting.inputs.travel_times import with_travel_times
+
+        data = with_travel_times(data, travel_times)
     with progress_bar() as progress:
         result = assign_leads(
             table,

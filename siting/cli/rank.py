@@ -24,6 +24,7 @@ from siting.cli._common import (
     GeodataOption,
     OfflineOption,
     OutOption,
+    TravelTimesOption,
     check_output_formats,
     check_outputs,
     layer_files,
@@ -110,6 +111,7 @@ def rank_command(
         ),
     ] = None,
     offline: OfflineOption = False,
+    travel_times: TravelTimesOption = None,
 ) -> None:
     """Rank relocation sites for one company and explain each recommendation.
 
@@ -158,7 +160,7 @@ def rank_command(
             )
         )
     check_outputs(
-        [case, criteria, *layer_files(geodata)],
+        [case, criteria, travel_times, *layer_files(geodata)],
         [
             ("--json", json_out),
             ("--csv", csv_out),
@@ -174,6 +176,7 @@ def rank_command(
         time_limit_s=time_limit,
         geodata_dir=geodata,
         catalogue=criteria,
+        travel_times=travel_times,
     )
     print_ranking(result, out, details=details, full=show_all)
     if json_out is not None:

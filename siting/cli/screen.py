@@ -20,6 +20,7 @@ from siting.cli._common import (
     CsvDialectOption,
     OutOption,
     RowsOption,
+    TravelTimesOption,
     check_output_formats,
     check_outputs,
     err,
@@ -125,6 +126,7 @@ def screen_command(
             "other host (no background map), for confidential meetings.",
         ),
     ] = False,
+    travel_times: TravelTimesOption = None,
 ) -> None:
     """Screen a lead pipeline: the top sites of every lead, and the leads no site fits.
 
@@ -165,7 +167,11 @@ def screen_command(
     table = read_leads(leads, sheet=sheet, extra_columns=["priority"])
     for warning in table.warnings:
         err.print(labelled("warning", "yellow", f": {warning}"), highlight=False)
-    data = load_geodata(geodata) if map_out is not None else None
+    data = load_geodata(geodata) if map_out is not None or travel_times else None
+    if travel_times is not None:
+        from siting.inputs.travel_times import with_travel_times
+
+        data = with_travel_times(data, travel_times)
     with progress_bar() as progress:
         result = screen_leads(
             table,

@@ -55,7 +55,7 @@ the profile requires the rule verified (``constraints.verify``) or sets the stri
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Literal
 
@@ -63,6 +63,7 @@ import numpy as np
 
 from siting import settings, vocab
 from siting.criteria import cluster, grid_rule, grid_texts, site_fit, unknowns
+from siting.criteria import talent as talent_scores
 from siting.criteria.rules import NO_LIMIT, RULES, SLACK_DECIMALS, slack_passes
 from siting.criteria.site_facts import DOMAIN_INDEX, FACILITY_INDEX, SiteFacts
 from siting.inputs.catalogue import Catalogue, CriterionSpec, resolve_weights
@@ -304,6 +305,18 @@ def evaluate(
     constraints = _constraints(profile, needs, facts, origin_km, catalogue, batch, grid)
     criteria = _criteria(
         profile, needs, catalogue, role, batch, grid, located=origin_xy is not None, facts=facts
+    )
+    pools = {lvl: facts.reach[f"{lvl}_talent_reach"] for lvl in vocab.EDUCATION_LEVELS}
+    criteria = tuple(
+        replace(
+            c,
+            describe=lambda i, raw=c.raw: talent_scores.describe_fit(
+                i, float(raw[i]), needs.talent, pools
+            ),
+        )
+        if c.name == "talent_fit"
+        else c
+        for c in criteria
     )
     weights = {c.name: c.weight for c in criteria}
     return Evaluation(
@@ -670,6 +683,9 @@ def evaluate_batch(params: LeadParams, facts: SiteFacts, catalogue: Catalogue) -
     raw, score = {}, {}
     for name, crit in catalogue.criteria.items():
         value = values[name]
+        if isinstance(value, _Scored):  # scored where the raw values were computed
+            raw[name], score[name] = value.raw, value.score
+            continue
         if isinstance(value, _Grouped) and crit.normalise == "years_to_spare":
             assert crit.cap is not None and crit.queue_weight is not None
             rows = grid_rule.outlook_score(
@@ -730,6 +746,14 @@ class _Grouped:
         if len(self.rows) == 1:
             return np.broadcast_to(self.rows[0], (len(self.group), self.rows.shape[1]))
         return self.rows[self.group]
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """``(L, N)`` raw values with their scores, computed together (the talent fit)."""
+
+    raw: np.ndarray
+    score: np.ndarray
 
 
 def _grouped_by(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -1014,7 +1038,7 @@ def _criterion_values(
     domain_counts: tuple[np.ndarray, _Grouped],
     origin_km: np.ndarray | None,
     grid: _GridRows,
-) -> tuple[dict[str, np.ndarray | _Grouped], np.ndarray]:
+) -> tuple[dict[str, np.ndarray | _Grouped | _Scored], np.ndarray]:
     """Every criterion's raw values (catalogue order) and ``(L, C)`` applicability.
 
     A criterion's values are an ``(L, N)`` array, or :class:`_Grouped` rows when they depend
@@ -1024,7 +1048,7 @@ def _criterion_values(
     n_leads, n = params.n, facts.n
     shape = (n_leads, n)
     site = facts.derived
-    raw: dict[str, np.ndarray | _Grouped] = {}
+    raw: dict[str, np.ndarray | _Grouped | _Scored] = {}
     applicable: dict[str, np.ndarray] = {}
     one_row = np.zeros(n_leads, dtype=np.int64)
 
@@ -1042,43 +1066,37 @@ def _criterion_values(
         np.where(grid.large, grid.group, len(spare)),
     )
 
-    # hire-weighted mean of the per-level pools; each level is capped at the criterion's cap
-    # first, so a huge pool at one level cannot hide a thin one at another: with
-    # share = need / total, sum of share * min(reach / need, cap) = sum min(reach, cap * need)
-    # / total; the pipeline is sum of need * students / total
+    # the true ratio of workforce in reach to hires, scored per level
+    # (:mod:`siting.criteria.talent`); the pipeline is sum of need * students / total
     talent = params.talent
     hires = talent > 0
     staffed = hires.any(axis=1)
-    fit = np.zeros(shape)
     pipeline = np.zeros(shape)
+    pools = {lvl: facts.reach[f"{lvl}_talent_reach"] for lvl in vocab.EDUCATION_LEVELS}
+    crit = catalogue.criteria["talent_fit"]
+    fit, fit_score = talent_scores.talent_fit(talent, vocab.EDUCATION_LEVELS, pools, crit)
     if staffed.any():
         total = np.zeros(n_leads)
         for k in range(talent.shape[1]):  # summed in order, as Python's sum
             total += talent[:, k]
         total = np.where(staffed, total, 1.0)[:, None]
-        cap = catalogue.criteria["talent_fit"].cap or np.inf
         term = np.empty(shape)
         for k, lvl in enumerate(vocab.EDUCATION_LEVELS):
             if not hires[:, k].any():
                 continue
             need = talent[:, k : k + 1]
-            pool = facts.reach[f"{lvl}_talent_reach"]
             students = facts.reach[f"{lvl}_students_reach"]
-            # a lead that hires nobody at this level adds exactly 0: its limit is 0 (never
-            # inf * 0); where a site's reach is unknown (NaN) its cells are zeroed too
+            # a lead that hires nobody at this level adds exactly 0; where a site's reach is
+            # unknown (NaN) its cells are zeroed too
             none = None if hires[:, k].all() else ~hires[:, k : k + 1]
-            limit = np.where(need > 0, cap * np.where(need > 0, need, 1.0), 0.0)  # (L, 1)
-            np.minimum(pool, limit, out=term)
-            if none is not None and not np.isfinite(pool).all():
-                np.copyto(term, 0.0, where=none)
-            fit += term
             np.multiply(need, students, out=term)
             if none is not None and not np.isfinite(students).all():
                 np.copyto(term, 0.0, where=none)
             pipeline += term
-        fit /= total
         pipeline /= total
-    raw["talent_fit"] = fit
+    raw["talent_fit"] = (
+        _Scored(fit, fit_score) if crit.normalise in ("ratio_cap", "log_ratio") else fit
+    )
     raw["student_pipeline"] = pipeline
     applicable["talent_fit"] = applicable["student_pipeline"] = staffed
     raw["labour_pool"] = _Grouped(facts.reach["labour_pool_reach"][None, :], one_row)

@@ -36,8 +36,11 @@ class CriterionSpec(BaseModel):
         ``linear_decay`` (1 at 0 down to 0 at ``zero_at``), ``identity``, ``lookup`` (``scores``
         per value), ``minmax`` (over the sites) or ``years_to_spare`` (years to spare up to
         ``cap``, times one minus ``queue_weight`` x the queue pressure; ``unknown_score`` where
-        the year is unknown; the grid outlook, :mod:`siting.criteria.grid_rule`).
-    cap, zero_at, scores, queue_weight, unknown_score
+        the year is unknown; the grid outlook, :mod:`siting.criteria.grid_rule`) or
+        ``log_ratio`` (per education level, logarithmic from ``floor`` FTE in reach per hire
+        up to the ``full_quantile`` of the national distribution of pools; the talent fit,
+        :mod:`siting.criteria.talent`).
+    cap, zero_at, scores, queue_weight, unknown_score, floor, full_quantile
         The normalisation's parameters.
     """
 
@@ -46,7 +49,7 @@ class CriterionSpec(BaseModel):
     unit: str
     direction: Literal["max", "min"]
     normalise: Literal[
-        "ratio_cap", "linear_decay", "identity", "lookup", "minmax", "years_to_spare"
+        "ratio_cap", "linear_decay", "identity", "lookup", "minmax", "years_to_spare", "log_ratio"
     ]
     description: str
     cap: float | None = Field(default=None, gt=0)
@@ -54,6 +57,8 @@ class CriterionSpec(BaseModel):
     scores: dict[str, float] | None = None
     queue_weight: float | None = Field(default=None, ge=0, le=1)
     unknown_score: float | None = Field(default=None, ge=0, le=1)
+    floor: float | None = Field(default=None, gt=0)
+    full_quantile: float | None = Field(default=None, gt=0, le=1)
 
 
 class _ConstraintParams(BaseModel):
@@ -177,6 +182,7 @@ def _load_catalogue(file: str, stamp: int) -> Catalogue:
             "linear_decay": ("zero_at",),
             "lookup": ("scores",),
             "years_to_spare": ("cap", "queue_weight", "unknown_score"),
+            "log_ratio": ("floor", "full_quantile"),
         }
         for key in needed.get(crit.normalise, ()):
             if getattr(crit, key) is not None:
@@ -190,6 +196,15 @@ def _load_catalogue(file: str, stamp: int) -> Catalogue:
                 )
             )
     for name, crit in parsed.criteria.items():
+        if crit.normalise == "log_ratio" and name != "talent_fit":
+            problems.append(
+                Problem(
+                    file=file,
+                    column=f"criteria.{name}.normalise",
+                    label="key",
+                    message="'log_ratio' is a normalisation of talent_fit only",
+                )
+            )
         if (name == "grid_outlook") != (crit.normalise == "years_to_spare"):
             problems.append(
                 Problem(

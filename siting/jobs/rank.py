@@ -18,6 +18,7 @@ from siting.inputs.origin import (
     resolve_origin,
 )
 from siting.inputs.profile import Profile, load_profile, needs_year_warning
+from siting.inputs.travel_times import TravelTimes, travel_note, with_travel_times
 from siting.jobs.explain import (
     breakdown,
     constraint_lines,
@@ -69,6 +70,7 @@ def rank_sites(
     geodata_dir: str | Path | None = None,
     catalogue: Catalogue | str | Path | None = None,
     data: GeoData | None = None,
+    travel_times: str | Path | TravelTimes | None = None,
 ) -> RankingResult:
     """Rank the candidate sites for a company and explain every recommendation.
 
@@ -90,6 +92,10 @@ def rank_sites(
         Criteria catalogue or its file; ``None`` for :data:`siting.settings.criteria_file`.
     data
         Layers already loaded (e.g. built in memory); overrides ``geodata_dir``.
+    travel_times
+        A travel-time matrix (municipality x municipality, minutes) or its CSV file: talent
+        within reach is then weighted by travel time where the matrix gives it
+        (:mod:`siting.inputs.travel_times`).
 
     Returns
     -------
@@ -113,6 +119,7 @@ def rank_sites(
             Problem(file="<options>", column="top", label="option", message="must be at least 1")
         )
     data = load_geodata(geodata_dir) if data is None else data
+    data = with_travel_times(data, travel_times)
     table = site_table(data=data)
     origin = resolve_origin(profile, data, file=file)
     facts = site_facts(table, data.campuses)
@@ -159,6 +166,9 @@ def rank_sites(
     notes = tuple(
         f"{c.label}: not used ({c.note})" for c in ev.criteria if not c.applicable and c.note
     )
+    travel = travel_note(data.travel_times)
+    if travel is not None:
+        notes += (travel,)
     past = needs_year_warning(profile)
     if past is not None:
         notes += (past,)

@@ -81,6 +81,7 @@ class GeoData:
     files: dict[str, Path] = field(default_factory=dict)
     catalog: dict[str, dict[str, Any]] = field(default_factory=dict)
     grid_overrides: tuple[Any, ...] = ()
+    travel_times: Any = None
 
 
 @dataclass(frozen=True)

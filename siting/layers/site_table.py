@@ -151,7 +151,9 @@ def build_site_table(
         table[column] = grid[column].to_numpy()
 
     site_xy = np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
-    talent = talent_within_reach(site_xy, data, reach_km=reach, half_km=half)
+    talent = talent_within_reach(
+        site_xy, data, reach_km=reach, half_km=half, origin_gm=table["gm_code"].astype(str).tolist()
+    )
     for column, values in talent.items():
         table[column] = values
 
@@ -307,8 +309,13 @@ def talent_within_reach(
     reach_km: float | None = None,
     half_km: float | None = None,
     chunk: int = 4096,
+    origin_gm: list[str] | None = None,
 ) -> dict[str, np.ndarray]:
     """Distance-weighted talent within commuting reach of arbitrary points.
+
+    With a travel-time matrix on the layers (``data.travel_times``,
+    :mod:`siting.inputs.travel_times`) and the points' municipalities (``origin_gm``), every
+    pair the matrix gives is weighted by travel time instead of straight-line distance.
 
     Parameters
     ----------
@@ -320,6 +327,8 @@ def talent_within_reach(
         Reach rule (module docstring); defaults from :mod:`siting.settings`.
     chunk
         Points per block (bounds memory: ``chunk x municipalities`` distances).
+    origin_gm
+        The points' municipality codes (for the travel-time matrix); ``None``: distances only.
 
     Returns
     -------
@@ -345,9 +354,19 @@ def talent_within_reach(
         [talent[src].astype(float).fillna(0.0).to_numpy() for src in columns.values()]
     )
     out = np.zeros((len(site_xy), values.shape[1]))
+    travel = getattr(data, "travel_times", None) if origin_gm is not None else None
+    targets = talent["gm_code"].astype(str).tolist()
     for start in range(0, len(site_xy), chunk):
         block = site_xy[start : start + chunk]
         weights = distance_decay(_pairwise_km(block, muni_xy), reach_km=reach_km, half_km=half_km)
+        if travel is not None and origin_gm is not None:
+            minutes = travel.lookup(origin_gm[start : start + chunk], targets)
+            by_time = distance_decay(
+                np.nan_to_num(minutes, nan=np.inf),
+                reach_km=settings.talent_reach_minutes,
+                half_km=settings.talent_half_minutes,
+            )
+            weights = np.where(np.isnan(minutes), weights, by_time)
         out[start : start + chunk] = weights @ values
     return {name: np.round(out[:, i], 1) for i, name in enumerate(columns)}
 

@@ -1,0 +1,141 @@
+r"""Talent within reach: the true ratio of workforce in reach to staff to hire, and its score.
+
+The raw value of ``talent_fit`` is the **true ratio**, never clipped: the technical workforce
+within commuting reach of the levels the company hires, per FTE it hires,
+
+.. math:: r = \sum_k P_k / \sum_k n_k
+
+(:math:`P_k` the distance-weighted workforce estimate of level :math:`k` within reach,
+:math:`n_k` the hires at that level), which equals the hire-weighted mean of the per-level
+ratios :math:`r_k = P_k / n_k`. The score is the hire-weighted mean of per-level scores, so a
+huge pool at one level cannot hide a thin one at another. With ``normalise = "log_ratio"``
+(``models/criteria.toml``) the per-level score is logarithmic between a floor and the national
+top:
+
+.. math:: s_k = \mathrm{clip}\left(\frac{\ln(r_k / f)}{\ln(Q_k / (n_k f))}, 0, 1\right)
+
+with :math:`f` the ``floor`` (FTE in reach per hire that scores 0) and :math:`Q_k` the
+``full_quantile`` (0.95) of :math:`P_k` over the sites of the site table: a site in the
+country's top 5 % labour markets for the level scores 1, and each doubling of the pool adds
+the same to the score. A log scale separates the Randstad, Brainport and Twente markets from
+the periphery where a cap (``ratio_cap``: :math:`\min(r_k, cap) / cap`) makes both read
+"full" once the pool passes the cap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from siting.inputs.catalogue import CriterionSpec
+
+#: What the workforce pools are, for readers: kind and year (geodata/catalog.toml, stem_talent).
+WORKFORCE_LABEL = "technical workforce estimate (CBS 2021 x DUO 2019 shares)"
+
+
+def national_tops(pools: Mapping[str, np.ndarray], quantile: float) -> dict[str, float]:
+    """Return per level the ``quantile`` of its pool over the sites (NaN ignored) [FTE].
+
+    Parameters
+    ----------
+    pools
+        Level -> workforce within reach per site [FTE est.].
+    quantile
+        In (0, 1].
+    """
+    out = {}
+    for level, pool in pools.items():
+        finite = pool[np.isfinite(pool)]
+        out[level] = float(np.quantile(finite, quantile)) if finite.size else np.nan
+    return out
+
+
+def talent_fit(
+    talent: np.ndarray,
+    levels: Sequence[str],
+    pools: Mapping[str, np.ndarray],
+    crit: CriterionSpec,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the true ratio and the score of ``talent_fit`` for L leads on N sites.
+
+    Parameters
+    ----------
+    talent
+        ``(L, K)`` hires per level [FTE], levels in the order of ``levels``.
+    levels
+        The education levels.
+    pools
+        Level -> ``(N,)`` workforce within reach [FTE est.] (NaN unknown).
+    crit
+        The criterion (``ratio_cap`` with ``cap``, or ``log_ratio`` with ``floor`` and
+        ``full_quantile``).
+
+    Returns
+    -------
+    raw
+        ``(L, N)`` FTE in reach per FTE to hire (0 for a lead that hires nobody; NaN where a
+        hired level's pool is unknown).
+    score
+        ``(L, N)`` in [0, 1] (0 where the raw value is unknown).
+    """
+    n_leads = talent.shape[0]
+    n = len(next(iter(pools.values())))
+    raw = np.zeros((n_leads, n))
+    score = np.zeros((n_leads, n))
+    total = talent.sum(axis=1)
+    staffed = total > 0
+    if not staffed.any():
+        return raw, score
+    total = np.where(staffed, total, 1.0)[:, None]
+    tops: dict[str, float] = (
+        national_tops(pools, float(crit.full_quantile or 0.95))
+        if crit.normalise == "log_ratio"
+        else {}
+    )
+    for k, level in enumerate(levels):
+        need = talent[:, k : k + 1]
+        hires = need[:, 0] > 0
+        if not hires.any():
+            continue
+        pool = np.where(hires[:, None], pools[level][None, :], 0.0)
+        raw += pool
+        safe = np.where(need > 0, need, 1.0)
+        ratio = pool / safe
+        level_score = _level_score(ratio, safe, tops.get(level, np.nan), crit)
+        score += np.where(need > 0, need / total * np.nan_to_num(level_score, nan=0.0), 0.0)
+    raw /= total
+    return raw, np.clip(score, 0.0, 1.0)
+
+
+def _level_score(
+    ratio: np.ndarray, need: np.ndarray, top: float, crit: CriterionSpec
+) -> np.ndarray:
+    """Per-level score of ratios ``(L, N)`` for hires ``need`` ``(L, 1)``."""
+    if crit.normalise == "ratio_cap":
+        assert crit.cap is not None
+        return np.minimum(ratio, crit.cap) / crit.cap
+    floor = float(crit.floor or 1.0)
+    full = top / need  # (L, 1): the ratio the national top gives for this hire
+    with np.errstate(divide="ignore", invalid="ignore"):
+        span = np.log(full / floor)
+        value = np.log(np.maximum(ratio, 1e-12) / floor) / np.where(span > 0, span, 1.0)
+    # a hire so large that even the national top gives less than the floor: only the top
+    # itself scores, and fully
+    thin = ~(span > 0)
+    value = np.where(thin, np.where(ratio >= full, 1.0, 0.0), value)
+    return np.clip(value, 0.0, 1.0)
+
+
+def describe_fit(
+    i: int, raw: float, talent: Mapping[str, float], pools: Mapping[str, np.ndarray]
+) -> str:
+    """Say the true ratio and each hired level's pool per hire of site ``i``, with its kind."""
+    if not np.isfinite(raw):
+        return "unknown (no workforce estimate for the site's municipality)"
+    parts = [
+        f"{level} {pools[level][i] / need:,.0f} per hire"
+        for level, need in talent.items()
+        if need > 0 and np.isfinite(pools[level][i])
+    ]
+    return f"{raw:,.0f} FTE in reach per FTE to hire ({'; '.join(parts)}; {WORKFORCE_LABEL})"
