@@ -97,7 +97,7 @@ def test_the_case_meets_its_expectations(path: Path):
 def test_cases_of_different_domains_get_different_sites():
     best = []
     for path in CASES:
-        profile, result = _ranked(path)
+        _, result = _ranked(path)
         if result.recommendations:
             best.append(result.recommendations[0].site_id)
     counts = Counter(best)

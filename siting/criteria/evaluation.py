@@ -62,7 +62,7 @@ from typing import Any, Literal
 import numpy as np
 
 from siting import settings, vocab
-from siting.criteria import cluster, grid_rule, grid_texts, site_fit, unknowns
+from siting.criteria import cluster, floor_space, grid_rule, grid_texts, site_fit, unknowns
 from siting.criteria import talent as talent_scores
 from siting.criteria.rules import NO_LIMIT, RULES, SLACK_DECIMALS, slack_passes
 from siting.criteria.site_facts import DOMAIN_INDEX, FACILITY_INDEX, SiteFacts
@@ -290,7 +290,7 @@ def evaluate(
     """
     params = LeadParams.from_profiles([profile], catalogue, origins=[origin_xy], role=role)
     batch = evaluate_batch(params, facts, catalogue)
-    needs = _role_needs(profile, role)
+    needs = _role_needs(profile, role, catalogue.params.floor_space_index)
     origin_km = None if origin_xy is None else batch.raw["relocation_distance"][0]
     p = catalogue.params
     grid = grid_texts.site_texts(
@@ -315,6 +315,13 @@ def evaluate(
             ),
         )
         if c.name == "talent_fit"
+        else replace(
+            c,
+            describe=lambda i, raw=c.raw: talent_scores.describe_pipeline(
+                i, float(raw[i]), needs.talent
+            ),
+        )
+        if c.name == "student_pipeline"
         else c
         for c in criteria
     )
@@ -482,7 +489,7 @@ class LeadParams:
         include, exclude = [], []
         fit_checks = np.zeros((n, 4), dtype=bool)
         for k, (profile, xy) in enumerate(zip(profiles, origins, strict=True)):
-            needs = _role_needs(profile, role)
+            needs = _role_needs(profile, role, catalogue.params.floor_space_index)
             fit_checks[k] = site_fit.lead_checks(
                 environmental_category=needs.environmental_category,
                 water_bound=needs.water_bound,
@@ -822,12 +829,14 @@ class _RoleNeeds:
     activity: str = "production"
 
 
-def _role_needs(profile: Profile, role: str) -> _RoleNeeds:
+def _role_needs(profile: Profile, role: str, floor_space_index: float = 0.5) -> _RoleNeeds:
     n = profile.needs
     hires = {lvl: float(getattr(n.talent, lvl)) for lvl in vocab.EDUCATION_LEVELS}
+    # the floor space needs a plot (:mod:`siting.criteria.floor_space`); R&D keeps its own
+    land = floor_space.plot_needed_ha(n.land_ha, n.floor_m2, floor_space_index)
     if role == "single" or profile.two_site is None:
         return _RoleNeeds(
-            n.land_ha,
+            land,
             n.power_mw,
             n.environmental_category,
             n.heavy_transport,
@@ -852,7 +861,7 @@ def _role_needs(profile: Profile, role: str) -> _RoleNeeds:
             activity="rnd",
         )
     return _RoleNeeds(
-        n.land_ha,
+        land,
         n.power_mw - split.rnd_power_mw,
         n.environmental_category,
         n.heavy_transport,
@@ -979,8 +988,16 @@ def _rule_slacks(
     active["cleanroom"] = params.cleanroom_m2[:, 0] > 0
     for flag in ("vibration_free", "heavy_transport"):
         active[flag] = getattr(params, flag)[:, 0]
-    for flag in ("cleanroom", "vibration_free", "heavy_transport"):
+    for flag in ("vibration_free", "heavy_transport"):
         slack[flag] = site.stated[flag]
+    # a shared cleanroom serves small needs only (:mod:`siting.criteria.floor_space`)
+    if active["cleanroom"].any():
+        slack["cleanroom"] = floor_space.cleanroom_slack(
+            params.cleanroom_m2,
+            facts.flags["cleanroom_ready"],
+            facts.facilities[:, FACILITY_INDEX["cleanroom"]],
+            p.shared_cleanroom_max_m2,
+        )
 
     # relocation distance
     limit = params.max_relocation_km
@@ -1181,7 +1198,15 @@ def _constraints(
             return f"available area not known (the terrain is {_fmt(bound[i])} ha net)"
         return "available area not known"
 
-    texts["space"] = (f">= {needs.land_ha:g} ha available", space)
+    plot = floor_space.plot_words(
+        profile.needs.land_ha, profile.needs.floor_m2, catalogue.params.floor_space_index
+    )
+    texts["space"] = (
+        f">= {plot} available"
+        if needs.land_ha != profile.needs.land_ha
+        else f">= {needs.land_ha:g} ha available",
+        space,
+    )
 
     def delivery(i: int) -> str:
         s, y = facts.status[i], facts.available_year[i]
@@ -1196,7 +1221,11 @@ def _constraints(
     texts["availability_year"] = (f"plots deliverable by {year}", delivery)
     texts["environmental_category"] = (
         f"category {needs.environmental_category} or higher allowed",
-        lambda i: f"up to category {_fmt(facts.env[i], 0)}",
+        lambda i: (
+            "no environmental category stated by any source"
+            if np.isnan(facts.env[i])
+            else f"up to category {facts.env[i]:.0f}"
+        ),
     )
 
     fit_slack = batch.slack["site_fit"][0]
@@ -1213,15 +1242,16 @@ def _constraints(
     advice = {"grid": grid.advise}
     ready = facts.flags["cleanroom_ready"]
     shared = facts.facilities[:, FACILITY_INDEX["cleanroom"]]
+    shared_max = catalogue.params.shared_cleanroom_max_m2
     texts["cleanroom"] = (
-        f"{needs.cleanroom_m2:,.0f} m2 cleanroom: a cleanroom-ready site or a shared cleanroom "
-        "within reach",
-        lambda i: (
-            "cleanroom-ready site"
-            if ready[i]
-            else "shared cleanroom within reach"
-            if shared[i]
-            else "neither stated by a source"
+        f"{needs.cleanroom_m2:,.0f} m2 cleanroom: a cleanroom-ready site"
+        + (
+            " or a shared cleanroom within reach"
+            if needs.cleanroom_m2 <= shared_max
+            else f" (a shared cleanroom serves up to {shared_max:,.0f} m2)"
+        ),
+        lambda i: floor_space.cleanroom_words(
+            needs.cleanroom_m2, bool(ready[i]), bool(shared[i]), shared_max
         ),
     )
     for flag in ("vibration_free", "heavy_transport"):
@@ -1358,11 +1388,13 @@ def _normalise(
     return np.fmin(score, 1.0, out=score)
 
 
-def describe_needs(profile: Profile) -> dict[str, Any]:
+def describe_needs(profile: Profile, catalogue: Catalogue | None = None) -> dict[str, Any]:
     """Return the profile's key needs in words, for tables and maps (no confidential name).
 
     A two-site profile adds ``max_distance_km``, the largest distance between its sites [km].
+    With the catalogue, a plot set by the floor space says so (its floor-space index).
     """
+    fsi = 0.5 if catalogue is None else catalogue.params.floor_space_index
     n = profile.needs
     two_site = (
         {} if profile.two_site is None else {"max_distance_km": profile.two_site.max_distance_km}
@@ -1370,7 +1402,8 @@ def describe_needs(profile: Profile) -> dict[str, Any]:
     return {
         "id": profile.company.id,
         "year": n.year,
-        "plot": f"{n.land_ha:g} ha",
+        "plot": floor_space.plot_words(n.land_ha, n.floor_m2, fsi),
+        "floor": f"{n.floor_m2:,.0f} m2" if n.floor_m2 else "none",
         "power": f"{n.power_mw:g} MW",
         "environmental_category": n.environmental_category,
         "cleanroom": f"{n.cleanroom_m2:,.0f} m2" if n.cleanroom_m2 else "none",

@@ -127,6 +127,16 @@ def _level_score(
     return np.clip(value, 0.0, 1.0)
 
 
+def describe_pipeline(i: int, raw: float, talent: Mapping[str, float]) -> str:
+    """Say the hire-weighted students in reach of site ``i``, with each count's kind and year."""
+    from siting.layers.site_table import STUDENT_LABELS
+
+    if not np.isfinite(raw):
+        return "unknown"
+    kinds = "; ".join(STUDENT_LABELS[level] for level, need in talent.items() if need > 0)
+    return f"{raw:,.0f} students (hire-weighted: {kinds})"
+
+
 def describe_fit(
     i: int, raw: float, talent: Mapping[str, float], pools: Mapping[str, np.ndarray]
 ) -> str:

@@ -68,7 +68,8 @@ QUESTIONS: dict[str, Asking] = {
     ),
     "grid": Asking("from which year the connection can be had firm", "grid operator"),
     "cleanroom": Asking(
-        "whether the site is cleanroom-ready or a shared cleanroom is available",
+        "whether the site is cleanroom-ready or a shared cleanroom of the size is available; "
+        "otherwise building one is a capital question",
         "park or municipality, and the campus",
     ),
     "vibration_free": Asking(

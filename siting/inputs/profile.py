@@ -163,7 +163,8 @@ class Needs(_Model):
     land_ha
         Plot size [ha], growth included.
     floor_m2
-        Floor space [m2] (informative: the model works on plots).
+        Floor space [m2]: needs a plot of floor_m2 / the floor-space index of the catalogue
+        (:mod:`siting.criteria.floor_space`); the larger of that and ``land_ha`` is used.
     cleanroom_m2
         Cleanroom floor space [m2]; 0 if none.
     vibration_free, heavy_transport

@@ -456,13 +456,13 @@ def _summary(b: RankedCase, v: RankedCase, variant: VariantComparison, catalogue
     if lost:
         groups: dict[str, list[SiteChange]] = {}
         for c in lost:
-            key = c.causes[0].split(":")[0] if c.causes else "other reasons"
+            cause = main_cause(c)
+            key = cause.split(":")[0] if cause else "other reasons"
             groups.setdefault(key.removeprefix("now "), []).append(c)
         parts = []
         for reason, sites in groups.items():
-            detail = (
-                sites[0].causes[0].split(":", 1)[1].strip() if ":" in sites[0].causes[0] else ""
-            )
+            cause = main_cause(sites[0])
+            detail = cause.split(":", 1)[1].strip() if ":" in cause else ""
             detail = detail.replace("; the site has", f"; e.g. {sites[0].name}:", 1)
             verb = reason.replace("fails", "fail", 1) if reason.startswith("fails") else reason
             parts.append(
@@ -477,7 +477,7 @@ def _summary(b: RankedCase, v: RankedCase, variant: VariantComparison, catalogue
         )
     gained = [c for c in variant.became_feasible if c.change != "added"]
     if gained:
-        first = gained[0].causes[0] if gained[0].causes else ""
+        first = main_cause(gained[0])
         first = first.replace("the site has", f"e.g. {gained[0].name} has", 1)
         sentences.append(
             f"It makes {_count_phrase(len(gained), 'site')} feasible ({first}): {_list(gained)}."
@@ -521,10 +521,32 @@ def _summary(b: RankedCase, v: RankedCase, variant: VariantComparison, catalogue
     return " ".join(sentences)
 
 
-def _short_reason(change: SiteChange) -> str:
-    if not change.causes:
+def main_cause(change: SiteChange) -> str:
+    """Return the cause that explains a change, not merely the first one listed.
+
+    A site excluded by the variant is excluded by the rule it now fails (not by a rule it now
+    passes, listed before it); one admitted, by the rule it now passes; one that moved, by
+    its score or the sites around it (a rule it still passes does not move it).
+    """
+    causes = change.causes
+    if not causes:
         return ""
-    text = change.causes[0]
+    if change.change == "became infeasible":
+        keys: tuple[str, ...] = ("now fails", "still fails", "must be verified")
+    elif change.change == "became feasible":
+        keys = ("now passes", "no longer applies", "passes as a fact to confirm")
+    else:
+        keys = ("its score", "ranked above it", "above it (", "fell below", "now excluded")
+    for text in causes:
+        if any(k in text for k in keys):
+            return text
+    return causes[0]
+
+
+def _short_reason(change: SiteChange) -> str:
+    text = main_cause(change)
+    if not text:
+        return ""
     if change.change == "became feasible":
         return "it " + text
     if "ranked above it" in text or "above it (" in text:

@@ -180,7 +180,7 @@ def rank_sites(
         )
     return RankingResult(
         case_id=profile.company.id,
-        needs=describe_needs(profile),
+        needs=describe_needs(profile, catalogue),
         weights={k: round(v, 4) for k, v in ev.weights.items() if v > 0},
         status=solution.status,
         objective=round(solution.objective, 6) if ranked else float("nan"),

@@ -62,7 +62,7 @@ from siting.model.rows import ENUMERATION, id_ranks, quantise
 from siting.model.site_choice import SiteChoiceModel, rank_by_enumeration
 from siting.model.solvers import SOLVERS
 from siting.progress import Progress, ProgressArg, progress_reporter
-from siting.results.ranking import format_value
+from siting.results.ranking import STRENGTH_SCORE, format_value
 from siting.results.screening import (
     UNKNOWN_REGION,
     RegionLine,
@@ -393,11 +393,10 @@ def _rank_one(task: _Task, ctx: _Context) -> ScreenedLead:
         for r in solution.ranking:
             i = r.index
             lines = sorted(breakdown(ev, i), key=lambda c: -c.contribution)
-            reasons = tuple(
-                f"{c.label} ({format_value(c.value, c.unit)})"
-                for c in lines[:3]
-                if c.contribution > 0
-            )
+            strong = [
+                c for c in lines if c.contribution > 0 and c.normalised >= STRENGTH_SCORE
+            ]  # strengths only, as Recommendation.top_reasons
+            reasons = tuple(f"{c.label} ({format_value(c.value, c.unit)})" for c in strong[:3])
             site = ctx.sites.iloc[i]
             hits.append(
                 SiteHit(
@@ -549,8 +548,18 @@ def _rank_batch(tasks: Sequence[_Task], ctx: _Context) -> list[ScreenedLead]:
         ],
         axis=-1,
     )
+    # strengths only (a normalised score of STRENGTH_SCORE or more, at breakdown's 4
+    # decimals), as Recommendation.top_reasons
+    normalised = np.stack(
+        [
+            np.take_along_axis(np.broadcast_to(batch.score[name], key.shape), best, axis=1)
+            for name in batch.criteria
+        ],
+        axis=-1,
+    )
+    strong = _round_half_even(normalised, 4) >= STRENGTH_SCORE
     contribution = np.where(
-        (batch.weights > 0)[:, None, :], _round_half_even(contribution, 4), -np.inf
+        (batch.weights > 0)[:, None, :] & strong, _round_half_even(contribution, 4), -np.inf
     )
     # the three largest, ties in catalogue order (a stable sort, as breakdown's lines)
     top3 = np.argsort(-contribution, axis=-1, kind="stable")[..., :3]

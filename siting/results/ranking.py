@@ -18,6 +18,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     import pandas as pd
 
 
+#: A criterion is a site's strength (a top reason) from this normalised score up [0-1].
+STRENGTH_SCORE = 0.5
+
+
 @dataclass(frozen=True)
 class CriterionLine:
     """One criterion of a site's score breakdown.
@@ -169,11 +173,14 @@ class Recommendation:
         return TO_CONFIRM if self.unverified else VERIFIED
 
     def top_reasons(self, n: int = 3) -> tuple[str, ...]:
-        """Return the criteria that add most to the utility, in words."""
+        """Return the site's strengths that add most to the utility, in words.
+
+        A strength scores at least :data:`STRENGTH_SCORE` on its criterion: a criterion the
+        site scores poorly on (a 184 km move) is never a top reason, however heavy its weight.
+        """
         lines = sorted(self.breakdown, key=lambda c: -c.contribution)
-        return tuple(
-            f"{c.label} ({format_value(c.value, c.unit)})" for c in lines[:n] if c.contribution > 0
-        )
+        strong = [c for c in lines if c.contribution > 0 and c.normalised >= STRENGTH_SCORE]
+        return tuple(f"{c.label} ({format_value(c.value, c.unit)})" for c in strong[:n])
 
 
 @dataclass(frozen=True)
@@ -608,14 +615,29 @@ def _slack(value: Any, status: Any) -> float:
     return {"pass": math.inf, "fail": -math.inf}.get(status, math.nan)
 
 
+#: Units whose values are counts: they read as whole numbers ("3 kinds of facility").
+COUNT_UNITS: tuple[str, ...] = ("kinds of", "students", "residents", "FTE", "sites", "leads")
+
+
 def format_value(value: float, unit: str) -> str:
-    """Return a value with its unit for readers: 2 decimals below 100, none above."""
+    """Return a value in its unit for readers.
+
+    Counts read as whole numbers ("3 kinds of facility", "573,412 residents 15-64"), shares as
+    a percentage ("50 % of the company's NTS domains"), years as whole years, distances to
+    0.1 km; other values 2 decimals below 100, none above.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "unknown"
     if isinstance(value, float) and math.isinf(value):
         return "no limit"
     if unit.startswith("year"):  # years read as whole years
         return f"{value:.0f} {unit}"
+    if unit.startswith("share of "):
+        return f"{100 * value:.0f} % of {unit.removeprefix('share of ')}"
+    if unit.startswith(COUNT_UNITS):
+        return f"{value:,.0f} {unit}"
+    if unit == "km":
+        return f"{value:,.1f} km" if abs(value) < 100 else f"{value:,.0f} km"
     return f"{value:,.2f} {unit}".strip() if abs(value) < 100 else f"{value:,.0f} {unit}".strip()
 
 
