@@ -130,3 +130,19 @@ def test_cases_of_different_domains_get_different_sites():
     counts = Counter(best)
     site, n = counts.most_common(1)[0]
     assert n <= len(CASES) / 3, f"{site} is best for {n} of {len(CASES)} cases: {counts}"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="12 of the 14 best sites lie in Zuid-Holland: the largest technical labour market "
+    "within reach outweighs the domain criteria, and the Zuidvleugel hotspot lists 10 of the 12 "
+    "domains (see NOT_MET)",
+)
+def test_cases_of_different_domains_get_different_regions():
+    provinces = []
+    for path in CASES:
+        _, result = _ranked(path)
+        if result.recommendations:
+            provinces.append(result.recommendations[0].province)
+    province, n = Counter(provinces).most_common(1)[0]
+    assert n <= len(provinces) / 2, f"{province} holds the best site of {n} of {len(provinces)}"
