@@ -32,14 +32,15 @@ NOT_MET: dict[str, str] = {
     "case10_energy_materials_plant": "De Munt B (Emmeloord), a business park whose zoning "
     "allows category 4, ranks third: nothing says a category-4 plant needs a port-industrial "
     "or heavy-industry designation",
-    "case12_agrifood_biotech": "Rotterdam and Leiden win on the size of the technical labour "
-    "market; the hotspot layer lists the Zuidvleugel as strong in biomolecular technologies "
-    "too, so neither ecosystem criterion tells Foodvalley apart",
-    "case13_mechatronics_production": "Rotterdam and Delft win on the technical labour market "
-    "(talent, students, labour pool); the hotspot layer lists the Zuidvleugel as strong in "
-    "mechatronics too, and no layer measures a domain's depth (firms, jobs) per region",
-    "example_photonics": "as case 13: the Zuidvleugel is listed strong in photonics and its "
-    "labour market is the largest within 150 km of Eindhoven",
+    "case12_agrifood_biotech": "every Foodvalley and Utrecht site fails the grid rule for 4 MW "
+    "by 2029 (congestion in Gelderland and Utrecht), which leaves Zuid-Holland",
+    "case13_mechatronics_production": "Twente fails the grid rule for 3 MW by 2030; Brainport's "
+    "best site scores 0.68 against 0.87 for Rotterdam's, which wins on space, talent, students "
+    "and labour pool while the hotspot and campus matches tie (the Zuidvleugel is listed "
+    "strong in mechatronics; no layer measures a domain's depth, firms or jobs, per region)",
+    "example_photonics": "Twente fails the grid rule for 8 MW by 2027; Eindhoven's best site "
+    "scores 0.70 against 0.76 for Rotterdam's: a larger labour market and more kinds of "
+    "shared facility on Delft's campuses outweigh the shorter move",
 }
 
 

@@ -103,6 +103,70 @@ class ContextFacts:
         )
 
 
+def domain_facilities(table: pd.DataFrame, campuses: pd.DataFrame) -> np.ndarray:
+    """Per site and NTS domain, the shared facilities of campuses in reach active in it.
+
+    Parameters
+    ----------
+    table
+        The site table (``campuses_in_reach``: campus ids within the campus reach).
+    campuses
+        The campus layer (``campus_id``, ``nts_domains``, ``shared_facilities``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Bool ``(N, D, F)`` over :data:`siting.vocab.NTS_DOMAINS` and
+        :data:`siting.vocab.SHARED_FACILITIES`.
+    """
+    kinds = {slug: k for k, slug in enumerate(vocab.SHARED_FACILITIES)}
+    index = {str(c): j for j, c in enumerate(campuses["campus_id"])}
+    n, c = len(table), len(index)
+    reach = np.zeros((n, c), dtype=np.int64)
+    if "campuses_in_reach" in table:
+        for i, ids in enumerate(table["campuses_in_reach"]):
+            reach[i, [index[x] for x in (ids or ()) if x in index]] = 1
+    active = np.zeros((c, len(_DOMAINS)), dtype=bool)
+    offers = np.zeros((c, len(kinds)), dtype=np.int64)
+    for j, (slugs, facilities) in enumerate(
+        zip(campuses["nts_domains"], campuses["shared_facilities"], strict=True)
+    ):
+        active[j, [_DOMAINS[d] for d in (slugs or ()) if d in _DOMAINS]] = True
+        offers[j, [kinds[f] for f in (facilities or ()) if f in kinds]] = 1
+    cube = np.zeros((n, len(_DOMAINS), len(kinds)), dtype=bool)
+    for d in range(len(_DOMAINS)):
+        cube[:, d, :] = (reach[:, active[:, d]] @ offers[active[:, d]]) > 0
+    return cube
+
+
+def facility_rows(
+    domain_rows: np.ndarray, cube: np.ndarray, anywhere: np.ndarray, kinds: list[int]
+) -> np.ndarray:
+    """Kinds of shared facility per site on campuses in reach active in the lead's domains.
+
+    Parameters
+    ----------
+    domain_rows
+        ``(G, D)`` domain counts per distinct set of domains.
+    cube
+        :func:`domain_facilities`.
+    anywhere
+        Bool ``(N, F)``: facilities of every campus in reach (for a lead naming no domain).
+    kinds
+        Facility columns counted.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(G, N)`` counts.
+    """
+    out = np.empty((len(domain_rows), cube.shape[0]))
+    for g, row in enumerate(domain_rows > 0):
+        have = cube[:, row, :].any(axis=1) if row.any() else anywhere
+        out[g] = have[:, kinds].sum(axis=1)
+    return out
+
+
 def criterion_rows(
     domain_rows: np.ndarray, facts: ContextFacts, *, in_development_factor: float
 ) -> dict[str, np.ndarray]:

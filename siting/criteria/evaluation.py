@@ -1147,13 +1147,19 @@ def _criterion_values(
     for name, values in rows.items():
         raw[name] = _Grouped(values, counts.group if len(values) > 1 else one_row)
 
+    # kinds of shared facility on campuses in reach active in the lead's domains (any campus
+    # for a lead naming none), plus one where the site itself offers one
     kinds = [FACILITY_INDEX[k] for k in catalogue.params.shared_facility_kinds]
-    raw["shared_facilities"] = _Grouped(
-        (facts.facilities[:, kinds].sum(axis=1) + facts.flags["shared_facility"]).astype(float)[
-            None, :
-        ],
-        one_row,
-    )
+    own = facts.flags["shared_facility"].astype(float)
+    if facts.domain_facilities is not None:
+        kinds_rows = cluster.facility_rows(
+            domains, facts.domain_facilities, facts.facilities, kinds
+        )
+        raw["shared_facilities"] = _Grouped(kinds_rows + own, counts.group)
+    else:
+        raw["shared_facilities"] = _Grouped(
+            (facts.facilities[:, kinds].sum(axis=1) + own)[None, :], one_row
+        )
 
     located = ~np.isnan(params.origin[:, 0])
     applicable["relocation_distance"] = located

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from siting import vocab
-from siting.criteria.cluster import ContextFacts
+from siting.criteria.cluster import ContextFacts, domain_facilities
 from siting.criteria.grid_rule import GridFacts, build_grid_facts
 from siting.criteria.rules import NO_LIMIT
 from siting.criteria.site_fit import FitFacts
@@ -70,6 +70,9 @@ class SiteFacts:
     context
         The site's hotspot and its municipality's CBS proxies
         (:class:`~siting.criteria.cluster.ContextFacts`).
+    domain_facilities
+        Bool ``(N, D, F)``: shared facilities of campuses within reach active in each NTS
+        domain (:func:`~siting.criteria.cluster.domain_facilities`).
     area_bound_ha
         The most any plot on the site can be [ha]: its net area, else its gross area (NaN
         when neither is known). Where the available area is unknown, a plot larger than
@@ -93,6 +96,7 @@ class SiteFacts:
     grid: GridFacts
     fit: FitFacts | None = None
     context: ContextFacts | None = None
+    domain_facilities: np.ndarray | None = None
     area_bound_ha: np.ndarray | None = None
 
     @property
@@ -251,6 +255,7 @@ def build_site_facts(table: pd.DataFrame, campuses: pd.DataFrame) -> SiteFacts:
         grid=build_grid_facts(table["grid_chains"]),
         fit=FitFacts.of_table(table),
         context=ContextFacts.of_table(table),
+        domain_facilities=domain_facilities(table, campuses),
         area_bound_ha=_area_bound(table),
     )
 
