@@ -829,7 +829,7 @@ class _RoleNeeds:
     activity: str = "production"
 
 
-def _role_needs(profile: Profile, role: str, floor_space_index: float = 0.5) -> _RoleNeeds:
+def _role_needs(profile: Profile, role: str, floor_space_index: float = 0.6) -> _RoleNeeds:
     n = profile.needs
     hires = {lvl: float(getattr(n.talent, lvl)) for lvl in vocab.EDUCATION_LEVELS}
     # the floor space needs a plot (:mod:`siting.criteria.floor_space`); R&D keeps its own
@@ -1400,7 +1400,7 @@ def describe_needs(profile: Profile, catalogue: Catalogue | None = None) -> dict
     A two-site profile adds ``max_distance_km``, the largest distance between its sites [km].
     With the catalogue, a plot set by the floor space says so (its floor-space index).
     """
-    fsi = 0.5 if catalogue is None else catalogue.params.floor_space_index
+    fsi = 0.6 if catalogue is None else catalogue.params.floor_space_index
     n = profile.needs
     two_site = (
         {} if profile.two_site is None else {"max_distance_km": profile.two_site.max_distance_km}

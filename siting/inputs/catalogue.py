@@ -70,7 +70,7 @@ class _ConstraintParams(BaseModel):
     hotspot_in_development_factor: float = Field(default=0.5, ge=0, le=1)
     shared_facility_kinds: tuple[str, ...]
     rnd_campus_reach_km: float = Field(gt=0)
-    floor_space_index: float = Field(default=0.5, gt=0, le=10)
+    floor_space_index: float = Field(default=0.6, gt=0, le=10)
     shared_cleanroom_max_m2: float = Field(default=300.0, ge=0)
 
 
