@@ -125,3 +125,23 @@ def test_the_maritime_manufacturer_gets_no_food_park_nor_a_transformation_area()
     rule = next(c for c in ev.constraints if c.name == "site_fit")
     i = int(np.flatnonzero(table["site_id"].eq("zh-nieuw-reijerwaard"))[0])
     assert "reserved for agrifood" in rule.describe(i)
+
+
+def test_a_leads_row_says_the_activity_the_quay_and_the_sector():
+    from siting.inputs.profile import nest_flat_record
+
+    nested, unknown = nest_flat_record(
+        {
+            "id": "x",
+            "year": "2030",
+            "activity": "pilot",
+            "water_bound": "true",
+            "qualifies_for": "agrifood",
+        }
+    )
+    assert not unknown
+    profile = parse_profile(nested, file="leads.csv", row=2)
+    assert profile.needs.activity == "pilot" and profile.needs.water_bound
+    assert profile.constraints.qualifies_for == ("agrifood",)
+    with pytest.raises(siting.SitingInputError, match="qualifies_for"):
+        parse_profile({**nested, "constraints": {"qualifies_for": "mining"}}, file="l", row=2)

@@ -263,6 +263,13 @@ class Constraints(_Model):
             raise ValueError('must be a list of rule ids, such as ["environmental_category"]')
         return verify_rules(str(v) for v in value)
 
+    @field_validator("qualifies_for", mode="before")
+    @classmethod
+    def _sectors(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = split_list_text(value)
+        return [] if value is None else value
+
     @field_validator("space_types", mode="before")
     @classmethod
     def _space_types(cls, value: Any) -> Any:
@@ -420,6 +427,8 @@ FLAT_FIELDS: dict[str, tuple[str, ...]] = {
             "heavy_transport",
             "environmental_category",
             "power_mw",
+            "activity",
+            "water_bound",
         )
     },
     **{f"talent_{lvl}": ("needs", "talent", lvl) for lvl in vocab.EDUCATION_LEVELS},
@@ -434,6 +443,7 @@ FLAT_FIELDS: dict[str, tuple[str, ...]] = {
             "verify",
             "max_delay_years",
             "flexible_connection",
+            "qualifies_for",
         )
     },
 }
