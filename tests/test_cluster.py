@@ -90,3 +90,9 @@ def test_housing_pressure_prefers_the_cheaper_housing_market_and_labels_the_prox
     access = next(c for c in ev.criteria if c.name == "accessibility")
     assert access.score[amsterdam] == 1.0  # very strongly urban
     assert access.score[_site(table, "Coevorden")] == pytest.approx(0.2)  # not urban (class 5)
+
+
+def test_a_class_reads_as_a_class():
+    from siting.results.ranking import format_value
+
+    assert format_value(1.0, "CBS urbanisation class") == "CBS urbanisation class 1"
