@@ -226,7 +226,9 @@ def test_power_sweep_drop_out_matches_direct_rankings(case2, data):
     # (2027), so a power sweep past the small-connection limit crosses the grid rule on known
     # years (with the case's own 2029 the top sites' grid facts are only unknown, not failed).
     early = with_needs(case2, year=2026)
-    result = sweep(early, "needs.power_mw", "0:4:2", top=5, data=data, **FAST)
+    # a top 10: the Delft and Rotterdam sites ahead have grid years not published (to confirm),
+    # the first Eindhoven site is 7th
+    result = sweep(early, "needs.power_mw", "0:4:2", top=10, data=data, **FAST)
     for track in result.tracks:
         value = result.drop_out_value(track.site_id)
         if value is None:
@@ -307,7 +309,7 @@ def test_cli_sweep_writes_chart(tmp_path):
         "--vary",
         "needs.power_mw=0:2:2",
         "--top",
-        "5",
+        "10",
         "--solver",
         "enumeration",
         "--chart",
