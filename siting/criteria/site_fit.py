@@ -198,10 +198,10 @@ def fit_slack(
 def requirement(checks: np.ndarray, qualifies: frozenset[str], *, activity: str) -> str:
     """Return what the rule asks of one lead, in words."""
     names = [c for c, use in zip(CHECKS, checks, strict=False) if use and c != "production"]
-    asked = [vocab.ACTIVITIES[activity], *(CHECKS[c] for c in names), CHECKS["reserved"]]
+    asked = [vocab.ACTIVITIES[activity].split(" (")[0], *(CHECKS[c] for c in names)]
     if qualifies:
-        asked[-1] = f"reserved parks only for {', '.join(sorted(qualifies))}"
-    return "designation admits: " + "; ".join(asked)
+        asked.append(f"or a park reserved for {', '.join(sorted(qualifies))}")
+    return "zoning admits " + "; ".join(asked)
 
 
 def describe(
