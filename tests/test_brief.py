@@ -34,7 +34,7 @@ def test_brief_has_needs_top_sites_outlook_map_dates_and_caveats(case2):
     assert "What the company needs" in page and "2.5 ha" in page and "5 MW" in page
     assert "grid outlook" in page and "talent in reach" in page and "to confirm" in page
     # a fact to confirm, as a question with whom to ask
-    assert "Environmental category: ask the municipality" in page
+    assert "ask the municipality: Environmental category" in page
     assert page.count("<svg") == 1 and "Data and caveats" in page
     catalog = read_toml(settings.embedded_geodata_dir / "catalog.toml")
     dated = catalog["layers"]["municipalities"]["reference_date"]

@@ -47,6 +47,7 @@ import numpy as np
 
 from siting._errors import Problem, SitingInputError, excerpt
 from siting._reading import read_capped
+from siting.criteria.floor_space import plot_needed_ha
 from siting.criteria.unknowns import accepts_unknown
 from siting.inputs.profile import Profile
 from siting.jobs.assign_grid import (
@@ -258,25 +259,25 @@ def assign_leads(
                 (c.label for c in ev.constraints if c.name == why.most_restrictive),
                 why.most_restrictive,
             )
-            failing = int(
-                (
-                    ~(
-                        ev.constraints[
-                            [c.name for c in ev.constraints].index(why.most_restrictive)
-                        ].passes
-                    )
-                ).sum()
-            )
+            con = ev.constraints[[c.name for c in ev.constraints].index(why.most_restrictive)]
+            failing = int((~con.passes & ~con.unknown).sum())
+            unknown = int((con.unknown & ~con.ok).sum())  # unknown, and required verified
             no_site[entry.lead_id] = (
-                f"no feasible site: the most restrictive rule is "
-                f"'{label}' ({failing} of {len(site_ids)} sites fail it "
-                "or do not say)"
+                f"no feasible site: the most restrictive rule is '{label}' ({failing} of "
+                f"{len(site_ids)} sites fail it"
+                + (f", {unknown} do not say and it must be verified" if unknown else "")
+                + ")"
             )
     if any(e.profile is not None and e.profile.two_site is not None for e in valid):
         notes.append("two-site profiles are assigned one site for their combined needs")
 
+    fsi = catalogue.params.floor_space_index  # the plot the floor space needs, as the rules
     needs = [
-        (e.profile.needs.land_ha, e.profile.needs.power_mw, e.profile.needs.talent.total)
+        (
+            plot_needed_ha(e.profile.needs.land_ha, e.profile.needs.floor_m2, fsi),
+            e.profile.needs.power_mw,
+            e.profile.needs.talent.total,
+        )
         for e in valid
         if e.profile is not None
     ]

@@ -308,7 +308,9 @@ def site_outcomes(
     fail_bits = np.zeros(n, dtype=np.int64)
     unknown_bits = np.zeros(n, dtype=np.int64)
     for bit, con in enumerate(ev.constraints):
-        fail_bits |= (~con.passes & ~con.unknown).astype(np.int64) << bit
+        # a rule fails where the data say so, or where its fact is unknown and the profile
+        # requires it verified (then it is listed as unknown too)
+        fail_bits |= (~con.ok).astype(np.int64) << bit
         unknown_bits |= con.unknown.astype(np.int64) << bit
     labels = [con.label for con in ev.constraints]
 

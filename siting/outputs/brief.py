@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from siting.criteria.unknowns import QUESTIONS
 from siting.layers.load import GeoData, load_geodata
 from siting.outputs.maps.html import esc
 from siting.outputs.static_map import ranking_map_svg
@@ -121,9 +122,13 @@ def _grid_outlook(rec: Recommendation) -> str:
 
 
 def _to_confirm(rec: Recommendation) -> list[str]:
-    items = list(rec.questions) or [
-        f"{line.label}: not known" for line in rec.constraints if line.status == "unknown"
-    ]
+    # the questions grouped by whom to ask, so that a site with several fits one line each
+    whom: dict[str, list[str]] = {}
+    for line in rec.constraints:
+        if line.status == "unknown":
+            asking = QUESTIONS.get(line.constraint)
+            whom.setdefault(asking.ask if asking else "owner", []).append(line.label)
+    items = [f"ask the {party}: {', '.join(labels)}" for party, labels in whom.items()]
     items += [
         c
         for c in rec.caveats
@@ -142,7 +147,7 @@ def _sites(result: RankingResult, top: int) -> str:
     rows = []
     for rec in result.recommendations[:top]:
         reasons = "".join(f"<li>{_e(r)}</li>" for r in rec.top_reasons(2))
-        confirm = "".join(f"<li class='verify'>{_e(c)}</li>" for c in _to_confirm(rec)[:3])
+        confirm = "".join(f"<li class='verify'>{_e(c)}</li>" for c in _to_confirm(rec)[:2])
         grid = _e(_grid_outlook(rec))
         rows.append(
             f"<tr><td class='num'><b>{rec.rank}</b></td>"

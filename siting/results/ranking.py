@@ -328,7 +328,8 @@ class SiteOutcome(NamedTuple):
     unverified
         Feasible only because some facts are unknown.
     failing
-        Labels of the rules it fails.
+        Labels of the rules it fails: on the data, or because its fact is unknown and the
+        profile requires it verified (then also in ``unknown``).
     unknown
         Labels of the rules whose facts are unknown for it.
     location_kind
