@@ -345,3 +345,23 @@ def test_the_summary_of_a_comparison_names_the_rule_that_now_fails():
         causes=("now passes Space: the site has 5 ha", "its score fell from 0.6 to 0.5: ..."),
     )  # fmt: skip
     assert main_cause(moved).startswith("its score fell")
+
+
+def test_assignment_treats_unknown_facts_as_ranking_does(data):
+    from siting.jobs.assign import assign_leads
+
+    leads = [
+        _profile().model_copy(
+            update={"company": _profile().company.model_copy(update={"id": "q"})}
+        ),
+        _profile(verify=["vibration_free"]).model_copy(
+            update={"company": _profile().company.model_copy(update={"id": "v"})}
+        ),
+    ]
+    result = assign_leads(leads, data=data, solver="highs")
+    status = {lead.lead_id: lead for lead in result.leads}
+    # no site states vibration-free floors: a question by default (placed, to confirm), a
+    # failure where the lead requires it verified, as in rank_sites
+    assert status["q"].status == "placed" and status["q"].site_id
+    assert status["v"].status == "unplaced" and not status["v"].site_id
+    assert "Vibration-free" in status["v"].reason and "must be verified" in status["v"].reason
