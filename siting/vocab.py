@@ -247,6 +247,20 @@ DESIGNATIONS: dict[str, str] = {
     "campus": "campus",
 }
 
+#: Sectors a site is reserved for (a dedicated park, e.g. a food-industry park): slug -> label.
+#: A reserved site admits only a company that qualifies (``constraints.qualifies_for``).
+SITE_RESERVATIONS: dict[str, str] = {
+    "agrifood": "agrifood (food processing, fresh and agro logistics, horticulture)",
+}
+
+#: What a company will do on the site (``needs.activity``): slug -> label. Production needs a
+#: designation that allows it (a campus R&D plot only when the campus says so).
+ACTIVITIES: dict[str, str] = {
+    "rnd": "R&D, labs and offices",
+    "pilot": "pilot line or pilot plant (small-series)",
+    "production": "production (manufacturing)",
+}
+
 #: How a site's point was placed: slug -> readable label.
 LOCATION_KINDS: dict[str, str] = {
     "site": "placed on the site from a described location",

@@ -541,14 +541,14 @@ def test_two_site_map_draws_each_pair_with_badges_and_lines(case6_result, data):
 
 @pytest.fixture(scope="module")
 def case6_deep() -> RankingResult:
-    """Case 6 with its thirty best pairs: deep enough for a site to have both roles.
+    """Case 6 with its sixty best pairs: deep enough for a site to have both roles.
 
     On the national table the best pairs share a few strong production plots, so a site that
     is also the R&D site of another pair appears only further down the list.
     """
     from siting.jobs.rank import rank_sites
 
-    return rank_sites(CASES / "case6_two_site_photonics.toml", top=30, solver="enumeration")
+    return rank_sites(CASES / "case6_two_site_photonics.toml", top=60, solver="enumeration")
 
 
 def dual_role_site(result: RankingResult) -> tuple[str, list[tuple[str, Any]]]:

@@ -20,6 +20,11 @@ Hard constraints (each a named rule; a site must pass all):
 ``environmental_category``
     Highest environmental category allowed >= the category needed; applies from category
     ``environmental_category_applies_from`` (3) up, as categories 1-2 fit on any business park.
+``site_fit`` (designation vs activity)
+    The site's designation and zoning admit the activity: no hazardous category on a mixed
+    urban area or next to housing, a quay for a water-bound need, heavy transport not to a
+    campus or mixed area, production on a campus plot only where allowed, a sector-reserved
+    park only for that sector (:mod:`siting.criteria.site_fit`); unknown designation: unknown.
 ``grid`` (grid connection in time)
     A demand connection above ``small_connection_mw`` (3x80 A) must be had firm by the year
     needed plus the delay the profile accepts (``constraints.max_delay_years``): slack = year
@@ -57,7 +62,7 @@ from typing import Any, Literal
 import numpy as np
 
 from siting import settings, vocab
-from siting.criteria import floor_space, grid_rule, grid_texts, unknowns
+from siting.criteria import cluster, floor_space, grid_rule, grid_texts, site_fit, unknowns
 from siting.criteria import talent as talent_scores
 from siting.criteria.rules import NO_LIMIT, RULES, SLACK_DECIMALS, slack_passes
 from siting.criteria.site_facts import DOMAIN_INDEX, FACILITY_INDEX, SiteFacts
@@ -299,7 +304,7 @@ def evaluate(
     )
     constraints = _constraints(profile, needs, facts, origin_km, catalogue, batch, grid)
     criteria = _criteria(
-        profile, needs, catalogue, role, batch, grid, located=origin_xy is not None
+        profile, needs, catalogue, role, batch, grid, located=origin_xy is not None, facts=facts
     )
     pools = {lvl: facts.reach[f"{lvl}_talent_reach"] for lvl in vocab.EDUCATION_LEVELS}
     criteria = tuple(
@@ -421,6 +426,9 @@ class LeadParams:
     weights
         ``(L, C)``: resolved weights (presets, overrides, role factors) in catalogue order, not
         yet scaled to the applicable criteria.
+    fit_checks, qualifies, activity
+        The site-fit checks that apply (``(L, 4)`` bools, :func:`site_fit.lead_checks`), the
+        sectors each lead belongs to and its activity (after the role's split).
     """
 
     role: str
@@ -443,6 +451,9 @@ class LeadParams:
     include_provinces: tuple[tuple[str, ...], ...]
     exclude_provinces: tuple[tuple[str, ...], ...]
     weights: np.ndarray
+    fit_checks: np.ndarray
+    qualifies: tuple[frozenset[str], ...]
+    activity: tuple[str, ...]
 
     @property
     def n(self) -> int:
@@ -476,8 +487,16 @@ class LeadParams:
         origin = np.full((n, 2), np.nan)
         weights = np.zeros((n, len(names)))
         include, exclude = [], []
+        fit_checks = np.zeros((n, 4), dtype=bool)
         for k, (profile, xy) in enumerate(zip(profiles, origins, strict=True)):
             needs = _role_needs(profile, role, catalogue.params.floor_space_index)
+            fit_checks[k] = site_fit.lead_checks(
+                environmental_category=needs.environmental_category,
+                water_bound=needs.water_bound,
+                heavy_transport=needs.heavy_transport,
+                activity=needs.activity,
+                hazardous_from=catalogue.params.hazardous_category_from,
+            )
             limit = profile.constraints.max_relocation_km
             scalars[k] = (
                 profile.needs.year,
@@ -530,6 +549,9 @@ class LeadParams:
             include_provinces=tuple(include),
             exclude_provinces=tuple(exclude),
             weights=weights,
+            fit_checks=fit_checks,
+            qualifies=tuple(frozenset(p.constraints.qualifies_for) for p in profiles),
+            activity=tuple(_role_needs(p, role).activity for p in profiles),
         )
 
 
@@ -803,6 +825,8 @@ class _RoleNeeds:
     cleanroom_m2: float
     needs_campus: bool
     talent: dict[str, float]
+    water_bound: bool = False
+    activity: str = "production"
 
 
 def _role_needs(profile: Profile, role: str, floor_space_index: float = 0.6) -> _RoleNeeds:
@@ -820,6 +844,8 @@ def _role_needs(profile: Profile, role: str, floor_space_index: float = 0.6) -> 
             n.cleanroom_m2,
             needs_campus=False,
             talent=hires,
+            water_bound=n.water_bound,
+            activity=n.activity,
         )
     split = profile.two_site
     if role == "rnd":
@@ -832,6 +858,7 @@ def _role_needs(profile: Profile, role: str, floor_space_index: float = 0.6) -> 
             n.cleanroom_m2,
             needs_campus=bool(profile.company.nts_domains),
             talent={**hires, "mbo": 0.0},
+            activity="rnd",
         )
     return _RoleNeeds(
         land,
@@ -842,7 +869,23 @@ def _role_needs(profile: Profile, role: str, floor_space_index: float = 0.6) -> 
         0.0,
         needs_campus=False,
         talent={"mbo": hires["mbo"], "hbo": 0.0, "wo": 0.0},
+        water_bound=n.water_bound,
+        activity="production",
     )
+
+
+def batch_fit_checks(
+    profile: Profile, needs: _RoleNeeds, catalogue: Catalogue
+) -> tuple[np.ndarray, frozenset[str]]:
+    """Return the site-fit checks of one lead in a role, and the sectors it belongs to."""
+    checks = site_fit.lead_checks(
+        environmental_category=needs.environmental_category,
+        water_bound=needs.water_bound,
+        heavy_transport=needs.heavy_transport,
+        activity=needs.activity,
+        hazardous_from=catalogue.params.hazardous_category_from,
+    )
+    return checks, frozenset(profile.constraints.qualifies_for)
 
 
 def _fmt(value: float, digits: int = 1) -> str:
@@ -924,6 +967,13 @@ def _rule_slacks(
     active["environmental_category"] = category[:, 0] >= p.environmental_category_applies_from
     if active["environmental_category"].any():
         slack["environmental_category"] = facts.env - category
+
+    # site fit: designation and zoning vs activity (:mod:`siting.criteria.site_fit`)
+    active["site_fit"] = np.ones(n_leads, dtype=bool)
+    if facts.fit is not None:
+        slack["site_fit"] = site_fit.fit_slack(params.fit_checks, params.qualifies, facts.fit)
+    else:
+        active["site_fit"][:] = False
 
     # grid connection in time: years to spare at the earliest year the need can be had firm
     # (:mod:`siting.criteria.grid_rule`), per distinct (need, year, flexible) row
@@ -1084,13 +1134,32 @@ def _criterion_values(
             nearest[g] = facts.any_campus_km
     raw["campus_proximity"] = _Grouped(nearest, counts.group)
 
+    # hotspot match and the CBS municipal proxies (:mod:`siting.criteria.cluster`)
+    applicable["hotspot_match"] = applicable["ecosystem_match"]
+    if facts.context is not None:
+        rows = cluster.criterion_rows(
+            domains,
+            facts.context,
+            in_development_factor=catalogue.params.hotspot_in_development_factor,
+        )
+    else:
+        rows = {name: np.full((1, n), np.nan) for name in cluster.CRITERIA}
+    for name, values in rows.items():
+        raw[name] = _Grouped(values, counts.group if len(values) > 1 else one_row)
+
+    # kinds of shared facility on campuses in reach active in the lead's domains (any campus
+    # for a lead naming none), plus one where the site itself offers one
     kinds = [FACILITY_INDEX[k] for k in catalogue.params.shared_facility_kinds]
-    raw["shared_facilities"] = _Grouped(
-        (facts.facilities[:, kinds].sum(axis=1) + facts.flags["shared_facility"]).astype(float)[
-            None, :
-        ],
-        one_row,
-    )
+    own = facts.flags["shared_facility"].astype(float)
+    if facts.domain_facilities is not None:
+        kinds_rows = cluster.facility_rows(
+            domains, facts.domain_facilities, facts.facilities, kinds
+        )
+        raw["shared_facilities"] = _Grouped(kinds_rows + own, counts.group)
+    else:
+        raw["shared_facilities"] = _Grouped(
+            (facts.facilities[:, kinds].sum(axis=1) + own)[None, :], one_row
+        )
 
     located = ~np.isnan(params.origin[:, 0])
     applicable["relocation_distance"] = located
@@ -1165,6 +1234,16 @@ def _constraints(
         ),
     )
 
+    fit_slack = batch.slack["site_fit"][0]
+    checks, qualifies = batch_fit_checks(profile, needs, catalogue)
+    texts["site_fit"] = (
+        site_fit.requirement(checks, qualifies, activity=needs.activity),
+        lambda i: (
+            site_fit.describe(i, facts.fit, checks, qualifies, float(fit_slack[i]))
+            if facts.fit is not None
+            else ""
+        ),
+    )
     texts["grid"] = (grid.requirement, grid.describe)
     advice = {"grid": grid.advise}
     ready = facts.flags["cleanroom_ready"]
@@ -1234,6 +1313,7 @@ def _criteria(
     grid: grid_texts.SiteTexts,
     *,
     located: bool,
+    facts: SiteFacts | None = None,
 ) -> tuple[CriterionEvaluation, ...]:
     """Return the criteria of one lead (row 0 of ``batch``), with their notes."""
     notes: dict[str, str] = {}
@@ -1247,7 +1327,7 @@ def _criteria(
                 else f"the {role} site hires no staff at its levels"
             )
     if not profile.company.nts_domains:
-        notes["ecosystem_match"] = "the profile names no NTS domains"
+        notes["ecosystem_match"] = notes["hotspot_match"] = "the profile names no NTS domains"
     if not located:
         notes["relocation_distance"] = "the profile gives no current location"
     out = []
@@ -1263,7 +1343,11 @@ def _criteria(
                 weight=float(batch.weights[0, c]),
                 applicable=bool(batch.applicable[0, c]),
                 note=notes.get(name, ""),
-                describe=grid.outlook if name == "grid_outlook" else None,
+                describe=grid.outlook
+                if name == "grid_outlook"
+                else cluster.describer(name, facts.context, crit.unit)
+                if facts is not None and facts.context is not None
+                else None,
             )
         )
     return tuple(out)

@@ -36,6 +36,7 @@ RULES: dict[str, tuple[str, str]] = {
     "space": ("Space", "ha"),
     "availability_year": ("Plots deliverable in time", "years"),
     "environmental_category": ("Environmental category", "categories"),
+    "site_fit": ("Site fit (designation vs activity)", ""),
     "grid": ("Grid connection in time", "years"),
     "cleanroom": ("Cleanroom", ""),
     "vibration_free": ("Vibration-free", ""),

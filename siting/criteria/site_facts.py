@@ -16,8 +16,10 @@ import numpy as np
 import pandas as pd
 
 from siting import vocab
+from siting.criteria.cluster import ContextFacts, domain_facilities
 from siting.criteria.grid_rule import GridFacts, build_grid_facts
 from siting.criteria.rules import NO_LIMIT
+from siting.criteria.site_fit import FitFacts
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,15 @@ class SiteFacts:
         ``labour_pool_reach``) as float arrays.
     xy
         Site points in EPSG:28992 [m], shape ``(n, 2)``.
+    fit
+        Designation and zoning facts for the ``site_fit`` rule
+        (:class:`~siting.criteria.site_fit.FitFacts`).
+    context
+        The site's hotspot and its municipality's CBS proxies
+        (:class:`~siting.criteria.cluster.ContextFacts`).
+    domain_facilities
+        Bool ``(N, D, F)``: shared facilities of campuses within reach active in each NTS
+        domain (:func:`~siting.criteria.cluster.domain_facilities`).
     area_bound_ha
         The most any plot on the site can be [ha]: its net area, else its gross area (NaN
         when neither is known). Where the available area is unknown, a plot larger than
@@ -83,6 +94,9 @@ class SiteFacts:
     reach: Mapping[str, np.ndarray]
     xy: np.ndarray
     grid: GridFacts
+    fit: FitFacts | None = None
+    context: ContextFacts | None = None
+    domain_facilities: np.ndarray | None = None
     area_bound_ha: np.ndarray | None = None
 
     @property
@@ -239,6 +253,9 @@ def build_site_facts(table: pd.DataFrame, campuses: pd.DataFrame) -> SiteFacts:
         reach={c: table[c].to_numpy(float) for c in reach_columns},
         xy=xy,
         grid=build_grid_facts(table["grid_chains"]),
+        fit=FitFacts.of_table(table),
+        context=ContextFacts.of_table(table),
+        domain_facilities=domain_facilities(table, campuses),
         area_bound_ha=_area_bound(table),
     )
 

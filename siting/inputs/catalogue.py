@@ -66,6 +66,8 @@ class _ConstraintParams(BaseModel):
     small_connection_mw: float = Field(ge=0)
     small_connection_reach: float = Field(default=2.0, ge=1)
     environmental_category_applies_from: int = Field(ge=1, le=6)
+    hazardous_category_from: int = Field(default=4, ge=1, le=6)
+    hotspot_in_development_factor: float = Field(default=0.5, ge=0, le=1)
     shared_facility_kinds: tuple[str, ...]
     rnd_campus_reach_km: float = Field(gt=0)
     floor_space_index: float = Field(default=0.6, gt=0, le=10)
@@ -91,6 +93,10 @@ KNOWN_CRITERIA: tuple[str, ...] = (
     "campus_proximity",
     "shared_facilities",
     "relocation_distance",
+    "hotspot_match",
+    "housing_pressure",
+    "accessibility",
+    "industrial_cluster",
 )
 
 

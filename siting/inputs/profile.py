@@ -38,6 +38,7 @@ from siting.inputs._written import (
     thousands_problems,
     unknown_domains,
 )
+from siting.inputs.expect import Expectation
 
 #: Keys whose values are confidential: no message ever quotes them.
 CONFIDENTIAL_KEYS: frozenset[str] = frozenset({"company.name"})
@@ -174,6 +175,11 @@ class Needs(_Model):
         Demand-side grid capacity needed in ``year`` [MW].
     talent
         Staff to hire within commuting reach [FTE].
+    activity
+        What the company will do on the site (:data:`siting.vocab.ACTIVITIES`): ``rnd``,
+        ``pilot`` or ``production`` (default): production needs a designation that allows it.
+    water_bound
+        The company needs a quay on navigable water (ships in or out).
     """
 
     year: int = Field(ge=2024, le=2045)
@@ -185,6 +191,8 @@ class Needs(_Model):
     environmental_category: int = Field(default=1, ge=1, le=6)
     power_mw: float = Field(default=0.0, ge=0, le=2000)
     talent: TalentNeed = TalentNeed()
+    activity: Literal["rnd", "pilot", "production"] = "production"
+    water_bound: bool = False
 
 
 class Constraints(_Model):
@@ -200,6 +208,9 @@ class Constraints(_Model):
         The company accepts a flexible (non-firm or time-bound) contract or brings its own
         storage: a site whose grid area is of class 1 or 2 is then "possible with a flexible
         contract: confirm with the operator" instead of failing.
+    qualifies_for
+        Sectors of :data:`siting.vocab.SITE_RESERVATIONS` the company belongs to: a site
+        reserved for a sector (a food-industry park) admits only companies that do.
     allow_unknown
         ``True`` (default): a fact the data do not know passes its rule as a question to
         confirm (:mod:`siting.criteria.unknowns`); ``False``: strict, every rule verified.
@@ -216,6 +227,7 @@ class Constraints(_Model):
     verify: tuple[str, ...] = ()
     max_delay_years: float = Field(default=0.0, ge=0, le=20)
     flexible_connection: bool = False
+    qualifies_for: tuple[Literal["agrifood"], ...] = ()
 
     @field_validator("exclude_provinces", "include_provinces", mode="before")
     @classmethod
@@ -250,6 +262,13 @@ class Constraints(_Model):
         if not isinstance(value, list | tuple):
             raise ValueError('must be a list of rule ids, such as ["environmental_category"]')
         return verify_rules(str(v) for v in value)
+
+    @field_validator("qualifies_for", mode="before")
+    @classmethod
+    def _sectors(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = split_list_text(value)
+        return [] if value is None else value
 
     @field_validator("space_types", mode="before")
     @classmethod
@@ -286,6 +305,7 @@ class Profile(_Model):
     constraints: Constraints = Constraints()
     weights: dict[str, float] = Field(default_factory=dict)
     two_site: TwoSite | None = None
+    expect: Expectation | None = None
 
     @field_validator("weights")
     @classmethod
@@ -407,6 +427,8 @@ FLAT_FIELDS: dict[str, tuple[str, ...]] = {
             "heavy_transport",
             "environmental_category",
             "power_mw",
+            "activity",
+            "water_bound",
         )
     },
     **{f"talent_{lvl}": ("needs", "talent", lvl) for lvl in vocab.EDUCATION_LEVELS},
@@ -421,6 +443,7 @@ FLAT_FIELDS: dict[str, tuple[str, ...]] = {
             "verify",
             "max_delay_years",
             "flexible_connection",
+            "qualifies_for",
         )
     },
 }

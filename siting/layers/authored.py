@@ -135,6 +135,12 @@ DESIGNATIONS = LayerSpec(
         Column("has_quay", "bool", "plots with a quay"),
         Column("allows_production", "bool", "production allowed"),
         Column("housing_nearby", "bool", "housing within or next to it"),
+        Column(
+            "reserved_for",
+            "str",
+            "sector the site is reserved for",
+            allowed=tuple(vocab.SITE_RESERVATIONS),
+        ),
         Column("source_url", "str", "source"),
         Column("source_date", "str", "date of the source or of reading it"),
         Column("evidence", "str", "what the source says"),

@@ -609,6 +609,13 @@ SITES = LayerSpec(
             "housing within or next to the site, which can limit "
             "its environmental room (empty: unknown)",
         ),
+        _new(
+            "reserved_for",
+            "str",
+            "sector a dedicated park is reserved for (e.g. a food-industry park; empty: not "
+            "reserved, or not known to be)",
+            allowed=tuple(vocab.SITE_RESERVATIONS),
+        ),
         Column(
             "cleanroom_ready",
             "bool",

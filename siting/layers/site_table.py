@@ -40,6 +40,7 @@ import pandas as pd
 from siting import settings, vocab
 from siting.layers.grid import GRID_COLUMNS, grid_join
 from siting.layers.load import GeoData, disk_key, load_geodata
+from siting.layers.site_context import CONTEXT_COLUMNS, context_columns
 
 #: The talent-layer count behind ``{level}_students_reach``: the like-for-like DUO measure of
 #: each level (hbo and wo first-years 2019; mbo has no intake in the data, so its enrolled
@@ -81,6 +82,7 @@ SITE_TABLE_COLUMNS: dict[str, str] = {
     "campuses_in_reach": "campuses within the campus reach",
     "campus_domains_in_reach": "NTS domains of those campuses",
     "campus_facilities_in_reach": "shared facilities of those campuses",
+    **CONTEXT_COLUMNS,
     "available_ha_to_confirm": "the available area is undated or older than the fact age: "
     "a fact to confirm",
     "status_to_confirm": "the status has no dated source, or one older than the fact age: "
@@ -158,6 +160,9 @@ def build_site_table(
     campus_facts = _campus_facts(site_xy, data.campuses, reach_km=campus_reach)
     for column, campus_values in campus_facts.items():
         table[column] = campus_values
+    context = context_columns(table, data.municipalities, data.hotspots)
+    for column, context_values in context.items():
+        table[column] = context_values
     for column, flags in facts_to_confirm(table).items():
         table[column] = flags
 

@@ -35,6 +35,7 @@ _DESIGNATION_KEYS = (
     "has_quay",
     "allows_production",
     "housing_nearby",
+    "reserved_for",
 )
 
 
@@ -312,7 +313,10 @@ def designation_facts(authored: Authored) -> dict[str, Record]:
             if _given(row["max_env_category"])
             else None,
             "env_category_source": source if _given(row["max_env_category"]) else None,
-            **{k: row[k] for k in ("has_quay", "allows_production", "housing_nearby")},
+            **{
+                k: row.get(k)
+                for k in ("has_quay", "allows_production", "housing_nearby", "reserved_for")
+            },
         }
     return out
 

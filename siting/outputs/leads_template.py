@@ -75,6 +75,14 @@ COLUMNS: dict[str, tuple[str, str, str, str, Any]] = {
         3,
     ),
     "power_mw": ("demand-side grid capacity needed in 'year'", "MW", ">= 0", "optional", 5.0),
+    "activity": (
+        "what the company does on the site: production needs a designation that allows it",
+        "",
+        "; ".join(vocab.ACTIVITIES) + " (default production)",
+        "optional",
+        "production",
+    ),
+    "water_bound": ("needs a quay on navigable water", "", "true / false", "optional", False),
     "talent_mbo": ("mbo staff to hire within commuting reach", "FTE", ">= 0", "optional", 40),
     "talent_hbo": ("hbo staff to hire within commuting reach", "FTE", ">= 0", "optional", 100),
     "talent_wo": ("wo staff to hire within commuting reach", "FTE", ">= 0", "optional", 60),
@@ -135,6 +143,13 @@ COLUMNS: dict[str, tuple[str, str, str, str, Any]] = {
         "optional",
         "",
     ),
+    "qualifies_for": (
+        "sectors the company belongs to: a park reserved for one admits only its companies",
+        "",
+        "; ".join(vocab.SITE_RESERVATIONS) + " (empty: none)",
+        "optional",
+        "",
+    ),
     "priority": (
         "weight of the lead in `siting assign` (not used by screen)",
         "",
@@ -149,6 +164,8 @@ _DROPDOWNS = {
     "heavy_transport": _BOOL,
     "allow_unknown": _BOOL,
     "flexible_connection": _BOOL,
+    "water_bound": _BOOL,
+    "activity": tuple(vocab.ACTIVITIES),
     "environmental_category": tuple(str(k) for k in range(1, 7)),
 }
 

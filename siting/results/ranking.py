@@ -639,6 +639,8 @@ def format_value(value: float, unit: str) -> str:
         return f"{value:,.0f} {unit}"
     if unit == "km":
         return f"{value:,.1f} km" if abs(value) < 100 else f"{value:,.0f} km"
+    if unit.endswith(" class"):  # a class by its number: "CBS urbanisation class 1"
+        return f"{unit} {value:.0f}"
     return f"{value:,.2f} {unit}".strip() if abs(value) < 100 else f"{value:,.0f} {unit}".strip()
 
 

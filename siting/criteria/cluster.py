@@ -1,0 +1,223 @@
+"""Ecosystem, clustering, housing and accessibility criteria from the site's surroundings.
+
+The facts come from :mod:`siting.layers.site_context` (hotspot membership and CBS municipal
+proxies, joined by the site's municipality). The criteria (``models/criteria.toml``):
+
+``hotspot_match``
+    Share of the company's NTS domains that the programme's technology hotspot the site lies
+    in is strong in (``hotspots.csv``); a hotspot in development (Almere) counts
+    ``hotspot_in_development_factor`` (0.5) of that; 0 outside every hotspot. Next to the
+    campus match, which looks at campuses within 25 km: a hotspot is the wider ecosystem of
+    firms, suppliers and institutions.
+``housing_pressure``
+    Average WOZ value of dwellings in the site's municipality [kEUR] (CBS 2021): a proxy for
+    how hard staff find a home; lower is better.
+``accessibility``
+    CBS urbanisation class of the site's municipality (1 very strongly urban .. 5 not urban):
+    a proxy for public transport and daily amenities, not a travel time.
+``industrial_cluster``
+    Share of business establishments in industry and energy (SBI B-F) in the site's
+    municipality [%] (CBS 2021): a proxy for an industrial cluster (suppliers, skilled trades,
+    acceptance of industry), counted in establishments, not jobs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from siting import vocab
+from siting.layers.site_context import PROXY_COLUMNS, PROXY_NOTE
+
+#: Criterion -> the site-table proxy column it reads.
+PROXY_CRITERIA: dict[str, str] = {
+    "housing_pressure": "muni_woz_avg_keur",
+    "accessibility": "muni_urbanisation_class",
+    "industrial_cluster": "muni_industry_energy_pct",
+}
+
+#: Every criterion of this module.
+CRITERIA: tuple[str, ...] = ("hotspot_match", *PROXY_CRITERIA)
+
+_DOMAINS = {slug: k for k, slug in enumerate(vocab.NTS_DOMAINS)}
+
+
+@dataclass(frozen=True)
+class ContextFacts:
+    """Per site: its hotspot and its municipality's CBS proxies, as arrays.
+
+    Attributes
+    ----------
+    hotspot_name
+        Hotspot name per site (``""``: none).
+    hotspot_domains
+        Bool ``(N, D)``: domains of :data:`siting.vocab.NTS_DOMAINS` the site's hotspot is
+        strong in.
+    in_development
+        Bool ``(N,)``: the hotspot is in development.
+    proxies
+        Site-table proxy column -> float values (NaN unknown).
+    proxy_year
+        Year of the CBS figures per site (NaN unknown).
+    """
+
+    hotspot_name: np.ndarray
+    hotspot_domains: np.ndarray
+    in_development: np.ndarray
+    proxies: dict[str, np.ndarray]
+    proxy_year: np.ndarray
+
+    @classmethod
+    def of_table(cls, table: pd.DataFrame) -> ContextFacts:
+        """Read the context columns of a site table (absent columns: unknown, no hotspot)."""
+        n = len(table)
+        hot = np.zeros((n, len(_DOMAINS)), dtype=bool)
+        if "hotspot_domains" in table:
+            for i, slugs in enumerate(table["hotspot_domains"]):
+                hot[i, [_DOMAINS[d] for d in (slugs or ()) if d in _DOMAINS]] = True
+
+        def column(name: str) -> np.ndarray:
+            if name not in table:
+                return np.full(n, np.nan)
+            return pd.to_numeric(table[name], errors="coerce").to_numpy(float)
+
+        names = (
+            table["hotspot_name"].astype("string").fillna("").to_numpy(object)
+            if "hotspot_name" in table
+            else np.full(n, "", dtype=object)
+        )
+        status = (
+            table["hotspot_status"].astype("string").fillna("").to_numpy(object)
+            if "hotspot_status" in table
+            else np.full(n, "", dtype=object)
+        )
+        return cls(
+            hotspot_name=names,
+            hotspot_domains=hot,
+            in_development=status == "in_development",
+            proxies={c: column(c) for c in PROXY_COLUMNS},
+            proxy_year=column("proxy_year"),
+        )
+
+
+def domain_facilities(table: pd.DataFrame, campuses: pd.DataFrame) -> np.ndarray:
+    """Per site and NTS domain, the shared facilities of campuses in reach active in it.
+
+    Parameters
+    ----------
+    table
+        The site table (``campuses_in_reach``: campus ids within the campus reach).
+    campuses
+        The campus layer (``campus_id``, ``nts_domains``, ``shared_facilities``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Bool ``(N, D, F)`` over :data:`siting.vocab.NTS_DOMAINS` and
+        :data:`siting.vocab.SHARED_FACILITIES`.
+    """
+    kinds = {slug: k for k, slug in enumerate(vocab.SHARED_FACILITIES)}
+    index = {str(c): j for j, c in enumerate(campuses["campus_id"])}
+    n, c = len(table), len(index)
+    reach = np.zeros((n, c), dtype=np.int64)
+    if "campuses_in_reach" in table:
+        for i, ids in enumerate(table["campuses_in_reach"]):
+            reach[i, [index[x] for x in (ids or ()) if x in index]] = 1
+    active = np.zeros((c, len(_DOMAINS)), dtype=bool)
+    offers = np.zeros((c, len(kinds)), dtype=np.int64)
+    for j, (slugs, facilities) in enumerate(
+        zip(campuses["nts_domains"], campuses["shared_facilities"], strict=True)
+    ):
+        active[j, [_DOMAINS[d] for d in (slugs or ()) if d in _DOMAINS]] = True
+        offers[j, [kinds[f] for f in (facilities or ()) if f in kinds]] = 1
+    cube = np.zeros((n, len(_DOMAINS), len(kinds)), dtype=bool)
+    for d in range(len(_DOMAINS)):
+        cube[:, d, :] = (reach[:, active[:, d]] @ offers[active[:, d]]) > 0
+    return cube
+
+
+def facility_rows(
+    domain_rows: np.ndarray, cube: np.ndarray, anywhere: np.ndarray, kinds: list[int]
+) -> np.ndarray:
+    """Kinds of shared facility per site on campuses in reach active in the lead's domains.
+
+    Parameters
+    ----------
+    domain_rows
+        ``(G, D)`` domain counts per distinct set of domains.
+    cube
+        :func:`domain_facilities`.
+    anywhere
+        Bool ``(N, F)``: facilities of every campus in reach (for a lead naming no domain).
+    kinds
+        Facility columns counted.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(G, N)`` counts.
+    """
+    out = np.empty((len(domain_rows), cube.shape[0]))
+    for g, row in enumerate(domain_rows > 0):
+        have = cube[:, row, :].any(axis=1) if row.any() else anywhere
+        out[g] = have[:, kinds].sum(axis=1)
+    return out
+
+
+def criterion_rows(
+    domain_rows: np.ndarray, facts: ContextFacts, *, in_development_factor: float
+) -> dict[str, np.ndarray]:
+    """Raw values of this module's criteria, one row per distinct domain row.
+
+    Parameters
+    ----------
+    domain_rows
+        ``(G, D)``: how often each NTS domain is named, per distinct set of domains.
+    facts
+        The sites' context.
+    in_development_factor
+        Weight of a hotspot in development (0-1).
+
+    Returns
+    -------
+    dict
+        ``hotspot_match`` -> ``(G, N)`` shares; the proxy criteria -> ``(1, N)`` values.
+    """
+    named = domain_rows.sum(axis=1)
+    shared = domain_rows.astype(float) @ facts.hotspot_domains.T.astype(float)
+    share = shared / np.where(named > 0, named, 1.0)[:, None]
+    share *= np.where(facts.in_development, in_development_factor, 1.0)[None, :]
+    out = {"hotspot_match": share}
+    for name, column in PROXY_CRITERIA.items():
+        out[name] = facts.proxies[column][None, :]
+    return out
+
+
+def describer(name: str, facts: ContextFacts, unit: str) -> Callable[[int], str] | None:
+    """Return site index -> the criterion's value in words (``None``: not this module's)."""
+    if name == "hotspot_match":
+
+        def hotspot(i: int) -> str:
+            hotspot_name = facts.hotspot_name[i]
+            if not hotspot_name:
+                return "in no technology hotspot of the programme"
+            kind = " (in development)" if facts.in_development[i] else ""
+            return f"in the {hotspot_name} hotspot{kind}"
+
+        return hotspot
+    if name not in PROXY_CRITERIA:
+        return None
+    values = facts.proxies[PROXY_CRITERIA[name]]
+
+    def proxy(i: int) -> str:
+        value, year = values[i], facts.proxy_year[i]
+        if np.isnan(value):
+            return "unknown"
+        shown = f"{value:.0f}" if name != "industrial_cluster" else f"{value:.1f}"
+        when = "unknown year" if np.isnan(year) else f"{year:.0f}"
+        return f"{shown} {unit} ({PROXY_NOTE.format(year=when)})"
+
+    return proxy

@@ -1,0 +1,149 @@
+"""Every example case meets the expectations of its ``[expect]`` block, on the national data.
+
+The expectations are written from what a domain expert would expect (each block's ``reason``
+says why), not from what the tool prints; see :mod:`siting.inputs.expect`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import siting
+from siting.inputs.profile import Profile, load_profile
+from siting.results.ranking import RankingResult
+
+from .conftest import REPO
+
+CASES = sorted((REPO / "models" / "cases").glob("*.toml"))
+
+#: Expectations the tool does not meet today, and why (found by reading the rankings; the
+#: expectations themselves stand: strict xfail, so a model that meets one makes the run fail
+#: until it is taken off this list).
+NOT_MET: dict[str, str] = {
+    "case4_energy_storage_power": "the 2025 capacity map publishes room for 12 MW by 2027 in "
+    "13 supply areas (Eemsdelta, Westland): the expert's 'congested everywhere' predates it",
+    "case6_two_site_photonics": "the capacity map gives no Overijssel or Gelderland site 3.5 MW "
+    "firm by 2030 (TenneT congestion), so both sites go to Noord-Brabant",
+    "case10_energy_materials_plant": "De Munt B (Emmeloord), a business park whose zoning "
+    "allows category 4, ranks third: nothing says a category-4 plant needs a port-industrial "
+    "or heavy-industry designation",
+    "case12_agrifood_biotech": "every Foodvalley and Utrecht site fails the grid rule for 4 MW "
+    "by 2029 (congestion in Gelderland and Utrecht), which leaves Zuid-Holland",
+    "case13_mechatronics_production": "Twente fails the grid rule for 3 MW by 2030; Brainport's "
+    "best site scores 0.68 against 0.87 for Rotterdam's, which wins on space, talent, students "
+    "and labour pool while the hotspot and campus matches tie (the Zuidvleugel is listed "
+    "strong in mechatronics; no layer measures a domain's depth, firms or jobs, per region)",
+    "example_photonics": "Twente fails the grid rule for 8 MW by 2027; Eindhoven's best site "
+    "scores 0.70 against 0.76 for Rotterdam's: a larger labour market and more kinds of "
+    "shared facility on Delft's campuses outweigh the shorter move",
+}
+
+
+def _marked(path: Path) -> object:
+    reason = NOT_MET.get(path.stem)
+    marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+    return pytest.param(path, marks=marks, id=path.stem)
+
+
+@cache
+def _ranked(path: Path) -> tuple[Profile, RankingResult]:
+    profile = load_profile(path)
+    assert profile.expect is not None, f"{path.name} has no [expect] block"
+    return profile, siting.rank_sites(profile, top=max(profile.expect.top, 5), solver="enumeration")
+
+
+@cache
+def _tables() -> tuple[pd.DataFrame, dict[str, frozenset[str]]]:
+    table = siting.site_table().set_index("site_id")
+    hotspots = siting.load_hotspots()
+    codes = {str(h["hotspot_id"]): frozenset(h["gm_codes"]) for h in hotspots.to_dict("records")}
+    return table, codes
+
+
+def _top_sites(profile: Profile, result: RankingResult) -> list[str]:
+    assert profile.expect is not None
+    k = profile.expect.top
+    if profile.two_site is not None and result.pairs:
+        ids = []
+        for pair in result.pairs[:k]:
+            ids += [pair.rnd.site_id, pair.production.site_id]
+        return ids
+    return [r.site_id for r in result.recommendations[:k]]
+
+
+def test_every_case_has_an_expectation():
+    assert len(CASES) >= 12
+    for path in CASES:
+        assert load_profile(path).expect is not None, path.name
+
+
+def test_the_expectations_name_known_hotspots():
+    _, codes = _tables()
+    for path in CASES:
+        expect = load_profile(path).expect
+        assert expect is not None
+        assert set(expect.hotspots) <= set(codes), path.name
+
+
+@pytest.mark.parametrize("path", [_marked(p) for p in CASES])
+def test_the_case_meets_its_expectations(path: Path):
+    profile, result = _ranked(path)
+    expect = profile.expect
+    assert expect is not None
+    if expect.blocked_by is not None:
+        assert result.n_feasible == 0, f"{path.name}: {result.n_feasible} sites fit"
+        assert result.infeasibility is not None
+        assert result.infeasibility.most_restrictive == expect.blocked_by
+        return
+    table, codes = _tables()
+    top = _top_sites(profile, result)
+    assert len(top) >= min(expect.top, 1), f"{path.name}: no site recommended"
+    rows = table.loc[top]
+    if expect.provinces or expect.hotspots:
+        members = frozenset().union(*(codes[h] for h in expect.hotspots))
+        located = rows["province"].isin(expect.provinces) | rows["gm_code"].isin(members)
+        where = [f"{n} ({m}, {p})" for n, m, p in rows[["name", "municipality", "province"]].values]
+        assert located.mean() >= expect.share - 1e-9, (
+            f"{path.name}: {located.mean():.0%} of the top {len(top)} in the expected places "
+            f"(wanted {expect.share:.0%}): {where}"
+        )
+    if expect.designations:
+        got = rows["designation"].fillna("unknown")
+        assert got.isin(expect.designations).all(), f"{path.name}: {list(got)}"
+    if expect.not_designations:
+        assert not rows["designation"].isin(expect.not_designations).any(), path.name
+    if expect.not_reserved:
+        reserved = rows["reserved_for"].dropna()
+        assert reserved.isin(profile.constraints.qualifies_for).all(), path.name
+
+
+def test_cases_of_different_domains_get_different_sites():
+    best = []
+    for path in CASES:
+        _, result = _ranked(path)
+        if result.recommendations:
+            best.append(result.recommendations[0].site_id)
+    counts = Counter(best)
+    site, n = counts.most_common(1)[0]
+    assert n <= len(CASES) / 3, f"{site} is best for {n} of {len(CASES)} cases: {counts}"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="12 of the 14 best sites lie in Zuid-Holland: the largest technical labour market "
+    "within reach outweighs the domain criteria, and the Zuidvleugel hotspot lists 10 of the 12 "
+    "domains (see NOT_MET)",
+)
+def test_cases_of_different_domains_get_different_regions():
+    provinces = []
+    for path in CASES:
+        _, result = _ranked(path)
+        if result.recommendations:
+            provinces.append(result.recommendations[0].province)
+    province, n = Counter(provinces).most_common(1)[0]
+    assert n <= len(provinces) / 2, f"{province} holds the best site of {n} of {len(provinces)}"

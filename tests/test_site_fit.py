@@ -1,0 +1,147 @@
+"""Site fit: a site's designation and zoning decide which activities may go there."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import siting
+from siting import vocab
+from siting.criteria.evaluation import evaluate
+from siting.criteria.site_facts import site_facts
+from siting.criteria.site_fit import CHECKS, FitFacts, fit_slack, lead_checks
+from siting.inputs.catalogue import load_catalogue
+from siting.inputs.origin import resolve_origin
+from siting.inputs.profile import Constraints, load_profile, parse_profile
+
+from .conftest import REPO
+
+MARITIME = REPO / "models" / "cases" / "case1_maritime_housing.toml"
+
+#: designation, has_quay, allows_production, housing_nearby, heavy_transport, reserved_for
+_SITES = pd.DataFrame(
+    [
+        ("mixed_urban", None, None, True, False, None),  # 0 transformation area
+        ("business_park", None, None, None, False, None),  # 1 plain park
+        ("port_industrial", True, None, None, True, None),  # 2 port with quay
+        ("campus", None, None, None, False, None),  # 3 campus, production not stated
+        ("campus", None, False, None, False, None),  # 4 campus, R&D only
+        ("campus", None, True, None, False, None),  # 5 campus allowing production
+        (None, None, None, None, False, None),  # 6 designation unknown
+        ("business_park", False, None, None, False, None),  # 7 park, no quay
+        ("business_park", None, None, True, False, None),  # 8 park next to housing
+        ("logistics", None, None, None, True, "agrifood"),  # 9 agro-food logistics park
+    ],
+    columns=[
+        "designation",
+        "has_quay",
+        "allows_production",
+        "housing_nearby",
+        "heavy_transport",
+        "reserved_for",
+    ],
+)
+
+
+def _slack(*, category=1, water=False, heavy=False, activity="rnd", qualifies=()):
+    facts = FitFacts.of_table(_SITES)
+    checks = lead_checks(
+        environmental_category=category,
+        water_bound=water,
+        heavy_transport=heavy,
+        activity=activity,
+        hazardous_from=4,
+    )
+    return fit_slack(checks[None, :], [frozenset(qualifies)], facts)[0]
+
+
+def _outcome(slack):
+    return ["?" if np.isnan(s) else "ok" if s > 0 else "no" for s in slack]
+
+
+def test_a_hazardous_category_never_goes_next_to_housing():
+    got = _outcome(_slack(category=4))
+    assert got[0] == "no" and got[8] == "no"  # mixed urban area; a park next to housing
+    assert got[1] == got[2] == "ok"
+    assert got[6] == "?"  # designation unknown: a question, not a failure
+    assert _outcome(_slack(category=3))[0] == "ok"  # categories below 4 fit a mixed area
+
+
+def test_water_bound_needs_a_quay():
+    got = _outcome(_slack(water=True))
+    assert got[2] == "ok"
+    assert got[7] == "no" and got[3] == "no"  # a source says no quay; a campus plot
+    assert got[1] == "?" and got[6] == "?"
+
+
+def test_heavy_transport_not_to_a_campus_or_a_mixed_area():
+    got = _outcome(_slack(heavy=True))
+    assert got[0] == got[3] == got[4] == "no"
+    assert got[1] == got[2] == "ok"  # the heavy_transport rule asks the rest
+
+
+def test_production_on_a_campus_only_where_allowed():
+    production = _outcome(_slack(activity="production"))
+    assert production[4] == "no" and production[5] == "ok"
+    assert production[3] == "?" and production[6] == "?"
+    for activity in ("rnd", "pilot"):
+        assert _outcome(_slack(activity=activity))[3:7] == ["ok", "ok", "ok", "ok"]
+
+
+def test_a_reserved_park_admits_only_its_sector():
+    assert _outcome(_slack())[9] == "no"
+    assert _outcome(_slack(qualifies=["agrifood"]))[9] == "ok"
+
+
+def test_the_profile_vocabularies_match_the_rule():
+    qualifies = Constraints.model_fields["qualifies_for"].annotation.__args__[0].__args__
+    assert set(qualifies) == set(vocab.SITE_RESERVATIONS)
+    assert len(CHECKS) == 5
+    with pytest.raises(siting.SitingInputError, match=r"needs\.activity"):
+        parse_profile(
+            {"company": {"id": "x"}, "needs": {"year": 2030, "activity": "mining"}}, file="p"
+        )
+
+
+def _maritime():
+    profile = load_profile(MARITIME)
+    data = siting.load_geodata()
+    table = siting.site_table()
+    origin = resolve_origin(profile, data, file=str(MARITIME))
+    ev = evaluate(profile, site_facts(table, data.campuses), load_catalogue(), origin_xy=origin)
+    return table, ev
+
+
+def test_the_maritime_manufacturer_gets_no_food_park_nor_a_transformation_area():
+    table, ev = _maritime()
+    feasible = table.loc[ev.feasible]
+    assert len(feasible) > 0
+    assert not feasible["reserved_for"].notna().any()
+    assert not feasible["designation"].isin(["mixed_urban", "campus", "science_park"]).any()
+    names = set(feasible["name"])
+    for offered_before in ("Nieuw Reijerwaard", "VEILING BLEISWIJK", "Merwe-Vierhavens (M4H)"):
+        assert offered_before not in names
+    rule = next(c for c in ev.constraints if c.name == "site_fit")
+    i = int(np.flatnonzero(table["site_id"].eq("zh-nieuw-reijerwaard"))[0])
+    assert "reserved for agrifood" in rule.describe(i)
+
+
+def test_a_leads_row_says_the_activity_the_quay_and_the_sector():
+    from siting.inputs.profile import nest_flat_record
+
+    nested, unknown = nest_flat_record(
+        {
+            "id": "x",
+            "year": "2030",
+            "activity": "pilot",
+            "water_bound": "true",
+            "qualifies_for": "agrifood",
+        }
+    )
+    assert not unknown
+    profile = parse_profile(nested, file="leads.csv", row=2)
+    assert profile.needs.activity == "pilot" and profile.needs.water_bound
+    assert profile.constraints.qualifies_for == ("agrifood",)
+    with pytest.raises(siting.SitingInputError, match="qualifies_for"):
+        parse_profile({**nested, "constraints": {"qualifies_for": "mining"}}, file="l", row=2)
