@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from siting._wording import format_gap
+from siting.outputs.maps.palettes import CONGESTION_COLORS  # noqa: F401 (re-exported)
 from siting.results.ranking import PairRecommendation, RankingResult, Recommendation, SiteOutcome
 
 #: Colours of the site outcomes.
@@ -29,15 +30,6 @@ OUTCOME_LABELS: dict[str, str] = {
     "feasible": "feasible, not in the top",
     "unverified": "feasible but unverified (some facts unknown)",
     "excluded": "excluded by a hard constraint",
-}
-
-#: Colours of the demand-side congestion classes (-1 unknown .. 3 shortage).
-CONGESTION_COLORS: dict[int, str] = {
-    0: "#a6d96a",
-    1: "#ffe066",
-    2: "#fd8d3c",
-    3: "#d7301f",
-    -1: "#cccccc",
 }
 
 CAMPUS_COLOR = "#2e7d32"
@@ -71,10 +63,23 @@ CSS = """
 .siting-box {
     background: rgba(255,255,255,.95); padding: 8px 10px; border-radius: 4px;
     box-shadow: 0 1px 5px rgba(0,0,0,.4); font: 12px/1.35 Arial, Helvetica, sans-serif;
-    color: #222; overflow-y: auto;
+    color: #222;
 }
-.siting-panel { width: 310px; max-height: calc(100vh - 150px); }
-.siting-legend { width: 270px; max-height: calc(100vh - 290px); }
+.siting-box { overflow: hidden; }
+.siting-body { overflow-y: auto; }
+.siting-panel { width: 290px; }
+.siting-panel .siting-body { max-height: calc(42vh - 30px); }
+.siting-legend { width: 230px; }
+.siting-legend .siting-body { max-height: calc(30vh - 30px); }
+.leaflet-control-layers-expanded { font-size: 11px; line-height: 1.2; padding: 4px 6px;
+    max-width: 230px; }
+.leaflet-control-layers-expanded .leaflet-control-layers-list { max-height: 26vh;
+    overflow-y: auto; }
+.siting-tabs .bar { display: flex; gap: 2px; margin: 4px 0; border-bottom: 1px solid #ccc; }
+.siting-tabs .bar button { border: 1px solid #ccc; border-bottom: 0; background: #f4f4f4;
+    font: 11px Arial, sans-serif; padding: 2px 6px; cursor: pointer; border-radius: 3px 3px 0 0; }
+.siting-tabs .bar button.on { background: #fff; font-weight: bold; }
+.siting-tabs .pane[hidden] { display: none; }
 .siting-box h3 { margin: 0 0 4px; font-size: 14px; }
 .siting-box summary { font-weight: bold; cursor: pointer; margin-top: 4px; }
 .siting-box table { border-collapse: collapse; width: 100%; }
@@ -179,32 +184,61 @@ def recommendation_popup(rec: Recommendation, n_recommended: int) -> str:
     -------
     str
     """
-    parts = [
-        f'<div class="siting-pop" data-site="{esc(rec.site_id)}">',
-        f"<h4>#{rec.rank} {esc(rec.name)}</h4>",
-        _place(rec),
-        _score_line(rec),
-        _breakdown_table(rec),
-        _constraint_list(rec),
-        _stability_list(rec, "Rank holds while a weight stays in"),
-    ]
+    why = [_score_line(rec), _breakdown_table(rec)]
     sep = rec.versus_next
     if sep is not None:
-        parts.append(
+        why.append(
+            f'<div class="note">ahead of #{rec.rank + 1} {esc(sep.next_site_name)} by '
+            f"{sep.utility_gap:.3f} (tab Next)</div>"
+        )
+    nxt = []
+    if sep is not None:
+        nxt.append(
             f"<h5>Ahead of #{rec.rank + 1} {esc(sep.next_site_name)} by "
             f"{sep.utility_gap:.3f}</h5><ul>"
         )
         for label, diff in sep.differences[:4]:
-            parts.append(f"<li>{esc(label)} {diff:+.3f}</li>")
-        parts.append("</ul>")
+            nxt.append(f"<li>{esc(label)} {diff:+.3f}</li>")
+        nxt.append("</ul>")
     else:
-        parts.append(
+        nxt.append(
             f"<h5>Last of the {n_recommended} recommended</h5>"
             '<div class="note">see the candidate layer for the sites after it</div>'
         )
-    parts.append(_caveat_list(rec))
-    parts.append("</div>")
-    return "".join(parts)
+    nxt.append(_stability_list(rec, "Rank holds while a weight stays in"))
+    items = [
+        ("Why", "".join(why)),
+        ("Rules", _constraint_list(rec)),
+        ("Next", "".join(nxt)),
+    ]
+    caveats = _caveat_list(rec)
+    if caveats:
+        items.append(("Caveats", caveats))
+    return (
+        f'<div class="siting-pop" data-site="{esc(rec.site_id)}">'
+        f"<h4>#{rec.rank} {esc(rec.name)}</h4>{_place(rec)}{tabs(items)}</div>"
+    )
+
+
+def tabs(items: Sequence[tuple[str, str]]) -> str:
+    """Return sections as tabs: a bar of buttons, the first section shown (no inner scroll).
+
+    Parameters
+    ----------
+    items
+        ``(label, html)`` per tab; labels are plain text, the html is ready-made (escaped).
+        The page's :data:`siting.outputs.maps.elements.TABS_SCRIPT` switches them.
+    """
+    on = ' class="on"'
+    bar = "".join(
+        f'<button type="button" data-tab="{k}"{on if k == 0 else ""}>{esc(label)}</button>'
+        for k, (label, _) in enumerate(items)
+    )
+    panes = "".join(
+        f'<div class="pane" data-pane="{k}"{"" if k == 0 else " hidden"}>{body}</div>'
+        for k, (_, body) in enumerate(items)
+    )
+    return f'<div class="siting-tabs"><div class="bar">{bar}</div>{panes}</div>'
 
 
 def _place(rec: Recommendation) -> str:
@@ -528,7 +562,7 @@ def pair_site_popup(roles: Sequence[tuple[str, PairRecommendation]], max_km: flo
 
 def panel(result: RankingResult) -> str:
     """Return the case panel: headline, key needs, solver outcome, exclusion funnel."""
-    parts = [f"<h3>Case {esc(result.case_id)}</h3>"]
+    parts = []
     n_rec = len(result.recommendations)
     if result.infeasibility is not None or not result.recommendations:
         message = (
@@ -557,7 +591,7 @@ def panel(result: RankingResult) -> str:
         f"<div>{result.n_feasible} of {result.n_sites} sites satisfy every hard "
         f"constraint{unverified}.</div>"
     )
-    parts.append("<details open><summary>Key needs</summary><table>")
+    parts.append("<details><summary>Key needs</summary><table>")
     for key, value in result.needs.items():
         if key == "id":
             continue
@@ -566,7 +600,7 @@ def panel(result: RankingResult) -> str:
         )
     parts.append("</table></details>")
     parts.append(
-        "<details open><summary>Exclusion funnel</summary><table><tr><th>rule</th>"
+        "<details><summary>Exclusion funnel</summary><table><tr><th>rule</th>"
         '<th class="n">fail</th><th class="n">unknown</th><th class="n">left</th></tr>'
         f'<tr><td>all sites</td><td></td><td></td><td class="n">{result.n_sites}</td>'
         "</tr>"
@@ -641,7 +675,7 @@ def legend(sections: Iterable[tuple[str | None, str, str, bool]]) -> str:
 
     A section tied to a layer is hidden while that layer is off.
     """
-    parts = ["<h3>Legend</h3>"]
+    parts = []
     for layer, title, body, shown in sections:
         data = f' data-layer="{esc(layer)}"' if layer is not None else ""
         hidden = "" if shown else ' style="display:none"'

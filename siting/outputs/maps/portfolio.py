@@ -13,7 +13,7 @@ For an **assignment**:
   assignment uses in the supply areas that may feed a site there; elsewhere by the worst
   demand-side class, as :func:`siting.outputs.maps.ranking.render_map` draws it (areas
   without a published room take one large lead; the tooltip says how many are used). Drawn
-  on the hexagons of :func:`siting.outputs.maps.ranking.hexagon_grid`;
+  on the municipality areas of the offline basemap;
 - the assigned sites, with the area used and the capacity [ha] in the tooltip;
 - a line from each placed lead's current location to its site (lead, site, straight-line
   distance [km], utility);
@@ -46,16 +46,19 @@ from siting._wording import format_gap
 from siting.layers.grid_info import municipality_grid_points
 from siting.layers.load import GeoData, load_geodata
 from siting.model.solvers import SOLVED
-from siting.outputs.maps.elements import Bind, HtmlControl, PolygonSurface, Style, SurfaceSwitch
-from siting.outputs.maps.html import CONGESTION_COLORS, dot, esc, legend, swatch
+from siting.outputs.maps.basemap import open_at
+from siting.outputs.maps.elements import Bind, PolygonSurface, Style, SurfaceSwitch
+from siting.outputs.maps.html import dot, esc, legend, swatch
+from siting.outputs.maps.palettes import CONGESTION_COLORS, HEADROOM_COLORS
 from siting.outputs.maps.ranking import (
+    PANEL_WIDTH_PX,
     add_layer_control,
-    hexagon_grid,
+    add_panels,
     latlon,
-    polygon_latlngs,
     start_map,
 )
 from siting.outputs.maps.sites import by_point
+from siting.outputs.maps.surfaces import municipality_areas
 from siting.results.assignment import INVALID, PLACED, AssignmentResult, ZoneUse
 from siting.results.screening import ScreenResult
 
@@ -82,7 +85,6 @@ TOOLTIP_LEADS: int = 12
 #: Upper edges of the classes of headroom used [share of the headroom]; the last class is
 #: "full" (no headroom left).
 HEADROOM_EDGES: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0)
-HEADROOM_COLORS: tuple[str, ...] = ("#deebf7", "#9ecae1", "#4292c6", "#08519c", "#08306b")
 HEADROOM_LABELS: tuple[str, ...] = (
     "< 25 % used",
     "25 - 50 % used",
@@ -133,7 +135,7 @@ def render_portfolio_map(
     *,
     data: GeoData | None = None,
     m: folium.Map | None = None,
-    offline: bool = False,
+    offline: bool = True,
 ) -> folium.Map:
     """Draw a pipeline's assignment or screening on an interactive map.
 
@@ -147,8 +149,8 @@ def render_portfolio_map(
     m
         A map to draw on; a new one fitted to the Netherlands when ``None``.
     offline
-        Build for a self-contained file (no background map, Leaflet inlined); save with
-        ``siting.outputs.maps.ranking.save_map(..., offline=True)``.
+        Self-contained (the default: Leaflet inlined, the offline basemap, nothing fetched);
+        ``False`` adds the online background tiles (``--tiles``).
 
     Returns
     -------
@@ -168,7 +170,7 @@ def render_portfolio_map(
     origins = [None if lead.origin is None else _point(*lead.origin) for lead in result.leads]
     sites = _site_points(data)
     created = m is None
-    m = start_map(m, offline=offline)
+    m = start_map(m, offline=offline, data=data)
     m.add_child(Style(PORTFOLIO_CSS), name="siting_portfolio_css")
     if isinstance(result, AssignmentResult):
         sections, html, zones_var = _assignment_layers(m, result, data, origins, sites)
@@ -180,27 +182,22 @@ def render_portfolio_map(
         if xy is None
     ]
     html += _missing_section(missing)
-    m.add_child(
-        HtmlControl(
-            html, position="topleft", css_class="siting-box siting-panel", element_id="siting-panel"
-        ),
-        name="siting_panel",
-    )
-    m.add_child(
-        HtmlControl(
-            legend(sections),
-            position="bottomright",
-            css_class="siting-box siting-legend",
-            element_id="siting-legend",
-        ),
-        name="siting_legend",
-    )
+    kind = "Assignment" if isinstance(result, AssignmentResult) else "Screening"
+    add_panels(m, html, legend(sections), case_title=f"{kind} of {len(result.leads)} leads")
     add_layer_control(m)
     m.add_child(SurfaceSwitch({zones_var[0]: zones_var[1]}), name="siting_surface_switch")
     if created:
-        bounds = data.municipalities.to_crs(settings.display_crs).total_bounds
-        m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+        points = [(xy[2], xy[3]) for xy in origins if xy is not None]
+        points += [(sites[i][2], sites[i][3]) for i in _result_sites(result) if i in sites]
+        open_at(m, points, padding_left=PANEL_WIDTH_PX + 20)
     return m
+
+
+def _result_sites(result: AssignmentResult | ScreenResult) -> list[str]:
+    """Return the sites the map is about: the assigned ones, or each lead's top-1 site."""
+    if isinstance(result, AssignmentResult):
+        return [s.site_id for s in result.sites if s.leads]
+    return [lead.sites[0].site_id for lead in result.leads if lead.sites]
 
 
 # --- assignment ------------------------------------------------------------------------------
@@ -541,7 +538,7 @@ def _zone_layer(
     """Hexagons coloured by the room used in the areas that may feed a site, else by class."""
     grid = municipality_grid_points(data)
     grid = grid[grid.geometry.notna() & ~grid.geometry.is_empty].reset_index(drop=True)
-    hexes = hexagon_grid(grid.geometry)
+    areas, how = municipality_areas(grid)
     classes = sorted(CONGESTION_COLORS)
     palette = [CONGESTION_COLORS[c] for c in classes] + list(HEADROOM_COLORS)
     zones = zones or {}
@@ -578,14 +575,14 @@ def _zone_layer(
             cache[k] = (index, tip)
         return cache[k]
 
-    shapes = polygon_latlngs(hexes.geometry, ring_only=True)
     cells = []
-    for shape, k in zip(shapes, hexes["nearest"].to_numpy(), strict=True):
-        index, tip = cell(int(k))
-        cells.append((shape, index, tip))
-    group.add_child(
-        PolygonSurface(cells, colors=palette, style={"stroke": False, "fillOpacity": 0.5})
-    )
+    for shape, k, name in areas:
+        if k is None:
+            cells.append((shape, classes.index(-1), f"<b>{esc(name)}</b>: no grid record"))
+        else:
+            cells.append((shape, *cell(k)))
+    style = {"color": "#ffffff", "weight": 0.6, "opacity": 0.9, "fillOpacity": 0.6}
+    group.add_child(PolygonSurface(cells, colors=palette, style=style))
     body = ""
     if any(z.unit == "MW" for z in zones.values()):
         body += "<div><b>share of the published room [MW] used</b></div>"
@@ -603,9 +600,8 @@ def _zone_layer(
     )
     body += (
         '<div class="note">Per municipality, the supply areas of the capacity map that may '
-        "feed a site there (placed by the station's place: approximate), drawn as hexagons "
-        "coloured by the nearest municipality point. An area without a published room takes "
-        "at most one large lead.</div>"
+        "feed a site there (placed by the station's place: approximate), "
+        f"{esc(how)}. An area without a published room takes at most one large lead.</div>"
     )
     title = "Grid areas: published room used" if zones else "Grid congestion"
     return layer, title, body, True
