@@ -171,8 +171,8 @@ class ViewControl(MacroElement):
     bounds
         ``[[south, west], [north, east]]`` [degree] of what the map is about, or ``None`` for
         the national view.
-    padding_left
-        Room kept free on the left for the panel [px].
+    padding_left, padding_right
+        Room kept free on the left for the panel and on the right for the legend [px].
     """
 
     _template = Template("""
@@ -180,8 +180,8 @@ class ViewControl(MacroElement):
         (function (map) {
             var national = {{ this.national }}, focus = {{ this.bounds }};
             var options = {paddingTopLeft: [{{ this.padding_left }}, 20],
-                           paddingBottomRight: [20, 20], maxZoom: {{ this.max_zoom }},
-                           animate: false};
+                           paddingBottomRight: [{{ this.padding_right }}, 20],
+                           maxZoom: {{ this.max_zoom }}, animate: false};
             function show(b) { map.fitBounds(b, options); }
             show(focus || national);
             var control = L.control({position: "topleft"});
@@ -205,12 +205,15 @@ class ViewControl(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, bounds: list[list[float]] | None, *, padding_left: int = 20) -> None:
+    def __init__(
+        self, bounds: list[list[float]] | None, *, padding_left: int = 20, padding_right: int = 20
+    ) -> None:
         super().__init__()
         self._name = "ViewControl"
         self.bounds = js_value(bounds)
         self.national = js_value([list(NATIONAL_BOUNDS[0]), list(NATIONAL_BOUNDS[1])])
         self.padding_left = js_value(int(padding_left))
+        self.padding_right = js_value(int(padding_right))
         self.max_zoom = js_value(OPEN_MAX_ZOOM)
 
 
@@ -268,9 +271,19 @@ def extent(points: Sequence[tuple[float, float]]) -> list[list[float]] | None:
     return [[min(lats), min(lons)], [max(lats), max(lons)]]
 
 
-def open_at(m: folium.Map, points: Sequence[tuple[float, float]], *, padding_left: int) -> None:
-    """Open ``m`` at the extent of ``points`` (``(lat, lon)``), with the view buttons."""
-    m.add_child(ViewControl(extent(points), padding_left=padding_left), name="siting_view")
+def open_at(
+    m: folium.Map,
+    points: Sequence[tuple[float, float]],
+    *,
+    padding_left: int,
+    padding_right: int = 270,
+) -> None:
+    """Open ``m`` at the extent of ``points`` (``(lat, lon)``), with the view buttons.
+
+    The padding [px] keeps the points clear of the panel (left) and the legend (right).
+    """
+    view = ViewControl(extent(points), padding_left=padding_left, padding_right=padding_right)
+    m.add_child(view, name="siting_view")
 
 
 def _tile_provider() -> Any:

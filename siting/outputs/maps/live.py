@@ -18,6 +18,7 @@ from jinja2 import Template
 
 from siting.outputs.maps.elements import js_value
 from siting.outputs.maps.html import esc
+from siting.outputs.maps.ranking_layers import POPUP_OPTIONS
 from siting.results.ranking import RankingResult
 
 #: Slider step [-].
@@ -212,7 +213,7 @@ class LiveWeights(MacroElement):
                 "sites": sites,
                 "top": len(result.recommendations),
                 "base": [rec.site_id for rec in result.recommendations],
-                "popup": {"maxWidth": 420, "minWidth": 300, "className": "siting-popup"},
+                "popup": {**POPUP_OPTIONS, "minWidth": 300},
             }
         )
 

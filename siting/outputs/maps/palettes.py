@@ -16,9 +16,9 @@ SEA_COLOR = "#dde7ee"
 CONGESTION_COLORS: dict[int, str] = {
     0: "#fee391",
     1: "#fec44f",
-    2: "#ec7014",
-    3: "#8c2d04",
-    -1: "#cfcfcf",
+    2: "#fb9a29",
+    3: "#cc4c02",
+    -1: "#bdbdbd",
 }
 
 #: Talent classes, low to high: viridis (reversed), six steps.

@@ -71,9 +71,9 @@ POPUP_OPTIONS: dict[str, Any] = {
     "maxWidth": 420,
     "minWidth": 340,
     "className": "siting-popup",
-    # keep the popup clear of the panel (left) and the legend (right)
-    "autoPanPaddingTopLeft": [20, 10],
-    "autoPanPaddingBottomRight": [20, 10],
+    # keep the popup clear of the panel (left), the layer control and the legend (right)
+    "autoPanPaddingTopLeft": [330, 10],
+    "autoPanPaddingBottomRight": [270, 10],
 }
 
 Section = tuple[str | None, str, str, bool]

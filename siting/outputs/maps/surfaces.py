@@ -108,7 +108,7 @@ def congestion_layer(
             cells.append(
                 (shape, index[classes[k]], _congestion_tip(grid.iloc[k], classes[k], approx))
             )
-    style = {"color": "#ffffff", "weight": 0.6, "opacity": 0.9, "fillOpacity": 0.6}
+    style = {"color": "#ffffff", "weight": 0.6, "opacity": 0.9, "fillOpacity": 0.45}
     group.add_child(PolygonSurface(cells, colors=palette, style=style))
     dates = sorted({str(d) for d in grid["status_date"] if not _missing(d)})
     when = (
