@@ -6,6 +6,7 @@ whose browser ranking equals ``siting rank --weights``. Reuses the browser fixtu
 :mod:`tests.test_browser` (Debian's /usr/bin/chromium through Playwright).
 """
 
+# ruff: noqa: F811
 from __future__ import annotations
 
 import json
@@ -96,6 +97,7 @@ def test_main_popup_content_fits_without_an_inner_scroll(case2_result, data, tmp
         box = page.locator(".siting-popup").bounding_box()
         assert box["y"] >= 0 and box["y"] + box["height"] <= VIEWPORT["height"]
         page.locator(".leaflet-popup-close-button").click()
+        page.locator(".siting-popup").wait_for(state="detached", timeout=5_000)
     assert seen.errors == []
 
 
