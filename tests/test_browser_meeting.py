@@ -15,14 +15,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from .conftest import CASES
 from .test_browser import (  # noqa: F401 (fixtures)
     VIEWPORT,
     browser,
     click_rank,
+    comparison,
     data,
     open_map,
     other_hosts,
+    panes,
     pytestmark,
     write,
 )
@@ -41,10 +45,10 @@ def box_area(page: Any, selector: str) -> float:
     return total
 
 
-def panels_share(page: Any) -> float:
+def panels_share(page: Any, screen: float = SCREEN) -> float:
     """Share of the screen covered by the panel, the legend, the layer control, the buttons."""
     selectors = ("#siting-panel", "#siting-legend", ".leaflet-control-layers", ".leaflet-bar")
-    return sum(box_area(page, s) for s in selectors) / SCREEN
+    return sum(box_area(page, s) for s in selectors) / screen
 
 
 def map_view(page: Any) -> list[float]:
@@ -216,5 +220,20 @@ def test_sliders_rerank_in_the_browser_as_rank_weights_does(case2_result, data, 
     assert page.locator(".siting-rank.live").count() == 0
     assert page.locator(".siting-rank[data-rank]").count() == 5
     assert "Hard constraints" in click_rank(page, 1).text_content()
+    assert seen.errors == []
+    assert other_hosts(seen.requests) == []
+
+
+def test_comparison_panes_open_alike_and_leave_room_for_the_maps(comparison, tmp_path, open_map):
+    from siting.cli.whatif import write_comparison_map
+
+    seen = open_map(write_comparison_map(comparison, tmp_path / "compare.html"), panes=2)
+    left, right = panes(seen.page)
+    assert left.view() == pytest.approx(right.view())  # one view in both from the start
+    frames = seen.page.locator("iframe.siting-pane")
+    for k, pane in enumerate((left, right)):
+        box = frames.nth(k).bounding_box()
+        share = panels_share(pane.frame, box["width"] * box["height"])
+        assert share <= 0.25, f"pane {k}: panels cover {share:.0%}"
     assert seen.errors == []
     assert other_hosts(seen.requests) == []

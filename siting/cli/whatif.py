@@ -193,7 +193,7 @@ def write_comparison_map(result: Comparison, path: Path, *, offline: bool = True
     from siting.layers.load import load_geodata
     from siting.outputs.maps.elements import LINKED_VIEW_RELAY, LinkedView
     from siting.outputs.maps.html import esc
-    from siting.outputs.maps.ranking import render_map, save_map
+    from siting.outputs.maps.ranking import render_map, result_points, save_map
 
     if not result.variants:
         raise SitingInputError(
@@ -205,6 +205,8 @@ def write_comparison_map(result: Comparison, path: Path, *, offline: bool = True
             )
         )
     variant = result.variants[0]
+    # both panes open at the same view: what either ranking is about
+    focus = [*result_points(result.base), *result_points(variant.result)]
     panes = []
     with tempfile.TemporaryDirectory() as tmp:
         for k, (label, ranking, data) in enumerate(
@@ -214,7 +216,11 @@ def write_comparison_map(result: Comparison, path: Path, *, offline: bool = True
             )
         ):
             m = render_map(
-                ranking, data=data if data is not None else load_geodata(), offline=offline
+                ranking,
+                data=data if data is not None else load_geodata(),
+                offline=offline,
+                compact=True,
+                focus=focus,
             )
             m.add_child(LinkedView(), name="siting_linked_view")
             page = save_map(m, Path(tmp) / f"pane{k}.html", offline=offline).read_text(

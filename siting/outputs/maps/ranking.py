@@ -26,6 +26,7 @@ result or the data is HTML-escaped.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import folium
@@ -84,6 +85,12 @@ TALENT_CLASSES: int = 6
 #: 1366x768 screen (tested in the browser).
 PANEL_WIDTH_PX: int = 290
 
+#: A smaller panel for small frames (``compact``).
+COMPACT_CSS = """
+.siting-panel { width: 240px; }
+.siting-panel .siting-body { max-height: calc(30vh - 30px); }
+"""
+
 _SURFACES = ("congestion", *vocab.EDUCATION_LEVELS)
 
 
@@ -96,6 +103,8 @@ def render_map(
     boundaries: gpd.GeoDataFrame | None = None,
     surface: str | None = "congestion",
     live: bool = True,
+    compact: bool = False,
+    focus: Sequence[tuple[float, float]] | None = None,
 ) -> folium.Map:
     """Draw a ranking and the data behind it on an interactive map.
 
@@ -121,6 +130,12 @@ def render_map(
         ``None`` for none (the others can be switched on in the layer control).
     live
         Carry the feasible sites' scores and the weight sliders (when the result has them).
+    compact
+        For a small frame (the panes of a comparison): the legend and the layer control
+        start collapsed.
+    focus
+        ``(lat, lon)`` points [degree] to open at; default the recommended sites, the pairs'
+        sites and the origin.
 
     Returns
     -------
@@ -187,18 +202,39 @@ def render_map(
     )
     if live:
         add_live_weights(m, result, recommended.get_name())
-    _layer_control_last(m)
+    _layer_control_last(m, collapsed=compact)
+    if compact:
+        m.add_child(Style(COMPACT_CSS), name="siting_compact_css")
     m.add_child(SurfaceSwitch(surfaces), name="siting_surface_switch")
     if created:
-        points = [(rec.lat, rec.lon) for rec in result.recommendations]
-        points += [(r.lat, r.lon) for p in result.pairs for r in (p.rnd, p.production)]
-        if result.origin is not None:
-            points.append((result.origin[1], result.origin[0]))
-        open_at(m, points, padding_left=PANEL_WIDTH_PX + 20)
+        points = list(focus) if focus is not None else result_points(result)
+        open_at(m, points, padding_left=PANEL_WIDTH_PX + 20, padding_right=60 if compact else 270)
     return m
 
 
-def add_panels(m: folium.Map, panel_html: str, legend_html: str, *, case_title: str) -> None:
+def result_points(result: RankingResult) -> list[tuple[float, float]]:
+    """Return what a ranking map is about: its recommended and paired sites and the origin.
+
+    Returns
+    -------
+    list
+        ``(lat, lon)`` [degree].
+    """
+    points = [(rec.lat, rec.lon) for rec in result.recommendations]
+    points += [(r.lat, r.lon) for p in result.pairs for r in (p.rnd, p.production)]
+    if result.origin is not None:
+        points.append((result.origin[1], result.origin[0]))
+    return points
+
+
+def add_panels(
+    m: folium.Map,
+    panel_html: str,
+    legend_html: str,
+    *,
+    case_title: str,
+    legend_collapsed: bool = False,
+) -> None:
     """Add the collapsible panel (top left) and legend (bottom right) of ready-made HTML.
 
     Parameters
@@ -209,6 +245,8 @@ def add_panels(m: folium.Map, panel_html: str, legend_html: str, *, case_title: 
         Escaped HTML (:mod:`siting.outputs.maps.html`).
     case_title
         The panel's title, plain text (escaped by the element).
+    legend_collapsed
+        Start with the legend collapsed.
     """
     m.add_child(
         HtmlControl(
@@ -227,6 +265,7 @@ def add_panels(m: folium.Map, panel_html: str, legend_html: str, *, case_title: 
             css_class="siting-box siting-legend",
             element_id="siting-legend",
             title="Legend",
+            collapsed=legend_collapsed,
         ),
         name="siting_legend",
     )
@@ -298,10 +337,10 @@ def save_map(m: folium.Map, path: str | Path, *, offline: bool = True) -> Path:
     return path
 
 
-def _layer_control_last(m: folium.Map) -> None:
+def _layer_control_last(m: folium.Map, *, collapsed: bool = False) -> None:
     """Add a layer control after all layers, or move an existing one there."""
     for name, child in list(m._children.items()):
         if isinstance(child, folium.LayerControl):
             m._children.move_to_end(name)
             return
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=collapsed).add_to(m)
