@@ -319,7 +319,7 @@ def _assignment_panel(result: AssignmentResult) -> str:
     if result.gap_rel > 0:
         gap += f" (requested {result.gap_rel:.2%})"
     parts = [
-        "<h3>Portfolio assignment</h3>",
+        "<div><b>Portfolio assignment</b></div>",
         f"<div><b>{len(result.leads)}</b> leads: <b>{result.n_placed}</b> placed, "
         f"<b>{result.n_unplaced}</b> unplaced, <b>{result.n_invalid}</b> invalid "
         "input</div>",
@@ -481,7 +481,7 @@ def _screening_layers(
 def _screening_panel(result: ScreenResult) -> str:
     s = result.summary
     parts = [
-        "<h3>Pipeline screening</h3>",
+        "<div><b>Pipeline screening</b></div>",
         f"<div><b>{s.leads_in}</b> leads: <b>{s.placed}</b> placed (at least one "
         f"feasible site), <b>{s.nowhere}</b> nowhere (no feasible site), "
         f"<b>{s.invalid}</b> invalid input"
