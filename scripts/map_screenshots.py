@@ -13,10 +13,11 @@ from __future__ import annotations
 import argparse
 import tempfile
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-VIEWPORT = {"width": 1366, "height": 768}
+VIEWPORT: Any = {"width": 1366, "height": 768}
 #: Width of the written screenshots [px].
 WIDTH = 900
 

@@ -235,7 +235,7 @@ def class_edges(values: np.ndarray, n: int) -> list[float]:
     positive = values[values > 0]
     if positive.size == 0:
         return []
-    edges = []
+    edges: list[float] = []
     for q in np.linspace(0, 1, n + 1)[1:-1]:
         edge = float(np.quantile(positive, q))
         if edge > 0:

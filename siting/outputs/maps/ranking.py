@@ -163,7 +163,7 @@ def render_map(
 
     sections: list[tuple[str | None, str, str, bool]] = []
     surfaces: dict[str, str] = {}
-    group = folium.FeatureGroup(LAYER_CONGESTION, show=surface == "congestion").add_to(m)
+    group = _group(m, LAYER_CONGESTION, show=surface == "congestion")
     sections.append(
         congestion_layer(group, data, polygons, shown=group.show, layer=LAYER_CONGESTION)
     )
@@ -171,27 +171,27 @@ def render_map(
     for level, (title, layer, body) in talent_layers(
         data, polygons, classes=TALENT_CLASSES
     ).items():
-        group = folium.FeatureGroup(LAYER_TALENT[level], show=surface == level).add_to(m)
+        group = _group(m, LAYER_TALENT[level], show=surface == level)
         group.add_child(layer)
         sections.append((LAYER_TALENT[level], title, body, group.show))
         surfaces[LAYER_TALENT[level]] = group.get_name()
 
-    group = folium.FeatureGroup(LAYER_CAMPUSES).add_to(m)
+    group = _group(m, LAYER_CAMPUSES)
     sections.append(campus_layer(group, data))
     if result.origin is not None:
-        group = folium.FeatureGroup(LAYER_ORIGIN).add_to(m)
+        group = _group(m, LAYER_ORIGIN)
         sections.append(origin_layer(group, result))
     group = folium.FeatureGroup(LAYER_OUTLINES)
     outlines = outline_layer(group, result, data)
     if outlines is not None:
         m.add_child(group)
         sections.insert(0, outlines)
-    group = folium.FeatureGroup(LAYER_SITES).add_to(m)
+    group = _group(m, LAYER_SITES)
     sections.insert(0, sites_layer(group, result))
-    recommended = folium.FeatureGroup(LAYER_RECOMMENDED).add_to(m)
+    recommended = _group(m, LAYER_RECOMMENDED)
     sections.insert(0, recommended_layer(recommended, result))
     if result.pairs:
-        group = folium.FeatureGroup(LAYER_PAIRS, show=True).add_to(m)
+        group = _group(m, LAYER_PAIRS, show=True)
         sections.insert(0, pair_layer(group, result))
 
     add_panels(
@@ -335,6 +335,13 @@ def save_map(m: folium.Map, path: str | Path, *, offline: bool = True) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
     return path
+
+
+def _group(m: folium.Map, name: str, show: bool = True) -> folium.FeatureGroup:
+    """Add a layer (feature group) to ``m`` and return it."""
+    group = folium.FeatureGroup(name, show=show)
+    m.add_child(group)
+    return group
 
 
 def _layer_control_last(m: folium.Map, *, collapsed: bool = False) -> None:
