@@ -572,7 +572,7 @@ def case6_deep() -> RankingResult:
 
 def dual_role_site(result: RankingResult) -> tuple[str, list[tuple[str, Any]]]:
     """A site that is the R&D site of one pair and the production site of another."""
-    from siting.outputs.maps.html import pair_roles
+    from siting.outputs.maps.pairs_html import pair_roles
 
     for pair in result.pairs:
         for rec in (pair.rnd, pair.production):
@@ -583,7 +583,7 @@ def dual_role_site(result: RankingResult) -> tuple[str, list[tuple[str, Any]]]:
 
 
 def test_a_site_in_several_pairs_gets_one_badge_listing_its_roles(case6_result, case6_deep):
-    from siting.outputs.maps.html import BADGE_RANKS, pair_badge
+    from siting.outputs.maps.pairs_html import BADGE_RANKS, pair_badge
 
     site, roles = dual_role_site(case6_deep)
     ranks = [pair.rank for _, pair in roles]
@@ -608,7 +608,7 @@ def test_a_site_in_several_pairs_gets_one_badge_listing_its_roles(case6_result, 
 
 
 def test_pair_popups_explain_each_site_in_its_role(case6_result, case6_deep):
-    from siting.outputs.maps.html import pair_popup, pair_site_popup
+    from siting.outputs.maps.pairs_html import pair_popup, pair_site_popup
 
     best = case6_result.pairs[0]
     popup = pair_popup(best, None)

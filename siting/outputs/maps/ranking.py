@@ -55,8 +55,8 @@ from siting.outputs.maps.geometry import (  # noqa: F401 (the public helpers, re
     latlon,
     polygon_latlngs,
 )
-from siting.outputs.maps.html import CSS, legend, panel
 from siting.outputs.maps.live import LIVE_CSS, add_live_weights, live_section
+from siting.outputs.maps.panels import legend, panel
 from siting.outputs.maps.ranking_layers import (  # noqa: F401 (layer names, re-exported)
     LAYER_CAMPUSES,
     LAYER_CONGESTION,
@@ -76,6 +76,7 @@ from siting.outputs.maps.ranking_layers import (  # noqa: F401 (layer names, re-
     sites_layer,
 )
 from siting.outputs.maps.sites import SITE_CSS
+from siting.outputs.maps.styles import CSS
 from siting.outputs.maps.surfaces import congestion_layer, talent_layers
 from siting.results.ranking import RankingResult
 

@@ -19,14 +19,15 @@ from siting.layers.load import GeoData
 from siting.outputs.maps.elements import Bind, PolygonSurface
 from siting.outputs.maps.geometry import COORD_DECIMALS, latlon, polygon_latlngs
 from siting.outputs.maps.html import (
-    CAMPUS_COLOR,
-    ORIGIN_COLOR,
-    OUTCOME_COLORS,
-    OUTCOME_LABELS,
-    PAIR_COLORS,
     campus_popup,
     dot,
     esc,
+    recommendation_popup,
+    recommendation_tooltip,
+    site_category,
+    swatch,
+)
+from siting.outputs.maps.pairs_html import (
     pair_badge,
     pair_max_distance_km,
     pair_popup,
@@ -34,10 +35,6 @@ from siting.outputs.maps.html import (
     pair_site_popup,
     pair_site_tooltip,
     pair_tooltip,
-    recommendation_popup,
-    recommendation_tooltip,
-    site_category,
-    swatch,
 )
 from siting.outputs.maps.sites import (
     AT_MUNICIPALITY,
@@ -46,6 +43,13 @@ from siting.outputs.maps.sites import (
     outline_cells,
     site_markers,
     stack_up,
+)
+from siting.outputs.maps.styles import (
+    CAMPUS_COLOR,
+    ORIGIN_COLOR,
+    OUTCOME_COLORS,
+    OUTCOME_LABELS,
+    PAIR_COLORS,
 )
 from siting.results.ranking import PairRecommendation, RankingResult
 
