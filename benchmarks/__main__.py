@@ -311,7 +311,7 @@ def bench_map(rows: list[list[str]], *, repeat: int) -> None:
                 lambda o=offline, p=path: save_map(render_map(result, offline=o), p, offline=o),
                 repeat=repeat,
             )
-            label = "offline" if offline else "online"
+            label = "offline, the default" if offline else "--tiles"
             rows.append(
                 [
                     f"national map ({label}), render + save",

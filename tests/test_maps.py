@@ -20,6 +20,7 @@ from siting.layers.load import load_geodata
 from siting.outputs.maps import ranking as maps
 from siting.outputs.maps.assets import remote_references, strip_remote_urls
 from siting.outputs.maps.elements import Bind, PolygonSurface
+from siting.outputs.maps.geometry import boundary_shapes
 from siting.outputs.maps.html import esc, recommendation_popup
 from siting.outputs.maps.sites import CATEGORIES, SiteMarkers, fan_out
 from siting.results.ranking import RankingResult, ranking_from_dict
@@ -84,7 +85,9 @@ def data():
 @pytest.fixture(scope="module")
 def online_html(case2_result, data, tmp_path_factory) -> tuple[Path, str]:
     path = maps.save_map(
-        maps.render_map(case2_result, data=data), tmp_path_factory.mktemp("maps") / "online.html"
+        maps.render_map(case2_result, data=data, offline=False),
+        tmp_path_factory.mktemp("maps") / "online.html",
+        offline=False,
     )
     return path, path.read_text(encoding="utf-8")
 
@@ -257,9 +260,10 @@ def test_template_literal_text_cannot_run(case2_result, data):
     html = maps.render_map(result, data=data).get_root().render()
     # folium's Popup/Tooltip put HTML in JS template literals (`...${}...`); ours pass JSON
     assert not re.search(r"(?:\$\(|bindPopup\(|bindTooltip\()\s*`", html)
-    # present as data: in a JSON string, as HTML with the braces as character references
+    # present as data: the panel's title is plain text in a JSON string (set as textContent)
+    # with its braces as JSON escapes, never as a template literal
     assert '"Case `${alert(1)}`' not in html
-    assert "Case `$\\u0026#123;alert(1)\\u0026#125;`" in html
+    assert '"Case `$\\u007balert(1)\\u007d`"' in html
 
 
 # --- offline --------------------------------------------------------------------------------
@@ -274,11 +278,22 @@ def test_offline_html_references_no_other_host(offline_html):
     assert "L.tileLayer" not in html
 
 
-def test_online_html_uses_tiles_and_cdn_leaflet(online_html):
+def test_online_html_adds_tiles_but_inlines_leaflet(online_html):
     _, html = online_html
-    assert REMOTE.search(html)  # the check above would see remote assets
     assert "L.tileLayer" in html
-    assert "WorldGrayCanvas" in html or "World_Light_Gray_Base" in html
+    assert "arcgisonline" in html  # the tiles are the only thing fetched
+    assert "World_Light_Gray_Base" in html or "WorldGrayCanvas" in html
+    assert not re.search(r"<script[^>]*\bsrc=", html)  # Leaflet is inlined, no CDN
+    assert not REMOTE.search(html)
+    assert "tileerror" in html and "could not load" in html  # the notice when offline
+
+
+def test_a_map_is_offline_by_default(case2_result, data, tmp_path):
+    path = maps.save_map(maps.render_map(case2_result, data=data), tmp_path / "default.html")
+    html = path.read_text(encoding="utf-8")
+    assert "L.tileLayer" not in html and "arcgisonline" not in html
+    assert not REMOTE.search(html)
+    assert "Boundaries \\u0026copy; CBS / PDOK (CC BY 4.0)" in html  # the basemap's licence
 
 
 def test_strip_remote_urls_removes_every_kind_of_reference():
@@ -340,9 +355,13 @@ def test_talent_surfaces_are_estimates_with_a_scale(case2_result, data):
     groups = layer_groups(m)
     for level, name in maps.LAYER_TALENT.items():
         assert "estimate" in name
-        assert n_cells(surfaces(groups[name])[0]) == len(
-            maps.hexagon_grid(data.grid_congestion.geometry)
+        # one area per shipped municipality that has figures (no hexagons)
+        codes = set(data.grid_congestion["gm_code"])
+        shapes = boundary_shapes("municipalities")
+        assert n_cells(surfaces(groups[name])[0]) == sum(
+            props["gm_code"] in codes for props, _ in shapes
         )
+        assert len(shapes) > 300
         assert f"{level}: \\u0026asymp;" in surfaces(groups[name])[0].cells
     html = m.get_root().render()
     assert "STEM talent within reach: hbo [FTE, estimate]" in html
@@ -553,7 +572,7 @@ def case6_deep() -> RankingResult:
 
 def dual_role_site(result: RankingResult) -> tuple[str, list[tuple[str, Any]]]:
     """A site that is the R&D site of one pair and the production site of another."""
-    from siting.outputs.maps.html import pair_roles
+    from siting.outputs.maps.pairs_html import pair_roles
 
     for pair in result.pairs:
         for rec in (pair.rnd, pair.production):
@@ -564,7 +583,7 @@ def dual_role_site(result: RankingResult) -> tuple[str, list[tuple[str, Any]]]:
 
 
 def test_a_site_in_several_pairs_gets_one_badge_listing_its_roles(case6_result, case6_deep):
-    from siting.outputs.maps.html import BADGE_RANKS, pair_badge
+    from siting.outputs.maps.pairs_html import BADGE_RANKS, pair_badge
 
     site, roles = dual_role_site(case6_deep)
     ranks = [pair.rank for _, pair in roles]
@@ -589,7 +608,7 @@ def test_a_site_in_several_pairs_gets_one_badge_listing_its_roles(case6_result, 
 
 
 def test_pair_popups_explain_each_site_in_its_role(case6_result, case6_deep):
-    from siting.outputs.maps.html import pair_popup, pair_site_popup
+    from siting.outputs.maps.pairs_html import pair_popup, pair_site_popup
 
     best = case6_result.pairs[0]
     popup = pair_popup(best, None)

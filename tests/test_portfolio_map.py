@@ -389,7 +389,7 @@ def test_offline_portfolio_map_in_a_browser(chromium, assignment, table, data, t
         tmp_path / "portfolio.html",
         offline=True,
     )
-    page = chromium.new_page(viewport={"width": 1400, "height": 900})
+    page = chromium.new_page(viewport={"width": 1366, "height": 768})
     requests: list[str] = []
     errors: list[str] = []
     dialogs: list[str] = []
@@ -407,6 +407,20 @@ def test_offline_portfolio_map_in_a_browser(chromium, assignment, table, data, t
         assert page.locator(".siting-lead-x.unplaced").count() >= 1
         assert page.locator(".leaflet-control-scale").is_visible()
         assert "headroom" in page.locator("#siting-legend").inner_text()
+        # opens at the leads and their sites: every lead and site marker in view
+        centres = page.locator(".leaflet-marker-pane .leaflet-marker-icon").evaluate_all(
+            "es => es.map(e => { const r = e.getBoundingClientRect();"
+            " return [r.x + r.width / 2, r.y + r.height / 2]; })"
+        )
+        assert len(centres) >= 1
+        assert all(0 <= x <= 1366 and 0 <= y <= 768 for x, y in centres)
+        # the panels take at most a quarter of the screen
+        covered = 0.0
+        for selector in ("#siting-panel", "#siting-legend", ".leaflet-control-layers"):
+            box = page.locator(selector).bounding_box()
+            covered += box["width"] * box["height"]
+        assert covered <= 0.25 * 1366 * 768
+        page.locator("#siting-view-national").click()
         page.locator(".siting-lead-x.unplaced").first.hover(force=True)
         page.wait_for_timeout(300)
         assert (

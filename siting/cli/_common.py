@@ -98,11 +98,50 @@ OfflineOption = Annotated[
     bool,
     typer.Option(
         "--offline",
-        help="Make the map self-contained: opening it makes no request "
-        "to any other host (no background map), for confidential "
-        "meetings.",
+        hidden=True,
+        help="The default: the map is self-contained (kept for existing scripts).",
     ),
 ]
+
+TilesOption = Annotated[
+    bool,
+    typer.Option(
+        "--tiles",
+        help="Add an online background map (tiles from Esri's server: opening the map then "
+        "contacts that host). Without it the map is self-contained: nothing is fetched and "
+        "an offline basemap is drawn, for confidential meetings.",
+    ),
+]
+
+
+def map_mode(map_out: Path | None, *, tiles: bool, offline: bool) -> bool:
+    """Return whether the map is drawn offline (the default; ``--tiles`` for tiles).
+
+    Raises
+    ------
+    SitingInputError
+        For ``--tiles`` with ``--offline``, or either without ``--map``.
+    """
+    if tiles and offline:
+        raise SitingInputError(
+            Problem(
+                file="<options>",
+                column="--tiles",
+                label="option",
+                message="--tiles adds online tiles, --offline refuses them: give one",
+            )
+        )
+    for flag, given in (("--tiles", tiles), ("--offline", offline)):
+        if given and map_out is None:
+            raise SitingInputError(
+                Problem(
+                    file="<options>",
+                    column=flag,
+                    label="option",
+                    message="applies to the map: add --map OUT.html",
+                )
+            )
+    return not tiles
 
 
 def print_problems(problems: Sequence[Problem]) -> None:

@@ -18,14 +18,17 @@ from siting.cli._common import (
     AllOption,
     CrsOption,
     CsvDialectOption,
+    OfflineOption,
     OutOption,
     RowsOption,
+    TilesOption,
     TravelTimesOption,
     check_output_formats,
     check_outputs,
     err,
     labelled,
     layer_files,
+    map_mode,
     out,
     out_targets,
     progress_bar,
@@ -116,14 +119,8 @@ def assign_command(
             dir_okay=False,
         ),
     ] = None,
-    offline: Annotated[
-        bool,
-        typer.Option(
-            "--offline",
-            help="Make the map self-contained: opening it makes no request to any "
-            "other host (no background map), for confidential meetings.",
-        ),
-    ] = False,
+    offline: OfflineOption = False,
+    tiles: TilesOption = False,
     travel_times: TravelTimesOption = None,
 ) -> None:
     """Assign a pipeline of leads to sites without promising a plot or grid headroom twice.
@@ -131,13 +128,13 @@ def assign_command(
     Prints the solver status, objective, gap and time, the assignment, the unplaced leads
     with the reason, and what one more ha or MW of each binding capacity would add.
     """
-    from siting.cli.screen import check_map_options, write_portfolio_map
+    from siting.cli.screen import write_portfolio_map
     from siting.inputs.leads import read_leads
     from siting.jobs.assign import assign_leads
     from siting.layers.load import load_geodata
     from siting.outputs.terminal.pipelines import print_assignment
 
-    check_map_options(map_out, offline)
+    offline = map_mode(map_out, tiles=tiles, offline=offline)
 
     if solver is not None and solver not in SOLVERS:
         raise SitingInputError(

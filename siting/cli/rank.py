@@ -24,10 +24,12 @@ from siting.cli._common import (
     GeodataOption,
     OfflineOption,
     OutOption,
+    TilesOption,
     TravelTimesOption,
     check_output_formats,
     check_outputs,
     layer_files,
+    map_mode,
     out,
     out_targets,
     write_outputs,
@@ -112,6 +114,16 @@ def rank_command(
     ] = None,
     offline: OfflineOption = False,
     travel_times: TravelTimesOption = None,
+    tiles: TilesOption = False,
+    weights: Annotated[
+        str | None,
+        typer.Option(
+            "--weights",
+            help="Criterion weights over the profile's, e.g. talent_fit=0.4,grid_outlook=0.2 "
+            "(scaled to sum 1 over the applicable criteria; the map's weight sliders give "
+            "the same ranking).",
+        ),
+    ] = None,
 ) -> None:
     """Rank relocation sites for one company and explain each recommendation.
 
@@ -121,15 +133,8 @@ def rank_command(
     from siting.outputs.tables import write_ranking_csv
     from siting.outputs.terminal.ranking import print_ranking
 
-    if offline and map_out is None:
-        raise SitingInputError(
-            Problem(
-                file="<options>",
-                column="--offline",
-                label="option",
-                message="applies to the map: add --map OUT.html",
-            )
-        )
+    offline = map_mode(map_out, tiles=tiles, offline=offline)
+    weight_overrides = parse_weights(weights)
     if brief_name and brief is None:
         raise SitingInputError(
             Problem(
@@ -177,6 +182,7 @@ def rank_command(
         geodata_dir=geodata,
         catalogue=criteria,
         travel_times=travel_times,
+        weights=weight_overrides,
     )
     print_ranking(result, out, details=details, full=show_all)
     if json_out is not None:
@@ -218,6 +224,7 @@ def map_command(
     ],
     map_out: Annotated[Path, typer.Option("--out", help="HTML file to write.", dir_okay=False)],
     offline: OfflineOption = False,
+    tiles: TilesOption = False,
     geodata: GeodataOption = None,
     boundaries: Annotated[
         Path | None,
@@ -237,6 +244,7 @@ def map_command(
     exclusion funnel and the profile's key needs. Exit code 0, or 2 for invalid input.
     """
     check_outputs([result_file, boundaries, *layer_files(geodata)], [("--out", map_out)])
+    offline = map_mode(map_out, tiles=tiles, offline=offline)
     result = _read_ranking(result_file)
     polygons = None
     if boundaries is not None:
@@ -273,7 +281,9 @@ def _write_map(
     m = render_map(result, data=load_geodata(geodata), offline=offline, boundaries=boundaries)
     written = save_map(m, path, offline=offline)
     out.print(
-        f"wrote map {written}" + (" (offline)" if offline else ""), highlight=False, soft_wrap=True
+        f"wrote map {written}" + (" (offline)" if offline else " (with online tiles)"),
+        highlight=False,
+        soft_wrap=True,
     )
 
 
@@ -331,3 +341,40 @@ def _read_ranking(path: Path) -> RankingResult:
                 f"{excerpt(str(exc), limit=120, quote=False)}",
             )
         ) from None
+
+
+def parse_weights(text: str | None) -> dict[str, float] | None:
+    """Read ``--weights name=value,name=value`` (values finite and >= 0).
+
+    Raises
+    ------
+    SitingInputError
+        Naming each malformed item; unknown criteria are refused by the ranking, which knows
+        the catalogue.
+    """
+    if text is None:
+        return None
+    import math
+
+    out: dict[str, float] = {}
+    problems = []
+    for item in (part.strip() for part in text.split(",")):
+        name, sep, value = item.partition("=")
+        try:
+            number = float(value) if sep else math.nan
+        except ValueError:
+            number = math.nan
+        if not name.strip() or not math.isfinite(number) or number < 0:
+            problems.append(
+                Problem(
+                    file="<options>",
+                    column="--weights",
+                    label="option",
+                    message=f"{excerpt(item)} is not criterion=weight with a weight >= 0",
+                )
+            )
+        else:
+            out[name.strip()] = number
+    if problems:
+        raise SitingInputError(problems)
+    return out

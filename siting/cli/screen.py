@@ -18,14 +18,17 @@ from siting.cli._common import (
     AllOption,
     CrsOption,
     CsvDialectOption,
+    OfflineOption,
     OutOption,
     RowsOption,
+    TilesOption,
     TravelTimesOption,
     check_output_formats,
     check_outputs,
     err,
     labelled,
     layer_files,
+    map_mode,
     out,
     out_targets,
     progress_bar,
@@ -118,14 +121,8 @@ def screen_command(
             dir_okay=False,
         ),
     ] = None,
-    offline: Annotated[
-        bool,
-        typer.Option(
-            "--offline",
-            help="Make the map self-contained: opening it makes no request to any "
-            "other host (no background map), for confidential meetings.",
-        ),
-    ] = False,
+    offline: OfflineOption = False,
+    tiles: TilesOption = False,
     travel_times: TravelTimesOption = None,
 ) -> None:
     """Screen a lead pipeline: the top sites of every lead, and the leads no site fits.
@@ -158,7 +155,7 @@ def screen_command(
                 message=f"{excerpt(engine)} is no engine; allowed: local, dask",
             )
         )
-    check_map_options(map_out, offline)
+    offline = map_mode(map_out, tiles=tiles, offline=offline)
     paths = check_output_formats(out_files, dialect=csv_dialect, crs=crs)
     check_outputs(
         [leads, criteria, *layer_files(geodata)],
@@ -191,19 +188,6 @@ def screen_command(
         write_portfolio_map(result, map_out, data=data, offline=offline, console=out)
 
 
-def check_map_options(map_out: Path | None, offline: bool) -> None:
-    """Reject ``--offline`` without ``--map``."""
-    if offline and map_out is None:
-        raise SitingInputError(
-            Problem(
-                file="<options>",
-                column="--offline",
-                label="option",
-                message="applies to the map: add --map OUT.html",
-            )
-        )
-
-
 def write_portfolio_map(
     result: ScreenResult | AssignmentResult,
     path: Path,
@@ -219,6 +203,8 @@ def write_portfolio_map(
     m = render_portfolio_map(result, data=data, offline=offline)
     written = save_map(m, path, offline=offline)
     console.print(
-        f"wrote map {written}" + (" (offline)" if offline else ""), highlight=False, soft_wrap=True
+        f"wrote map {written}" + (" (offline)" if offline else " (with online tiles)"),
+        highlight=False,
+        soft_wrap=True,
     )
     return written

@@ -21,11 +21,14 @@ from siting._errors import Problem, SitingInputError, excerpt
 from siting.cli._common import (
     AllOption,
     CsvDialectOption,
+    OfflineOption,
     OutOption,
     RowsOption,
+    TilesOption,
     check_output_formats,
     check_outputs,
     layer_files,
+    map_mode,
     out_targets,
     progress_bar,
     write_outputs,
@@ -88,13 +91,8 @@ def compare_command(
             dir_okay=False,
         ),
     ] = None,
-    offline: Annotated[
-        bool,
-        typer.Option(
-            "--offline",
-            help="Make the map self-contained (no background map, no request to any other host).",
-        ),
-    ] = False,
+    offline: OfflineOption = False,
+    tiles: TilesOption = False,
     solver: Annotated[str | None, typer.Option("--solver", help=_SOLVER_HELP)] = None,
     geodata: Annotated[
         Path | None,
@@ -123,15 +121,7 @@ def compare_command(
         raise SitingInputError(
             Problem(file="<arguments>", message="give a base case and at least one variant")
         )
-    if offline and map_out is None:
-        raise SitingInputError(
-            Problem(
-                file="<options>",
-                column="--offline",
-                label="option",
-                message="applies to the map: add --map OUT.html",
-            )
-        )
+    offline = map_mode(map_out, tiles=tiles, offline=offline)
     from siting.jobs.compare import compare
     from siting.outputs.terminal.whatif import print_comparison
 
@@ -163,7 +153,7 @@ def compare_command(
         )
 
 
-def write_comparison_map(result: Comparison, path: Path, *, offline: bool = False) -> Path:
+def write_comparison_map(result: Comparison, path: Path, *, offline: bool = True) -> Path:
     """Write the base (left) and the first variant (right) as two linked maps side by side.
 
     Each pane is a full map of :func:`siting.outputs.maps.ranking.render_map` (same layers and
@@ -203,7 +193,7 @@ def write_comparison_map(result: Comparison, path: Path, *, offline: bool = Fals
     from siting.layers.load import load_geodata
     from siting.outputs.maps.elements import LINKED_VIEW_RELAY, LinkedView
     from siting.outputs.maps.html import esc
-    from siting.outputs.maps.ranking import render_map, save_map
+    from siting.outputs.maps.ranking import render_map, result_points, save_map
 
     if not result.variants:
         raise SitingInputError(
@@ -215,6 +205,8 @@ def write_comparison_map(result: Comparison, path: Path, *, offline: bool = Fals
             )
         )
     variant = result.variants[0]
+    # both panes open at the same view: what either ranking is about
+    focus = [*result_points(result.base), *result_points(variant.result)]
     panes = []
     with tempfile.TemporaryDirectory() as tmp:
         for k, (label, ranking, data) in enumerate(
@@ -224,7 +216,11 @@ def write_comparison_map(result: Comparison, path: Path, *, offline: bool = Fals
             )
         ):
             m = render_map(
-                ranking, data=data if data is not None else load_geodata(), offline=offline
+                ranking,
+                data=data if data is not None else load_geodata(),
+                offline=offline,
+                compact=True,
+                focus=focus,
             )
             m.add_child(LinkedView(), name="siting_linked_view")
             page = save_map(m, Path(tmp) / f"pane{k}.html", offline=offline).read_text(

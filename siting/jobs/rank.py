@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import geopandas as gpd
@@ -35,6 +36,7 @@ from siting.layers.site_table import site_table
 from siting.model.rows import HardConstraint
 from siting.model.site_choice import SiteChoiceModel, rank_by_enumeration
 from siting.model.two_site import PairSolution, TwoSiteModel, pairs_by_enumeration
+from siting.results.live_scores import ScoreTable
 from siting.results.ranking import PairRecommendation, RankingResult, Recommendation, SiteOutcome
 
 #: Exact method for the single-site choice: sort the feasible sites (the problem is separable;
@@ -71,6 +73,7 @@ def rank_sites(
     catalogue: Catalogue | str | Path | None = None,
     data: GeoData | None = None,
     travel_times: str | Path | TravelTimes | None = None,
+    weights: Mapping[str, float] | None = None,
 ) -> RankingResult:
     """Rank the candidate sites for a company and explain every recommendation.
 
@@ -96,6 +99,9 @@ def rank_sites(
         A travel-time matrix (municipality x municipality, minutes) or its CSV file: talent
         within reach is then weighted by travel time where the matrix gives it
         (:mod:`siting.inputs.travel_times`).
+    weights
+        Criterion -> weight, over the profile's weights (``siting rank --weights``; the
+        weights are scaled to sum 1 over the applicable criteria, as always).
 
     Returns
     -------
@@ -112,6 +118,8 @@ def rank_sites(
     file = str(profile) if not isinstance(profile, Profile) else "profile"
     if not isinstance(profile, Profile):
         profile = load_profile(profile)
+    if weights:
+        profile = profile.model_copy(update={"weights": {**profile.weights, **weights}})
     if not isinstance(catalogue, Catalogue):
         catalogue = load_catalogue(catalogue)
     if top < 1:
@@ -201,6 +209,34 @@ def rank_sites(
         pairs=pairs,
         pair_status=pair_status,
         earliest_fit=earliest_fit(ev, table, profile.needs.year),
+        live=score_table(ev),
+    )
+
+
+def score_table(ev: Evaluation) -> ScoreTable:
+    """Return the feasible sites' scores per applicable criterion, for live weights in a map.
+
+    Parameters
+    ----------
+    ev
+        The evaluation of the lead.
+
+    Returns
+    -------
+    ScoreTable
+        Criteria in catalogue order with their (scaled) weights; sites in site-table order.
+    """
+    criteria = [c for c in ev.criteria if c.applicable]
+    feasible = np.flatnonzero(ev.feasible)
+    matrix = np.column_stack([c.score[feasible] for c in criteria]) if criteria else None
+    return ScoreTable(
+        criteria=tuple(c.name for c in criteria),
+        labels=tuple(c.label for c in criteria),
+        weights=tuple(float(c.weight) for c in criteria),
+        site_ids=tuple(ev.site_ids[i] for i in feasible),
+        scores=tuple(tuple(float(v) for v in row) for row in matrix)
+        if matrix is not None
+        else tuple(() for _ in feasible),
     )
 
 

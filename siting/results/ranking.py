@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from siting._wording import TO_CONFIRM, VERIFIED
+from siting.results.live_scores import ScoreTable, score_table_from_dict
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     import folium
@@ -390,6 +391,9 @@ class RankingResult:
     earliest_fit
         From which year sites fit the need and how many (:class:`EarliestFit`; ``None`` for
         a result saved before it was reported).
+    live
+        The feasible sites' criterion scores for live weights in the map
+        (:class:`~siting.results.live_scores.ScoreTable`; ``None`` when not recorded).
     """
 
     case_id: str
@@ -414,6 +418,7 @@ class RankingResult:
     pairs: tuple[PairRecommendation, ...] = field(default_factory=tuple)
     pair_status: str = ""
     earliest_fit: EarliestFit | None = None
+    live: ScoreTable | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as JSON-ready data (``inf``/``nan`` as ``null``)."""
@@ -534,6 +539,7 @@ def ranking_from_dict(data: dict[str, Any]) -> RankingResult:
         pairs=pairs,
         pair_status=data.get("pair_status", ""),
         earliest_fit=_earliest_from_dict(data.get("earliest_fit")),
+        live=score_table_from_dict(data.get("live")),
     )
 
 

@@ -1,7 +1,8 @@
 """Offline maps: Leaflet inlined from a local package, remote assets removed.
 
 Folium links Leaflet, jQuery, Bootstrap, Font Awesome and awesome-markers from CDNs. An offline
-map (:func:`make_offline`) links none of them: it inlines Leaflet's JS and CSS read from the
+map (:func:`make_offline`; every map by default)
+links none of them: it inlines Leaflet's JS and CSS read from the
 PyPI package ``django-js-lib-leaflet`` (which vendors Leaflet 1.9.4 and imports nothing), and the
 maps of :mod:`siting.outputs.maps.ranking` use only Leaflet itself (DivIcon, CircleMarker,
 polygons, plain HTML
@@ -84,7 +85,7 @@ def leaflet_assets() -> tuple[str, str]:
     return css, js
 
 
-def make_offline(m: folium.Map) -> folium.Map:
+def make_offline(m: folium.Map, *, keep_tiles: bool = False) -> folium.Map:
     """Make a map self-contained: no CDN assets, no tile layer, Leaflet inlined.
 
     Idempotent; changes ``m`` in place (it is being built) and returns it.
@@ -93,6 +94,8 @@ def make_offline(m: folium.Map) -> folium.Map:
     ----------
     m
         The map.
+    keep_tiles
+        Keep its tile layers (``--tiles``): the only requests the page then makes are tiles.
 
     Returns
     -------
@@ -101,7 +104,7 @@ def make_offline(m: folium.Map) -> folium.Map:
     m.default_js = []
     m.default_css = []
     for name, child in list(m._children.items()):
-        if isinstance(child, folium.TileLayer):
+        if isinstance(child, folium.TileLayer) and not keep_tiles:
             del m._children[name]
     if INLINE_LEAFLET not in m._children:
         m.add_child(_InlineLeaflet(), name=INLINE_LEAFLET, index=0)

@@ -233,6 +233,9 @@ class PolygonSurface(MacroElement):
 class HtmlControl(MacroElement):
     """A fixed box on the map (Leaflet control) holding ready-made (escaped) HTML.
 
+    With a ``title`` the box is collapsible: a header with the title and a button that hides
+    or shows the content (``siting-collapsed`` on the box).
+
     Parameters
     ----------
     html
@@ -241,6 +244,10 @@ class HtmlControl(MacroElement):
         ``"topleft"``, ``"topright"``, ``"bottomleft"`` or ``"bottomright"``.
     css_class, element_id
         For styling and for tests.
+    title
+        Plain text of the header (set as text, never parsed as HTML); ``None`` for none.
+    collapsed
+        Start collapsed.
     """
 
     _template = Template("""
@@ -250,7 +257,27 @@ class HtmlControl(MacroElement):
             control.onAdd = function () {
                 var div = L.DomUtil.create("div", {{ this.css_class }});
                 div.id = {{ this.element_id }};
-                div.innerHTML = {{ this.html }};
+                var title = {{ this.title }};
+                var body = L.DomUtil.create("div", "siting-body", div);
+                body.innerHTML = {{ this.html }};
+                if (title !== null) {
+                    var head = L.DomUtil.create("div", "siting-head");
+                    div.insertBefore(head, body);
+                    var name = L.DomUtil.create("span", "siting-title", head);
+                    name.textContent = title;
+                    var button = L.DomUtil.create("button", "siting-toggle", head);
+                    button.type = "button";
+                    function set(collapsed) {
+                        div.classList.toggle("siting-collapsed", collapsed);
+                        button.textContent = collapsed ? "+" : "\u2212";
+                        button.title = collapsed ? "Show" : "Hide";
+                        button.setAttribute("aria-expanded", collapsed ? "false" : "true");
+                    }
+                    set({{ this.collapsed }});
+                    L.DomEvent.on(head, "click", function () {
+                        set(!div.classList.contains("siting-collapsed"));
+                    });
+                }
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
@@ -260,13 +287,24 @@ class HtmlControl(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, html: str, *, position: str, css_class: str, element_id: str) -> None:
+    def __init__(
+        self,
+        html: str,
+        *,
+        position: str,
+        css_class: str,
+        element_id: str,
+        title: str | None = None,
+        collapsed: bool = False,
+    ) -> None:
         super().__init__()
         self._name = "HtmlControl"
         self.html = js_value(html)
         self.position = js_value(position)
         self.css_class = js_value(f"leaflet-control {css_class}")
         self.element_id = js_value(element_id)
+        self.title = js_value(title)
+        self.collapsed = js_value(bool(collapsed))
 
 
 class SurfaceSwitch(MacroElement):
@@ -419,3 +457,35 @@ LINKED_VIEW_RELAY = """
     });
 })();
 """
+
+
+#: Switches the tabs of :func:`siting.outputs.maps.html.tabs` (delegated: popups are created
+#: when opened). Trusted code, no data.
+TABS_SCRIPT = """
+document.addEventListener("click", function (e) {
+    var button = e.target && e.target.closest && e.target.closest(".siting-tabs .bar button");
+    if (!button) { return; }
+    var box = button.closest(".siting-tabs"), k = button.getAttribute("data-tab");
+    box.querySelectorAll(".bar button").forEach(function (b) {
+        b.classList.toggle("on", b === button);
+    });
+    box.querySelectorAll(".pane").forEach(function (p) {
+        p.hidden = p.getAttribute("data-pane") !== k;
+    });
+});
+"""
+
+
+class Script(MacroElement):
+    """A ``<script>`` block at the end of the page (trusted code only, no data)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this.code }}
+        {% endmacro %}
+    """)
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self._name = "Script"
+        self.code = code
