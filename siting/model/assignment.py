@@ -165,6 +165,9 @@ class AssignmentSolution:
     status_note
         What the status means for this assignment, in words (how close to the optimum,
         whether ties are broken deterministically).
+    stopped
+        The main solve ran past its time limit plus :data:`siting.settings.solver_margin_s`
+        and was killed; the assignment is the best it had reported, or the greedy start.
     """
 
     status: str
@@ -190,6 +193,7 @@ class AssignmentSolution:
     chosen_pairs: tuple[int, ...]
     gap_rel: float = 0.0
     status_note: str = ""
+    stopped: bool = False
 
     @property
     def n_placed(self) -> int:
@@ -933,16 +937,22 @@ class AssignmentModel:
         keep = self.kept_pairs()
         greedy = self._checked(self.greedy_assignment(keep=keep), caps)
         outcome, x1 = self._stage(name, limit, keep=keep, gap_rel=gap_limit, start=greedy)
-        if x1 is None and outcome.status == "no_solution_in_time" and greedy.any():
-            # a solver may not adopt the start as its incumbent (CP-SAT takes it as hints):
-            # the greedy assignment is still a feasible answer, better than none
-            outcome = replace(
-                outcome, status="feasible", gap=math.nan, objective=float(self._q @ greedy)
-            )
-            x1 = greedy
-            fallback = True
-        else:
-            fallback = False
+        fallback = False
+        if outcome.status in ("no_solution_in_time", "feasible") and greedy.any():
+            greedy_fit = float(self._q @ greedy)
+            if x1 is None or greedy_fit > float(self._q @ x1):
+                # a solver may not adopt the start as its incumbent (CP-SAT takes it as
+                # hints), or be stopped before it improves on it: the greedy assignment is
+                # then the better answer, with its gap to the bound of every lead at its best
+                outcome = replace(
+                    outcome,
+                    status="feasible",
+                    gap=_gap_to(greedy_fit, self._fit_bound(keep)),
+                    objective=greedy_fit,
+                )
+                x1, fallback = greedy, True
+        if outcome.status == "feasible" and math.isnan(outcome.gap) and x1 is not None:
+            outcome = replace(outcome, gap=_gap_to(float(self._q @ x1), self._fit_bound(keep)))
         x = np.zeros(self.n_pairs, dtype=np.int64) if x1 is None else self._checked(x1, caps)
         filled = 0
         if x1 is not None and outcome.status != "optimal":
@@ -1017,7 +1027,9 @@ class AssignmentModel:
                 has_pairs=self.n_pairs > 0,
                 filled=filled,
                 greedy_only=fallback,
+                stopped=outcome.stopped,
             ),
+            stopped=outcome.stopped,
         )
 
     def _tie_free(self, x: np.ndarray, fit: int, keep: np.ndarray) -> bool:
@@ -1041,6 +1053,13 @@ class AssignmentModel:
         bound = np.zeros(n_l)
         np.maximum.at(bound, lead_of[usable], tau[usable])
         return bool(round(float(self._tau @ x)) >= round(float(bound.sum())))
+
+    def _fit_bound(self, keep: np.ndarray) -> float:
+        """Return an upper bound on the quantised fit: every lead at its best kept pair."""
+        kept = np.flatnonzero(keep)
+        best = np.zeros(len(self.lead_ids))
+        np.maximum.at(best, self.pairs[kept, 0], self._q[kept])
+        return float(best.sum())
 
     def _checked(self, x: np.ndarray, caps: list[_Capacity]) -> np.ndarray:
         """Check a solver's 0/1 vector against every row (guards against tolerances)."""
@@ -1251,6 +1270,11 @@ class AssignmentModel:
 # reasons in words
 
 
+def _gap_to(fit: float, bound: float) -> float:
+    """Relative gap of a fit to an upper bound, (bound - fit) / max(1, |fit|) [-]."""
+    return max(0.0, bound - fit) / max(1.0, abs(fit))
+
+
 def _fmt(value: float) -> str:
     return f"{value:,.4g}"
 
@@ -1301,6 +1325,7 @@ def status_note(
     has_pairs: bool = True,
     filled: int = 0,
     greedy_only: bool = False,
+    stopped: bool = False,
 ) -> str:
     """Say in words what a solve's status means for the assignment.
 
@@ -1319,19 +1344,32 @@ def status_note(
     filled
         Leads placed after the solve in room the solver's assignment left.
     greedy_only
-        The solver found no assignment in time and the greedy start is reported.
+        The solver found no better assignment in time and the greedy start is reported.
+    stopped
+        The solve ran past its time limit and its process was killed.
 
     Returns
     -------
     str
     """
     if greedy_only:
+        within = "gap unknown" if math.isnan(gap) else f"within {format_gap(gap, status)}"
+        how = (
+            "was stopped at the time limit (its process killed) before it improved on it"
+            if stopped
+            else "found no assignment within the time limit that improves on it"
+        )
         return (
-            "not proven optimal, gap unknown: the solver found no assignment within the "
-            "time limit, so this is the greedy assignment (each lead, best fit first, to "
+            f"not proven optimal ({within} of the bound of every lead at its best site): the "
+            f"solver {how}, so this is the greedy assignment (each lead, best fit first, to "
             "its best site with room left); raise --time-limit for a better one"
         )
     note = _status_words(status, gap, gap_rel, tie_break_status, has_pairs=has_pairs)
+    if stopped:
+        note = (
+            "the solver ran past its time limit and was stopped (its process killed); this "
+            "is the best assignment it had reported: " + note
+        )
     if filled:
         note += (
             f"; {filled} lead(s) were placed after the solve, in room its assignment "
