@@ -69,8 +69,9 @@ default_solver: str = "cbc"
 time_limit_s: float = 30.0
 
 #: A solve still running this long after its time limit is killed and reports the best
-#: solution it had found (:mod:`siting.model.isolation`) [s].
-solver_margin_s: float = 2.0
+#: solution it had found; a third of it after the limit, a CBC process is asked to stop and
+#: hand over its best solution (:mod:`siting.model.isolation`) [s].
+solver_margin_s: float = 3.0
 
 #: Where a solve runs: ``"auto"`` (in a child process with that hard limit when the model has
 #: at least :data:`solver_isolation_min_size` variables plus row entries, else in-process),

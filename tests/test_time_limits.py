@@ -35,10 +35,10 @@ def hard_knapsack(n: int = 400, k: int = 30, seed: int = 1) -> LinearModel:
 
 @pytest.fixture
 def runaway(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Backends get an hour whatever their limit; the hard limit is 0.3 s past it."""
+    """Backends get an hour whatever their limit; the hard limit is 1.5 s past it."""
     monkeypatch.setattr(solvers, "_remaining", lambda deadline: 3600.0)
     monkeypatch.setattr(settings, "solver_isolation", "always")
-    monkeypatch.setattr(settings, "solver_margin_s", 0.3)
+    monkeypatch.setattr(settings, "solver_margin_s", 1.5)
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
@@ -61,11 +61,12 @@ def test_a_backend_past_its_limit_is_stopped_and_reports_its_incumbent(solver: s
     model = hard_knapsack()
     out = solve_milp(model, solver=solver, time_limit_s=0.2, start=np.zeros(model.n_vars))
     assert out.stopped
-    if solver == "cbc":  # CBC reports nothing before it ends
-        assert out.status == "no_solution_in_time" and out.x is None
-    else:  # HiGHS and CP-SAT report each improving solution through the pipe
-        assert out.status == "feasible"
-        assert out.x is not None and not solvers._broken_rows(model.rows, out.x)
+    # HiGHS and CP-SAT report each improving solution through the pipe; CBC hands over its
+    # best on SIGINT, unless the machine is so loaded that it had not started by then
+    allowed = ("feasible", "no_solution_in_time") if solver == "cbc" else ("feasible",)
+    assert out.status in allowed
+    if out.x is not None:
+        assert not solvers._broken_rows(model.rows, out.x)
         assert out.objective == pytest.approx(float(model.c @ out.x))
 
 

@@ -6,6 +6,8 @@ a 20-million-entry MIP, and PuLP's model build for CBC is not counted by CBC at 
 :func:`run_with_deadline` forks a child process (in a process group of its own, so a CBC
 process the child starts goes with it), lets it run the solve and report every improving
 solution through a pipe as it finds one, and kills the whole group when the deadline passes.
+Shortly before that the group gets ``SIGINT``, on which CBC (which reports nothing while it
+runs) stops, writes its best solution and so hands it over.
 What the caller gets back then is the last solution the child reported, with its objective
 and bound, and the word that the solve was stopped.
 
@@ -68,9 +70,17 @@ def can_isolate() -> bool:
 
 
 def run_with_deadline(
-    solve: Callable[[Report], Any], *, deadline: float, poll_s: float = 0.05
+    solve: Callable[[Report], Any],
+    *,
+    deadline: float,
+    interrupt_at: float | None = None,
+    poll_s: float = 0.05,
 ) -> Isolated:
     """Run ``solve(report)`` in a forked child; kill it if it is not done by ``deadline``.
+
+    At ``interrupt_at`` the child's process group first gets ``SIGINT``: the child itself
+    ignores it, but a CBC process it runs stops its search, writes its best solution and
+    lets the child return it (``stopped`` is then true and ``value`` the answer).
 
     Parameters
     ----------
@@ -79,6 +89,9 @@ def run_with_deadline(
         solution, and returns a picklable value.
     deadline
         :func:`time.perf_counter` value at which the child is killed [s].
+    interrupt_at
+        :func:`time.perf_counter` value at which the child's group gets ``SIGINT`` [s]
+        (``None``: never).
     poll_s
         How often the parent checks a child that has died without a word [s].
 
@@ -96,8 +109,14 @@ def run_with_deadline(
     send.close()
     incumbent: np.ndarray | None = None
     objective = bound = math.nan
+    interrupted = False
     try:
         while True:
+            now = time.perf_counter()
+            if interrupt_at is not None and not interrupted and now >= interrupt_at:
+                interrupted = True
+                with contextlib.suppress(OSError):
+                    os.killpg(child.pid, signal.SIGINT)
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
                 _kill(child)
@@ -128,7 +147,7 @@ def run_with_deadline(
                 child.join(5.0)
                 return Isolated(
                     message[1],
-                    False,
+                    interrupted,
                     incumbent,
                     objective,
                     bound,
@@ -156,6 +175,7 @@ def _child(solve: Callable[[Report], Any], send: Any) -> None:
     """Body of the child process: own process group, run, report, answer."""
     with contextlib.suppress(OSError):
         os.setpgid(0, 0)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # meant for a CBC process, see above
 
     def report(x: np.ndarray, objective: float, bound: float) -> None:
         send.send(("incumbent", np.asarray(x, dtype=np.int8), float(objective), float(bound)))
@@ -202,18 +222,24 @@ def should_isolate(n_vars: int, n_entries: int) -> bool:
 
 
 def run_backend(
-    solve: Callable[[Report], tuple[str, np.ndarray | None, float]], *, hard_deadline: float
+    solve: Callable[[Report], tuple[str, np.ndarray | None, float]],
+    *,
+    hard_deadline: float,
+    interrupt_at: float | None = None,
 ) -> tuple[str, np.ndarray | None, float, bool]:
     """Run one backend's solve under a hard deadline; return (status, x, gap, stopped).
+
+    ``interrupt_at`` is when a CBC process is asked to stop and hand over its best
+    solution (see :func:`run_with_deadline`).
 
     A stopped solve returns its last reported solution as ``"feasible"`` with the gap to the
     bound reported with it (``nan`` when the backend reported none), or
     ``"no_solution_in_time"``; a child that failed returns ``"error"``.
     """
-    out = run_with_deadline(solve, deadline=hard_deadline)
+    out = run_with_deadline(solve, deadline=hard_deadline, interrupt_at=interrupt_at)
     if out.value is not None:
         status, x, gap = out.value
-        return str(status), x, float(gap), False
+        return str(status), x, float(gap), out.stopped
     if out.stopped and out.incumbent is not None:
         gap = math.nan
         if math.isfinite(out.objective) and math.isfinite(out.bound):

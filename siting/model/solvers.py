@@ -383,6 +383,7 @@ def solve_milp(
         status, x, gap, stopped = run_backend(
             lambda report: backend(model, rows, deadline, gap_limit, x0, report),
             hard_deadline=deadline + settings.solver_margin_s,
+            interrupt_at=deadline + settings.solver_margin_s / 3,
         )
     else:
         status, x, gap = backend(model, rows, deadline, gap_limit, x0, None)
