@@ -113,7 +113,7 @@ def run_with_deadline(
     try:
         while True:
             now = time.perf_counter()
-            if interrupt_at is not None and not interrupted and now >= interrupt_at:
+            if interrupt_at is not None and not interrupted and now >= interrupt_at and child.pid:
                 interrupted = True
                 with contextlib.suppress(OSError):
                     os.killpg(child.pid, signal.SIGINT)

@@ -551,10 +551,9 @@ def _solve_cbc(
             var.setInitialValue(value)
     with tempfile.TemporaryDirectory(prefix="siting-cbc-") as folder:
         log_path = Path(folder) / "cbc.log"
-        backend = pulp.COIN_CMD(
+        backend = _deadline_cbc(pulp, deadline)(
             path=_cbc_path(),
             msg=False,
-            timeLimit=_remaining(deadline),
             gapRel=gap_rel,
             gapAbs=0.0,
             threads=1,
@@ -575,6 +574,25 @@ def _solve_cbc(
     if prob.status == pulp.LpStatusNotSolved:
         return "no_solution_in_time", None, math.nan  # CBC says "Stopped" only for limits
     return "error", None, math.nan
+
+
+def _deadline_cbc(pulp: Any, deadline: float) -> Any:
+    """Return a :class:`pulp.COIN_CMD` whose time limit is the time left when CBC starts.
+
+    PuLP writes the MPS file (seconds at 200,000 variables) and the MIP start before it reads
+    ``timeLimit`` to build CBC's command line; a limit fixed earlier would not count them.
+    """
+
+    class DeadlineCbc(pulp.COIN_CMD):  # type: ignore[misc, name-defined]
+        @property
+        def timeLimit(self) -> float:
+            return _remaining(deadline)
+
+        @timeLimit.setter
+        def timeLimit(self, value: float | None) -> None:
+            pass  # the deadline decides
+
+    return DeadlineCbc
 
 
 def _cbc_gap(log: str) -> float:
