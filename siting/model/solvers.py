@@ -568,6 +568,14 @@ def _solve_cbc(
         return "optimal", x, _cbc_gap(log)
     if sol == pulp.LpSolutionIntegerFeasible:
         return "feasible", x, _cbc_gap(log)
+    stopped = re.search(r"^Result - Stopped", log, flags=re.MULTILINE) is not None
+    if stopped and x is not None and sol not in (
+        pulp.LpSolutionOptimal,
+        pulp.LpSolutionIntegerFeasible,
+    ):
+        # a stop (time limit, SIGINT) before CBC has a solution proves nothing, although
+        # PuLP may read it as "infeasible"
+        return "no_solution_in_time", None, math.nan
     if sol == pulp.LpSolutionInfeasible or prob.status == pulp.LpStatusInfeasible:
         # CBC reports "Integer infeasible" with status Infeasible but no solution status
         return "infeasible", None, math.nan
