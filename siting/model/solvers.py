@@ -569,15 +569,25 @@ def _solve_cbc(
     if sol == pulp.LpSolutionIntegerFeasible:
         return "feasible", x, _cbc_gap(log)
     stopped = re.search(r"^Result - Stopped", log, flags=re.MULTILINE) is not None
-    if stopped and x is not None and sol not in (
-        pulp.LpSolutionOptimal,
-        pulp.LpSolutionIntegerFeasible,
+    if (
+        stopped
+        and x is not None
+        and sol
+        not in (
+            pulp.LpSolutionOptimal,
+            pulp.LpSolutionIntegerFeasible,
+        )
     ):
         # a stop (time limit, SIGINT) before CBC has a solution proves nothing, although
         # PuLP may read it as "infeasible"
         return "no_solution_in_time", None, math.nan
     if sol == pulp.LpSolutionInfeasible or prob.status == pulp.LpStatusInfeasible:
-        # CBC reports "Integer infeasible" with status Infeasible but no solution status
+        # CBC reports "Integer infeasible" with status Infeasible but no solution status;
+        # but its preprocessing also says "infeasible" when the time limit cuts it short
+        if start is not None and not _broken_rows(rows, _to_binary(start.tolist())):
+            return "feasible", _to_binary(start.tolist()), math.nan  # the start disproves it
+        if _cbc_out_of_time(log):
+            return "no_solution_in_time", None, math.nan
         return "infeasible", None, math.nan
     if prob.status == pulp.LpStatusNotSolved:
         return "no_solution_in_time", None, math.nan  # CBC says "Stopped" only for limits
@@ -601,6 +611,18 @@ def _deadline_cbc(pulp: Any, deadline: float) -> Any:
             pass  # the deadline decides
 
     return DeadlineCbc
+
+
+def _cbc_out_of_time(log: str) -> bool:
+    """Whether CBC's wall time reached 90 % of the time limit it was given (from its log)."""
+    limit = re.search(r"seconds was changed from \S+ to (\S+)", log)
+    used = re.search(r"Total time .*\(Wallclock seconds\):\s*(\S+)", log)
+    if limit is None or used is None:
+        return False
+    try:
+        return float(used.group(1)) >= 0.9 * float(limit.group(1))
+    except ValueError:
+        return False
 
 
 def _cbc_gap(log: str) -> float:
