@@ -75,6 +75,19 @@ default_solver: str = "cbc"
 #: Default solver time limit [s].
 time_limit_s: float = 30.0
 
+#: A solve still running this long after its time limit is killed and reports the best
+#: solution it had found; a third of it after the limit, a CBC process is asked to stop and
+#: hand over its best solution (:mod:`siting.model.isolation`) [s].
+solver_margin_s: float = 3.0
+
+#: Where a solve runs: ``"auto"`` (in a child process with that hard limit when the model has
+#: at least :data:`solver_isolation_min_size` variables plus row entries, else in-process),
+#: ``"always"`` or ``"never"`` (in-process, under the backend's own limit only).
+solver_isolation: str = "auto"
+
+#: Model size (variables plus row entries) from which ``"auto"`` isolates a solve.
+solver_isolation_min_size: int = 20_000
+
 #: Keep validated layers and site tables in an on-disk cache, so a new process skips reading,
 #: checking and joining unchanged layer files (:mod:`siting.layers.cache`).
 disk_cache: bool = True

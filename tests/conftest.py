@@ -41,6 +41,9 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch) -> None:
         "fact_max_age_years",
         "disk_cache",
         "cache_dir",
+        "solver_margin_s",
+        "solver_isolation",
+        "solver_isolation_min_size",
     ):
         monkeypatch.setattr(settings, name, getattr(settings, name))
     # the on-disk cache of validated layers lives in the run's own folder, not the user's

@@ -676,7 +676,7 @@ def _recording_solver(
     """Record every solve_milp call of the assignment; optionally relabel its status."""
     import dataclasses
 
-    import siting.model.assignment
+    import siting.model.assignment.milp
     from siting.model.solvers import solve_milp
 
     calls: list[dict[str, object]] = []
@@ -688,7 +688,7 @@ def _recording_solver(
             out = dataclasses.replace(out, status=relabel, gap=0.004)
         return out
 
-    monkeypatch.setattr(siting.model.assignment, "solve_milp", recording)
+    monkeypatch.setattr(siting.model.assignment.milp, "solve_milp", recording)
     return calls
 
 
@@ -744,7 +744,7 @@ def test_room_left_by_a_solver_stopped_at_the_gap_is_filled(
 ) -> None:
     import dataclasses
 
-    import siting.model.assignment
+    import siting.model.assignment.milp
     from siting.model.solvers import solve_milp
 
     def lazy(model: object, **kw: object) -> object:
@@ -753,7 +753,7 @@ def test_room_left_by_a_solver_stopped_at_the_gap_is_filled(
         x[[k for k, name in enumerate(model.var_names) if name.startswith("C->")]] = 0
         return dataclasses.replace(out, status="within_gap", gap=0.004, x=x)
 
-    monkeypatch.setattr(siting.model.assignment, "solve_milp", lazy)
+    monkeypatch.setattr(siting.model.assignment.milp, "solve_milp", lazy)
     model = hand_model()
     sol = model.solve(solver="highs", gap_rel=0.005, capacity_values=False)
     exact = model.solve(solver="highs", capacity_values=False)
@@ -769,14 +769,14 @@ def test_room_left_by_a_solver_stopped_at_the_gap_is_filled(
 def test_no_solution_in_time_reports_the_greedy_assignment(monkeypatch: pytest.MonkeyPatch) -> None:
     import dataclasses
 
-    import siting.model.assignment
+    import siting.model.assignment.milp
     from siting.model.solvers import solve_milp
 
     def nothing(model: object, **kw: object) -> object:
         out = solve_milp(model, **kw)  # type: ignore[arg-type]
         return dataclasses.replace(out, status="no_solution_in_time", x=None, gap=math.nan)
 
-    monkeypatch.setattr(siting.model.assignment, "solve_milp", nothing)
+    monkeypatch.setattr(siting.model.assignment.milp, "solve_milp", nothing)
     model = hand_model()
     sol = model.solve(solver="cp-sat", time_limit_s=0.1)
     greedy = model.greedy_assignment(keep=model.kept_pairs())

@@ -377,3 +377,18 @@ def test_comparison_map_escapes_names(tmp_path, data):
     page = write_comparison_map(result, tmp_path / "cmp.html", offline=True).read_text("utf-8")
     assert hostile not in page
     assert html.escape(hostile) in page
+
+
+@pytest.mark.parametrize("solver", ["enumeration", "highs"])
+def test_sweep_steps_equal_full_rankings(case2, data, solver):
+    # a sweep ranks each value on site facts built once; its top and feasible count must be
+    # what a full ranking of the same profile returns
+    values = [2.0, 8.0, 20.0]
+    result = sweep(case2, "needs.power_mw", values, top=5, data=data, solver=solver)
+    for value, step in zip(values, result.steps, strict=True):
+        direct = rank_sites(with_needs(case2, power_mw=value), top=5, solver=solver, data=data)
+        assert step.n_feasible == direct.n_feasible
+        assert [(s.rank, s.site_id, s.utility) for s in step.top] == [
+            (r.rank, r.site_id, r.utility) for r in direct.recommendations
+        ]
+        assert [s.name for s in step.top] == [r.name for r in direct.recommendations]

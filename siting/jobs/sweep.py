@@ -22,13 +22,8 @@ from typing import Any
 from siting._errors import Problem, SitingInputError, excerpt
 from siting.inputs.catalogue import Catalogue, load_catalogue
 from siting.inputs.profile import Profile, parse_profile
-from siting.jobs.whatif_case import (
-    CaseInput,
-    PreparedCase,
-    prepare_case,
-    rank_case,
-    top_sites,
-)
+from siting.jobs.sweep_steps import StepRanking, rank_step, sweep_base
+from siting.jobs.whatif_case import CaseInput, prepare_case
 from siting.layers.load import GeoData, load_geodata
 from siting.progress import ProgressArg, progress_reporter
 from siting.results.whatif import SiteTrack, Sweep, SweepStep
@@ -202,21 +197,20 @@ def sweep(
     prepared = prepare_case(case, data, catalogue)
     values = parse_values(values) if isinstance(values, str) else tuple(float(x) for x in values)
     integer = _numeric_path(prepared.profile, parameter, catalogue, prepared.file)
-    steps, ranked = [], []
+    base = sweep_base(prepared.data)  # the site table and site facts, once for every value
+    steps: list[SweepStep] = []
+    ranked: list[StepRanking] = []
     report = progress_reporter(progress)
     report.stage(f"ranking along {parameter}", len(values))
     for value in values:
         profile = _with_value(
             prepared.profile, parameter, value, integer=integer, file=prepared.file
         )
-        r = rank_case(
-            PreparedCase(prepared.name, prepared.file, profile, prepared.data),
-            top=top,
-            solver=solver,
-            catalogue=catalogue,
+        r = rank_step(
+            base, profile, file=prepared.file, top=top, solver=solver, catalogue=catalogue
         )
         ranked.append(r)
-        steps.append(SweepStep(value=value, n_feasible=r.result.n_feasible, top=top_sites(r)))
+        steps.append(SweepStep(value=value, n_feasible=r.n_feasible, top=r.top))
         report.advance(len(steps))
     seen = list(dict.fromkeys(s.site_id for step in steps for s in step.top))
     tracks = []
@@ -247,8 +241,8 @@ def sweep(
         tracks.append(
             SiteTrack(
                 site_id=sid,
-                name=ranked[0].names[i],
-                municipality=ranked[0].municipalities[i],
+                name=base.names[i],
+                municipality=base.municipalities[i],
                 ranks=ranks,
                 utilities=utils,
                 events=tuple(events),

@@ -64,11 +64,12 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
 from siting import settings
+from siting.model.isolation import Report, run_backend, should_isolate
 from siting.model.names import SOLVERS
 
 #: Spelled-out solve statuses: ``"optimal"`` (proven optimal, zero gap), ``"within_gap"``
@@ -217,6 +218,11 @@ class SolveOutcome:
         Backend name, one of :data:`SOLVERS`.
     gap_rel
         The relative gap that was asked for [-] (0.0: exact).
+    stopped
+        The solve ran past its time limit plus :data:`siting.settings.solver_margin_s` and
+        its process was killed (:mod:`siting.model.isolation`); ``x`` is then the last
+        improving solution the backend reported (status ``"feasible"``), or ``None``
+        (status ``"no_solution_in_time"``).
     """
 
     status: str
@@ -226,6 +232,7 @@ class SolveOutcome:
     solve_time_s: float
     solver: str
     gap_rel: float = 0.0
+    stopped: bool = False
 
 
 def check_solver(solver: str | None) -> str:
@@ -369,12 +376,17 @@ def solve_milp(
             solver=name,
             gap_rel=gap_limit,
         )
-    if name == "cp-sat":
-        status, x, gap = _solve_cpsat(model, rows, limit, gap_limit, x0)
-    elif name == "highs":
-        status, x, gap = _solve_highs(model, rows, limit, gap_limit, x0)
+    deadline = began + limit
+    backend = _BACKENDS[name]
+    stopped = False
+    if should_isolate(model.n_vars, sum(row.indices.size for row in rows)):
+        status, x, gap, stopped = run_backend(
+            lambda report: backend(model, rows, deadline, gap_limit, x0, report),
+            hard_deadline=deadline + settings.solver_margin_s,
+            interrupt_at=deadline + settings.solver_margin_s / 3,
+        )
     else:
-        status, x, gap = _solve_cbc(model, rows, limit, gap_limit, x0)
+        status, x, gap = backend(model, rows, deadline, gap_limit, x0, None)
     objective = math.nan
     if x is not None:
         broken = _broken_rows(rows, x)
@@ -394,6 +406,7 @@ def solve_milp(
         solve_time_s=time.perf_counter() - began,
         solver=name,
         gap_rel=gap_limit,
+        stopped=stopped,
     )
 
 
@@ -487,6 +500,15 @@ def _to_binary(values: Sequence[float | None]) -> np.ndarray:
     return np.clip(np.rint(arr), 0, 1).astype(np.int64)
 
 
+#: The shortest time limit handed to a backend [s] (when the set-up has used up the limit).
+_MIN_BACKEND_LIMIT_S = 0.01
+
+
+def _remaining(deadline: float) -> float:
+    """Return the time left until ``deadline`` (a :func:`time.perf_counter` value) [s], >= 0.01."""
+    return max(_MIN_BACKEND_LIMIT_S, deadline - time.perf_counter())
+
+
 def _cbc_path() -> str:
     """Return the CBC binary: PuLP's bundled one, else ``cbc`` on the ``PATH``."""
     from pulp.apis import coin_api
@@ -506,9 +528,10 @@ def _cbc_path() -> str:
 def _solve_cbc(
     model: LinearModel,
     rows: Sequence[Row],
-    limit: float,
+    deadline: float,
     gap_rel: float,
     start: np.ndarray | None,
+    report: Report | None = None,
 ) -> tuple[str, np.ndarray | None, float]:
     import pulp
 
@@ -528,10 +551,9 @@ def _solve_cbc(
             var.setInitialValue(value)
     with tempfile.TemporaryDirectory(prefix="siting-cbc-") as folder:
         log_path = Path(folder) / "cbc.log"
-        backend = pulp.COIN_CMD(
+        backend = _deadline_cbc(pulp, deadline)(
             path=_cbc_path(),
             msg=False,
-            timeLimit=limit,
             gapRel=gap_rel,
             gapAbs=0.0,
             threads=1,
@@ -546,12 +568,61 @@ def _solve_cbc(
         return "optimal", x, _cbc_gap(log)
     if sol == pulp.LpSolutionIntegerFeasible:
         return "feasible", x, _cbc_gap(log)
+    stopped = re.search(r"^Result - Stopped", log, flags=re.MULTILINE) is not None
+    if (
+        stopped
+        and x is not None
+        and sol
+        not in (
+            pulp.LpSolutionOptimal,
+            pulp.LpSolutionIntegerFeasible,
+        )
+    ):
+        # a stop (time limit, SIGINT) before CBC has a solution proves nothing, although
+        # PuLP may read it as "infeasible"
+        return "no_solution_in_time", None, math.nan
     if sol == pulp.LpSolutionInfeasible or prob.status == pulp.LpStatusInfeasible:
-        # CBC reports "Integer infeasible" with status Infeasible but no solution status
+        # CBC reports "Integer infeasible" with status Infeasible but no solution status;
+        # but its preprocessing also says "infeasible" when the time limit cuts it short
+        if start is not None and not _broken_rows(rows, _to_binary(start.tolist())):
+            return "feasible", _to_binary(start.tolist()), math.nan  # the start disproves it
+        if _cbc_out_of_time(log):
+            return "no_solution_in_time", None, math.nan
         return "infeasible", None, math.nan
     if prob.status == pulp.LpStatusNotSolved:
         return "no_solution_in_time", None, math.nan  # CBC says "Stopped" only for limits
     return "error", None, math.nan
+
+
+def _deadline_cbc(pulp: Any, deadline: float) -> Any:
+    """Return a :class:`pulp.COIN_CMD` whose time limit is the time left when CBC starts.
+
+    PuLP writes the MPS file (seconds at 200,000 variables) and the MIP start before it reads
+    ``timeLimit`` to build CBC's command line; a limit fixed earlier would not count them.
+    """
+
+    class DeadlineCbc(pulp.COIN_CMD):  # type: ignore[misc, name-defined]
+        @property
+        def timeLimit(self) -> float:
+            return _remaining(deadline)
+
+        @timeLimit.setter
+        def timeLimit(self, value: float | None) -> None:
+            pass  # the deadline decides
+
+    return DeadlineCbc
+
+
+def _cbc_out_of_time(log: str) -> bool:
+    """Whether CBC's wall time reached 90 % of the time limit it was given (from its log)."""
+    limit = re.search(r"seconds was changed from \S+ to (\S+)", log)
+    used = re.search(r"Total time .*\(Wallclock seconds\):\s*(\S+)", log)
+    if limit is None or used is None:
+        return False
+    try:
+        return float(used.group(1)) >= 0.9 * float(limit.group(1))
+    except ValueError:
+        return False
 
 
 def _cbc_gap(log: str) -> float:
@@ -604,9 +675,10 @@ def _silence_highs_banner() -> None:
 def _solve_highs(
     model: LinearModel,
     rows: Sequence[Row],
-    limit: float,
+    deadline: float,
     gap_rel: float,
     start: np.ndarray | None,
+    report: Report | None = None,
 ) -> tuple[str, np.ndarray | None, float]:
     import highspy
 
@@ -614,7 +686,6 @@ def _solve_highs(
     engine = highspy.Highs()
     engine.setOptionValue("output_flag", False)
     for key, value in (
-        ("time_limit", float(limit)),
         ("mip_rel_gap", gap_rel),
         ("threads", 1),
         ("random_seed", 0),
@@ -647,6 +718,15 @@ def _solve_highs(
         solution.col_value = start.tolist()
         solution.value_valid = True
         engine.setSolution(solution)  # HiGHS checks it; an infeasible start is dropped
+    if report is not None:
+        engine.cbMipImprovingSolution.subscribe(
+            lambda event: report(
+                _to_binary(list(event.data_out.mip_solution)),
+                event.data_out.objective_function_value,
+                event.data_out.mip_dual_bound,
+            )
+        )
+    engine.setOptionValue("time_limit", _remaining(deadline))
     engine.run()
     status = engine.getModelStatus()
     info = engine.getInfo()
@@ -703,9 +783,10 @@ def _integral_row(row: Row) -> tuple[list[int], str, int | None]:
 def _solve_cpsat(
     model: LinearModel,
     rows: Sequence[Row],
-    limit: float,
+    deadline: float,
     gap_rel: float,
     start: np.ndarray | None,
+    report: Report | None = None,
 ) -> tuple[str, np.ndarray | None, float]:
     from ortools.sat.python import cp_model
 
@@ -737,13 +818,16 @@ def _solve_cpsat(
     engine = cp_model.CpSolver()
     engine.parameters.num_workers = 1
     engine.parameters.random_seed = 0
-    engine.parameters.max_time_in_seconds = limit
+    engine.parameters.max_time_in_seconds = _remaining(deadline)
     engine.parameters.relative_gap_limit = gap_rel
     engine.parameters.absolute_gap_limit = 0.0
     # the full LP relaxation with cuts: with one worker, the default level bounds knapsack
     # rows so weakly that a 98-variable assignment does not reach a 0.5 % gap in 60 s
     engine.parameters.linearization_level = 2
-    status = engine.solve(cp)
+    if report is None:
+        status = engine.solve(cp)
+    else:
+        status = engine.solve(cp, _cpsat_reporter(xs, report))
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         x = _to_binary([engine.value(v) for v in xs])
         gap = _relative_gap(engine.objective_value, engine.best_objective_bound)
@@ -754,3 +838,21 @@ def _solve_cpsat(
     if status == cp_model.UNKNOWN:
         return "no_solution_in_time", None, math.nan
     return "error", None, math.nan
+
+
+def _cpsat_reporter(xs: Sequence[Any], report: Report) -> Any:
+    """Return a CP-SAT solution callback that reports each improving solution with its bound."""
+    from ortools.sat.python import cp_model
+
+    class _Callback(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
+        def on_solution_callback(self) -> None:
+            report(
+                np.array([int(self.boolean_value(v)) for v in xs], dtype=np.int64),
+                self.objective_value,
+                self.best_objective_bound,
+            )
+
+    return _Callback()
+
+
+_BACKENDS = {"cbc": _solve_cbc, "highs": _solve_highs, "cp-sat": _solve_cpsat}

@@ -1,0 +1,144 @@
+"""One step of a parameter sweep: the ranking a sweep needs, without a full report.
+
+A sweep ranks the same case at many values of one parameter and keeps, per value, only the
+number of feasible sites, the top and every feasible site's rank, utility and rule statuses.
+:func:`siting.jobs.rank.rank_sites` also writes every explanation, the near misses, the
+earliest fit and an outcome per site, and builds the site facts anew: ten values cost about
+ten rankings. Here the site table and the site facts are built once per sweep
+(:class:`SweepBase`), and each value costs one evaluation and one ordering of the feasible
+sites; the top is the same as :func:`~siting.jobs.rank.rank_sites` returns (the solver's own
+order for a MILP solver, exact enumeration otherwise).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from siting.criteria.evaluation import Evaluation, evaluate
+from siting.criteria.site_facts import SiteFacts, site_facts
+from siting.inputs.catalogue import Catalogue
+from siting.inputs.origin import resolve_origin
+from siting.inputs.profile import Profile
+from siting.jobs.rank import ENUMERATION, constraint_rows
+from siting.layers.load import GeoData
+from siting.layers.site_table import site_table
+from siting.model.site_choice import SiteChoiceModel, rank_by_enumeration
+from siting.results.whatif import RankedSite
+
+
+@dataclass(frozen=True)
+class SweepBase:
+    """What every step of a sweep shares: the data, its site table and site facts."""
+
+    data: GeoData
+    table: pd.DataFrame
+    facts: SiteFacts
+    names: list[str]
+    municipalities: list[str]
+
+
+def sweep_base(data: GeoData) -> SweepBase:
+    """Build the site table and the site facts of ``data`` once for a sweep."""
+    table = site_table(data=data)
+    return SweepBase(
+        data=data,
+        table=table,
+        facts=site_facts(table, data.campuses),
+        names=table["name"].astype(str).tolist(),
+        municipalities=table["municipality"].astype(str).tolist(),
+    )
+
+
+@dataclass(frozen=True)
+class StepRanking:
+    """One value of a sweep ranked: the top, every feasible site's rank, the evaluation."""
+
+    ev: Evaluation
+    index: dict[str, int]  # site id -> position in the evaluation
+    rank: dict[str, int]  # site id -> rank among all feasible sites
+    top: tuple[RankedSite, ...]
+    n_feasible: int
+
+    def feasible(self, sid: str) -> bool:
+        """Return whether the site is in the data and satisfies every hard constraint."""
+        return sid in self.index and bool(self.ev.feasible[self.index[sid]])
+
+    def utility(self, sid: str) -> float | None:
+        """Return the site's utility (4 decimals), ``None`` when it is not in the data."""
+        return None if sid not in self.index else round(float(self.ev.utility[self.index[sid]]), 4)
+
+    def rule_status(self, sid: str) -> dict[str, tuple[str, str, str, str]]:
+        """Rule name -> (status, label, requirement, the site's fact)."""
+        i = self.index[sid]
+        out = {}
+        for con in self.ev.constraints:
+            status = "unknown" if con.unknown[i] else "pass" if con.passes[i] else "fail"
+            out[con.name] = (status, con.label, con.requirement, con.describe(i))
+        return out
+
+
+def rank_step(
+    base: SweepBase,
+    profile: Profile,
+    *,
+    file: str,
+    top: int,
+    solver: str | None,
+    catalogue: Catalogue,
+) -> StepRanking:
+    """Rank ``profile`` on the shared site facts for one value of a sweep.
+
+    Parameters
+    ----------
+    base
+        The sweep's data, site table and site facts (:func:`sweep_base`).
+    profile
+        The case at this value.
+    file
+        The case's file, for messages.
+    top
+        How many sites the top holds.
+    solver
+        As in :func:`siting.jobs.rank.rank_sites`.
+    catalogue
+        The criteria catalogue.
+
+    Returns
+    -------
+    StepRanking
+    """
+    origin = resolve_origin(profile, base.data, file=file)
+    ev = evaluate(profile, base.facts, catalogue, origin_xy=origin)
+    rows = constraint_rows(ev)
+    order = rank_by_enumeration(ev.site_ids, ev.utility, rows, top_k=max(1, len(ev.site_ids)))
+    if solver == ENUMERATION:
+        top_index = [r.index for r in order.ranking[:top]]
+    else:
+        model = SiteChoiceModel(site_ids=ev.site_ids, utility=ev.utility, constraints=rows)
+        top_index = [r.index for r in model.solve(solver=solver, top_k=top).ranking]
+    rank = {r.site_id: r.rank for r in order.ranking}
+    top_ids = [ev.site_ids[i] for i in top_index]
+    for k, sid in enumerate(top_ids, start=1):  # the solver's own order within the top
+        rank[sid] = k
+    chosen = set(top_ids)
+    below = [sid for sid, _ in sorted(rank.items(), key=lambda kv: kv[1]) if sid not in chosen]
+    for k, sid in enumerate(below, start=len(top_ids) + 1):
+        rank[sid] = k
+    return StepRanking(
+        ev=ev,
+        index={sid: i for i, sid in enumerate(ev.site_ids)},
+        rank=rank,
+        top=tuple(
+            RankedSite(
+                rank=k,
+                site_id=ev.site_ids[i],
+                name=base.names[i],
+                municipality=base.municipalities[i],
+                utility=round(float(ev.utility[i]), 4),
+            )
+            for k, i in enumerate(top_index, start=1)
+        ),
+        n_feasible=int(ev.feasible.sum()),
+    )

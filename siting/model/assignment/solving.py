@@ -1,0 +1,252 @@
+"""Solving the assignment: both stages, the checks, the fallbacks and the result."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from siting.model.assignment._common import (
+    _TOL,
+    MAX_RESOLVES,
+    _gap_to,
+)
+from siting.model.assignment.capacity_rows import capacities
+from siting.model.assignment.capacity_values import value_capacities
+from siting.model.assignment.heuristics import greedy_assignment, kept_pairs
+from siting.model.assignment.milp import solve_stage
+from siting.model.assignment.reasons import explain, status_note
+from siting.model.assignment.solution import AssignmentSolution, CapacityValue, _Capacity
+from siting.model.solvers import (
+    check_gap,
+    check_solver,
+    check_time_limit,
+)
+
+if TYPE_CHECKING:
+    from siting.model.assignment.formulation import AssignmentModel
+
+
+def solve_assignment(
+    model: AssignmentModel,
+    *,
+    solver: str | None = None,
+    time_limit_s: float | None = None,
+    capacity_values: bool = True,
+    max_resolves: int = MAX_RESOLVES,
+    gap_rel: float = 0.0,
+) -> AssignmentSolution:
+    """Solve the assignment, explain the unplaced leads and value the binding capacities.
+
+    Parameters
+    ----------
+    solver
+        ``"cbc"``, ``"highs"`` or ``"cp-sat"``; default
+        :data:`siting.settings.default_solver`.
+    time_limit_s
+        Time limit per solve (the main one and each re-solve) [s]; default
+        :data:`siting.settings.time_limit_s`.
+    gap_rel
+        Relative gap at which the first stage may stop [-], ``0 <= gap_rel < 1``
+        (0.005 is 0.5 %); 0 (default) proves the optimum and breaks ties. The
+        re-solves for the value of capacity use the same gap.
+    capacity_values
+        Whether to compute the value of one more unit of each binding capacity.
+    max_resolves
+        At most this many re-solves for those values (the rows with most leads
+        competing first).
+
+    Returns
+    -------
+    AssignmentSolution
+
+    Raises
+    ------
+    ValueError
+        For an unknown solver, a bad time limit, gap or ``max_resolves``.
+    """
+    name = check_solver(solver)
+    limit = check_time_limit(time_limit_s)
+    gap_limit = check_gap(gap_rel)
+    if max_resolves < 0:
+        raise ValueError(f"max_resolves must be >= 0, got {max_resolves!r}")
+    caps = capacities(model)
+    keep = kept_pairs(model)
+    greedy = checked(model, greedy_assignment(model, keep=keep), caps)
+    outcome, x1 = solve_stage(model, name, limit, keep=keep, gap_rel=gap_limit, start=greedy)
+    fallback = False
+    if outcome.status in ("no_solution_in_time", "feasible") and greedy.any():
+        greedy_fit = float(model._q @ greedy)
+        if x1 is None or greedy_fit > float(model._q @ x1):
+            # a solver may not adopt the start as its incumbent (CP-SAT takes it as
+            # hints), or be stopped before it improves on it: the greedy assignment is
+            # then the better answer, with its gap to the bound of every lead at its best
+            outcome = replace(
+                outcome,
+                status="feasible",
+                gap=_gap_to(greedy_fit, fit_bound(model, keep)),
+                objective=greedy_fit,
+            )
+            x1, fallback = greedy, True
+    if outcome.status == "feasible" and math.isnan(outcome.gap) and x1 is not None:
+        outcome = replace(outcome, gap=_gap_to(float(model._q @ x1), fit_bound(model, keep)))
+    x = np.zeros(model.n_pairs, dtype=np.int64) if x1 is None else checked(model, x1, caps)
+    filled = 0
+    if x1 is not None and outcome.status != "optimal":
+        # a solver stopped at a gap or a time limit may leave room a lead fits in:
+        # place such leads greedily (the fit only grows; the gap bound still holds)
+        completed = checked(model, greedy_assignment(model, keep=keep, start=x), caps)
+        filled = int(completed.sum() - x.sum())
+        x = completed
+    fit = round(float(model._q @ x))
+    solve_time = outcome.solve_time_s
+    tie_status = "skipped"
+    if outcome.status == "optimal" and model.n_pairs and tie_free(model, x, fit, keep):
+        tie_status = "optimal"  # stage 1's answer meets stage 2's bound: no stage 2
+    elif outcome.status == "optimal" and model.n_pairs:
+        second, x2 = solve_stage(model, name, limit, fit_at_least=fit, keep=keep, start=x)
+        solve_time += second.solve_time_s
+        tie_status = second.status
+        if x2 is not None:
+            x2 = checked(model, x2, caps)
+            # keep stage 1's answer if tolerances let stage 2 lose any fit
+            if round(float(model._q @ x2)) >= fit and model._tau @ x2 >= model._tau @ x:
+                x = x2
+            elif tie_status == "optimal":
+                tie_status = "error"
+    chosen = tuple(int(p) for p in np.flatnonzero(x))
+    site_of = {int(model.pairs[p, 0]): int(model.pairs[p, 1]) for p in chosen}
+    utility = {model.lead_ids[int(model.pairs[p, 0])]: float(model.utility[p]) for p in chosen}
+    used = {cap.name: float(cap.coefs @ x[cap.pairs]) for cap in caps}
+    blockers, reasons = explain(model, x, caps, used, outcome.status)
+    values: tuple[CapacityValue, ...] = ()
+    note = "not computed"
+    start = time.perf_counter()
+    if capacity_values and outcome.x is not None:
+        values, note = value_capacities(
+            model, x, caps, used, name, limit, max_resolves, outcome.status, gap_limit
+        )
+    return AssignmentSolution(
+        status=outcome.status,
+        objective=round(float(model.lead_weight[model.pairs[:, 0]] * model.utility @ x), 9),
+        fit_int=round(float(model._q @ x)),
+        tie_break=round(float(model._tau @ x)),
+        tie_break_status=tie_status,
+        gap=outcome.gap,
+        solve_time_s=solve_time,
+        solver=name,
+        assignment={
+            lid: (model.site_ids[site_of[lead]] if lead in site_of else None)
+            for lead, lid in enumerate(model.lead_ids)
+        },
+        utility=utility,
+        reasons=reasons,
+        blockers=blockers,
+        site_used_ha=tuple(site_sums(model, x, model.land_ha)),
+        site_n_leads=tuple(int(v) for v in site_sums(model, x, np.ones(len(model.lead_ids)))),
+        zone_used_mw=tuple(zone_sums(model, x)),
+        region_used_fte=tuple(
+            group_sums(
+                model, x, model.site_region, model.region_capacity_fte.size, model.talent_fte
+            )
+        ),
+        capacity_values=values,
+        capacity_note=note,
+        capacity_time_s=time.perf_counter() - start,
+        resolution=model.resolution,
+        chosen_pairs=chosen,
+        gap_rel=gap_limit,
+        status_note=status_note(
+            outcome.status,
+            outcome.gap,
+            gap_limit,
+            tie_status,
+            has_pairs=model.n_pairs > 0,
+            filled=filled,
+            greedy_only=fallback,
+            stopped=outcome.stopped,
+        ),
+        stopped=outcome.stopped,
+    )
+
+
+def tie_free(model: AssignmentModel, x: np.ndarray, fit: int, keep: np.ndarray) -> bool:
+    r"""Whether stage 1's optimum ``x`` is already the lexicographic optimum.
+
+    With :math:`\bar q_l` the best :math:`q` of lead :math:`l` over the kept pairs and
+    :math:`B = \sum_l \bar q_l - Q^*`, an assignment of fit :math:`Q^*` uses no pair
+    that loses more than :math:`B` against its lead's best; so
+    :math:`\sum_l \max\{\tau_p : q_p \ge \bar q_l - B\}` bounds stage 2 (an unplaced
+    lead adds 0 and needs :math:`\bar q_l \le B`). Stage 2 is skipped when ``x``
+    reaches this bound, e.g. when every lead is at its best pair.
+    """
+    kept = np.flatnonzero(keep)
+    lead_of = model.pairs[kept, 0]
+    n_l = len(model.lead_ids)
+    q, tau = model._q[kept], model._tau[kept]
+    best_q = np.zeros(n_l)
+    np.maximum.at(best_q, lead_of, q)
+    slack = float(best_q.sum()) - fit
+    usable = q >= best_q[lead_of] - slack - 0.5
+    bound = np.zeros(n_l)
+    np.maximum.at(bound, lead_of[usable], tau[usable])
+    return bool(round(float(model._tau @ x)) >= round(float(bound.sum())))
+
+
+def fit_bound(model: AssignmentModel, keep: np.ndarray) -> float:
+    """Return an upper bound on the quantised fit: every lead at its best kept pair."""
+    kept = np.flatnonzero(keep)
+    best = np.zeros(len(model.lead_ids))
+    np.maximum.at(best, model.pairs[kept, 0], model._q[kept])
+    return float(best.sum())
+
+
+def checked(model: AssignmentModel, x: np.ndarray, caps: list[_Capacity]) -> np.ndarray:
+    """Check a solver's 0/1 vector against every row (guards against tolerances)."""
+    x = np.asarray(x, dtype=np.int64)
+    per_lead = np.bincount(model.pairs[:, 0], weights=x, minlength=len(model.lead_ids))
+    bad = [
+        f"lead {model.lead_ids[lead]} placed {int(k)} times"
+        for lead, k in enumerate(per_lead)
+        if k > 1
+    ]
+    bad += [cap.name for cap in caps if cap.coefs @ x[cap.pairs] > cap.rhs + _TOL]
+    if bad:
+        raise RuntimeError(f"the solver returned an assignment that violates {bad[:5]}")
+    return x
+
+
+def site_sums(model: AssignmentModel, x: np.ndarray, per_lead: np.ndarray) -> np.ndarray:
+    """Sum a per-lead quantity over the leads placed at each site."""
+    return np.bincount(
+        model.pairs[:, 1], weights=per_lead[model.pairs[:, 0]] * x, minlength=len(model.site_ids)
+    )
+
+
+def zone_sums(model: AssignmentModel, x: np.ndarray) -> np.ndarray:
+    """Use per zone, in its unit: power of the placed leads [MW], or their number."""
+    p, z = model.zone_pairs[:, 0], model.zone_pairs[:, 1]
+    by_lead = np.array([u == "lead" for u in model.zone_unit], dtype=bool)
+    coef = np.where(by_lead[z], 1.0, model.power_mw[model.pairs[p, 0]]) if p.size else p
+    n = model.zone_headroom_mw.size
+    return np.bincount(z, weights=coef * x[p], minlength=n)[:n] if n else np.zeros(0)
+
+
+def group_sums(
+    model: AssignmentModel,
+    x: np.ndarray,
+    group_of_site: np.ndarray,
+    n: int,
+    per_lead: np.ndarray,
+) -> np.ndarray:
+    """Sum a per-lead quantity over the leads placed in each group of sites (a region)."""
+    g = group_of_site[model.pairs[:, 1]]
+    keep = g >= 0
+    return (
+        np.bincount(g[keep], weights=(per_lead[model.pairs[:, 0]] * x)[keep], minlength=n)[:n]
+        if n
+        else np.zeros(0)
+    )
