@@ -22,7 +22,8 @@ from siting.outputs.maps.assets import remote_references, strip_remote_urls
 from siting.outputs.maps.elements import Bind, PolygonSurface
 from siting.outputs.maps.html import esc, recommendation_popup
 from siting.outputs.maps.sites import CATEGORIES, SiteMarkers, fan_out
-from siting.results.ranking import RankingResult, ranking_from_dict
+from siting.results.ranking import RankingResult
+from siting.results.ranking_dict import ranking_from_dict
 
 from .conftest import CASES
 
