@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test lint clean browser bench bench-quick wheel-check
+.PHONY: demo test lint gates sizes clean browser bench bench-quick wheel-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,9 +60,20 @@ wheel-check: $(STAMP)
 	test -s $$tmp/ranking.xlsx && test -s $$tmp/brief.html && \
 	echo "wheel-check: the installed wheel ranked a case from $$tmp" && rm -rf $$tmp
 
+LINTED := siting tests scripts benchmarks setup.py
+
 lint: $(STAMP)
-	$(BIN)/ruff check siting tests scripts benchmarks setup.py
-	$(BIN)/ruff format --check siting tests scripts benchmarks setup.py
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+
+# The gates of CI (issue 17), before the tests: lint clean, formatted, and mypy with the
+# configuration of pyproject.toml ([tool.mypy]: files, plugins, untyped libraries) at zero errors.
+gates: lint
+	$(BIN)/python -m mypy
+
+# Modules over 400 lines and functions over 60 (a report, not a gate).
+sizes: $(STAMP)
+	$(BIN)/python scripts/report_sizes.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build dist siting.egg-info

@@ -52,7 +52,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
     from siting.layers.site_table import build_site_table, site_table
     from siting.outputs.maps.ranking import render_map, save_map
     from siting.outputs.tables import write_result
-    from siting.results.ranking import RankingResult, ranking_from_dict
+    from siting.results.ranking import RankingResult
+    from siting.results.ranking_dict import ranking_from_dict
 
 #: Public name -> the module that owns it.
 _LAZY: dict[str, str] = {
@@ -88,7 +89,7 @@ _LAZY: dict[str, str] = {
     "save_map": "siting.outputs.maps.ranking",
     "write_result": "siting.outputs.tables",
     "RankingResult": "siting.results.ranking",
-    "ranking_from_dict": "siting.results.ranking",
+    "ranking_from_dict": "siting.results.ranking_dict",
 }
 
 __all__ = [

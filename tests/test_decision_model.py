@@ -329,7 +329,7 @@ def test_top_reasons_are_strengths_only(case2_result):
 
 
 def test_the_summary_of_a_comparison_names_the_rule_that_now_fails():
-    from siting.jobs.compare import main_cause
+    from siting.jobs.compare_texts import main_cause
     from siting.results.whatif import SiteChange
 
     change = SiteChange(

@@ -389,7 +389,7 @@ def test_every_ranking_reports_the_earliest_year_in_the_result_the_json_and_the_
     from rich.console import Console
 
     from siting.outputs.terminal import print_ranking
-    from siting.results.ranking import ranking_from_dict
+    from siting.results.ranking_dict import ranking_from_dict
 
     result = _rank(hand_made, 6.0)
     data = result.to_dict()

@@ -23,7 +23,8 @@ from siting.outputs.maps.elements import Bind, PolygonSurface
 from siting.outputs.maps.geometry import boundary_shapes
 from siting.outputs.maps.html import esc, recommendation_popup
 from siting.outputs.maps.sites import CATEGORIES, SiteMarkers, fan_out
-from siting.results.ranking import RankingResult, ranking_from_dict
+from siting.results.ranking import RankingResult
+from siting.results.ranking_dict import ranking_from_dict
 
 from .conftest import CASES, strict_case4
 

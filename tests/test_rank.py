@@ -190,7 +190,7 @@ def test_a_tighter_distance_limit_only_removes_sites(tmp_path):
 
 
 def test_every_site_has_an_outcome_and_a_saved_result_round_trips(tmp_path):
-    from siting.results.ranking import ranking_from_dict
+    from siting.results.ranking_dict import ranking_from_dict
 
     result = rank_sites(MICROCHIP, top=4)
     assert len(result.sites) == result.n_sites

@@ -16,7 +16,7 @@ import shutil
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console, ConsoleOptions, RenderableType, RenderHook, RenderResult
@@ -24,6 +24,9 @@ from rich.segment import Segment
 from rich.text import Text
 
 from siting._errors import Problem, SitingInputError, excerpt, printable
+
+if TYPE_CHECKING:
+    from siting.outputs.terminal.progress import RichProgress
 
 EXIT_INVALID_INPUT = 2
 EXIT_INFEASIBLE = 3
@@ -238,7 +241,7 @@ def write_outputs(
             out.print(f"wrote {written}", highlight=False, soft_wrap=True)
 
 
-def progress_bar() -> object:
+def progress_bar() -> RichProgress:
     """Return a rich progress display on standard error, for ``progress=`` of a job."""
     from siting.outputs.terminal.progress import RichProgress
 

@@ -289,7 +289,8 @@ def _write_map(
 
 def _read_ranking(path: Path) -> RankingResult:
     """Read a ranking saved as JSON, or raise a located input error."""
-    from siting.results.ranking import check_types, ranking_from_dict
+    from siting.results.ranking_dict import ranking_from_dict
+    from siting.results.values import check_types
 
     file = str(path)
     if not path.is_file():

@@ -107,20 +107,20 @@ def pair_zones(
             entries.append((p, z))
     levels = {lv.area_id: lv for lv in grid.levels if lv.kind in ("regional", "fallback")}
     ids, names, units, caps, notes, area_ids = [], [], [], [], [], []
-    for (kind, key), _ in sorted(zones.items(), key=lambda kv: kv[1]):
-        level = levels.get(key)
-        ids.append(f"{kind}:{key}")
-        area_ids.append(key)
+    for (kind, area_id), _ in sorted(zones.items(), key=lambda kv: kv[1]):
+        zone_level = levels.get(area_id)
+        ids.append(f"{kind}:{area_id}")
+        area_ids.append(area_id)
         if kind == "area":
-            assert level is not None
+            assert zone_level is not None
             units.append("MW")
-            caps.append(max(float(level.room_mw), 0.0))
-            names.append(f"supply area {key} ({level.operator}): published room")
+            caps.append(max(float(zone_level.room_mw), 0.0))
+            names.append(f"supply area {area_id} ({zone_level.operator}): published room")
             notes.append("published room after the queue: present - required - queue [MW]")
         else:
             units.append("lead")
             caps.append(UNPUBLISHED_LEADS)
-            names.append(_lead_zone_name(kind, key, level))
+            names.append(_lead_zone_name(kind, area_id, zone_level))
             notes.append("no published room for a large need: takes at most one large lead")
     return GridZones(
         zone_pairs=np.array(entries, dtype=np.int64).reshape(-1, 2),

@@ -19,14 +19,18 @@ fact the rule looked at) and criterion contributions (weight x normalised score)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from siting._errors import Problem, SitingInputError
 from siting.inputs.catalogue import Catalogue, load_catalogue
-from siting.inputs.profile import Profile
-from siting.inputs.scenario import SITE_FIELDS
+from siting.jobs.compare_texts import (
+    NAMES_SHOWN,
+    count_phrase,
+    describe_changes,
+    site_name,
+    tally,
+    variant_summary,
+)
 from siting.jobs.whatif_case import (
     CaseInput,
     RankedCase,
@@ -54,8 +58,6 @@ __all__ = [
 
 #: Contribution differences below this are not named as a cause.
 MIN_CONTRIBUTION = 0.0005
-#: How many sites a sentence names at most.
-NAMES_SHOWN = 3
 
 
 # --- compare ----------------------------------------------------------------------------------
@@ -191,7 +193,7 @@ def _compare_one(b: RankedCase, v: RankedCase, catalogue: Catalogue) -> VariantC
         profile=v.case.profile,
         data=v.case.data,
     )
-    summary = _summary(b, v, variant, catalogue)
+    summary = variant_summary(b, v, variant, catalogue)
     return VariantComparison(
         **{**{f: getattr(variant, f) for f in variant.__dataclass_fields__}, "summary": summary}
     )
@@ -295,7 +297,7 @@ def _neighbour_causes(b: RankedCase, v: RankedCase, sid: str) -> list[str]:
     if gone:
         reasons, kinds = [], []
         for s in gone:
-            name = _name(b, s)
+            name = site_name(b, s)
             if s not in v.index:
                 kind, why = "withdrawn", "withdrawn"
             elif not v.feasible(s):
@@ -311,15 +313,15 @@ def _neighbour_causes(b: RankedCase, v: RankedCase, sid: str) -> list[str]:
             reasons.append(f"{name} ({why})")
         more = f" and {len(gone) - NAMES_SHOWN} more" if len(gone) > NAMES_SHOWN else ""
         out.append(
-            f"{_count_phrase(len(gone), 'site')} ranked above it no longer "
-            f"{'is' if len(gone) == 1 else 'are'} ({_tally(kinds)}): "
+            f"{count_phrase(len(gone), 'site')} ranked above it no longer "
+            f"{'is' if len(gone) == 1 else 'are'} ({tally(kinds)}): "
             f"{'; '.join(reasons[:NAMES_SHOWN])}{more}"
         )
     new = sorted(above1 - above0, key=lambda s: v.rank[s])
     if new:
         reasons, kinds = [], []
         for s in new:
-            name = _name(v, s)
+            name = site_name(v, s)
             if s not in b.index:
                 kind, why = "new site", "new site"
             elif not b.feasible(s):
@@ -330,242 +332,8 @@ def _neighbour_causes(b: RankedCase, v: RankedCase, sid: str) -> list[str]:
             reasons.append(f"{name} ({why})")
         more = f" and {len(new) - NAMES_SHOWN} more" if len(new) > NAMES_SHOWN else ""
         out.append(
-            f"{_count_phrase(len(new), 'site')} now rank"
-            f"{'s' if len(new) == 1 else ''} above it ({_tally(kinds)}): "
+            f"{count_phrase(len(new), 'site')} now rank"
+            f"{'s' if len(new) == 1 else ''} above it ({tally(kinds)}): "
             f"{'; '.join(reasons[:NAMES_SHOWN])}{more}"
         )
     return out
-
-
-def _count_phrase(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def _tally(kinds: list[str]) -> str:
-    counts: dict[str, int] = {}
-    for kind in kinds:
-        counts[kind] = counts.get(kind, 0) + 1
-    return ", ".join(f"{n} {kind}" for kind, n in counts.items())
-
-
-def _name(ranked: RankedCase, sid: str) -> str:
-    i = ranked.index[sid]
-    return f"{ranked.names[i]} ({ranked.municipalities[i]})"
-
-
-def describe_changes(
-    base: Profile, variant: Profile, base_data: GeoData, data: GeoData
-) -> tuple[str, ...]:
-    """Describe what a variant changes against the base: profile fields, zones, sites.
-
-    Returns
-    -------
-    tuple of str
-        E.g. ``"needs.power_mw: 5 -> 12"``, ``"grid zone Hengelo (O.) (GM0164):
-        expected_relief_year 2029 -> 2028"``, ``"site added: ..."``.
-    """
-    out = []
-    flat0, flat1 = _flatten(base.model_dump()), _flatten(variant.model_dump())
-    for key in dict.fromkeys([*flat0, *flat1]):
-        a, c = (
-            flat0.get(key, "(preset)" if key.startswith("weights.") else "-"),
-            flat1.get(key, "(preset)" if key.startswith("weights.") else "-"),
-        )
-        if a != c:
-            out.append(f"{key}: {_show(a)} -> {_show(c)}")
-    if data is not base_data:
-        out += _zone_changes(base_data, data)
-        out += _site_changes(base_data, data)
-    return tuple(out)
-
-
-def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
-    if isinstance(value, dict):
-        out: dict[str, Any] = {}
-        for k, v in value.items():
-            out.update(_flatten(v, f"{prefix}{k}."))
-        return out
-    return {prefix.rstrip("."): value}
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(map(str, value)) + "]"
-    if value is None or (not isinstance(value, str) and _isna(value)):
-        return "unknown"
-    return str(value)
-
-
-def _isna(value: Any) -> bool:
-    try:
-        return bool(value != value) or value is None or str(value) == "<NA>"
-    except (TypeError, ValueError):
-        return False
-
-
-def _zone_changes(base_data: GeoData, data: GeoData) -> list[str]:
-    """Return a variant's what-if changes of the grid, grouped, in words.
-
-    E.g. ``grid in Hengelo (O.) (GM0164), Almelo (GM0141): expected_solve_year -> 2028``
-    or ``grid area OS X: expected_solve_year 2031 -> 2028``.
-    """
-    before = list(base_data.grid_overrides)
-    added = [o for o in data.grid_overrides if o not in before]
-    names = base_data.municipalities.set_index("gm_code")["name"]
-    records = base_data.grid_areas.set_index("area_id")
-    groups: dict[tuple[str, str], list[str]] = {}
-    for o in added:
-        if o.scope == "municipality":
-            what = "; ".join(f"{k} -> {_show(v)}" for k, v in o.changes.items())
-            groups.setdefault(("grid in", what), []).append(f"{names.get(o.key, o.key)} ({o.key})")
-            continue
-        parts = []
-        for k, v in o.changes.items():
-            old = records.at[o.key, k] if o.key in records.index and k in records else None
-            parts.append(f"{k} {_show(old)} -> {_show(v)}")
-        groups.setdefault(("grid area", "; ".join(parts)), []).append(o.key)
-    return [f"{head} {', '.join(keys)}: {what}" for (head, what), keys in groups.items()]
-
-
-def _site_changes(base_data: GeoData, data: GeoData) -> list[str]:
-    s0 = base_data.sites.set_index("site_id")
-    s1 = data.sites.set_index("site_id")
-    out = [f"site added: {s1.at[sid, 'name']} ({sid})" for sid in s1.index.difference(s0.index)]
-    out += [
-        f"site withdrawn: {s0.at[sid, 'name']} ({sid})" for sid in s0.index.difference(s1.index)
-    ]
-    for sid in s1.index.intersection(s0.index):
-        parts = [
-            f"{key} {_show(s0.at[sid, key])} -> {_show(s1.at[sid, key])}"
-            for key in SITE_FIELDS
-            if key != "notes" and _show(s0.at[sid, key]) != _show(s1.at[sid, key])
-        ]
-        if parts:
-            out.append(f"site {s1.at[sid, 'name']} ({sid}): {'; '.join(parts)}")
-    return out
-
-
-def _summary(b: RankedCase, v: RankedCase, variant: VariantComparison, catalogue: Catalogue) -> str:
-    sentences = []
-    what = "; ".join(variant.changes) if variant.changes else "nothing (same case and data)"
-    sentences.append(f"'{variant.name}' changes {what}.")
-    sentences.append(f"Feasible sites: {variant.base_feasible} -> {variant.feasible}.")
-    lost = [c for c in variant.became_infeasible if c.change != "withdrawn"]
-    if lost:
-        groups: dict[str, list[SiteChange]] = {}
-        for c in lost:
-            cause = main_cause(c)
-            key = cause.split(":")[0] if cause else "other reasons"
-            groups.setdefault(key.removeprefix("now "), []).append(c)
-        parts = []
-        for reason, sites in groups.items():
-            cause = main_cause(sites[0])
-            detail = cause.split(":", 1)[1].strip() if ":" in cause else ""
-            detail = detail.replace("; the site has", f"; e.g. {sites[0].name}:", 1)
-            verb = reason.replace("fails", "fail", 1) if reason.startswith("fails") else reason
-            parts.append(
-                f"{len(sites)} now {verb}"
-                + (f" ({detail})" if detail else "")
-                + ": "
-                + _list(sites)
-            )
-        sentences.append(
-            f"It excludes {_count_phrase(len(lost), 'site')} that "
-            f"{'was' if len(lost) == 1 else 'were'} feasible: " + "; ".join(parts) + "."
-        )
-    gained = [c for c in variant.became_feasible if c.change != "added"]
-    if gained:
-        first = main_cause(gained[0])
-        first = first.replace("the site has", f"e.g. {gained[0].name} has", 1)
-        sentences.append(
-            f"It makes {_count_phrase(len(gained), 'site')} feasible ({first}): {_list(gained)}."
-        )
-    for c in variant.became_feasible + variant.became_infeasible:
-        if c.change == "added":
-            where = f"ranks #{c.new_rank}" if c.new_rank else "is not feasible"
-            sentences.append(
-                f"The added site {c.name} {where}"
-                + (f" ({'; '.join(c.causes[1:])})" if c.causes[1:] else "")
-                + "."
-            )
-        elif c.change == "withdrawn":
-            sentences.append(
-                f"{c.name} is withdrawn (it was "
-                + (f"#{c.base_rank})." if c.base_rank else f"{c.base_outcome}).")
-            )
-    top_lost = [c for c in variant.moves if c.change == "became infeasible"]
-    if top_lost:
-        sentences.append(
-            f"Of the base top {len(b.result.recommendations)}, "
-            f"{len(top_lost)} {'is' if len(top_lost) == 1 else 'are'} now "
-            "excluded: " + ", ".join(f"{c.name} (#{c.base_rank})" for c in top_lost) + "."
-        )
-    shown = [
-        m for m in variant.moves if m.change not in ("added", "withdrawn", "became infeasible")
-    ]
-    for c in shown[:5]:
-        reason = _short_reason(c)
-        sentences.append(
-            f"{c.name} ({c.municipality}) moves from "
-            f"{c.movement.replace(' -> ', ' to ')}" + (f" because {reason}" if reason else "") + "."
-        )
-    if len(shown) > 5:
-        sentences.append(f"{len(shown) - 5} more move(s) are listed below.")
-    if not (variant.moves or variant.became_feasible or variant.became_infeasible):
-        sentences.append(f"No site changes feasibility or rank in the top {len(variant.top)}.")
-        hint = _power_hint(b.case.profile, v.case.profile, catalogue)
-        if hint:
-            sentences.append(hint)
-    return " ".join(sentences)
-
-
-def main_cause(change: SiteChange) -> str:
-    """Return the cause that explains a change, not merely the first one listed.
-
-    A site excluded by the variant is excluded by the rule it now fails (not by a rule it now
-    passes, listed before it); one admitted, by the rule it now passes; one that moved, by
-    its score or the sites around it (a rule it still passes does not move it).
-    """
-    causes = change.causes
-    if not causes:
-        return ""
-    if change.change == "became infeasible":
-        keys: tuple[str, ...] = ("now fails", "still fails", "must be verified")
-    elif change.change == "became feasible":
-        keys = ("now passes", "no longer applies", "passes as a fact to confirm")
-    else:
-        keys = ("its score", "ranked above it", "above it (", "fell below", "now excluded")
-    for text in causes:
-        if any(k in text for k in keys):
-            return text
-    return causes[0]
-
-
-def _short_reason(change: SiteChange) -> str:
-    text = main_cause(change)
-    if not text:
-        return ""
-    if change.change == "became feasible":
-        return "it " + text
-    if "ranked above it" in text or "above it (" in text:
-        return text.split(":")[0]  # the count and the tally, names are in the details
-    return text.replace("its score", "its own score", 1)
-
-
-def _list(sites: Sequence[SiteChange]) -> str:
-    shown = ", ".join(f"{c.name} ({c.municipality})" for c in sites[:NAMES_SHOWN])
-    return shown + (f" and {len(sites) - NAMES_SHOWN} more" if len(sites) > NAMES_SHOWN else "")
-
-
-def _power_hint(p0: Profile, p1: Profile, catalogue: Catalogue) -> str:
-    small = catalogue.params.small_connection_mw
-    a, c = p0.needs.power_mw, p1.needs.power_mw
-    if a != c and a > small and c > small:
-        return (
-            f"The grid rule compares the need ({_show(a)} -> {_show(c)} MW) with the room "
-            "each supply area publishes after its queue: a larger need can push a site to "
-            "its area's expected solve year, or make its year unknown."
-        )
-    return ""

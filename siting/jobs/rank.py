@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -406,8 +407,10 @@ _ROW_COLUMNS = (
 )
 
 
-def _row(table: pd.DataFrame, i: int) -> dict[str, object]:
+def _row(table: pd.DataFrame, i: int) -> dict[str, Any]:
     """Return the columns an explanation needs of one site (cheaper than a row lookup).
+
+    The cells are whatever the site table holds (numbers, text, missing values, tuples).
 
     Positional cell access: a column lookup on a GeoDataFrame costs far more than the cell.
     """
@@ -445,7 +448,7 @@ def _recommendation(
     )
 
 
-def _caveats(row: dict[str, object]) -> tuple[str, ...]:
+def _caveats(row: dict[str, Any]) -> tuple[str, ...]:
     """How sure the facts behind a site are, in words."""
     out = []
     age = settings.fact_max_age_years
@@ -473,11 +476,11 @@ def _caveats(row: dict[str, object]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _grid_caveat(row: dict[str, object]) -> str:
+def _grid_caveat(row: dict[str, Any]) -> str:
     """Where the site's grid facts come from and how sure the link is, in words."""
     basis = str(row["grid_basis"])
     date = row["congestion_status_date"] or "date unknown"
-    areas = tuple(row["grid_area_ids"] or ())  # type: ignore[arg-type]
+    areas: tuple[str, ...] = tuple(row["grid_area_ids"] or ())
     if basis.startswith("fallback"):
         return (
             f"grid: no supply area placed in the municipality; class {row['afname_class']} "

@@ -228,7 +228,10 @@ class SiteChoiceModel:
             Row(f"constraint:{hc.name}", all_i, hc.indicator_values(), ">=", 0.0)
             for hc in self.constraints
         ]
-        rows += [Row(f"no_good:{self.site_ids[j]}", [j], [1.0], "<=", 0.0) for j in excluded]
+        rows += [
+            Row(f"no_good:{self.site_ids[j]}", np.array([j]), np.ones(1), "<=", 0.0)
+            for j in excluded
+        ]
         return LinearModel(
             n_vars=n,
             var_names=tuple(f"x[{s}]" for s in self.site_ids),

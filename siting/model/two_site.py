@@ -241,7 +241,7 @@ class TwoSiteModel:
             Row("one_prod_site", zs, np.ones(n), "==", 1.0),
         ]
         rows += [
-            Row(f"different:{s}", [i, n + i], [1.0, 1.0], "<=", 1.0)
+            Row(f"different:{s}", np.array([i, n + i]), np.ones(2), "<=", 1.0)
             for i, s in enumerate(self.site_ids)
         ]
         near = within_distance(self.distance_km, self.max_distance_km)
@@ -265,7 +265,13 @@ class TwoSiteModel:
                 for hc in cons
             ]
         rows += [
-            Row(f"no_good:{self.site_ids[r]}+{self.site_ids[p]}", [r, n + p], [1.0, 1.0], "<=", 1.0)
+            Row(
+                f"no_good:{self.site_ids[r]}+{self.site_ids[p]}",
+                np.array([r, n + p]),
+                np.ones(2),
+                "<=",
+                1.0,
+            )
             for r, p in excluded
         ]
         c_r, c_p = self.objective_coefficients()

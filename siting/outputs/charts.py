@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from matplotlib import rc_context
 from matplotlib.figure import Figure
@@ -18,12 +19,15 @@ from siting._errors import Problem, SitingInputError
 from siting.outputs.maps.html import esc
 from siting.results.whatif import Sweep
 
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
 #: Formats :func:`save_sweep_chart` writes.
 CHART_SUFFIXES = (".svg", ".png", ".pdf", ".html", ".htm")
 #: Text stays text in SVG (searchable, and the names are real names); fixed ids for diffs; a
 #: ``$`` in a name is a character, never the start of mathtext (which a malformed name would
 #: crash).
-_RC = {
+_RC: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "siting",
     "font.size": 9,
@@ -105,7 +109,8 @@ def _colours(n: int) -> list[tuple[tuple[float, ...], str]]:
     """Return a colour and line style per track: 10 colours, then the same with other dashes."""
     from matplotlib import colormaps
 
-    palette = colormaps["tab10"].colors
+    cmap = colormaps["tab10"]
+    palette = [tuple(float(c) for c in cmap(k)[:3]) for k in range(cmap.N)]
     styles = ("-", "--", ":", "-.")
     return [(palette[k % 10], styles[(k // 10) % len(styles)]) for k in range(n)]
 

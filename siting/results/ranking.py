@@ -6,12 +6,30 @@ all show the same explanation.
 
 from __future__ import annotations
 
-import math
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from siting._wording import TO_CONFIRM, VERIFIED
-from siting.results.live_scores import ScoreTable, score_table_from_dict
+from siting.results.live_scores import ScoreTable
+from siting.results.values import check_types, format_value, json_ready
+
+__all__ = [
+    "ConstraintLine",
+    "CriterionLine",
+    "EarliestFit",
+    "FunnelStep",
+    "Infeasibility",
+    "NearMiss",
+    "PairRecommendation",
+    "RankingResult",
+    "Recommendation",
+    "Separation",
+    "SiteOutcome",
+    "WeightRange",
+    "check_types",
+    "format_value",
+    "json_ready",
+]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     import folium
@@ -479,268 +497,3 @@ class RankingResult:
         from siting.outputs.maps.ranking import render_map
 
         return render_map(self, m=m, **kwargs)
-
-
-def ranking_from_dict(data: dict[str, Any]) -> RankingResult:
-    """Rebuild a :class:`RankingResult` from :meth:`RankingResult.to_dict` output (a saved JSON).
-
-    Parameters
-    ----------
-    data
-        The parsed JSON.
-
-    Returns
-    -------
-    RankingResult
-
-    Raises
-    ------
-    KeyError, TypeError, ValueError
-        When the data are not a saved ranking (callers turn these into an input error).
-    """
-    recs = tuple(_recommendation_from_dict(rec) for rec in data["recommendations"])
-    pairs = tuple(
-        PairRecommendation(
-            rank=p["rank"],
-            utility=p["utility"],
-            distance_km=p["distance_km"],
-            rnd=_recommendation_from_dict(p["rnd"]),
-            production=_recommendation_from_dict(p["production"]),
-        )
-        for p in data.get("pairs", ())
-    )
-    return RankingResult(
-        case_id=data["case_id"],
-        needs=data["needs"],
-        weights=data["weights"],
-        status=data["status"],
-        objective=_num(data["objective"]),
-        gap=_num(data["gap"]),
-        solve_time_s=_num(data["solve_time_s"]),
-        solver=data["solver"],
-        n_solves=data["n_solves"],
-        recommendations=recs,
-        funnel=tuple(_build(FunnelStep, f) for f in data["funnel"]),
-        near_misses=tuple(
-            _build(NearMiss, {**m, "changes": tuple(m["changes"])}) for m in data["near_misses"]
-        ),
-        infeasibility=None
-        if data["infeasibility"] is None
-        else _build(Infeasibility, data["infeasibility"]),
-        n_sites=data["n_sites"],
-        n_feasible=data["n_feasible"],
-        n_unverified=data["n_unverified"],
-        notes=tuple(data["notes"]),
-        sites=tuple(
-            SiteOutcome(**{**s, "failing": tuple(s["failing"]), "unknown": tuple(s["unknown"])})
-            for s in data.get("sites", ())
-        ),
-        origin=None if data.get("origin") is None else tuple(data["origin"]),
-        pairs=pairs,
-        pair_status=data.get("pair_status", ""),
-        earliest_fit=_earliest_from_dict(data.get("earliest_fit")),
-        live=score_table_from_dict(data.get("live")),
-    )
-
-
-def _earliest_from_dict(data: dict[str, Any] | None) -> EarliestFit | None:
-    if data is None:
-        return None
-    return EarliestFit(
-        year_needed=int(data["year_needed"]),
-        year=None if data["year"] is None else int(data["year"]),
-        n_sites=int(data["n_sites"]),
-        sites=tuple((str(a), str(b)) for a, b in data["sites"]),
-        by_year=tuple((int(a), int(b)) for a, b in data["by_year"]),
-        horizon=int(data["horizon"]),
-        note=str(data["note"]),
-    )
-
-
-def _recommendation_from_dict(rec: dict[str, Any]) -> Recommendation:
-    return Recommendation(
-        **{
-            k: rec[k]
-            for k in (
-                "rank",
-                "site_id",
-                "name",
-                "municipality",
-                "province",
-                "lon",
-                "lat",
-                "utility",
-                "unverified",
-            )
-        },
-        breakdown=tuple(
-            _build(CriterionLine, {**c, "value": _num(c["value"])}) for c in rec["breakdown"]
-        ),
-        constraints=tuple(
-            _build(ConstraintLine, {**c, "slack": _slack(c["slack"], c.get("status"))})
-            for c in rec["constraints"]
-        ),
-        stability=tuple(
-            _build(
-                WeightRange, {**w, "high": float("inf") if w["high"] is None else float(w["high"])}
-            )
-            for w in rec["stability"]
-        ),
-        versus_next=None
-        if rec["versus_next"] is None
-        else Separation(
-            **{
-                **rec["versus_next"],
-                "differences": tuple(
-                    (str(a), float(b)) for a, b in rec["versus_next"]["differences"]
-                ),
-            }
-        ),
-        caveats=tuple(rec["caveats"]),
-        location_kind=rec.get("location_kind", "site"),
-        questions=tuple(rec.get("questions", ())),
-    )
-
-
-def _build(cls: type, values: dict[str, Any]) -> Any:
-    return cls(**{f.name: values[f.name] for f in fields(cls) if f.name in values})
-
-
-def _num(value: Any) -> float:
-    # to_dict writes nan as null
-    return float("nan") if value is None else float(value)
-
-
-def _slack(value: Any, status: Any) -> float:
-    """Return a saved slack: to_dict writes +-inf ("no restriction") and NaN as null.
-
-    The saved status tells them apart: a null slack that passes had no restriction (inf),
-    one that fails could not pass (-inf), an unknown one is NaN.
-    """
-    if value is not None:
-        return float(value)
-    return {"pass": math.inf, "fail": -math.inf}.get(status, math.nan)
-
-
-#: Units whose values are counts: they read as whole numbers ("3 kinds of facility").
-COUNT_UNITS: tuple[str, ...] = ("kinds of", "students", "residents", "FTE", "sites", "leads")
-
-
-def format_value(value: float, unit: str) -> str:
-    """Return a value in its unit for readers.
-
-    Counts read as whole numbers ("3 kinds of facility", "573,412 residents 15-64"), shares as
-    a percentage ("50 % of the company's NTS domains"), years as whole years, distances to
-    0.1 km; other values 2 decimals below 100, none above.
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "unknown"
-    if isinstance(value, float) and math.isinf(value):
-        return "no limit"
-    if unit.startswith("year"):  # years read as whole years
-        return f"{value:.0f} {unit}"
-    if unit.startswith("share of "):
-        return f"{100 * value:.0f} % of {unit.removeprefix('share of ')}"
-    if unit.startswith(COUNT_UNITS):
-        return f"{value:,.0f} {unit}"
-    if unit == "km":
-        return f"{value:,.1f} km" if abs(value) < 100 else f"{value:,.0f} km"
-    if unit.endswith(" class"):  # a class by its number: "CBS urbanisation class 1"
-        return f"{unit} {value:.0f}"
-    return f"{value:,.2f} {unit}".strip() if abs(value) < 100 else f"{value:,.0f} {unit}".strip()
-
-
-def json_ready(value: Any) -> Any:
-    """Return data ready for JSON: tuples as lists, named tuples as objects, inf/nan as None."""
-    if hasattr(value, "_asdict"):  # named tuples (SiteOutcome) become objects, not arrays
-        value = value._asdict()
-    if isinstance(value, dict):
-        return {str(k): json_ready(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_ready(v) for v in value]
-    if hasattr(value, "item") and callable(value.item) and not hasattr(value, "__len__"):
-        value = value.item()  # numpy scalars
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def check_types(value: Any, *, where: str = "result") -> None:
-    """Raise ``TypeError`` where a rebuilt result holds a value of another type than declared.
-
-    A saved ranking is an input (a colleague's file, say): :func:`ranking_from_dict` builds
-    the dataclasses from whatever the JSON holds, and this walks them against their type
-    hints (``str``, ``int``, ``float``, ``bool``, tuples, dicts, ``X | None``; a float field
-    takes an int, never a bool), so nothing downstream meets a value it cannot handle.
-
-    Parameters
-    ----------
-    value
-        A result dataclass (or :class:`SiteOutcome`).
-    where
-        Its place, for the message.
-
-    Raises
-    ------
-    TypeError
-        Naming the first field of a wrong type.
-    """
-    import dataclasses
-    import typing
-
-    fields = (
-        [f.name for f in dataclasses.fields(value)]
-        if dataclasses.is_dataclass(value)
-        else list(value._fields)
-    )
-    hints = typing.get_type_hints(type(value))
-    for name in fields:
-        _check_value(getattr(value, name), hints[name], f"{where}.{name}")
-
-
-def _check_value(value: Any, hint: Any, where: str) -> None:
-    import dataclasses
-    import types
-    import typing
-
-    origin = typing.get_origin(hint)
-    args = typing.get_args(hint)
-    if origin in (typing.Union, types.UnionType):
-        errors = []
-        for option in args:
-            try:
-                _check_value(value, option, where)
-                return
-            except TypeError as exc:
-                errors.append(exc)
-        raise errors[0]
-    if hint is Any:
-        return
-    if hint is type(None):
-        ok = value is None
-    elif hint is float:
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
-    elif hint is int:
-        ok = isinstance(value, int) and not isinstance(value, bool)
-    elif hint in (str, bool):
-        ok = isinstance(value, hint)
-    elif origin is tuple:
-        if not isinstance(value, tuple):
-            raise TypeError(f"{where}: expected a list")
-        items = args[:1] * len(value) if len(args) == 2 and args[1] is Ellipsis else args
-        if len(items) != len(value):
-            raise TypeError(f"{where}: expected {len(items)} items")
-        for k, (item, item_hint) in enumerate(zip(value, items, strict=True)):
-            _check_value(item, item_hint, f"{where}[{k}]")
-        return
-    elif origin is dict or hint is dict:
-        ok = isinstance(value, dict)
-    elif isinstance(hint, type) and (dataclasses.is_dataclass(hint) or hint is SiteOutcome):
-        if not isinstance(value, hint):
-            raise TypeError(f"{where}: expected {hint.__name__}")
-        check_types(value, where=where)
-        return
-    else:  # pragma: no cover - a hint this walk does not know
-        return
-    if not ok:
-        raise TypeError(f"{where}: expected {getattr(hint, '__name__', hint)}")

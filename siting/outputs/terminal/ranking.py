@@ -281,22 +281,22 @@ def _print_explanation(rec: Recommendation, console: Console) -> None:
             f"{line.contribution:.3f}",
         )
     console.print(table)
-    for line in rec.constraints:
+    for check in rec.constraints:
         slack = (
             ""
-            if not line.unit or math.isnan(line.slack) or math.isinf(line.slack)
-            else f", slack {line.slack:,.1f} {line.unit}"
+            if not check.unit or math.isnan(check.slack) or math.isinf(check.slack)
+            else f", slack {check.slack:,.1f} {check.unit}"
         )
         mark = {
             "pass": ("ok", "green"),
             "fail": ("fails", "red"),
             "unknown": (TO_CONFIRM, "yellow"),
-        }[line.status]
+        }[check.status]
         console.print(
             styled(
                 "  ",
                 mark,
-                f" {line.label}: {line.site_value} (needs {line.requirement}{slack})",
+                f" {check.label}: {check.site_value} (needs {check.requirement}{slack})",
             )
         )
     for q in rec.questions:
