@@ -1141,6 +1141,7 @@ def _criterion_values(
             domains,
             facts.context,
             in_development_factor=catalogue.params.hotspot_in_development_factor,
+            secondary_factor=catalogue.params.hotspot_secondary_factor,
         )
     else:
         rows = {name: np.full((1, n), np.nan) for name in cluster.CRITERIA}

@@ -68,6 +68,7 @@ class _ConstraintParams(BaseModel):
     environmental_category_applies_from: int = Field(ge=1, le=6)
     hazardous_category_from: int = Field(default=4, ge=1, le=6)
     hotspot_in_development_factor: float = Field(default=0.5, ge=0, le=1)
+    hotspot_secondary_factor: float = Field(default=0.5, ge=0, le=1)
     shared_facility_kinds: tuple[str, ...]
     rnd_campus_reach_km: float = Field(gt=0)
     floor_space_index: float = Field(default=0.6, gt=0, le=10)
