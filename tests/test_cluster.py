@@ -79,6 +79,26 @@ def test_the_hotspot_match_follows_the_hotspot_domains():
     assert almere.raw[_site(table, "Almere")] == pytest.approx(0.5)  # in development
 
 
+def test_a_core_domain_of_a_hotspot_counts_fully_and_a_secondary_one_half():
+    table, ev = _evaluate(_profile(["mechatronics and opto-mechatronics"], ("capital",)))
+    hot = next(c for c in ev.criteria if c.name == "hotspot_match")
+    eindhoven, delft = _site(table, "Eindhoven"), _site(table, "Delft")
+    assert "mechatronics_optomechatronics" in table["hotspot_core_domains"].iloc[eindhoven]
+    assert "mechatronics_optomechatronics" not in table["hotspot_core_domains"].iloc[delft]
+    assert "mechatronics_optomechatronics" in table["hotspot_domains"].iloc[delft]
+    assert hot.raw[eindhoven] == 1.0
+    assert hot.raw[delft] == pytest.approx(load_catalogue().params.hotspot_secondary_factor)
+    assert hot.raw[delft] < hot.raw[eindhoven]
+
+
+def test_every_hotspot_names_core_domains_among_its_domains_with_sources():
+    hotspots = siting.load_hotspots()
+    for row in hotspots.to_dict("records"):
+        assert row["core_domains"], row["hotspot_id"]
+        assert set(row["core_domains"]) <= set(row["nts_domains"]), row["hotspot_id"]
+        assert len(row["core_source_url"]) == len(row["core_source_date"]) >= 1
+
+
 def test_housing_pressure_prefers_the_cheaper_housing_market_and_labels_the_proxy():
     table, ev = _evaluate(_profile(["ai_data_science"]))
     housing = next(c for c in ev.criteria if c.name == "housing_pressure")

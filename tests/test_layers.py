@@ -268,6 +268,14 @@ def test_a_hotspot_with_an_unknown_municipality_or_campus_is_reported(geodata_co
     assert any("row 2, column 'campus_ids': unknown campus 'nowhere'" in p for p in problems)
 
 
+def test_a_core_domain_outside_the_hotspots_domains_is_reported(geodata_copy: Path):
+    edit_csv(geodata_copy / "hotspots.csv", 2, core_domains="semiconductors;pharma")  # Brainport
+    problems = problems_of(geodata_copy)
+    assert any(
+        "hotspots.csv, row 2, column 'core_domains': 'pharma' is not among" in p for p in problems
+    )
+
+
 def test_a_hotspot_campus_outside_its_municipalities_is_a_warning(geodata_copy: Path):
     edit_csv(geodata_copy / "hotspots.csv", 10, campus_ids="tud")  # Almere, given Delft's campus
     report = siting.check_geodata(geodata_copy)

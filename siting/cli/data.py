@@ -123,14 +123,19 @@ def info_command(
     hotspots.add_column("hotspot", overflow="fold")
     for column in ("municipalities", "campuses", "sites"):
         hotspots.add_column(column, justify="right", no_wrap=True)
-    hotspots.add_column("NTS domains (short names)", overflow="fold")
+    hotspots.add_column("NTS domains (short names; * core)", overflow="fold")
     for row in summary["hotspots"]:
+        core = set(row.get("core_domains") or ())
+        short = [
+            f"{name}*" if full in core else name
+            for name, full in zip(row["nts_short"], row["nts_domains"], strict=True)
+        ]
         hotspots.add_row(
             row["name"],
             str(row["municipalities"]),
             str(row["campuses"]),
             str(row["sites"]),
-            ", ".join(row["nts_short"]),
+            ", ".join(short),
         )
     out.print(hotspots)
     if show_all:

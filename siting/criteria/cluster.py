@@ -5,10 +5,12 @@ proxies, joined by the site's municipality). The criteria (``models/criteria.tom
 
 ``hotspot_match``
     Share of the company's NTS domains that the programme's technology hotspot the site lies
-    in is strong in (``hotspots.csv``); a hotspot in development (Almere) counts
-    ``hotspot_in_development_factor`` (0.5) of that; 0 outside every hotspot. Next to the
-    campus match, which looks at campuses within 25 km: a hotspot is the wider ecosystem of
-    firms, suppliers and institutions.
+    in is strong in (``hotspots.csv``), a core (flagship) domain of the hotspot counting fully
+    and a secondary one (present: research groups, a campus, a few firms) counting
+    ``hotspot_secondary_factor`` (0.5); a hotspot that names no core domain counts all its
+    domains fully. A hotspot in development (Almere) counts ``hotspot_in_development_factor``
+    (0.5) of that; 0 outside every hotspot. Next to the campus match, which looks at campuses
+    within 25 km: a hotspot is the wider ecosystem of firms, suppliers and institutions.
 ``housing_pressure``
     Average WOZ value of dwellings in the site's municipality [kEUR] (CBS 2021): a proxy for
     how hard staff find a home; lower is better.
@@ -56,6 +58,9 @@ class ContextFacts:
     hotspot_domains
         Bool ``(N, D)``: domains of :data:`siting.vocab.NTS_DOMAINS` the site's hotspot is
         strong in.
+    hotspot_core
+        Bool ``(N, D)``: its core (flagship) domains (all of ``hotspot_domains`` where the
+        hotspot names none).
     in_development
         Bool ``(N,)``: the hotspot is in development.
     proxies
@@ -66,6 +71,7 @@ class ContextFacts:
 
     hotspot_name: np.ndarray
     hotspot_domains: np.ndarray
+    hotspot_core: np.ndarray
     in_development: np.ndarray
     proxies: dict[str, np.ndarray]
     proxy_year: np.ndarray
@@ -78,6 +84,13 @@ class ContextFacts:
         if "hotspot_domains" in table:
             for i, slugs in enumerate(table["hotspot_domains"]):
                 hot[i, [_DOMAINS[d] for d in (slugs or ()) if d in _DOMAINS]] = True
+        core = hot.copy()
+        if "hotspot_core_domains" in table:
+            for i, slugs in enumerate(table["hotspot_core_domains"]):
+                named = [_DOMAINS[d] for d in (slugs or ()) if d in _DOMAINS]
+                if named:
+                    core[i] = False
+                    core[i, named] = hot[i, named]
 
         def column(name: str) -> np.ndarray:
             if name not in table:
@@ -97,6 +110,7 @@ class ContextFacts:
         return cls(
             hotspot_name=names,
             hotspot_domains=hot,
+            hotspot_core=core,
             in_development=status == "in_development",
             proxies={c: column(c) for c in PROXY_COLUMNS},
             proxy_year=column("proxy_year"),
@@ -168,7 +182,11 @@ def facility_rows(
 
 
 def criterion_rows(
-    domain_rows: np.ndarray, facts: ContextFacts, *, in_development_factor: float
+    domain_rows: np.ndarray,
+    facts: ContextFacts,
+    *,
+    in_development_factor: float,
+    secondary_factor: float = 0.5,
 ) -> dict[str, np.ndarray]:
     """Raw values of this module's criteria, one row per distinct domain row.
 
@@ -180,6 +198,8 @@ def criterion_rows(
         The sites' context.
     in_development_factor
         Weight of a hotspot in development (0-1).
+    secondary_factor
+        Weight of a domain the hotspot has but not among its core domains (0-1).
 
     Returns
     -------
@@ -187,7 +207,10 @@ def criterion_rows(
         ``hotspot_match`` -> ``(G, N)`` shares; the proxy criteria -> ``(1, N)`` values.
     """
     named = domain_rows.sum(axis=1)
-    shared = domain_rows.astype(float) @ facts.hotspot_domains.T.astype(float)
+    strength = np.where(
+        facts.hotspot_core, 1.0, np.where(facts.hotspot_domains, secondary_factor, 0.0)
+    )
+    shared = domain_rows.astype(float) @ strength.T
     share = shared / np.where(named > 0, named, 1.0)[:, None]
     share *= np.where(facts.in_development, in_development_factor, 1.0)[None, :]
     out = {"hotspot_match": share}

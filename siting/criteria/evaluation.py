@@ -1141,6 +1141,7 @@ def _criterion_values(
             domains,
             facts.context,
             in_development_factor=catalogue.params.hotspot_in_development_factor,
+            secondary_factor=catalogue.params.hotspot_secondary_factor,
         )
     else:
         rows = {name: np.full((1, n), np.nan) for name in cluster.CRITERIA}
@@ -1359,7 +1360,8 @@ def _normalise(
     """Scores in [0, 1] of raw values; ``minmax`` scales each row (last axis) on its own.
 
     ``zero_at`` (broadcasting against ``values``) overrides the criterion's for
-    ``linear_decay``. NaN scores 0 and infinities clip (as
+    ``linear_decay``. ``log_minmax`` is ``minmax`` of the natural logarithm (a raw value of 0
+    or less scores 0). NaN scores 0 and infinities clip (as
     ``np.clip(np.nan_to_num(score, nan=0.0), 0, 1)``). Returns a new array.
     """
     v = np.asarray(values, dtype=float)
@@ -1381,7 +1383,10 @@ def _normalise(
             score[v == float(key)] = value
     elif v.shape[-1] == 0:  # minmax of no site
         score = v.copy()
-    else:  # minmax, over the sites of each row
+    else:  # minmax (of the logarithm for log_minmax), over the sites of each row
+        if crit.normalise == "log_minmax":
+            with np.errstate(divide="ignore", invalid="ignore"):
+                v = np.where(v > 0, np.log(np.where(v > 0, v, 1.0)), np.nan)
         finite = np.isfinite(v)
         some = finite.any(axis=-1, keepdims=True)
         lo = np.where(some, np.where(finite, v, np.inf).min(axis=-1, keepdims=True), 0.0)

@@ -34,7 +34,8 @@ class CriterionSpec(BaseModel):
     normalise
         How raw values become scores in [0, 1]: ``ratio_cap`` (value / ``cap``, capped),
         ``linear_decay`` (1 at 0 down to 0 at ``zero_at``), ``identity``, ``lookup`` (``scores``
-        per value), ``minmax`` (over the sites) or ``years_to_spare`` (years to spare up to
+        per value), ``minmax`` (over the sites), ``log_minmax`` (``minmax`` of the logarithm:
+        each doubling adds the same) or ``years_to_spare`` (years to spare up to
         ``cap``, times one minus ``queue_weight`` x the queue pressure; ``unknown_score`` where
         the year is unknown; the grid outlook, :mod:`siting.criteria.grid_rule`) or
         ``log_ratio`` (per education level, logarithmic from ``floor`` FTE in reach per hire
@@ -49,7 +50,14 @@ class CriterionSpec(BaseModel):
     unit: str
     direction: Literal["max", "min"]
     normalise: Literal[
-        "ratio_cap", "linear_decay", "identity", "lookup", "minmax", "years_to_spare", "log_ratio"
+        "ratio_cap",
+        "linear_decay",
+        "identity",
+        "lookup",
+        "minmax",
+        "log_minmax",
+        "years_to_spare",
+        "log_ratio",
     ]
     description: str
     cap: float | None = Field(default=None, gt=0)
@@ -68,6 +76,7 @@ class _ConstraintParams(BaseModel):
     environmental_category_applies_from: int = Field(ge=1, le=6)
     hazardous_category_from: int = Field(default=4, ge=1, le=6)
     hotspot_in_development_factor: float = Field(default=0.5, ge=0, le=1)
+    hotspot_secondary_factor: float = Field(default=0.5, ge=0, le=1)
     shared_facility_kinds: tuple[str, ...]
     rnd_campus_reach_km: float = Field(gt=0)
     floor_space_index: float = Field(default=0.6, gt=0, le=10)

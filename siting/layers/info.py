@@ -42,8 +42,8 @@ def data_info(data: GeoData) -> dict[str, Any]:
         demand-side class (the worst class over the supply areas and TenneT levels that may
         feed a site placed at the municipality). ``grid``: what the links place and what
         cannot be placed (:func:`siting.layers.grid.placement_counts`). Per hotspot: status,
-        municipalities, NTS domains, campuses and the sites in its municipalities. Per talent
-        count: its kind, year and national total [persons].
+        municipalities, NTS domains (and the core ones), campuses and the sites in its
+        municipalities. Per talent count: its kind, year and national total [persons].
     """
     layers = []
     for spec in LAYERS:
@@ -118,6 +118,9 @@ def _hotspots(data: GeoData, sites: pd.DataFrame) -> list[dict[str, Any]]:
                 "municipalities": len(codes),
                 "nts_domains": [vocab.NTS_DOMAINS[d] for d in row.nts_domains or ()],
                 "nts_short": [vocab.NTS_DOMAIN_SHORT_NAMES[d][0] for d in row.nts_domains or ()],
+                "core_domains": [
+                    vocab.NTS_DOMAINS[d] for d in getattr(row, "core_domains", None) or ()
+                ],
                 "campuses": len(row.campus_ids or ()),
                 "sites": int(sites["gm_code"].isin(codes).sum()),
             }

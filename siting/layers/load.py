@@ -724,7 +724,28 @@ def _check_hotspots(
                         "hotspot's municipalities",
                     )
                 )
+    errors.extend(_check_core_domains(hotspots, file, first_row))
     return errors, warnings
+
+
+def _check_core_domains(hotspots: pd.DataFrame, file: str, first_row: int) -> list[Problem]:
+    """Report core domains of a hotspot that are not among its ``nts_domains``."""
+    if "core_domains" not in hotspots:
+        return []
+    problems = []
+    for i, (domains, core) in enumerate(
+        zip(hotspots["nts_domains"], hotspots["core_domains"], strict=True)
+    ):
+        for slug in sorted(set(core or ()) - set(domains or ())):
+            problems.append(
+                Problem(
+                    file=file,
+                    row=i + first_row,
+                    column="core_domains",
+                    message=f"{excerpt(slug)} is not among the hotspot's nts_domains",
+                )
+            )
+    return problems
 
 
 def _grid_cross_check(

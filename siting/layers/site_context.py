@@ -36,6 +36,7 @@ CONTEXT_COLUMNS: dict[str, str] = {
     "hotspot_name": "its name",
     "hotspot_status": "established or in_development",
     "hotspot_domains": "NTS domains the hotspot is strong in",
+    "hotspot_core_domains": "its core (flagship) domains; the others are secondary",
     "muni_woz_avg_keur": "PROXY for housing pressure: average WOZ value of dwellings in the "
     "site's municipality [kEUR] (CBS 85039NED, 2021 edition)",
     "muni_vacancy_pct": "PROXY for housing pressure: uninhabited dwellings there [%] (CBS 2021)",
@@ -82,6 +83,13 @@ def context_columns(
         "hotspot_status": pd.Series([r["status"] if r else None for r in rows], dtype=object),
         "hotspot_domains": pd.Series(
             [tuple(d for d in vocab.NTS_DOMAINS if r and d in r["nts_domains"]) for r in rows],
+            dtype=object,
+        ),
+        "hotspot_core_domains": pd.Series(
+            [
+                tuple(d for d in vocab.NTS_DOMAINS if r and d in (r.get("core_domains") or ()))
+                for r in rows
+            ],
             dtype=object,
         ),
     }

@@ -423,6 +423,13 @@ HOTSPOTS = LayerSpec(
             "NTS domains the cited sources show the hotspot strong in",
             allowed=tuple(vocab.NTS_DOMAINS),
         ),
+        Column(
+            "core_domains",
+            "list",
+            "the hotspot's core (flagship) domains, a subset of nts_domains; the others are "
+            "present but secondary (hotspot_secondary_factor in models/criteria.toml)",
+            allowed=tuple(vocab.NTS_DOMAINS),
+        ),
         Column("campus_ids", "list", "campuses of the campuses layer in the hotspot"),
         Column(
             "status",
@@ -433,6 +440,8 @@ HOTSPOTS = LayerSpec(
         ),
         Column("source_url", "list", "sources, the region's definition first", required=True),
         Column("source_date", "list", "date of each source (same order; 'undated' if none)"),
+        Column("core_source_url", "list", "sources for the core domains"),
+        Column("core_source_date", "list", "date of each core source (same order)"),
         Column("notes", "str", "which municipalities and why; how each domain is supported"),
     ),
 )
