@@ -176,7 +176,7 @@ def facility_rows(
     """
     out = np.empty((len(domain_rows), cube.shape[0]))
     for g, row in enumerate(domain_rows > 0):
-        have = cube[:, row, :].any(axis=1) if row.any() else anywhere
+        have = np.asarray(cube[:, row, :].any(axis=1) if row.any() else anywhere)
         out[g] = have[:, kinds].sum(axis=1)
     return out
 

@@ -56,8 +56,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
-from typing import Any, Literal
+from functools import cached_property, partial
+from typing import Any, Literal, cast
 
 import numpy as np
 
@@ -310,16 +310,12 @@ def evaluate(
     criteria = tuple(
         replace(
             c,
-            describe=lambda i, raw=c.raw: talent_scores.describe_fit(
-                i, float(raw[i]), needs.talent, pools
-            ),
+            describe=partial(_describe_fit, c.raw, needs.talent, pools),
         )
         if c.name == "talent_fit"
         else replace(
             c,
-            describe=lambda i, raw=c.raw: talent_scores.describe_pipeline(
-                i, float(raw[i]), needs.talent
-            ),
+            describe=partial(_describe_pipeline, c.raw, needs.talent),
         )
         if c.name == "student_pipeline"
         else c
@@ -479,7 +475,7 @@ class LeadParams:
         n = len(profiles)
         origins = [None] * n if origins is None else list(origins)
         names = list(catalogue.criteria)
-        factors = catalogue.roles.get(role, {})
+        factors = cast("Mapping[str, Mapping[str, float]]", catalogue.roles).get(role, {})
         scalars = np.zeros((n, 7))
         flags = np.zeros((n, 5), dtype=bool)
         talent = np.zeros((n, len(vocab.EDUCATION_LEVELS)))
@@ -1087,7 +1083,7 @@ def _criterion_values(
     # (:mod:`siting.criteria.talent`); the pipeline is sum of need * students / total
     talent = params.talent
     hires = talent > 0
-    staffed = hires.any(axis=1)
+    staffed = np.asarray(hires.any(axis=1))
     pipeline = np.zeros(shape)
     pools = {lvl: facts.reach[f"{lvl}_talent_reach"] for lvl in vocab.EDUCATION_LEVELS}
     crit = catalogue.criteria["talent_fit"]
@@ -1264,9 +1260,7 @@ def _constraints(
     for flag in ("vibration_free", "heavy_transport"):
         texts[flag] = (
             f"{RULES[flag][0].lower()} site",
-            lambda i, v=facts.flags[flag]: (
-                "stated by a source" if v[i] else "not stated by any source"
-            ),
+            partial(_stated_text, facts.flags[flag]),
         )
     limit = profile.constraints.max_relocation_km
     texts["relocation_distance"] = (
@@ -1423,3 +1417,20 @@ def describe_needs(profile: Profile, catalogue: Catalogue | None = None) -> dict
         "space_types": list(profile.constraints.space_types),
         **two_site,
     }
+
+
+def _describe_fit(
+    raw: np.ndarray, talent: Mapping[str, float], pools: Mapping[str, np.ndarray], i: int
+) -> str:
+    """Say site ``i``'s talent fit (:func:`siting.criteria.talent.describe_fit`)."""
+    return talent_scores.describe_fit(i, float(raw[i]), talent, pools)
+
+
+def _describe_pipeline(raw: np.ndarray, talent: Mapping[str, float], i: int) -> str:
+    """Say site ``i``'s students in reach (:func:`siting.criteria.talent.describe_pipeline`)."""
+    return talent_scores.describe_pipeline(i, float(raw[i]), talent)
+
+
+def _stated_text(flags: np.ndarray, i: int) -> str:
+    """Say whether a source states site ``i``'s flag."""
+    return "stated by a source" if flags[i] else "not stated by any source"
