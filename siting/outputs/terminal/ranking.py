@@ -304,10 +304,9 @@ def _print_explanation(rec: Recommendation, console: Console) -> None:
     if rec.versus_next is not None:
         sep = rec.versus_next
         diffs = ", ".join(f"{label} {diff:+.3f}" for label, diff in sep.differences[:3])
+        why = f": {diffs}" if diffs else ": the same score on every criterion (a tie)"
         console.print(
-            plain(
-                f"  ahead of #{rec.rank + 1} {sep.next_site_name} by {sep.utility_gap:.3f}: {diffs}"
-            )
+            plain(f"  ahead of #{rec.rank + 1} {sep.next_site_name} by {sep.utility_gap:.3f}{why}")
         )
     stable = [s for s in rec.stability if s.weight > 0]
     if stable:
