@@ -38,7 +38,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -205,7 +205,7 @@ def assign_leads(
     table = site_table(data=data)
     facts = site_facts(table, data.campuses)
     site_ids = tuple(str(s) for s in table["site_id"])
-    names = dict(zip(site_ids, table["name"].astype(str), strict=True))
+    names: dict[str, str] = dict(zip(site_ids, table["name"].astype(str), strict=True))
     site_gm = table["gm_code"].astype(str).tolist()
 
     status = table["status"].astype(str).to_numpy()
@@ -334,18 +334,19 @@ def assign_leads(
     for entry in entries:
         lid = entry.lead_id
         p = entry.profile
-        base = {
-            "lead_id": lid,
-            "priority": entry.priority,
-            "row": entry.row,
-            "land_ha": p.needs.land_ha if p else math.nan,
-            "power_mw": p.needs.power_mw if p else math.nan,
-            "talent_fte": p.needs.talent.total if p else math.nan,
-            "n_feasible_sites": n_feasible.get(lid, 0),
-            "origin": origins.get(lid),
-        }
+        base = AssignedLead(  # the fields every outcome shares; status and reason set below
+            lead_id=lid,
+            status=INVALID,
+            priority=entry.priority,
+            row=entry.row,
+            land_ha=p.needs.land_ha if p else math.nan,
+            power_mw=p.needs.power_mw if p else math.nan,
+            talent_fte=p.needs.talent.total if p else math.nan,
+            n_feasible_sites=n_feasible.get(lid, 0),
+            origin=origins.get(lid),
+        )
         if p is None or lid not in n_feasible:
-            outcomes.append(AssignedLead(status=INVALID, reason=entry.problem, **base))
+            outcomes.append(replace(base, reason=entry.problem))
             continue
         site = sol.assignment[lid]
         if site is None:
@@ -356,11 +357,12 @@ def assign_leads(
             )
             if sol.status not in SOLVED and lid not in no_site:
                 reason = f"the solver returned no assignment (status {sol.status})"
-            outcomes.append(AssignedLead(status=UNPLACED, reason=reason, **base))
+            outcomes.append(replace(base, status=UNPLACED, reason=reason))
             continue
         k = site_pos[site]
         outcomes.append(
-            AssignedLead(
+            replace(
+                base,
                 status=PLACED,
                 site_id=site,
                 site_name=names[site],
@@ -369,7 +371,6 @@ def assign_leads(
                 zone_id=str(table["grid_zone_id"].iat[k]),
                 utility=round(sol.utility[lid], 6),
                 site_xy=site_xy[k],
-                **base,
             )
         )
 
@@ -413,7 +414,7 @@ def assign_leads(
         if k in regions_used
     )
     zone_name = dict(zip(grid_zones.ids, grid_zones.names, strict=True))
-    label_of = {
+    label_of: dict[str, Callable[[str], str]] = {
         "site": lambda key: names.get(key, key),
         "zone": lambda key: zone_name.get(key, key),
         "region": lambda key: region_names.get(key, key),
@@ -512,19 +513,24 @@ def _collect_leads(leads: Any, priority: Mapping[str, float] | None) -> list[_Le
     entries: list[_Lead] = []
     seen: set[str] = set()
     for item in items:
+        profile: Profile | None
+        row: int | None
+        problems: tuple[Problem, ...]
+        extra: Mapping[str, str]
         if isinstance(item, Profile):
             profile, lid, row, problems = item, item.company.id, None, ()
-            extra: Mapping[str, str] = {}
+            extra = {}
         else:
-            profile = getattr(item, "profile", None)
+            found = getattr(item, "profile", None)
+            if found is not None and not isinstance(found, Profile):
+                raise TypeError(
+                    f"leads must be Profiles or a lead table, got {type(item).__name__}"
+                )
+            profile = found
             lid = str(getattr(item, "lead_id", "") or (profile.company.id if profile else ""))
             row = getattr(item, "row", None)
             problems = tuple(getattr(item, "problems", ()) or ())
             extra = getattr(item, "extra", None) or {}
-            if profile is not None and not isinstance(profile, Profile):
-                raise TypeError(
-                    f"leads must be Profiles or a lead table, got {type(item).__name__}"
-                )
         text = str(extra.get("priority", "") or "").strip()
         weight = 1.0
         if lid in given:
@@ -596,40 +602,35 @@ def _evaluate_leads(
     out: list[tuple[np.ndarray, np.ndarray, tuple[float, float] | None, np.ndarray] | None]
     out = [None] * len(entries)
     origins: dict[tuple[Any, ...], tuple[float, float] | None] = {}
-    todo: list[tuple[int, tuple[float, float] | None]] = []
+    todo: list[tuple[int, Profile, tuple[float, float] | None]] = []
     for k, entry in enumerate(entries):
-        if entry.profile is None:
+        profile = entry.profile
+        if profile is None:
             continue
-        place = entry.profile.company.current_location
+        place = profile.company.current_location
         key = (None,) if place is None else (place.municipality, place.lat, place.lon)
         if key not in origins:
             try:  # an unknown municipality makes this lead's input invalid
-                origins[key] = resolve_origin(entry.profile, data, file=f"lead {entry.lead_id}")
+                origins[key] = resolve_origin(profile, data, file=f"lead {entry.lead_id}")
             except SitingInputError as exc:
                 entry.problem = "; ".join(str(p) for p in exc.problems)
                 continue
-        todo.append((k, origins[key]))
+        todo.append((k, profile, origins[key]))
     size = max(1, _EVAL_CELLS // max(1, facts.n))
     report.stage("evaluating leads", len(todo))
     for begin in range(0, len(todo), size):
         report.advance(begin)
         chunk = todo[begin : begin + size]
-        profiles = [entries[k].profile for k, _ in chunk]
         try:
             params = LeadParams.from_profiles(
-                profiles,
-                catalogue,  # type: ignore[arg-type]
-                origins=[origin for _, origin in chunk],
+                [profile for _, profile, _ in chunk],
+                catalogue,
+                origins=[origin for _, _, origin in chunk],
             )
         except SitingInputError:  # a criterion that does not resolve: lead by lead
-            for k, origin in chunk:
+            for k, profile, origin in chunk:
                 try:
-                    ev = evaluate(
-                        entries[k].profile,
-                        facts,
-                        catalogue,  # type: ignore[arg-type]
-                        origin_xy=origin,
-                    )
+                    ev = evaluate(profile, facts, catalogue, origin_xy=origin)
                 except SitingInputError as exc:
                     entries[k].problem = "; ".join(str(p) for p in exc.problems)
                     continue
@@ -639,7 +640,7 @@ def _evaluate_leads(
         batch = evaluate_batch(params, facts, catalogue)
         feasible, utility = batch.feasible, np.clip(batch.utility, 0.0, 1.0)
         blocked = _grid_blocked(batch)
-        for row, (k, origin) in enumerate(chunk):
+        for row, (k, _, origin) in enumerate(chunk):
             out[k] = (feasible[row], utility[row], origin, np.flatnonzero(blocked[row]))
     report.advance(len(todo))
     return out
@@ -776,6 +777,8 @@ def _read_headroom(headroom: Mapping[str, float] | str | Path, known: set[str]) 
     """Headroom per zone from a mapping or a ``zone_id,headroom_mw`` CSV, all problems at once."""
     problems: list[Problem] = []
     out: dict[str, float] = {}
+    # (row, zone, value): a value as given (a number, a CSV cell or None), parsed below
+    records: list[tuple[int | None, str, Any]]
     if isinstance(headroom, Mapping):
         file = "<headroom>"
         records = [(None, str(z), v) for z, v in headroom.items()]

@@ -89,7 +89,7 @@ def _parse_column(
 
     def bad(mask: np.ndarray, message: str | Sequence[str] | Callable[[str], str]) -> None:
         """Add a problem per row in ``mask``: the message, or the message of its cell."""
-        for i in np.flatnonzero(mask):
+        for i in np.flatnonzero(mask).tolist():
             if isinstance(message, str):
                 msg = message
             elif callable(message):
@@ -135,11 +135,10 @@ def _parse_column(
         is_true = lower.isin(_TRUE).to_numpy()
         is_false = lower.isin(_FALSE).to_numpy()
         bad((~empty) & ~is_true & ~is_false, lambda v: f"{excerpt(v)} is not true or false")
-        values = pd.Series(
-            np.where(is_true, True, np.where(is_false, False, None)),
-            index=text.index,
-            dtype=object,
-        )
+        flags = np.full(len(text), None, dtype=object)  # None where neither
+        flags[is_false] = False
+        flags[is_true] = True
+        values = pd.Series(flags, index=text.index, dtype=object)
         if col.required:
             values = values.astype("boolean")
         return values, problems
@@ -163,9 +162,8 @@ def _parse_column(
     # str
     if col.allowed is not None:
         not_allowed = (~empty) & ~text.isin(col.allowed).to_numpy()
-        bad(
-            not_allowed, lambda v: f"{excerpt(v)} is not allowed; allowed: {', '.join(col.allowed)}"
-        )
+        allowed_text = ", ".join(col.allowed)
+        bad(not_allowed, lambda v: f"{excerpt(v)} is not allowed; allowed: {allowed_text}")
     if col.pattern is not None:
         regex = re.compile(col.pattern)
         mismatch = np.array([bool(v) and regex.fullmatch(v) is None for v in cells], dtype=bool)
@@ -184,7 +182,7 @@ def _duplicate_ids(
     for i, value in enumerate(ids):
         if value is not None and value not in first_row:
             first_row[value] = int(rows[i])
-    for i in np.flatnonzero(dup.to_numpy()):
+    for i in np.flatnonzero(dup.to_numpy()).tolist():
         value = ids.iloc[i]
         problems.append(
             Problem(

@@ -601,7 +601,7 @@ def _deadline_cbc(pulp: Any, deadline: float) -> Any:
     ``timeLimit`` to build CBC's command line; a limit fixed earlier would not count them.
     """
 
-    class DeadlineCbc(pulp.COIN_CMD):  # type: ignore[misc, name-defined]
+    class DeadlineCbc(pulp.COIN_CMD):
         @property
         def timeLimit(self) -> float:
             return _remaining(deadline)
@@ -844,7 +844,7 @@ def _cpsat_reporter(xs: Sequence[Any], report: Report) -> Any:
     """Return a CP-SAT solution callback that reports each improving solution with its bound."""
     from ortools.sat.python import cp_model
 
-    class _Callback(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
+    class _Callback(cp_model.CpSolverSolutionCallback):
         def on_solution_callback(self) -> None:
             report(
                 np.array([int(self.boolean_value(v)) for v in xs], dtype=np.int64),

@@ -112,6 +112,7 @@ def make_offline(m: folium.Map, *, keep_tiles: bool = False) -> folium.Map:
     for child in _descendants(m):
         if hasattr(child, "default_js"):
             child.default_js = []
+        if hasattr(child, "default_css"):
             child.default_css = []
     return m
 

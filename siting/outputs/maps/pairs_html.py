@@ -97,8 +97,8 @@ def pair_badge(site_id: str, roles: Sequence[tuple[str, PairRecommendation]]) ->
     production, each with at most :data:`BADGE_RANKS` ranks (then ``+n``). The badge of a site
     in pair 1 is outlined in the link colour. ``data-roles`` lists every role token.
     """
-    spans = []
-    tokens = []
+    spans: list[str] = []
+    tokens: list[str] = []
     for role in ("rnd", "production"):
         letter = ROLE_LETTERS[role]
         ranks = [pair.rank for r, pair in roles if r == role]

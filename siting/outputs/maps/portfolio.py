@@ -32,6 +32,7 @@ confidential); every id and text is HTML-escaped.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import folium
@@ -95,8 +96,8 @@ from siting.outputs.maps.ranking import (
     start_map,
 )
 from siting.outputs.maps.sites import by_point
-from siting.results.assignment import INVALID, PLACED, AssignmentResult
-from siting.results.screening import ScreenResult
+from siting.results.assignment import INVALID, PLACED, AssignedLead, AssignmentResult
+from siting.results.screening import ScreenedLead, ScreenResult
 
 
 def render_portfolio_map(
@@ -145,9 +146,10 @@ def render_portfolio_map(
         sections, html, zones_var = _assignment_layers(m, result, data, origins, sites)
     else:
         sections, html, zones_var = _screening_layers(m, result, data, origins, sites)
+    leads: Sequence[AssignedLead | ScreenedLead] = result.leads
     missing = [
         (lead.lead_id, lead.status, lead.reason)
-        for lead, xy in zip(result.leads, origins, strict=True)
+        for lead, xy in zip(leads, origins, strict=True)
         if xy is None
     ]
     html += _missing_section(missing)
@@ -180,13 +182,15 @@ def _assignment_layers(
     sites: dict[str, _Point],
 ) -> tuple[list[tuple[str | None, str, str, bool]], str, tuple[str, str]]:
     sections = []
-    group = folium.FeatureGroup(LAYER_ZONES).add_to(m)
+    group = folium.FeatureGroup(LAYER_ZONES)
+    group.add_to(m)
     sections.append(
         _zone_layer(group, data, {z.zone_id: z for z in result.zones}, layer=LAYER_ZONES)
     )
     zones_var = (LAYER_ZONES, group.get_name())
 
-    group = folium.FeatureGroup(LAYER_SITES).add_to(m)
+    group = folium.FeatureGroup(LAYER_SITES)
+    group.add_to(m)
     zones = {z.zone_id: z for z in result.zones}
     placed_sites = [s for s in result.sites if s.leads and s.site_id in sites]
     for point, uses in by_point(placed_sites, lambda u: sites[u.site_id]).items():
@@ -220,7 +224,8 @@ def _assignment_layers(
     placed = [
         (lead, xy) for lead, xy in zip(result.leads, origins, strict=True) if lead.status == PLACED
     ]
-    group = folium.FeatureGroup(LAYER_LINES).add_to(m)
+    group = folium.FeatureGroup(LAYER_LINES)
+    group.add_to(m)
     lines: dict[tuple[Any, str], list[str]] = {}
     for lead, xy in placed:
         if xy is None or lead.site_id not in sites:
@@ -243,7 +248,8 @@ def _assignment_layers(
         )
     )
 
-    group = folium.FeatureGroup(LAYER_PLACED).add_to(m)
+    group = folium.FeatureGroup(LAYER_PLACED)
+    group.add_to(m)
     by_place = _by_place(placed)
     for xy, members in by_place.items():
         texts = [
@@ -260,7 +266,8 @@ def _assignment_layers(
         )
     )
 
-    group = folium.FeatureGroup(LAYER_UNPLACED).add_to(m)
+    group = folium.FeatureGroup(LAYER_UNPLACED)
+    group.add_to(m)
     others = [
         (lead, xy) for lead, xy in zip(result.leads, origins, strict=True) if lead.status != PLACED
     ]

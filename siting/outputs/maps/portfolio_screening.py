@@ -44,12 +44,14 @@ def _screening_layers(
     sites: dict[str, _Point],
 ) -> tuple[list[tuple[str | None, str, str, bool]], str, tuple[str, str]]:
     sections = []
-    group = folium.FeatureGroup(LAYER_CONGESTION).add_to(m)
+    group = folium.FeatureGroup(LAYER_CONGESTION)
+    group.add_to(m)
     sections.append(_zone_layer(group, data, None, layer=LAYER_CONGESTION))
     zones_var = (LAYER_CONGESTION, group.get_name())
 
     tops: dict[str, list[str]] = {}
-    group = folium.FeatureGroup(LAYER_TOP_LINES).add_to(m)
+    group = folium.FeatureGroup(LAYER_TOP_LINES)
+    group.add_to(m)
     lines: dict[tuple[Any, str], list[str]] = {}
     for lead, xy in zip(result.leads, origins, strict=True):
         if not lead.sites:
@@ -76,7 +78,8 @@ def _screening_layers(
         )
     )
 
-    group = folium.FeatureGroup(LAYER_TOP_SITES).add_to(m)
+    group = folium.FeatureGroup(LAYER_TOP_SITES)
+    group.add_to(m)
     names = {
         hit.site_id: (hit.name, hit.municipality) for lead in result.leads for hit in lead.sites[:1]
     }
@@ -97,7 +100,8 @@ def _screening_layers(
         (LAYER_TOP_SITES, "Top-1 sites", dot(SITE_COLOR, "best site of at least one lead"), True)
     )
 
-    group = folium.FeatureGroup(LAYER_STATUS).add_to(m)
+    group = folium.FeatureGroup(LAYER_STATUS)
+    group.add_to(m)
     pairs = list(zip(result.leads, origins, strict=True))
     for xy, members in _by_place([(ld, p) for ld, p in pairs if ld.status == "ok"]).items():
         texts = [
@@ -112,8 +116,8 @@ def _screening_layers(
         (("no_feasible_site",), "unplaced", -4),
         (("invalid_input", "error"), "invalid", 20),
     ):
-        chosen = [(ld, p) for ld, p in pairs if ld.status in statuses]
-        for xy, members in _by_place(chosen).items():
+        in_status = [(ld, p) for ld, p in pairs if ld.status in statuses]
+        for xy, members in _by_place(in_status).items():
             texts = [f"<b>{esc(lead.lead_id)}</b>: {esc(lead.reason)}" for lead in members]
             _lead_mark(
                 group,

@@ -26,6 +26,7 @@ from siting.outputs.maps.html import OUTCOME_COLORS, esc, site_category, site_to
 from siting.results.ranking import SiteOutcome
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
 #: Sites listed by name in the tooltip of a point several sites share.
 GROUP_LISTED: int = 10
@@ -91,9 +92,9 @@ class SiteMarkers(MacroElement):
         self.styles = js_value(styles)
 
 
-def by_point(items: Iterable[T], key: Callable[[T], Hashable]) -> dict[Hashable, list[T]]:
+def by_point(items: Iterable[T], key: Callable[[T], K]) -> dict[K, list[T]]:
     """Group items by their point (first appearance order)."""
-    out: dict[Hashable, list[T]] = {}
+    out: dict[K, list[T]] = {}
     for item in items:
         out.setdefault(key(item), []).append(item)
     return out
