@@ -12,7 +12,7 @@ import pandas as pd
 from siting import settings
 from siting._errors import Problem, SitingInputError
 from siting.criteria.evaluation import Evaluation, describe_needs, evaluate
-from siting.criteria.site_facts import SiteFacts, site_facts
+from siting.criteria.site_facts import SiteFacts
 from siting.criteria.unknowns import unknown_note
 from siting.inputs.catalogue import Catalogue, load_catalogue
 from siting.inputs.origin import (
@@ -31,6 +31,7 @@ from siting.jobs.explain import (
     site_questions,
     weight_ranges,
 )
+from siting.jobs.facts_cache import cached_site_facts
 from siting.layers.load import GeoData, load_geodata
 from siting.layers.site_table import site_table
 from siting.model.rows import HardConstraint
@@ -130,7 +131,7 @@ def rank_sites(
     data = with_travel_times(data, travel_times)
     table = site_table(data=data)
     origin = resolve_origin(profile, data, file=file)
-    facts = site_facts(table, data.campuses)
+    facts = cached_site_facts(table, data)
     ev = evaluate(profile, facts, catalogue, origin_xy=origin)
     if solver == ENUMERATION:
         solution = rank_by_enumeration(ev.site_ids, ev.utility, constraint_rows(ev), top_k=top)
