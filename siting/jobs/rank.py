@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from siting import settings
+from siting._crs import to_display
 from siting._errors import Problem, SitingInputError
 from siting.criteria.evaluation import Evaluation, describe_needs, evaluate
 from siting.criteria.site_facts import SiteFacts
@@ -169,9 +169,8 @@ def rank_sites(
         )
     origin_lonlat = None
     if origin is not None:
-        point = gpd.GeoSeries.from_xy([origin[0]], [origin[1]], crs=settings.working_crs)
-        point = point.to_crs(settings.display_crs)
-        origin_lonlat = (round(float(point.x.iloc[0]), 6), round(float(point.y.iloc[0]), 6))
+        lon, lat = to_display(np.array([origin[0]]), np.array([origin[1]]))
+        origin_lonlat = (round(float(lon[0]), 6), round(float(lat[0]), 6))
     notes = tuple(
         f"{c.label}: not used ({c.note})" for c in ev.criteria if not c.applicable and c.note
     )
