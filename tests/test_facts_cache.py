@@ -7,6 +7,7 @@ source, other layers or layers built in memory must never be answered from it.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,7 @@ from siting.layers.site_table import site_table
 
 
 @pytest.fixture
-def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """An empty cache folder of this test, and no in-memory hit for layers or facts."""
     folder = tmp_path / "cache"
     monkeypatch.setattr(settings, "cache_dir", folder)
@@ -52,8 +53,8 @@ def _assert_same(a: object, b: object, path: str = "facts") -> None:
     elif isinstance(a, np.ndarray):
         assert isinstance(b, np.ndarray) and a.dtype == b.dtype, path
         np.testing.assert_array_equal(a, b, err_msg=path)
-    elif isinstance(a, (tuple, list)) and not isinstance(a, str):
-        assert len(a) == len(b), path
+    elif isinstance(a, (tuple, list)):
+        assert isinstance(b, type(a)) and len(a) == len(b), path
         for i, (x, y) in enumerate(zip(a, b, strict=True)):
             _assert_same(x, y, f"{path}[{i}]")
     elif isinstance(a, float) and np.isnan(a):
