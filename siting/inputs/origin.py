@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
 import numpy as np
 
-from siting import settings
+from siting._crs import to_working
 from siting._errors import Problem, SitingInputError
 from siting.inputs.profile import Profile
 from siting.layers.load import GeoData
@@ -29,9 +28,10 @@ def resolve_origin(profile: Profile, data: GeoData, *, file: str) -> tuple[float
     if location is None:
         return None
     if location.municipality is None:
-        xy = gpd.GeoSeries.from_xy([location.lon], [location.lat], crs=settings.display_crs)
-        xy = xy.to_crs(settings.working_crs)
-        point = float(xy.x.iloc[0]), float(xy.y.iloc[0])
+        x, y = to_working(
+            np.array([location.lon], dtype=float), np.array([location.lat], dtype=float)
+        )
+        point = float(x[0]), float(y[0])
         _check_in_netherlands(point, data, file=file, lat=location.lat, lon=location.lon)
         return point
     codes = data.municipalities["gm_code"].tolist()

@@ -172,9 +172,9 @@ def assign_leads(
         For an invalid catalogue, data folder, headroom file or option.
     """
     from siting.criteria.evaluation import evaluate
-    from siting.criteria.site_facts import site_facts
     from siting.inputs.catalogue import Catalogue, load_catalogue
     from siting.jobs.explain import infeasibility
+    from siting.jobs.facts_cache import cached_site_facts
     from siting.layers.load import load_geodata
     from siting.layers.site_table import site_table
 
@@ -203,7 +203,7 @@ def assign_leads(
             data, grid_overrides=tuple(data.grid_overrides) + _headroom_overrides(headroom, data)
         )
     table = site_table(data=data)
-    facts = site_facts(table, data.campuses)
+    facts = cached_site_facts(table, data)
     site_ids = tuple(str(s) for s in table["site_id"])
     names: dict[str, str] = dict(zip(site_ids, table["name"].astype(str), strict=True))
     site_gm = table["gm_code"].astype(str).tolist()

@@ -6,14 +6,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from siting import settings
+from siting._crs import to_display
 from siting._errors import Problem, SitingInputError
 from siting.criteria.evaluation import Evaluation, describe_needs, evaluate
-from siting.criteria.site_facts import SiteFacts, site_facts
+from siting.criteria.site_facts import SiteFacts
 from siting.criteria.unknowns import unknown_note
 from siting.inputs.catalogue import Catalogue, load_catalogue
 from siting.inputs.origin import (
@@ -32,6 +32,7 @@ from siting.jobs.explain import (
     site_questions,
     weight_ranges,
 )
+from siting.jobs.facts_cache import cached_site_facts
 from siting.layers.load import GeoData, load_geodata
 from siting.layers.site_table import site_table
 from siting.model.rows import HardConstraint
@@ -131,7 +132,7 @@ def rank_sites(
     data = with_travel_times(data, travel_times)
     table = site_table(data=data)
     origin = resolve_origin(profile, data, file=file)
-    facts = site_facts(table, data.campuses)
+    facts = cached_site_facts(table, data)
     ev = evaluate(profile, facts, catalogue, origin_xy=origin)
     if solver == ENUMERATION:
         solution = rank_by_enumeration(ev.site_ids, ev.utility, constraint_rows(ev), top_k=top)
@@ -169,9 +170,8 @@ def rank_sites(
         )
     origin_lonlat = None
     if origin is not None:
-        point = gpd.GeoSeries.from_xy([origin[0]], [origin[1]], crs=settings.working_crs)
-        point = point.to_crs(settings.display_crs)
-        origin_lonlat = (round(float(point.x.iloc[0]), 6), round(float(point.y.iloc[0]), 6))
+        lon, lat = to_display(np.array([origin[0]]), np.array([origin[1]]))
+        origin_lonlat = (round(float(lon[0]), 6), round(float(lat[0]), 6))
     notes = tuple(
         f"{c.label}: not used ({c.note})" for c in ev.criteria if not c.applicable and c.note
     )

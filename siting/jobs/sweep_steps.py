@@ -17,10 +17,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from siting.criteria.evaluation import Evaluation, evaluate
-from siting.criteria.site_facts import SiteFacts, site_facts
+from siting.criteria.site_facts import SiteFacts
 from siting.inputs.catalogue import Catalogue
 from siting.inputs.origin import resolve_origin
 from siting.inputs.profile import Profile
+from siting.jobs.facts_cache import cached_site_facts
 from siting.jobs.rank import ENUMERATION, constraint_rows
 from siting.layers.load import GeoData
 from siting.layers.site_table import site_table
@@ -45,7 +46,7 @@ def sweep_base(data: GeoData) -> SweepBase:
     return SweepBase(
         data=data,
         table=table,
-        facts=site_facts(table, data.campuses),
+        facts=cached_site_facts(table, data),
         names=table["name"].astype(str).tolist(),
         municipalities=table["municipality"].astype(str).tolist(),
     )

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from siting.criteria.evaluation import Evaluation, evaluate
-from siting.criteria.site_facts import site_facts
 from siting.inputs.catalogue import Catalogue
 from siting.inputs.origin import resolve_origin
 from siting.inputs.profile import Profile, load_profile
 from siting.inputs.scenario import Scenario, apply_scenario, is_scenario_file, load_scenario
+from siting.jobs.facts_cache import cached_site_facts
 from siting.jobs.rank import constraint_rows, rank_sites
 from siting.layers.load import GeoData
 from siting.layers.site_table import site_table
@@ -105,7 +105,7 @@ def rank_case(
     result = rank_sites(case.profile, top=top, solver=solver, data=case.data, catalogue=catalogue)
     table = site_table(data=case.data)
     origin = resolve_origin(case.profile, case.data, file=case.file)
-    ev = evaluate(case.profile, site_facts(table, case.data.campuses), catalogue, origin_xy=origin)
+    ev = evaluate(case.profile, cached_site_facts(table, case.data), catalogue, origin_xy=origin)
     order = rank_by_enumeration(
         ev.site_ids, ev.utility, constraint_rows(ev), top_k=max(1, len(ev.site_ids))
     )

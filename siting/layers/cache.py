@@ -149,6 +149,52 @@ def store_entry(kind: str, key: str, value: object) -> None:
     _prune(folder.glob(f"*{_SUFFIX}"))
 
 
+#: id of a cached result -> (the result, what it was derived from, its key): see
+#: :func:`remember_key`.
+_KEYS: dict[int, tuple[object, object, str]] = {}
+
+
+def remember_key(value: object, source: object, key: str) -> None:
+    """Remember that ``value``, derived from ``source``, is the entry under ``key``.
+
+    Results derived from ``value`` can then be cached too (:func:`remembered_key`); the
+    objects are kept, so an id reused after garbage collection never finds a stale key.
+    """
+    if len(_KEYS) >= 16:  # as many as the in-memory caches can still hold
+        _KEYS.pop(next(iter(_KEYS)))
+    _KEYS[id(value)] = (value, source, key)
+
+
+def remembered_key(value: object, source: object) -> str | None:
+    """Return the key :func:`remember_key` gave ``value`` derived from ``source``, else ``None``."""
+    hit = _KEYS.get(id(value))
+    if hit is None or hit[0] is not value or hit[1] is not source:
+        return None
+    return hit[2]
+
+
+def source_fingerprint(*folders: str) -> str:
+    """Return a hash of the code fingerprint and the sources of more subpackages (memoised).
+
+    Parameters
+    ----------
+    folders
+        Subpackages of :mod:`siting` (e.g. ``"criteria"``) whose ``*.py`` files shape a
+        derived result, so an entry is rebuilt when one of them changes.
+    """
+    if folders not in _MORE_FINGERPRINTS:
+        package = Path(__file__).resolve().parents[1]
+        digest = hashlib.sha256(_code_fingerprint().encode())
+        for folder in folders:
+            for source in sorted((package / folder).glob("*.py")):
+                digest.update(f"{folder}/{source.name}".encode() + _file_digest(source))
+        _MORE_FINGERPRINTS[folders] = digest.hexdigest()
+    return _MORE_FINGERPRINTS[folders]
+
+
+_MORE_FINGERPRINTS: dict[tuple[str, ...], str] = {}
+
+
 def _prune(entries: Iterable[Path]) -> None:
     """Remove all but the :data:`MAX_ENTRIES` most recently used entries."""
     try:

@@ -216,10 +216,10 @@ def _disk_cached_table(data: GeoData, parts: tuple[object, ...]) -> gpd.GeoDataF
         return build_site_table(data)
     key = cache.derived_key(base, "site_table", *parts)
     table = cache.load_entry("site-table", key)
-    if isinstance(table, gpd.GeoDataFrame) and len(table) == len(data.sites):
-        return table
-    table = build_site_table(data)
-    cache.store_entry("site-table", key, table)
+    if not (isinstance(table, gpd.GeoDataFrame) and len(table) == len(data.sites)):
+        table = build_site_table(data)
+        cache.store_entry("site-table", key, table)
+    cache.remember_key(table, data, key)  # the site facts are cached under it
     return table
 
 

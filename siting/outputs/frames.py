@@ -15,15 +15,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pyproj import Transformer
 
-from siting import settings
+from siting._crs import to_display
 from siting._wording import TO_CONFIRM, VERIFIED, format_gap
 from siting.criteria.unknowns import QUESTIONS
 from siting.outputs.excel import Sheet
 from siting.results.ranking import RankingResult, Recommendation, format_value
-
-_TO_WGS84 = Transformer.from_crs(settings.working_crs, settings.display_crs, always_xy=True)
 
 
 def to_lonlat(xy: list[tuple[float, float] | None]) -> tuple[np.ndarray, np.ndarray]:
@@ -33,7 +30,7 @@ def to_lonlat(xy: list[tuple[float, float] | None]) -> tuple[np.ndarray, np.ndar
     lon, lat = np.full(len(x), math.nan), np.full(len(x), math.nan)
     known = np.isfinite(x) & np.isfinite(y)
     if known.any():
-        lon[known], lat[known] = _TO_WGS84.transform(x[known], y[known])
+        lon[known], lat[known] = to_display(x[known], y[known])
     return np.round(lon, 6), np.round(lat, 6)
 
 
