@@ -124,7 +124,7 @@ class _Context:
     def site_text(self) -> tuple[list[str], list[str], list[str]]:
         """Name, municipality and province of every site, as text."""
         return tuple(
-            self.sites[column].astype(str).tolist()  # type: ignore[return-value]
+            self.sites[column].astype(str).tolist()
             for column in ("name", "municipality", "province")
         )
 
@@ -647,6 +647,7 @@ def _nowhere(
 ) -> ScreenedLead:
     """Return the outcome of a lead without a feasible site (as :func:`_rank_one` does)."""
     assert ctx.id_rank is not None
+    id_rank = ctx.id_rank
     rules = [(name, RULES[name][0]) for r, name in enumerate(batch.rules) if batch.active[lead, r]]
     passing = {name: batch.passing[name][lead] for name, _ in rules}
     labels = dict(rules)
@@ -655,7 +656,7 @@ def _nowhere(
     def best_of(gained: np.ndarray) -> str:
         rounded = np.round(batch.utility[lead, gained], 6)
         candidates = gained[rounded == rounded.max()]
-        top = int(candidates[np.argmin(ctx.id_rank[candidates])])
+        top = int(candidates[np.argmin(id_rank[candidates])])
         return f"{batch.site_ids[top]} ({names[top]})"
 
     known = {
