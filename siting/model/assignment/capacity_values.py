@@ -63,29 +63,16 @@ def value_capacities(
             x_new = greedy_assignment(
                 model, extra=extra, keep=kept_pairs(model, extra), start=x_new
             )
-        if x_new is None:
-            values.append(
-                CapacityValue(
-                    cap.kind,
-                    cap.key,
-                    cap.unit,
-                    cap.rhs,
-                    used[cap.name],
-                    1.0,
-                    math.nan,
-                    competing,
-                    outcome.status,
-                    (),
-                )
+        gain: float = math.nan
+        changed: tuple[str, ...] = ()
+        if x_new is not None:
+            new_site = {int(lead_of[p]): int(model.pairs[p, 1]) for p in np.flatnonzero(x_new)}
+            changed = tuple(
+                model.lead_ids[lead]
+                for lead in range(len(model.lead_ids))
+                if base_site.get(lead) != new_site.get(lead)
             )
-            continue
-        new_site = {int(lead_of[p]): int(model.pairs[p, 1]) for p in np.flatnonzero(x_new)}
-        changed = tuple(
-            model.lead_ids[lead]
-            for lead in range(len(model.lead_ids))
-            if base_site.get(lead) != new_site.get(lead)
-        )
-        gain = max(0.0, model._fit(x_new) - base_q)
+            gain = round(max(0.0, model._fit(x_new) - base_q), 6)
         values.append(
             CapacityValue(
                 cap.kind,
@@ -94,7 +81,7 @@ def value_capacities(
                 cap.rhs,
                 used[cap.name],
                 1.0,
-                round(gain, 6),
+                gain,
                 competing,
                 outcome.status,
                 changed,
