@@ -96,6 +96,29 @@ def test_earliest_year_of_a_level(lv, power, year):
     assert (math.isnan(got) and math.isnan(year)) or got == year
 
 
+@pytest.mark.parametrize(
+    ("lv", "power", "bounds"),
+    [
+        # the data are silent: from the figures' year at best, open above
+        (level("nothing published"), 6.0, (2025.0, math.inf)),
+        # room for 4 MW published, no relief year: 6 MW not before an extension (3 years)
+        (level("room 4", 0, available=10, required=5, queue=1), 6.0, (2028.0, math.inf)),
+        (level("room 4", 0, available=10, required=5, queue=1), 3.0, (2025.0, 2025.0)),
+        # class 3 without a relief year: no room, whatever the size
+        (level("class 3, no year", 3, basis="published"), 0.3, (2028.0, math.inf)),
+        # a published relief year is the year (the bound does not apply)
+        (level("class 3, 2027", 3, basis="published", solve=2027), 0.3, (2027.0, 2027.0)),
+        # class 2 (under investigation) without figures is not a published shortfall
+        (level("class 2", 2, basis="published"), 6.0, (2025.0, math.inf)),
+    ],
+    ids=lambda v: v.area_id if isinstance(v, GridLevel) else None,
+)
+def test_a_published_shortfall_without_a_relief_year_is_a_bound_not_a_failure(lv, power, bounds):
+    grid = grid_rule.build_grid_facts([(GridChain(lv, OPEN, "reported"),)])
+    lo, hi = grid_rule.level_bounds(grid, np.array([[power]]))
+    assert (float(lo[0, 0]), float(hi[0, 0])) == bounds
+
+
 def test_the_queue_counts_as_ahead_of_a_new_request():
     # 12 MW before the queue, 2 MW after it: 6 MW waits for the solve year
     lv = level("A", 1, available=40, required=28, queue=10, solve=2031)
@@ -333,12 +356,35 @@ def test_the_size_of_the_need_changes_the_feasible_sets_and_the_earliest_years(h
     assert earliest == {0.3: (2026, 4), 6.0: (2028, 1), 25.0: (2030, 1)}
     assert results[6.0].earliest_fit.sites == (("s1", "site s1"),)
     assert "no site fits the need in 2026; from 2028: 1 site(s)" in results[6.0].earliest_fit.note
-    # unknowns allowed: the candidate-area site and the area without figures become possible
+    # unknowns allowed (the default): in 2026 the size still decides, for area D publishes room
+    # for 4 MW and no relief year, so 6 MW there cannot come before 2028 (an extension takes
+    # three years at least) and the candidate-area site s4 fails too
     lenient = {p: _rank(hand_made, p, allow_unknown=True) for p in (0.3, 6.0, 25.0)}
     feasible = {
         p: {s.site_id for s in r.sites if s.outcome != "excluded"} for p, r in lenient.items()
     }
-    assert feasible == {0.3: {"s1", "s3", "s4", "s5"}, 6.0: {"s3", "s4"}, 25.0: {"s3", "s4"}}
+    assert feasible == {0.3: {"s1", "s3", "s4", "s5"}, 6.0: set(), 25.0: set()}
+    # by 2029 D may have been extended (to confirm), s1 gives 6 MW from 2028 but 25 MW only
+    # from 2030, and s5 6 MW only from 2032: the feasible set shrinks as P grows
+    later = {p: _rank(hand_made, p, year=2029, allow_unknown=True) for p in (0.3, 6.0, 25.0)}
+    feasible = {
+        p: {s.site_id for s in r.sites if s.outcome != "excluded"} for p, r in later.items()
+    }
+    assert feasible == {
+        0.3: {"s1", "s2", "s3", "s4", "s5"},
+        6.0: {"s1", "s2", "s3", "s4"},
+        25.0: {"s2", "s3", "s4"},
+    }
+    verified = {
+        p: {
+            s.site_id
+            for s in r.sites
+            if s.outcome != "excluded" and "Grid connection in time" not in s.unknown
+        }
+        for p, r in later.items()
+    }
+    assert verified[0.3] >= verified[6.0] >= verified[25.0]
+    assert "s1" in verified[6.0] and "s1" not in verified[25.0]
 
 
 def test_a_small_connection_is_not_held_by_congestion(hand_made):
@@ -433,6 +479,18 @@ def test_sweep_over_the_power_need_shows_sites_dropping_out(hand_made, tmp_path)
     # feeds it: unknown), s1's 5 MW at 6 MW
     assert counts == [4, 3, 1, 0]
     assert counts == sorted(counts, reverse=True)
+    # unknown facts as questions, by 2029: s3 (room for 4 MW, no relief year) and s4 (which may
+    # be fed by s3's area) are verified for 0.3 MW and only to confirm for 6 MW; s5 (6 MW from
+    # 2032) drops out; the summary says so
+    case.write_text(
+        '[company]\nid = "sweep"\n[needs]\nyear = 2029\npower_mw = 1.0\n', encoding="utf-8"
+    )
+    result = sweep(case, "needs.power_mw", "0.3,6", top=5, data=hand_made)
+    assert [step.n_feasible for step in result.steps] == [5, 4]
+    assert "Grid connection in time: along needs.power_mw, 2 site(s) move from verified to" in (
+        result.summary
+    )
+    assert "site s5 (Groningen) drops out of the feasible set at 6 MW" in result.summary
 
 
 def test_what_if_relief_of_an_area_and_of_a_municipality(hand_made, tmp_path):
@@ -527,15 +585,14 @@ def test_sites_at_a_municipality_point_get_the_municipality_s_areas(embedded):
     )
 
 
-def test_on_the_real_files_0_3_6_and_25_mw_differ_in_one_region(embedded):
-    """One site at every municipality's point of Gelderland, Utrecht and Flevoland (the TenneT
-    area "Flevopolder, Utrecht en Gelderland", expected solved 2033), need in 2033."""
+def _one_site_per_municipality(embedded: siting.GeoData, provinces: list[str]) -> siting.GeoData:
+    """The embedded data with one site at every municipality's point of ``provinces``."""
     from dataclasses import replace
 
     import geopandas as gpd
 
     munis = embedded.municipalities
-    region = munis[munis["province"].isin(["Gelderland", "Utrecht", "Flevoland"])]
+    region = munis[munis["province"].isin(provinces)]
     template = pd.DataFrame(embedded.sites.drop(columns="geometry")).iloc[[0] * len(region)]
     template = template.assign(
         site_id=[f"m-{c.lower()}" for c in region["gm_code"]],
@@ -548,7 +605,13 @@ def test_on_the_real_files_0_3_6_and_25_mw_differ_in_one_region(embedded):
         campus_id=None,
     ).reset_index(drop=True)
     sites = gpd.GeoDataFrame(template, geometry=region.geometry.to_numpy(), crs=munis.crs)
-    data = replace(embedded, sites=sites)
+    return replace(embedded, sites=sites)
+
+
+def test_on_the_real_files_0_3_6_and_25_mw_differ_in_one_region(embedded):
+    """One site at every municipality's point of Gelderland, Utrecht and Flevoland (the TenneT
+    area "Flevopolder, Utrecht en Gelderland", expected solved 2033), need in 2033."""
+    data = _one_site_per_municipality(embedded, ["Gelderland", "Utrecht", "Flevoland"])
     feasible = {}
     for power in (0.3, 6.0, 25.0):
         result = rank_sites(_profile(power, year=2033), top=3, solver="enumeration", data=data)
@@ -556,3 +619,39 @@ def test_on_the_real_files_0_3_6_and_25_mw_differ_in_one_region(embedded):
     assert feasible[0.3] > feasible[6.0] > feasible[25.0]
     assert "m-gm1734" in feasible[0.3] - feasible[6.0]  # Overbetuwe: little room left
     assert "m-gm0050" in feasible[6.0] - feasible[25.0]  # Zeewolde: 7.9 MW after its queue
+
+
+def test_on_the_real_files_the_size_decides_also_with_unknown_facts_as_questions(embedded):
+    """Default settings (unknown facts are questions) in Fryslân and Groningen, need in 2027:
+    supply areas that publish room for 6 MW but not 25, and no relief year, cannot give 25 MW
+    before 2028; a site fed by an area that publishes nothing stays "to confirm" at any size."""
+    data = _one_site_per_municipality(embedded, ["Fryslân", "Groningen"])
+    results = {
+        p: rank_sites(
+            _profile(p, year=2027, allow_unknown=True), top=3, solver="enumeration", data=data
+        )
+        for p in (0.3, 6.0, 25.0)
+    }
+    feasible = {
+        p: {s.site_id for s in r.sites if s.outcome != "excluded"} for p, r in results.items()
+    }
+    assert feasible[0.3] >= feasible[6.0] > feasible[25.0]
+    dropped = sorted(feasible[6.0] - feasible[25.0])
+    (site,) = [s for s in results[25.0].sites if s.site_id == dropped[0]]
+    assert "Grid connection in time" in site.failing
+    assert "Grid connection in time" not in site.unknown
+    # the same sweep through the command's job, on a municipality's site
+    from siting.jobs.sweep import sweep
+
+    case = Path(__file__).parent / "_sweep_case.toml"
+    try:
+        case.write_text(
+            '[company]\nid = "sweep"\n[needs]\nyear = 2027\npower_mw = 1.0\n',
+            encoding="utf-8",
+        )
+        result = sweep(case, "needs.power_mw", "0.3,6,25", top=3, data=data)
+    finally:
+        case.unlink()
+    counts = [step.n_feasible for step in result.steps]
+    assert counts == [len(feasible[p]) for p in (0.3, 6.0, 25.0)]
+    assert f"goes {' -> '.join(map(str, counts))}" in result.summary

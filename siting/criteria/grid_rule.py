@@ -20,9 +20,16 @@ published), expected solve year :math:`S` and the figures' year :math:`Y_0`:
     \end{cases}
 
 (the queue counts as ahead of a new request: the map does not say whether the required
-capacity includes it, so the rule takes the cautious reading). A chain can connect from the
-later of its two levels' years. An unknown level bounds the chain's year from below by the
-other level's (and by :math:`Y_0`) and leaves it open above.
+capacity includes it, so the rule takes the cautious reading). A level with an unknown year is
+a bound, not a failure: open above, and from below :math:`Y_0` where the data are silent, or
+:math:`Y_0 + L` where its published figures show **no room for P** (published room
+:math:`R < P`, or class 3) and no relief year after :math:`Y_0` is published: room has to be
+built first, and extending an existing substation takes :math:`L` =
+:data:`UNPLANNED_RELIEF_YEARS` years at least (Liander: 3 to 5 years, Omroep Gelderland,
+2019-02-05; new stations 8 to 10 years, NH Nieuws, 2022-10). So the size of the need decides
+where room is published: a 25 MW need fails for a year before :math:`Y_0 + L` where the room
+takes 6 MW but not 25. A chain can connect from the later of its two levels' years (and
+bounds).
 
 **Several candidate chains.** A site placed by its municipality may be fed by any of the
 municipality's supply areas. The best chain gives an optimistic bound :math:`E_{lo}`, the
@@ -60,6 +67,11 @@ from siting.layers.grid import GridChain, GridLevel
 FLEXIBLE_CLASSES = (1, 2)
 #: Queue pressure assumed where no figure is published [-].
 UNKNOWN_PRESSURE = 0.5
+#: Fewest years after the figures' date before a level whose published figures show no room
+#: for a need, and which publishes no relief year, can give it firm [years]: the lower end of
+#: what extending an existing substation takes (Liander, 3 to 5 years; Omroep Gelderland,
+#: 2019-02-05). A lower bound only: the year itself stays unknown (a question to the operator).
+UNPLANNED_RELIEF_YEARS = 3.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -213,6 +225,48 @@ def level_years(grid: GridFacts, power_mw: np.ndarray) -> np.ndarray:
         return np.where(now_ok, now, np.where(by_solve, np.fmax(solve, now), np.nan))
 
 
+def level_shortfall(grid: GridFacts, power_mw: np.ndarray) -> np.ndarray:
+    """Where a level's published figures show no room for ``power_mw`` (room < P, or class 3).
+
+    Parameters
+    ----------
+    grid
+        The chain facts.
+    power_mw
+        ``(R, 1)`` needs [MW].
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(R, K)`` bools.
+    """
+    with np.errstate(invalid="ignore"):
+        return (~np.isnan(grid.room) & (grid.room < power_mw)) | (grid.cls == 3)
+
+
+def level_bounds(grid: GridFacts, power_mw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Optimistic and pessimistic earliest year per level (the module docstring's bounds).
+
+    Parameters
+    ----------
+    grid
+        The chain facts.
+    power_mw
+        ``(R, 1)`` needs [MW].
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(R, K)`` lower bounds (-inf where not even the figures' year is known) and upper
+        bounds (inf where the year is unknown).
+    """
+    years = level_years(grid, power_mw)
+    unknown = np.isnan(years)
+    now = np.nan_to_num(grid.now, nan=-np.inf)
+    floor = np.where(level_shortfall(grid, power_mw), now + UNPLANNED_RELIEF_YEARS, now)
+    return np.where(unknown, floor, years), np.where(unknown, np.inf, years)
+
+
 @dataclass(frozen=True)
 class GridOutcome:
     """The rule and the outlook for R lead rows on G chain sets.
@@ -259,10 +313,7 @@ def grid_outcome(
     -------
     GridOutcome
     """
-    years = level_years(grid, power_mw)
-    unknown = np.isnan(years)
-    lo_level = np.where(unknown, np.nan_to_num(grid.now, nan=-np.inf), years)
-    hi_level = np.where(unknown, np.inf, years)
+    lo_level, hi_level = level_bounds(grid, power_mw)
     r, t = grid.chain_levels[:, 0], grid.chain_levels[:, 1]
     lo_chain = np.maximum(lo_level[:, r], lo_level[:, t])
     hi_chain = np.maximum(hi_level[:, r], hi_level[:, t])

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from siting import vocab
-from siting.criteria.grid_rule import GridFacts, GridOutcome, grid_outcome, level_years
+from siting.criteria.grid_rule import (
+    UNPLANNED_RELIEF_YEARS,
+    GridFacts,
+    GridOutcome,
+    grid_outcome,
+    level_bounds,
+)
 from siting.layers.grid import GridLevel
 from siting.layers.grid_info import chain_year_text, level_name
 
@@ -36,21 +42,21 @@ def describe_site(
     the worst, and that the link is approximate.
     """
     chains = grid.chains_of(group)
-    years = level_years(grid, np.array([[power_mw]]))[0]
+    bounds = _bounds(grid, power_mw)
     lo, hi = float(outcome.lo[row, group]), float(outcome.hi[row, group])
     if len(chains) == 1:
-        text = _chain_text(grid, chains[0], years)
+        text = _chain_text(grid, chains[0], bounds)
     else:
-        lo_chain = _chain_year(grid, chains, years, best=True)
-        hi_chain = _chain_year(grid, chains, years, best=False)
+        lo_chain = _chain_year(grid, chains, bounds, best=True)
+        hi_chain = _chain_year(grid, chains, bounds, best=False)
         n_areas = len({int(grid.chain_levels[c, 0]) for c in chains})
         sure = {grid.chain_confidence[c] for c in chains}
         links = f"links {sure.pop()}" if len(sure) == 1 else "links of mixed confidence"
         areas = f"{n_areas} candidate supply areas" if n_areas > 1 else "1 supply area"
         text = (
             f"{areas} and {len(chains)} ways to reach TenneT ({links}; which feeds the plot is "
-            f"not known): best {_chain_text(grid, lo_chain, years)}; worst "
-            f"{_chain_text(grid, hi_chain, years)}"
+            f"not known): best {_chain_text(grid, lo_chain, bounds)}; worst "
+            f"{_chain_text(grid, hi_chain, bounds)}"
         )
     text = f"{text}: {_years_text(lo, hi)}"
     if outcome.flexible[row, group] and np.isnan(outcome.slack[row, group]):
@@ -61,8 +67,7 @@ def describe_site(
 def binding_level(grid: GridFacts, group: int, power_mw: float) -> GridLevel:
     """Return the level that sets the pessimistic year of a chain set (for advice)."""
     chains = grid.chains_of(group)
-    years = level_years(grid, np.array([[power_mw]]))[0]
-    hi = np.where(np.isnan(years), np.inf, years)
+    hi = _bounds(grid, power_mw)[1]
     best, best_year = None, -np.inf
     for c in chains:
         for k in grid.chain_levels[c]:
@@ -144,10 +149,15 @@ def site_texts(
         parts = []
         if np.isfinite(hi):
             parts.append(f"fits from {hi - delay_years:.0f} (firm connection from {hi:.0f})")
-        if np.isfinite(lo) and lo < hi:
+        if np.isfinite(lo) and lo < hi and len(grid.chains_of(g)) > 1:
             parts.append(
                 f"possibly from {max(lo - delay_years, year):.0f} if the plot is fed by the best "
                 "of its candidate supply areas: confirm with the operator"
+            )
+        elif np.isfinite(lo) and lo < hi:
+            parts.append(
+                f"not before {max(lo - delay_years, year):.0f}; the year it could connect is "
+                "not published: ask the operator"
             )
         if not parts:
             parts.append("the year it could connect is not published: ask the operator")
@@ -187,21 +197,37 @@ def class_name(cls: int) -> str:
 # -- internals ----------------------------------------------------------------------------------
 
 
-def _chain_text(grid: GridFacts, chain: int, years: np.ndarray) -> str:
+def _bounds(grid: GridFacts, power_mw: float) -> tuple[np.ndarray, np.ndarray]:
+    lo, hi = level_bounds(grid, np.array([[power_mw]]))
+    return lo[0], hi[0]
+
+
+def _chain_text(grid: GridFacts, chain: int, bounds: tuple[np.ndarray, np.ndarray]) -> str:
     r, t = (int(k) for k in grid.chain_levels[chain])
-    return f"{_level_text(grid.levels[r], years[r])} under {_level_text(grid.levels[t], years[t])}"
+    lo, hi = bounds
+    regional = _level_text(grid.levels[r], lo[r], hi[r])
+    return f"{regional} under {_level_text(grid.levels[t], lo[t], hi[t])}"
 
 
-def _level_text(level: GridLevel, year: float) -> str:
-    when = "year not published" if np.isnan(year) else f"firm from {year:.0f}"
+def _level_text(level: GridLevel, lo: float, hi: float) -> str:
+    if np.isfinite(hi):
+        when = f"firm from {hi:.0f}"
+    elif np.isfinite(lo) and lo > level.reference_year:
+        when = (
+            f"no room published for the need and no relief year: not before {lo:.0f} (an "
+            f"extension takes {UNPLANNED_RELIEF_YEARS:.0f} years at least)"
+        )
+    else:
+        when = "year not published"
     if level.kind == "unknown":
         return f"{level_name(level)} ({when})"
     return f"{level_name(level)} ({chain_year_text(level)}; {when})"
 
 
-def _chain_year(grid: GridFacts, chains: list[int], years: np.ndarray, *, best: bool) -> int:
-    lo = np.where(np.isnan(years), np.nan_to_num(grid.now, nan=-np.inf), years)
-    hi = np.where(np.isnan(years), np.inf, years)
+def _chain_year(
+    grid: GridFacts, chains: list[int], bounds: tuple[np.ndarray, np.ndarray], *, best: bool
+) -> int:
+    lo, hi = bounds
     values = [
         max(lo[grid.chain_levels[c]]) if best else max(hi[grid.chain_levels[c]]) for c in chains
     ]
@@ -222,12 +248,12 @@ def _years_text(lo: float, hi: float) -> str:
 def _short_text(grid: GridFacts, group: int, power_mw: float, outcome: GridOutcome) -> str:
     """One line: the area(s) the year rests on and the years."""
     chains = grid.chains_of(group)
-    years = level_years(grid, np.array([[power_mw]]))[0]
+    bounds = _bounds(grid, power_mw)
     lo, hi = float(outcome.lo[0, group]), float(outcome.hi[0, group])
     if len(chains) == 1:
         return f"{level_name(binding_level(grid, group, power_mw))}: {_years_text(lo, hi)}"
-    best = grid.levels[int(grid.chain_levels[_chain_year(grid, chains, years, best=True), 0])]
-    worst = grid.levels[int(grid.chain_levels[_chain_year(grid, chains, years, best=False), 0])]
+    best = grid.levels[int(grid.chain_levels[_chain_year(grid, chains, bounds, best=True), 0])]
+    worst = grid.levels[int(grid.chain_levels[_chain_year(grid, chains, bounds, best=False), 0])]
     n_areas = len({int(grid.chain_levels[c, 0]) for c in chains})
     which = (
         f"best {best.area_id or 'unknown'}, worst {worst.area_id or 'unknown'}"

@@ -14,12 +14,14 @@ The chart of a sweep is drawn by :func:`siting.outputs.charts.sweep_chart`.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from siting._errors import Problem, SitingInputError, excerpt
+from siting.criteria.evaluation import ConstraintEvaluation
 from siting.inputs.catalogue import Catalogue, load_catalogue
 from siting.inputs.profile import Profile, parse_profile
 from siting.jobs.sweep_steps import StepRanking, rank_step, sweep_base
@@ -210,7 +212,15 @@ def sweep(
             base, profile, file=prepared.file, top=top, solver=solver, catalogue=catalogue
         )
         ranked.append(r)
-        steps.append(SweepStep(value=value, n_feasible=r.n_feasible, top=r.top))
+        steps.append(
+            SweepStep(
+                value=value,
+                n_feasible=r.n_feasible,
+                top=r.top,
+                n_verified=r.n_verified,
+                verified_by_rule=r.verified_by_rule,
+            )
+        )
         report.advance(len(steps))
     seen = list(dict.fromkeys(s.site_id for step in steps for s in step.top))
     tracks = []
@@ -250,14 +260,17 @@ def sweep(
         )
     tracks.sort(key=lambda t: min((r for r in t.ranks if r is not None), default=10**6))
     feasible = [s.n_feasible for s in steps]
+    verified = [s.n_verified for s in steps]
     parts = [
         f"Along {parameter} from {values[0]:g} to {values[-1]:g}{unit}, the number of "
-        f"feasible sites goes {' -> '.join(map(str, _runs(feasible)))}."
+        f"feasible sites goes {' -> '.join(map(str, _runs(feasible)))} (verified: "
+        f"{' -> '.join(map(str, _runs(verified)))}; the others are to confirm)."
     ]
+    parts.extend(_rule_moves(ranked, parameter))
     for t in tracks:
         if t.events:
             parts.append(f"{t.name} ({t.municipality}) {'; '.join(t.events)}.")
-    if len(parts) == 1:
+    if not any(t.events for t in tracks):
         parts.append(f"The top {top} does not change.")
     return Sweep(
         case=prepared.name,
@@ -286,3 +299,30 @@ def _unit(parameter: str) -> str:
     if parameter.startswith("needs.talent."):
         return " FTE"
     return ""
+
+
+def _rule_moves(ranked: list[StepRanking], parameter: str) -> list[str]:
+    """In words: per rule, the sites that move between verified and to confirm.
+
+    Counted over sites feasible at two neighbouring values of the sweep.
+    """
+    parts = []
+    for con in ranked[0].ev.constraints:
+        to_confirm = to_verified = 0
+        for before, after in itertools.pairwise(ranked):
+            a, b = _constraint(before, con.name), _constraint(after, con.name)
+            if a is None or b is None:
+                continue
+            both = before.ev.feasible & after.ev.feasible
+            to_confirm += int((both & ~a.unknown & b.unknown).sum())
+            to_verified += int((both & a.unknown & ~b.unknown).sum())
+        if to_confirm or to_verified:
+            parts.append(
+                f"{con.label}: along {parameter}, {to_confirm} site(s) move from verified to "
+                f"'to confirm', {to_verified} the other way."
+            )
+    return parts
+
+
+def _constraint(step: StepRanking, name: str) -> ConstraintEvaluation | None:
+    return next((c for c in step.ev.constraints if c.name == name), None)

@@ -61,6 +61,8 @@ class StepRanking:
     rank: dict[str, int]  # site id -> rank among all feasible sites
     top: tuple[RankedSite, ...]
     n_feasible: int
+    n_verified: int
+    verified_by_rule: tuple[tuple[str, int], ...]
 
     def feasible(self, sid: str) -> bool:
         """Return whether the site is in the data and satisfies every hard constraint."""
@@ -142,4 +144,8 @@ def rank_step(
             for k, i in enumerate(top_index, start=1)
         ),
         n_feasible=int(ev.feasible.sum()),
+        n_verified=int((ev.feasible & ~ev.unverified).sum()),
+        verified_by_rule=tuple(
+            (con.label, int((ev.feasible & ~con.unknown).sum())) for con in ev.constraints
+        ),
     )

@@ -93,11 +93,29 @@ def comparison_sheets(result: Comparison) -> list[Sheet]:
 def sweep_frame(result: Sweep) -> pd.DataFrame:
     """Return the top sites per value of the swept parameter (one row per value and rank)."""
     rows = [
-        (step.value, s.rank, s.site_id, s.name, s.municipality, s.utility, step.n_feasible)
+        (
+            step.value,
+            s.rank,
+            s.site_id,
+            s.name,
+            s.municipality,
+            s.utility,
+            step.n_feasible,
+            step.n_verified,
+        )
         for step in result.steps
         for s in step.top
     ]
-    columns = ["step", "rank", "site_id", "name", "municipality", "score", "n_feasible"]
+    columns = [
+        "step",
+        "rank",
+        "site_id",
+        "name",
+        "municipality",
+        "score",
+        "n_feasible",
+        "n_verified",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 

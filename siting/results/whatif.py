@@ -204,14 +204,20 @@ class SweepStep:
     value
         The parameter's value.
     n_feasible
-        Feasible sites.
+        Feasible sites (verified and to confirm).
     top
         The top sites.
+    n_verified
+        Feasible sites that rely on no unknown fact (verified).
+    verified_by_rule
+        Per rule (label): the feasible sites on which it passes on the data, not to confirm.
     """
 
     value: float
     n_feasible: int
     top: tuple[RankedSite, ...]
+    n_verified: int = 0
+    verified_by_rule: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -164,11 +164,12 @@ def print_sweep(result: Sweep, console: Console, *, rows: int | None = ROWS_SHOW
     table = Table(title=plain(f"Top {result.top} per value of {result.parameter}"))
     table.add_column(plain(result.parameter), justify="right", no_wrap=True)
     table.add_column("feasible", justify="right")
+    table.add_column("verified", justify="right")
     for k in range(result.top):
         table.add_column(f"#{k + 1}", overflow="fold")
     for step in result.steps:
         names = [plain(s.name) for s in step.top] + [plain("")] * (result.top - len(step.top))
-        table.add_row(f"{step.value:g}", str(step.n_feasible), *names)
+        table.add_row(f"{step.value:g}", str(step.n_feasible), str(step.n_verified), *names)
     console.print(table)
     sites = Table(title="Per site: rank along the parameter (x = not feasible)")
     sites.add_column("site", overflow="fold")
