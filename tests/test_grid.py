@@ -217,6 +217,26 @@ def test_texts_name_the_areas_the_queue_and_the_years():
     assert "or a small connection (<= 3x80 A, 0.055 MW)" in small.advise(0)
 
 
+def test_texts_say_a_published_shortfall_bounds_the_year():
+    lv = level("D", 0, available=10, required=5, queue=1)  # room 4 MW, no relief year
+    grid = grid_rule.build_grid_facts([(GridChain(lv, OPEN, "reported"),)])
+    texts = grid_texts.site_texts(
+        grid,
+        power_mw=6.0,
+        year=2027,
+        delay_years=0,
+        accepts_flexible=False,
+        small_mw=0.055,
+        small_reach=2.0,
+    )
+    assert "room short of the need and no relief year published: not before 2028" in (
+        texts.describe(0)
+    )
+    advice = texts.advise(0)
+    assert "not before 2028" in advice and "ask the operator" in advice
+    assert "candidate supply areas" not in advice  # one area: no "best of its candidates"
+
+
 # -- hand-made areas in a data folder: the rule, the outlook, the earliest year -------------------
 
 AREAS = [

@@ -214,8 +214,8 @@ def _level_text(level: GridLevel, lo: float, hi: float) -> str:
         when = f"firm from {hi:.0f}"
     elif np.isfinite(lo) and lo > level.reference_year:
         when = (
-            f"no room published for the need and no relief year: not before {lo:.0f} (an "
-            f"extension takes {UNPLANNED_RELIEF_YEARS:.0f} years at least)"
+            f"room short of the need and no relief year published: not before {lo:.0f} "
+            f"(extending a substation takes {UNPLANNED_RELIEF_YEARS:.0f} years at least)"
         )
     else:
         when = "year not published"
