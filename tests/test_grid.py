@@ -108,6 +108,12 @@ def test_earliest_year_of_a_level(lv, power, year):
         (level("class 3, no year", 3, basis="published"), 0.3, (2028.0, math.inf)),
         # a published relief year is the year (the bound does not apply)
         (level("class 3, 2027", 3, basis="published", solve=2027), 0.3, (2027.0, 2027.0)),
+        # a relief year already past while the room is short: a question, not the bound
+        (
+            level("passed", 3, basis="published", available=5, required=9, queue=0, solve=2024),
+            6.0,
+            (2025.0, math.inf),
+        ),
         # class 2 (under investigation) without figures is not a published shortfall
         (level("class 2", 2, basis="published"), 6.0, (2025.0, math.inf)),
     ],

@@ -23,13 +23,14 @@ published), expected solve year :math:`S` and the figures' year :math:`Y_0`:
 capacity includes it, so the rule takes the cautious reading). A level with an unknown year is
 a bound, not a failure: open above, and from below :math:`Y_0` where the data are silent, or
 :math:`Y_0 + L` where its published figures show **no room for P** (published room
-:math:`R < P`, or class 3) and no relief year after :math:`Y_0` is published: room has to be
+:math:`R < P`, or class 3) and no relief year is published at all: room has to be
 built first, and extending an existing substation takes :math:`L` =
 :data:`UNPLANNED_RELIEF_YEARS` years at least (Liander: 3 to 5 years, Omroep Gelderland,
 2019-02-05; new stations 8 to 10 years, NH Nieuws, 2022-10). So the size of the need decides
 where room is published: a 25 MW need fails for a year before :math:`Y_0 + L` where the room
-takes 6 MW but not 25. A chain can connect from the later of its two levels' years (and
-bounds).
+takes 6 MW but not 25. A relief year already past while the room is still short is a
+question, bounded by :math:`Y_0` only (stale figures, or a what-if relief). A chain can connect
+from the later of its two levels' years (and bounds).
 
 **Several candidate chains.** A site placed by its municipality may be fed by any of the
 municipality's supply areas. The best chain gives an optimistic bound :math:`E_{lo}`, the
@@ -263,7 +264,8 @@ def level_bounds(grid: GridFacts, power_mw: np.ndarray) -> tuple[np.ndarray, np.
     years = level_years(grid, power_mw)
     unknown = np.isnan(years)
     now = np.nan_to_num(grid.now, nan=-np.inf)
-    floor = np.where(level_shortfall(grid, power_mw), now + UNPLANNED_RELIEF_YEARS, now)
+    unplanned = level_shortfall(grid, power_mw) & np.isnan(grid.solve)
+    floor = np.where(unplanned, now + UNPLANNED_RELIEF_YEARS, now)
     return np.where(unknown, floor, years), np.where(unknown, np.inf, years)
 
 
