@@ -28,10 +28,10 @@ applicable check fails, is unknown when none fails but one is unknown, and passe
     category (``max_env_category`` from a cited source, e.g. a park with an environmental zone).
     In the VNG *Bedrijven en milieuzonering* guide (2009) category 4.1 keeps 200 m from a quiet
     residential area, 4.2 300 m, 5.1-5.3 500-1,000 m and 6 1,500 m (the guide's table; the 4.1
-    row was checked against its *Staat van bedrijfsactiviteiten*, see ``models/criteria.toml``). A site whose recorded zoning
-    stops below the category fails; a campus, science park or mixed urban area without such a
-    record fails; a business or logistics park without one, and a site of unknown designation,
-    are unknown (ask the municipality).
+    row was checked against its *Staat van bedrijfsactiviteiten*, see ``models/criteria.toml``).
+    A site whose recorded zoning stops below the category fails; a campus, science park or mixed
+    urban area without such a record fails; a business or logistics park without one, and a site
+    of unknown designation, are unknown (ask the municipality).
 ``reserved``
     A site reserved for a sector (``reserved_for``, e.g. a food-industry park) admits only a
     company that names that sector in ``constraints.qualifies_for``.
