@@ -10,7 +10,14 @@ import siting
 from siting import vocab
 from siting.criteria.evaluation import evaluate
 from siting.criteria.site_facts import site_facts
-from siting.criteria.site_fit import CHECKS, FitFacts, fit_slack, lead_checks
+from siting.criteria.site_fit import (
+    CHECKS,
+    FitFacts,
+    describe,
+    fit_slack,
+    lead_checks,
+    requirement,
+)
 from siting.inputs.catalogue import load_catalogue
 from siting.inputs.origin import resolve_origin
 from siting.inputs.profile import Constraints, load_profile, parse_profile
@@ -19,19 +26,25 @@ from .conftest import REPO
 
 MARITIME = REPO / "models" / "cases" / "case1_maritime_housing.toml"
 
-#: designation, has_quay, allows_production, housing_nearby, heavy_transport, reserved_for
+#: designation, has_quay, allows_production, housing_nearby, heavy_transport, reserved_for,
+#: max_env_category (the recorded zoning)
 _SITES = pd.DataFrame(
     [
-        ("mixed_urban", None, None, True, False, None),  # 0 transformation area
-        ("business_park", None, None, None, False, None),  # 1 plain park
-        ("port_industrial", True, None, None, True, None),  # 2 port with quay
-        ("campus", None, None, None, False, None),  # 3 campus, production not stated
-        ("campus", None, False, None, False, None),  # 4 campus, R&D only
-        ("campus", None, True, None, False, None),  # 5 campus allowing production
-        (None, None, None, None, False, None),  # 6 designation unknown
-        ("business_park", False, None, None, False, None),  # 7 park, no quay
-        ("business_park", None, None, True, False, None),  # 8 park next to housing
-        ("logistics", None, None, None, True, "agrifood"),  # 9 agro-food logistics park
+        ("mixed_urban", None, None, True, False, None, None),  # 0 transformation area
+        ("business_park", None, None, None, False, None, None),  # 1 plain park
+        ("port_industrial", True, None, None, True, None, None),  # 2 port with quay
+        ("campus", None, None, None, False, None, None),  # 3 campus, production not stated
+        ("campus", None, False, None, False, None, None),  # 4 campus, R&D only
+        ("campus", None, True, None, False, None, None),  # 5 campus allowing production
+        (None, None, None, None, False, None, None),  # 6 designation unknown
+        ("business_park", False, None, None, False, None, None),  # 7 park, no quay
+        ("business_park", None, None, True, False, None, None),  # 8 park next to housing
+        ("logistics", None, None, None, True, "agrifood", None),  # 9 agro-food logistics park
+        ("business_park", None, None, None, False, None, 4),  # 10 park zoned up to 4
+        ("business_park", None, None, None, False, None, 3),  # 11 park zoned up to 3
+        ("campus", None, True, None, False, None, 5),  # 12 campus on a chemical site, 5
+        ("heavy_industry", None, None, None, True, None, None),  # 13 heavy-industry estate
+        ("port_industrial", True, None, None, True, None, 3),  # 14 port zoned up to 3
     ],
     columns=[
         "designation",
@@ -40,11 +53,14 @@ _SITES = pd.DataFrame(
         "housing_nearby",
         "heavy_transport",
         "reserved_for",
+        "max_env_category",
     ],
 )
 
 
-def _slack(*, category=1, water=False, heavy=False, activity="rnd", qualifies=()):
+def _slack(
+    *, category=1, water=False, heavy=False, activity="rnd", qualifies=(), industrial_from=4
+):
     facts = FitFacts.of_table(_SITES)
     checks = lead_checks(
         environmental_category=category,
@@ -52,8 +68,9 @@ def _slack(*, category=1, water=False, heavy=False, activity="rnd", qualifies=()
         heavy_transport=heavy,
         activity=activity,
         hazardous_from=4,
+        industrial_from=industrial_from,
     )
-    return fit_slack(checks[None, :], [frozenset(qualifies)], facts)[0]
+    return fit_slack(checks[None, :], [frozenset(qualifies)], facts, [category])[0]
 
 
 def _outcome(slack):
@@ -61,11 +78,39 @@ def _outcome(slack):
 
 
 def test_a_hazardous_category_never_goes_next_to_housing():
-    got = _outcome(_slack(category=4))
+    got = _outcome(_slack(category=4, industrial_from=7))  # the housing check alone
     assert got[0] == "no" and got[8] == "no"  # mixed urban area; a park next to housing
     assert got[1] == got[2] == "ok"
     assert got[6] == "?"  # designation unknown: a question, not a failure
     assert _outcome(_slack(category=3))[0] == "ok"  # categories below 4 fit a mixed area
+
+
+def test_a_heavy_category_goes_to_an_industrial_site_or_one_zoned_for_it():
+    got = _outcome(_slack(category=4))
+    assert got[2] == got[13] == "ok"  # port-industrial, heavy industry
+    assert got[10] == got[12] == "ok"  # recorded zoning admits 4 (or more)
+    assert got[11] == got[14] == "no"  # recorded zoning stops at 3, even in a port
+    assert got[3] == got[4] == got[0] == "no"  # a campus or mixed area without a record
+    assert got[1] == got[6] == got[7] == "?"  # a plain park, an unknown designation: ask
+    assert _outcome(_slack(category=5))[10] == "no"  # zoned up to 4: no category 5
+    assert _outcome(_slack(category=3))[3] == "ok"  # category 3 fits a campus plot
+
+
+def test_the_industrial_check_says_what_the_zoning_admits():
+    facts = FitFacts.of_table(_SITES)
+    checks = lead_checks(
+        environmental_category=5,
+        water_bound=False,
+        heavy_transport=False,
+        activity="rnd",
+        hazardous_from=4,
+    )
+    slack = fit_slack(checks[None, :], [frozenset()], facts, [5])[0]
+    assert "zoning stated up to category 4: no category 5" in describe(
+        10, facts, checks, frozenset(), float(slack[10]), category=5
+    )
+    assert "to confirm" in describe(1, facts, checks, frozenset(), float(slack[1]), category=5)
+    assert "category 5" in requirement(checks, frozenset(), activity="rnd", category=5)
 
 
 def test_water_bound_needs_a_quay():
@@ -97,7 +142,7 @@ def test_a_reserved_park_admits_only_its_sector():
 def test_the_profile_vocabularies_match_the_rule():
     qualifies = Constraints.model_fields["qualifies_for"].annotation.__args__[0].__args__
     assert set(qualifies) == set(vocab.SITE_RESERVATIONS)
-    assert len(CHECKS) == 5
+    assert len(CHECKS) == 6
     with pytest.raises(siting.SitingInputError, match=r"needs\.activity"):
         parse_profile(
             {"company": {"id": "x"}, "needs": {"year": 2030, "activity": "mining"}}, file="p"

@@ -423,7 +423,7 @@ class LeadParams:
         ``(L, C)``: resolved weights (presets, overrides, role factors) in catalogue order, not
         yet scaled to the applicable criteria.
     fit_checks, qualifies, activity
-        The site-fit checks that apply (``(L, 4)`` bools, :func:`site_fit.lead_checks`), the
+        The site-fit checks that apply (``(L, 5)`` bools, :func:`site_fit.lead_checks`), the
         sectors each lead belongs to and its activity (after the role's split).
     """
 
@@ -483,7 +483,7 @@ class LeadParams:
         origin = np.full((n, 2), np.nan)
         weights = np.zeros((n, len(names)))
         include, exclude = [], []
-        fit_checks = np.zeros((n, 4), dtype=bool)
+        fit_checks = np.zeros((n, len(site_fit.CHECKS) - 1), dtype=bool)
         for k, (profile, xy) in enumerate(zip(profiles, origins, strict=True)):
             needs = _role_needs(profile, role, catalogue.params.floor_space_index)
             fit_checks[k] = site_fit.lead_checks(
@@ -492,6 +492,7 @@ class LeadParams:
                 heavy_transport=needs.heavy_transport,
                 activity=needs.activity,
                 hazardous_from=catalogue.params.hazardous_category_from,
+                industrial_from=catalogue.params.industrial_category_from,
             )
             limit = profile.constraints.max_relocation_km
             scalars[k] = (
@@ -880,6 +881,7 @@ def batch_fit_checks(
         heavy_transport=needs.heavy_transport,
         activity=needs.activity,
         hazardous_from=catalogue.params.hazardous_category_from,
+        industrial_from=catalogue.params.industrial_category_from,
     )
     return checks, frozenset(profile.constraints.qualifies_for)
 
@@ -967,7 +969,9 @@ def _rule_slacks(
     # site fit: designation and zoning vs activity (:mod:`siting.criteria.site_fit`)
     active["site_fit"] = np.ones(n_leads, dtype=bool)
     if facts.fit is not None:
-        slack["site_fit"] = site_fit.fit_slack(params.fit_checks, params.qualifies, facts.fit)
+        slack["site_fit"] = site_fit.fit_slack(
+            params.fit_checks, params.qualifies, facts.fit, category[:, 0]
+        )
     else:
         active["site_fit"][:] = False
 
@@ -1234,9 +1238,18 @@ def _constraints(
     fit_slack = batch.slack["site_fit"][0]
     checks, qualifies = batch_fit_checks(profile, needs, catalogue)
     texts["site_fit"] = (
-        site_fit.requirement(checks, qualifies, activity=needs.activity),
+        site_fit.requirement(
+            checks, qualifies, activity=needs.activity, category=needs.environmental_category
+        ),
         lambda i: (
-            site_fit.describe(i, facts.fit, checks, qualifies, float(fit_slack[i]))
+            site_fit.describe(
+                i,
+                facts.fit,
+                checks,
+                qualifies,
+                float(fit_slack[i]),
+                category=needs.environmental_category,
+            )
             if facts.fit is not None
             else ""
         ),

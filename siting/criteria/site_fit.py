@@ -1,6 +1,6 @@
 """Site fit: whether a site's designation and zoning admit what the company will do there.
 
-The rule ``site_fit`` (one of :data:`siting.criteria.rules.RULES`) combines five checks; a
+The rule ``site_fit`` (one of :data:`siting.criteria.rules.RULES`) combines six checks; a
 check applies to a lead only when its need asks for it, and a site fails the rule when any
 applicable check fails, is unknown when none fails but one is unknown, and passes otherwise:
 
@@ -21,6 +21,17 @@ applicable check fails, is unknown when none fails but one is unknown, and passe
     Production (``needs.activity = "production"``) on a campus or science-park plot only where
     the campus allows it (``allows_production``; unknown when no source says); unknown where
     the designation itself is unknown. R&D and pilot lines fit every designation.
+``industrial``
+    A need of environmental category ``industrial_category_from`` (4, ``models/criteria.toml``)
+    or higher belongs on a heavy-industry or port-industrial site (IBIS type A *zeehaventerrein*,
+    industrial designations read from sources), or on a site whose recorded zoning admits the
+    category (``max_env_category`` from a cited source, e.g. a park with an environmental zone).
+    In the VNG *Bedrijven en milieuzonering* guide (2009) category 4.1 keeps 200 m from a quiet
+    residential area, 4.2 300 m, 5.1-5.3 500-1,000 m and 6 1,500 m (the guide's table; the 4.1
+    row was checked against its *Staat van bedrijfsactiviteiten*, see ``models/criteria.toml``).
+    A site whose recorded zoning stops below the category fails; a campus, science park or mixed
+    urban area without such a record fails; a business or logistics park without one, and a site
+    of unknown designation, are unknown (ask the municipality).
 ``reserved``
     A site reserved for a sector (``reserved_for``, e.g. a food-industry park) admits only a
     company that names that sector in ``constraints.qualifies_for``.
@@ -44,11 +55,15 @@ CHECKS: dict[str, str] = {
     "water": "a quay on navigable water",
     "heavy": "heavy-transport access",
     "production": "production allowed",
+    "industrial": "an industrial site or zoning stated for the category",
     "reserved": "not reserved for another sector",
 }
 
 _NO_HEAVY = ("mixed_urban", "campus", "science_park")
 _CAMPUS = ("campus", "science_park")
+#: Designations made for heavy categories; and those that never host one without a record.
+_INDUSTRIAL = ("heavy_industry", "port_industrial")
+_NO_INDUSTRY = ("mixed_urban", "campus", "science_park")
 
 
 def _tristate(values: pd.Series | None, n: int) -> np.ndarray:
@@ -73,14 +88,17 @@ class FitFacts:
     reserved_for
         Sector slug per site (``""`` not reserved).
     passes, fails
-        Per check of :data:`CHECKS` (rows in that order, ``reserved`` excluded: it depends on
-        the lead) and site; neither means unknown.
+        Per site-only check of :data:`CHECKS` (rows in that order, ``industrial`` and
+        ``reserved`` excluded: they depend on the lead) and site; neither means unknown.
+    env
+        Highest environmental category the site's recorded zoning admits (NaN unknown).
     """
 
     designation: np.ndarray
     reserved_for: np.ndarray
     passes: np.ndarray
     fails: np.ndarray
+    env: np.ndarray
 
     @property
     def n(self) -> int:
@@ -128,7 +146,35 @@ class FitFacts:
             ]
         )
         fails = np.vstack([hazardous_fail, water_fail, heavy_fail, production_fail])
-        return cls(design, text("reserved_for"), passes & ~fails, fails)
+        env = (
+            pd.to_numeric(table["max_env_category"], errors="coerce").to_numpy(float)
+            if "max_env_category" in table
+            else np.full(n, np.nan)
+        )
+        return cls(design, text("reserved_for"), passes & ~fails, fails, env)
+
+    def rows(self, category: float) -> tuple[np.ndarray, np.ndarray]:
+        """Return ``passes``, ``fails`` of every check but ``reserved`` for a need's category.
+
+        Parameters
+        ----------
+        category
+            The environmental category the lead needs (1-6).
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            Bool ``(K-1, N)`` each: the site-only rows, then ``industrial``.
+        """
+        recorded = ~np.isnan(self.env)
+        covers = recorded & (self.env >= category)
+        below = recorded & (self.env < category)
+        passes = covers | (np.isin(self.designation, _INDUSTRIAL) & ~below)
+        fails = below | (np.isin(self.designation, _NO_INDUSTRY) & ~covers)
+        return (
+            np.vstack([self.passes, passes & ~fails]),
+            np.vstack([self.fails, fails]),
+        )
 
 
 def lead_checks(
@@ -138,8 +184,9 @@ def lead_checks(
     heavy_transport: bool,
     activity: str,
     hazardous_from: int,
+    industrial_from: int = 4,
 ) -> np.ndarray:
-    """Which site-only checks (all of :data:`CHECKS` but ``reserved``) apply to a lead.
+    """Which checks (all of :data:`CHECKS` but ``reserved``) apply to a lead.
 
     Returns
     -------
@@ -152,12 +199,16 @@ def lead_checks(
             water_bound,
             heavy_transport,
             activity == "production",
+            environmental_category >= industrial_from,
         ]
     )
 
 
 def fit_slack(
-    checks: np.ndarray, qualifies: Sequence[frozenset[str]], facts: FitFacts
+    checks: np.ndarray,
+    qualifies: Sequence[frozenset[str]],
+    facts: FitFacts,
+    categories: Sequence[float] | np.ndarray | None = None,
 ) -> np.ndarray:
     """Return the ``site_fit`` slack of L leads on N sites: 1 fits, -1 does not, NaN to confirm.
 
@@ -169,6 +220,8 @@ def fit_slack(
         Per lead, the sectors it belongs to (``constraints.qualifies_for``).
     facts
         The sites' :class:`FitFacts`.
+    categories
+        Per lead, the environmental category it needs (1-6; default 1), for ``industrial``.
 
     Returns
     -------
@@ -179,14 +232,16 @@ def fit_slack(
     out = np.empty((n_leads, facts.n))
     reserved = facts.reserved_for != ""
     patterns: dict[tuple[object, ...], np.ndarray] = {}
+    cats = np.ones(n_leads) if categories is None else np.asarray(categories, dtype=float)
     for k in range(n_leads):
-        key: tuple[object, ...] = (*map(bool, checks[k]), *sorted(qualifies[k]))
+        key: tuple[object, ...] = (float(cats[k]), *map(bool, checks[k]), *sorted(qualifies[k]))
         row = patterns.get(key)
         if row is None:
             use = np.asarray(checks[k], dtype=bool)
-            fail = facts.fails[use].any(axis=0) if use.any() else np.zeros(facts.n, bool)
+            passes, fails = facts.rows(float(cats[k]))
+            fail = fails[use].any(axis=0) if use.any() else np.zeros(facts.n, bool)
             fail = fail | (reserved & ~np.isin(facts.reserved_for, sorted(qualifies[k])))
-            unknown = ~(facts.passes[use] | facts.fails[use]).all(axis=0) if use.any() else None
+            unknown = ~(passes[use] | fails[use]).all(axis=0) if use.any() else None
             row = np.where(fail, -1.0, 1.0)
             if unknown is not None:
                 row[unknown & ~fail] = np.nan
@@ -195,26 +250,37 @@ def fit_slack(
     return out
 
 
-def requirement(checks: np.ndarray, qualifies: frozenset[str], *, activity: str) -> str:
+def requirement(
+    checks: np.ndarray, qualifies: frozenset[str], *, activity: str, category: float = 1
+) -> str:
     """Return what the rule asks of one lead, in words."""
     names = [c for c, use in zip(CHECKS, checks, strict=False) if use and c != "production"]
-    asked = [vocab.ACTIVITIES[activity].split(" (")[0], *(CHECKS[c] for c in names)]
+    words = {
+        **CHECKS,
+        "industrial": f"an industrial site or zoning stated for category {category:.0f}",
+    }
+    asked = [vocab.ACTIVITIES[activity].split(" (")[0], *(words[c] for c in names)]
     if qualifies:
         asked.append(f"or a park reserved for {', '.join(sorted(qualifies))}")
     return "zoning admits " + "; ".join(asked)
 
 
 def describe(
-    i: int, facts: FitFacts, checks: np.ndarray, qualifies: frozenset[str], slack: float
+    i: int,
+    facts: FitFacts,
+    checks: np.ndarray,
+    qualifies: frozenset[str],
+    slack: float,
+    category: float = 1,
 ) -> str:
     """Return site ``i``'s designation and what the rule found, in words."""
     design = facts.designation[i]
     label = vocab.DESIGNATIONS.get(design, "designation unknown")
     reserved = facts.reserved_for[i]
+    passes, fails = facts.rows(category)
+    fail_text = {**_FAIL_TEXT, "industrial": _industrial_fail(facts.env[i], category)}
     problems = [
-        _FAIL_TEXT[name]
-        for k, name in enumerate(list(CHECKS)[:-1])
-        if checks[k] and facts.fails[k, i]
+        fail_text[name] for k, name in enumerate(list(CHECKS)[:-1]) if checks[k] and fails[k, i]
     ]
     if reserved and reserved not in qualifies:
         problems.append(f"reserved for {vocab.SITE_RESERVATIONS[reserved]}")
@@ -224,10 +290,17 @@ def describe(
         open_ = [
             _OPEN_TEXT[name]
             for k, name in enumerate(list(CHECKS)[:-1])
-            if checks[k] and not facts.passes[k, i]
+            if checks[k] and not passes[k, i]
         ]
         return f"{label}: to confirm: " + "; ".join(open_)
     return f"{label}: fits"
+
+
+def _industrial_fail(env: float, category: float) -> str:
+    """Why a site fails ``industrial`` for a need of ``category``, in words."""
+    if not np.isnan(env) and env < category:
+        return f"zoning stated up to category {env:.0f}: no category {category:.0f}"
+    return f"not an industrial site and no source states zoning for category {category:.0f}"
 
 
 _FAIL_TEXT = {
@@ -242,4 +315,7 @@ _OPEN_TEXT = {
     "water": "whether a plot has a quay (ask the park or the municipality)",
     "heavy": "heavy-transport access (ask the park)",
     "production": "whether production is allowed (ask the campus or the municipality)",
+    "industrial": "whether the zoning admits the category on this park, which is no "
+    "heavy-industry or port site (VNG: category 4.1 keeps 200 m from housing, 4.2 300 m, "
+    "5 up to 1,000 m; ask the municipality)",
 }

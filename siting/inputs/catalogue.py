@@ -75,6 +75,7 @@ class _ConstraintParams(BaseModel):
     small_connection_reach: float = Field(default=2.0, ge=1)
     environmental_category_applies_from: int = Field(ge=1, le=6)
     hazardous_category_from: int = Field(default=4, ge=1, le=6)
+    industrial_category_from: int = Field(default=4, ge=1, le=6)
     hotspot_in_development_factor: float = Field(default=0.5, ge=0, le=1)
     hotspot_secondary_factor: float = Field(default=0.5, ge=0, le=1)
     shared_facility_kinds: tuple[str, ...]
