@@ -10,7 +10,15 @@ import numpy as np
 
 from siting.criteria import grid_rule
 from siting.criteria.criterion_values import _criterion_values
-from siting.criteria.grouping import _domain_counts, _grid_rows, _Grouped, _origin_km, _Scored
+from siting.criteria.grouping import (
+    _domain_counts,
+    _Expanding,
+    _grid_rows,
+    _Grouped,
+    _origin_km,
+    _Scored,
+    cells,
+)
 from siting.criteria.lead_params import LeadParams
 from siting.criteria.normalise import _normalise
 from siting.criteria.rule_slacks import _rule_slacks
@@ -79,6 +87,18 @@ class BatchEvaluation:
             if self.weights[:, c].any():
                 np.multiply(self.weights[:, c, None], self.score[name], out=term)
                 total += term
+        return total
+
+    def utility_at(self, leads: np.ndarray, sites: np.ndarray) -> np.ndarray:
+        """Return the utility of cells ``(leads[k], sites[k])``: :attr:`utility` there, exactly.
+
+        Summed in the same order and with the same operations as :attr:`utility`, on the
+        cells only (grouped rows are read, not expanded).
+        """
+        total = np.zeros(len(leads))
+        for c, name in enumerate(self.raw):
+            if self.weights[:, c].any():
+                total += self.weights[leads, c] * cells(self.score, name, leads, sites)
         return total
 
     @cached_property
@@ -169,11 +189,15 @@ def _scores(
     params: LeadParams,
     facts: SiteFacts,
     catalogue: Catalogue,
-) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Return each criterion's ``(L, N)`` raw values and scores (grouped rows scored once)."""
+) -> tuple[_Expanding, _Expanding]:
+    """Return each criterion's ``(L, N)`` raw values and scores (grouped rows scored once).
+
+    Grouped rows stay grouped until an array is read whole (:class:`_Expanding`).
+    """
     max_km = params.max_relocation_km
     pressure = facts.grid.pressure[facts.grid.site_group]
-    raw, score = {}, {}
+    raw: dict[str, np.ndarray | _Grouped] = {}
+    score: dict[str, np.ndarray | _Grouped] = {}
     for name, crit in catalogue.criteria.items():
         value = values[name]
         if isinstance(value, _Scored):  # scored where the raw values were computed
@@ -188,19 +212,19 @@ def _scores(
                 queue_weight=crit.queue_weight,
                 unknown_score=float(crit.unknown_score or 0.0),
             )
-            raw[name] = value.expand()
-            score[name] = _Grouped(rows, value.group).expand()
+            raw[name] = value
+            score[name] = _Grouped(rows, value.group)
             continue
         if isinstance(value, _Grouped):  # normalise each distinct row once
-            raw[name] = value.expand()
-            score[name] = _Grouped(_normalise(value.rows, crit), value.group).expand()
+            raw[name] = value
+            score[name] = _Grouped(_normalise(value.rows, crit), value.group)
             continue
         zero_at = None
         if name == "relocation_distance" and crit.zero_at is not None:
             zero_at = np.where(np.isnan(max_km), crit.zero_at, max_km)
         raw[name] = value
         score[name] = _normalise(value, crit, zero_at)
-    return raw, score
+    return _Expanding(raw), _Expanding(score)
 
 
 def _scaled_weights(weights: np.ndarray, applicable: np.ndarray) -> np.ndarray:

@@ -6,6 +6,7 @@ evaluation (:mod:`siting.criteria.batch`) computes such rows once and expands th
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,45 @@ class _Grouped:
         if len(self.rows) == 1:
             return np.broadcast_to(self.rows[0], (len(self.group), self.rows.shape[1]))
         return self.rows[self.group]
+
+
+class _Expanding(Mapping[str, np.ndarray]):
+    """Criterion -> ``(L, N)`` values, grouped rows expanded only when a whole array is read.
+
+    :meth:`at` reads some cells without expanding (the screening reads the cells it ranks).
+    """
+
+    def __init__(self, values: Mapping[str, np.ndarray | _Grouped]) -> None:
+        self._values = dict(values)
+        self._expanded: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._expanded:
+            value = self._values[name]
+            self._expanded[name] = value.expand() if isinstance(value, _Grouped) else value
+        return self._expanded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def at(self, name: str, leads: np.ndarray, sites: np.ndarray) -> np.ndarray:
+        """Return the values of cells ``(leads[k], sites[k])``, shape ``leads.shape``."""
+        value = self._values[name]
+        if isinstance(value, _Grouped):
+            return value.rows[value.group[leads], sites]
+        return value[leads, sites]
+
+
+def cells(
+    values: Mapping[str, np.ndarray], name: str, leads: np.ndarray, sites: np.ndarray
+) -> np.ndarray:
+    """Return ``values[name][leads, sites]``, without expanding grouped rows."""
+    if isinstance(values, _Expanding):
+        return values.at(name, leads, sites)
+    return values[name][leads, sites]
 
 
 @dataclass(frozen=True)
