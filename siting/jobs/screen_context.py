@@ -24,7 +24,8 @@ from siting.results.screening import (
 #: a batch's arrays and temporaries stay in a core's L2 cache). Measured on the 2-core machine
 #: of issue 18 (2 MiB L2 per core), 1,000 leads x the national table: 2^15 cells took about
 #: half the time of 2^17 (1.5-1.8 s against 3.1-3.3 s); 2^13 and fewer cost more again (the
-#: per-batch Python work of each rule and criterion).
+#: per-batch Python work of each rule and criterion). Re-checked after the criteria were read on
+#: the feasible cells only (CPU time, 1,000 leads): 2^14 and 2^16 both cost more than 2^15.
 _BATCH_CELLS = 1 << 15
 
 
