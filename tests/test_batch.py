@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import siting
-import siting.jobs.screen as screen
+import siting.jobs.screen_context as screen_context
 from siting.criteria.evaluation import LeadParams, evaluate, evaluate_batch
 from siting.criteria.site_facts import site_facts
 from siting.inputs.catalogue import load_catalogue
@@ -210,9 +210,9 @@ def test_screen_batch_equals_per_lead(tmp_path: Path, monkeypatch: pytest.Monkey
         for record in list(csv.DictReader(fh))[:60]:
             rows.append([record.get(col, "") for col in HEADER])
     path = write_leads(tmp_path, rows)
-    monkeypatch.setattr(screen, "_BATCH_CELLS", 7 * len(siting.site_table()))  # 7 per batch
+    monkeypatch.setattr(screen_context, "_BATCH_CELLS", 7 * len(siting.site_table()))  # 7 per batch
     batched = screen_leads(path, top=5)
-    monkeypatch.setattr(screen, "_PER_LEAD", True)
+    monkeypatch.setattr(screen_context, "_PER_LEAD", True)
     single = screen_leads(path, top=5)
     assert batched.summary.placed and batched.summary.nowhere
     a, b = batched.to_dict(), single.to_dict()
@@ -227,7 +227,7 @@ from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from siting.criteria.rules import SLACK_DECIMALS, slack_passes  # noqa: E402
-from siting.jobs.screen import _round_half_even  # noqa: E402
+from siting.jobs.screen_batch import _round_half_even  # noqa: E402
 
 #: Floats, with many on and next to the rounding boundaries of 3 and 4 decimals.
 _NEAR_HALVES = st.builds(

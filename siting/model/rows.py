@@ -121,6 +121,76 @@ def id_ranks(site_ids: Sequence[str]) -> np.ndarray:
     return ranks
 
 
+def best_sites(
+    utility: np.ndarray, feasible: np.ndarray, id_rank: np.ndarray, top_k: int
+) -> np.ndarray:
+    """Return each row's best feasible sites in the enumeration's order (:func:`best_cells`).
+
+    Parameters
+    ----------
+    utility, feasible
+        ``(L, N)`` utilities [-] and which sites pass every rule.
+    id_rank
+        ``(N,)`` position of each site id in the sorted ids (:func:`id_ranks`; ids unique).
+    top_k
+        Sites to return per row (>= 1).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(L, min(top_k, N))`` site indices, best first; -1 past a row's feasible sites.
+    """
+    rows, sites = np.nonzero(feasible)
+    n_rows, n = feasible.shape
+    return best_cells(rows, sites, utility[rows, sites], id_rank, top_k, shape=(n_rows, n))
+
+
+def best_cells(
+    rows: np.ndarray,
+    sites: np.ndarray,
+    utility: np.ndarray,
+    id_rank: np.ndarray,
+    top_k: int,
+    *,
+    shape: tuple[int, int],
+) -> np.ndarray:
+    """Return each row's best sites among some feasible cells: the ranking core.
+
+    The order of :func:`siting.model.site_choice.rank_by_enumeration` and of the screening's
+    batches: quantised utility (:func:`quantise`) descending, then site id ascending.
+
+    Parameters
+    ----------
+    rows, sites
+        The feasible cells (row, site index), any order.
+    utility
+        The utility of each cell [-].
+    id_rank
+        ``(N,)`` position of each site id in the sorted ids (ids unique).
+    top_k
+        Sites to return per row (>= 1).
+    shape
+        ``(L, N)``: rows and sites in all.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(L, min(top_k, N))`` site indices, best first; -1 past a row's feasible sites.
+    """
+    n_rows, n = shape
+    k = min(top_k, n)
+    out = np.full((n_rows, k), -1, dtype=np.int64)
+    if k == 0 or not len(rows):
+        return out
+    order = np.lexsort((id_rank[sites], -quantise(utility), rows))
+    rows, sites = rows[order], sites[order]
+    first = np.searchsorted(rows, np.arange(n_rows))  # each row's first cell
+    place = np.arange(len(rows)) - first[rows]  # rank within the row, from 0
+    keep = place < k
+    out[rows[keep], place[keep]] = sites[keep]
+    return out
+
+
 def feasible_mask(constraints: Sequence[HardConstraint], n: int) -> np.ndarray:
     """Return which of ``n`` sites satisfy every constraint (an unknown value does not)."""
     ok = np.ones(n, dtype=bool)

@@ -29,6 +29,7 @@ from siting.model.rows import (
     ENUMERATION,
     MAX_OBJECTIVE_COEFFICIENT,
     HardConstraint,
+    best_sites,
     check_inputs,
     check_top_k,
     feasible_mask,
@@ -333,10 +334,8 @@ def rank_by_enumeration(
     ids, u, cons = check_inputs(site_ids, utility, constraints, "utility")
     top_k = check_top_k(top_k)
     feasible = feasible_mask(cons, len(ids))
-    idx = np.flatnonzero(feasible)
-    q = quantise(u)[idx]
-    rho = id_ranks(ids)[idx]
-    order = idx[np.lexsort((rho, -q))][:top_k]
+    order = best_sites(u[None, :], feasible[None, :], id_ranks(ids), top_k)[0]
+    order = order[order >= 0]
     ranking = tuple(
         RankedSite(rank=k + 1, index=int(i), site_id=ids[i], utility=float(u[i]), status="optimal")
         for k, i in enumerate(order)

@@ -1,0 +1,185 @@
+"""Every criterion's raw values for a batch of leads (:func:`_criterion_values`)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from siting import vocab
+from siting.criteria import cluster
+from siting.criteria import talent as talent_scores
+from siting.criteria.grouping import _GridRows, _Grouped, _Scored
+from siting.criteria.lead_params import LeadParams
+from siting.criteria.site_facts import FACILITY_INDEX, SiteFacts
+from siting.inputs.catalogue import Catalogue
+
+
+def _criterion_values(
+    params: LeadParams,
+    facts: SiteFacts,
+    catalogue: Catalogue,
+    domain_counts: tuple[np.ndarray, _Grouped],
+    origin_km: np.ndarray | None,
+    grid: _GridRows,
+) -> tuple[dict[str, np.ndarray | _Grouped | _Scored], np.ndarray]:
+    """Every criterion's raw values (catalogue order) and ``(L, C)`` applicability.
+
+    A criterion's values are an ``(L, N)`` array, or :class:`_Grouped` rows when they depend
+    on the lead only through something many leads share (year, domains; one row when the
+    same for every lead).
+    """
+    n_leads, n = params.n, facts.n
+    raw: dict[str, np.ndarray | _Grouped | _Scored] = {}
+    applicable: dict[str, np.ndarray] = {}
+    _space_and_grid(params, facts, grid, raw)
+    _talent(params, facts, catalogue, raw, applicable)
+    _ecosystem(params, facts, catalogue, domain_counts, raw, applicable)
+    _relocation(params, n, origin_km, raw, applicable)
+    names = list(catalogue.criteria)
+    everywhere = np.ones(n_leads, dtype=bool)
+    use = np.column_stack([applicable.get(name, everywhere) for name in names])
+    return {name: raw[name] for name in names}, use.reshape(n_leads, len(names))
+
+
+_Values = dict[str, np.ndarray | _Grouped | _Scored]
+
+
+def _space_and_grid(params: LeadParams, facts: SiteFacts, grid: _GridRows, raw: _Values) -> None:
+    """Fill the space headroom and the grid outlook."""
+    n = facts.n
+    site = facts.derived
+    land = params.land_ha
+    plot = land[:, 0] > 0
+    headroom = site.headroom_available / np.where(land > 0, land, 1.0)
+    if not plot.all():
+        headroom[~plot] = site.headroom_no_plot
+    raw["space_headroom"] = headroom
+
+    # years to spare at the earliest connection year; a small connection is not limited (inf)
+    spare = grid.outcome.spare[:, facts.grid.site_group]
+    raw["grid_outlook"] = _Grouped(
+        np.vstack([spare, np.full((1, n), np.inf)]),
+        np.where(grid.large, grid.group, len(spare)),
+    )
+
+
+def _talent(
+    params: LeadParams,
+    facts: SiteFacts,
+    catalogue: Catalogue,
+    raw: _Values,
+    applicable: dict[str, np.ndarray],
+) -> None:
+    """Fill the talent fit, the student pipeline and the labour pool."""
+    n_leads = params.n
+    shape = (n_leads, facts.n)
+    one_row = np.zeros(n_leads, dtype=np.int64)
+    # the true ratio of workforce in reach to hires, scored per level
+    # (:mod:`siting.criteria.talent`); the pipeline is sum of need * students / total
+    talent = params.talent
+    hires = talent > 0
+    staffed = np.asarray(hires.any(axis=1))
+    pipeline = np.zeros(shape)
+    pools = {lvl: facts.reach[f"{lvl}_talent_reach"] for lvl in vocab.EDUCATION_LEVELS}
+    crit = catalogue.criteria["talent_fit"]
+    fit, fit_score = talent_scores.talent_fit(talent, vocab.EDUCATION_LEVELS, pools, crit)
+    if staffed.any():
+        total = np.zeros(n_leads)
+        for k in range(talent.shape[1]):  # summed in order, as Python's sum
+            total += talent[:, k]
+        total = np.where(staffed, total, 1.0)[:, None]
+        term = np.empty(shape)
+        for k, lvl in enumerate(vocab.EDUCATION_LEVELS):
+            if not hires[:, k].any():
+                continue
+            need = talent[:, k : k + 1]
+            students = facts.reach[f"{lvl}_students_reach"]
+            # a lead that hires nobody at this level adds exactly 0; where a site's reach is
+            # unknown (NaN) its cells are zeroed too
+            none = None if hires[:, k].all() else ~hires[:, k : k + 1]
+            np.multiply(need, students, out=term)
+            if none is not None and not np.isfinite(students).all():
+                np.copyto(term, 0.0, where=none)
+            pipeline += term
+        pipeline /= total
+    raw["talent_fit"] = (
+        _Scored(fit, fit_score) if crit.normalise in ("ratio_cap", "log_ratio") else fit
+    )
+    raw["student_pipeline"] = pipeline
+    applicable["talent_fit"] = applicable["student_pipeline"] = staffed
+    raw["labour_pool"] = _Grouped(facts.reach["labour_pool_reach"][None, :], one_row)
+
+
+def _ecosystem(
+    params: LeadParams,
+    facts: SiteFacts,
+    catalogue: Catalogue,
+    domain_counts: tuple[np.ndarray, _Grouped],
+    raw: _Values,
+    applicable: dict[str, np.ndarray],
+) -> None:
+    """Fill the criteria of the lead's domains: ecosystem, campuses, hotspots, facilities."""
+    n = facts.n
+    one_row = np.zeros(params.n, dtype=np.int64)
+    applicable["ecosystem_match"] = params.domains.sum(axis=1) > 0
+    domains, counts = domain_counts
+    named = domains.sum(axis=1)
+    raw["ecosystem_match"] = _Grouped(
+        counts.rows / np.where(named > 0, named, 1.0)[:, None], counts.group
+    )
+    # distance to the nearest campus in one of the lead's domains
+    nearest = np.empty((len(domains), n))
+    for g, mask in enumerate(domains > 0):
+        if mask.any():
+            km = facts.domain_campus_km[:, mask].min(axis=1)
+            nearest[g] = np.where(np.isfinite(km), km, np.nan)
+        else:
+            nearest[g] = facts.any_campus_km
+    raw["campus_proximity"] = _Grouped(nearest, counts.group)
+
+    # hotspot match and the CBS municipal proxies (:mod:`siting.criteria.cluster`)
+    applicable["hotspot_match"] = applicable["ecosystem_match"]
+    if facts.context is not None:
+        rows = cluster.criterion_rows(
+            domains,
+            facts.context,
+            in_development_factor=catalogue.params.hotspot_in_development_factor,
+            secondary_factor=catalogue.params.hotspot_secondary_factor,
+        )
+    else:
+        rows = {name: np.full((1, n), np.nan) for name in cluster.CRITERIA}
+    for name, values in rows.items():
+        raw[name] = _Grouped(values, counts.group if len(values) > 1 else one_row)
+
+    # kinds of shared facility on campuses in reach active in the lead's domains (any campus
+    # for a lead naming none), plus one where the site itself offers one
+    kinds = [FACILITY_INDEX[k] for k in catalogue.params.shared_facility_kinds]
+    own = facts.flags["shared_facility"].astype(float)
+    if facts.domain_facilities is not None:
+        kinds_rows = cluster.facility_rows(
+            domains, facts.domain_facilities, facts.facilities, kinds
+        )
+        raw["shared_facilities"] = _Grouped(kinds_rows + own, counts.group)
+    else:
+        raw["shared_facilities"] = _Grouped(
+            (facts.facilities[:, kinds].sum(axis=1) + own)[None, :], one_row
+        )
+
+
+def _relocation(
+    params: LeadParams,
+    n: int,
+    origin_km: np.ndarray | None,
+    raw: _Values,
+    applicable: dict[str, np.ndarray],
+) -> None:
+    """Fill the relocation distance (0 for a lead without a location)."""
+    shape = (params.n, n)
+    located = ~np.isnan(params.origin[:, 0])
+    applicable["relocation_distance"] = located
+    if located.any():
+        assert origin_km is not None
+        raw["relocation_distance"] = (
+            origin_km if located.all() else np.where(located[:, None], origin_km, 0.0)
+        )
+    else:
+        raw["relocation_distance"] = np.broadcast_to(np.zeros(n), shape)

@@ -1,0 +1,168 @@
+"""Arrays whose rows many leads share, computed once per distinct row (a batch's building blocks).
+
+Leads that share a year, a set of domains, a location or a grid need share a row; the batch
+evaluation (:mod:`siting.criteria.batch`) computes such rows once and expands them per lead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from siting.criteria import grid_rule
+
+if TYPE_CHECKING:
+    from siting.criteria.lead_params import LeadParams
+    from siting.criteria.site_facts import SiteFacts
+    from siting.inputs.catalogue import Catalogue
+
+
+@dataclass(frozen=True)
+class _Grouped:
+    """An ``(L, N)`` array whose rows repeat: ``rows[group]``, with ``G`` distinct ``rows``.
+
+    Leads that share a year, a set of domains or a location share a row; a criterion of such
+    rows is normalised once per distinct row.
+    """
+
+    rows: np.ndarray
+    group: np.ndarray
+
+    def expand(self) -> np.ndarray:
+        """Return the ``(L, N)`` array (a broadcast view when every lead shares one row)."""
+        if len(self.rows) == 1:
+            return np.broadcast_to(self.rows[0], (len(self.group), self.rows.shape[1]))
+        return self.rows[self.group]
+
+
+class _Expanding(Mapping[str, np.ndarray]):
+    """Criterion -> ``(L, N)`` values, grouped rows expanded only when a whole array is read.
+
+    :meth:`at` reads some cells without expanding (the screening reads the cells it ranks).
+    """
+
+    def __init__(self, values: Mapping[str, np.ndarray | _Grouped]) -> None:
+        self._values = dict(values)
+        self._expanded: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._expanded:
+            value = self._values[name]
+            self._expanded[name] = value.expand() if isinstance(value, _Grouped) else value
+        return self._expanded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def at(self, name: str, leads: np.ndarray, sites: np.ndarray) -> np.ndarray:
+        """Return the values of cells ``(leads[k], sites[k])``, shape ``leads.shape``."""
+        value = self._values[name]
+        if isinstance(value, _Grouped):
+            return value.rows[value.group[leads], sites]
+        return value[leads, sites]
+
+
+def cells(
+    values: Mapping[str, np.ndarray], name: str, leads: np.ndarray, sites: np.ndarray
+) -> np.ndarray:
+    """Return ``values[name][leads, sites]``, without expanding grouped rows."""
+    if isinstance(values, _Expanding):
+        return values.at(name, leads, sites)
+    return values[name][leads, sites]
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """``(L, N)`` raw values with their scores, computed together (the talent fit)."""
+
+    raw: np.ndarray
+    score: np.ndarray
+
+
+def _grouped_by(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of ``keys`` (``(L, K)``, first appearance first) and each lead's group."""
+    index: dict[bytes, int] = {}
+    group = np.fromiter(
+        (index.setdefault(row.tobytes(), len(index)) for row in keys),
+        dtype=np.int64,
+        count=len(keys),
+    )
+    first = np.zeros(len(index), dtype=np.int64)
+    first[group[::-1]] = np.arange(len(keys) - 1, -1, -1)
+    return keys[first], group
+
+
+def _domain_counts(params: LeadParams, facts: SiteFacts) -> tuple[np.ndarray, _Grouped]:
+    """Return the distinct domain rows and per site the campus counts in their domains.
+
+    Returns
+    -------
+    domains
+        The distinct rows of :attr:`LeadParams.domains`, ``(G, D)``.
+    counts
+        Per lead and site: how many of the lead's NTS domains a campus within reach is
+        active in (``(G, N)`` rows).
+    """
+    domains, group = _grouped_by(params.domains)
+    # small integers: an integer product is exact and needs no BLAS threads
+    counts = domains.astype(np.int64) @ facts.domains.T.astype(np.int64)
+    return domains, _Grouped(counts.astype(float), group)
+
+
+def _origin_km(params: LeadParams, facts: SiteFacts) -> np.ndarray | None:
+    """``(L, N)`` straight-line distances from each lead's location [km]; NaN where unknown.
+
+    ``None`` when no lead has a location. Computed once per distinct location.
+    """
+    origin = params.origin
+    if np.isnan(origin[:, 0]).all():
+        return None
+    points, group = _grouped_by(np.nan_to_num(origin, nan=-np.inf))
+    points = np.where(np.isinf(points), np.nan, points)
+    # sqrt(dx^2 + dy^2) in place: several times faster than np.hypot, and exact enough for
+    # coordinates of at most 1e6 m
+    km = np.subtract(facts.xy[:, 0], points[:, 0:1])
+    km *= km
+    dy = np.subtract(facts.xy[:, 1], points[:, 1:2])
+    dy *= dy
+    km += dy
+    np.sqrt(km, out=km)
+    km /= 1e3
+    return km if len(points) == len(group) else km[group]
+
+
+@dataclass(frozen=True)
+class _GridRows:
+    """The grid rule for the distinct (need, target year, flexible) rows of a batch.
+
+    ``outcome`` has one row per distinct combination (:class:`grid_rule.GridOutcome` on the
+    chain sets), ``group`` gives each lead its row and ``large`` says which leads need more
+    than the small-connection limit.
+    """
+
+    outcome: grid_rule.GridOutcome
+    group: np.ndarray
+    large: np.ndarray
+    power: np.ndarray
+    target: np.ndarray
+
+
+def _grid_rows(params: LeadParams, facts: SiteFacts, catalogue: Catalogue) -> _GridRows:
+    power = params.power_mw[:, 0]
+    target = params.year[:, 0] + params.max_delay_years[:, 0]
+    keys = np.column_stack([power, target, params.flexible[:, 0].astype(float)])
+    rows, group = _grouped_by(keys)
+    outcome = grid_rule.grid_outcome(facts.grid, rows[:, 0:1], rows[:, 1:2], rows[:, 2:3] > 0)
+    return _GridRows(
+        outcome=outcome,
+        group=group,
+        large=power > catalogue.params.small_connection_mw,
+        power=rows[:, 0],
+        target=rows[:, 1],
+    )

@@ -1,0 +1,207 @@
+"""Screen leads in batches, evaluated and ranked at once (the per-lead outcomes, faster)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from siting.criteria.evaluation import BatchEvaluation, LeadParams, evaluate_batch
+from siting.criteria.grouping import cells
+from siting.criteria.rules import RULES, slack_passes
+from siting.criteria.unknowns import feasible_reason
+from siting.inputs.catalogue import Catalogue
+from siting.jobs import screen_context
+from siting.jobs.explain import describe_infeasibility, relaxation_gains
+from siting.jobs.screen_context import _batch_size, _Context, _Task
+from siting.jobs.screen_one import _screen_one
+from siting.model.rows import best_cells
+from siting.results.ranking import STRENGTH_SCORE, format_value
+from siting.results.screening import (
+    ScreenedLead,
+    SiteHit,
+)
+
+
+def _screen_partition(tasks: Sequence[_Task], ctx: _Context) -> list[ScreenedLead]:
+    return _screen_tasks(tasks, ctx)
+
+
+def _screen_tasks(tasks: Sequence[_Task], ctx: _Context) -> list[ScreenedLead]:
+    """Rank some leads; never raises. Same outcomes as :func:`_screen_one` on each lead.
+
+    With the enumeration the leads are evaluated and ranked in batches (:func:`_rank_batch`);
+    a batch that fails (a lead whose weights do not resolve, or a bug) goes the per-lead way,
+    where each lead reports its own problem.
+    """
+    if (
+        ctx.solver is not None
+        or screen_context._PER_LEAD
+        or ctx.facts.n == 0
+        or ctx.id_rank is None
+    ):
+        return [_screen_one(task, ctx) for task in tasks]
+    out: list[ScreenedLead] = []
+    size = _batch_size(ctx)
+    for start in range(0, len(tasks), size):
+        chunk = tasks[start : start + size]
+        try:
+            out.extend(_rank_batch(chunk, ctx))
+        except Exception:  # e.g. weights that do not resolve: each lead says what it is
+            out.extend(_screen_one(task, ctx) for task in chunk)
+    return out
+
+
+def _rank_batch(tasks: Sequence[_Task], ctx: _Context) -> list[ScreenedLead]:
+    """Rank leads at once by exact enumeration: the outcomes of :func:`_rank_one` for each."""
+    assert ctx.id_rank is not None
+    params = LeadParams.from_profiles(
+        [t.profile for t in tasks], ctx.catalogue, origins=[t.origin for t in tasks]
+    )
+    batch = evaluate_batch(params, ctx.facts, ctx.catalogue)
+    n = len(batch.site_ids)
+    feasible = batch.feasible
+    n_feasible = feasible.sum(axis=1).tolist()
+    n_unverified = batch.unverified.sum(axis=1).tolist()
+    # the criteria are read on the feasible cells only (most cells fail a rule), ranked in the
+    # enumeration's order (the ranking core of rank_by_enumeration)
+    rows, cols = np.nonzero(feasible)
+    best = best_cells(
+        rows, cols, batch.utility_at(rows, cols), ctx.id_rank, ctx.top, shape=feasible.shape
+    )
+    leads = np.broadcast_to(np.arange(len(best))[:, None], best.shape)
+    picked = np.maximum(best, 0)  # past a lead's feasible sites: read, never shown
+    reasons = _top_reasons(batch, leads, picked, ctx.catalogue)
+    scores = batch.utility_at(leads.ravel(), picked.ravel()).reshape(best.shape).tolist()
+    flags = batch.unverified[leads, picked].tolist()
+    names, municipalities, provinces = ctx.site_text
+    xs, ys = ctx.site_xy
+    out = []
+    for lead, (task, sites) in enumerate(zip(tasks, best.tolist(), strict=True)):
+        if sites[0] < 0:
+            out.append(_nowhere(task, batch, lead, ctx, names))
+            continue
+        hits = tuple(
+            SiteHit(
+                x=xs[i],
+                y=ys[i],
+                rank=j + 1,
+                site_id=batch.site_ids[i],
+                name=names[i],
+                municipality=municipalities[i],
+                province=provinces[i],
+                score=round(scores[lead][j], 4),
+                unverified=bool(flags[lead][j]),
+                reasons=reasons[lead][j],
+            )
+            for j, i in enumerate(sites)
+            if i >= 0
+        )
+        out.append(
+            ScreenedLead(
+                lead_id=task.lead_id,
+                row=task.row,
+                origin=task.origin,
+                status="ok",
+                reason=feasible_reason(n_feasible[lead], n, n_unverified[lead]),
+                region=task.region,
+                sites=hits,
+                n_feasible=n_feasible[lead],
+            )
+        )
+    return out
+
+
+def _top_reasons(
+    batch: BatchEvaluation, leads: np.ndarray, best: np.ndarray, catalogue: Catalogue
+) -> list[list[tuple[str, ...]]]:
+    """Per lead and chosen site, the three strongest reasons in words (as ``breakdown``).
+
+    Each criterion's raw value and contribution as :func:`siting.jobs.explain.breakdown` gives
+    them, contributions rounded to 4 decimals as Python's round; strengths only (a normalised
+    score of STRENGTH_SCORE or more, at 4 decimals), as ``Recommendation.top_reasons``.
+    """
+    raw = np.stack([cells(batch.raw, name, leads, best) for name in batch.criteria], axis=-1)
+    normalised = np.stack(
+        [cells(batch.score, name, leads, best) for name in batch.criteria], axis=-1
+    )
+    contribution = batch.weights[:, None, :] * normalised
+    strong = _round_half_even(normalised, 4) >= STRENGTH_SCORE
+    contribution = np.where(
+        (batch.weights > 0)[:, None, :] & strong, _round_half_even(contribution, 4), -np.inf
+    )
+    # the three largest, ties in catalogue order (a stable sort, as breakdown's lines)
+    top3 = np.argsort(-contribution, axis=-1, kind="stable")[..., :3]
+    top3_value = np.take_along_axis(contribution, top3, axis=-1).tolist()
+    top3_raw = np.take_along_axis(raw, top3, axis=-1).tolist()
+    labels = [
+        (catalogue.criteria[name].label, catalogue.criteria[name].unit) for name in batch.criteria
+    ]
+    texts: dict[tuple[float, str], str] = {}
+    out = []
+    for lead_c, lead_raw, lead_value in zip(top3.tolist(), top3_raw, top3_value, strict=True):
+        per_site = []
+        for cs, values, contributes in zip(lead_c, lead_raw, lead_value, strict=True):
+            words = []
+            for c, value, amount in zip(cs, values, contributes, strict=True):
+                if amount > 0:
+                    label, unit = labels[c]
+                    text = texts.get((value, unit)) if value else None  # (0.0 == -0.0)
+                    if text is None:
+                        text = texts[value, unit] = format_value(value, unit)
+                    words.append(f"{label} ({text})")
+            per_site.append(tuple(words))
+        out.append(per_site)
+    return out
+
+
+def _round_half_even(values: np.ndarray, decimals: int) -> np.ndarray:
+    """Python's ``round(v, decimals)`` of every element, vectorised (bit for bit).
+
+    ``rint(v * 10**d) / 10**d`` is the double nearest ``k / 10**d`` for the right integer
+    ``k`` unless ``v * 10**d`` lies within rounding error of a half; those few elements (and
+    non-finite ones) are rounded by Python itself.
+    """
+    scale = 10.0**decimals
+    scaled = values * scale
+    out = np.rint(scaled) / scale
+    doubtful = ~(np.abs(scaled - np.floor(scaled) - 0.5) > 1e-6)  # NaN/inf doubtful too
+    for index in zip(*np.nonzero(doubtful), strict=True):
+        out[index] = round(float(values[index]), decimals)
+    return out
+
+
+def _nowhere(
+    task: _Task, batch: BatchEvaluation, lead: int, ctx: _Context, names: list[str]
+) -> ScreenedLead:
+    """Return the outcome of a lead without a feasible site (as :func:`_rank_one` does)."""
+    assert ctx.id_rank is not None
+    id_rank = ctx.id_rank
+    rules = [(name, RULES[name][0]) for r, name in enumerate(batch.rules) if batch.active[lead, r]]
+    passing = {name: batch.passing[name][lead] for name, _ in rules}
+    labels = dict(rules)
+    admitted = relaxation_gains(passing)
+
+    def best_of(gained: np.ndarray) -> str:
+        rounded = np.round(batch.utility_at(np.full(len(gained), lead), gained), 6)
+        candidates = gained[rounded == rounded.max()]
+        top = int(candidates[np.argmin(id_rank[candidates])])
+        return f"{batch.site_ids[top]} ({names[top]})"
+
+    known = {
+        name: slack_passes(batch.slack[name][lead]) | np.isnan(batch.slack[name][lead])
+        for name in passing
+    }
+    explained = describe_infeasibility(passing, labels, admitted, best_of, known=known)
+    return ScreenedLead(
+        lead_id=task.lead_id,
+        row=task.row,
+        origin=task.origin,
+        status="no_feasible_site",
+        reason=explained.message,
+        region=task.region,
+        n_feasible=0,
+        blocking_rule=explained.most_restrictive,
+        blocking_label=labels[explained.most_restrictive],
+        sole_blockers=tuple(labels[name] for name in passing if admitted[name].size),
+    )
