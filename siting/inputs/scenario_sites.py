@@ -18,7 +18,8 @@ import pandas as pd
 
 from siting import settings
 from siting._errors import Problem, excerpt
-from siting.layers.load import GeoData, record_rules
+from siting.layers.load import GeoData
+from siting.layers.read_layer import record_rules
 from siting.layers.schema import SITES
 from siting.layers.validate import cells_as_text, check_lonlat, parse_table
 
