@@ -488,7 +488,7 @@ def not_passed_on(
 
 
 def test_comparison_panes_move_together_and_can_be_unlinked(comparison, tmp_path, open_map):
-    from siting.cli.whatif import write_comparison_map
+    from siting.outputs.maps.comparison import write_comparison_map
 
     path = write_comparison_map(comparison, tmp_path / "compare.html", offline=True)
     seen = open_map(path, panes=2)

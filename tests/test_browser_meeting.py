@@ -225,7 +225,7 @@ def test_sliders_rerank_in_the_browser_as_rank_weights_does(case2_result, data, 
 
 
 def test_comparison_panes_open_alike_and_leave_room_for_the_maps(comparison, tmp_path, open_map):
-    from siting.cli.whatif import write_comparison_map
+    from siting.outputs.maps.comparison import write_comparison_map
 
     seen = open_map(write_comparison_map(comparison, tmp_path / "compare.html"), panes=2)
     left, right = panes(seen.page)

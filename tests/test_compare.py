@@ -332,7 +332,7 @@ def test_cli_sweep_bad_parameter_exit_2():
 
 
 def test_comparison_map_has_two_panes_with_explanations(tmp_path, data):
-    from siting.cli.whatif import write_comparison_map
+    from siting.outputs.maps.comparison import write_comparison_map
 
     result = compare(CASE2, SCENARIOS / "case2_12mw_in_2027.toml", top=3, data=data, **FAST)
     page = write_comparison_map(result, tmp_path / "cmp.html", offline=True).read_text("utf-8")
@@ -342,8 +342,8 @@ def test_comparison_map_has_two_panes_with_explanations(tmp_path, data):
 
 
 def test_comparison_map_links_the_two_panes(tmp_path, data):
-    from siting.cli.whatif import write_comparison_map
     from siting.outputs.maps.assets import remote_references
+    from siting.outputs.maps.comparison import write_comparison_map
     from siting.outputs.maps.elements import LINKED_VIEW_RELAY
 
     result = compare(CASE2, SCENARIOS / "case2_12mw_in_2027.toml", top=3, data=data, **FAST)
@@ -369,7 +369,7 @@ def test_comparison_map_links_the_two_panes(tmp_path, data):
 
 
 def test_comparison_map_escapes_names(tmp_path, data):
-    from siting.cli.whatif import write_comparison_map
+    from siting.outputs.maps.comparison import write_comparison_map
 
     hostile = "<script>alert(1)</script>"
     result = compare(CASE2, SCENARIOS / "case2_12mw_in_2027.toml", top=3, data=data, **FAST)

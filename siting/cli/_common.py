@@ -86,6 +86,13 @@ GeodataOption = Annotated[
     ),
 ]
 
+CriteriaOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--criteria", help="Criteria catalogue (default models/criteria.toml).", dir_okay=False
+    ),
+]
+
 TravelTimesOption = Annotated[
     Path | None,
     typer.Option(
@@ -337,3 +344,22 @@ def _identity(path: Path) -> set[tuple[Any, ...]]:
     except OSError:
         return ids
     return ids | {("inode", stat.st_dev, stat.st_ino)}
+
+
+def check_solver(solver: str | None, allowed: Sequence[str]) -> None:
+    """Refuse a ``--solver`` that is not one of ``allowed``.
+
+    Raises
+    ------
+    SitingInputError
+        Naming the option and the allowed values.
+    """
+    if solver is not None and solver not in allowed:
+        raise SitingInputError(
+            Problem(
+                file="<options>",
+                column="--solver",
+                label="option",
+                message=f"{excerpt(solver)} is not a solver; allowed: {', '.join(allowed)}",
+            )
+        )

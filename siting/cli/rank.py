@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from siting._errors import Problem, SitingInputError, excerpt
-from siting._reading import read_capped
 from siting.model.names import ENUMERATION, SOLVERS
 
 if TYPE_CHECKING:
@@ -19,6 +18,7 @@ if TYPE_CHECKING:
 from siting.cli._common import (
     EXIT_INFEASIBLE,
     AllOption,
+    CriteriaOption,
     CrsOption,
     CsvDialectOption,
     GeodataOption,
@@ -28,142 +28,124 @@ from siting.cli._common import (
     TravelTimesOption,
     check_output_formats,
     check_outputs,
+    check_solver,
     layer_files,
     map_mode,
     out,
     out_targets,
     write_outputs,
 )
+from siting.cli._saved import read_ranking
+
+CaseArgument = Annotated[
+    Path,
+    typer.Argument(
+        help="Company profile (TOML), e.g. models/cases/example_photonics.toml.", dir_okay=False
+    ),
+]
+TopOption = Annotated[
+    int, typer.Option("--top", min=1, max=1000, help="How many sites to recommend.")
+]
+SolverOption = Annotated[
+    str | None,
+    typer.Option(
+        "--solver",
+        help="The MILP backend: cbc, highs or cp-sat (default: cbc); or "
+        "enumeration: exact sorting of the same scores and rules, fast.",
+    ),
+]
+TimeLimitOption = Annotated[
+    float | None, typer.Option("--time-limit", min=0.1, help="Time limit per solve [s].")
+]
+JsonOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--json", help="Write the full result, explanations included, as JSON.", dir_okay=False
+    ),
+]
+CsvOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--csv", help="Write the recommendations as CSV (as --out FILE.csv).", dir_okay=False
+    ),
+]
+DetailsOption = Annotated[
+    int,
+    typer.Option(
+        "--details",
+        min=0,
+        help="Explain the top N in full (every criterion, rule and slack) below the table.",
+    ),
+]
+BriefOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--brief",
+        help="Write a one-page case brief (HTML, printable to A4 PDF): needs, top sites "
+        "with reasons and facts to confirm, grid and talent outlook, a map, data dates "
+        "and caveats. It names the case id, never the company (see --brief-name).",
+        dir_okay=False,
+    ),
+]
+BriefNameOption = Annotated[
+    bool,
+    typer.Option(
+        "--brief-name", help="Name the company (the profile's company.name) in the brief."
+    ),
+]
+MapOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--map",
+        help="Write an interactive map (HTML) that shows why each site is recommended.",
+        dir_okay=False,
+    ),
+]
+WeightsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--weights",
+        help="Criterion weights over the profile's, e.g. talent_fit=0.4,grid_outlook=0.2 "
+        "(scaled to sum 1 over the applicable criteria; the map's weight sliders give "
+        "the same ranking).",
+    ),
+]
 
 
 def rank_command(
-    case: Annotated[
-        Path,
-        typer.Argument(
-            help="Company profile (TOML), e.g. models/cases/example_photonics.toml.", dir_okay=False
-        ),
-    ],
-    top: Annotated[
-        int, typer.Option("--top", min=1, max=1000, help="How many sites to recommend.")
-    ] = 10,
-    solver: Annotated[
-        str | None,
-        typer.Option(
-            "--solver",
-            help="The MILP backend: cbc, highs or cp-sat (default: cbc); or "
-            "enumeration: exact sorting of the same scores and rules, fast.",
-        ),
-    ] = None,
-    time_limit: Annotated[
-        float | None, typer.Option("--time-limit", min=0.1, help="Time limit per solve [s].")
-    ] = None,
-    json_out: Annotated[
-        Path | None,
-        typer.Option(
-            "--json", help="Write the full result, explanations included, as JSON.", dir_okay=False
-        ),
-    ] = None,
-    csv_out: Annotated[
-        Path | None,
-        typer.Option(
-            "--csv", help="Write the recommendations as CSV (as --out FILE.csv).", dir_okay=False
-        ),
-    ] = None,
-    criteria: Annotated[
-        Path | None,
-        typer.Option(
-            "--criteria", help="Criteria catalogue (default models/criteria.toml).", dir_okay=False
-        ),
-    ] = None,
+    case: CaseArgument,
+    top: TopOption = 10,
+    solver: SolverOption = None,
+    time_limit: TimeLimitOption = None,
+    json_out: JsonOption = None,
+    csv_out: CsvOption = None,
+    criteria: CriteriaOption = None,
     geodata: GeodataOption = None,
-    details: Annotated[
-        int,
-        typer.Option(
-            "--details",
-            min=0,
-            help="Explain the top N in full (every criterion, rule and slack) below the table.",
-        ),
-    ] = 0,
+    details: DetailsOption = 0,
     show_all: AllOption = False,
     out_files: OutOption = None,
     csv_dialect: CsvDialectOption = "standard",
     crs: CrsOption = None,
-    brief: Annotated[
-        Path | None,
-        typer.Option(
-            "--brief",
-            help="Write a one-page case brief (HTML, printable to A4 PDF): needs, top sites "
-            "with reasons and facts to confirm, grid and talent outlook, a map, data dates "
-            "and caveats. It names the case id, never the company (see --brief-name).",
-            dir_okay=False,
-        ),
-    ] = None,
-    brief_name: Annotated[
-        bool,
-        typer.Option(
-            "--brief-name", help="Name the company (the profile's company.name) in the brief."
-        ),
-    ] = False,
-    map_out: Annotated[
-        Path | None,
-        typer.Option(
-            "--map",
-            help="Write an interactive map (HTML) that shows why each site is recommended.",
-            dir_okay=False,
-        ),
-    ] = None,
+    brief: BriefOption = None,
+    brief_name: BriefNameOption = False,
+    map_out: MapOption = None,
     offline: OfflineOption = False,
     travel_times: TravelTimesOption = None,
     tiles: TilesOption = False,
-    weights: Annotated[
-        str | None,
-        typer.Option(
-            "--weights",
-            help="Criterion weights over the profile's, e.g. talent_fit=0.4,grid_outlook=0.2 "
-            "(scaled to sum 1 over the applicable criteria; the map's weight sliders give "
-            "the same ranking).",
-        ),
-    ] = None,
+    weights: WeightsOption = None,
 ) -> None:
     """Rank relocation sites for one company and explain each recommendation.
 
     Exit code 0 with results, 2 for invalid input, 3 when no site is feasible.
     """
     from siting.jobs.rank import rank_sites
-    from siting.outputs.tables import write_ranking_csv
     from siting.outputs.terminal.ranking import print_ranking
 
     offline = map_mode(map_out, tiles=tiles, offline=offline)
     weight_overrides = parse_weights(weights)
-    if brief_name and brief is None:
-        raise SitingInputError(
-            Problem(
-                file="<options>",
-                column="--brief-name",
-                label="option",
-                message="applies to the brief: add --brief OUT.html",
-            )
-        )
-    if brief is not None and brief.suffix.lower() not in (".html", ".htm"):
-        raise SitingInputError(
-            Problem(
-                file=str(brief),
-                column="--brief",
-                label="option",
-                message="the brief is an HTML file (print it to PDF from the browser)",
-            )
-        )
+    _check_brief(brief, brief_name=brief_name)
     paths = check_output_formats(out_files, dialect=csv_dialect, crs=crs)
-    if solver is not None and solver not in (*SOLVERS, ENUMERATION):
-        raise SitingInputError(
-            Problem(
-                file="<options>",
-                column="--solver",
-                label="option",
-                message=f"{excerpt(solver)} is not a solver; allowed: "
-                f"{', '.join((*SOLVERS, ENUMERATION))}",
-            )
-        )
+    check_solver(solver, (*SOLVERS, ENUMERATION))
     check_outputs(
         [case, criteria, travel_times, *layer_files(geodata)],
         [
@@ -185,27 +167,69 @@ def rank_command(
         weights=weight_overrides,
     )
     print_ranking(result, out, details=details, full=show_all)
-    if json_out is not None:
-        json_out.parent.mkdir(parents=True, exist_ok=True)
-        json_out.write_text(
-            json.dumps(result.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8"
-        )
-        out.print(f"wrote {json_out}", highlight=False, soft_wrap=True)
-    if csv_out is not None:
-        write_ranking_csv(result, csv_out, dialect=csv_dialect)
-        out.print(f"wrote {csv_out}", highlight=False, soft_wrap=True)
+    _write_json(result, json_out)
+    _write_csv(result, csv_out, dialect=csv_dialect)
     write_outputs(result, paths, dialect=csv_dialect, crs=crs)
     if map_out is not None:
         _write_map(result, map_out, offline=offline, geodata=geodata)
     if brief is not None:
-        from siting.layers.load import load_geodata
-        from siting.outputs.brief import write_brief
-
-        name = _company_name(case) if brief_name else None
-        written = write_brief(result, brief, data=load_geodata(geodata), company_name=name)
-        out.print(f"wrote brief {written}", highlight=False, soft_wrap=True)
+        _write_brief(result, brief, case, geodata, brief_name=brief_name)
     if not result.recommendations:
         raise typer.Exit(EXIT_INFEASIBLE)
+
+
+def _check_brief(brief: Path | None, *, brief_name: bool) -> None:
+    """Refuse ``--brief-name`` without ``--brief``, and a brief that is no HTML file."""
+    if brief_name and brief is None:
+        raise SitingInputError(
+            Problem(
+                file="<options>",
+                column="--brief-name",
+                label="option",
+                message="applies to the brief: add --brief OUT.html",
+            )
+        )
+    if brief is not None and brief.suffix.lower() not in (".html", ".htm"):
+        raise SitingInputError(
+            Problem(
+                file=str(brief),
+                column="--brief",
+                label="option",
+                message="the brief is an HTML file (print it to PDF from the browser)",
+            )
+        )
+
+
+def _write_json(result: RankingResult, json_out: Path | None) -> None:
+    """Write the full result as JSON (``--json``) and print the path."""
+    if json_out is None:
+        return
+    json_out.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+    json_out.write_text(text, encoding="utf-8")
+    out.print(f"wrote {json_out}", highlight=False, soft_wrap=True)
+
+
+def _write_csv(result: RankingResult, csv_out: Path | None, *, dialect: str) -> None:
+    """Write the recommendations as CSV (``--csv``) and print the path."""
+    if csv_out is None:
+        return
+    from siting.outputs.tables import write_ranking_csv
+
+    write_ranking_csv(result, csv_out, dialect=dialect)
+    out.print(f"wrote {csv_out}", highlight=False, soft_wrap=True)
+
+
+def _write_brief(
+    result: RankingResult, brief: Path, case: Path, geodata: Path | None, *, brief_name: bool
+) -> None:
+    """Write the case brief (``--brief``) and print the path."""
+    from siting.layers.load import load_geodata
+    from siting.outputs.brief import write_brief
+
+    name = _company_name(case) if brief_name else None
+    written = write_brief(result, brief, data=load_geodata(geodata), company_name=name)
+    out.print(f"wrote brief {written}", highlight=False, soft_wrap=True)
 
 
 def _company_name(case: Path) -> str | None:
@@ -245,7 +269,7 @@ def map_command(
     """
     check_outputs([result_file, boundaries, *layer_files(geodata)], [("--out", map_out)])
     offline = map_mode(map_out, tiles=tiles, offline=offline)
-    result = _read_ranking(result_file)
+    result = read_ranking(result_file)
     polygons = None
     if boundaries is not None:
         from siting.importers.boundaries import read_municipality_boundaries
@@ -285,63 +309,6 @@ def _write_map(
         highlight=False,
         soft_wrap=True,
     )
-
-
-def _read_ranking(path: Path) -> RankingResult:
-    """Read a ranking saved as JSON, or raise a located input error."""
-    from siting.results.ranking_dict import ranking_from_dict
-    from siting.results.values import check_types
-
-    file = str(path)
-    if not path.is_file():
-        raise SitingInputError(Problem(file=file, message="file not found"))
-    try:
-        data = json.loads(read_capped(path, what="result file").decode("utf-8"))
-    except UnicodeDecodeError:
-        raise SitingInputError(
-            Problem(
-                file=file,
-                message="not a text (UTF-8) file; expected the JSON of `siting rank --json`",
-            )
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise SitingInputError(
-            Problem(
-                file=file, row=exc.lineno, message=f"not valid JSON (column {exc.colno}): {exc.msg}"
-            )
-        ) from None
-    except RecursionError:
-        raise SitingInputError(
-            Problem(file=file, message="nested too deeply to read: not a saved ranking")
-        ) from None
-    if not isinstance(data, dict):
-        raise SitingInputError(
-            Problem(
-                file=file,
-                message="not a ranking saved with `siting rank --json` (expected an object)",
-            )
-        )
-    try:
-        result = ranking_from_dict(data)
-        check_types(result)
-        return result
-    except KeyError as exc:
-        raise SitingInputError(
-            Problem(
-                file=file,
-                column=str(exc.args[0]),
-                label="key",
-                message="missing: not a ranking saved with `siting rank --json`",
-            )
-        ) from None
-    except (TypeError, ValueError, AttributeError, IndexError, RecursionError) as exc:
-        raise SitingInputError(
-            Problem(
-                file=file,
-                message="not a ranking saved with `siting rank --json`: "
-                f"{excerpt(str(exc), limit=120, quote=False)}",
-            )
-        ) from None
 
 
 def parse_weights(text: str | None) -> dict[str, float] | None:

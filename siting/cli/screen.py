@@ -8,14 +8,14 @@ not load the app twice).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from siting._errors import Problem, SitingInputError, excerpt
 from siting.cli._common import (
     AllOption,
+    CriteriaOption,
     CrsOption,
     CsvDialectOption,
     OfflineOption,
@@ -25,8 +25,7 @@ from siting.cli._common import (
     TravelTimesOption,
     check_output_formats,
     check_outputs,
-    err,
-    labelled,
+    check_solver,
     layer_files,
     map_mode,
     out,
@@ -34,93 +33,93 @@ from siting.cli._common import (
     progress_bar,
     write_outputs,
 )
+from siting.cli._pipeline import (
+    PipelineGeodataOption,
+    pipeline_data,
+    read_pipeline,
+    write_portfolio_map,
+)
 from siting.model.names import SOLVERS
 
-if TYPE_CHECKING:
-    from siting.layers.load import GeoData
-    from siting.results.assignment import AssignmentResult
-    from siting.results.screening import ScreenResult
+__all__ = ["screen_command", "write_portfolio_map"]
+
+
+LeadsArgument = Annotated[
+    Path,
+    typer.Argument(
+        help="Leads table: .csv (comma or semicolon "
+        "separated, UTF-8) or .xlsx, one company per "
+        "row; see models/leads/README.md.",
+        dir_okay=False,
+    ),
+]
+TopOption = Annotated[
+    int, typer.Option("--top", min=1, max=100, help="Sites to recommend per lead.")
+]
+SolverOption = Annotated[
+    str | None,
+    typer.Option(
+        "--solver",
+        help="Solve the MILP per lead with cbc, highs or cp-sat (default: exact "
+        "enumeration, same ranking, much faster).",
+    ),
+]
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="local (this process) or dask (a local 2-worker cluster, or "
+        "--scheduler); the results are the same.",
+    ),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Dask scheduler address, with --engine dask: on this machine "
+        "(tcp://127.0.0.1:8786), or on another only over TLS (tls://host:8786, with "
+        "Dask's TLS settings) unless --allow-insecure-scheduler. Workers get each "
+        "lead's needs, never its name or id.",
+    ),
+]
+InsecureOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-insecure-scheduler",
+        help="Accept a --scheduler on another machine without TLS: the leads' needs "
+        "then cross the network in clear text (a trusted network only).",
+    ),
+]
+SheetOption = Annotated[
+    str | None, typer.Option("--sheet", help="Excel sheet to read (default: the first).")
+]
+MapOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--map",
+        help="Write an interactive map (HTML): the leads by status and a line to "
+        "each lead's top-1 site.",
+        dir_okay=False,
+    ),
+]
 
 
 def screen_command(
-    leads: Annotated[
-        Path,
-        typer.Argument(
-            help="Leads table: .csv (comma or semicolon "
-            "separated, UTF-8) or .xlsx, one company per "
-            "row; see models/leads/README.md.",
-            dir_okay=False,
-        ),
-    ],
-    top: Annotated[
-        int, typer.Option("--top", min=1, max=100, help="Sites to recommend per lead.")
-    ] = 5,
+    leads: LeadsArgument,
+    top: TopOption = 5,
     out_files: OutOption = None,
     csv_dialect: CsvDialectOption = "standard",
     crs: CrsOption = None,
     rows: RowsOption = 10,
     show_all: AllOption = False,
-    solver: Annotated[
-        str | None,
-        typer.Option(
-            "--solver",
-            help="Solve the MILP per lead with cbc, highs or cp-sat (default: exact "
-            "enumeration, same ranking, much faster).",
-        ),
-    ] = None,
-    engine: Annotated[
-        str,
-        typer.Option(
-            "--engine",
-            help="local (this process) or dask (a local 2-worker cluster, or "
-            "--scheduler); the results are the same.",
-        ),
-    ] = "local",
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            "--scheduler",
-            help="Dask scheduler address, with --engine dask: on this machine "
-            "(tcp://127.0.0.1:8786), or on another only over TLS (tls://host:8786, with "
-            "Dask's TLS settings) unless --allow-insecure-scheduler. Workers get each "
-            "lead's needs, never its name or id.",
-        ),
-    ] = None,
-    allow_insecure_scheduler: Annotated[
-        bool,
-        typer.Option(
-            "--allow-insecure-scheduler",
-            help="Accept a --scheduler on another machine without TLS: the leads' needs "
-            "then cross the network in clear text (a trusted network only).",
-        ),
-    ] = False,
-    sheet: Annotated[
-        str | None, typer.Option("--sheet", help="Excel sheet to read (default: the first).")
-    ] = None,
-    geodata: Annotated[
-        Path | None,
-        typer.Option(
-            "--geodata",
-            help="Data folder with your own layer files; layers it lacks come from "
-            "the embedded dataset.",
-            file_okay=False,
-        ),
-    ] = None,
-    criteria: Annotated[
-        Path | None,
-        typer.Option(
-            "--criteria", help="Criteria catalogue (default models/criteria.toml).", dir_okay=False
-        ),
-    ] = None,
-    map_out: Annotated[
-        Path | None,
-        typer.Option(
-            "--map",
-            help="Write an interactive map (HTML): the leads by status and a line to "
-            "each lead's top-1 site.",
-            dir_okay=False,
-        ),
-    ] = None,
+    solver: SolverOption = None,
+    engine: EngineOption = "local",
+    scheduler: SchedulerOption = None,
+    allow_insecure_scheduler: InsecureOption = False,
+    sheet: SheetOption = None,
+    geodata: PipelineGeodataOption = None,
+    criteria: CriteriaOption = None,
+    map_out: MapOption = None,
     offline: OfflineOption = False,
     tiles: TilesOption = False,
     travel_times: TravelTimesOption = None,
@@ -132,20 +131,10 @@ def screen_command(
     when the run completed (invalid and unplaceable leads are results), 2 when the file itself
     cannot be read.
     """
-    from siting.inputs.leads import read_leads
     from siting.jobs.screen import screen_leads
-    from siting.layers.load import load_geodata
     from siting.outputs.terminal.pipelines import print_screening
 
-    if solver is not None and solver not in SOLVERS:
-        raise SitingInputError(
-            Problem(
-                file="<options>",
-                column="--solver",
-                label="option",
-                message=f"{excerpt(solver)} is not a solver; allowed: {', '.join(SOLVERS)}",
-            )
-        )
+    check_solver(solver, SOLVERS)
     if engine not in ("local", "dask"):
         raise SitingInputError(
             Problem(
@@ -161,14 +150,8 @@ def screen_command(
         [leads, criteria, *layer_files(geodata)],
         [*out_targets(paths), ("--map", map_out)],
     )
-    table = read_leads(leads, sheet=sheet, extra_columns=["priority"])
-    for warning in table.warnings:
-        err.print(labelled("warning", "yellow", f": {warning}"), highlight=False)
-    data = load_geodata(geodata) if map_out is not None or travel_times else None
-    if travel_times is not None:
-        from siting.inputs.travel_times import with_travel_times
-
-        data = with_travel_times(data, travel_times)
+    table = read_pipeline(leads, sheet=sheet, label="warning", separator=": ")
+    data = pipeline_data(geodata, map_out=map_out, travel_times=travel_times)
     with progress_bar() as progress:
         result = screen_leads(
             table,
@@ -186,25 +169,3 @@ def screen_command(
     write_outputs(result, paths, dialect=csv_dialect, crs=crs)
     if map_out is not None:
         write_portfolio_map(result, map_out, data=data, offline=offline, console=out)
-
-
-def write_portfolio_map(
-    result: ScreenResult | AssignmentResult,
-    path: Path,
-    *,
-    data: GeoData | None,
-    offline: bool,
-    console: Console,
-) -> Path:
-    """Draw a screening or assignment map, save it and print the path."""
-    from siting.outputs.maps.portfolio import render_portfolio_map
-    from siting.outputs.maps.ranking import save_map
-
-    m = render_portfolio_map(result, data=data, offline=offline)
-    written = save_map(m, path, offline=offline)
-    console.print(
-        f"wrote map {written}" + (" (offline)" if offline else " (with online tiles)"),
-        highlight=False,
-        soft_wrap=True,
-    )
-    return written

@@ -178,7 +178,25 @@ def _load_catalogue(file: str, stamp: int) -> Catalogue:
                 for e in exc.errors()
             ]
         ) from None
-    problems = []
+    problems = [
+        *_criterion_problems(parsed, file),
+        *_preset_problems(parsed, file),
+        *_role_and_kind_problems(parsed, file),
+    ]
+    if problems:
+        raise SitingInputError(problems)
+    return Catalogue(
+        criteria=parsed.criteria,
+        presets=parsed.presets,
+        params=parsed.constraints,
+        file=file,
+        roles=parsed.roles,
+    )
+
+
+def _criterion_problems(parsed: _Catalogue, file: str) -> list[Problem]:
+    """Return the problems of the criteria: unknown names, parameters their normalisation needs."""
+    problems: list[Problem] = []
     for name, crit in parsed.criteria.items():
         if name not in KNOWN_CRITERIA:
             problems.append(
@@ -226,6 +244,12 @@ def _load_catalogue(file: str, stamp: int) -> Catalogue:
                     message="'years_to_spare' is the normalisation of grid_outlook, and only of it",
                 )
             )
+    return problems
+
+
+def _preset_problems(parsed: _Catalogue, file: str) -> list[Problem]:
+    """Return the problems of the presets: missing or unknown kinds, criteria, weights < 0."""
+    problems: list[Problem] = []
     for kind in SPACE_TYPES:
         if kind not in parsed.presets:
             problems.append(
@@ -260,6 +284,12 @@ def _load_catalogue(file: str, stamp: int) -> Catalogue:
                         message="weights must be >= 0",
                     )
                 )
+    return problems
+
+
+def _role_and_kind_problems(parsed: _Catalogue, file: str) -> list[Problem]:
+    """Return the problems of the role multipliers and the shared-facility kinds."""
+    problems: list[Problem] = []
     for role, multipliers in parsed.roles.items():
         for name, value in multipliers.items():
             if name not in parsed.criteria or value < 0:
@@ -283,15 +313,7 @@ def _load_catalogue(file: str, stamp: int) -> Catalogue:
                 message=f"unknown kind(s) {sorted(unknown_kinds)}",
             )
         )
-    if problems:
-        raise SitingInputError(problems)
-    return Catalogue(
-        criteria=parsed.criteria,
-        presets=parsed.presets,
-        params=parsed.constraints,
-        file=file,
-        roles=parsed.roles,
-    )
+    return problems
 
 
 def resolve_weights(profile: Profile, catalogue: Catalogue) -> dict[str, float]:

@@ -5,7 +5,9 @@ fields flattened (``needs.land_ha`` or just ``land_ha``); both go through
 :func:`parse_profile`, so a batch and a single case obey the same rules.
 
 Every problem is reported at once as a :class:`~siting.SitingInputError` naming the file, the
-key (``needs.power_mw``), what is wrong and what is allowed.
+key (``needs.power_mw``), what is wrong and what is allowed (the messages are built in
+:mod:`siting.inputs._profile_problems`; the flat fields of a leads-table row are in
+:mod:`siting.inputs.flat_fields`, re-exported here).
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
@@ -28,9 +29,11 @@ from pydantic import (
 )
 
 from siting import vocab
-from siting._errors import Problem, SitingInputError, excerpt
+from siting._errors import SitingInputError, excerpt
 from siting._toml import read_toml
 from siting.criteria.unknowns import verify_rules
+from siting.inputs._profile_problems import CONFIDENTIAL_KEYS as CONFIDENTIAL_KEYS  # re-exported
+from siting.inputs._profile_problems import validation_problem
 from siting.inputs._written import (
     QUOTED_ITEMS,
     SourceFloat,
@@ -39,9 +42,8 @@ from siting.inputs._written import (
     unknown_domains,
 )
 from siting.inputs.expect import Expectation
-
-#: Keys whose values are confidential: no message ever quotes them.
-CONFIDENTIAL_KEYS: frozenset[str] = frozenset({"company.name"})
+from siting.inputs.flat_fields import FLAT_FIELDS as FLAT_FIELDS  # re-exported
+from siting.inputs.flat_fields import nest_flat_record as nest_flat_record  # re-exported
 
 #: Kinds of room to grow that can drive a case (DESIGN section 1); each has a weight preset.
 SPACE_TYPES: tuple[str, ...] = ("space", "capital", "talent", "housing", "energy")
@@ -375,7 +377,9 @@ def parse_profile(content: Mapping[str, Any], *, file: str, row: int | None = No
         flagged = {p.column for p in problems}
         problems += [
             p
-            for p in (_problem(err, file=file, row=row) for err in exc.errors())
+            for p in (
+                validation_problem(err, file=file, row=row, model=Profile) for err in exc.errors()
+            )
             if p.column not in flagged
         ]
     if problems:
@@ -408,147 +412,8 @@ def needs_year_warning(profile: Profile, *, today: date | None = None) -> str | 
     )
 
 
-#: Flat column name -> nested key, for the fields of a leads table row.
-FLAT_FIELDS: dict[str, tuple[str, ...]] = {
-    "id": ("company", "id"),
-    "name": ("company", "name"),
-    "nts_domains": ("company", "nts_domains"),
-    "municipality": ("company", "current_location", "municipality"),
-    "lat": ("company", "current_location", "lat"),
-    "lon": ("company", "current_location", "lon"),
-    **{
-        f: ("needs", f)
-        for f in (
-            "year",
-            "land_ha",
-            "floor_m2",
-            "cleanroom_m2",
-            "vibration_free",
-            "heavy_transport",
-            "environmental_category",
-            "power_mw",
-            "activity",
-            "water_bound",
-        )
-    },
-    **{f"talent_{lvl}": ("needs", "talent", lvl) for lvl in vocab.EDUCATION_LEVELS},
-    **{
-        f: ("constraints", f)
-        for f in (
-            "max_relocation_km",
-            "exclude_provinces",
-            "include_provinces",
-            "space_types",
-            "allow_unknown",
-            "verify",
-            "max_delay_years",
-            "flexible_connection",
-            "qualifies_for",
-        )
-    },
-}
-
-
-def nest_flat_record(record: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """Turn a flat record (a leads-table row) into the nested profile mapping.
-
-    Keys may be given in full (``needs.land_ha``, ``needs.talent.hbo``,
-    ``company.current_location.municipality``) or short (``land_ha``, ``talent_hbo``,
-    ``municipality``); ``weights.<criterion>`` sets a weight. Empty cells are left out, so the
-    profile's defaults apply.
-
-    Parameters
-    ----------
-    record
-        Column name -> cell value.
-
-    Returns
-    -------
-    nested : dict
-        The mapping for :func:`parse_profile`.
-    unknown : list of str
-        Column names that are no profile field.
-    """
-    nested: dict[str, Any] = {}
-    unknown = []
-    for key, value in record.items():
-        if value is None or (isinstance(value, str) and not value.strip()):
-            continue
-        path = _field_path(str(key))
-        if path is None:
-            unknown.append(str(key).strip())
-            continue
-        node = nested
-        for part in path[:-1]:
-            node = node.setdefault(part, {})
-        node[path[-1]] = value.strip() if isinstance(value, str) else value
-    return nested, unknown
-
-
-@lru_cache(maxsize=1024)
-def _field_path(key: str) -> tuple[str, ...] | None:
-    """Return the profile path of a flat column name, ``None`` when it names no field."""
-    name = key.strip()
-    if name.startswith(("company.", "needs.", "constraints.", "weights.", "two_site.")):
-        return tuple(name.split("."))
-    return FLAT_FIELDS.get(name)
-
-
 def _quoted(items: list[str]) -> str:
     """Quote at most :data:`QUOTED_ITEMS` values, each as a short excerpt."""
     shown = ", ".join(excerpt(item) for item in items[:QUOTED_ITEMS])
     more = len(items) - QUOTED_ITEMS
     return shown + (f" and {more} more" if more > 0 else "")
-
-
-def _problem(err: Any, *, file: str, row: int | None) -> Problem:
-    """Build the located problem of one pydantic error, quoting the input only as an excerpt.
-
-    pydantic's own message can repeat the input; the message is built from its parts here,
-    and never quotes the value of a confidential key (:data:`CONFIDENTIAL_KEYS`).
-    """
-    loc = ".".join(str(p) for p in err["loc"] if not isinstance(p, int))
-    kind = err["type"]
-    message = str(err["msg"]).removeprefix("Value error, ")
-    if kind == "extra_forbidden":
-        parent = loc.rsplit(".", 1)[0] if "." in loc else ""
-        message = f"unknown key; allowed here: {', '.join(_allowed_keys(parent))}"
-    elif kind == "missing":
-        message = "required key is missing"
-    elif loc in CONFIDENTIAL_KEYS:
-        message = _confidential_message(kind, err)
-    elif "input" in err and kind not in ("model_type", "value_error"):
-        message = f"{message} (got {excerpt(err['input'])})"
-    return Problem(
-        file=file,
-        row=row,
-        column=loc or None,
-        message=message,
-        label="column" if row is not None else "key",
-    )
-
-
-def _confidential_message(kind: str, err: Any) -> str:
-    """Say what is wrong with a confidential value without quoting any of it."""
-    if kind == "string_too_long":
-        limit = (err.get("ctx") or {}).get("max_length")
-        return f"too long: at most {limit} characters" if limit else "too long"
-    if kind.startswith("string"):
-        return "must be text"
-    return "not a valid value (not shown: confidential)"
-
-
-def _allowed_keys(parent: str) -> list[str]:
-    model: type[BaseModel] = Profile
-    for part in [p for p in parent.split(".") if p]:
-        field = model.model_fields.get(part)
-        annotation = getattr(field, "annotation", None)
-        candidates = [
-            a
-            for a in getattr(annotation, "__args__", (annotation,))
-            if isinstance(a, type) and issubclass(a, BaseModel)
-        ]
-        if not candidates:
-            return []
-        model = candidates[0]
-    return list(model.model_fields)
