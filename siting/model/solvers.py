@@ -365,36 +365,70 @@ def solve_milp(
     began = time.perf_counter()
     rows, trivially_infeasible = _drop_empty_rows(model.rows)
     if trivially_infeasible or model.n_vars == 0:
-        status = "infeasible" if trivially_infeasible else "optimal"
-        x = None if trivially_infeasible else np.zeros(0, dtype=np.int64)
-        return SolveOutcome(
-            status=status,
-            objective=math.nan if x is None else 0.0,
-            x=x,
-            gap=math.nan if x is None else 0.0,
-            solve_time_s=time.perf_counter() - began,
-            solver=name,
-            gap_rel=gap_limit,
-        )
+        return _trivial_outcome(trivially_infeasible, began, name, gap_limit)
     deadline = began + limit
     backend = _BACKENDS[name]
-    stopped = False
-    if should_isolate(model.n_vars, sum(row.indices.size for row in rows)):
-        status, x, gap, stopped = run_backend(
-            lambda report: backend(model, rows, deadline, gap_limit, x0, report),
+    status, x, gap, stopped = run_guarded(
+        lambda report: backend(model, rows, deadline, gap_limit, x0, report),
+        n_vars=model.n_vars,
+        rows=rows,
+        deadline=deadline,
+    )
+    return _finish(model.c, rows, status, x, gap, gap_limit, began, name, stopped)
+
+
+def run_guarded(
+    call: Any, *, n_vars: int, rows: Sequence[Row], deadline: float
+) -> tuple[str, np.ndarray | None, float, bool]:
+    """Run ``call(report)`` (one backend solve) under a hard deadline when the model is large.
+
+    Returns the backend's status, solution and gap, and whether the solve was stopped (see
+    :func:`siting.model.isolation.run_backend`); a small model runs in this process.
+    """
+    if should_isolate(n_vars, sum(row.indices.size for row in rows)):
+        return run_backend(
+            call,
             hard_deadline=deadline + settings.solver_margin_s,
             interrupt_at=deadline + settings.solver_margin_s / 3,
         )
-    else:
-        status, x, gap = backend(model, rows, deadline, gap_limit, x0, None)
+    status, x, gap = call(None)
+    return status, x, gap, False
+
+
+def _trivial_outcome(infeasible: bool, began: float, name: str, gap_limit: float) -> SolveOutcome:
+    """Return the outcome of a model without variables, or with an empty row it breaks."""
+    x = None if infeasible else np.zeros(0, dtype=np.int64)
+    return SolveOutcome(
+        status="infeasible" if infeasible else "optimal",
+        objective=math.nan if x is None else 0.0,
+        x=x,
+        gap=math.nan if x is None else 0.0,
+        solve_time_s=time.perf_counter() - began,
+        solver=name,
+        gap_rel=gap_limit,
+    )
+
+
+def _finish(
+    c: np.ndarray,
+    rows: Sequence[Row],
+    status: str,
+    x: np.ndarray | None,
+    gap: float,
+    gap_limit: float,
+    began: float,
+    name: str,
+    stopped: bool,
+) -> SolveOutcome:
+    """Check a backend's solution against ``rows`` and return the outcome of the solve."""
     objective = math.nan
     if x is not None:
         broken = _broken_rows(rows, x)
         if broken:  # a backend's tolerances let a row slip: never pass that on as an answer
             status, x, gap = "error", None, math.nan
         else:
-            objective = float(model.c @ x)
-            integral = bool(np.all(model.c == np.round(model.c)))
+            objective = float(c @ x)
+            integral = bool(np.all(c == np.round(c)))
             status, gap = _status_at_gap(
                 status, gap, gap_limit, objective=objective, integral=integral
             )
@@ -533,19 +567,49 @@ def _solve_cbc(
     start: np.ndarray | None,
     report: Report | None = None,
 ) -> tuple[str, np.ndarray | None, float]:
+    return _run_cbc(_build_cbc(model, rows), rows, deadline, gap_rel, start, report)
+
+
+@dataclass
+class _CbcProblem:
+    """A PuLP problem kept between solves: its variables and its rows, in order."""
+
+    prob: Any
+    xs: list[Any]
+    constraints: list[Any]
+
+
+def _build_cbc(model: LinearModel, rows: Sequence[Row]) -> _CbcProblem:
+    """Build the PuLP problem of ``model`` with the rows ``rows``."""
     import pulp
 
     prob = pulp.LpProblem("siting", pulp.LpMaximize)
     xs = [prob.add_variable(f"x{j}", cat=pulp.LpBinary) for j in range(model.n_vars)]
     prob.setObjective(pulp.LpAffineExpression([(xs[j], float(cj)) for j, cj in enumerate(model.c)]))
     senses = {"<=": pulp.LpConstraintLE, ">=": pulp.LpConstraintGE, "==": pulp.LpConstraintEQ}
+    constraints = []
     for k, row in enumerate(rows):
         expr = pulp.LpAffineExpression(
             [(xs[int(j)], float(a)) for j, a in zip(row.indices, row.coefs, strict=True)]
         )
-        prob.addConstraint(
-            pulp.LpConstraint(expr, sense=senses[row.sense], rhs=row.rhs, name=f"r{k}")
-        )
+        constraint = pulp.LpConstraint(expr, sense=senses[row.sense], rhs=row.rhs, name=f"r{k}")
+        prob.addConstraint(constraint)
+        constraints.append(constraint)
+    return _CbcProblem(prob, xs, constraints)
+
+
+def _run_cbc(
+    built: _CbcProblem,
+    rows: Sequence[Row],
+    deadline: float,
+    gap_rel: float,
+    start: np.ndarray | None,
+    report: Report | None = None,
+) -> tuple[str, np.ndarray | None, float]:
+    """Run CBC on a built problem (its current bounds and right-hand sides)."""
+    import pulp
+
+    prob, xs = built.prob, built.xs
     if start is not None:
         for var, value in zip(xs, start.tolist(), strict=True):
             var.setInitialValue(value)
@@ -562,22 +626,24 @@ def _solve_cbc(
         )
         prob.solve(backend)
         log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.is_file() else ""
+    return _cbc_outcome(pulp, prob, _to_binary([v.varValue for v in xs]), log, rows, start)
+
+
+def _cbc_outcome(
+    pulp: Any,
+    prob: Any,
+    x: np.ndarray,
+    log: str,
+    rows: Sequence[Row],
+    start: np.ndarray | None,
+) -> tuple[str, np.ndarray | None, float]:
+    """Read CBC's status, solution and gap, telling a stop in time from infeasibility."""
     sol = prob.sol_status
-    x = _to_binary([v.varValue for v in xs])
     if sol == pulp.LpSolutionOptimal:
         return "optimal", x, _cbc_gap(log)
     if sol == pulp.LpSolutionIntegerFeasible:
         return "feasible", x, _cbc_gap(log)
-    stopped = re.search(r"^Result - Stopped", log, flags=re.MULTILINE) is not None
-    if (
-        stopped
-        and x is not None
-        and sol
-        not in (
-            pulp.LpSolutionOptimal,
-            pulp.LpSolutionIntegerFeasible,
-        )
-    ):
+    if re.search(r"^Result - Stopped", log, flags=re.MULTILINE) is not None:
         # a stop (time limit, SIGINT) before CBC has a solution proves nothing, although
         # PuLP may read it as "infeasible"
         return "no_solution_in_time", None, math.nan
@@ -680,17 +746,21 @@ def _solve_highs(
     start: np.ndarray | None,
     report: Report | None = None,
 ) -> tuple[str, np.ndarray | None, float]:
+    engine = _build_highs(model, rows)
+    if engine is None:
+        return "error", None, math.nan
+    return _run_highs(engine, deadline, gap_rel, start, report)
+
+
+def _build_highs(model: LinearModel, rows: Sequence[Row]) -> Any:
+    """Return a ``highspy.Highs`` holding the model (rows ``rows``), or ``None`` on failure."""
     import highspy
 
     _silence_highs_banner()
     engine = highspy.Highs()
     engine.setOptionValue("output_flag", False)
-    for key, value in (
-        ("mip_rel_gap", gap_rel),
-        ("threads", 1),
-        ("random_seed", 0),
-    ):
-        engine.setOptionValue(key, value)
+    engine.setOptionValue("threads", 1)
+    engine.setOptionValue("random_seed", 0)
     n = model.n_vars
     inf = highspy.kHighsInf
     lp = highspy.HighsLp()
@@ -700,10 +770,9 @@ def _solve_highs(
     lp.col_cost_ = np.asarray(model.c, dtype=np.float64)
     lp.col_lower_ = np.zeros(n)
     lp.col_upper_ = np.ones(n)
-    rhs = np.array([row.rhs for row in rows], dtype=np.float64)
-    senses = [row.sense for row in rows]
-    lp.row_lower_ = np.array([-inf if s == "<=" else b for s, b in zip(senses, rhs, strict=True)])
-    lp.row_upper_ = np.array([inf if s == ">=" else b for s, b in zip(senses, rhs, strict=True)])
+    lower, upper = _highs_row_bounds(rows, inf)
+    lp.row_lower_ = lower
+    lp.row_upper_ = upper
     lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
     lp.a_matrix_.start_ = np.cumsum([0] + [row.indices.size for row in rows]).astype(np.int32)
     lp.a_matrix_.index_ = np.concatenate(
@@ -712,7 +781,31 @@ def _solve_highs(
     lp.a_matrix_.value_ = np.concatenate([row.coefs for row in rows] or [np.zeros(0)])
     lp.integrality_ = [highspy.HighsVarType.kInteger] * n
     if engine.passModel(lp) != highspy.HighsStatus.kOk:
-        return "error", None, math.nan
+        return None
+    return engine
+
+
+def _highs_row_bounds(rows: Sequence[Row], inf: float) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper bounds of the rows in HiGHS's form (``inf`` for none)."""
+    rhs = np.array([row.rhs for row in rows], dtype=np.float64)
+    senses = [row.sense for row in rows]
+    lower = np.array([-inf if s == "<=" else b for s, b in zip(senses, rhs, strict=True)])
+    upper = np.array([inf if s == ">=" else b for s, b in zip(senses, rhs, strict=True)])
+    return lower, upper
+
+
+def _run_highs(
+    engine: Any,
+    deadline: float,
+    gap_rel: float,
+    start: np.ndarray | None,
+    report: Report | None = None,
+) -> tuple[str, np.ndarray | None, float]:
+    """Run HiGHS on the model it holds (its current bounds), from a fresh solver state."""
+    import highspy
+
+    engine.clearSolver()  # a re-solve starts as a fresh one would (no earlier incumbent)
+    engine.setOptionValue("mip_rel_gap", gap_rel)
     if start is not None:
         solution = highspy.HighsSolution()
         solution.col_value = start.tolist()
@@ -728,6 +821,11 @@ def _solve_highs(
         )
     engine.setOptionValue("time_limit", _remaining(deadline))
     engine.run()
+    return _highs_outcome(highspy, engine)
+
+
+def _highs_outcome(highspy: Any, engine: Any) -> tuple[str, np.ndarray | None, float]:
+    """Read HiGHS's model status, solution and gap after a run."""
     status = engine.getModelStatus()
     info = engine.getInfo()
     has_solution = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
