@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from siting.model import solvers
+from siting.model.backends import cbc, common, highs
 from siting.model.solvers import LinearModel, Row, SolveOutcome
 
 
@@ -59,16 +60,16 @@ class PersistentMilp:
         self.model = model
         self.solver = solvers.check_solver(solver)
         nonzero = [bool((row.coefs != 0.0).any()) for row in model.rows]
-        kept, _ = solvers._drop_empty_rows(model.rows)
+        kept, _ = common.drop_empty_rows(model.rows)
         #: position of each of ``model.rows`` among the rows the backend holds, or -1 (empty)
         self._position = np.cumsum(nonzero) - 1
         self._position[~np.asarray(nonzero, dtype=bool)] = -1
         self._rows = kept
         self._handle: Any = None
         if self.solver == "highs" and model.n_vars:
-            self._handle = solvers._build_highs(model, kept)
+            self._handle = highs.build(model, kept)
         elif self.solver == "cbc" and model.n_vars:
-            self._handle = solvers._build_cbc(model, kept)
+            self._handle = cbc.build(model, kept)
 
     def solve(
         self,
@@ -104,11 +105,11 @@ class PersistentMilp:
             )
         limit = solvers.check_time_limit(time_limit_s)
         gap_limit = solvers.check_gap(gap_rel)
-        x0 = solvers._check_start(start, self.model.n_vars)
+        x0 = common.check_start(start, self.model.n_vars)
         began = time.perf_counter()
-        rows, trivially_infeasible = solvers._drop_empty_rows(changed.rows)
+        rows, trivially_infeasible = common.drop_empty_rows(changed.rows)
         if trivially_infeasible:
-            return solvers._trivial_outcome(True, began, self.solver, gap_limit)
+            return solvers.trivial_outcome(True, began, self.solver, gap_limit)
         upper = np.ones(self.model.n_vars)
         if fixed_zero is not None:
             upper[np.asarray(fixed_zero, dtype=bool)] = 0.0
@@ -120,7 +121,7 @@ class PersistentMilp:
             rows=rows,
             deadline=deadline,
         )
-        return solvers._finish(
+        return solvers.checked_outcome(
             changed.c, rows, status, x, gap, gap_limit, began, self.solver, stopped
         )
 
@@ -145,7 +146,7 @@ class PersistentMilp:
         if self.solver == "highs":
             import highspy
 
-            lower, upper_row = solvers._highs_row_bounds(held, highspy.kHighsInf)
+            lower, upper_row = highs.row_bounds(held, highspy.kHighsInf)
             n_rows = len(held)
             if n_rows:
                 self._handle.changeRowsBounds(n_rows, np.arange(n_rows), lower, upper_row)
@@ -166,5 +167,5 @@ class PersistentMilp:
         report: solvers.Report | None,
     ) -> tuple[str, np.ndarray | None, float]:
         if self.solver == "highs":
-            return solvers._run_highs(self._handle, deadline, gap_rel, start, report)
-        return solvers._run_cbc(self._handle, rows, deadline, gap_rel, start, report)
+            return highs.run(self._handle, deadline, gap_rel, start, report)
+        return cbc.run(self._handle, rows, deadline, gap_rel, start, report)
