@@ -98,7 +98,8 @@ class AssignmentModel:
     1 may stop as soon as its assignment is proven within that relative gap of the optimal
     fit (status ``"within_gap"``); stage 2 is then skipped, so ties between equally good
     assignments are not broken deterministically, and the solution says so. Stage 1 starts
-    from :meth:`greedy_assignment` (a feasible assignment, so the solver has an incumbent
+    from :meth:`greedy_assignment` improved by moves and single ejections
+    (:func:`.local_search.improve`; a feasible assignment, so the solver has an incumbent
     from the start), stage 2 from stage 1's answer, each re-solve from the final
     assignment. A stage 1 stopped at the time limit has status ``"feasible"`` and the gap it
     reached; stage 2 is skipped as well.

@@ -17,6 +17,7 @@ from siting.model.assignment._common import (
 from siting.model.assignment.capacity_rows import capacities
 from siting.model.assignment.capacity_values import value_capacities
 from siting.model.assignment.heuristics import greedy_assignment, kept_pairs
+from siting.model.assignment.local_search import improve
 from siting.model.assignment.milp import solve_stage
 from siting.model.assignment.reasons import explain, status_note
 from siting.model.assignment.solution import AssignmentSolution, CapacityValue, _Capacity
@@ -116,7 +117,8 @@ def stage_one(
     gap those of the answer), ``x`` over all pairs (zeros without any), the number of
     leads the completion placed and whether the answer is the greedy start.
     """
-    greedy = checked(model, greedy_assignment(model, keep=keep), caps)
+    greedy = greedy_assignment(model, keep=keep)
+    greedy = checked(model, improve(model, greedy, keep=keep, time_budget_s=0.1 * limit), caps)
     outcome, x1 = solve_stage(model, name, limit, keep=keep, gap_rel=gap_limit, start=greedy)
     fallback = False
     if outcome.status in ("no_solution_in_time", "feasible") and greedy.any():
