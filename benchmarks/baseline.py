@@ -184,7 +184,8 @@ def solve_dense(
     """
     import pulp
 
-    from siting.model.solvers import _cbc_gap, _cbc_path
+    from siting.model.backends.cbc import cbc_gap as _cbc_gap
+    from siting.model.backends.cbc import cbc_path as _cbc_path
 
     report = progress or (lambda _: None)
     began = time.perf_counter()

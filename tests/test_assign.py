@@ -689,6 +689,19 @@ def _recording_solver(
         return out
 
     monkeypatch.setattr(siting.model.assignment.milp, "solve_milp", recording)
+    # the re-solves for the value of capacity share one model kept in the backend
+    from siting.model.persistent import PersistentMilp
+
+    persistent_solve = PersistentMilp.solve
+
+    def recording_resolve(self: PersistentMilp, **kw: object) -> object:
+        out = persistent_solve(self, **kw)  # type: ignore[arg-type]
+        calls.append({**kw, "n_vars": out.x.size if out.x is not None else None, "x": out.x})
+        if relabel is not None and out.x is not None:
+            out = dataclasses.replace(out, status=relabel, gap=0.004)
+        return out
+
+    monkeypatch.setattr(PersistentMilp, "solve", recording_resolve)
     return calls
 
 

@@ -180,7 +180,7 @@ def test_status_with_a_gap_in_words() -> None:
 
 
 def test_cbc_gap_is_read_from_its_log() -> None:
-    from siting.model.solvers import _cbc_gap
+    from siting.model.backends.cbc import cbc_gap as _cbc_gap
 
     proven = "Result - Optimal solution found\n\nObjective value:  1089.0\n"
     assert _cbc_gap(proven) == 0.0

@@ -2,8 +2,8 @@
 
 Synthetic instances only; no timing assertions beyond "it returned and says it was stopped"
 (the machine may be loaded). A backend that ignores its own limit is simulated by handing it
-an hour (``_remaining`` patched), so only the hard limit of :mod:`siting.model.isolation` can
-stop it.
+an hour (``backends.common.remaining`` patched), so only the hard limit of
+:mod:`siting.model.isolation` can stop it.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pytest
 from siting import settings
 from siting.model import solvers
 from siting.model.assignment import AssignmentModel
+from siting.model.backends import common
 from siting.model.isolation import can_isolate, run_with_deadline, should_isolate
 from siting.model.names import SOLVERS
 from siting.model.solvers import LinearModel, Row, solve_milp
@@ -36,7 +37,7 @@ def hard_knapsack(n: int = 400, k: int = 30, seed: int = 1) -> LinearModel:
 @pytest.fixture
 def runaway(monkeypatch: pytest.MonkeyPatch) -> None:
     """Backends get an hour whatever their limit; the hard limit is 1.5 s past it."""
-    monkeypatch.setattr(solvers, "_remaining", lambda deadline: 3600.0)
+    monkeypatch.setattr(common, "remaining", lambda deadline: 3600.0)
     monkeypatch.setattr(settings, "solver_isolation", "always")
     monkeypatch.setattr(settings, "solver_margin_s", 1.5)
 

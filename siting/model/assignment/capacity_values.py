@@ -12,8 +12,10 @@ from siting.model.assignment._common import (
     _TOL,
 )
 from siting.model.assignment.heuristics import greedy_assignment, kept_pairs
-from siting.model.assignment.milp import solve_stage
+from siting.model.assignment.milp import linear_model
 from siting.model.assignment.solution import CapacityValue, _Capacity
+from siting.model.persistent import PersistentMilp
+from siting.model.solvers import SolveOutcome
 
 if TYPE_CHECKING:
     from siting.model.assignment.formulation import AssignmentModel
@@ -30,10 +32,42 @@ def value_capacities(
     status: str,
     gap_rel: float = 0.0,
 ) -> tuple[tuple[CapacityValue, ...], str]:
-    """Re-solve with one more unit of each binding capacity; return the values and a note."""
+    """Re-solve with one more unit of each binding capacity; return the values and a note.
+
+    The re-solves share one MILP (:class:`Resolves`): built once, each re-solve changes one
+    right-hand side and starts from ``x``.
+    """
+    candidates = binding_candidates(model, x, caps, used)
+    done = candidates[:max_resolves]
+    resolves = Resolves(model, [cap.name for cap, _ in done], solver)
+    values = []
+    for cap, competing in done:
+        outcome, x_new = resolves.solve(cap.name, x, limit=limit, gap_rel=gap_rel)
+        values.append(_value(model, x, x_new, cap, used[cap.name], competing, outcome.status))
+    values.sort(
+        key=lambda v: (
+            -(0.0 if math.isnan(v.added_value) else v.added_value),
+            -v.leads_competing,
+            v.kind,
+            v.key,
+        )
+    )
+    note = _note(model, x, len(candidates), len(done), max_resolves, status, gap_rel)
+    return tuple(values), note
+
+
+def binding_candidates(
+    model: AssignmentModel,
+    x: np.ndarray,
+    caps: list[_Capacity],
+    used: Mapping[str, float],
+) -> list[tuple[_Capacity, int]]:
+    """Return the rows one more unit could help, with the number of leads each blocks.
+
+    These are the known capacity rows that block a lead one more unit could admit; the rows
+    with most leads blocked come first (then kind and key).
+    """
     lead_of = model.pairs[:, 0]
-    base_site = {int(lead_of[p]): int(model.pairs[p, 1]) for p in np.flatnonzero(x)}
-    base_q = model._fit(x)
     candidates = []
     for cap in caps:
         if cap.kind in ("site_unknown", "zone_unknown"):
@@ -51,54 +85,113 @@ def value_capacities(
         if blocked and admissible:
             candidates.append((cap, len(blocked)))
     candidates.sort(key=lambda item: (-item[1], item[0].kind, item[0].key))
-    done = candidates[:max_resolves]
-    values = []
-    for cap, competing in done:
-        outcome, x_new = solve_stage(
-            model, solver, limit, extra={cap.name: 1.0}, gap_rel=gap_rel, start=x
+    return candidates
+
+
+class Resolves:
+    """The stage-1 MILP of every re-solve in one model, one capacity one unit larger per solve.
+
+    Its variables are the union of the pairs each re-solve keeps (:func:`kept_pairs` with
+    that row's unit added); a re-solve fixes at 0 the pairs its own pruning drops and adds
+    the unit to its row, so it is the MILP a fresh :func:`solve_stage` would solve, with the
+    same optimum. The rows are those that can bind at the capacities as given (a row that
+    cannot bind cannot with a unit more either).
+
+    Parameters
+    ----------
+    model
+        The assignment model.
+    names
+        The capacity rows to be re-solved (names as in :func:`.capacity_rows.row_table`).
+    solver
+        Backend name.
+    """
+
+    def __init__(self, model: AssignmentModel, names: list[str], solver: str) -> None:
+        self.model = model
+        self.keeps = {name: kept_pairs(model, {name: 1.0}) for name in names}
+        union = kept_pairs(model)
+        for keep in self.keeps.values():
+            union = union | keep
+        self.union = np.flatnonzero(union)
+        self.linear = linear_model(model, keep=union)
+        self.row_of = {row.name: k for k, row in enumerate(self.linear.rows)}
+        self.milp = PersistentMilp(self.linear, solver=solver) if names else None
+
+    def solve(
+        self, name: str, x: np.ndarray, *, limit: float, gap_rel: float
+    ) -> tuple[SolveOutcome, np.ndarray | None]:
+        """Re-solve with one more unit of row ``name``, from ``x`` (0/1 over all pairs).
+
+        Returns the outcome and the assignment over all pairs, completed greedily (as the
+        main solve) when the re-solve is not proven optimal; ``None`` without a solution.
+        """
+        assert self.milp is not None
+        keep = self.keeps[name]
+        on = keep[self.union]
+        rhs = {}
+        if name in self.row_of:
+            k = self.row_of[name]
+            rhs[k] = self.linear.rows[k].rhs + 1.0
+        outcome = self.milp.solve(
+            rhs=rhs,
+            fixed_zero=~on,
+            time_limit_s=limit,
+            gap_rel=gap_rel,
+            start=x[self.union] * on,
         )
-        if x_new is not None and outcome.status != "optimal":
+        if outcome.x is None:
+            return outcome, None
+        x_new = np.zeros(self.model.n_pairs, dtype=np.int64)
+        x_new[self.union] = outcome.x
+        if outcome.status != "optimal":
             # as the main solve: fill room the re-solve left, so like is compared with like
-            extra = {cap.name: 1.0}
-            x_new = greedy_assignment(
-                model, extra=extra, keep=kept_pairs(model, extra), start=x_new
-            )
-        gain: float = math.nan
-        changed: tuple[str, ...] = ()
-        if x_new is not None:
-            new_site = {int(lead_of[p]): int(model.pairs[p, 1]) for p in np.flatnonzero(x_new)}
-            changed = tuple(
-                model.lead_ids[lead]
-                for lead in range(len(model.lead_ids))
-                if base_site.get(lead) != new_site.get(lead)
-            )
-            gain = round(max(0.0, model._fit(x_new) - base_q), 6)
-        values.append(
-            CapacityValue(
-                cap.kind,
-                cap.key,
-                cap.unit,
-                cap.rhs,
-                used[cap.name],
-                1.0,
-                gain,
-                competing,
-                outcome.status,
-                changed,
-            )
+            extra = {name: 1.0}
+            x_new = greedy_assignment(self.model, extra=extra, keep=keep, start=x_new)
+        return outcome, x_new
+
+
+def _value(
+    model: AssignmentModel,
+    x: np.ndarray,
+    x_new: np.ndarray | None,
+    cap: _Capacity,
+    used: float,
+    competing: int,
+    status: str,
+) -> CapacityValue:
+    """Return the record of one re-solve: the gain in fit and the leads whose site changed."""
+    gain: float = math.nan
+    changed: tuple[str, ...] = ()
+    if x_new is not None:
+        lead_of = model.pairs[:, 0]
+        base_site = {int(lead_of[p]): int(model.pairs[p, 1]) for p in np.flatnonzero(x)}
+        new_site = {int(lead_of[p]): int(model.pairs[p, 1]) for p in np.flatnonzero(x_new)}
+        changed = tuple(
+            model.lead_ids[lead]
+            for lead in range(len(model.lead_ids))
+            if base_site.get(lead) != new_site.get(lead)
         )
-    values.sort(
-        key=lambda v: (
-            -(0.0 if math.isnan(v.added_value) else v.added_value),
-            -v.leads_competing,
-            v.kind,
-            v.key,
-        )
+        gain = round(max(0.0, model._fit(x_new) - model._fit(x)), 6)
+    return CapacityValue(
+        cap.kind, cap.key, cap.unit, cap.rhs, used, 1.0, gain, competing, status, changed
     )
+
+
+def _note(
+    model: AssignmentModel,
+    x: np.ndarray,
+    n_candidates: int,
+    n_done: int,
+    max_resolves: int,
+    status: str,
+    gap_rel: float,
+) -> str:
+    """Return the note: exact or approximate values, rows left out, the main solve's status."""
     if gap_rel > 0:
         note = (
             f"approximate marginal values by re-solving the MILP with one more unit "
-            f"of each binding capacity ({len(done)} re-solve(s)) to the same relative "
+            f"of each binding capacity ({n_done} re-solve(s)) to the same relative "
             f"gap of {gap_rel:.2%}: each re-solve is only within that gap of its "
             "optimum, so a value can be off by up to that share of the objective "
             f"(about {gap_rel * model._fit(x):.4g}); give no gap for exact values"
@@ -106,18 +199,18 @@ def value_capacities(
     else:
         note = (
             f"exact marginal values by re-solving the MILP with one more unit of each "
-            f"binding capacity ({len(done)} re-solve(s))"
+            f"binding capacity ({n_done} re-solve(s))"
         )
-    if len(candidates) > len(done):
+    if n_candidates > n_done:
         note += (
-            f"; {len(candidates) - len(done)} further binding row(s) not re-solved "
+            f"; {n_candidates - n_done} further binding row(s) not re-solved "
             f"(cap of {max_resolves}, rows with most leads competing first)"
         )
-    if not candidates:
+    if not n_candidates:
         note = (
             "no capacity row blocks a lead that one more unit could admit: one more "
             "unit anywhere adds nothing"
         )
     if status != "optimal" and not (status == "within_gap" and gap_rel > 0):
         note += f"; the main solve is {status}, so the values are approximate"
-    return tuple(values), note
+    return note

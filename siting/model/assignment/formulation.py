@@ -98,7 +98,8 @@ class AssignmentModel:
     1 may stop as soon as its assignment is proven within that relative gap of the optimal
     fit (status ``"within_gap"``); stage 2 is then skipped, so ties between equally good
     assignments are not broken deterministically, and the solution says so. Stage 1 starts
-    from :meth:`greedy_assignment` (a feasible assignment, so the solver has an incumbent
+    from :meth:`greedy_assignment` improved by moves and single ejections
+    (:func:`.local_search.improve`; a feasible assignment, so the solver has an incumbent
     from the start), stage 2 from stage 1's answer, each re-solve from the final
     assignment. A stage 1 stopped at the time limit has status ``"feasible"`` and the gap it
     reached; stage 2 is skipped as well.
@@ -241,9 +242,28 @@ class AssignmentModel:
             )
         )
         self.site_zone = _frozen(_index(site_zone, n_s, "site_zone"))
+        self._set_zones(zone_headroom_mw, zone_pairs, zone_ids, zone_unit)
+        self._set_regions(site_region, region_capacity_fte, talent_fte)
+        self.region_ids = _names(region_ids, self.region_capacity_fte.size, "region")
+        self._q, self._tau = self._coefficients()
+        self._rows_cache: (
+            tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None
+        ) = None
+
+    # --- sizes and coefficients ---------------------------------------------------------------
+
+    def _set_zones(
+        self,
+        zone_headroom_mw: np.ndarray | Sequence[float],
+        zone_pairs: np.ndarray | Sequence[tuple[int, int]] | None,
+        zone_ids: Sequence[str] | None,
+        zone_unit: Sequence[str] | None,
+    ) -> None:
+        """Check and set the zones: the pairs drawing on each, headroom, names and units."""
         head = _array(zone_headroom_mw, None, "zone_headroom_mw", nonneg=True, nan=True)
+        m = self.pairs.shape[0]
         if zone_pairs is None:
-            zone_of_pair = self.site_zone[pr[:, 1]]
+            zone_of_pair = self.site_zone[self.pairs[:, 1]]
             on = zone_of_pair >= 0
             zp = np.column_stack([np.flatnonzero(on), zone_of_pair[on]]).astype(np.int64)
         else:
@@ -262,28 +282,30 @@ class AssignmentModel:
         if len(units) != head.size or set(units) - {"MW", "lead"}:
             raise ValueError("zone_unit needs 'MW' or 'lead' for every zone")
         self.zone_unit = units
+
+    def _set_regions(
+        self,
+        site_region: np.ndarray | Sequence[int] | None,
+        region_capacity_fte: np.ndarray | Sequence[float] | None,
+        talent_fte: np.ndarray | Sequence[float] | None,
+    ) -> None:
+        """Check and set the labour-market regions, their capacity and the leads' hires."""
+        n_l, n_s = len(self.lead_ids), len(self.site_ids)
         if region_capacity_fte is None:
             self.site_region = _frozen(np.full(n_s, -1, dtype=np.int64))
             self.region_capacity_fte = _frozen(np.zeros(0))
             self.talent_fte = _frozen(np.zeros(n_l))
-        else:
-            if site_region is None or talent_fte is None:
-                raise ValueError("region_capacity_fte needs site_region and talent_fte")
-            self.site_region = _frozen(_index(site_region, n_s, "site_region"))
-            cap = _array(region_capacity_fte, None, "region_capacity_fte", nonneg=True, nan=True)
-            if cap.size < int(self.site_region.max(initial=-1)) + 1:
-                raise ValueError("region_capacity_fte has fewer entries than site_region uses")
-            self.region_capacity_fte = _frozen(np.round(cap, _DECIMALS))
-            self.talent_fte = _frozen(
-                np.round(_array(talent_fte, n_l, "talent_fte", nonneg=True), _DECIMALS)
-            )
-        self.region_ids = _names(region_ids, self.region_capacity_fte.size, "region")
-        self._q, self._tau = self._coefficients()
-        self._rows_cache: (
-            tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None
-        ) = None
-
-    # --- sizes and coefficients ---------------------------------------------------------------
+            return
+        if site_region is None or talent_fte is None:
+            raise ValueError("region_capacity_fte needs site_region and talent_fte")
+        self.site_region = _frozen(_index(site_region, n_s, "site_region"))
+        cap = _array(region_capacity_fte, None, "region_capacity_fte", nonneg=True, nan=True)
+        if cap.size < int(self.site_region.max(initial=-1)) + 1:
+            raise ValueError("region_capacity_fte has fewer entries than site_region uses")
+        self.region_capacity_fte = _frozen(np.round(cap, _DECIMALS))
+        self.talent_fte = _frozen(
+            np.round(_array(talent_fte, n_l, "talent_fte", nonneg=True), _DECIMALS)
+        )
 
     @property
     def n_pairs(self) -> int:

@@ -75,6 +75,26 @@ def kept_pairs(model: AssignmentModel, extra: Mapping[str, float] | None = None)
     return alive
 
 
+def pair_rows(model: AssignmentModel) -> tuple[np.ndarray, np.ndarray]:
+    """Return the capacity rows of every pair and its coefficients, as ``(m, w)`` tables.
+
+    Each pair is in at most three rows (site, zone, region); a pair in fewer is padded with
+    the index one past the last row (a right-hand side of infinity in
+    :func:`greedy_assignment`) and a coefficient of 0.
+    """
+    names, _, entry_row, entry_pair, entry_coef = row_table(model)
+    order = np.argsort(entry_pair, kind="stable")
+    slot = np.empty(entry_pair.size, dtype=np.int64)
+    sorted_pairs = entry_pair[order]
+    slot[order] = np.arange(sorted_pairs.size) - np.searchsorted(sorted_pairs, sorted_pairs)
+    width = int(slot.max(initial=-1)) + 1
+    row_of = np.full((model.n_pairs, max(width, 1)), len(names), dtype=np.int64)
+    coef_of = np.zeros((model.n_pairs, max(width, 1)))
+    row_of[entry_pair, slot] = entry_row
+    coef_of[entry_pair, slot] = entry_coef
+    return row_of, coef_of
+
+
 def greedy_assignment(
     model: AssignmentModel,
     *,
@@ -119,18 +139,8 @@ def greedy_assignment(
     cand = cand[~placed[model.pairs[cand, 0]]]
     if cand.size == 0:
         return x
-    _, _, entry_row, entry_pair, entry_coef = row_table(model)
     rhs = np.append(row_rhs(model, extra), np.inf)  # the last entry: "no row"
-    # each pair is in at most three rows (site, zone, region): pad to a (m, 3) table
-    order = np.argsort(entry_pair, kind="stable")
-    slot = np.empty(entry_pair.size, dtype=np.int64)
-    sorted_pairs = entry_pair[order]
-    slot[order] = np.arange(sorted_pairs.size) - np.searchsorted(sorted_pairs, sorted_pairs)
-    width = int(slot.max(initial=-1)) + 1
-    row_of = np.full((model.n_pairs, max(width, 1)), rhs.size - 1, dtype=np.int64)
-    coef_of = np.zeros((model.n_pairs, max(width, 1)))
-    row_of[entry_pair, slot] = entry_row
-    coef_of[entry_pair, slot] = entry_coef
+    row_of, coef_of = pair_rows(model)
     lead_of = model.pairs[cand, 0]
     q, tau = model._q[cand], model._tau[cand]
     best_q = np.full(len(model.lead_ids), -1.0)

@@ -61,26 +61,9 @@ def linear_model(
     )
     position = np.full(model.n_pairs, -1, dtype=np.int64)
     position[kept] = np.arange(kept.size)
-    rows: list[Row] = []
-    lead_of = model.pairs[kept, 0]
-    lead_order = np.argsort(lead_of, kind="stable")
-    for ps in np.split(lead_order, np.flatnonzero(np.diff(lead_of[lead_order])) + 1):
-        if ps.size > 1:
-            rows.append(
-                Row(f"lead:{model.lead_ids[lead_of[ps[0]]]}", ps, np.ones(ps.size), "<=", 1.0)
-            )
+    rows = _lead_rows(model, kept)
     on = position[entry_pair] >= 0
-    e_row, e_var, e_coef = entry_row[on], position[entry_pair[on]], entry_coef[on]
-    if e_row.size:
-        cuts = np.flatnonzero(np.diff(e_row)) + 1
-        starts = np.concatenate([[0], cuts])
-        ends = np.concatenate([cuts, [e_row.size]])
-        sums = np.add.reduceat(e_coef, starts)
-        for a, b, total in zip(starts.tolist(), ends.tolist(), sums.tolist(), strict=True):
-            r = int(e_row[a])
-            if total <= rhs[r] + _TOL:
-                continue  # cannot bind: every subset of its pairs fits
-            rows.append(Row(names[r], e_var[a:b], e_coef[a:b], "<=", float(rhs[r])))
+    rows += _binding_rows(names, rhs, entry_row[on], position[entry_pair[on]], entry_coef[on])
     c = model._q[kept]
     if fit_at_least is not None:
         rows.append(Row("fit", np.arange(kept.size), c, ">=", float(fit_at_least)))
@@ -91,6 +74,42 @@ def linear_model(
         c=c,
         rows=tuple(rows),
     )
+
+
+def _lead_rows(model: AssignmentModel, kept: np.ndarray) -> list[Row]:
+    """Return the row "at most one pair" of every lead with at least two kept pairs."""
+    rows: list[Row] = []
+    lead_of = model.pairs[kept, 0]
+    lead_order = np.argsort(lead_of, kind="stable")
+    for ps in np.split(lead_order, np.flatnonzero(np.diff(lead_of[lead_order])) + 1):
+        if ps.size > 1:
+            rows.append(
+                Row(f"lead:{model.lead_ids[lead_of[ps[0]]]}", ps, np.ones(ps.size), "<=", 1.0)
+            )
+    return rows
+
+
+def _binding_rows(
+    names: list[str], rhs: np.ndarray, e_row: np.ndarray, e_var: np.ndarray, e_coef: np.ndarray
+) -> list[Row]:
+    """Return the capacity rows that can bind, from their entries (sorted by row) on variables.
+
+    A row whose coefficients sum to at most its right-hand side is left out: every subset of
+    its pairs fits.
+    """
+    rows: list[Row] = []
+    if not e_row.size:
+        return rows
+    cuts = np.flatnonzero(np.diff(e_row)) + 1
+    starts = np.concatenate([[0], cuts])
+    ends = np.concatenate([cuts, [e_row.size]])
+    sums = np.add.reduceat(e_coef, starts)
+    for a, b, total in zip(starts.tolist(), ends.tolist(), sums.tolist(), strict=True):
+        r = int(e_row[a])
+        if total <= rhs[r] + _TOL:
+            continue  # cannot bind: every subset of its pairs fits
+        rows.append(Row(names[r], e_var[a:b], e_coef[a:b], "<=", float(rhs[r])))
+    return rows
 
 
 def solve_stage(

@@ -163,7 +163,8 @@ def status_note(
         return (
             f"not proven optimal ({within} of the bound of every lead at its best site): the "
             f"solver {how}, so this is the greedy assignment (each lead, best fit first, to "
-            "its best site with room left); raise --time-limit for a better one"
+            "its best site with room left; then leads moved to better sites while one "
+            "fits); raise --time-limit for a better one"
         )
     note = _status_words(status, gap, gap_rel, tie_break_status, has_pairs=has_pairs)
     if stopped:

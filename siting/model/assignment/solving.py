@@ -17,10 +17,12 @@ from siting.model.assignment._common import (
 from siting.model.assignment.capacity_rows import capacities
 from siting.model.assignment.capacity_values import value_capacities
 from siting.model.assignment.heuristics import greedy_assignment, kept_pairs
+from siting.model.assignment.local_search import improve
 from siting.model.assignment.milp import solve_stage
 from siting.model.assignment.reasons import explain, status_note
 from siting.model.assignment.solution import AssignmentSolution, CapacityValue, _Capacity
 from siting.model.solvers import (
+    SolveOutcome,
     check_gap,
     check_solver,
     check_time_limit,
@@ -75,7 +77,48 @@ def solve_assignment(
         raise ValueError(f"max_resolves must be >= 0, got {max_resolves!r}")
     caps = capacities(model)
     keep = kept_pairs(model)
-    greedy = checked(model, greedy_assignment(model, keep=keep), caps)
+    outcome, x, filled, fallback = stage_one(model, name, limit, gap_limit, keep, caps)
+    x, tie_status, second_s = stage_two(model, name, limit, outcome.status, x, keep, caps)
+    used = {cap.name: float(cap.coefs @ x[cap.pairs]) for cap in caps}
+    values: tuple[CapacityValue, ...] = ()
+    note = "not computed"
+    start = time.perf_counter()
+    if capacity_values and outcome.x is not None:
+        values, note = value_capacities(
+            model, x, caps, used, name, limit, max_resolves, outcome.status, gap_limit
+        )
+    return _solution(
+        model,
+        x,
+        replace(
+            outcome, solve_time_s=outcome.solve_time_s + second_s, solver=name, gap_rel=gap_limit
+        ),
+        caps,
+        used,
+        tie_status=tie_status,
+        values=(values, note, time.perf_counter() - start),
+        filled=filled,
+        fallback=fallback,
+    )
+
+
+def stage_one(
+    model: AssignmentModel,
+    name: str,
+    limit: float,
+    gap_limit: float,
+    keep: np.ndarray,
+    caps: list[_Capacity],
+) -> tuple[SolveOutcome, np.ndarray, int, bool]:
+    """Maximise the fit from the greedy start; return the outcome, ``x`` and how it was made.
+
+    A solver's answer worse than the greedy start (or none) gives way to the start; an
+    answer not proven optimal is completed greedily. Returns the outcome (its status and
+    gap those of the answer), ``x`` over all pairs (zeros without any), the number of
+    leads the completion placed and whether the answer is the greedy start.
+    """
+    greedy = greedy_assignment(model, keep=keep)
+    greedy = checked(model, improve(model, greedy, keep=keep, time_budget_s=0.1 * limit), caps)
     outcome, x1 = solve_stage(model, name, limit, keep=keep, gap_rel=gap_limit, start=greedy)
     fallback = False
     if outcome.status in ("no_solution_in_time", "feasible") and greedy.any():
@@ -101,34 +144,58 @@ def solve_assignment(
         completed = checked(model, greedy_assignment(model, keep=keep, start=x), caps)
         filled = int(completed.sum() - x.sum())
         x = completed
+    return outcome, x, filled, fallback
+
+
+def stage_two(
+    model: AssignmentModel,
+    name: str,
+    limit: float,
+    status: str,
+    x: np.ndarray,
+    keep: np.ndarray,
+    caps: list[_Capacity],
+) -> tuple[np.ndarray, str, float]:
+    """Break the ties of an optimal stage 1; return ``x``, the tie-break status and its time [s].
+
+    Skipped (status ``"skipped"``) unless stage 1 is optimal; not solved (status
+    ``"optimal"``) when ``x`` already reaches the bound of :func:`tie_free`.
+    """
     fit = round(float(model._q @ x))
-    solve_time = outcome.solve_time_s
-    tie_status = "skipped"
-    if outcome.status == "optimal" and model.n_pairs and tie_free(model, x, fit, keep):
-        tie_status = "optimal"  # stage 1's answer meets stage 2's bound: no stage 2
-    elif outcome.status == "optimal" and model.n_pairs:
-        second, x2 = solve_stage(model, name, limit, fit_at_least=fit, keep=keep, start=x)
-        solve_time += second.solve_time_s
-        tie_status = second.status
-        if x2 is not None:
-            x2 = checked(model, x2, caps)
-            # keep stage 1's answer if tolerances let stage 2 lose any fit
-            if round(float(model._q @ x2)) >= fit and model._tau @ x2 >= model._tau @ x:
-                x = x2
-            elif tie_status == "optimal":
-                tie_status = "error"
+    if status != "optimal" or not model.n_pairs:
+        return x, "skipped", 0.0
+    if tie_free(model, x, fit, keep):
+        return x, "optimal", 0.0  # stage 1's answer meets stage 2's bound: no stage 2
+    second, x2 = solve_stage(model, name, limit, fit_at_least=fit, keep=keep, start=x)
+    tie_status = second.status
+    if x2 is not None:
+        x2 = checked(model, x2, caps)
+        # keep stage 1's answer if tolerances let stage 2 lose any fit
+        if round(float(model._q @ x2)) >= fit and model._tau @ x2 >= model._tau @ x:
+            x = x2
+        elif tie_status == "optimal":
+            tie_status = "error"
+    return x, tie_status, second.solve_time_s
+
+
+def _solution(
+    model: AssignmentModel,
+    x: np.ndarray,
+    outcome: SolveOutcome,
+    caps: list[_Capacity],
+    used: dict[str, float],
+    *,
+    tie_status: str,
+    values: tuple[tuple[CapacityValue, ...], str, float],
+    filled: int,
+    fallback: bool,
+) -> AssignmentSolution:
+    """Return the solution of ``x``: the assignment, reasons, use of every capacity, values."""
     chosen = tuple(int(p) for p in np.flatnonzero(x))
     site_of = {int(model.pairs[p, 0]): int(model.pairs[p, 1]) for p in chosen}
     utility = {model.lead_ids[int(model.pairs[p, 0])]: float(model.utility[p]) for p in chosen}
-    used = {cap.name: float(cap.coefs @ x[cap.pairs]) for cap in caps}
     blockers, reasons = explain(model, x, caps, used, outcome.status)
-    values: tuple[CapacityValue, ...] = ()
-    note = "not computed"
-    start = time.perf_counter()
-    if capacity_values and outcome.x is not None:
-        values, note = value_capacities(
-            model, x, caps, used, name, limit, max_resolves, outcome.status, gap_limit
-        )
+    capacity_values, capacity_note, capacity_time_s = values
     return AssignmentSolution(
         status=outcome.status,
         objective=round(float(model.lead_weight[model.pairs[:, 0]] * model.utility @ x), 9),
@@ -136,8 +203,8 @@ def solve_assignment(
         tie_break=round(float(model._tau @ x)),
         tie_break_status=tie_status,
         gap=outcome.gap,
-        solve_time_s=solve_time,
-        solver=name,
+        solve_time_s=outcome.solve_time_s,
+        solver=outcome.solver,
         assignment={
             lid: (model.site_ids[site_of[lead]] if lead in site_of else None)
             for lead, lid in enumerate(model.lead_ids)
@@ -153,16 +220,16 @@ def solve_assignment(
                 model, x, model.site_region, model.region_capacity_fte.size, model.talent_fte
             )
         ),
-        capacity_values=values,
-        capacity_note=note,
-        capacity_time_s=time.perf_counter() - start,
+        capacity_values=capacity_values,
+        capacity_note=capacity_note,
+        capacity_time_s=capacity_time_s,
         resolution=model.resolution,
         chosen_pairs=chosen,
-        gap_rel=gap_limit,
+        gap_rel=outcome.gap_rel,
         status_note=status_note(
             outcome.status,
             outcome.gap,
-            gap_limit,
+            outcome.gap_rel,
             tie_status,
             has_pairs=model.n_pairs > 0,
             filled=filled,
