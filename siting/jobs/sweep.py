@@ -24,7 +24,7 @@ from siting._errors import Problem, SitingInputError, excerpt
 from siting.criteria.evaluation import ConstraintEvaluation
 from siting.inputs.catalogue import Catalogue, load_catalogue
 from siting.inputs.profile import Profile, parse_profile
-from siting.jobs.sweep_steps import StepRanking, rank_step, sweep_base
+from siting.jobs.sweep_steps import StepRanking, SweepBase, rank_step, sweep_base
 from siting.jobs.whatif_case import CaseInput, prepare_case
 from siting.layers.load import GeoData, load_geodata
 from siting.progress import ProgressArg, progress_reporter
@@ -200,7 +200,6 @@ def sweep(
     values = parse_values(values) if isinstance(values, str) else tuple(float(x) for x in values)
     integer = _numeric_path(prepared.profile, parameter, catalogue, prepared.file)
     base = sweep_base(prepared.data)  # the site table and site facts, once for every value
-    steps: list[SweepStep] = []
     ranked: list[StepRanking] = []
     report = progress_reporter(progress)
     report.stage(f"ranking along {parameter}", len(values))
@@ -208,57 +207,89 @@ def sweep(
         profile = _with_value(
             prepared.profile, parameter, value, integer=integer, file=prepared.file
         )
-        r = rank_step(
-            base, profile, file=prepared.file, top=top, solver=solver, catalogue=catalogue
-        )
-        ranked.append(r)
-        steps.append(
-            SweepStep(
-                value=value,
-                n_feasible=r.n_feasible,
-                top=r.top,
-                n_verified=r.n_verified,
-                verified_by_rule=r.verified_by_rule,
+        ranked.append(
+            rank_step(
+                base, profile, file=prepared.file, top=top, solver=solver, catalogue=catalogue
             )
         )
-        report.advance(len(steps))
+        report.advance(len(ranked))
+    steps = [
+        SweepStep(
+            value=value,
+            n_feasible=r.n_feasible,
+            top=r.top,
+            n_verified=r.n_verified,
+            verified_by_rule=r.verified_by_rule,
+        )
+        for value, r in zip(values, ranked, strict=True)
+    ]
     seen = list(dict.fromkeys(s.site_id for step in steps for s in step.top))
-    tracks = []
     unit = _unit(parameter)
-    for sid in seen:
-        ranks = tuple(r.rank.get(sid) if r.feasible(sid) else None for r in ranked)
-        utils = tuple(float(r.utility(sid) or 0.0) for r in ranked)
-        events = []
-        for k in range(1, len(values)):
-            before, after = ranks[k - 1], ranks[k]
-            at = f"{values[k]:g}{unit}"
-            if before is not None and after is None:
-                fails = [
-                    label
-                    for rule, (status, label, _, _) in ranked[k].rule_status(sid).items()
-                    if status == "fail"
-                    or (status == "unknown" and not ranked[k].ev.accepts_unknown(rule))
-                ]
-                events.append(f"drops out of the feasible set at {at} (fails {', '.join(fails)})")
-            elif before is None and after is not None:
-                events.append(f"becomes feasible at {at} (#{after})")
-            elif before is not None and after is not None:
-                if before <= top < after:
-                    events.append(f"leaves the top {top} at {at} (#{before} -> #{after})")
-                elif after <= top < before:
-                    events.append(f"enters the top {top} at {at} (#{before} -> #{after})")
-        i = ranked[0].index.get(sid, 0)
-        tracks.append(
-            SiteTrack(
-                site_id=sid,
-                name=base.names[i],
-                municipality=base.municipalities[i],
-                ranks=ranks,
-                utilities=utils,
-                events=tuple(events),
-            )
-        )
+    tracks = [_track(sid, base, ranked, values, top=top, unit=unit) for sid in seen]
     tracks.sort(key=lambda t: min((r for r in t.ranks if r is not None), default=10**6))
+    return Sweep(
+        case=prepared.name,
+        parameter=parameter,
+        values=values,
+        top=top,
+        steps=tuple(steps),
+        tracks=tuple(tracks),
+        summary=_summary(parameter, values, steps, ranked, tracks, top=top, unit=unit),
+    )
+
+
+def _track(
+    sid: str,
+    base: SweepBase,
+    ranked: list[StepRanking],
+    values: tuple[float, ...],
+    *,
+    top: int,
+    unit: str,
+) -> SiteTrack:
+    """Follow one site along the sweep: its rank and utility per value, where it changes."""
+    ranks = tuple(r.rank.get(sid) if r.feasible(sid) else None for r in ranked)
+    events = []
+    for k in range(1, len(values)):
+        before, after = ranks[k - 1], ranks[k]
+        at = f"{values[k]:g}{unit}"
+        if before is not None and after is None:
+            fails = [
+                label
+                for rule, (status, label, _, _) in ranked[k].rule_status(sid).items()
+                if status == "fail"
+                or (status == "unknown" and not ranked[k].ev.accepts_unknown(rule))
+            ]
+            events.append(f"drops out of the feasible set at {at} (fails {', '.join(fails)})")
+        elif before is None and after is not None:
+            events.append(f"becomes feasible at {at} (#{after})")
+        elif before is not None and after is not None:
+            if before <= top < after:
+                events.append(f"leaves the top {top} at {at} (#{before} -> #{after})")
+            elif after <= top < before:
+                events.append(f"enters the top {top} at {at} (#{before} -> #{after})")
+    i = ranked[0].index.get(sid, 0)
+    return SiteTrack(
+        site_id=sid,
+        name=base.names[i],
+        municipality=base.municipalities[i],
+        ranks=ranks,
+        utilities=tuple(float(r.utility(sid) or 0.0) for r in ranked),
+        events=tuple(events),
+    )
+
+
+def _summary(
+    parameter: str,
+    values: tuple[float, ...],
+    steps: list[SweepStep],
+    ranked: list[StepRanking],
+    tracks: list[SiteTrack],
+    *,
+    top: int,
+    unit: str,
+) -> str:
+    """Say the sweep in words: feasible and verified counts, rules that move, site changes."""
     feasible = [s.n_feasible for s in steps]
     verified = [s.n_verified for s in steps]
     parts = [
@@ -267,20 +298,10 @@ def sweep(
         f"{' -> '.join(map(str, _runs(verified)))}; the others are to confirm)."
     ]
     parts.extend(_rule_moves(ranked, parameter))
-    for t in tracks:
-        if t.events:
-            parts.append(f"{t.name} ({t.municipality}) {'; '.join(t.events)}.")
+    parts.extend(f"{t.name} ({t.municipality}) {'; '.join(t.events)}." for t in tracks if t.events)
     if not any(t.events for t in tracks):
         parts.append(f"The top {top} does not change.")
-    return Sweep(
-        case=prepared.name,
-        parameter=parameter,
-        values=values,
-        top=top,
-        steps=tuple(steps),
-        tracks=tuple(tracks),
-        summary=" ".join(parts),
-    )
+    return " ".join(parts)
 
 
 def _runs(values: list[int]) -> list[int]:
