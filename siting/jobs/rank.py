@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from siting import settings
 from siting._crs import to_display
 from siting._errors import Problem, SitingInputError
 from siting.criteria.evaluation import Evaluation, describe_needs, evaluate
@@ -21,25 +19,16 @@ from siting.inputs.origin import (
 )
 from siting.inputs.profile import Profile, load_profile, needs_year_warning
 from siting.inputs.travel_times import TravelTimes, travel_note, with_travel_times
-from siting.jobs.explain import (
-    breakdown,
-    constraint_lines,
-    earliest_fit,
-    funnel,
-    infeasibility,
-    near_misses,
-    separation,
-    site_questions,
-    weight_ranges,
-)
+from siting.jobs.explain import earliest_fit, funnel, infeasibility, near_misses
 from siting.jobs.facts_cache import cached_site_facts
+from siting.jobs.rank_records import recommendation, recommendations, site_outcomes
 from siting.layers.load import GeoData, load_geodata
 from siting.layers.site_table import site_table
 from siting.model.rows import HardConstraint
 from siting.model.site_choice import SiteChoiceModel, rank_by_enumeration
 from siting.model.two_site import PairSolution, TwoSiteModel, pairs_by_enumeration
 from siting.results.live_scores import ScoreTable
-from siting.results.ranking import PairRecommendation, RankingResult, Recommendation, SiteOutcome
+from siting.results.ranking import PairRecommendation, RankingResult
 
 #: Exact method for the single-site choice: sort the feasible sites (the problem is separable;
 #: tests show it equals the MILP of every backend). Fast: used for screening and benchmarks.
@@ -118,16 +107,7 @@ def rank_sites(
         For an invalid profile, catalogue or data folder.
     """
     file = str(profile) if not isinstance(profile, Profile) else "profile"
-    if not isinstance(profile, Profile):
-        profile = load_profile(profile)
-    if weights:
-        profile = profile.model_copy(update={"weights": {**profile.weights, **weights}})
-    if not isinstance(catalogue, Catalogue):
-        catalogue = load_catalogue(catalogue)
-    if top < 1:
-        raise SitingInputError(
-            Problem(file="<options>", column="top", label="option", message="must be at least 1")
-        )
+    profile, catalogue = _inputs(profile, weights, catalogue, top=top)
     data = load_geodata(geodata_dir) if data is None else data
     data = with_travel_times(data, travel_times)
     table = site_table(data=data)
@@ -141,20 +121,8 @@ def rank_sites(
             site_ids=ev.site_ids, utility=ev.utility, constraints=constraint_rows(ev)
         )
         solution = model.solve(solver=solver, time_limit_s=time_limit_s, top_k=top)
-
     feasible = np.flatnonzero(ev.feasible)
     ranked = [r.index for r in solution.ranking]
-    recommendations = tuple(
-        _recommendation(
-            ev,
-            table,
-            i,
-            rank=position + 1,
-            next_index=ranked[position + 1] if position + 1 < len(ranked) else None,
-            candidates=feasible,
-        )
-        for position, i in enumerate(ranked)
-    )
     pairs: tuple[PairRecommendation, ...] = ()
     pair_status = ""
     if profile.two_site is not None:
@@ -168,10 +136,64 @@ def rank_sites(
             solver=solver,
             time_limit_s=time_limit_s,
         )
-    origin_lonlat = None
-    if origin is not None:
-        lon, lat = to_display(np.array([origin[0]]), np.array([origin[1]]))
-        origin_lonlat = (round(float(lon[0]), 6), round(float(lat[0]), 6))
+    return RankingResult(
+        case_id=profile.company.id,
+        needs=describe_needs(profile, catalogue),
+        weights={k: round(v, 4) for k, v in ev.weights.items() if v > 0},
+        status=solution.status,
+        objective=round(solution.objective, 6) if ranked else float("nan"),
+        gap=solution.gap,
+        solve_time_s=round(solution.solve_time_s, 4),
+        solver=solution.solver,
+        n_solves=solution.n_solves,
+        recommendations=recommendations(ev, table, ranked, feasible),
+        funnel=funnel(ev),
+        near_misses=near_misses(ev, table),
+        infeasibility=None if ranked else infeasibility(ev, table),
+        n_sites=len(table),
+        n_feasible=int(feasible.size),
+        n_unverified=int(ev.unverified.sum()),
+        notes=_notes(profile, ev, data),
+        sites=site_outcomes(ev, table, ranked),
+        origin=_origin_lonlat(origin),
+        pairs=pairs,
+        pair_status=pair_status,
+        earliest_fit=earliest_fit(ev, table, profile.needs.year),
+        live=score_table(ev),
+    )
+
+
+def _inputs(
+    profile: Profile | str | Path,
+    weights: Mapping[str, float] | None,
+    catalogue: Catalogue | str | Path | None,
+    *,
+    top: int,
+) -> tuple[Profile, Catalogue]:
+    """Read the profile (with the weights given over its own) and the catalogue; check top."""
+    if not isinstance(profile, Profile):
+        profile = load_profile(profile)
+    if weights:
+        profile = profile.model_copy(update={"weights": {**profile.weights, **weights}})
+    if not isinstance(catalogue, Catalogue):
+        catalogue = load_catalogue(catalogue)
+    if top < 1:
+        raise SitingInputError(
+            Problem(file="<options>", column="top", label="option", message="must be at least 1")
+        )
+    return profile, catalogue
+
+
+def _origin_lonlat(origin: tuple[float, float] | None) -> tuple[float, float] | None:
+    """Return the current location in WGS84 [degree], rounded, or ``None``."""
+    if origin is None:
+        return None
+    lon, lat = to_display(np.array([origin[0]]), np.array([origin[1]]))
+    return (round(float(lon[0]), 6), round(float(lat[0]), 6))
+
+
+def _notes(profile: Profile, ev: Evaluation, data: GeoData) -> tuple[str, ...]:
+    """Return the notes: criteria not used, travel times, a year past, unknown facts."""
     notes = tuple(
         f"{c.label}: not used ({c.note})" for c in ev.criteria if not c.applicable and c.note
     )
@@ -187,31 +209,7 @@ def rank_sites(
             "every criterion weight is 0: each feasible site scores 0, so the order is by "
             "site id only; give a criterion a weight > 0 to rank the sites.",
         )
-    return RankingResult(
-        case_id=profile.company.id,
-        needs=describe_needs(profile, catalogue),
-        weights={k: round(v, 4) for k, v in ev.weights.items() if v > 0},
-        status=solution.status,
-        objective=round(solution.objective, 6) if ranked else float("nan"),
-        gap=solution.gap,
-        solve_time_s=round(solution.solve_time_s, 4),
-        solver=solution.solver,
-        n_solves=solution.n_solves,
-        recommendations=recommendations,
-        funnel=funnel(ev),
-        near_misses=near_misses(ev, table),
-        infeasibility=None if ranked else infeasibility(ev, table),
-        n_sites=len(table),
-        n_feasible=int(feasible.size),
-        n_unverified=int(ev.unverified.sum()),
-        notes=notes,
-        sites=site_outcomes(ev, table, ranked),
-        origin=origin_lonlat,
-        pairs=pairs,
-        pair_status=pair_status,
-        earliest_fit=earliest_fit(ev, table, profile.needs.year),
-        live=score_table(ev),
-    )
+    return notes
 
 
 def score_table(ev: Evaluation) -> ScoreTable:
@@ -312,7 +310,7 @@ def _pairs(
             rank=pair.rank,
             utility=round(pair.utility, 4),
             distance_km=round(pair.distance_km, 2),
-            rnd=_recommendation(
+            rnd=recommendation(
                 ev_r,
                 table,
                 int(candidates[pair.rnd_index]),
@@ -320,7 +318,7 @@ def _pairs(
                 next_index=None,
                 candidates=np.flatnonzero(ev_r.feasible),
             ),
-            production=_recommendation(
+            production=recommendation(
                 ev_p,
                 table,
                 int(candidates[pair.prod_index]),
@@ -330,174 +328,4 @@ def _pairs(
             ),
         )
         for pair in solution.ranking
-    )
-
-
-def site_outcomes(
-    ev: Evaluation, table: pd.DataFrame, ranked: list[int]
-) -> tuple[SiteOutcome, ...]:
-    """Return every candidate site's outcome: recommended, feasible or excluded, and why."""
-    n = len(ev.site_ids)
-    rank_of = np.zeros(n, dtype=int)
-    rank_of[ranked] = np.arange(1, len(ranked) + 1)
-    feasible = ev.feasible
-    # per site a bit mask of the failing / unknown rules; the few distinct masks become labels
-    fail_bits = np.zeros(n, dtype=np.int64)
-    unknown_bits = np.zeros(n, dtype=np.int64)
-    for bit, con in enumerate(ev.constraints):
-        # a rule fails where the data say so, or where its fact is unknown and the profile
-        # requires it verified (then it is listed as unknown too)
-        fail_bits |= (~con.ok).astype(np.int64) << bit
-        unknown_bits |= con.unknown.astype(np.int64) << bit
-    labels = [con.label for con in ev.constraints]
-
-    def names(mask: int) -> tuple[str, ...]:
-        return tuple(label for bit, label in enumerate(labels) if mask >> bit & 1)
-
-    fail_names = {m: names(m) for m in np.unique(fail_bits).tolist()}
-    unknown_names = {m: names(m) for m in np.unique(unknown_bits).tolist()}
-    outcome = np.where(rank_of > 0, "recommended", np.where(feasible, "feasible", "excluded"))
-    rank_or_none = [r or None for r in rank_of.tolist()]
-    columns = zip(
-        ev.site_ids,
-        table["name"].astype(str).tolist(),
-        table["municipality"].astype(str).tolist(),
-        table["province"].astype(str).tolist(),
-        table["lon"].astype(float).tolist(),
-        table["lat"].astype(float).tolist(),
-        outcome.tolist(),
-        rank_or_none,
-        np.round(ev.utility, 4).tolist(),
-        ev.unverified.tolist(),
-        [fail_names[m] for m in fail_bits.tolist()],
-        [unknown_names[m] for m in unknown_bits.tolist()],
-        _location_kinds(table),
-        strict=True,
-    )
-    # positional, in the field order of SiteOutcome (thousands of sites: no keyword calls)
-    return tuple(map(SiteOutcome._make, columns))
-
-
-def _location_kinds(table: pd.DataFrame) -> list[str]:
-    if "location_kind" not in table:
-        return ["site"] * len(table)
-    return table["location_kind"].fillna("site").astype(str).tolist()
-
-
-_ROW_COLUMNS = (
-    "name",
-    "municipality",
-    "province",
-    "lon",
-    "lat",
-    "location_kind",
-    "available_ha",
-    "available_ha_confidence",
-    "available_ha_year",
-    "available_ha_to_confirm",
-    "status",
-    "status_date",
-    "status_to_confirm",
-    "location_confidence",
-    "afname_class",
-    "grid_confidence",
-    "congestion_status_date",
-    "grid_basis",
-    "grid_area_ids",
-)
-
-
-def _row(table: pd.DataFrame, i: int) -> dict[str, Any]:
-    """Return the columns an explanation needs of one site (cheaper than a row lookup).
-
-    The cells are whatever the site table holds (numbers, text, missing values, tuples).
-
-    Positional cell access: a column lookup on a GeoDataFrame costs far more than the cell.
-    """
-    return {column: table.iat[i, table.columns.get_loc(column)] for column in _ROW_COLUMNS}
-
-
-def _recommendation(
-    ev: Evaluation,
-    table: pd.DataFrame,
-    i: int,
-    *,
-    rank: int,
-    next_index: int | None,
-    candidates: np.ndarray,
-) -> Recommendation:
-    row = _row(table, i)
-    nxt = next_index
-    return Recommendation(
-        rank=rank,
-        site_id=ev.site_ids[i],
-        name=str(row["name"]),
-        municipality=str(row["municipality"]),
-        province=str(row["province"]),
-        lon=float(row["lon"]),
-        lat=float(row["lat"]),
-        utility=round(float(ev.utility[i]), 4),
-        unverified=bool(ev.unverified[i]),
-        questions=site_questions(ev, i),
-        breakdown=breakdown(ev, i),
-        constraints=constraint_lines(ev, i),
-        stability=weight_ranges(ev, i, candidates),
-        versus_next=None if nxt is None else separation(ev, i, nxt, str(table["name"].iat[nxt])),
-        caveats=_caveats(row),
-        location_kind=row["location_kind"] if isinstance(row["location_kind"], str) else "site",
-    )
-
-
-def _caveats(row: dict[str, Any]) -> tuple[str, ...]:
-    """How sure the facts behind a site are, in words."""
-    out = []
-    age = settings.fact_max_age_years
-    year = row["available_ha_year"]
-    if pd.isna(row["available_ha"]):
-        out.append("available area unknown")
-    else:
-        when = f", figure from {int(year)}" if pd.notna(year) else ", year of figure not stated"
-        text = f"available area {row['available_ha']:g} ha ({row['available_ha_confidence']}{when})"
-        if row["available_ha_to_confirm"]:
-            text += f": undated or older than {age} years, a fact to confirm"
-        out.append(text)
-    if row["status_to_confirm"]:
-        out.append(
-            f"status '{row['status']}' has no dated source of the last {age} years: to confirm"
-        )
-    if row["location_kind"] == "municipality":
-        out.append(
-            "placed at the municipality's point (the register gives no location): distances, "
-            "talent reach and the grid zone are those of that point"
-        )
-    elif row["location_confidence"] != "reported":
-        out.append(f"location {row['location_confidence']}")
-    out.append(_grid_caveat(row))
-    return tuple(out)
-
-
-def _grid_caveat(row: dict[str, Any]) -> str:
-    """Where the site's grid facts come from and how sure the link is, in words."""
-    basis = str(row["grid_basis"])
-    date = row["congestion_status_date"] or "date unknown"
-    areas: tuple[str, ...] = tuple(row["grid_area_ids"] or ())
-    if basis.startswith("fallback"):
-        return (
-            f"grid: no supply area placed in the municipality; class {row['afname_class']} "
-            f"from the per-municipality approximation ({date})"
-        )
-    if basis == "none":
-        return "grid: no supply area or TenneT station known for the municipality"
-    if basis.startswith("TenneT station only"):
-        return (
-            f"grid: capacity map {date}: a TenneT station placed in the municipality, no supply "
-            "area: the regional level is for the operator to confirm"
-        )
-    which = areas[0] if len(areas) == 1 else f"{len(areas)} candidate supply areas"
-    how = "the site's postcode" if basis.startswith("site") else "its municipality"
-    return (
-        f"grid: capacity map {date}, {which} linked by {how} ({row['grid_confidence']}); "
-        "which area feeds the plot is for the operator to confirm"
-        if not basis.startswith("site")
-        else f"grid: capacity map {date}, {which} by {how} ({row['grid_confidence']})"
     )
