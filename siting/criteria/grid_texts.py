@@ -9,7 +9,7 @@ outlook in words. The arrays are :mod:`siting.criteria.grid_rule`'s.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -124,58 +124,82 @@ def site_texts(
     -------
     SiteTexts
     """
-    target = float(year) + float(delay_years)
-    need = np.array([[power_mw]])
-    cache: dict[bool, GridOutcome] = {}
-
-    def outcome_for(flexible: bool) -> GridOutcome:
-        if flexible not in cache:
-            cache[flexible] = grid_outcome(grid, need, np.array([[target]]), np.array([[flexible]]))
-        return cache[flexible]
-
+    words = _LeadWords(grid, power_mw, year, delay_years, accepts_flexible, small_mw, small_reach)
     later = f", or up to {delay_years:g} year(s) later" if delay_years else ""
     flex = "; a flexible contract or own storage is acceptable" if accepts_flexible else ""
     requirement = f"{power_mw:g} MW firm demand connection by {year:.0f}{later}{flex}"
-    small = power_mw <= small_mw
+    return SiteTexts(requirement, words.describe, words.advise, words.outlook)
 
-    def describe(i: int) -> str:
-        g = int(grid.site_group[i])
-        return describe_site(grid, g, power_mw, target, outcome_for(accepts_flexible))
 
-    def advise(i: int) -> str:
-        g = int(grid.site_group[i])
-        outcome = outcome_for(accepts_flexible)
+@dataclass
+class _LeadWords:
+    """The texts of :func:`site_texts` for one lead's need, per site on demand."""
+
+    grid: GridFacts
+    power_mw: float
+    year: float
+    delay_years: float
+    accepts_flexible: bool
+    small_mw: float
+    small_reach: float
+    _cache: dict[bool, GridOutcome] = field(default_factory=dict)
+
+    def outcome(self, flexible: bool) -> GridOutcome:
+        """Return the rule's outcome, with or without a flexible contract (cached)."""
+        if flexible not in self._cache:
+            self._cache[flexible] = grid_outcome(
+                self.grid,
+                np.array([[self.power_mw]]),
+                np.array([[float(self.year) + float(self.delay_years)]]),
+                np.array([[flexible]]),
+            )
+        return self._cache[flexible]
+
+    def describe(self, i: int) -> str:
+        """Say what the rule found for site ``i``."""
+        g = int(self.grid.site_group[i])
+        target = float(self.year) + float(self.delay_years)
+        return describe_site(
+            self.grid, g, self.power_mw, target, self.outcome(self.accepts_flexible)
+        )
+
+    def advise(self, i: int) -> str:
+        """Say what would make site ``i`` fit: a year, a flexible contract, a small one."""
+        g = int(self.grid.site_group[i])
+        outcome = self.outcome(self.accepts_flexible)
         lo, hi = float(outcome.lo[0, g]), float(outcome.hi[0, g])
+        delay, year = self.delay_years, self.year
         parts = []
         if np.isfinite(hi):
-            parts.append(f"fits from {hi - delay_years:.0f} (firm connection from {hi:.0f})")
-        if np.isfinite(lo) and lo < hi and len(grid.chains_of(g)) > 1:
+            parts.append(f"fits from {hi - delay:.0f} (firm connection from {hi:.0f})")
+        if np.isfinite(lo) and lo < hi and len(self.grid.chains_of(g)) > 1:
             parts.append(
-                f"possibly from {max(lo - delay_years, year):.0f} if the plot is fed by the best "
+                f"possibly from {max(lo - delay, year):.0f} if the plot is fed by the best "
                 "of its candidate supply areas: confirm with the operator"
             )
         elif np.isfinite(lo) and lo < hi:
             parts.append(
-                f"not before {max(lo - delay_years, year):.0f}; the year it could connect is "
+                f"not before {max(lo - delay, year):.0f}; the year it could connect is "
                 "not published: ask the operator"
             )
         if not parts:
             parts.append("the year it could connect is not published: ask the operator")
-        if not accepts_flexible and outcome_for(True).flexible[0, g]:
+        if not self.accepts_flexible and self.outcome(True).flexible[0, g]:
             parts.append(
                 "possible with a flexible (non-firm or time-bound) contract or own storage: "
                 "confirm with the operator"
             )
-        if power_mw <= small_reach * small_mw:
-            parts.append(f"or a small connection (<= 3x80 A, {small_mw:g} MW)")
-        return f"{_short_text(grid, g, power_mw, outcome)}; {'; '.join(parts)}"
+        if self.power_mw <= self.small_reach * self.small_mw:
+            parts.append(f"or a small connection (<= 3x80 A, {self.small_mw:g} MW)")
+        return f"{_short_text(self.grid, g, self.power_mw, outcome)}; {'; '.join(parts)}"
 
-    def outlook(i: int) -> str:
-        if small:
+    def outlook(self, i: int) -> str:
+        """Say site ``i``'s grid outlook: the binding area, the years, the years to spare."""
+        if self.power_mw <= self.small_mw:
             return "a small connection (<= 3x80 A) is not held by congestion"
-        g = int(grid.site_group[i])
-        outcome = outcome_for(accepts_flexible)
-        level = binding_level(grid, g, power_mw)
+        g = int(self.grid.site_group[i])
+        outcome = self.outcome(self.accepts_flexible)
+        level = binding_level(self.grid, g, self.power_mw)
         spare = float(outcome.spare[0, g])
         years = _years_text(float(outcome.lo[0, g]), float(outcome.hi[0, g]))
         if np.isnan(spare):
@@ -185,8 +209,6 @@ def site_texts(
         else:
             tail = f"{-spare:.0f} year{'' if round(-spare) == 1 else 's'} late"
         return f"{chain_year_text(level)} ({level_name(level)}): {years}, {tail}"
-
-    return SiteTexts(requirement, describe, advise, outlook)
 
 
 def class_name(cls: int) -> str:
