@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from siting.criteria.evaluation import ConstraintEvaluation, Evaluation
+from siting.criteria.feasible_years import FIT_HORIZON_YEARS
 from siting.criteria.rules import NO_LIMIT
 from siting.criteria.unknowns import data_gap, question
 from siting.results.ranking import (
@@ -217,35 +218,24 @@ def earliest_fit(ev: Evaluation, table: pd.DataFrame, year_needed: int) -> Earli
     -------
     EarliestFit
     """
-    from siting.criteria.evaluation import FIT_HORIZON_YEARS
-
     horizon = int(year_needed) + FIT_HORIZON_YEARS
     fit = ev.feasible_from
     if fit is None:
         fit = np.where(ev.feasible, float(year_needed), np.inf)
     finite = np.isfinite(fit)
     if not finite.any():
-        return EarliestFit(
-            year_needed=int(year_needed),
-            year=None,
-            n_sites=0,
-            sites=(),
-            by_year=(),
-            horizon=horizon,
-            note=(
-                f"no site passes every rule by {horizon} with these needs (a site with a rule "
-                "still to confirm, such as a grid year not published, is not counted)"
-            ),
+        note = (
+            f"no site passes every rule by {horizon} with these needs (facts still to confirm "
+            "count as the profile allows them)"
         )
+        return EarliestFit(int(year_needed), None, 0, (), (), horizon, note)
     first = int(fit[finite].min())
     at_first = np.flatnonzero(fit == first)
     order = at_first[
         np.lexsort((np.asarray(ev.site_ids, dtype=object)[at_first], -ev.utility[at_first]))
     ]
     names = table["name"].astype(str).to_numpy()
-    counts = []
-    for y in sorted({int(v) for v in fit[finite]}):
-        counts.append((y, int((fit <= y).sum())))
+    counts = [(y, int((fit <= y).sum())) for y in sorted({int(v) for v in fit[finite]})]
     if first == int(year_needed):
         note = f"{at_first.size} site(s) fit the need in {first}, the year needed"
     else:
@@ -339,27 +329,11 @@ def describe_infeasibility(
     gained = admitted[relax]
     best_site = best_of(gained) if gained.size else None
     gap, _ = data_gap(passing, known, labels) if known is not None else ("", 0)
-
-    def count(k: str) -> str:
-        if known is None:
-            return f"{failing[k]} of {n_sites}"
-        fails = int((~known[k]).sum())
-        unknown = failing[k] - fails
-        return f"{fails} fail" + (f", {unknown} unknown" if unknown else "") + f" of {n_sites}"
-
-    ruling = ", ".join(f"'{labels[k]}' ({count(k)})" for k in worst[:3])
-    if gained.size:
-        relaxing = (
-            f"Dropping '{labels[relax]}' alone would admit {gained.size} site(s), the "
-            f"best being {best_site}."
-        )
-    elif gap:
-        relaxing = "No single rule, relaxed alone, admits a site."
-    else:
-        relaxing = (
-            "No single rule stands alone in the way: relaxing any one of them admits "
-            "no site; see the near misses for the smallest combined changes."
-        )
+    counts = {
+        k: _rule_count(failing[k], n_sites, None if known is None else known[k]) for k in worst
+    }
+    ruling = ", ".join(f"'{labels[k]}' ({counts[k]})" for k in worst[:3])
+    relaxing = _relaxing(labels[relax], int(gained.size), best_site, gap=bool(gap))
     message = (
         f"No site satisfies every hard constraint. Rules that rule out most sites "
         f"(failing or unknown): {ruling}. {relaxing}" + (f" {gap}" if gap else "")
@@ -369,6 +343,27 @@ def describe_infeasibility(
         most_restrictive=worst[0],
         feasible_without=int(gained.size),
         best_without=best_site,
+    )
+
+
+def _rule_count(failing: int, n_sites: int, known: np.ndarray | None) -> str:
+    """Say how many sites a rule rules out: failing, and unknown where the facts are known."""
+    if known is None:
+        return f"{failing} of {n_sites}"
+    fails = int((~known).sum())
+    unknown = failing - fails
+    return f"{fails} fail" + (f", {unknown} unknown" if unknown else "") + f" of {n_sites}"
+
+
+def _relaxing(label: str, gained: int, best_site: str | None, *, gap: bool) -> str:
+    """Say what relaxing the best single rule would admit."""
+    if gained:
+        return f"Dropping '{label}' alone would admit {gained} site(s), the best being {best_site}."
+    if gap:
+        return "No single rule, relaxed alone, admits a site."
+    return (
+        "No single rule stands alone in the way: relaxing any one of them admits "
+        "no site; see the near misses for the smallest combined changes."
     )
 
 
