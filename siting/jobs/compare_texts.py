@@ -141,33 +141,12 @@ def variant_summary(
     b: RankedCase, v: RankedCase, variant: VariantComparison, catalogue: Catalogue
 ) -> str:
     """Return the one-paragraph summary of a variant against the base case."""
-    sentences = []
     what = "; ".join(variant.changes) if variant.changes else "nothing (same case and data)"
-    sentences.append(f"'{variant.name}' changes {what}.")
-    sentences.append(f"Feasible sites: {variant.base_feasible} -> {variant.feasible}.")
-    lost = [c for c in variant.became_infeasible if c.change != "withdrawn"]
-    if lost:
-        groups: dict[str, list[SiteChange]] = {}
-        for c in lost:
-            cause = main_cause(c)
-            key = cause.split(":")[0] if cause else "other reasons"
-            groups.setdefault(key.removeprefix("now "), []).append(c)
-        parts = []
-        for reason, sites in groups.items():
-            cause = main_cause(sites[0])
-            detail = cause.split(":", 1)[1].strip() if ":" in cause else ""
-            detail = detail.replace("; the site has", f"; e.g. {sites[0].name}:", 1)
-            verb = reason.replace("fails", "fail", 1) if reason.startswith("fails") else reason
-            parts.append(
-                f"{len(sites)} now {verb}"
-                + (f" ({detail})" if detail else "")
-                + ": "
-                + _list(sites)
-            )
-        sentences.append(
-            f"It excludes {count_phrase(len(lost), 'site')} that "
-            f"{'was' if len(lost) == 1 else 'were'} feasible: " + "; ".join(parts) + "."
-        )
+    sentences = [
+        f"'{variant.name}' changes {what}.",
+        f"Feasible sites: {variant.base_feasible} -> {variant.feasible}.",
+    ]
+    sentences += _lost_sentences([c for c in variant.became_infeasible if c.change != "withdrawn"])
     gained = [c for c in variant.became_feasible if c.change != "added"]
     if gained:
         first = main_cause(gained[0])
@@ -175,22 +154,65 @@ def variant_summary(
         sentences.append(
             f"It makes {count_phrase(len(gained), 'site')} feasible ({first}): {_list(gained)}."
         )
-    for c in variant.became_feasible + variant.became_infeasible:
+    sentences += _added_withdrawn(variant.became_feasible + variant.became_infeasible)
+    sentences += _move_sentences(b, variant)
+    if not (variant.moves or variant.became_feasible or variant.became_infeasible):
+        sentences.append(f"No site changes feasibility or rank in the top {len(variant.top)}.")
+        hint = _power_hint(b.case.profile, v.case.profile, catalogue)
+        if hint:
+            sentences.append(hint)
+    return " ".join(sentences)
+
+
+def _lost_sentences(lost: list[SiteChange]) -> list[str]:
+    """Say which sites the variant excludes, grouped by their main cause."""
+    if not lost:
+        return []
+    groups: dict[str, list[SiteChange]] = {}
+    for c in lost:
+        cause = main_cause(c)
+        key = cause.split(":")[0] if cause else "other reasons"
+        groups.setdefault(key.removeprefix("now "), []).append(c)
+    parts = []
+    for reason, sites in groups.items():
+        cause = main_cause(sites[0])
+        detail = cause.split(":", 1)[1].strip() if ":" in cause else ""
+        detail = detail.replace("; the site has", f"; e.g. {sites[0].name}:", 1)
+        verb = reason.replace("fails", "fail", 1) if reason.startswith("fails") else reason
+        parts.append(
+            f"{len(sites)} now {verb}" + (f" ({detail})" if detail else "") + ": " + _list(sites)
+        )
+    return [
+        f"It excludes {count_phrase(len(lost), 'site')} that "
+        f"{'was' if len(lost) == 1 else 'were'} feasible: " + "; ".join(parts) + "."
+    ]
+
+
+def _added_withdrawn(changes: tuple[SiteChange, ...]) -> list[str]:
+    """Say where an added site ranks and what a withdrawn one was."""
+    out = []
+    for c in changes:
         if c.change == "added":
             where = f"ranks #{c.new_rank}" if c.new_rank else "is not feasible"
-            sentences.append(
+            out.append(
                 f"The added site {c.name} {where}"
                 + (f" ({'; '.join(c.causes[1:])})" if c.causes[1:] else "")
                 + "."
             )
         elif c.change == "withdrawn":
-            sentences.append(
+            out.append(
                 f"{c.name} is withdrawn (it was "
                 + (f"#{c.base_rank})." if c.base_rank else f"{c.base_outcome}).")
             )
+    return out
+
+
+def _move_sentences(b: RankedCase, variant: VariantComparison) -> list[str]:
+    """Say which of the base top are now excluded, and the first five moves with a reason."""
+    out = []
     top_lost = [c for c in variant.moves if c.change == "became infeasible"]
     if top_lost:
-        sentences.append(
+        out.append(
             f"Of the base top {len(b.result.recommendations)}, "
             f"{len(top_lost)} {'is' if len(top_lost) == 1 else 'are'} now "
             "excluded: " + ", ".join(f"{c.name} (#{c.base_rank})" for c in top_lost) + "."
@@ -200,18 +222,13 @@ def variant_summary(
     ]
     for c in shown[:5]:
         reason = _short_reason(c)
-        sentences.append(
+        out.append(
             f"{c.name} ({c.municipality}) moves from "
             f"{c.movement.replace(' -> ', ' to ')}" + (f" because {reason}" if reason else "") + "."
         )
     if len(shown) > 5:
-        sentences.append(f"{len(shown) - 5} more move(s) are listed below.")
-    if not (variant.moves or variant.became_feasible or variant.became_infeasible):
-        sentences.append(f"No site changes feasibility or rank in the top {len(variant.top)}.")
-        hint = _power_hint(b.case.profile, v.case.profile, catalogue)
-        if hint:
-            sentences.append(hint)
-    return " ".join(sentences)
+        out.append(f"{len(shown) - 5} more move(s) are listed below.")
+    return out
 
 
 def main_cause(change: SiteChange) -> str:
