@@ -7,12 +7,12 @@ from typing import Any
 import numpy as np
 
 from siting._errors import Problem, SitingInputError, excerpt
-from siting.criteria.evaluation import evaluate
+from siting.criteria.evaluation import Evaluation, evaluate
 from siting.criteria.unknowns import feasible_reason
 from siting.jobs.explain import breakdown, infeasibility
 from siting.jobs.rank import constraint_rows
 from siting.jobs.screen_context import _Context, _flat_column, _problems_text, _Task
-from siting.model.site_choice import SiteChoiceModel, rank_by_enumeration
+from siting.model.site_choice import RankingSolution, SiteChoiceModel, rank_by_enumeration
 from siting.results.ranking import STRENGTH_SCORE, format_value
 from siting.results.screening import (
     ScreenedLead,
@@ -63,30 +63,7 @@ def _rank_one(task: _Task, ctx: _Context) -> ScreenedLead:
     n_feasible = int(feasible.sum())
     n = len(ev.site_ids)
     if solution.ranking:
-        utility = ev.utility
-        hits = []
-        for r in solution.ranking:
-            i = r.index
-            lines = sorted(breakdown(ev, i), key=lambda c: -c.contribution)
-            strong = [
-                c for c in lines if c.contribution > 0 and c.normalised >= STRENGTH_SCORE
-            ]  # strengths only, as Recommendation.top_reasons
-            reasons = tuple(f"{c.label} ({format_value(c.value, c.unit)})" for c in strong[:3])
-            site = ctx.sites.iloc[i]
-            hits.append(
-                SiteHit(
-                    x=ctx.site_xy[0][i],
-                    y=ctx.site_xy[1][i],
-                    rank=r.rank,
-                    site_id=r.site_id,
-                    name=str(site["name"]),
-                    municipality=str(site["municipality"]),
-                    province=str(site["province"]),
-                    score=round(float(utility[i]), 4),
-                    unverified=bool(ev.unverified[i]),
-                    reasons=reasons,
-                )
-            )
+        hits = _hits(ev, solution, ctx)
         reason = feasible_reason(n_feasible, n, int(ev.unverified.sum()))
         if solution.status not in ("optimal",):
             reason += f"; solver status {solution.status}"
@@ -97,7 +74,7 @@ def _rank_one(task: _Task, ctx: _Context) -> ScreenedLead:
             status="ok",
             reason=reason,
             region=task.region,
-            sites=tuple(hits),
+            sites=hits,
             n_feasible=n_feasible,
         )
     if n_feasible and solution.status != "infeasible":
@@ -139,3 +116,32 @@ def _sole_blockers(ev: Any) -> tuple[str, ...]:
         if others.any():
             out.append(label)
     return tuple(out)
+
+
+def _hits(ev: Evaluation, solution: RankingSolution, ctx: _Context) -> tuple[SiteHit, ...]:
+    """Return the ranked sites of one lead with their three strongest reasons (as ``rank``)."""
+    utility = ev.utility
+    hits = []
+    for r in solution.ranking:
+        i = r.index
+        lines = sorted(breakdown(ev, i), key=lambda c: -c.contribution)
+        strong = [
+            c for c in lines if c.contribution > 0 and c.normalised >= STRENGTH_SCORE
+        ]  # strengths only, as Recommendation.top_reasons
+        reasons = tuple(f"{c.label} ({format_value(c.value, c.unit)})" for c in strong[:3])
+        site = ctx.sites.iloc[i]
+        hits.append(
+            SiteHit(
+                x=ctx.site_xy[0][i],
+                y=ctx.site_xy[1][i],
+                rank=r.rank,
+                site_id=r.site_id,
+                name=str(site["name"]),
+                municipality=str(site["municipality"]),
+                province=str(site["province"]),
+                score=round(float(utility[i]), 4),
+                unverified=bool(ev.unverified[i]),
+                reasons=reasons,
+            )
+        )
+    return tuple(hits)
