@@ -204,14 +204,19 @@ def test_batch_core_equals_evaluate(tmp_path: Path, role: str) -> None:
             assert bool(batch.applicable[row, c]) == crit.applicable
 
 
-def test_screen_batch_equals_per_lead(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_screen_batch_equals_per_lead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     rows = [HEADER, *EDGE_ROWS]
     with PIPELINE.open(encoding="utf-8") as fh:
         for record in list(csv.DictReader(fh))[:60]:
             rows.append([record.get(col, "") for col in HEADER])
     path = write_leads(tmp_path, rows)
     monkeypatch.setattr(screen_context, "_BATCH_CELLS", 7 * len(siting.site_table()))  # 7 per batch
-    batched = screen_leads(path, top=5)
+    with caplog.at_level("WARNING", logger="siting.jobs.screen_batch"):
+        batched = screen_leads(path, top=5)
+    # the batch path ran: no batch fell back to the per-lead path for a bug
+    assert not caplog.records, [r.getMessage() for r in caplog.records]
     monkeypatch.setattr(screen_context, "_PER_LEAD", True)
     single = screen_leads(path, top=5)
     assert batched.summary.placed and batched.summary.nowhere
@@ -219,6 +224,28 @@ def test_screen_batch_equals_per_lead(tmp_path: Path, monkeypatch: pytest.Monkey
     a.pop("elapsed_s", None)
     b.pop("elapsed_s", None)
     assert a == b
+
+
+def test_a_bug_in_the_batch_path_is_logged_and_loses_no_lead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from siting.jobs import screen_batch
+
+    rows = [HEADER]
+    with PIPELINE.open(encoding="utf-8") as fh:
+        for record in list(csv.DictReader(fh))[:5]:
+            rows.append([record.get(col, "") for col in HEADER])
+    path = write_leads(tmp_path, rows)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(screen_batch, "_rank_batch", broken)
+    with caplog.at_level("WARNING", logger="siting.jobs.screen_batch"):
+        result = screen_leads(path, top=3)
+    assert len(result.leads) == 5
+    (record,) = caplog.records
+    assert "batch path failed (ZeroDivisionError)" in record.getMessage()
 
 
 # --- the vectorised helpers equal the scalar rules they replace --------------------------------

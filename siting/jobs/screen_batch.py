@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 import numpy as np
 
+from siting._errors import SitingInputError
 from siting.criteria.evaluation import BatchEvaluation, LeadParams, evaluate_batch
 from siting.criteria.grouping import cells
 from siting.criteria.rules import RULES, slack_passes
@@ -22,6 +24,8 @@ from siting.results.screening import (
     SiteHit,
 )
 
+_LOG = logging.getLogger(__name__)
+
 
 def _screen_partition(tasks: Sequence[_Task], ctx: _Context) -> list[ScreenedLead]:
     return _screen_tasks(tasks, ctx)
@@ -31,8 +35,9 @@ def _screen_tasks(tasks: Sequence[_Task], ctx: _Context) -> list[ScreenedLead]:
     """Rank some leads; never raises. Same outcomes as :func:`_screen_one` on each lead.
 
     With the enumeration the leads are evaluated and ranked in batches (:func:`_rank_batch`);
-    a batch that fails (a lead whose weights do not resolve, or a bug) goes the per-lead way,
-    where each lead reports its own problem.
+    a batch that fails goes the per-lead way, where each lead reports its own problem: quietly
+    for a lead's input error (weights that do not resolve), with a logged warning otherwise (a
+    bug must not hide behind the slower path).
     """
     if (
         ctx.solver is not None
@@ -47,7 +52,14 @@ def _screen_tasks(tasks: Sequence[_Task], ctx: _Context) -> list[ScreenedLead]:
         chunk = tasks[start : start + size]
         try:
             out.extend(_rank_batch(chunk, ctx))
-        except Exception:  # e.g. weights that do not resolve: each lead says what it is
+        except SitingInputError:  # e.g. weights that do not resolve: each lead says what it is
+            out.extend(_screen_one(task, ctx) for task in chunk)
+        except Exception as exc:  # a bug: the leads are not lost, but it is said (no names)
+            _LOG.warning(
+                "screening: the batch path failed (%s); %d lead(s) ranked one by one, slower",
+                type(exc).__name__,
+                len(chunk),
+            )
             out.extend(_screen_one(task, ctx) for task in chunk)
     return out
 
