@@ -117,3 +117,23 @@ def test_local_search_places_a_lead_by_moving_another() -> None:
     greedy = greedy_assignment(model, keep=keep)
     assert greedy.tolist() == [1, 0, 0]
     assert improve(model, greedy, keep=keep).tolist() == [0, 1, 1]
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_a_kept_model_changes_one_row_and_fixes_variables_per_solve(solver: str) -> None:
+    from siting.model.persistent import PersistentMilp
+    from siting.model.solvers import LinearModel, Row, solve_milp
+
+    # maximise 5a + 4b + 3c with 2a + 2b + 2c <= 4: the best two of three
+    base = LinearModel(
+        3, ("a", "b", "c"), np.array([5.0, 4.0, 3.0]), (Row("cap", [0, 1, 2], [2, 2, 2], "<=", 4),)
+    )
+    kept = PersistentMilp(base, solver=solver)
+    assert kept.solve().x.tolist() == [1, 1, 0]  # type: ignore[union-attr]
+    more = kept.solve(rhs={0: 6.0}, start=np.array([1, 1, 0]))
+    assert more.status == "optimal" and more.objective == 12.0
+    fixed = kept.solve(fixed_zero=np.array([True, False, False]))
+    assert fixed.status == "optimal" and fixed.x.tolist() == [0, 1, 1]  # type: ignore[union-attr]
+    again = kept.solve()  # the changes of earlier solves do not carry over
+    fresh = solve_milp(base, solver=solver)
+    assert again.objective == fresh.objective == 9.0

@@ -107,68 +107,77 @@ def run_with_deadline(
     child = context.Process(target=_child, args=(solve, send), daemon=True)
     child.start()
     send.close()
-    incumbent: np.ndarray | None = None
-    objective = bound = math.nan
-    interrupted = False
     try:
-        while True:
-            now = time.perf_counter()
-            if interrupt_at is not None and not interrupted and now >= interrupt_at and child.pid:
-                interrupted = True
-                with contextlib.suppress(OSError):
-                    os.killpg(child.pid, signal.SIGINT)
-            remaining = deadline - time.perf_counter()
-            if remaining <= 0:
-                _kill(child)
-                return Isolated(
-                    None, True, incumbent, objective, bound, None, time.perf_counter() - began
-                )
-            if not receive.poll(min(remaining, poll_s)):
-                if not child.is_alive() and not receive.poll(0):
-                    code = child.exitcode
-                    text = f"the solver process ended with exit code {code} without an answer"
-                    return Isolated(
-                        None, False, incumbent, objective, bound, text, time.perf_counter() - began
-                    )
-                continue
-            try:
-                message = receive.recv()
-            except EOFError:
-                child.join(1.0)
-                text = f"the solver process ended (exit code {child.exitcode}) without an answer"
-                return Isolated(
-                    None, False, incumbent, objective, bound, text, time.perf_counter() - began
-                )
-            kind = message[0]
-            if kind == "incumbent":
-                incumbent = np.asarray(message[1], dtype=np.int64)
-                objective, bound = float(message[2]), float(message[3])
-            elif kind == "done":
-                child.join(5.0)
-                return Isolated(
-                    message[1],
-                    interrupted,
-                    incumbent,
-                    objective,
-                    bound,
-                    None,
-                    time.perf_counter() - began,
-                )
-            else:
-                child.join(5.0)
-                return Isolated(
-                    None,
-                    False,
-                    incumbent,
-                    objective,
-                    bound,
-                    str(message[1]),
-                    time.perf_counter() - began,
-                )
+        return _watch(child, receive, deadline, interrupt_at, poll_s, began)
     finally:
         receive.close()
         if child.is_alive():
             _kill(child)
+
+
+@dataclass
+class _Last:
+    """What the parent has heard from the child so far."""
+
+    incumbent: np.ndarray | None = None
+    objective: float = math.nan
+    bound: float = math.nan
+    interrupted: bool = False
+
+
+def _watch(
+    child: Any,
+    receive: Any,
+    deadline: float,
+    interrupt_at: float | None,
+    poll_s: float,
+    began: float,
+) -> Isolated:
+    """Wait for the child's answer: interrupt it at ``interrupt_at``, kill it at ``deadline``."""
+    last = _Last()
+
+    def ended(stopped: bool, error: str | None, value: Any = None) -> Isolated:
+        return Isolated(
+            value,
+            stopped,
+            last.incumbent,
+            last.objective,
+            last.bound,
+            error,
+            time.perf_counter() - began,
+        )
+
+    while True:
+        now = time.perf_counter()
+        if interrupt_at is not None and not last.interrupted and now >= interrupt_at and child.pid:
+            last.interrupted = True
+            with contextlib.suppress(OSError):
+                os.killpg(child.pid, signal.SIGINT)
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0:
+            _kill(child)
+            return ended(True, None)
+        if not receive.poll(min(remaining, poll_s)):
+            if not child.is_alive() and not receive.poll(0):
+                code = child.exitcode
+                return ended(
+                    False, f"the solver process ended with exit code {code} without an answer"
+                )
+            continue
+        try:
+            message = receive.recv()
+        except EOFError:
+            child.join(1.0)
+            code = child.exitcode
+            return ended(False, f"the solver process ended (exit code {code}) without an answer")
+        if message[0] == "incumbent":
+            last.incumbent = np.asarray(message[1], dtype=np.int64)
+            last.objective, last.bound = float(message[2]), float(message[3])
+            continue
+        child.join(5.0)
+        if message[0] == "done":
+            return ended(last.interrupted, None, message[1])
+        return ended(False, str(message[1]))
 
 
 def _child(solve: Callable[[Report], Any], send: Any) -> None:
