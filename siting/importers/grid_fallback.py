@@ -20,8 +20,8 @@ import pandas as pd
 
 from siting import vocab
 from siting._errors import Problem, SitingInputError, excerpt
-from siting.importers.capacity_map import CLASSES as _CLASSES
-from siting.importers.capacity_map import _report
+from siting.importers._capacity_csv import CLASSES as _CLASSES
+from siting.importers._capacity_csv import _report
 from siting.layers.schema import GRID_CONGESTION
 from siting.layers.validate import cells_as_text, neutralise_formulas, parse_table
 
