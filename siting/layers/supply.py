@@ -49,9 +49,9 @@ from siting import settings
 from siting._errors import Problem, SitingInputError
 from siting.layers.authored import Authored, load_authored
 from siting.layers.schema import SITES
+from siting.layers.supply_designations import designation_facts
 from siting.layers.supply_records import (
     authored_record,
-    designation_facts,
     terrain_facts,
     terrain_record,
 )
