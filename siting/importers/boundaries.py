@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -112,31 +113,7 @@ def assign_municipality(
     SitingInputError
         If either frame has no CRS or ``municipalities`` has no code column.
     """
-    problems = []
-    if frame.crs is None:
-        problems.append(Problem(file="<sites>", message="the sites have no CRS"))
-    if municipalities.crs is None:
-        problems.append(Problem(file="<municipalities>", message="the polygons have no CRS"))
-    lower = {str(c).lower(): c for c in municipalities.columns}
-    code_col = next(
-        (lower[c] for c in ("gm_code", "statcode", "gemeentecode", "gemeente_code") if c in lower),
-        None,
-    )
-    name_col = next(
-        (lower[c] for c in ("name", "municipality", "statnaam", "gemeentenaam") if c in lower),
-        None,
-    )
-    if code_col is None:
-        problems.append(
-            Problem(
-                file="<municipalities>",
-                message="no municipality code column (gm_code, statcode, gemeentecode or "
-                f"GM_CODE); columns found: {', '.join(map(str, municipalities.columns))}",
-            )
-        )
-    if problems:
-        raise SitingInputError(problems)
-
+    code_col, name_col = _municipality_columns(frame, municipalities)
     out = frame.copy()
     out.attrs = dict(frame.attrs)
     for col in ("gm_code", "municipality"):
@@ -165,6 +142,37 @@ def assign_municipality(
             )
     out.attrs["unassigned"] = unassigned
     return out
+
+
+def _municipality_columns(
+    frame: gpd.GeoDataFrame, municipalities: gpd.GeoDataFrame
+) -> tuple[Any, Any]:
+    """Return the code and name columns of ``municipalities``; raise for no CRS or no code."""
+    problems = []
+    if frame.crs is None:
+        problems.append(Problem(file="<sites>", message="the sites have no CRS"))
+    if municipalities.crs is None:
+        problems.append(Problem(file="<municipalities>", message="the polygons have no CRS"))
+    lower = {str(c).lower(): c for c in municipalities.columns}
+    code_col = next(
+        (lower[c] for c in ("gm_code", "statcode", "gemeentecode", "gemeente_code") if c in lower),
+        None,
+    )
+    name_col = next(
+        (lower[c] for c in ("name", "municipality", "statnaam", "gemeentenaam") if c in lower),
+        None,
+    )
+    if code_col is None:
+        problems.append(
+            Problem(
+                file="<municipalities>",
+                message="no municipality code column (gm_code, statcode, gemeentecode or "
+                f"GM_CODE); columns found: {', '.join(map(str, municipalities.columns))}",
+            )
+        )
+    if problems:
+        raise SitingInputError(problems)
+    return code_col, name_col
 
 
 def _filled(value: object) -> bool:

@@ -35,13 +35,13 @@ recomputed from the merged figures.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from siting._errors import Problem, SitingInputError, excerpt
+from siting._errors import Problem, SitingInputError
+from siting.importers._cbs_statline import read_cbs_kerncijfers as read_cbs_kerncijfers
 
 #: Proxy figures read next to the population and education figures.
 PROXY_COLUMNS = (
@@ -116,135 +116,6 @@ MERGE_WEIGHTS: dict[str, str] = {
 #: CBS urbanisation classes by surrounding address density [addresses/km2]: class 1 from
 #: 2,500, 2 from 1,500, 3 from 1,000, 4 from 500, else 5.
 URBANISATION_LIMITS = (2500.0, 1500.0, 1000.0, 500.0)
-
-_STATLINE_STEMS = {
-    "code": "Codering",
-    "kind": "SoortRegio",
-    "name": "WijkenEnBuurten",
-    "municipality": "Gemeentenaam",
-    "population": "AantalInwoners",
-    "age_15_25": "k_15Tot25Jaar",
-    "age_25_45": "k_25Tot45Jaar",
-    "age_45_65": "k_45Tot65Jaar",
-    "edu_low": "OpleidingsniveauLaag",
-    "edu_mid": "OpleidingsniveauMiddelbaar",
-    "edu_high": "OpleidingsniveauHoog",
-    "participation": "Nettoarbeidsparticipatie",
-    "woz": "GemiddeldeWOZWaardeVanWoningen",
-    "rental": "HuurwoningenTotaal",
-    "corporation": "InBezitWoningcorporatie",
-    "vacancy": "PercentageOnbewoond",
-    "address_density": "Omgevingsadressendichtheid",
-    "urbanisation": "MateVanStedelijkheid",
-    "gp": "AfstandTotHuisartsenpraktijk",
-    "supermarket": "AfstandTotGroteSupermarkt",
-    "school": "AfstandTotSchool",
-    "daycare": "AfstandTotKinderdagverblijf",
-    "businesses": "BedrijfsvestigingenTotaal",
-    "industry": "BFNijverheidEnEnergie",
-}
-_REQUIRED_STEMS = {"code", "kind", "population", "age_15_25", "age_25_45", "age_45_65"}
-
-
-def read_cbs_kerncijfers(path: str | Path) -> pd.DataFrame:
-    """Read the municipality rows of a CBS *Kerncijfers wijken en buurten* export.
-
-    Parameters
-    ----------
-    path
-        OData JSON (``{"value": [...]}`` or a list of records) or CSV (``,`` or ``;``
-        separated) with the StatLine field names.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns :data:`CBS_COLUMNS`; education shares [%] of those with a known level
-        (ages 15-75), labour participation [%]; the proxies (module docstring) in the units of
-        the municipalities layer; missing figures as NaN.
-
-    Raises
-    ------
-    SitingInputError
-        If the file cannot be read or lacks the code, region-kind, population or age fields.
-    """
-    path = Path(path)
-    raw = _read_records(path)
-    stems = {re.sub(r"_\d+$", "", str(c)).strip().lower(): c for c in raw.columns}
-    fields: dict[str, str] = {}
-    missing = []
-    for key, stem in _STATLINE_STEMS.items():
-        if stem.lower() in stems:
-            fields[key] = stems[stem.lower()]
-        elif key in _REQUIRED_STEMS:
-            missing.append(stem)
-    if missing:
-        raise SitingInputError(
-            Problem(
-                file=str(path),
-                message=f"missing field(s) {', '.join(missing)} (with any _N suffix); "
-                f"fields found: {', '.join(map(str, raw.columns[:30]))}",
-            )
-        )
-    kind = raw[fields["kind"]].astype(str).str.strip().str.lower()
-    rows = raw[kind.eq("gemeente")]
-    if rows.empty:
-        raise SitingInputError(
-            Problem(
-                file=str(path), column=fields["kind"], message="no rows with SoortRegio 'Gemeente'"
-            )
-        )
-    problems: list[Problem] = []
-
-    def number(key: str) -> pd.Series:
-        if key not in fields:
-            return pd.Series(np.nan, index=rows.index)
-        text = rows[fields[key]].astype(str).str.strip().replace({".": "", "None": "", "nan": ""})
-        values = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
-        for i in np.flatnonzero((values.isna() & text.ne("")).to_numpy()):
-            problems.append(
-                Problem(
-                    file=str(path),
-                    row=int(rows.index[i]) + 2,
-                    column=fields[key],
-                    message=f"{excerpt(text.iloc[i])} is not a number",
-                )
-            )
-        return values
-
-    population = number("population")
-    working_age = number("age_15_25") + number("age_25_45") + number("age_45_65")
-    low, mid, high = number("edu_low"), number("edu_mid"), number("edu_high")
-    known = low + mid + high
-    name_col = fields.get("municipality", fields.get("name"))
-    businesses = number("businesses")
-    frame = pd.DataFrame(
-        {
-            "gm_code": rows[fields["code"]].astype(str).str.strip().to_numpy(),
-            "name": rows[name_col].astype(str).str.strip().to_numpy() if name_col else "",
-            "province": "",
-            "population": population.to_numpy(),
-            "population_15_64": working_age.to_numpy(),
-            "edu_low_pct": (100 * low / known).to_numpy(),
-            "edu_mid_pct": (100 * mid / known).to_numpy(),
-            "edu_high_pct": (100 * high / known).to_numpy(),
-            "labour_participation_pct": number("participation").to_numpy(),
-            "woz_avg_keur": number("woz").to_numpy(),
-            "rental_pct": number("rental").to_numpy(),
-            "corporation_rental_pct": number("corporation").to_numpy(),
-            "vacancy_pct": number("vacancy").to_numpy(),
-            "address_density": number("address_density").to_numpy(),
-            "urbanisation_class": number("urbanisation").to_numpy(),
-            "gp_km": number("gp").to_numpy(),
-            "supermarket_km": number("supermarket").to_numpy(),
-            "school_km": number("school").to_numpy(),
-            "daycare_km": number("daycare").to_numpy(),
-            "industry_energy_pct": (100 * number("industry") / businesses).to_numpy(),
-            "businesses_per_1000": (1000 * businesses / population).to_numpy(),
-        }
-    )
-    if problems:
-        raise SitingInputError(problems)
-    return frame
 
 
 def read_cbs_nlstat(path: str | Path) -> pd.DataFrame:
@@ -425,19 +296,3 @@ def resolve_codes(codes: pd.Series, mergers: pd.DataFrame) -> pd.Series:
 def _optional_float(block: object, key: str) -> float:
     value = block.get(key) if isinstance(block, dict) else None
     return np.nan if value is None else float(value)
-
-
-def _read_records(path: Path) -> pd.DataFrame:
-    file = str(path)
-    try:
-        if path.suffix.lower() == ".json":
-            content = json.loads(path.read_text(encoding="utf-8"))
-            records = content.get("value", content) if isinstance(content, dict) else content
-            return pd.DataFrame.from_records(records)
-        return pd.read_csv(
-            path, sep=None, engine="python", dtype=str, keep_default_na=False, encoding="utf-8-sig"
-        )
-    except FileNotFoundError:
-        raise SitingInputError(Problem(file=file, message="file not found")) from None
-    except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise SitingInputError(Problem(file=file, message=f"cannot read the file: {exc}")) from None

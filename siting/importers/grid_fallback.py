@@ -10,25 +10,22 @@ covering most of its postcodes (see :func:`congestion_by_municipality`).
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Iterable
-from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from siting import vocab
 from siting._errors import Problem, SitingInputError, excerpt
-from siting.importers.capacity_map import CLASSES as _CLASSES
-from siting.importers.capacity_map import _report
+from siting.importers._capacity_csv import CLASSES as _CLASSES
+from siting.importers._fallback_inputs import (
+    _postcode_classes,
+)
 from siting.layers.schema import GRID_CONGESTION
 from siting.layers.validate import cells_as_text, neutralise_formulas, parse_table
 
 #: Tie order for the majority class: the worse class wins; "no information" loses every tie.
 _TIE_ORDER = (3, 2, 1, 0, -1)
 _REPORTED_SHARE = 0.9
-_DATE = re.compile(GRID_CONGESTION.column("status_date").pattern or "")
 
 
 def congestion_by_municipality(
@@ -79,58 +76,80 @@ def congestion_by_municipality(
     areas_by_id = areas.set_index("zone_id")
     pc_name = _file_name(postcodes, "postcode table")
     area_name = _file_name(areas, "supply-area table")
-    records = []
-    for gm_code, group in merged.groupby("gm_code", sort=True):
-        counts = group["class"].value_counts()
-        n = len(group)
-        majority = max(_TIE_ORDER, key=lambda c: (int(counts.get(c, 0)), -_TIE_ORDER.index(c)))
-        top_share = counts.get(majority, 0) / n
-        if majority == -1:
-            confidence = "unknown"
-        elif top_share >= _REPORTED_SHARE:
-            confidence = "reported"
-        else:
-            confidence = "approximate"
-        zones = list(dict.fromkeys(group["zone_id"].dropna()))
-        zone_rows = areas_by_id.loc[zones]
-        headroom = math.nan
-        if zones and zone_rows[["afname_available_mw", "afname_required_mw"]].notna().all().all():
-            free = zone_rows["afname_available_mw"] - zone_rows["afname_required_mw"]
-            headroom = float(free.clip(lower=0.0).sum())
-        queue_known = zone_rows["afname_queue_mw"].dropna()
-        queue = float(queue_known.sum()) if len(queue_known) else math.nan
-        operator, operator_note = _majority_operator(group)
-        basis = f"capacity map {status_date}: " + _shares_text(counts, n)
-        basis += f" ({len(zones)} supply area{'' if len(zones) == 1 else 's'})"
-        notes = []
-        fallback = int(group["from_area"].sum())
-        if fallback:
-            notes.append(f"{fallback:,} postcodes take the class of their supply area")
-        if operator_note:
-            notes.append(operator_note)
-        if zones and math.isnan(headroom):
-            notes.append("headroom unknown: capacity figures missing for some supply areas")
-        if notes:
-            basis += "; " + "; ".join(notes)
-        names = group["municipality"].dropna()
-        names = names[names.astype(str).str.strip().ne("")]
-        records.append(
-            {
-                "gm_code": gm_code,
-                "municipality": names.mode().iloc[0] if len(names) else None,
-                "province": None,
-                "grid_operator": operator,
-                "afname_class": int(majority),
-                "status_date": status_date,
-                "expected_relief_year": pd.NA,
-                "headroom_mw": headroom,
-                "queue_mw": queue,
-                "confidence": confidence,
-                "basis": basis,
-                "source_url": f"capacity map export {pc_name}, {area_name}",
-            }
-        )
+    source_url = f"capacity map export {pc_name}, {area_name}"
+    records = [
+        _municipality_record(gm_code, group, areas_by_id, status_date, source_url)
+        for gm_code, group in merged.groupby("gm_code", sort=True)
+    ]
     return _layer_frame(records)
+
+
+def _majority_class(counts: pd.Series, n: int) -> tuple[int, str]:
+    """Return the class covering most postcodes (ties: :data:`_TIE_ORDER`) and its confidence."""
+    majority = max(_TIE_ORDER, key=lambda c: (int(counts.get(c, 0)), -_TIE_ORDER.index(c)))
+    top_share = counts.get(majority, 0) / n
+    if majority == -1:
+        confidence = "unknown"
+    elif top_share >= _REPORTED_SHARE:
+        confidence = "reported"
+    else:
+        confidence = "approximate"
+    return majority, confidence
+
+
+def _zone_figures(zone_rows: pd.DataFrame, known: bool) -> tuple[float, float]:
+    """Return the summed demand headroom (NaN unless every figure is known) and queue [MW]."""
+    headroom = math.nan
+    if known and zone_rows[["afname_available_mw", "afname_required_mw"]].notna().all().all():
+        free = zone_rows["afname_available_mw"] - zone_rows["afname_required_mw"]
+        headroom = float(free.clip(lower=0.0).sum())
+    queue_known = zone_rows["afname_queue_mw"].dropna()
+    queue = float(queue_known.sum()) if len(queue_known) else math.nan
+    return headroom, queue
+
+
+def _municipality_record(
+    gm_code: str,
+    group: pd.DataFrame,
+    areas_by_id: pd.DataFrame,
+    status_date: str,
+    source_url: str,
+) -> dict[str, object]:
+    """Build the ``grid_congestion`` record of one municipality from its postcodes."""
+    counts = group["class"].value_counts()
+    n = len(group)
+    majority, confidence = _majority_class(counts, n)
+    zones = list(dict.fromkeys(group["zone_id"].dropna()))
+    headroom, queue = _zone_figures(areas_by_id.loc[zones], bool(zones))
+    operator, operator_note = _majority_operator(group)
+    basis = f"capacity map {status_date}: " + _shares_text(counts, n)
+    basis += f" ({len(zones)} supply area{'' if len(zones) == 1 else 's'})"
+    notes = []
+    fallback = int(group["from_area"].sum())
+    if fallback:
+        notes.append(f"{fallback:,} postcodes take the class of their supply area")
+    if operator_note:
+        notes.append(operator_note)
+    if zones and math.isnan(headroom):
+        notes.append("headroom unknown: capacity figures missing for some supply areas")
+    if notes:
+        basis += "; " + "; ".join(notes)
+    names = group["municipality"].dropna()
+    names = names[names.astype(str).str.strip().ne("")]
+    return {
+        "gm_code": gm_code,
+        "municipality": names.mode().iloc[0] if len(names) else None,
+        "province": None,
+        "grid_operator": operator,
+        "afname_class": int(majority),
+        "status_date": status_date,
+        "expected_relief_year": pd.NA,
+        "headroom_mw": headroom,
+        "queue_mw": queue,
+        "confidence": confidence,
+        "basis": basis,
+        "source_url": source_url,
+    }
 
 
 def class_shares_by_municipality(
@@ -232,114 +251,9 @@ def write_congestion_layer(frame: pd.DataFrame, path: str | Path) -> Path:
 # -- aggregation helpers ------------------------------------------------------------------------
 
 
-def _rows_of(frame: pd.DataFrame) -> np.ndarray:
-    if frame.index.name == "row":
-        return frame.index.to_numpy(dtype=int)
-    return np.arange(len(frame)) + 2
-
-
 def _file_name(frame: pd.DataFrame, default: str) -> str:
     file = frame.attrs.get("file")
     return Path(file).name if file else default
-
-
-def _require_frame_columns(frame: pd.DataFrame, needed: Iterable[str], file: str) -> list[Problem]:
-    missing = [c for c in needed if c not in frame.columns]
-    if not missing:
-        return []
-    return [
-        Problem(
-            file=file,
-            message=f"missing column(s) {', '.join(missing)}; columns found: "
-            f"{', '.join(map(str, frame.columns))}",
-        )
-    ]
-
-
-def _is_date(text: object) -> bool:
-    """Return whether ``text`` is a real month (``2025-01``) or day (``2025-01-31``)."""
-    if not isinstance(text, str) or _DATE.fullmatch(text) is None:
-        return False
-    try:
-        date.fromisoformat(text if len(text) > 7 else text + "-01")
-    except ValueError:  # e.g. 2025-02-30
-        return False
-    return True
-
-
-def _postcode_classes(
-    postcodes: pd.DataFrame, areas: pd.DataFrame | None, *, status_date: str | None
-) -> pd.DataFrame:
-    """Postcodes with their class, supply area and operator; unknown areas are problems."""
-    pc_file = str(postcodes.attrs.get("file", "<postcodes>"))
-    problems = []
-    if status_date is not None and not _is_date(status_date):
-        problems.append(
-            Problem(
-                file="<argument>",
-                column="status_date",
-                message=f"{excerpt(status_date)} is not a date like 2025-01 or 2025-01-31",
-            )
-        )
-    problems += _require_frame_columns(
-        postcodes, ("postcode", "zone_id", "gm_code", "afname_class"), pc_file
-    )
-    if areas is not None:
-        area_file = str(areas.attrs.get("file", "<supply areas>"))
-        problems += _require_frame_columns(
-            areas,
-            (
-                "zone_id",
-                "grid_operator",
-                "rnb",
-                "afname_class",
-                "afname_available_mw",
-                "afname_required_mw",
-                "afname_queue_mw",
-            ),
-            area_file,
-        )
-    if problems:
-        raise SitingInputError(problems)
-    merged = pd.DataFrame(
-        {
-            "gm_code": postcodes["gm_code"].to_numpy(dtype=object),
-            "zone_id": postcodes["zone_id"].to_numpy(dtype=object),
-            "municipality": (
-                postcodes["municipality"].to_numpy(dtype=object)
-                if "municipality" in postcodes.columns
-                else None
-            ),
-        }
-    )
-    own = pd.array(postcodes["afname_class"].to_numpy(dtype=object), dtype="Int64")
-    zone_class = pd.array([pd.NA] * len(merged), dtype="Int64")
-    operator: list[object] = [None] * len(merged)
-    if areas is not None:
-        rows = _rows_of(postcodes)
-        known = set(areas["zone_id"].dropna())
-        unknown = (merged["zone_id"].notna() & ~merged["zone_id"].isin(known)).to_numpy()
-        _report(
-            problems,
-            unknown,
-            lambda i: f"supply area {excerpt(merged['zone_id'].iloc[i])} is not in {area_file}",
-            file=pc_file,
-            column="voedingsgebied_id",
-            rows=rows,
-        )
-        if problems:
-            raise SitingInputError(problems)
-        lookup = areas.drop_duplicates("zone_id").set_index("zone_id")
-        zone_class = pd.array(
-            merged["zone_id"].map(lookup["afname_class"]).to_numpy(dtype=object), dtype="Int64"
-        )
-        label = lookup["grid_operator"].where(lookup["grid_operator"].notna(), lookup["rnb"])
-        operator = list(merged["zone_id"].map(label).to_numpy(dtype=object))
-    merged["from_area"] = pd.isna(own) & ~pd.isna(zone_class)
-    cls = pd.Series(own).fillna(pd.Series(zone_class)).fillna(-1)
-    merged["class"] = cls.astype("int64").to_numpy()
-    merged["operator"] = pd.Series(operator, dtype=object).to_numpy()
-    return merged[merged["gm_code"].notna()].reset_index(drop=True)
 
 
 def _majority_operator(group: pd.DataFrame) -> tuple[str | None, str | None]:

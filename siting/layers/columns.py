@@ -1,7 +1,7 @@
 """The building blocks of the layer contracts: a column, a layer, shared patterns and bounds.
 
 :mod:`siting.layers.schema` assembles the layers from them (:mod:`siting.layers.specs_places`,
-:mod:`siting.layers.specs_sites`).
+:mod:`siting.layers.specs_sites`, :mod:`siting.layers.specs_grid`).
 """
 
 from __future__ import annotations

@@ -45,6 +45,31 @@ def data_info(data: GeoData) -> dict[str, Any]:
         municipalities, NTS domains (and the core ones), campuses and the sites in its
         municipalities. Per talent count: its kind, year and national total [persons].
     """
+    municipalities = pd.DataFrame(data.municipalities.drop(columns="geometry"))
+    province_of = municipalities.set_index("gm_code")["province"]
+    sites = pd.DataFrame(data.sites.drop(columns="geometry"))
+    sites["province"] = sites["gm_code"].map(province_of)
+    return {
+        "layers": _layers_info(data),
+        "supply": supply_info(sites),
+        "provinces": _provinces_info(data, municipalities, sites),
+        "grid": placement_counts(data),
+        "hotspots": _hotspots(data, sites),
+        "talent": [
+            {
+                "column": column,
+                "kind": kind,
+                "year": year,
+                "national": int(data.stem_talent[column].astype(float).sum()),
+            }
+            for column, (kind, year, _) in TALENT_MEASURES.items()
+            if column in data.stem_talent
+        ],
+    }
+
+
+def _layers_info(data: GeoData) -> list[dict[str, Any]]:
+    """Return per layer: its file, number of records, reference date and source."""
     layers = []
     for spec in LAYERS:
         meta = data.catalog.get(spec.name, {})
@@ -57,10 +82,14 @@ def data_info(data: GeoData) -> dict[str, Any]:
                 "source": str(meta.get("source", "not stated")),
             }
         )
-    municipalities = pd.DataFrame(data.municipalities.drop(columns="geometry"))
+    return layers
+
+
+def _provinces_info(
+    data: GeoData, municipalities: pd.DataFrame, sites: pd.DataFrame
+) -> list[dict[str, Any]]:
+    """Return the figures per province (:func:`data_info`); ``sites`` has a ``province``."""
     province_of = municipalities.set_index("gm_code")["province"]
-    sites = pd.DataFrame(data.sites.drop(columns="geometry"))
-    sites["province"] = sites["gm_code"].map(province_of)
     campuses = pd.DataFrame(data.campuses.drop(columns="geometry"))
     campuses["province"] = campuses["gm_code"].map(province_of)
     grid = municipality_grid(data)
@@ -87,23 +116,7 @@ def data_info(data: GeoData) -> dict[str, Any]:
                 },
             }
         )
-    return {
-        "layers": layers,
-        "supply": supply_info(sites),
-        "provinces": provinces,
-        "grid": placement_counts(data),
-        "hotspots": _hotspots(data, sites),
-        "talent": [
-            {
-                "column": column,
-                "kind": kind,
-                "year": year,
-                "national": int(data.stem_talent[column].astype(float).sum()),
-            }
-            for column, (kind, year, _) in TALENT_MEASURES.items()
-            if column in data.stem_talent
-        ],
-    }
+    return provinces
 
 
 def _hotspots(data: GeoData, sites: pd.DataFrame) -> list[dict[str, Any]]:

@@ -17,6 +17,12 @@ from siting.layers.columns import (
     Kind,
     LayerSpec,
 )
+from siting.layers.specs_grid import (
+    GRID_AREA_KINDS,
+    GRID_AREA_LINKS,
+    GRID_AREAS,
+    GRID_CONGESTION,
+)
 from siting.layers.specs_places import (
     CAMPUSES,
     MUNICIPALITIES,
@@ -24,10 +30,6 @@ from siting.layers.specs_places import (
     TALENT_MEASURES,
 )
 from siting.layers.specs_sites import (
-    GRID_AREA_KINDS,
-    GRID_AREA_LINKS,
-    GRID_AREAS,
-    GRID_CONGESTION,
     HOTSPOTS,
     MUNICIPAL_MERGERS,
     SITES,

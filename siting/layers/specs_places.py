@@ -19,10 +19,13 @@ _PROXY = "PROXY (CBS 85039NED, 2021 edition)"
 
 def _proxy_columns() -> tuple[Column, ...]:
     """Return the municipal proxies for housing pressure, accessibility and industry."""
-    housing = f"{_PROXY} for housing pressure"
-    access = f"{_PROXY} for accessibility (urban density and daily amenities, not travel time)"
-    cluster = f"{_PROXY} for an industrial cluster (establishments, not jobs)"
     spec: OptionalColumn = {"optional_column": True}
+    return (*_housing_columns(spec), *_access_columns(spec), *_cluster_columns(spec))
+
+
+def _housing_columns(spec: OptionalColumn) -> tuple[Column, ...]:
+    """Return the proxies for housing pressure."""
+    housing = f"{_PROXY} for housing pressure"
     return (
         Column(
             "woz_avg_keur",
@@ -49,6 +52,13 @@ def _proxy_columns() -> tuple[Column, ...]:
             **PCT,
             **spec,
         ),
+    )
+
+
+def _access_columns(spec: OptionalColumn) -> tuple[Column, ...]:
+    """Return the proxies for accessibility."""
+    access = f"{_PROXY} for accessibility (urban density and daily amenities, not travel time)"
+    return (
         Column(
             "address_density",
             "float",
@@ -94,6 +104,13 @@ def _proxy_columns() -> tuple[Column, ...]:
             minimum=0.0,
             **spec,
         ),
+    )
+
+
+def _cluster_columns(spec: OptionalColumn) -> tuple[Column, ...]:
+    """Return the proxies for an industrial cluster."""
+    cluster = f"{_PROXY} for an industrial cluster (establishments, not jobs)"
+    return (
         Column(
             "industry_energy_pct",
             "float",

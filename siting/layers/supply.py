@@ -49,9 +49,9 @@ from siting import settings
 from siting._errors import Problem, SitingInputError
 from siting.layers.authored import Authored, load_authored
 from siting.layers.schema import SITES
+from siting.layers.supply_designations import designation_facts
 from siting.layers.supply_records import (
     authored_record,
-    designation_facts,
     terrain_facts,
     terrain_record,
 )
@@ -105,26 +105,7 @@ def sites_from_terrains(
     problems: list[Problem] = []
     missing: list[str] = []
     if include_authored_sites:
-        links = _links_by_site(authored, by_rin, missing)
-        checks = authored.status_checks.set_index("site_id")
-        points = gpd.GeoSeries.from_xy(
-            authored.sites["lon"].astype(float),
-            authored.sites["lat"].astype(float),
-            crs=settings.display_crs,
-        ).to_crs(settings.working_crs)
-        for site in _rows(authored.sites.assign(geometry=points.to_numpy())):
-            site_links = links.get(str(site["site_id"]), [])
-            carried.update(str(link["rin"]) for link in site_links if link["rin"] is not None)
-            records.append(
-                authored_record(
-                    site,
-                    site_links,
-                    by_rin,
-                    check=checks.loc[site["site_id"]].to_dict(),
-                    designation=designations.get(str(site["site_id"])),
-                    place=places.get(str(site["gm_code"])),
-                )
-            )
+        records, carried = _authored_records(authored, by_rin, designations, places, missing)
     left_out: list[tuple[str, str]] = []
     for rin, facts in by_rin.items():
         if rin in carried:
@@ -142,6 +123,42 @@ def sites_from_terrains(
     frame = _frame(records)
     frame.attrs.update({**terrains.attrs, "left_out": left_out, "missing_rins": missing})
     return frame
+
+
+def _authored_records(
+    authored: Authored,
+    by_rin: dict[str, dict[str, object]],
+    designations: dict[str, dict[str, object]],
+    places: dict[str, dict[str, object]],
+    missing: list[str],
+) -> tuple[list[dict[str, object]], set[str]]:
+    """Return the records of the authored sites and the RINs they carry.
+
+    ``missing`` gets the RINs of authored links that ``by_rin`` lacks.
+    """
+    records: list[dict[str, object]] = []
+    carried: set[str] = set()
+    links = _links_by_site(authored, by_rin, missing)
+    checks = authored.status_checks.set_index("site_id")
+    points = gpd.GeoSeries.from_xy(
+        authored.sites["lon"].astype(float),
+        authored.sites["lat"].astype(float),
+        crs=settings.display_crs,
+    ).to_crs(settings.working_crs)
+    for site in _rows(authored.sites.assign(geometry=points.to_numpy())):
+        site_links = links.get(str(site["site_id"]), [])
+        carried.update(str(link["rin"]) for link in site_links if link["rin"] is not None)
+        records.append(
+            authored_record(
+                site,
+                site_links,
+                by_rin,
+                check=checks.loc[site["site_id"]].to_dict(),
+                designation=designations.get(str(site["site_id"])),
+                place=places.get(str(site["gm_code"])),
+            )
+        )
+    return records, carried
 
 
 def sites_as_text(sites: pd.DataFrame) -> pd.DataFrame:

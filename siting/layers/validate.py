@@ -78,6 +78,11 @@ def parse_table(
     return frame.reset_index(drop=True), problems
 
 
+#: Adds a problem per flagged row: ``bad(mask, message)``, the message a text, one text per
+#: row, or a function of the cell.
+_Bad = Callable[[np.ndarray, "str | Sequence[str] | Callable[[str], str]"], None]
+
+
 def _parse_column(
     text: pd.Series, col: Column, *, file: str, rows: np.ndarray
 ) -> tuple[pd.Series, list[Problem]]:
@@ -100,66 +105,83 @@ def _parse_column(
 
     if col.required:
         bad(empty, "a value is required here")
-
     if col.kind in ("int", "float", "year"):
-        numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
-        numbers = numbers.astype(float)
-        not_number = (~empty) & numbers.isna().to_numpy()
-        bad(not_number, lambda v: f"{excerpt(v)} is not a number")
-        finite = np.isfinite(numbers.to_numpy())
-        bad((~empty) & (~not_number) & ~finite, "the number must be finite")
-        ok = finite
-        if col.kind in ("int", "year"):
-            frac = ok & (np.mod(numbers.to_numpy(), 1.0) != 0)
-            bad(frac, lambda v: f"{excerpt(v, quote=False)} is not a whole number")
-            ok = ok & ~frac
-        lo, hi = col.minimum, col.maximum
-        if col.kind == "year":
-            lo, hi = _YEAR_RANGE
-        arr = numbers.to_numpy()
-        if lo is not None:
-            below = ok & (arr < lo)
-            bad(below, lambda v: f"{excerpt(v, quote=False)} is below the minimum {lo:g}")
-            ok = ok & ~below
-        if hi is not None:
-            above = ok & (arr > hi)
-            bad(above, lambda v: f"{excerpt(v, quote=False)} is above the maximum {hi:g}")
-            ok = ok & ~above
-        values = numbers.where(ok)
-        if col.kind in ("int", "year"):
-            values = values.astype("Int64")
-        return values, problems
-
+        return _parse_numbers(text, col, empty, bad), problems
     if col.kind == "bool":
-        lower = text.str.lower()
-        is_true = lower.isin(_TRUE).to_numpy()
-        is_false = lower.isin(_FALSE).to_numpy()
-        bad((~empty) & ~is_true & ~is_false, lambda v: f"{excerpt(v)} is not true or false")
-        flags = np.full(len(text), None, dtype=object)  # None where neither
-        flags[is_false] = False
-        flags[is_true] = True
-        values = pd.Series(flags, index=text.index, dtype=object)
-        if col.required:
-            values = values.astype("boolean")
-        return values, problems
-
+        return _parse_bools(text, col, empty, bad), problems
     if col.kind == "list":
-        items = [tuple(p.strip() for p in v.split(";") if p.strip()) if v else () for v in cells]
-        if col.allowed is not None:
-            allowed = set(col.allowed)
-            msgs = []
-            for tup in items:
-                unknown = [x for x in tup if x not in allowed]
-                msgs.append(
-                    f"unknown value(s) {', '.join(map(excerpt, unknown[:5]))}; allowed: "
-                    f"{', '.join(col.allowed)}"
-                    if unknown
-                    else ""
-                )
-            bad(np.array([bool(m) for m in msgs], dtype=bool), msgs)
-        return pd.Series(items, index=text.index, dtype=object), problems
+        return _parse_lists(text, cells, col, bad), problems
+    return _parse_texts(text, cells, col, empty, bad), problems
 
-    # str
+
+def _parse_numbers(text: pd.Series, col: Column, empty: np.ndarray, bad: _Bad) -> pd.Series:
+    """Parse an ``int``, ``float`` or ``year`` column (decimal comma allowed), in its bounds."""
+    numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+    numbers = numbers.astype(float)
+    not_number = (~empty) & numbers.isna().to_numpy()
+    bad(not_number, lambda v: f"{excerpt(v)} is not a number")
+    finite = np.isfinite(numbers.to_numpy())
+    bad((~empty) & (~not_number) & ~finite, "the number must be finite")
+    ok = finite
+    if col.kind in ("int", "year"):
+        frac = ok & (np.mod(numbers.to_numpy(), 1.0) != 0)
+        bad(frac, lambda v: f"{excerpt(v, quote=False)} is not a whole number")
+        ok = ok & ~frac
+    lo, hi = col.minimum, col.maximum
+    if col.kind == "year":
+        lo, hi = _YEAR_RANGE
+    arr = numbers.to_numpy()
+    if lo is not None:
+        below = ok & (arr < lo)
+        bad(below, lambda v: f"{excerpt(v, quote=False)} is below the minimum {lo:g}")
+        ok = ok & ~below
+    if hi is not None:
+        above = ok & (arr > hi)
+        bad(above, lambda v: f"{excerpt(v, quote=False)} is above the maximum {hi:g}")
+        ok = ok & ~above
+    values = numbers.where(ok)
+    if col.kind in ("int", "year"):
+        values = values.astype("Int64")
+    return values
+
+
+def _parse_bools(text: pd.Series, col: Column, empty: np.ndarray, bad: _Bad) -> pd.Series:
+    """Parse a ``bool`` column (``None`` where empty; ``boolean`` when required)."""
+    lower = text.str.lower()
+    is_true = lower.isin(_TRUE).to_numpy()
+    is_false = lower.isin(_FALSE).to_numpy()
+    bad((~empty) & ~is_true & ~is_false, lambda v: f"{excerpt(v)} is not true or false")
+    flags = np.full(len(text), None, dtype=object)  # None where neither
+    flags[is_false] = False
+    flags[is_true] = True
+    values = pd.Series(flags, index=text.index, dtype=object)
+    if col.required:
+        values = values.astype("boolean")
+    return values
+
+
+def _parse_lists(text: pd.Series, cells: np.ndarray, col: Column, bad: _Bad) -> pd.Series:
+    """Parse a ``list`` column: ``;``-separated items, each in ``col.allowed`` if given."""
+    items = [tuple(p.strip() for p in v.split(";") if p.strip()) if v else () for v in cells]
+    if col.allowed is not None:
+        allowed = set(col.allowed)
+        msgs = []
+        for tup in items:
+            unknown = [x for x in tup if x not in allowed]
+            msgs.append(
+                f"unknown value(s) {', '.join(map(excerpt, unknown[:5]))}; allowed: "
+                f"{', '.join(col.allowed)}"
+                if unknown
+                else ""
+            )
+        bad(np.array([bool(m) for m in msgs], dtype=bool), msgs)
+    return pd.Series(items, index=text.index, dtype=object)
+
+
+def _parse_texts(
+    text: pd.Series, cells: np.ndarray, col: Column, empty: np.ndarray, bad: _Bad
+) -> pd.Series:
+    """Parse a ``str`` column: allowed values and pattern; ``None`` where empty."""
     if col.allowed is not None:
         not_allowed = (~empty) & ~text.isin(col.allowed).to_numpy()
         allowed_text = ", ".join(col.allowed)
@@ -168,8 +190,9 @@ def _parse_column(
         regex = re.compile(col.pattern)
         mismatch = np.array([bool(v) and regex.fullmatch(v) is None for v in cells], dtype=bool)
         bad(mismatch, lambda v: f"{excerpt(v)} does not have the form {col.pattern}")
-    values = pd.Series(np.where(empty, None, cells), index=text.index, dtype=object)
-    return values, problems
+    values = cells.copy()  # object array: None where empty
+    values[empty] = None
+    return pd.Series(values, index=text.index, dtype=object)
 
 
 def _duplicate_ids(

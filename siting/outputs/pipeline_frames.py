@@ -141,7 +141,30 @@ def assignment_frame(result: AssignmentResult) -> pd.DataFrame:
 
 def assignment_sheets(result: AssignmentResult) -> list[Sheet]:
     """Return the tables of an assignment: leads, sites, zones, capacity values, regions, run."""
-    sites = pd.DataFrame(
+    zones = pd.DataFrame(
+        [
+            (z.zone_id, z.name, z.headroom_mw, z.used_mw, z.n_leads, z.constrained, z.note)
+            for z in result.zones
+        ],
+        columns=["zone_id", "name", "headroom_mw", "used_mw", "n_leads", "constrained", "note"],
+    )
+    regions = pd.DataFrame(
+        [(r.region_id, r.name, r.capacity_fte, r.used_fte) for r in result.regions],
+        columns=["region_id", "name", "capacity_fte", "used_fte"],
+    )
+    return [
+        Sheet("Leads", assignment_frame(result)),
+        Sheet("Sites", _sites_frame(result)),
+        Sheet("Zones", zones),
+        Sheet("Capacity values", _capacity_values_frame(result)),
+        Sheet("Regions", regions),
+        Sheet("Run", about_frame(assignment_about(result))),
+    ]
+
+
+def _sites_frame(result: AssignmentResult) -> pd.DataFrame:
+    """Return the sites of an assignment: capacity [ha], use [ha] and the leads placed."""
+    return pd.DataFrame(
         [
             (
                 s.site_id,
@@ -170,14 +193,11 @@ def assignment_sheets(result: AssignmentResult) -> list[Sheet]:
             "n_candidates",
         ],
     )
-    zones = pd.DataFrame(
-        [
-            (z.zone_id, z.name, z.headroom_mw, z.used_mw, z.n_leads, z.constrained, z.note)
-            for z in result.zones
-        ],
-        columns=["zone_id", "name", "headroom_mw", "used_mw", "n_leads", "constrained", "note"],
-    )
-    values = pd.DataFrame(
+
+
+def _capacity_values_frame(result: AssignmentResult) -> pd.DataFrame:
+    """Return what one more unit of each binding capacity would add to the assignment."""
+    return pd.DataFrame(
         [
             (
                 v.kind,
@@ -206,18 +226,6 @@ def assignment_sheets(result: AssignmentResult) -> list[Sheet]:
             "changed_leads",
         ],
     )
-    regions = pd.DataFrame(
-        [(r.region_id, r.name, r.capacity_fte, r.used_fte) for r in result.regions],
-        columns=["region_id", "name", "capacity_fte", "used_fte"],
-    )
-    return [
-        Sheet("Leads", assignment_frame(result)),
-        Sheet("Sites", sites),
-        Sheet("Zones", zones),
-        Sheet("Capacity values", values),
-        Sheet("Regions", regions),
-        Sheet("Run", about_frame(assignment_about(result))),
-    ]
 
 
 def assignment_about(result: AssignmentResult) -> list[tuple[str, Any]]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import geopandas as gpd
 from matplotlib import rc_context
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
@@ -82,6 +83,30 @@ def ranking_map(
     fig = Figure(figsize=(3.4, 4.0), layout="constrained")
     ax = fig.add_subplot()
     ax.set_axis_off()
+    handles = _draw_municipalities(ax, municipalities, data)
+    provinces.boundary.plot(ax=ax, color="#555555", linewidth=0.5)
+    _draw_sites(ax, result, numbered)
+    if result.origin is not None:
+        origin = gpd.GeoSeries.from_xy(
+            [result.origin[0]], [result.origin[1]], crs=settings.display_crs
+        ).to_crs(settings.working_crs)
+        ax.scatter(origin.x, origin.y, marker="*", s=70, color="#212121", zorder=6)
+        handles.append(
+            Patch(facecolor="#212121", label="current location (star)"),
+        )
+    handles.append(Patch(facecolor=OUTCOME_COLORS["recommended"], label="recommended (rank)"))
+    ax.legend(handles=handles, loc="upper left", fontsize=5.5, frameon=False)
+    xmin, ymin, xmax, ymax = municipalities.total_bounds
+    ax.set_xlim(xmin - 2_000, xmax + 2_000)
+    ax.set_ylim(ymin - 2_000, ymax + 2_000)
+    ax.set_aspect("equal")
+    return fig
+
+
+def _draw_municipalities(
+    ax: Axes, municipalities: gpd.GeoDataFrame, data: GeoData | None
+) -> list[Patch]:
+    """Draw the municipalities, shaded by grid class when ``data`` is given; return the legend."""
     handles = []
     if data is not None:
         classes = data.grid_congestion.set_index("gm_code")["afname_class"].astype(int).to_dict()
@@ -95,7 +120,11 @@ def ranking_map(
         ]
     else:
         municipalities.plot(ax=ax, color="#eeeeee", edgecolor="white", linewidth=0.15)
-    provinces.boundary.plot(ax=ax, color="#555555", linewidth=0.5)
+    return handles
+
+
+def _draw_sites(ax: Axes, result: RankingResult, numbered: int) -> None:
+    """Draw the sites by outcome, and the recommended ones numbered by rank."""
     sites = _site_points(result)
     others = sites[sites["outcome"] != "recommended"]
     ax.scatter(
@@ -119,21 +148,6 @@ def ranking_map(
             color=OUTCOME_COLORS["recommended"],
             zorder=5,
         )
-    if result.origin is not None:
-        origin = gpd.GeoSeries.from_xy(
-            [result.origin[0]], [result.origin[1]], crs=settings.display_crs
-        ).to_crs(settings.working_crs)
-        ax.scatter(origin.x, origin.y, marker="*", s=70, color="#212121", zorder=6)
-        handles.append(
-            Patch(facecolor="#212121", label="current location (star)"),
-        )
-    handles.append(Patch(facecolor=OUTCOME_COLORS["recommended"], label="recommended (rank)"))
-    ax.legend(handles=handles, loc="upper left", fontsize=5.5, frameon=False)
-    xmin, ymin, xmax, ymax = municipalities.total_bounds
-    ax.set_xlim(xmin - 2_000, xmax + 2_000)
-    ax.set_ylim(ymin - 2_000, ymax + 2_000)
-    ax.set_aspect("equal")
-    return fig
 
 
 def ranking_map_svg(result: RankingResult, *, data: GeoData | None = None) -> str:

@@ -12,6 +12,24 @@ from siting.results.ranking import RankingResult
 
 def panel(result: RankingResult) -> str:
     """Return the case panel: headline, key needs, solver outcome, exclusion funnel."""
+    parts = _headline(result)
+    parts += _needs_and_funnel(result)
+    if result.notes:
+        parts.append(
+            "<details><summary>Notes</summary><ul>"
+            + "".join(f"<li>{esc(n)}</li>" for n in result.notes)
+            + "</ul></details>"
+        )
+    gap = esc(format_gap(result.gap, result.status))
+    parts.append(
+        f'<div class="note">solver {esc(result.solver)}: <b>{esc(result.status)}</b>, '
+        f"gap {gap}, {result.n_solves} solve(s) in {result.solve_time_s:.2f} s</div>"
+    )
+    return "".join(parts)
+
+
+def _headline(result: RankingResult) -> list[str]:
+    """Return the panel's first lines: what is recommended (or why nothing), and how many fit."""
     parts = []
     n_rec = len(result.recommendations)
     if result.infeasibility is not None or not result.recommendations:
@@ -42,6 +60,12 @@ def panel(result: RankingResult) -> str:
         f"<div>{result.n_feasible} of {result.n_sites} sites satisfy every hard "
         f"constraint{unverified}.</div>"
     )
+    return parts
+
+
+def _needs_and_funnel(result: RankingResult) -> list[str]:
+    """Return the key needs and the exclusion funnel, as two collapsed tables."""
+    parts = []
     parts.append("<details><summary>Key needs</summary><table>")
     for key, value in result.needs.items():
         if key == "id":
@@ -67,18 +91,7 @@ def panel(result: RankingResult) -> str:
         '</table><div class="note">fail and unknown count each rule on all sites; '
         "left = sites passing it and every rule above</div></details>"
     )
-    if result.notes:
-        parts.append(
-            "<details><summary>Notes</summary><ul>"
-            + "".join(f"<li>{esc(n)}</li>" for n in result.notes)
-            + "</ul></details>"
-        )
-    gap = esc(format_gap(result.gap, result.status))
-    parts.append(
-        f'<div class="note">solver {esc(result.solver)}: <b>{esc(result.status)}</b>, '
-        f"gap {gap}, {result.n_solves} solve(s) in {result.solve_time_s:.2f} s</div>"
-    )
-    return "".join(parts)
+    return parts
 
 
 def _two_site_summary(result: RankingResult) -> str:

@@ -189,6 +189,21 @@ def _assignment_layers(
     )
     zones_var = (LAYER_ZONES, group.get_name())
 
+    sections.append(_assigned_sites_layer(m, result, sites))
+    placed = [
+        (lead, xy) for lead, xy in zip(result.leads, origins, strict=True) if lead.status == PLACED
+    ]
+    sections.append(_assignment_lines_layer(m, placed, sites))
+    sections.append(_placed_leads_layer(m, placed))
+    sections.append(_unplaced_leads_layer(m, result, origins))
+    sections.insert(0, sections.pop())  # most important first
+    return sections, _assignment_panel(result), zones_var
+
+
+def _assigned_sites_layer(
+    m: folium.Map, result: AssignmentResult, sites: dict[str, _Point]
+) -> tuple[str | None, str, str, bool]:
+    """Add the sites with leads placed (tooltip: ha used of the capacity); return the section."""
     group = folium.FeatureGroup(LAYER_SITES)
     group.add_to(m)
     zones = {z.zone_id: z for z in result.zones}
@@ -212,18 +227,18 @@ def _assignment_layers(
         if len(uses) > 1:
             tip = f"<b>{len(uses)} assigned sites at this point</b><br>{tip}"
         _site_circle(group, point, tip)
-    sections.append(
-        (
-            LAYER_SITES,
-            "Assigned sites",
-            dot(SITE_COLOR, "site with leads placed (tooltip: ha used / capacity)"),
-            True,
-        )
+    return (
+        LAYER_SITES,
+        "Assigned sites",
+        dot(SITE_COLOR, "site with leads placed (tooltip: ha used / capacity)"),
+        True,
     )
 
-    placed = [
-        (lead, xy) for lead, xy in zip(result.leads, origins, strict=True) if lead.status == PLACED
-    ]
+
+def _assignment_lines_layer(
+    m: folium.Map, placed: list[tuple[AssignedLead, _Point | None]], sites: dict[str, _Point]
+) -> tuple[str | None, str, str, bool]:
+    """Add a line from each placed lead to its site; return the legend section."""
     group = folium.FeatureGroup(LAYER_LINES)
     group.add_to(m)
     lines: dict[tuple[Any, str], list[str]] = {}
@@ -237,17 +252,20 @@ def _assignment_layers(
         )
     for (xy, site), texts in lines.items():
         _line(group, xy, sites[site], texts, dashed=False)
-    sections.append(
-        (
-            LAYER_LINES,
-            "Assignment",
-            _line_swatch(dashed=False)
-            + '<div class="note">straight line from the current location to the '
-            "assigned site; tooltip: lead, site, distance [km], utility</div>",
-            True,
-        )
+    return (
+        LAYER_LINES,
+        "Assignment",
+        _line_swatch(dashed=False)
+        + '<div class="note">straight line from the current location to the '
+        "assigned site; tooltip: lead, site, distance [km], utility</div>",
+        True,
     )
 
+
+def _placed_leads_layer(
+    m: folium.Map, placed: list[tuple[AssignedLead, _Point | None]]
+) -> tuple[str | None, str, str, bool]:
+    """Add the current locations of the placed leads; return the legend section."""
     group = folium.FeatureGroup(LAYER_PLACED)
     group.add_to(m)
     by_place = _by_place(placed)
@@ -257,15 +275,18 @@ def _assignment_layers(
             for lead in members
         ]
         _lead_circle(group, xy, LEAD_COLORS[PLACED], f"{len(members)} placed lead(s)", texts)
-    sections.append(
-        (
-            LAYER_PLACED,
-            "Placed leads",
-            dot(LEAD_COLORS[PLACED], "current location of placed lead(s)"),
-            True,
-        )
+    return (
+        LAYER_PLACED,
+        "Placed leads",
+        dot(LEAD_COLORS[PLACED], "current location of placed lead(s)"),
+        True,
     )
 
+
+def _unplaced_leads_layer(
+    m: folium.Map, result: AssignmentResult, origins: list[_Point | None]
+) -> tuple[str | None, str, str, bool]:
+    """Add the unplaced and invalid leads, by status; return the legend section."""
     group = folium.FeatureGroup(LAYER_UNPLACED)
     group.add_to(m)
     others = [
@@ -285,9 +306,7 @@ def _assignment_layers(
         + '<div class="note">leads at the same place share a marker; the number is how '
         "many</div>"
     )
-    sections.append((LAYER_UNPLACED, "Unplaced and invalid leads", body, True))
-    sections.insert(0, sections.pop())  # most important first
-    return sections, _assignment_panel(result), zones_var
+    return (LAYER_UNPLACED, "Unplaced and invalid leads", body, True)
 
 
 def _assignment_panel(result: AssignmentResult) -> str:

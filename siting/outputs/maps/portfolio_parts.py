@@ -123,33 +123,7 @@ def _zone_layer(
 
     def cell(k: int) -> tuple[int, str]:
         if k not in cache:
-            row = grid.iloc[k]
-            code = str(row["gm_code"])
-            c = -1 if _missing(row.get("afname_class")) else int(row["afname_class"])
-            relief = row.get("expected_relief_year")
-            relief_text = "" if _missing(relief) else f", latest solve year {int(relief)}"
-            tip = (
-                f"<b>{esc(row['municipality'])}</b> ({esc(code)})<br>worst class {c}: "
-                f"{esc(vocab.CONGESTION_CLASSES.get(c, 'unknown'))}, state "
-                f"{esc(_text(row.get('status_date')))}{relief_text}"
-            )
-            keys = [*tuple(row.get("grid_area_ids") or ()), code]
-            mine = [z for key in keys for z in _zones_of(zones, key)]
-            rooms = [z for z in mine if z.unit == "MW" and z.n_leads > 0]
-            if rooms:
-                z = max(rooms, key=lambda u: u.used_mw / u.headroom_mw if u.headroom_mw else 1)
-                share = z.used_mw / z.headroom_mw if z.headroom_mw > 0 else 1.0
-                index = len(classes) + _headroom_class(share, z)
-            else:
-                index = classes.index(c)
-            for z in mine[:6]:
-                tip += "<br>" + _zone_words(z)
-            if len(mine) > 6:
-                tip += f"<br>... and {len(mine) - 6} more area(s)"
-            if zones and not mine:
-                tip += "<br>no candidate site of any lead here"
-            tip += '<br><span class="note">areas placed by municipality: approximate</span>'
-            cache[k] = (index, tip)
+            cache[k] = _zone_cell(grid.iloc[k], zones, classes)
         return cache[k]
 
     cells = []
@@ -160,6 +134,43 @@ def _zone_layer(
             cells.append((shape, *cell(k)))
     style = {"color": "#ffffff", "weight": 0.6, "opacity": 0.9, "fillOpacity": 0.6}
     group.add_child(PolygonSurface(cells, colors=palette, style=style))
+    body = _zone_legend(zones, how)
+    title = "Grid areas: published room used" if zones else "Grid congestion"
+    return layer, title, body, True
+
+
+def _zone_cell(row: pd.Series, zones: dict[str, ZoneUse], classes: list[int]) -> tuple[int, str]:
+    """Return the colour index and the tooltip of one municipality's hexagons."""
+    code = str(row["gm_code"])
+    c = -1 if _missing(row.get("afname_class")) else int(row["afname_class"])
+    relief = row.get("expected_relief_year")
+    relief_text = "" if _missing(relief) else f", latest solve year {int(relief)}"
+    tip = (
+        f"<b>{esc(row['municipality'])}</b> ({esc(code)})<br>worst class {c}: "
+        f"{esc(vocab.CONGESTION_CLASSES.get(c, 'unknown'))}, state "
+        f"{esc(_text(row.get('status_date')))}{relief_text}"
+    )
+    keys = [*tuple(row.get("grid_area_ids") or ()), code]
+    mine = [z for key in keys for z in _zones_of(zones, key)]
+    rooms = [z for z in mine if z.unit == "MW" and z.n_leads > 0]
+    if rooms:
+        z = max(rooms, key=lambda u: u.used_mw / u.headroom_mw if u.headroom_mw else 1)
+        share = z.used_mw / z.headroom_mw if z.headroom_mw > 0 else 1.0
+        index = len(classes) + _headroom_class(share, z)
+    else:
+        index = classes.index(c)
+    for z in mine[:6]:
+        tip += "<br>" + _zone_words(z)
+    if len(mine) > 6:
+        tip += f"<br>... and {len(mine) - 6} more area(s)"
+    if zones and not mine:
+        tip += "<br>no candidate site of any lead here"
+    tip += '<br><span class="note">areas placed by municipality: approximate</span>'
+    return index, tip
+
+
+def _zone_legend(zones: dict[str, ZoneUse], how: str) -> str:
+    """Return the legend of the zone layer: room used where leads compete, else the class."""
     body = ""
     if any(z.unit == "MW" for z in zones.values()):
         body += "<div><b>share of the published room [MW] used</b></div>"
@@ -180,8 +191,7 @@ def _zone_layer(
         "feed a site there (placed by the station's place: approximate), "
         f"{esc(how)}. An area without a published room takes at most one large lead.</div>"
     )
-    title = "Grid areas: published room used" if zones else "Grid congestion"
-    return layer, title, body, True
+    return body
 
 
 def _headroom_class(share: float, zone: ZoneUse) -> int:

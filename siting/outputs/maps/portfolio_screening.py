@@ -49,6 +49,23 @@ def _screening_layers(
     sections.append(_zone_layer(group, data, None, layer=LAYER_CONGESTION))
     zones_var = (LAYER_CONGESTION, group.get_name())
 
+    section, tops = _top_lines_layer(m, result, origins, sites)
+    sections.append(section)
+    sections.append(_top_sites_layer(m, result, tops, sites))
+    sections.insert(0, _lead_status_layer(m, result, origins))
+    return sections, _screening_panel(result), zones_var
+
+
+def _top_lines_layer(
+    m: folium.Map, result: ScreenResult, origins: list[_Point | None], sites: dict[str, _Point]
+) -> tuple[tuple[str | None, str, str, bool], dict[str, list[str]]]:
+    """Add a dashed line from each lead to its top-1 site.
+
+    Returns
+    -------
+    tuple
+        The legend section, and the leads whose top-1 site each site is (site id -> lead ids).
+    """
     tops: dict[str, list[str]] = {}
     group = folium.FeatureGroup(LAYER_TOP_LINES)
     group.add_to(m)
@@ -66,18 +83,22 @@ def _screening_layers(
         )
     for (xy, site), texts in lines.items():
         _line(group, xy, sites[site], texts, dashed=True)
-    sections.append(
-        (
-            LAYER_TOP_LINES,
-            "Top-1 site of each lead",
-            _line_swatch(dashed=True)
-            + '<div class="note">straight line to the best site of each lead ranked '
-            "on its own (leads may share a site: screening does not share capacity; "
-            "see siting assign); tooltip: lead, site, distance [km], utility</div>",
-            True,
-        )
+    section = (
+        LAYER_TOP_LINES,
+        "Top-1 site of each lead",
+        _line_swatch(dashed=True)
+        + '<div class="note">straight line to the best site of each lead ranked '
+        "on its own (leads may share a site: screening does not share capacity; "
+        "see siting assign); tooltip: lead, site, distance [km], utility</div>",
+        True,
     )
+    return section, tops
 
+
+def _top_sites_layer(
+    m: folium.Map, result: ScreenResult, tops: dict[str, list[str]], sites: dict[str, _Point]
+) -> tuple[str | None, str, str, bool]:
+    """Add the top-1 sites with the leads they are best for; return the legend section."""
     group = folium.FeatureGroup(LAYER_TOP_SITES)
     group.add_to(m)
     names = {
@@ -96,10 +117,13 @@ def _screening_layers(
         if len(chosen) > 1:
             tip = f"<b>{len(chosen)} top-1 sites at this point</b><br>{tip}"
         _site_circle(group, point, tip)
-    sections.append(
-        (LAYER_TOP_SITES, "Top-1 sites", dot(SITE_COLOR, "best site of at least one lead"), True)
-    )
+    return (LAYER_TOP_SITES, "Top-1 sites", dot(SITE_COLOR, "best site of at least one lead"), True)
 
+
+def _lead_status_layer(
+    m: folium.Map, result: ScreenResult, origins: list[_Point | None]
+) -> tuple[str | None, str, str, bool]:
+    """Add the leads at their current location, by status; return the legend section."""
     group = folium.FeatureGroup(LAYER_STATUS)
     group.add_to(m)
     pairs = list(zip(result.leads, origins, strict=True))
@@ -134,8 +158,7 @@ def _screening_layers(
         + '<div class="note">leads at the same place share a marker; the number is how '
         "many</div>"
     )
-    sections.insert(0, (LAYER_STATUS, "Leads by status", body, True))
-    return sections, _screening_panel(result), zones_var
+    return (LAYER_STATUS, "Leads by status", body, True)
 
 
 def _screening_panel(result: ScreenResult) -> str:

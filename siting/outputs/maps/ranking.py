@@ -148,6 +148,32 @@ def render_map(
     SitingInputError
         For an unknown ``surface`` or boundaries without ``gm_code`` or CRS.
     """
+    _check_surface(surface)
+    data = load_geodata() if data is None else data
+    polygons = None if boundaries is None else boundary_polygons(boundaries)
+    created = m is None
+    m = start_map(m, offline=offline, data=data)
+    sections, surfaces, recommended = _ranking_layers(m, result, data, polygons, surface=surface)
+    add_panels(
+        m,
+        panel(result) + live_section(result),
+        legend(sections),
+        case_title=f"Case {result.case_id}",
+    )
+    if live:
+        add_live_weights(m, result, recommended.get_name())
+    _layer_control_last(m, collapsed=compact)
+    if compact:
+        m.add_child(Style(COMPACT_CSS), name="siting_compact_css")
+    m.add_child(SurfaceSwitch(surfaces), name="siting_surface_switch")
+    if created:
+        points = list(focus) if focus is not None else result_points(result)
+        open_at(m, points, padding_left=PANEL_WIDTH_PX + 20, padding_right=60 if compact else 270)
+    return m
+
+
+def _check_surface(surface: str | None) -> None:
+    """Raise for a surface name that is not one of ``_SURFACES``."""
     if surface is not None and surface not in _SURFACES:
         raise SitingInputError(
             Problem(
@@ -157,11 +183,24 @@ def render_map(
                 message=f"{excerpt(surface)} is not a surface; allowed: {', '.join(_SURFACES)}",
             )
         )
-    data = load_geodata() if data is None else data
-    polygons = None if boundaries is None else boundary_polygons(boundaries)
-    created = m is None
-    m = start_map(m, offline=offline, data=data)
 
+
+def _ranking_layers(
+    m: folium.Map,
+    result: RankingResult,
+    data: GeoData,
+    polygons: gpd.GeoDataFrame | None,
+    *,
+    surface: str | None,
+) -> tuple[list[tuple[str | None, str, str, bool]], dict[str, str], folium.FeatureGroup]:
+    """Add the layers of a ranking map.
+
+    Returns
+    -------
+    tuple
+        The legend sections, the surface groups' names by layer name, and the group of the
+        recommended sites.
+    """
     sections: list[tuple[str | None, str, str, bool]] = []
     surfaces: dict[str, str] = {}
     group = _group(m, LAYER_CONGESTION, show=surface == "congestion")
@@ -195,22 +234,7 @@ def render_map(
         group = _group(m, LAYER_PAIRS, show=True)
         sections.insert(0, pair_layer(group, result))
 
-    add_panels(
-        m,
-        panel(result) + live_section(result),
-        legend(sections),
-        case_title=f"Case {result.case_id}",
-    )
-    if live:
-        add_live_weights(m, result, recommended.get_name())
-    _layer_control_last(m, collapsed=compact)
-    if compact:
-        m.add_child(Style(COMPACT_CSS), name="siting_compact_css")
-    m.add_child(SurfaceSwitch(surfaces), name="siting_surface_switch")
-    if created:
-        points = list(focus) if focus is not None else result_points(result)
-        open_at(m, points, padding_left=PANEL_WIDTH_PX + 20, padding_right=60 if compact else 270)
-    return m
+    return sections, surfaces, recommended
 
 
 def result_points(result: RankingResult) -> list[tuple[float, float]]:

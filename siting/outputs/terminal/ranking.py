@@ -40,27 +40,7 @@ def print_ranking(
     full
         Print everything: every explanation, the funnel table, near misses and notes.
     """
-    needs = result.needs
-    console.print(
-        styled(
-            (f"Case {needs['id']}", "bold"),
-            f": {needs['plot']} plot, {needs['power']} by {needs['year']}, environmental "
-            f"category {needs['environmental_category']}, cleanroom {needs['cleanroom']}, "
-            f"talent {needs['talent']}; driven by {', '.join(needs['space_types'])}.",
-        )
-    )
-    console.print(
-        plain(
-            f"{result.n_feasible} of {result.n_sites} sites satisfy every hard constraint"
-            + (
-                f" ({result.n_feasible - result.n_unverified} verified, "
-                f"{result.n_unverified} {TO_CONFIRM}: relying on facts no source states)"
-                if result.n_unverified
-                else ""
-            )
-            + "."
-        )
-    )
+    _print_headline(result, console)
     _print_earliest_fit(result, console)
     if result.recommendations:
         console.print(_recommendation_table(result, console, wrap=full))
@@ -98,6 +78,31 @@ def print_ranking(
                 "dim",
             )
         )
+
+
+def _print_headline(result: RankingResult, console: Console) -> None:
+    """Print the case's key needs and how many sites satisfy every hard constraint."""
+    needs = result.needs
+    console.print(
+        styled(
+            (f"Case {needs['id']}", "bold"),
+            f": {needs['plot']} plot, {needs['power']} by {needs['year']}, environmental "
+            f"category {needs['environmental_category']}, cleanroom {needs['cleanroom']}, "
+            f"talent {needs['talent']}; driven by {', '.join(needs['space_types'])}.",
+        )
+    )
+    console.print(
+        plain(
+            f"{result.n_feasible} of {result.n_sites} sites satisfy every hard constraint"
+            + (
+                f" ({result.n_feasible - result.n_unverified} verified, "
+                f"{result.n_unverified} {TO_CONFIRM}: relying on facts no source states)"
+                if result.n_unverified
+                else ""
+            )
+            + "."
+        )
+    )
 
 
 def _print_earliest_fit(result: RankingResult, console: Console) -> None:

@@ -45,6 +45,32 @@ def _print_variant(
             console.print(plain(f"  - {line}"), soft_wrap=True)
     else:
         console.print(plain("No difference in needs, weights or data against the base."))
+    console.print(_top_table(result, variant))
+    console.print(Panel(plain(variant.summary), title="In words", title_align="left"))
+    if variant.moves:
+        _change_table(
+            f"What moved in the top {result.top}, and why", variant.moves, console, rows=rows
+        )
+    if variant.became_infeasible:
+        _grouped_table(
+            f"No longer feasible ({len(variant.became_infeasible)} sites)",
+            variant.became_infeasible,
+            console,
+            rows=rows,
+        )
+    if variant.became_feasible:
+        _grouped_table(
+            f"Newly feasible ({len(variant.became_feasible)} sites)",
+            variant.became_feasible,
+            console,
+            rows=rows,
+        )
+    if not (variant.moves or variant.became_feasible or variant.became_infeasible):
+        console.print(plain("Nothing moved."))
+
+
+def _top_table(result: Comparison, variant: VariantComparison) -> Table:
+    """Return the base's and the variant's top sites side by side, with each one's base rank."""
     table = Table(title=f"Top {result.top}: base vs. what-if", show_lines=False)
     table.add_column("#", justify="right")
     table.add_column(plain(f"base: {result.base_name}"), overflow="fold")
@@ -78,28 +104,7 @@ def _print_variant(
             f"{v.utility:.3f}" if v else "",
             plain(was),
         )
-    console.print(table)
-    console.print(Panel(plain(variant.summary), title="In words", title_align="left"))
-    if variant.moves:
-        _change_table(
-            f"What moved in the top {result.top}, and why", variant.moves, console, rows=rows
-        )
-    if variant.became_infeasible:
-        _grouped_table(
-            f"No longer feasible ({len(variant.became_infeasible)} sites)",
-            variant.became_infeasible,
-            console,
-            rows=rows,
-        )
-    if variant.became_feasible:
-        _grouped_table(
-            f"Newly feasible ({len(variant.became_feasible)} sites)",
-            variant.became_feasible,
-            console,
-            rows=rows,
-        )
-    if not (variant.moves or variant.became_feasible or variant.became_infeasible):
-        console.print(plain("Nothing moved."))
+    return table
 
 
 def _change_table(
