@@ -14,7 +14,7 @@ one assignment for the whole pipeline:
   site table (:mod:`siting.jobs.assign_eval`), build the model inputs, solve (with the value
   of capacity and of relief one year earlier) and assemble an :class:`AssignmentResult` with
   site names, capacities used and notes (:mod:`siting.jobs.assign_result`);
-- :func:`siting.outputs.tables.write_assignment` writes a result to ``.csv``, ``.xlsx`` or ``.json``.
+- :func:`siting.outputs.tables.write_assignment` writes a result to CSV, Excel or JSON.
 
 **Capacity rules.** A site's capacity is its available area [ha] (a fully issued site has
 0 ha). A site whose available area is *not known* takes at most one lead: its area cannot be
