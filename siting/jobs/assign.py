@@ -76,6 +76,14 @@ from siting.results.assignment import AssignmentResult, CapacityLine
 __all__ = ["MAX_PRIORITY", "assign_leads"]
 
 
+def _with_headroom(data: GeoData, headroom: Mapping[str, float] | str | Path | None) -> GeoData:
+    """Return the data with the user's grid headroom per municipality as what-if overrides."""
+    if headroom is None:
+        return data
+    overrides = tuple(data.grid_overrides) + headroom_overrides(headroom, data)
+    return replace(data, grid_overrides=overrides)
+
+
 # --------------------------------------------------------------------------------------------
 # the thin constructor on the data
 
@@ -158,11 +166,7 @@ def assign_leads(
     if not isinstance(catalogue, Catalogue):
         catalogue = load_catalogue(catalogue)
     gap_rel = check_options(absorption_share, gap_rel)
-    data = load_geodata(geodata_dir) if data is None else data
-    if headroom is not None:
-        data = replace(
-            data, grid_overrides=tuple(data.grid_overrides) + headroom_overrides(headroom, data)
-        )
+    data = _with_headroom(load_geodata(geodata_dir) if data is None else data, headroom)
     table = site_table(data=data)
     facts = cached_site_facts(table, data)
     sites = SiteColumns.from_table(table)
@@ -185,7 +189,7 @@ def assign_leads(
 
     values = capacity_lines(sol, sites.names, grid_zones, region_names)
     capacity_note = sol.capacity_note
-    if max_resolves > 0 and sol.status in SOLVED:
+    if max_resolves > 0 and sol.status in SOLVED:  # and the value of relief one year earlier
         relief = _relief_values(
             model,
             sol,
