@@ -68,8 +68,42 @@ def _site_texts(
     texts: _Texts,
 ) -> None:
     """Word the space, delivery, environmental-category and site-fit rules."""
+    plot = floor_space.plot_words(
+        profile.needs.land_ha, profile.needs.floor_m2, catalogue.params.floor_space_index
+    )
+    texts["space"] = (
+        f">= {plot} available"
+        if needs.land_ha != profile.needs.land_ha
+        else f">= {needs.land_ha:g} ha available",
+        _space_words(facts),
+    )
     year = profile.needs.year
+    texts["availability_year"] = (f"plots deliverable by {year}", _delivery_words(facts, year))
+    texts["environmental_category"] = (
+        f"category {needs.environmental_category} or higher allowed",
+        lambda i: (
+            "no environmental category stated by any source"
+            if np.isnan(facts.env[i])
+            else f"up to category {facts.env[i]:.0f}"
+        ),
+    )
+    fit_slack = batch.slack["site_fit"][0]
+    checks, qualifies = batch_fit_checks(profile, needs, catalogue)
+    category = needs.environmental_category
+    texts["site_fit"] = (
+        site_fit.requirement(checks, qualifies, activity=needs.activity, category=category),
+        lambda i: (
+            site_fit.describe(
+                i, facts.fit, checks, qualifies, float(fit_slack[i]), category=category
+            )
+            if facts.fit is not None
+            else ""
+        ),
+    )
 
+
+def _space_words(facts: SiteFacts) -> Callable[[int], str]:
+    """Site index -> its available area in words (or what bounds it when not known)."""
     available = np.where(
         facts.status == "fully_issued",
         np.nan_to_num(facts.available_ha, nan=0.0),
@@ -84,15 +118,11 @@ def _site_texts(
             return f"available area not known (the terrain is {_fmt(bound[i])} ha net)"
         return "available area not known"
 
-    plot = floor_space.plot_words(
-        profile.needs.land_ha, profile.needs.floor_m2, catalogue.params.floor_space_index
-    )
-    texts["space"] = (
-        f">= {plot} available"
-        if needs.land_ha != profile.needs.land_ha
-        else f">= {needs.land_ha:g} ha available",
-        space,
-    )
+    return space
+
+
+def _delivery_words(facts: SiteFacts, year: int) -> Callable[[int], str]:
+    """Site index -> when its plots can be delivered, in words."""
 
     def delivery(i: int) -> str:
         s, y = facts.status[i], facts.available_year[i]
@@ -104,35 +134,7 @@ def _site_texts(
             return "available now"
         return f"{s}, plots from {_year(y)}"
 
-    texts["availability_year"] = (f"plots deliverable by {year}", delivery)
-    texts["environmental_category"] = (
-        f"category {needs.environmental_category} or higher allowed",
-        lambda i: (
-            "no environmental category stated by any source"
-            if np.isnan(facts.env[i])
-            else f"up to category {facts.env[i]:.0f}"
-        ),
-    )
-
-    fit_slack = batch.slack["site_fit"][0]
-    checks, qualifies = batch_fit_checks(profile, needs, catalogue)
-    texts["site_fit"] = (
-        site_fit.requirement(
-            checks, qualifies, activity=needs.activity, category=needs.environmental_category
-        ),
-        lambda i: (
-            site_fit.describe(
-                i,
-                facts.fit,
-                checks,
-                qualifies,
-                float(fit_slack[i]),
-                category=needs.environmental_category,
-            )
-            if facts.fit is not None
-            else ""
-        ),
-    )
+    return delivery
 
 
 def _facility_texts(

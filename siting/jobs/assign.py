@@ -45,6 +45,7 @@ from typing import Any
 import numpy as np
 
 from siting.criteria.floor_space import plot_needed_ha
+from siting.criteria.site_facts import SiteFacts
 from siting.inputs.catalogue import Catalogue, load_catalogue
 from siting.jobs.assign_eval import EvaluatedPipeline, evaluate_pipeline
 from siting.jobs.assign_grid import BlockedPairs, GridZones, pair_zones, relief_candidates
@@ -68,12 +69,46 @@ from siting.jobs.assign_result import (
 from siting.jobs.facts_cache import cached_site_facts
 from siting.layers.load import GeoData, load_geodata
 from siting.layers.site_table import site_table
-from siting.model.assignment import MAX_RESOLVES, AssignmentModel
+from siting.model.assignment import MAX_RESOLVES, AssignmentModel, AssignmentSolution
 from siting.model.solvers import SOLVED
 from siting.progress import ProgressArg, progress_reporter
 from siting.results.assignment import AssignmentResult, CapacityLine
 
 __all__ = ["MAX_PRIORITY", "assign_leads"]
+
+
+def _capacity_values(
+    model: AssignmentModel,
+    sol: AssignmentSolution,
+    facts: SiteFacts,
+    pipeline: EvaluatedPipeline,
+    inputs: _ModelInputs,
+    grid_zones: GridZones,
+    names: tuple[Mapping[str, str], Mapping[str, str]],
+    *,
+    max_resolves: int,
+    solver: str | None,
+    time_limit_s: float | None,
+    gap_rel: float,
+) -> tuple[tuple[CapacityLine, ...], str]:
+    """Return the value of one more unit of each capacity, and of relief one year earlier."""
+    site_names, region_names = names
+    values = capacity_lines(sol, site_names, grid_zones, region_names)
+    capacity_note = sol.capacity_note
+    if max_resolves > 0 and sol.status in SOLVED:
+        relief = _relief_values(
+            model,
+            sol,
+            facts,
+            pipeline.blocked,
+            inputs,
+            max_resolves,
+            solver=solver,
+            time_limit_s=time_limit_s,
+            gap_rel=gap_rel,
+        )
+        values, capacity_note = with_relief(values, relief, capacity_note)
+    return values, capacity_note
 
 
 def _with_headroom(data: GeoData, headroom: Mapping[str, float] | str | Path | None) -> GeoData:
@@ -187,21 +222,19 @@ def assign_leads(
         gap_rel=gap_rel,
     )
 
-    values = capacity_lines(sol, sites.names, grid_zones, region_names)
-    capacity_note = sol.capacity_note
-    if max_resolves > 0 and sol.status in SOLVED:  # and the value of relief one year earlier
-        relief = _relief_values(
-            model,
-            sol,
-            facts,
-            pipeline.blocked,
-            inputs,
-            max_resolves,
-            solver=solver,
-            time_limit_s=time_limit_s,
-            gap_rel=gap_rel,
-        )
-        values, capacity_note = with_relief(values, relief, capacity_note)
+    values, capacity_note = _capacity_values(
+        model,
+        sol,
+        facts,
+        pipeline,
+        inputs,
+        grid_zones,
+        (sites.names, region_names),
+        max_resolves=max_resolves,
+        solver=solver,
+        time_limit_s=time_limit_s,
+        gap_rel=gap_rel,
+    )
     site_use = site_uses(model, sol, sites)
     return AssignmentResult(
         status=sol.status,

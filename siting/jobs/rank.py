@@ -25,7 +25,7 @@ from siting.jobs.rank_records import recommendation, recommendations, site_outco
 from siting.layers.load import GeoData, load_geodata
 from siting.layers.site_table import site_table
 from siting.model.rows import HardConstraint
-from siting.model.site_choice import SiteChoiceModel, rank_by_enumeration
+from siting.model.site_choice import RankingSolution, SiteChoiceModel, rank_by_enumeration
 from siting.model.two_site import PairSolution, TwoSiteModel, pairs_by_enumeration
 from siting.results.live_scores import ScoreTable
 from siting.results.ranking import PairRecommendation, RankingResult
@@ -114,13 +114,7 @@ def rank_sites(
     origin = resolve_origin(profile, data, file=file)
     facts = cached_site_facts(table, data)
     ev = evaluate(profile, facts, catalogue, origin_xy=origin)
-    if solver == ENUMERATION:
-        solution = rank_by_enumeration(ev.site_ids, ev.utility, constraint_rows(ev), top_k=top)
-    else:
-        model = SiteChoiceModel(
-            site_ids=ev.site_ids, utility=ev.utility, constraints=constraint_rows(ev)
-        )
-        solution = model.solve(solver=solver, time_limit_s=time_limit_s, top_k=top)
+    solution = _choose(ev, solver=solver, time_limit_s=time_limit_s, top=top)
     feasible = np.flatnonzero(ev.feasible)
     ranked = [r.index for r in solution.ranking]
     pairs: tuple[PairRecommendation, ...] = ()
@@ -161,6 +155,18 @@ def rank_sites(
         earliest_fit=earliest_fit(ev, table, profile.needs.year),
         live=score_table(ev),
     )
+
+
+def _choose(
+    ev: Evaluation, *, solver: str | None, time_limit_s: float | None, top: int
+) -> RankingSolution:
+    """Choose the top sites: exact enumeration, or the MILP of the solver named."""
+    if solver == ENUMERATION:
+        return rank_by_enumeration(ev.site_ids, ev.utility, constraint_rows(ev), top_k=top)
+    model = SiteChoiceModel(
+        site_ids=ev.site_ids, utility=ev.utility, constraints=constraint_rows(ev)
+    )
+    return model.solve(solver=solver, time_limit_s=time_limit_s, top_k=top)
 
 
 def _inputs(
