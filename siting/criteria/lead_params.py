@@ -161,14 +161,7 @@ def _need_row(
 ) -> tuple[np.ndarray, list[float], list[bool], list[float]]:
     """Return one lead's site-fit checks, scalar needs, flags and hires (rows of LeadParams)."""
     needs = _role_needs(profile, role, catalogue.params.floor_space_index)
-    checks = site_fit.lead_checks(
-        environmental_category=needs.environmental_category,
-        water_bound=needs.water_bound,
-        heavy_transport=needs.heavy_transport,
-        activity=needs.activity,
-        hazardous_from=catalogue.params.hazardous_category_from,
-        industrial_from=catalogue.params.industrial_category_from,
-    )
+    checks = _fit_checks(needs, catalogue)
     limit = profile.constraints.max_relocation_km
     scalars = [
         profile.needs.year,
@@ -248,11 +241,9 @@ def _role_needs(profile: Profile, role: str, floor_space_index: float = 0.6) -> 
     )
 
 
-def batch_fit_checks(
-    profile: Profile, needs: _RoleNeeds, catalogue: Catalogue
-) -> tuple[np.ndarray, frozenset[str]]:
-    """Return the site-fit checks of one lead in a role, and the sectors it belongs to."""
-    checks = site_fit.lead_checks(
+def _fit_checks(needs: _RoleNeeds, catalogue: Catalogue) -> np.ndarray:
+    """Return which site-fit checks apply to a lead's needs in a role."""
+    return site_fit.lead_checks(
         environmental_category=needs.environmental_category,
         water_bound=needs.water_bound,
         heavy_transport=needs.heavy_transport,
@@ -260,4 +251,11 @@ def batch_fit_checks(
         hazardous_from=catalogue.params.hazardous_category_from,
         industrial_from=catalogue.params.industrial_category_from,
     )
+
+
+def batch_fit_checks(
+    profile: Profile, needs: _RoleNeeds, catalogue: Catalogue
+) -> tuple[np.ndarray, frozenset[str]]:
+    """Return the site-fit checks of one lead in a role, and the sectors it belongs to."""
+    checks = _fit_checks(needs, catalogue)
     return checks, frozenset(profile.constraints.qualifies_for)
