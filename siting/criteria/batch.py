@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -11,6 +11,7 @@ import numpy as np
 from siting.criteria import grid_rule
 from siting.criteria.criterion_values import _criterion_values
 from siting.criteria.grouping import (
+    _Cells,
     _domain_counts,
     _Expanding,
     _grid_rows,
@@ -20,7 +21,7 @@ from siting.criteria.grouping import (
     cells,
 )
 from siting.criteria.lead_params import LeadParams
-from siting.criteria.normalise import _normalise
+from siting.criteria.normalise import CELLWISE, _normalise, range_scored_cells, scored_cells
 from siting.criteria.rule_slacks import _rule_slacks
 from siting.criteria.rules import slack_passes
 from siting.criteria.site_facts import SiteFacts
@@ -185,24 +186,28 @@ def evaluate_batch(params: LeadParams, facts: SiteFacts, catalogue: Catalogue) -
 
 
 def _scores(
-    values: Mapping[str, np.ndarray | _Grouped | _Scored],
+    values: Mapping[str, np.ndarray | _Grouped | _Cells | _Scored],
     params: LeadParams,
     facts: SiteFacts,
     catalogue: Catalogue,
 ) -> tuple[_Expanding, _Expanding]:
     """Return each criterion's ``(L, N)`` raw values and scores (grouped rows scored once).
 
-    Grouped rows stay grouped until an array is read whole (:class:`_Expanding`).
+    Grouped rows stay grouped, and the scores of a lead's every site are computed only where
+    they are read (:class:`_Cells`; a row's range, for ``minmax``, over the whole row), until
+    an array is read whole (:class:`_Expanding`).
     """
-    max_km = params.max_relocation_km
+    max_km = params.max_relocation_km[:, 0]
     pressure = facts.grid.pressure[facts.grid.site_group]
-    raw: dict[str, np.ndarray | _Grouped] = {}
-    score: dict[str, np.ndarray | _Grouped] = {}
+    shape = (params.n, facts.n)
+    raw: dict[str, np.ndarray | _Grouped | _Cells] = {}
+    score: dict[str, np.ndarray | _Grouped | _Cells] = {}
     for name, crit in catalogue.criteria.items():
         value = values[name]
         if isinstance(value, _Scored):  # scored where the raw values were computed
             raw[name], score[name] = value.raw, value.score
             continue
+        raw[name] = value
         if isinstance(value, _Grouped) and crit.normalise == "years_to_spare":
             assert crit.cap is not None and crit.queue_weight is not None
             rows = grid_rule.outlook_score(
@@ -212,19 +217,28 @@ def _scores(
                 queue_weight=crit.queue_weight,
                 unknown_score=float(crit.unknown_score or 0.0),
             )
-            raw[name] = value
             score[name] = _Grouped(rows, value.group)
-            continue
-        if isinstance(value, _Grouped):  # normalise each distinct row once
-            raw[name] = value
+        elif isinstance(value, _Grouped):  # normalise each distinct row once
             score[name] = _Grouped(_normalise(value.rows, crit), value.group)
-            continue
-        zero_at = None
-        if name == "relocation_distance" and crit.zero_at is not None:
-            zero_at = np.where(np.isnan(max_km), crit.zero_at, max_km)
-        raw[name] = value
-        score[name] = _normalise(value, crit, zero_at)
+        elif crit.normalise in CELLWISE:
+            zero_at = None
+            if name == "relocation_distance" and crit.zero_at is not None:
+                zero_at = np.where(np.isnan(max_km), crit.zero_at, max_km)
+            read = value.compute if isinstance(value, _Cells) else _reader(value)
+            score[name] = _Cells(shape, scored_cells(read, crit, zero_at))
+        else:
+            whole = value.expand() if isinstance(value, _Cells) else value
+            score[name] = _Cells(shape, range_scored_cells(whole, crit))
     return _Expanding(raw), _Expanding(score)
+
+
+def _reader(values: np.ndarray) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """Read cells of an ``(L, N)`` array, as :attr:`_Cells.compute`."""
+
+    def read(leads: np.ndarray, sites: np.ndarray) -> np.ndarray:
+        return values[leads, sites]
+
+    return read
 
 
 def _scaled_weights(weights: np.ndarray, applicable: np.ndarray) -> np.ndarray:

@@ -7,7 +7,7 @@ import numpy as np
 from siting import vocab
 from siting.criteria import cluster
 from siting.criteria import talent as talent_scores
-from siting.criteria.grouping import _GridRows, _Grouped, _Scored
+from siting.criteria.grouping import _Cells, _GridRows, _Grouped, _Scored
 from siting.criteria.lead_params import LeadParams
 from siting.criteria.site_facts import FACILITY_INDEX, SiteFacts
 from siting.inputs.catalogue import Catalogue
@@ -20,15 +20,16 @@ def _criterion_values(
     domain_counts: tuple[np.ndarray, _Grouped],
     origin_km: np.ndarray | None,
     grid: _GridRows,
-) -> tuple[dict[str, np.ndarray | _Grouped | _Scored], np.ndarray]:
+) -> tuple[_Values, np.ndarray]:
     """Every criterion's raw values (catalogue order) and ``(L, C)`` applicability.
 
-    A criterion's values are an ``(L, N)`` array, or :class:`_Grouped` rows when they depend
+    A criterion's values are an ``(L, N)`` array, :class:`_Grouped` rows when they depend
     on the lead only through something many leads share (year, domains; one row when the
-    same for every lead).
+    same for every lead), or :class:`_Cells` computed where they are read (most cells fail a
+    rule and are never read by the screening).
     """
     n_leads, n = params.n, facts.n
-    raw: dict[str, np.ndarray | _Grouped | _Scored] = {}
+    raw: _Values = {}
     applicable: dict[str, np.ndarray] = {}
     _space_and_grid(params, facts, grid, raw)
     _talent(params, facts, catalogue, raw, applicable)
@@ -40,19 +41,22 @@ def _criterion_values(
     return {name: raw[name] for name in names}, use.reshape(n_leads, len(names))
 
 
-_Values = dict[str, np.ndarray | _Grouped | _Scored]
+_Values = dict[str, np.ndarray | _Grouped | _Cells | _Scored]
 
 
 def _space_and_grid(params: LeadParams, facts: SiteFacts, grid: _GridRows, raw: _Values) -> None:
     """Fill the space headroom and the grid outlook."""
     n = facts.n
     site = facts.derived
-    land = params.land_ha
-    plot = land[:, 0] > 0
-    headroom = site.headroom_available / np.where(land > 0, land, 1.0)
-    if not plot.all():
-        headroom[~plot] = site.headroom_no_plot
-    raw["space_headroom"] = headroom
+    land = params.land_ha[:, 0]
+    plot = land > 0
+    safe = np.where(plot, land, 1.0)
+
+    def headroom(leads: np.ndarray, sites: np.ndarray) -> np.ndarray:
+        ratio = site.headroom_available[sites] / safe[leads]
+        return np.where(plot[leads], ratio, site.headroom_no_plot[sites])
+
+    raw["space_headroom"] = _Cells((params.n, n), headroom)
 
     # years to spare at the earliest connection year; a small connection is not limited (inf)
     spare = grid.outcome.spare[:, facts.grid.site_group]
@@ -81,7 +85,9 @@ def _talent(
     pipeline = np.zeros(shape)
     pools = {lvl: facts.reach[f"{lvl}_talent_reach"] for lvl in vocab.EDUCATION_LEVELS}
     crit = catalogue.criteria["talent_fit"]
-    fit, fit_score = talent_scores.talent_fit(talent, vocab.EDUCATION_LEVELS, pools, crit)
+    tops = facts.talent_tops(float(crit.full_quantile or 0.95))
+    fit = talent_scores.TalentFit(talent, vocab.EDUCATION_LEVELS, pools, crit, tops)
+    fit_raw = _Cells(shape, fit.raw)
     if staffed.any():
         total = np.zeros(n_leads)
         for k in range(talent.shape[1]):  # summed in order, as Python's sum
@@ -102,7 +108,9 @@ def _talent(
             pipeline += term
         pipeline /= total
     raw["talent_fit"] = (
-        _Scored(fit, fit_score) if crit.normalise in ("ratio_cap", "log_ratio") else fit
+        _Scored(fit_raw, _Cells(shape, fit.score))
+        if crit.normalise in ("ratio_cap", "log_ratio")
+        else fit_raw
     )
     raw["student_pipeline"] = pipeline
     applicable["talent_fit"] = applicable["student_pipeline"] = staffed

@@ -6,7 +6,7 @@ evaluation (:mod:`siting.criteria.batch`) computes such rows once and expands th
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -38,20 +38,48 @@ class _Grouped:
         return self.rows[self.group]
 
 
+@dataclass(frozen=True)
+class _Cells:
+    """An ``(L, N)`` array computed only where it is read.
+
+    ``compute(leads, sites)`` returns the values of the cells ``(leads, sites)`` for index
+    arrays that broadcast against each other, element by element: the same operations on the
+    same inputs whether a few cells are read (the screening reads the feasible cells) or the
+    whole array (:meth:`expand`), so both give the same values bit for bit.
+    """
+
+    shape: tuple[int, int]
+    compute: Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+    def expand(self) -> np.ndarray:
+        """Return the whole ``(L, N)`` array."""
+        n_leads, n = self.shape
+        values = self.compute(np.arange(n_leads)[:, None], np.arange(n)[None, :])
+        return np.broadcast_to(values, self.shape)
+
+    def at(self, leads: np.ndarray, sites: np.ndarray) -> np.ndarray:
+        """Return the values of cells ``(leads[k], sites[k])``, shape of the broadcast."""
+        shape = np.broadcast_shapes(leads.shape, sites.shape)
+        return np.broadcast_to(self.compute(leads, sites), shape)
+
+
+_Lazy = _Grouped | _Cells
+
+
 class _Expanding(Mapping[str, np.ndarray]):
-    """Criterion -> ``(L, N)`` values, grouped rows expanded only when a whole array is read.
+    """Criterion -> ``(L, N)`` values, grouped rows and cells expanded only when read whole.
 
     :meth:`at` reads some cells without expanding (the screening reads the cells it ranks).
     """
 
-    def __init__(self, values: Mapping[str, np.ndarray | _Grouped]) -> None:
+    def __init__(self, values: Mapping[str, np.ndarray | _Lazy]) -> None:
         self._values = dict(values)
         self._expanded: dict[str, np.ndarray] = {}
 
     def __getitem__(self, name: str) -> np.ndarray:
         if name not in self._expanded:
             value = self._values[name]
-            self._expanded[name] = value.expand() if isinstance(value, _Grouped) else value
+            self._expanded[name] = value.expand() if isinstance(value, _Lazy) else value
         return self._expanded[name]
 
     def __iter__(self) -> Iterator[str]:
@@ -65,6 +93,8 @@ class _Expanding(Mapping[str, np.ndarray]):
         value = self._values[name]
         if isinstance(value, _Grouped):
             return value.rows[value.group[leads], sites]
+        if isinstance(value, _Cells):
+            return value.at(leads, sites)
         return value[leads, sites]
 
 
@@ -81,8 +111,8 @@ def cells(
 class _Scored:
     """``(L, N)`` raw values with their scores, computed together (the talent fit)."""
 
-    raw: np.ndarray
-    score: np.ndarray
+    raw: np.ndarray | _Cells
+    score: np.ndarray | _Cells
 
 
 def _grouped_by(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

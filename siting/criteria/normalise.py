@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from siting.inputs.catalogue import CriterionSpec
+
+#: Normalisations that score each value on its own (the others scale each row by its range).
+CELLWISE = frozenset({"ratio_cap", "linear_decay", "identity", "lookup"})
+
+_Compute = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
 def _normalise(
@@ -50,3 +57,54 @@ def _normalise(
         )
     np.fmax(score, 0.0, out=score)
     return np.fmin(score, 1.0, out=score)
+
+
+def scored_cells(
+    values: _Compute, crit: CriterionSpec, zero_at: np.ndarray | None = None
+) -> _Compute:
+    """Return the scores, cell by cell, of raw values computed cell by cell.
+
+    ``values(leads, sites)`` gives the raw values of some cells; ``zero_at`` is per lead
+    (``(L,)``) for ``linear_decay``. The scores equal :func:`_normalise` of the whole array.
+    """
+    if crit.normalise not in CELLWISE:
+        raise ValueError(f"{crit.normalise!r} scores a row by its range, not cell by cell")
+
+    def compute(leads: np.ndarray, sites: np.ndarray) -> np.ndarray:
+        return _normalise(values(leads, sites), crit, None if zero_at is None else zero_at[leads])
+
+    return compute
+
+
+def range_scored_cells(values: np.ndarray, crit: CriterionSpec) -> _Compute:
+    """``minmax`` or ``log_minmax`` scores of ``(L, N)`` values, computed where read.
+
+    Each row's range is taken over all its sites once; a cell's score then needs only its
+    own value. Equal to :func:`_normalise` of the whole array (the logarithm is monotone, so
+    the range of the logarithms is the logarithm of the range of the positive values).
+    """
+    v = np.asarray(values, dtype=float)
+    log = crit.normalise == "log_minmax"
+    usable = (v > 0) & (v < np.inf) if log else np.isfinite(v)
+    some = usable.any(axis=-1)
+    lo = np.where(some, np.where(usable, v, np.inf).min(axis=-1, initial=np.inf), 0.0)
+    hi = np.where(some, np.where(usable, v, -np.inf).max(axis=-1, initial=-np.inf), 0.0)
+    if log:
+        with np.errstate(divide="ignore"):
+            lo = np.where(some, np.log(np.where(some, lo, 1.0)), 0.0)
+            hi = np.where(some, np.log(np.where(some, hi, 1.0)), 0.0)
+    spread = hi > lo
+    width = np.where(spread, hi - lo, 1.0)
+
+    def compute(leads: np.ndarray, sites: np.ndarray) -> np.ndarray:
+        x = v[leads, sites]
+        if log:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                x = np.where(x > 0, np.log(np.where(x > 0, x, 1.0)), np.nan)
+        score = np.where(
+            spread[leads], (x - lo[leads]) / width[leads], np.where(np.isfinite(x), 1.0, 0.0)
+        )
+        np.fmax(score, 0.0, out=score)
+        return np.fmin(score, 1.0, out=score)
+
+    return compute

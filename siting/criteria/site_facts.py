@@ -2,8 +2,7 @@
 
 :func:`site_facts` turns a site table (:func:`siting.layers.site_table`) and its campus layer into a
 :class:`SiteFacts`; evaluating a profile (:mod:`siting.criteria.evaluation`) is then pure numpy,
-which
-keeps ranking and screening many leads fast.
+which keeps ranking and screening many leads fast.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from siting import vocab
+from siting.criteria import talent
 from siting.criteria.cluster import ContextFacts, domain_facilities
 from siting.criteria.grid_rule import GridFacts, build_grid_facts
 from siting.criteria.rules import NO_LIMIT
@@ -108,6 +108,18 @@ class SiteFacts:
     def derived(self) -> _SiteDerived:
         """Site-only arrays the rules and criteria use, computed once per site table."""
         return _SiteDerived.of(self)
+
+    def talent_tops(self, quantile: float) -> dict[str, float]:
+        """Per education level, the ``quantile`` of the workforce in reach over the sites.
+
+        :func:`siting.criteria.talent.national_tops` of the ``<level>_talent_reach`` pools
+        [FTE est.], computed once per quantile.
+        """
+        cache: dict[float, dict[str, float]] = self.__dict__.setdefault("_talent_tops", {})
+        if quantile not in cache:
+            pools = {lvl: self.reach[f"{lvl}_talent_reach"] for lvl in vocab.EDUCATION_LEVELS}
+            cache[quantile] = talent.national_tops(pools, quantile)
+        return cache[quantile]
 
 
 @dataclass(frozen=True)

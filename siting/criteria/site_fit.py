@@ -42,7 +42,7 @@ The slack is 1 (fits), -1 (does not) or NaN (to confirm); it has no unit.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -92,6 +92,9 @@ class FitFacts:
         ``reserved`` excluded: they depend on the lead) and site; neither means unknown.
     env
         Highest environmental category the site's recorded zoning admits (NaN unknown).
+    slack_rows
+        The ``site_fit`` slack row of each kind of lead met so far (:func:`fit_slack`; a row
+        depends on the sites and the lead's key only, so it is computed once).
     """
 
     designation: np.ndarray
@@ -99,6 +102,9 @@ class FitFacts:
     passes: np.ndarray
     fails: np.ndarray
     env: np.ndarray
+    slack_rows: dict[tuple[object, ...], np.ndarray] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def n(self) -> int:
@@ -231,7 +237,7 @@ def fit_slack(
     n_leads = len(checks)
     out = np.empty((n_leads, facts.n))
     reserved = facts.reserved_for != ""
-    patterns: dict[tuple[object, ...], np.ndarray] = {}
+    patterns = facts.slack_rows
     cats = np.ones(n_leads) if categories is None else np.asarray(categories, dtype=float)
     for k in range(n_leads):
         key: tuple[object, ...] = (float(cats[k]), *map(bool, checks[k]), *sorted(qualifies[k]))

@@ -51,13 +51,12 @@ def national_tops(pools: Mapping[str, np.ndarray], quantile: float) -> dict[str,
     return out
 
 
-def talent_fit(
-    talent: np.ndarray,
-    levels: Sequence[str],
-    pools: Mapping[str, np.ndarray],
-    crit: CriterionSpec,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Return the true ratio and the score of ``talent_fit`` for L leads on N sites.
+class TalentFit:
+    """The true ratio and the score of ``talent_fit`` for L leads on N sites, cell by cell.
+
+    Both are computed only for the cells read (:meth:`raw`, :meth:`score`, for lead and site
+    index arrays that broadcast against each other), with the same operations whatever the
+    cells, so a few cells read equal the same cells of the whole array.
 
     Parameters
     ----------
@@ -70,53 +69,68 @@ def talent_fit(
     crit
         The criterion (``ratio_cap`` with ``cap``, or ``log_ratio`` with ``floor`` and
         ``full_quantile``).
-
-    Returns
-    -------
-    raw
-        ``(L, N)`` FTE in reach per FTE to hire (0 for a lead that hires nobody; NaN where a
-        hired level's pool is unknown).
-    score
-        ``(L, N)`` in [0, 1] (0 where the raw value is unknown).
+    tops
+        Level -> the national top of its pool (:func:`national_tops`) [FTE est.], for
+        ``log_ratio``; computed here when not given (it depends on the sites only).
     """
-    n_leads = talent.shape[0]
-    n = len(next(iter(pools.values())))
-    raw = np.zeros((n_leads, n))
-    score = np.zeros((n_leads, n))
-    total = talent.sum(axis=1)
-    staffed = total > 0
-    if not staffed.any():
-        return raw, score
-    total = np.where(staffed, total, 1.0)[:, None]
-    tops: dict[str, float] = (
-        national_tops(pools, float(crit.full_quantile or 0.95))
-        if crit.normalise == "log_ratio"
-        else {}
-    )
-    for k, level in enumerate(levels):
-        need = talent[:, k : k + 1]
-        hires = need[:, 0] > 0
-        if not hires.any():
-            continue
-        pool = np.where(hires[:, None], pools[level][None, :], 0.0)
-        raw += pool
-        safe = np.where(need > 0, need, 1.0)
-        ratio = pool / safe
-        level_score = _level_score(ratio, safe, tops.get(level, np.nan), crit)
-        score += np.where(need > 0, need / total * np.nan_to_num(level_score, nan=0.0), 0.0)
-    raw /= total
-    return raw, np.clip(score, 0.0, 1.0)
+
+    def __init__(
+        self,
+        talent: np.ndarray,
+        levels: Sequence[str],
+        pools: Mapping[str, np.ndarray],
+        crit: CriterionSpec,
+        tops: Mapping[str, float] | None = None,
+    ) -> None:
+        self.talent = np.asarray(talent, dtype=float)
+        self.pools = [pools[level] for level in levels]
+        self.crit = crit
+        if tops is None and crit.normalise == "log_ratio":
+            tops = national_tops(pools, float(crit.full_quantile or 0.95))
+        self.tops = [float((tops or {}).get(level, np.nan)) for level in levels]
+        total = np.zeros(len(self.talent))
+        for k in range(self.talent.shape[1]):  # summed in order, as Python's sum
+            total += self.talent[:, k]
+        self.staffed = total > 0
+        self.total = np.where(self.staffed, total, 1.0)
+        self.hired = [bool((self.talent[:, k] > 0).any()) for k in range(self.talent.shape[1])]
+
+    def raw(self, leads: np.ndarray, sites: np.ndarray) -> np.ndarray:
+        """Return the FTE in reach per FTE to hire at the cells.
+
+        0 for a lead that hires nobody; NaN where a hired level's pool is unknown.
+        """
+        out = np.zeros(np.broadcast_shapes(np.shape(leads), np.shape(sites)))
+        for k, pool in enumerate(self.pools):
+            if self.hired[k]:
+                out += np.where(self.talent[leads, k] > 0, pool[sites], 0.0)
+        return np.where(self.staffed[leads], out / self.total[leads], 0.0)
+
+    def score(self, leads: np.ndarray, sites: np.ndarray) -> np.ndarray:
+        """Return the score at the cells, in [0, 1] (0 where the raw value is unknown)."""
+        out = np.zeros(np.broadcast_shapes(np.shape(leads), np.shape(sites)))
+        total = self.total[leads]
+        for k, pool in enumerate(self.pools):
+            if not self.hired[k]:
+                continue
+            need = self.talent[leads, k]
+            hires = need > 0
+            safe = np.where(hires, need, 1.0)
+            ratio = np.where(hires, pool[sites], 0.0) / safe
+            level_score = _level_score(ratio, safe, self.tops[k], self.crit)
+            out += np.where(hires, need / total * np.nan_to_num(level_score, nan=0.0), 0.0)
+        return np.clip(out, 0.0, 1.0)
 
 
 def _level_score(
     ratio: np.ndarray, need: np.ndarray, top: float, crit: CriterionSpec
 ) -> np.ndarray:
-    """Per-level score of ratios ``(L, N)`` for hires ``need`` ``(L, 1)``."""
+    """Per-level score of ratios for hires ``need`` (arrays that broadcast, one per cell)."""
     if crit.normalise == "ratio_cap":
         assert crit.cap is not None
         return np.minimum(ratio, crit.cap) / crit.cap
     floor = float(crit.floor or 1.0)
-    full = top / need  # (L, 1): the ratio the national top gives for this hire
+    full = top / need  # the ratio the national top gives for this hire
     with np.errstate(divide="ignore", invalid="ignore"):
         span = np.log(full / floor)
         value = np.log(np.maximum(ratio, 1e-12) / floor) / np.where(span > 0, span, 1.0)

@@ -150,58 +150,43 @@ def question(rule: str, label: str, requirement: str = "") -> str:
     return f"{label}: ask the {asking.ask} {asking.question}{need}"
 
 
-def data_gap(
-    passing: Mapping[str, np.ndarray],
-    known: Mapping[str, np.ndarray],
-    labels: Mapping[str, str],
-) -> tuple[str, int]:
+def gap_words(gaps: Mapping[str, int], n_known: int, labels: Mapping[str, str]) -> str:
     """Word what an empty ranking owes to facts nobody knows, apart from the rules that fail.
 
     Parameters
     ----------
-    passing
-        Rule -> which sites the run lets through (unknowns counted as the profile treats
-        them).
-    known
-        Rule -> which sites do not fail the rule on what is known (passing or unknown).
+    gaps
+        Rule -> how many sites it rules out only because its fact is unknown and the profile
+        requires it verified (rules in the run's order).
+    n_known
+        Sites that pass every rule whose fact is known (ruled out only by facts that must be
+        verified).
     labels
         Rule -> readable name.
 
     Returns
     -------
-    text
+    str
         The data gap in words ("" when no unknown fact stands in the way).
-    n_known
-        Sites that pass every rule whose fact is known (ruled out only by facts that must be
-        verified).
     """
-    import numpy as np
-
-    if not passing:
-        return "", 0
-    every_known = np.logical_and.reduce([known[name] for name in passing])
-    gaps = {name: known[name] & ~passing[name] for name in passing}
-    gaps = {name: gap for name, gap in gaps.items() if gap.any()}
-    if not gaps:
-        return "", 0
     parts = []
-    for name, gap in gaps.items():
-        asking = QUESTIONS.get(name, Asking("", "park or municipality"))
-        parts.append(f"'{labels[name]}' ({int(gap.sum())} sites; ask the {asking.ask})")
-    n_known = int(every_known.sum())
+    for name, count in gaps.items():
+        if count:
+            asking = QUESTIONS.get(name, Asking("", "park or municipality"))
+            parts.append(f"'{labels[name]}' ({count} sites; ask the {asking.ask})")
+    if not parts:
+        return ""
     if n_known:
-        text = (
+        return (
             f"Data gap: {n_known} site(s) pass every rule whose facts are known and are ruled "
             f"out only because the profile requires facts verified that no source states: "
             f"{', '.join(parts)}. These are questions, not rules that fail; drop them from "
             "constraints.verify (or allow_unknown = false) to list these sites as to confirm."
         )
-    else:
-        text = (
-            "Facts nobody knows (questions, not failures) behind the rules required verified: "
-            f"{', '.join(parts)}."
-        )
-    return text, n_known
+    return (
+        "Facts nobody knows (questions, not failures) behind the rules required verified: "
+        f"{', '.join(parts)}."
+    )
 
 
 def unknown_summary(labels: Sequence[str], strict: Sequence[str]) -> str:

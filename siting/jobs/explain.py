@@ -7,15 +7,14 @@ site) and site indices, and return the result dataclasses of :mod:`siting.result
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-
 import numpy as np
 import pandas as pd
 
 from siting.criteria.evaluation import ConstraintEvaluation, Evaluation
 from siting.criteria.feasible_years import FIT_HORIZON_YEARS
 from siting.criteria.rules import NO_LIMIT
-from siting.criteria.unknowns import data_gap, question
+from siting.criteria.unknowns import question
+from siting.jobs.infeasibility import describe_one
 from siting.results.ranking import (
     ConstraintLine,
     CriterionLine,
@@ -273,98 +272,7 @@ def infeasibility(ev: Evaluation, table: pd.DataFrame) -> Infeasibility:
         )[0]
         return f"{ev.site_ids[top]} ({table['name'].iat[top]})"
 
-    return describe_infeasibility(passing, labels, relaxation_gains(passing), best_of, known=known)
-
-
-def relaxation_gains(passing: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Return, per rule, the sites that pass every other rule (what dropping it would admit).
-
-    Parameters
-    ----------
-    passing
-        Rule name -> which sites pass it (unknowns counted as the run treats them).
-
-    Returns
-    -------
-    dict
-        Rule name -> site indices.
-    """
-    blocked = sum((~ok).astype(np.int64) for ok in passing.values())
-    return {name: np.flatnonzero(blocked - ~ok == 0) for name, ok in passing.items()}
-
-
-def describe_infeasibility(
-    passing: Mapping[str, np.ndarray],
-    labels: Mapping[str, str],
-    admitted: Mapping[str, np.ndarray],
-    best_of: Callable[[np.ndarray], str],
-    *,
-    known: Mapping[str, np.ndarray] | None = None,
-) -> Infeasibility:
-    """Word the explanation of an empty ranking (shared by ranking and screening).
-
-    Parameters
-    ----------
-    passing
-        Rule name -> which sites pass it.
-    labels
-        Rule name -> readable name.
-    admitted
-        Rule name -> sites that pass every other rule (:func:`relaxation_gains`).
-    best_of
-        Sites -> the best of them, in words (ranking and screening order ties alike).
-    known
-        Rule name -> which sites do not fail it on the known facts (pass or unknown): the
-        rules that fail are then told apart from the facts nobody knows
-        (:func:`siting.criteria.unknowns.data_gap`).
-
-    Returns
-    -------
-    Infeasibility
-    """
-    n_sites = len(next(iter(passing.values())))
-    failing = {name: int((~ok).sum()) for name, ok in passing.items()}
-    worst = sorted(failing, key=lambda k: -failing[k])
-    relax = max(passing, key=lambda k: (admitted[k].size, failing[k]))
-    gained = admitted[relax]
-    best_site = best_of(gained) if gained.size else None
-    gap, _ = data_gap(passing, known, labels) if known is not None else ("", 0)
-    counts = {
-        k: _rule_count(failing[k], n_sites, None if known is None else known[k]) for k in worst
-    }
-    ruling = ", ".join(f"'{labels[k]}' ({counts[k]})" for k in worst[:3])
-    relaxing = _relaxing(labels[relax], int(gained.size), best_site, gap=bool(gap))
-    message = (
-        f"No site satisfies every hard constraint. Rules that rule out most sites "
-        f"(failing or unknown): {ruling}. {relaxing}" + (f" {gap}" if gap else "")
-    )
-    return Infeasibility(
-        message=message,
-        most_restrictive=worst[0],
-        feasible_without=int(gained.size),
-        best_without=best_site,
-    )
-
-
-def _rule_count(failing: int, n_sites: int, known: np.ndarray | None) -> str:
-    """Say how many sites a rule rules out: failing, and unknown where the facts are known."""
-    if known is None:
-        return f"{failing} of {n_sites}"
-    fails = int((~known).sum())
-    unknown = failing - fails
-    return f"{fails} fail" + (f", {unknown} unknown" if unknown else "") + f" of {n_sites}"
-
-
-def _relaxing(label: str, gained: int, best_site: str | None, *, gap: bool) -> str:
-    """Say what relaxing the best single rule would admit."""
-    if gained:
-        return f"Dropping '{label}' alone would admit {gained} site(s), the best being {best_site}."
-    if gap:
-        return "No single rule, relaxed alone, admits a site."
-    return (
-        "No single rule stands alone in the way: relaxing any one of them admits "
-        "no site; see the near misses for the smallest combined changes."
-    )
+    return describe_one(passing, labels, best_of, known=known)
 
 
 def _change(con: ConstraintEvaluation, k: int) -> str:

@@ -14,7 +14,13 @@ from siting.criteria.rules import RULES, slack_passes
 from siting.criteria.unknowns import feasible_reason
 from siting.inputs.catalogue import Catalogue
 from siting.jobs import screen_context
-from siting.jobs.explain import describe_infeasibility, relaxation_gains
+from siting.jobs.infeasibility import (
+    active_rows,
+    describe_counts,
+    relaxed_rule,
+    rule_counts,
+    sole_blockers,
+)
 from siting.jobs.screen_context import _batch_size, _Context, _Task
 from siting.jobs.screen_one import _screen_one
 from siting.model.rows import best_cells
@@ -88,10 +94,15 @@ def _rank_batch(tasks: Sequence[_Task], ctx: _Context) -> list[ScreenedLead]:
     flags = batch.unverified[leads, picked].tolist()
     names, municipalities, provinces = ctx.site_text
     xs, ys = ctx.site_xy
+    best_sites = best.tolist()
+    nowhere = [lead for lead, sites in enumerate(best_sites) if sites[0] < 0]
+    outcomes = iter(
+        _nowhere([tasks[k] for k in nowhere], batch, np.array(nowhere, dtype=np.int64), ctx, names)
+    )
     out = []
-    for lead, (task, sites) in enumerate(zip(tasks, best.tolist(), strict=True)):
+    for lead, (task, sites) in enumerate(zip(tasks, best_sites, strict=True)):
         if sites[0] < 0:
-            out.append(_nowhere(task, batch, lead, ctx, names))
+            out.append(next(outcomes))
             continue
         hits = tuple(
             SiteHit(
@@ -184,36 +195,67 @@ def _round_half_even(values: np.ndarray, decimals: int) -> np.ndarray:
 
 
 def _nowhere(
-    task: _Task, batch: BatchEvaluation, lead: int, ctx: _Context, names: list[str]
-) -> ScreenedLead:
-    """Return the outcome of a lead without a feasible site (as :func:`_rank_one` does)."""
+    tasks: Sequence[_Task],
+    batch: BatchEvaluation,
+    leads: np.ndarray,
+    ctx: _Context,
+    names: list[str],
+) -> list[ScreenedLead]:
+    """Return the outcomes of leads without a feasible site (as :func:`_rank_one` does).
+
+    The leads ``leads`` (rows of ``batch``) are counted at once (:func:`rule_counts`), and the
+    best site each would get by dropping its most admitting rule is chosen among all their
+    cells in one pass.
+    """
     assert ctx.id_rank is not None
-    id_rank = ctx.id_rank
-    rules = [(name, RULES[name][0]) for r, name in enumerate(batch.rules) if batch.active[lead, r]]
-    passing = {name: batch.passing[name][lead] for name, _ in rules}
-    labels = dict(rules)
-    admitted = relaxation_gains(passing)
-
-    def best_of(gained: np.ndarray) -> str:
-        rounded = np.round(batch.utility_at(np.full(len(gained), lead), gained), 6)
-        candidates = gained[rounded == rounded.max()]
-        top = int(candidates[np.argmin(id_rank[candidates])])
-        return f"{batch.site_ids[top]} ({names[top]})"
-
+    rules = list(batch.passing)
+    active = active_rows(batch.active[leads], rules, batch.rules)
+    passing = {name: batch.passing[name][leads] for name in rules}
     known = {
-        name: slack_passes(batch.slack[name][lead]) | np.isnan(batch.slack[name][lead])
-        for name in passing
+        name: slack_passes(batch.slack[name][leads]) | np.isnan(batch.slack[name][leads])
+        for name in rules
     }
-    explained = describe_infeasibility(passing, labels, admitted, best_of, known=known)
-    return ScreenedLead(
-        lead_id=task.lead_id,
-        row=task.row,
-        origin=task.origin,
-        status="no_feasible_site",
-        reason=explained.message,
-        region=task.region,
-        n_feasible=0,
-        blocking_rule=explained.most_restrictive,
-        blocking_label=labels[explained.most_restrictive],
-        sole_blockers=tuple(labels[name] for name in passing if admitted[name].size),
-    )
+    counts, others_pass = rule_counts(passing, active, known)
+    relaxed = [relaxed_rule(c) for c in counts]
+    gained = np.vstack([others_pass[name][m] for m, name in enumerate(relaxed)])
+    best = _best_gained(batch, leads, gained, ctx.id_rank)
+    labels = {name: RULES[name][0] for name in rules}
+    out = []
+    for m, (task, lead_counts) in enumerate(zip(tasks, counts, strict=True)):
+        top = best[m]
+        best_site = None if top < 0 else f"{batch.site_ids[top]} ({names[top]})"
+        explained = describe_counts(lead_counts, labels, len(batch.site_ids), best_site)
+        out.append(
+            ScreenedLead(
+                lead_id=task.lead_id,
+                row=task.row,
+                origin=task.origin,
+                status="no_feasible_site",
+                reason=explained.message,
+                region=task.region,
+                n_feasible=0,
+                blocking_rule=explained.most_restrictive,
+                blocking_label=labels[explained.most_restrictive],
+                sole_blockers=sole_blockers(lead_counts, labels),
+            )
+        )
+    return out
+
+
+def _best_gained(
+    batch: BatchEvaluation, leads: np.ndarray, gained: np.ndarray, id_rank: np.ndarray
+) -> list[int]:
+    """Per row of ``gained`` (``(M, N)`` bools), the site of highest utility; -1 if none.
+
+    Utilities rounded by numpy to 6 decimals, ties to the alphabetically first site id (as
+    :func:`siting.jobs.explain.infeasibility` chooses).
+    """
+    rows, cols = np.nonzero(gained)
+    best = np.full(len(gained), -1, dtype=np.int64)
+    if rows.size:
+        rounded = np.round(batch.utility_at(leads[rows], cols), 6)
+        order = np.lexsort((id_rank[cols], -rounded, rows))
+        first = np.ones(order.size, dtype=bool)
+        first[1:] = rows[order][1:] != rows[order][:-1]
+        best[rows[order][first]] = cols[order][first]
+    return best.tolist()
