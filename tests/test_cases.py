@@ -29,13 +29,6 @@ NOT_MET: dict[str, str] = {
     "13 supply areas (Eemsdelta, Westland): the expert's 'congested everywhere' predates it",
     "case6_two_site_photonics": "the capacity map gives no Overijssel or Gelderland site 3.5 MW "
     "firm by 2030 (TenneT congestion), so both sites go to Noord-Brabant",
-    "case10_energy_materials_plant": "De Munt B (Emmeloord), a business park, ranks third (0.46, "
-    "after Maasvlakte 2 and Botlek) of the 4 sites that fit: the site-fit check 'industrial' "
-    "admits a category-4 need only on a heavy-industry or port site or where recorded zoning "
-    "admits category 4, and De Munt B's source gives a maximum of 4.1 (VNG: 200 m from housing), "
-    "which the site table keeps as 4 (whole categories, as IBIS registers them); the profile's "
-    "category 4 does not say 4.1 or 4.2 (300 m), so nothing tells the plant from what the "
-    "zoning admits",
     "case12_agrifood_biotech": "every Foodvalley and Utrecht site fails the grid rule for 4 MW "
     "by 2029 (congestion in Gelderland and Utrecht), which leaves Zuid-Holland",
     "case13_mechatronics_production": "Twente fails the grid rule for 3 MW by 2030 and 6 "
