@@ -33,12 +33,15 @@ NOT_MET: dict[str, str] = {
     "by 2029 (congestion in Gelderland and Utrecht), which leaves Zuid-Holland",
     "case13_mechatronics_production": "Twente fails the grid rule for 3 MW by 2030 and 6 "
     "Brainport sites pass it (12 in the Zuidvleugel); Brainport's best, in Eindhoven, ranks "
-    "7th at 0.72 against 0.82 for Rotterdam's and Delft's, which have three times the plot "
-    "needed (space 1.0 against 0.69) and a larger technical workforce (talent fit 0.99 against "
-    "0.81); Brainport's full hotspot match (mechatronics and semiconductors are core there, "
-    "secondary in the Zuidvleugel: 1.0 against 0.5) does not make up for that",
+    "7th at 0.74 against 0.82 for Europoort (a Rotterdam seaport terrain) and Delft's "
+    "Technopolis, which have three times the plot needed (space 1.0 against 0.69) and a larger "
+    "technical workforce (talent fit 0.99 against 0.81); Brainport's full hotspot match "
+    "(mechatronics and semiconductors are core there, secondary in the Zuidvleugel: 1.0 "
+    "against 0.5) does not make up for that; no rule knows that seaport land is let to port- "
+    "or quay-bound firms, so Europoort and Botlek compete as ordinary plots",
     "example_photonics": "Eindhoven's best site ranks first (0.77) and Helmond's fifth (0.67), "
-    "but three Rotterdam sites lie between at 0.68-0.71: the campuses within reach now list "
+    "but three Rotterdam sites (Rotterdam Airport, and the seaport terrains Europoort and "
+    "Botlek) lie between at 0.68-0.71: the campuses within reach now list "
     "three kinds of shared facility on both sides (High Tech Campus prototyping, TU/e's "
     "photonic pilot line), and Delft's campus and Leiden Bio Science Park no longer fit a "
     "category-4 need without recorded zoning; Rotterdam has the larger technical workforce "
