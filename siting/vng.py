@@ -110,11 +110,14 @@ def category_slack(site: np.ndarray, need: np.ndarray) -> np.ndarray:
         where that is < 0 (fails whatever they are), NaN in between and where not known.
     """
     site_lo, site_hi = step_bounds(site)
-    need_lo, need_hi = step_bounds(need)
-    sure = site_lo - need_hi
-    out = site_hi - need_lo
+    # one (N,) row per distinct need (at most 13), then one gather: no (L, N) temporaries
+    values, inverse = np.unique(np.asarray(need, dtype=float), return_inverse=True)
+    need_lo, need_hi = step_bounds(values)
+    sure = site_lo[None, :] - need_hi[:, None]
+    out = site_hi[None, :] - need_lo[:, None]
     with np.errstate(invalid="ignore"):
-        return np.where(sure >= 0, sure, np.where(out < 0, out, np.nan))
+        rows = np.where(sure >= 0, sure, np.where(out < 0, out, np.nan))
+    return rows[inverse.reshape(np.shape(need))[:, 0]]
 
 
 def label(value: float) -> str:
