@@ -179,7 +179,8 @@ def test_excel_template_has_dropdowns_and_explains_every_column(tmp_path: Path):
     }
     col = {c.value: c.column_letter for c in leads[1]}
     assert rules[col["vibration_free"]].formula1 == '"true,false"'
-    assert rules[col["environmental_category"]].formula1 == '"1,2,3,4,5,6"'
+    categories = '"1,2,3,3.1,3.2,4,4.1,4.2,5,5.1,5.2,5.3,6"'  # VNG 2009, with the whole 3, 4, 5
+    assert rules[col["environmental_category"]].formula1 == categories
     assert rules[col["municipality"]].formula1.startswith("'Allowed values'!$A$2")
     explained = {r[0].value: r for r in book["Columns"].iter_rows(min_row=2)}
     assert set(explained) == set(COLUMNS)

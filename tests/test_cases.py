@@ -29,23 +29,19 @@ NOT_MET: dict[str, str] = {
     "13 supply areas (Eemsdelta, Westland): the expert's 'congested everywhere' predates it",
     "case6_two_site_photonics": "the capacity map gives no Overijssel or Gelderland site 3.5 MW "
     "firm by 2030 (TenneT congestion), so both sites go to Noord-Brabant",
-    "case10_energy_materials_plant": "De Munt B (Emmeloord), a business park, ranks third (0.46, "
-    "after Maasvlakte 2 and Botlek) of the 4 sites that fit: the site-fit check 'industrial' "
-    "admits a category-4 need only on a heavy-industry or port site or where recorded zoning "
-    "admits category 4, and De Munt B's source gives a maximum of 4.1 (VNG: 200 m from housing), "
-    "which the site table keeps as 4 (whole categories, as IBIS registers them); the profile's "
-    "category 4 does not say 4.1 or 4.2 (300 m), so nothing tells the plant from what the "
-    "zoning admits",
     "case12_agrifood_biotech": "every Foodvalley and Utrecht site fails the grid rule for 4 MW "
     "by 2029 (congestion in Gelderland and Utrecht), which leaves Zuid-Holland",
     "case13_mechatronics_production": "Twente fails the grid rule for 3 MW by 2030 and 6 "
     "Brainport sites pass it (12 in the Zuidvleugel); Brainport's best, in Eindhoven, ranks "
-    "7th at 0.72 against 0.82 for Rotterdam's and Delft's, which have three times the plot "
-    "needed (space 1.0 against 0.69) and a larger technical workforce (talent fit 0.99 against "
-    "0.81); Brainport's full hotspot match (mechatronics and semiconductors are core there, "
-    "secondary in the Zuidvleugel: 1.0 against 0.5) does not make up for that",
+    "7th at 0.74 against 0.82 for Europoort (a Rotterdam seaport terrain) and Delft's "
+    "Technopolis, which have three times the plot needed (space 1.0 against 0.69) and a larger "
+    "technical workforce (talent fit 0.99 against 0.81); Brainport's full hotspot match "
+    "(mechatronics and semiconductors are core there, secondary in the Zuidvleugel: 1.0 "
+    "against 0.5) does not make up for that; no rule knows that seaport land is let to port- "
+    "or quay-bound firms, so Europoort and Botlek compete as ordinary plots",
     "example_photonics": "Eindhoven's best site ranks first (0.77) and Helmond's fifth (0.67), "
-    "but three Rotterdam sites lie between at 0.68-0.71: the campuses within reach now list "
+    "but three Rotterdam sites (Rotterdam Airport, and the seaport terrains Europoort and "
+    "Botlek) lie between at 0.68-0.71: the campuses within reach now list "
     "three kinds of shared facility on both sides (High Tech Campus prototyping, TU/e's "
     "photonic pilot line), and Delft's campus and Leiden Bio Science Park no longer fit a "
     "category-4 need without recorded zoning; Rotterdam has the larger technical workforce "

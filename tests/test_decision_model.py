@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from siting import SitingInputError
+from siting import SitingInputError, vng
 from siting.criteria.evaluation import LeadParams, evaluate, evaluate_batch
 from siting.criteria.site_facts import site_facts
 from siting.criteria.unknowns import TO_CONFIRM, VERIFIED
@@ -309,7 +309,7 @@ def test_an_unknown_category_is_said_so_never_up_to_category_unknown(data):
         i
     )
     k = int(np.flatnonzero(~np.isnan(facts.env))[0])
-    assert con.describe(k) == f"up to category {facts.env[k]:.0f}"
+    assert con.describe(k) == f"up to category {vng.label(facts.env[k])}"
 
 
 def test_top_reasons_are_strengths_only(case2_result):

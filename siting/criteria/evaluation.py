@@ -18,8 +18,11 @@ Hard constraints (each a named rule; a site must pass all):
     ``planned`` one from its ``available_year`` (unknown when not stated); a ``fully_issued``
     one cannot.
 ``environmental_category``
-    Highest environmental category allowed >= the category needed; applies from category
-    ``environmental_category_applies_from`` (3) up, as categories 1-2 fit on any business park.
+    Highest environmental category allowed >= the category needed, on the VNG scale with its
+    sub-categories (:mod:`siting.vng`; slack in steps of the scale, 3.2 -> 4.1 is one step; a
+    whole 3, 4 or 5 on either side that the sub-category would decide is unknown); applies from
+    category ``environmental_category_applies_from`` (3) up, as categories 1-2 fit on any
+    business park.
 ``site_fit`` (designation vs activity)
     The site's designation and zoning admit the activity: no hazardous category on a mixed
     urban area or next to housing, a quay for a water-bound need, heavy transport not to a
@@ -181,10 +184,15 @@ def describe_needs(profile: Profile, catalogue: Catalogue | None = None) -> dict
         "plot": floor_space.plot_words(n.land_ha, n.floor_m2, fsi),
         "floor": f"{n.floor_m2:,.0f} m2" if n.floor_m2 else "none",
         "power": f"{n.power_mw:g} MW",
-        "environmental_category": n.environmental_category,
+        "environmental_category": _category_number(n.environmental_category),
         "cleanroom": f"{n.cleanroom_m2:,.0f} m2" if n.cleanroom_m2 else "none",
         "talent": f"mbo {n.talent.mbo:g} / hbo {n.talent.hbo:g} / wo {n.talent.wo:g} FTE",
         "nts_domains": [vocab.NTS_DOMAINS[d] for d in profile.company.nts_domains],
         "space_types": list(profile.constraints.space_types),
         **two_site,
     }
+
+
+def _category_number(category: float) -> int | float:
+    """Return an environmental category as written: ``4`` stays an int, ``4.1`` a float."""
+    return int(category) if category == int(category) else category

@@ -186,7 +186,7 @@ def _need_row(
 class _RoleNeeds:
     land_ha: float
     power_mw: float
-    environmental_category: int
+    environmental_category: float
     heavy_transport: bool
     vibration_free: bool
     cleanroom_m2: float

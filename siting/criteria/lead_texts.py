@@ -7,7 +7,7 @@ from functools import partial
 
 import numpy as np
 
-from siting import settings, vocab
+from siting import settings, vng, vocab
 from siting.criteria import cluster, floor_space, grid_texts, site_fit
 from siting.criteria import talent as talent_scores
 from siting.criteria.batch import BatchEvaluation
@@ -80,11 +80,11 @@ def _site_texts(
     year = profile.needs.year
     texts["availability_year"] = (f"plots deliverable by {year}", _delivery_words(facts, year))
     texts["environmental_category"] = (
-        f"category {needs.environmental_category} or higher allowed",
+        f"category {vng.label(needs.environmental_category)} or higher allowed (VNG)",
         lambda i: (
             "no environmental category stated by any source"
             if np.isnan(facts.env[i])
-            else f"up to category {facts.env[i]:.0f}"
+            else f"up to category {vng.label(facts.env[i])}"
         ),
     )
     fit_slack = batch.slack["site_fit"][0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from siting import vng
 from siting.criteria import floor_space, site_fit
 from siting.criteria.grouping import _GridRows, _Grouped
 from siting.criteria.lead_params import LeadParams
@@ -59,11 +60,11 @@ def _site_rules(
     delivery = np.subtract(params.year, site.delivery_year)
     slack["availability_year"] = np.maximum(delivery, site.delivery_floor, out=delivery)
 
-    # environmental category
+    # environmental category [steps of the VNG scale]; sub-categories nobody stated: NaN
     category = params.environmental_category
     active["environmental_category"] = category[:, 0] >= p.environmental_category_applies_from
     if active["environmental_category"].any():
-        slack["environmental_category"] = facts.env - category
+        slack["environmental_category"] = vng.category_slack(facts.env, category)
 
     # site fit: designation and zoning vs activity (:mod:`siting.criteria.site_fit`)
     active["site_fit"] = np.ones(n_leads, dtype=bool)

@@ -35,7 +35,7 @@ def slack_passes(slack: np.ndarray) -> np.ndarray:
 RULES: dict[str, tuple[str, str]] = {
     "space": ("Space", "ha"),
     "availability_year": ("Plots deliverable in time", "years"),
-    "environmental_category": ("Environmental category", "categories"),
+    "environmental_category": ("Environmental category", "steps"),
     "site_fit": ("Site fit (designation vs activity)", ""),
     "grid": ("Grid connection in time", "years"),
     "cleanroom": ("Cleanroom", ""),

@@ -29,7 +29,10 @@ applicable check fails, is unknown when none fails but one is unknown, and passe
     In the VNG *Bedrijven en milieuzonering* guide (2009) category 4.1 keeps 200 m from a quiet
     residential area, 4.2 300 m, 5.1-5.3 500-1,000 m and 6 1,500 m (the guide's table; the 4.1
     row was checked against its *Staat van bedrijfsactiviteiten*, see ``models/criteria.toml``).
-    A site whose recorded zoning stops below the category fails; a campus, science park or mixed
+    Categories are compared on the VNG scale with its sub-categories (:mod:`siting.vng`): a
+    site zoned up to 4.1 admits a need of 4.1, not one of 4.2, and for a need of a whole 4 the
+    sub-category decides (unknown). A site whose recorded zoning stops below the category fails;
+    a campus, science park or mixed
     urban area without such a record fails; a business or logistics park without one, and a site
     of unknown designation, are unknown (ask the municipality).
 ``reserved``
@@ -47,7 +50,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from siting import vocab
+from siting import vng, vocab
 
 #: The checks, in order: id -> what it asks, in words.
 CHECKS: dict[str, str] = {
@@ -165,16 +168,16 @@ class FitFacts:
         Parameters
         ----------
         category
-            The environmental category the lead needs (1-6).
+            The environmental category the lead needs (VNG scale, :mod:`siting.vng`).
 
         Returns
         -------
         tuple of numpy.ndarray
             Bool ``(K-1, N)`` each: the site-only rows, then ``industrial``.
         """
-        recorded = ~np.isnan(self.env)
-        covers = recorded & (self.env >= category)
-        below = recorded & (self.env < category)
+        # on the VNG scale: covers whatever the sub-categories, below whatever they are
+        slack = vng.category_slack(self.env, np.array([[category]]))[0]
+        covers, below = slack >= 0, slack < 0
         passes = covers | (np.isin(self.designation, _INDUSTRIAL) & ~below)
         fails = below | (np.isin(self.designation, _NO_INDUSTRY) & ~covers)
         return (
@@ -263,7 +266,7 @@ def requirement(
     names = [c for c, use in zip(CHECKS, checks, strict=False) if use and c != "production"]
     words = {
         **CHECKS,
-        "industrial": f"an industrial site or zoning stated for category {category:.0f}",
+        "industrial": f"an industrial site or zoning stated for category {vng.label(category)}",
     }
     asked = [vocab.ACTIVITIES[activity].split(" (")[0], *(words[c] for c in names)]
     if qualifies:
@@ -304,9 +307,9 @@ def describe(
 
 def _industrial_fail(env: float, category: float) -> str:
     """Why a site fails ``industrial`` for a need of ``category``, in words."""
-    if not np.isnan(env) and env < category:
-        return f"zoning stated up to category {env:.0f}: no category {category:.0f}"
-    return f"not an industrial site and no source states zoning for category {category:.0f}"
+    if vng.category_slack(np.array([env]), np.array([[category]]))[0, 0] < 0:
+        return f"zoning stated up to category {vng.label(env)}: no category {vng.label(category)}"
+    return f"not an industrial site and no source states zoning for category {vng.label(category)}"
 
 
 _FAIL_TEXT = {
@@ -321,7 +324,7 @@ _OPEN_TEXT = {
     "water": "whether a plot has a quay (ask the park or the municipality)",
     "heavy": "heavy-transport access (ask the park)",
     "production": "whether production is allowed (ask the campus or the municipality)",
-    "industrial": "whether the zoning admits the category on this park, which is no "
-    "heavy-industry or port site (VNG: category 4.1 keeps 200 m from housing, 4.2 300 m, "
-    "5 up to 1,000 m; ask the municipality)",
+    "industrial": "whether the zoning admits the category (its sub-category, where one side "
+    "states a whole category) on this park, which is no heavy-industry or port site (VNG: "
+    "category 4.1 keeps 200 m from housing, 4.2 300 m, 5 up to 1,000 m; ask the municipality)",
 }

@@ -28,7 +28,7 @@ from pydantic import (
     model_validator,
 )
 
-from siting import vocab
+from siting import vng, vocab
 from siting._errors import SitingInputError, excerpt
 from siting._toml import read_toml
 from siting.criteria.unknowns import verify_rules
@@ -172,7 +172,10 @@ class Needs(_Model):
     vibration_free, heavy_transport
         Whether the site must offer these.
     environmental_category
-        Lowest *milieucategorie* (1-6) the site must allow.
+        The activity's *milieucategorie* on the VNG scale (:mod:`siting.vng`): 1, 2, 3.1, 3.2,
+        4.1, 4.2, 5.1, 5.2, 5.3 or 6; a whole 3, 4 or 5 when the sub-category is not known
+        (then a site that admits only the lower sub-category is to confirm). The site must
+        allow it.
     power_mw
         Demand-side grid capacity needed in ``year`` [MW].
     talent
@@ -190,11 +193,22 @@ class Needs(_Model):
     cleanroom_m2: float = Field(default=0.0, ge=0, le=500_000)
     vibration_free: bool = False
     heavy_transport: bool = False
-    environmental_category: int = Field(default=1, ge=1, le=6)
+    environmental_category: float = Field(default=1, ge=1, le=6)
     power_mw: float = Field(default=0.0, ge=0, le=2000)
     talent: TalentNeed = TalentNeed()
     activity: Literal["rnd", "pilot", "production"] = "production"
     water_bound: bool = False
+
+    @field_validator("environmental_category")
+    @classmethod
+    def _category(cls, value: float) -> float:
+        if not vng.is_category(value):
+            allowed = ", ".join(f"{v:g}" for v in vng.CATEGORIES)
+            raise ValueError(
+                f"{value:g} is not an environmental category of the VNG scale (Bedrijven en "
+                f"milieuzonering, 2009); allowed: {allowed}"
+            )
+        return round(value, 1)
 
 
 class Constraints(_Model):

@@ -131,7 +131,7 @@ DESIGNATIONS = LayerSpec(
         Column("key_kind", "str", "what the key is", required=True, allowed=("site", "rin")),
         Column("designation", "str", "what it is for", allowed=tuple(vocab.DESIGNATIONS)),
         Column("confidence", "str", "how sure the designation is", allowed=_CONFIDENCE),
-        Column("max_env_category", "int", "highest category", minimum=1, maximum=6),
+        Column("max_env_category", "category", "highest category (VNG, e.g. 4.1)"),
         Column("has_quay", "bool", "plots with a quay"),
         Column("allows_production", "bool", "production allowed"),
         Column("housing_nearby", "bool", "housing within or next to it"),

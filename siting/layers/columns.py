@@ -11,7 +11,7 @@ from typing import Literal, TypedDict
 
 from siting import vocab
 
-Kind = Literal["str", "int", "float", "bool", "list", "year"]
+Kind = Literal["str", "int", "float", "bool", "list", "year", "category"]
 
 GM_CODE_PATTERN = r"GM\d{4}"
 SLUG_PATTERN = r"[a-z0-9][a-z0-9_\-]*"
@@ -30,7 +30,8 @@ class Column:
     name
         Column name in the file.
     kind
-        Value type: ``str``, ``int``, ``float``, ``bool``, ``list`` (``;``-separated) or ``year``.
+        Value type: ``str``, ``int``, ``float``, ``bool``, ``list`` (``;``-separated), ``year``
+        or ``category`` (an environmental category of the VNG scale, :mod:`siting.vng`).
     doc
         Meaning, with the unit in brackets.
     required

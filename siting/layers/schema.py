@@ -7,7 +7,7 @@ specifications (see :mod:`siting.layers.validate`) and document them in ``geodat
 
 from __future__ import annotations
 
-from siting import vocab
+from siting import vng, vocab
 from siting.layers.columns import (
     DAY_PATTERN,
     GM_CODE_PATTERN,
@@ -114,6 +114,8 @@ def schema_markdown() -> str:
                 allowed = ", ".join(f"`{a}`" for a in col.allowed)
             elif col.pattern is not None:
                 allowed = f"`{col.pattern}`"
+            elif col.kind == "category":
+                allowed = ", ".join(f"`{v:g}`" for v in vng.CATEGORIES)
             bounds = [
                 f">= {col.minimum:g}" if col.minimum is not None else "",
                 f"<= {col.maximum:g}" if col.maximum is not None else "",

@@ -133,10 +133,9 @@ SITES = LayerSpec(
         ),
         Column(
             "max_env_category",
-            "int",
-            "highest environmental category allowed (1-6)",
-            minimum=1,
-            maximum=6,
+            "category",
+            "highest environmental category allowed (VNG 2009: 1, 2, 3.1 ... 5.3, 6; a whole 3, 4"
+            " or 5 where the source gives no sub-category)",
         ),
         Column("env_category_source", "str", "source of the environmental category"),
         _new("has_quay", "bool", "plots with a quay on navigable water (empty: unknown)"),

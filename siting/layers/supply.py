@@ -181,7 +181,7 @@ def sites_as_text(sites: pd.DataFrame) -> pd.DataFrame:
     columns = {}
     for col in SITES.columns:
         values = sites[col.name]
-        if col.kind == "float":
+        if col.kind in ("float", "category"):
             text = values.map(lambda v: "" if _missing(v) else _number(float(v)))
         elif col.kind == "bool":
             text = values.map(lambda v: "" if _missing(v) else str(bool(v)).lower())
@@ -322,7 +322,7 @@ def _frame(records: list[dict[str, object]]) -> gpd.GeoDataFrame:
         series = base[col.name].reset_index(drop=True)
         if col.kind in ("int", "year"):
             series = pd.Series(series.to_numpy(dtype=object), dtype="Int64")
-        elif col.kind == "float":
+        elif col.kind in ("float", "category"):
             series = series.astype(float)
         elif col.kind == "bool":
             series = series.astype("boolean" if col.required else object)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from siting import vng
 from siting._errors import Problem, excerpt, safe_cell
 from siting.layers.schema import Column, LayerSpec
 
@@ -107,6 +108,8 @@ def _parse_column(
         bad(empty, "a value is required here")
     if col.kind in ("int", "float", "year"):
         return _parse_numbers(text, col, empty, bad), problems
+    if col.kind == "category":
+        return _parse_categories(text, empty, bad), problems
     if col.kind == "bool":
         return _parse_bools(text, col, empty, bad), problems
     if col.kind == "list":
@@ -143,6 +146,20 @@ def _parse_numbers(text: pd.Series, col: Column, empty: np.ndarray, bad: _Bad) -
     if col.kind in ("int", "year"):
         values = values.astype("Int64")
     return values
+
+
+def _parse_categories(text: pd.Series, empty: np.ndarray, bad: _Bad) -> pd.Series:
+    """Parse a ``category`` column: a category of the VNG scale (:mod:`siting.vng`)."""
+    numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce").astype(float)
+    ok = np.array([vng.is_category(v) for v in numbers.to_numpy()], dtype=bool)
+    allowed = ", ".join(f"{v:g}" for v in vng.CATEGORIES)
+    bad(
+        (~empty) & ~ok,
+        lambda v: (
+            f"{excerpt(v)} is not an environmental category of the VNG scale; allowed: {allowed}"
+        ),
+    )
+    return numbers.where(ok)
 
 
 def _parse_bools(text: pd.Series, col: Column, empty: np.ndarray, bad: _Bad) -> pd.Series:

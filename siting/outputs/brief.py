@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from siting import vng
 from siting.criteria.unknowns import QUESTIONS
 from siting.layers.load import GeoData, load_geodata
 from siting.outputs.maps.html import esc
@@ -63,7 +64,7 @@ def _needs(result: RankingResult) -> str:
         ("needed by", n.get("year", "")),
         ("plot", n.get("plot", "")),
         ("power", n.get("power", "")),
-        ("env. category", n.get("environmental_category", "")),
+        ("env. category", vng.label(float(n.get("environmental_category", 1)))),
         ("cleanroom", n.get("cleanroom", "")),
         ("staff to hire", n.get("talent", "")),
         ("NTS domains", ", ".join(n.get("nts_domains", ())) or "none given"),

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from siting import vocab
+from siting import vng, vocab
 from siting._errors import Problem, SitingInputError
 from siting.inputs.profile import SPACE_TYPES
 from siting.layers.load import GeoData, load_geodata
@@ -68,9 +68,10 @@ COLUMNS: dict[str, tuple[str, str, str, str, Any]] = {
     "vibration_free": ("needs vibration-free floors", "", "true / false", "optional", True),
     "heavy_transport": ("needs heavy-transport access", "", "true / false", "optional", False),
     "environmental_category": (
-        "lowest environmental category (milieucategorie) the site must allow",
+        "the activity's environmental category (milieucategorie, VNG 2009) the site must allow;"
+        " a whole 3, 4 or 5 when the sub-category is not known",
         "",
-        "1-6",
+        "1, 2, 3.1, 3.2, 4.1, 4.2, 5.1, 5.2, 5.3, 6 (or 3, 4, 5)",
         "optional",
         3,
     ),
@@ -166,7 +167,7 @@ _DROPDOWNS = {
     "flexible_connection": _BOOL,
     "water_bound": _BOOL,
     "activity": tuple(vocab.ACTIVITIES),
-    "environmental_category": tuple(str(k) for k in range(1, 7)),
+    "environmental_category": tuple(f"{v:g}" for v in vng.CATEGORIES),
 }
 
 
@@ -179,7 +180,7 @@ def _kinds() -> dict[str, str]:
     units = {"ha": "ha", "MW": "MW", "FTE": "FTE", "km": "km", "m2": "m2"}
     kinds = {c: units[spec[1]] for c, spec in COLUMNS.items() if spec[1] in units}
     kinds.update({"lat": "number", "lon": "number", "year": "year"})
-    kinds.update(dict.fromkeys(("environmental_category", "priority"), "int"))
+    kinds.update({"environmental_category": "number", "priority": "int"})
     return kinds
 
 

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from siting import vng
 from siting._wording import TO_CONFIRM, format_gap
 from siting.outputs.frames import check_text
 from siting.outputs.terminal._text import plain, styled
@@ -83,11 +84,12 @@ def print_ranking(
 def _print_headline(result: RankingResult, console: Console) -> None:
     """Print the case's key needs and how many sites satisfy every hard constraint."""
     needs = result.needs
+    category = vng.label(float(needs["environmental_category"]))
     console.print(
         styled(
             (f"Case {needs['id']}", "bold"),
             f": {needs['plot']} plot, {needs['power']} by {needs['year']}, environmental "
-            f"category {needs['environmental_category']}, cleanroom {needs['cleanroom']}, "
+            f"category {category}, cleanroom {needs['cleanroom']}, "
             f"talent {needs['talent']}; driven by {', '.join(needs['space_types'])}.",
         )
     )
