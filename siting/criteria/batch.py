@@ -25,7 +25,7 @@ from siting.criteria.normalise import CELLWISE, _normalise, range_scored_cells, 
 from siting.criteria.rule_slacks import _rule_slacks
 from siting.criteria.rules import slack_passes
 from siting.criteria.site_facts import SiteFacts
-from siting.inputs.catalogue import Catalogue
+from siting.inputs.catalogue import Catalogue, CriterionSpec
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,7 @@ def _scores(
     an array is read whole (:class:`_Expanding`).
     """
     max_km = params.max_relocation_km[:, 0]
-    pressure = facts.grid.pressure[facts.grid.site_group]
+    pressure = facts.grid.pressure[facts.grid.site_group]  # per site
     shape = (params.n, facts.n)
     raw: dict[str, np.ndarray | _Grouped | _Cells] = {}
     score: dict[str, np.ndarray | _Grouped | _Cells] = {}
@@ -208,16 +208,8 @@ def _scores(
             raw[name], score[name] = value.raw, value.score
             continue
         raw[name] = value
-        if isinstance(value, _Grouped) and crit.normalise == "years_to_spare":
-            assert crit.cap is not None and crit.queue_weight is not None
-            rows = grid_rule.outlook_score(
-                value.rows,
-                pressure,
-                cap=crit.cap,
-                queue_weight=crit.queue_weight,
-                unknown_score=float(crit.unknown_score or 0.0),
-            )
-            score[name] = _Grouped(rows, value.group)
+        if isinstance(value, _Cells) and crit.normalise == "years_to_spare":
+            score[name] = _Cells(shape, _outlook(value, pressure, crit))
         elif isinstance(value, _Grouped):  # normalise each distinct row once
             score[name] = _Grouped(_normalise(value.rows, crit), value.group)
         elif crit.normalise in CELLWISE:
@@ -230,6 +222,26 @@ def _scores(
             whole = value.expand() if isinstance(value, _Cells) else value
             score[name] = _Cells(shape, range_scored_cells(whole, crit))
     return _Expanding(raw), _Expanding(score)
+
+
+def _outlook(
+    spare: _Cells, pressure: np.ndarray, crit: CriterionSpec
+) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """Return the grid outlook's score at cells (:func:`grid_rule.outlook_score`)."""
+    assert crit.cap is not None and crit.queue_weight is not None
+    cap, queue_weight = crit.cap, crit.queue_weight
+    unknown_score = float(crit.unknown_score or 0.0)
+
+    def compute(leads: np.ndarray, sites: np.ndarray) -> np.ndarray:
+        return grid_rule.outlook_score(
+            spare.compute(leads, sites),
+            pressure[sites],
+            cap=cap,
+            queue_weight=queue_weight,
+            unknown_score=unknown_score,
+        )
+
+    return compute
 
 
 def _reader(values: np.ndarray) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:

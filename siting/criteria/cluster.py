@@ -153,15 +153,21 @@ def domain_facilities(table: pd.DataFrame, campuses: pd.DataFrame) -> np.ndarray
     return cube
 
 
-def facility_rows(
-    domain_rows: np.ndarray, cube: np.ndarray, anywhere: np.ndarray, kinds: list[int]
-) -> np.ndarray:
-    """Kinds of shared facility per site on campuses in reach active in the lead's domains.
+def facility_cells(
+    domain_rows: np.ndarray,
+    group: np.ndarray,
+    cube: np.ndarray,
+    anywhere: np.ndarray,
+    kinds: list[int],
+) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """Return the kinds of shared facility on campuses in reach active in the lead's domains.
 
     Parameters
     ----------
     domain_rows
         ``(G, D)`` domain counts per distinct set of domains.
+    group
+        ``(L,)``: each lead's row of ``domain_rows``.
     cube
         :func:`domain_facilities`.
     anywhere
@@ -171,29 +177,40 @@ def facility_rows(
 
     Returns
     -------
-    numpy.ndarray
-        ``(G, N)`` counts.
+    callable
+        ``(leads, sites)`` -> the counts at those cells (index arrays that broadcast).
     """
-    out = np.empty((len(domain_rows), cube.shape[0]))
-    for g, row in enumerate(domain_rows > 0):
-        have = np.asarray(cube[:, row, :].any(axis=1) if row.any() else anywhere)
-        out[g] = have[:, kinds].sum(axis=1)
-    return out
+    named = domain_rows > 0
+    some = np.asarray(named.any(axis=1))
+    in_reach = cube[:, :, kinds]  # (N, D, K)
+    any_kind = anywhere[:, kinds]
+
+    def compute(leads: np.ndarray, sites: np.ndarray) -> np.ndarray:
+        g = group[leads]
+        mask = named[g][..., :, None]  # (..., D, 1)
+        have = (in_reach[sites] & mask).any(axis=-2)
+        chosen = np.asarray(np.where(some[g][..., None], have, any_kind[sites]))
+        return chosen.sum(axis=-1).astype(float)
+
+    return compute
 
 
-def criterion_rows(
+def hotspot_cells(
     domain_rows: np.ndarray,
+    group: np.ndarray,
     facts: ContextFacts,
     *,
     in_development_factor: float,
     secondary_factor: float = 0.5,
-) -> dict[str, np.ndarray]:
-    """Raw values of this module's criteria, one row per distinct domain row.
+) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """Return the ``hotspot_match`` share at cells: the lead's domains in the site's hotspot.
 
     Parameters
     ----------
     domain_rows
         ``(G, D)``: how often each NTS domain is named, per distinct set of domains.
+    group
+        ``(L,)``: each lead's row of ``domain_rows``.
     facts
         The sites' context.
     in_development_factor
@@ -203,20 +220,29 @@ def criterion_rows(
 
     Returns
     -------
-    dict
-        ``hotspot_match`` -> ``(G, N)`` shares; the proxy criteria -> ``(1, N)`` values.
+    callable
+        ``(leads, sites)`` -> the shares at those cells (index arrays that broadcast).
     """
-    named = domain_rows.sum(axis=1)
+    counts = domain_rows.astype(float)
+    named = counts.sum(axis=1)
+    named = np.where(named > 0, named, 1.0)
     strength = np.where(
         facts.hotspot_core, 1.0, np.where(facts.hotspot_domains, secondary_factor, 0.0)
     )
-    shared = domain_rows.astype(float) @ strength.T
-    share = shared / np.where(named > 0, named, 1.0)[:, None]
-    share *= np.where(facts.in_development, in_development_factor, 1.0)[None, :]
-    out = {"hotspot_match": share}
-    for name, column in PROXY_CRITERIA.items():
-        out[name] = facts.proxies[column][None, :]
-    return out
+    factor = np.where(facts.in_development, in_development_factor, 1.0)
+
+    def compute(leads: np.ndarray, sites: np.ndarray) -> np.ndarray:
+        g = group[leads]
+        # small integer counts times 0, 0.5 or 1: exact in any order
+        shared = (counts[g] * strength[sites]).sum(axis=-1)
+        return shared / named[g] * factor[sites]
+
+    return compute
+
+
+def proxy_rows(facts: ContextFacts, n: int) -> dict[str, np.ndarray]:
+    """Return the CBS municipal proxy criteria per site, ``(1, N)`` each."""
+    return {name: facts.proxies[column][None, :] for name, column in PROXY_CRITERIA.items()}
 
 
 def describer(name: str, facts: ContextFacts, unit: str) -> Callable[[int], str] | None:

@@ -59,11 +59,15 @@ def _space_and_grid(params: LeadParams, facts: SiteFacts, grid: _GridRows, raw: 
     raw["space_headroom"] = _Cells((params.n, n), headroom)
 
     # years to spare at the earliest connection year; a small connection is not limited (inf)
-    spare = grid.outcome.spare[:, facts.grid.site_group]
-    raw["grid_outlook"] = _Grouped(
-        np.vstack([spare, np.full((1, n), np.inf)]),
-        np.where(grid.large, grid.group, len(spare)),
-    )
+    spare_of_set = grid.outcome.spare  # (distinct grid rows, chain sets)
+    row = np.where(grid.large, grid.group, -1)
+    chain_set = facts.grid.site_group
+
+    def spare(leads: np.ndarray, sites: np.ndarray) -> np.ndarray:
+        g = row[leads]
+        return np.where(g >= 0, spare_of_set[np.maximum(g, 0), chain_set[sites]], np.inf)
+
+    raw["grid_outlook"] = _Cells((params.n, n), spare)
 
 
 def _talent(
@@ -129,44 +133,62 @@ def _ecosystem(
     n = facts.n
     one_row = np.zeros(params.n, dtype=np.int64)
     applicable["ecosystem_match"] = params.domains.sum(axis=1) > 0
+    shape = (params.n, n)
     domains, counts = domain_counts
+    group = counts.group
     named = domains.sum(axis=1)
-    raw["ecosystem_match"] = _Grouped(
-        counts.rows / np.where(named > 0, named, 1.0)[:, None], counts.group
-    )
-    # distance to the nearest campus in one of the lead's domains
-    nearest = np.empty((len(domains), n))
-    for g, mask in enumerate(domains > 0):
-        if mask.any():
-            km = facts.domain_campus_km[:, mask].min(axis=1)
-            nearest[g] = np.where(np.isfinite(km), km, np.nan)
-        else:
-            nearest[g] = facts.any_campus_km
-    raw["campus_proximity"] = _Grouped(nearest, counts.group)
+    named = np.where(named > 0, named, 1.0)
+
+    def ecosystem(leads: np.ndarray, sites: np.ndarray) -> np.ndarray:
+        g = group[leads]
+        return counts.rows[g, sites] / named[g]
+
+    raw["ecosystem_match"] = _Cells(shape, ecosystem)
+
+    # distance to the nearest campus in one of the lead's domains (any campus for none)
+    mask = domains > 0
+    some = np.asarray(mask.any(axis=1))
+
+    def nearest(leads: np.ndarray, sites: np.ndarray) -> np.ndarray:
+        g = group[leads]
+        km = np.asarray(np.where(mask[g], facts.domain_campus_km[sites], np.inf)).min(axis=-1)
+        km = np.where(np.isfinite(km), km, np.nan)
+        return np.where(some[g], km, facts.any_campus_km[sites])
+
+    raw["campus_proximity"] = _Cells(shape, nearest)
 
     # hotspot match and the CBS municipal proxies (:mod:`siting.criteria.cluster`)
     applicable["hotspot_match"] = applicable["ecosystem_match"]
     if facts.context is not None:
-        rows = cluster.criterion_rows(
-            domains,
-            facts.context,
-            in_development_factor=catalogue.params.hotspot_in_development_factor,
-            secondary_factor=catalogue.params.hotspot_secondary_factor,
+        raw["hotspot_match"] = _Cells(
+            shape,
+            cluster.hotspot_cells(
+                domains,
+                group,
+                facts.context,
+                in_development_factor=catalogue.params.hotspot_in_development_factor,
+                secondary_factor=catalogue.params.hotspot_secondary_factor,
+            ),
         )
+        for name, values in cluster.proxy_rows(facts.context, n).items():
+            raw[name] = _Grouped(values, one_row)
     else:
-        rows = {name: np.full((1, n), np.nan) for name in cluster.CRITERIA}
-    for name, values in rows.items():
-        raw[name] = _Grouped(values, counts.group if len(values) > 1 else one_row)
+        for name in cluster.CRITERIA:
+            raw[name] = _Grouped(np.full((1, n), np.nan), one_row)
 
     # kinds of shared facility on campuses in reach active in the lead's domains (any campus
     # for a lead naming none), plus one where the site itself offers one
     kinds = [FACILITY_INDEX[k] for k in catalogue.params.shared_facility_kinds]
     own = facts.flags["shared_facility"].astype(float)
     if facts.domain_facilities is not None:
-        kinds_rows = cluster.facility_rows(
-            domains, facts.domain_facilities, facts.facilities, kinds
+        kinds_at = cluster.facility_cells(
+            domains, group, facts.domain_facilities, facts.facilities, kinds
         )
-        raw["shared_facilities"] = _Grouped(kinds_rows + own, counts.group)
+
+        def facilities(leads: np.ndarray, sites: np.ndarray) -> np.ndarray:
+            return kinds_at(leads, sites) + own[sites]
+
+        raw["shared_facilities"] = _Cells(shape, facilities)
     else:
         raw["shared_facilities"] = _Grouped(
             (facts.facilities[:, kinds].sum(axis=1) + own)[None, :], one_row

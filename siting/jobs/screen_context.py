@@ -20,13 +20,16 @@ from siting.results.screening import (
     ScreenedLead,
 )
 
-#: Leads x sites evaluated at once by the vectorised enumeration (256 KiB per float array, so
-#: a batch's arrays and temporaries stay in a core's L2 cache). Measured on the 2-core machine
-#: of issue 18 (2 MiB L2 per core), 1,000 leads x the national table: 2^15 cells took about
-#: half the time of 2^17 (1.5-1.8 s against 3.1-3.3 s); 2^13 and fewer cost more again (the
-#: per-batch Python work of each rule and criterion). Re-checked after the criteria were read on
-#: the feasible cells only (CPU time, 1,000 leads): 2^14 and 2^16 both cost more than 2^15.
-_BATCH_CELLS = 1 << 15
+#: Leads x sites evaluated at once by the vectorised enumeration (2 MiB per float array). Only
+#: the rules are computed on every cell of a batch; the criteria are computed where they are
+#: read (the feasible cells, the top sites), so what is left per batch is mostly fixed Python
+#: work per rule and criterion, which larger batches share among more leads. Measured on the
+#: 2-core machine of issue 18 (CPU time, 1,000 leads x the national table, loaded machine):
+#: 2^15 cells 1.2-1.9 s, 2^18 1.4-1.5 s, 2^19 0.9-1.2 s, 2^20 0.85-1.0 s, with the peak resident
+#: memory growing with the batch (200, 240, 266, 358 MB); 2^18 keeps 10,000 leads under the
+#: 400 MB target with room to spare. (Before the criteria were computed where read, 2^15 was
+#: about twice as fast as 2^17: the batch's arrays stayed in a core's L2 cache.)
+_BATCH_CELLS = 1 << 18
 
 
 #: Force the per-lead path even for the enumeration (a private switch for the tests).
