@@ -553,6 +553,26 @@ def embedded() -> siting.GeoData:
     return siting.load_geodata()
 
 
+def test_texts_name_two_chains_that_agree_on_the_year_both():
+    de_lier = level("De Lier", 0, available=315, required=104, queue=0)
+    westerlee = level("Westerlee", 0, available=378, required=240, queue=0)
+    grid = grid_rule.build_grid_facts(
+        [(GridChain(de_lier, OPEN, "approximate"), GridChain(westerlee, OPEN, "approximate"))]
+    )
+    words = grid_texts.site_texts(
+        grid,
+        power_mw=12.0,
+        year=2027,
+        delay_years=0,
+        accepts_flexible=False,
+        small_mw=0.055,
+        small_reach=2.0,
+    ).describe(0)
+    best, worst = words.split("; worst ")
+    assert "best supply area De Lier" in best and "Westerlee" not in best
+    assert worst.startswith("supply area Westerlee") and "connection from 2025" in worst
+
+
 def test_the_embedded_layers_hold_the_capacity_map_and_count_what_is_not_placed(embedded):
     areas = embedded.grid_areas
     assert areas["kind"].value_counts().to_dict() == {
@@ -576,6 +596,9 @@ def test_the_embedded_layers_hold_the_capacity_map_and_count_what_is_not_placed(
         "feed_in_only": 0,
     }
     assert info["regional_by_operator"]["Stedin"] == {"placed": 89, "unplaced": 145}
+    # every TenneT station named above a supply area is inferred from names or codes
+    named = embedded.grid_area_links["tennet_id"].notna()
+    assert info["tennet_parents_by_confidence"] == {"approximate": int(named.sum())}
     assert sum(info["municipalities"].values()) == 342
     # east Groningen: the stations' published class, not the announcements of the fallback
     stadskanaal = municipality_grid(embedded).set_index("gm_code").loc["GM0037"]
@@ -589,6 +612,17 @@ def test_every_link_names_its_confidence_method_and_source(embedded):
     assert links["method"].str.len().gt(10).all() and links["source_url"].str.len().gt(10).all()
     # a municipality fed by several areas keeps all of them
     assert links.groupby("gm_code").size().max() > 5
+
+
+def test_a_link_naming_an_inferred_tennet_station_is_never_reported(embedded):
+    links = embedded.grid_area_links.set_index("link_id")
+    named = links[links["tennet_id"].notna()]
+    assert len(named) == 145 and named["confidence"].eq("approximate").all()
+    # Eemsdelta: the area bears the code of the 220 kV station, the 110 kV one is DZW
+    wew = links.loc["GM1979|WEW"]
+    assert wew["tennet_id"] == "Station Weiwerd 220"
+    assert "ref DZW" in wew["method"] and "Groningen 220/20" in wew["method"]
+    assert "tennet.eu" in wew["method"] and "not excluded" in wew["method"]
 
 
 def test_sites_at_a_municipality_point_get_the_municipality_s_areas(embedded):

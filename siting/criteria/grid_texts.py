@@ -253,7 +253,8 @@ def _chain_year(
     values = [
         max(lo[grid.chain_levels[c]]) if best else max(hi[grid.chain_levels[c]]) for c in chains
     ]
-    pick = int(np.argmin(values)) if best else int(np.argmax(values))
+    # on a tie the worst is the last of the latest, so two chains with one year are both named
+    pick = int(np.argmin(values)) if best else len(values) - 1 - int(np.argmax(values[::-1]))
     return chains[pick]
 
 

@@ -74,8 +74,10 @@ def placement_counts(data: GeoData) -> dict[str, object]:
     -------
     dict
         JSON-ready: ``areas`` (per kind: records, placed, unplaced), ``regional_by_operator``
-        (placed / unplaced), ``links_by_confidence``, ``municipalities`` (with a placed
-        supply area, on the fallback only, with nothing).
+        (placed / unplaced), ``links_by_confidence``, ``tennet_parents_by_confidence`` (the
+        links that name the TenneT station or area above a regional area, by confidence: a
+        parent inferred from names or codes is at best ``approximate``), ``municipalities``
+        (with a placed supply area, on the fallback only, with nothing).
     """
     areas, links = data.grid_areas, data.grid_area_links
     linked = set(links["area_id"]) | set(links["tennet_id"].dropna())
@@ -108,6 +110,13 @@ def placement_counts(data: GeoData) -> dict[str, object]:
         "regional_by_operator": by_operator,
         "links_by_confidence": {
             str(k): int(v) for k, v in links["confidence"].value_counts().sort_index().items()
+        },
+        "tennet_parents_by_confidence": {
+            str(k): int(v)
+            for k, v in links.loc[links["tennet_id"].notna(), "confidence"]
+            .value_counts()
+            .sort_index()
+            .items()
         },
         "municipalities": {
             "with a placed supply area": int(basis.get("municipality links", 0)),

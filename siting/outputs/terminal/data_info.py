@@ -129,6 +129,8 @@ def _print_talent(summary: dict[str, Any], console: Console, *, full: bool) -> N
 def _print_grid_placement(grid: dict[str, Any], console: Console, *, full: bool) -> None:
     """Print what the grid links place, and what they cannot place (a table with ``full``)."""
     links = ", ".join(f"{n} {k}" for k, n in grid["links_by_confidence"].items())
+    parents = ", ".join(f"{n} {k}" for k, n in grid.get("tennet_parents_by_confidence", {}).items())
+    links += f" (TenneT level above a supply area: {parents or 'none named'})"
     munis = "; ".join(f"{n} {k}" for k, n in grid["municipalities"].items())
     if not full:
         placed = "; ".join(
