@@ -251,6 +251,17 @@ DESIGNATIONS: dict[str, str] = {
 #: A reserved site admits only a company that qualifies (``constraints.qualifies_for``).
 SITE_RESERVATIONS: dict[str, str] = {
     "agrifood": "agrifood (food processing, fresh and agro logistics, horticulture)",
+    "port_related": "port-related activity (seaport land for port- or quay-bound companies: "
+    "transhipment, distribution, process and maritime industry)",
+}
+
+#: What reserves a site for its sector (``reserved_by``): the zoning (a hard rule: a company
+#: outside the sector does not fit) or only the issuer's land policy, e.g. a port authority's
+#: (a question: the issuer decides case by case). Empty: the source does not say; read as
+#: zoning, as before the column existed.
+RESERVATION_BASES: dict[str, str] = {
+    "zoning": "the zoning plan",
+    "policy": "the issuer's land policy (not the zoning)",
 }
 
 #: What a company will do on the site (``needs.activity``): slug -> label. Production needs a

@@ -17,6 +17,7 @@ from siting.criteria.site_fit import (
     fit_slack,
     lead_checks,
     requirement,
+    sectors,
 )
 from siting.inputs.catalogue import load_catalogue
 from siting.inputs.origin import resolve_origin
@@ -142,6 +143,60 @@ def test_a_reserved_park_admits_only_its_sector():
     assert _outcome(_slack(qualifies=["agrifood"]))[9] == "ok"
 
 
+def _port_sites() -> pd.DataFrame:
+    """A seaport reserved by its zoning, one by its port authority's policy, a plain park."""
+    return pd.DataFrame(
+        {
+            "designation": ["port_industrial", "port_industrial", "business_park"],
+            "has_quay": [True, True, None],
+            "heavy_transport": [True, True, False],
+            "reserved_for": ["port_related", "port_related", None],
+            "reserved_by": ["zoning", "policy", None],
+        }
+    )
+
+
+def _port_slack(*, category=3.0, water=False, heavy=False, named=()):
+    facts = FitFacts.of_table(_port_sites())
+    checks = lead_checks(
+        environmental_category=category,
+        water_bound=water,
+        heavy_transport=heavy,
+        activity="production",
+        hazardous_from=4,
+    )
+    lead = sectors(named, water_bound=water, heavy_transport=heavy, environmental_category=category)
+    return fit_slack(checks[None, :], [lead], facts, [category])[0], facts, checks, lead
+
+
+def test_seaport_land_is_for_port_related_leads_and_a_policy_makes_it_a_question():
+    # an assembly plant of category 3 without quay or heavy transport is no port firm
+    slack, facts, checks, lead = _port_slack()
+    assert lead == frozenset()
+    assert _outcome(slack) == ["no", "?", "ok"]
+    assert "reserved for port-related activity" in describe(0, facts, checks, lead, slack[0])
+    text = describe(1, facts, checks, lead, slack[1])
+    assert "to confirm" in text and "land policy, not the zoning" in text
+    # water-bound, or an industrial category with heavy transport: port-related by its needs
+    for needs in ({"water": True}, {"category": 4.0, "heavy": True}):
+        slack, *_ = _port_slack(**needs)
+        assert _outcome(slack)[:2] == ["ok", "ok"], needs
+    # heavy transport alone, or category 4 alone, does not make a port firm
+    assert _port_slack(heavy=True)[3] == frozenset()
+    assert _port_slack(category=4.0)[3] == frozenset()
+    # and a company may say it is one
+    assert _outcome(_port_slack(named=["port_related"])[0])[:2] == ["ok", "ok"]
+
+
+def test_every_port_reservation_in_the_site_table_has_its_basis_and_source():
+    table = siting.site_table()
+    port = table[table["reserved_for"].eq("port_related")]
+    assert len(port) > 0
+    assert port["reserved_by"].isin(["zoning", "policy"]).all()
+    assert port["designation_source"].str.contains("reserved for port_related by").all()
+    assert port["designation_source"].str.contains("https://").all()
+
+
 def test_the_profile_vocabularies_match_the_rule():
     qualifies = Constraints.model_fields["qualifies_for"].annotation.__args__[0].__args__
     assert set(qualifies) == set(vocab.SITE_RESERVATIONS)
@@ -165,7 +220,10 @@ def test_the_maritime_manufacturer_gets_no_food_park_nor_a_transformation_area()
     table, ev = _maritime()
     feasible = table.loc[ev.feasible]
     assert len(feasible) > 0
-    assert not feasible["reserved_for"].notna().any()
+    # a water-bound manufacturer is port-related by its needs: seaport land is for it, a
+    # food park is not
+    assert set(feasible["reserved_for"].dropna()) <= {"port_related"}
+    assert feasible["reserved_for"].eq("port_related").any()
     assert not feasible["designation"].isin(["mixed_urban", "campus", "science_park"]).any()
     names = set(feasible["name"])
     for offered_before in ("Nieuw Reijerwaard", "VEILING BLEISWIJK", "Merwe-Vierhavens (M4H)"):

@@ -27,7 +27,9 @@ Hard constraints (each a named rule; a site must pass all):
     The site's designation and zoning admit the activity: no hazardous category on a mixed
     urban area or next to housing, a quay for a water-bound need, heavy transport not to a
     campus or mixed area, production on a campus plot only where allowed, a sector-reserved
-    park only for that sector (:mod:`siting.criteria.site_fit`); unknown designation: unknown.
+    park only for that sector, seaport land only for a port-related lead (a question where only
+    the port authority's land policy reserves it; :mod:`siting.criteria.site_fit`); unknown
+    designation: unknown.
 ``grid`` (grid connection in time)
     A demand connection above ``small_connection_mw`` (3x80 A) must be had firm by the year
     needed plus the delay the profile accepts (``constraints.max_delay_years``): slack = year

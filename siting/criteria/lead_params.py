@@ -151,7 +151,7 @@ class LeadParams:
             exclude_provinces=tuple(exclude),
             weights=weights,
             fit_checks=fit_checks,
-            qualifies=tuple(frozenset(p.constraints.qualifies_for) for p in profiles),
+            qualifies=tuple(lead_sectors(p, _role_needs(p, role), catalogue) for p in profiles),
             activity=tuple(_role_needs(p, role).activity for p in profiles),
         )
 
@@ -258,4 +258,15 @@ def batch_fit_checks(
 ) -> tuple[np.ndarray, frozenset[str]]:
     """Return the site-fit checks of one lead in a role, and the sectors it belongs to."""
     checks = _fit_checks(needs, catalogue)
-    return checks, frozenset(profile.constraints.qualifies_for)
+    return checks, lead_sectors(profile, needs, catalogue)
+
+
+def lead_sectors(profile: Profile, needs: _RoleNeeds, catalogue: Catalogue) -> frozenset[str]:
+    """Return the sectors a lead belongs to in a role (:func:`site_fit.sectors`)."""
+    return site_fit.sectors(
+        profile.constraints.qualifies_for,
+        water_bound=needs.water_bound,
+        heavy_transport=needs.heavy_transport,
+        environmental_category=needs.environmental_category,
+        industrial_from=catalogue.params.industrial_category_from,
+    )

@@ -36,15 +36,20 @@ applicable check fails, is unknown when none fails but one is unknown, and passe
     urban area without such a record fails; a business or logistics park without one, and a site
     of unknown designation, are unknown (ask the municipality).
 ``reserved``
-    A site reserved for a sector (``reserved_for``, e.g. a food-industry park) admits only a
-    company that names that sector in ``constraints.qualifies_for``.
+    A site reserved for a sector (``reserved_for``, e.g. a food-industry park, or seaport land
+    for port-related activity) admits only a company of that sector (:func:`sectors`: the
+    sectors named in ``constraints.qualifies_for``, and ``port_related`` for a water-bound
+    need or an industrial category with heavy transport). Where the zoning reserves it
+    (``reserved_by = "zoning"``, or not stated) another company fails; where only the
+    issuer's land policy does (``"policy"``, e.g. a port authority that lets its land to the
+    firms that use its quays and depth) it is a question to confirm with the issuer.
 
 The slack is 1 (fits), -1 (does not) or NaN (to confirm); it has no unit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -67,6 +72,8 @@ _CAMPUS = ("campus", "science_park")
 #: Designations made for heavy categories; and those that never host one without a record.
 _INDUSTRIAL = ("heavy_industry", "port_industrial")
 _NO_INDUSTRY = ("mixed_urban", "campus", "science_park")
+#: The sector a lead belongs to by its needs alone (:func:`sectors`).
+PORT_RELATED = "port_related"
 
 
 def _tristate(values: pd.Series | None, n: int) -> np.ndarray:
@@ -90,6 +97,9 @@ class FitFacts:
         Designation slug per site (``""`` unknown).
     reserved_for
         Sector slug per site (``""`` not reserved).
+    reserved_by
+        What reserves it per site: ``"policy"`` (the issuer's land policy only), else the
+        zoning (``"zoning"`` or ``""``).
     passes, fails
         Per site-only check of :data:`CHECKS` (rows in that order, ``industrial`` and
         ``reserved`` excluded: they depend on the lead) and site; neither means unknown.
@@ -102,6 +112,7 @@ class FitFacts:
 
     designation: np.ndarray
     reserved_for: np.ndarray
+    reserved_by: np.ndarray
     passes: np.ndarray
     fails: np.ndarray
     env: np.ndarray
@@ -160,7 +171,7 @@ class FitFacts:
             if "max_env_category" in table
             else np.full(n, np.nan)
         )
-        return cls(design, text("reserved_for"), passes & ~fails, fails, env)
+        return cls(design, text("reserved_for"), text("reserved_by"), passes & ~fails, fails, env)
 
     def rows(self, category: float) -> tuple[np.ndarray, np.ndarray]:
         """Return ``passes``, ``fails`` of every check but ``reserved`` for a need's category.
@@ -213,6 +224,41 @@ def lead_checks(
     )
 
 
+def sectors(
+    named: Iterable[str],
+    *,
+    water_bound: bool,
+    heavy_transport: bool,
+    environmental_category: float,
+    industrial_from: int = 4,
+) -> frozenset[str]:
+    """Return the sectors a lead belongs to: those it names, and what its needs make it.
+
+    A water-bound need, or one of environmental category ``industrial_from`` or higher with
+    heavy transport, is port-related (:data:`PORT_RELATED`): the companies seaport land is
+    let to (port authorities allocate by the use of quays, depth and heavy access).
+
+    Parameters
+    ----------
+    named
+        The sectors of ``constraints.qualifies_for``.
+    water_bound, heavy_transport
+        The lead's needs.
+    environmental_category
+        The category it needs (VNG scale).
+    industrial_from
+        The lowest category of an industrial need (``models/criteria.toml``).
+
+    Returns
+    -------
+    frozenset of str
+    """
+    out = set(named)
+    if water_bound or (heavy_transport and environmental_category >= industrial_from):
+        out.add(PORT_RELATED)
+    return frozenset(out)
+
+
 def fit_slack(
     checks: np.ndarray,
     qualifies: Sequence[frozenset[str]],
@@ -240,6 +286,7 @@ def fit_slack(
     n_leads = len(checks)
     out = np.empty((n_leads, facts.n))
     reserved = facts.reserved_for != ""
+    by_policy = facts.reserved_by == "policy"
     patterns = facts.slack_rows
     cats = np.ones(n_leads) if categories is None else np.asarray(categories, dtype=float)
     for k in range(n_leads):
@@ -249,11 +296,13 @@ def fit_slack(
             use = np.asarray(checks[k], dtype=bool)
             passes, fails = facts.rows(float(cats[k]))
             fail = fails[use].any(axis=0) if use.any() else np.zeros(facts.n, bool)
-            fail = fail | (reserved & ~np.isin(facts.reserved_for, sorted(qualifies[k])))
-            unknown = ~(passes[use] | fails[use]).all(axis=0) if use.any() else None
+            outside = reserved & ~np.isin(facts.reserved_for, sorted(qualifies[k]))
+            fail = fail | (outside & ~by_policy)
+            unknown = outside & by_policy
+            if use.any():
+                unknown = unknown | ~(passes[use] | fails[use]).all(axis=0)
             row = np.where(fail, -1.0, 1.0)
-            if unknown is not None:
-                row[unknown & ~fail] = np.nan
+            row[unknown & ~fail] = np.nan
             patterns[key] = row
         out[k] = row
     return out
@@ -291,7 +340,9 @@ def describe(
     problems = [
         fail_text[name] for k, name in enumerate(list(CHECKS)[:-1]) if checks[k] and fails[k, i]
     ]
-    if reserved and reserved not in qualifies:
+    outside = bool(reserved) and reserved not in qualifies
+    policy = facts.reserved_by[i] == "policy"
+    if outside and not policy:
         problems.append(f"reserved for {vocab.SITE_RESERVATIONS[reserved]}")
     if problems:
         return f"{label}: " + "; ".join(problems)
@@ -301,6 +352,12 @@ def describe(
             for k, name in enumerate(list(CHECKS)[:-1])
             if checks[k] and not passes[k, i]
         ]
+        if outside and policy:
+            open_.append(
+                f"whether the issuer lets a plot to a company outside "
+                f"{vocab.SITE_RESERVATIONS[reserved].split(' (')[0]} (its land policy, not "
+                "the zoning, reserves the site; ask the port authority or park)"
+            )
         return f"{label}: to confirm: " + "; ".join(open_)
     return f"{label}: fits"
 

@@ -61,7 +61,10 @@ QUESTIONS: dict[str, Asking] = {
     "environmental_category": Asking(
         "which environmental category the zoning (omgevingsplan) allows", "municipality"
     ),
-    "site_fit": Asking("whether the zoning admits the activity", "municipality or campus"),
+    "site_fit": Asking(
+        "whether the zoning, or on port land the port authority's land policy, admits the activity",
+        "municipality, campus or port authority",
+    ),
     "grid": Asking("from which year the connection can be had firm", "grid operator"),
     "cleanroom": Asking(
         "whether the site is cleanroom-ready or a shared cleanroom of the size is available; "

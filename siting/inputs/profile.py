@@ -226,7 +226,10 @@ class Constraints(_Model):
         contract: confirm with the operator" instead of failing.
     qualifies_for
         Sectors of :data:`siting.vocab.SITE_RESERVATIONS` the company belongs to: a site
-        reserved for a sector (a food-industry park) admits only companies that do.
+        reserved for a sector (a food-industry park) admits only companies that do. A
+        water-bound company, or one of an industrial category with heavy transport, is
+        port-related by its needs without naming it
+        (:func:`siting.criteria.site_fit.sectors`).
     allow_unknown
         ``True`` (default): a fact the data do not know passes its rule as a question to
         confirm (:mod:`siting.criteria.unknowns`); ``False``: strict, every rule verified.
@@ -243,7 +246,7 @@ class Constraints(_Model):
     verify: tuple[str, ...] = ()
     max_delay_years: float = Field(default=0.0, ge=0, le=20)
     flexible_connection: bool = False
-    qualifies_for: tuple[Literal["agrifood"], ...] = ()
+    qualifies_for: tuple[Literal["agrifood", "port_related"], ...] = ()
 
     @field_validator("exclude_provinces", "include_provinces", mode="before")
     @classmethod

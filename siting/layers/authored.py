@@ -141,6 +141,12 @@ DESIGNATIONS = LayerSpec(
             "sector the site is reserved for",
             allowed=tuple(vocab.SITE_RESERVATIONS),
         ),
+        Column(
+            "reserved_by",
+            "str",
+            "what reserves it: the zoning, or only the issuer's land policy",
+            allowed=tuple(vocab.RESERVATION_BASES),
+        ),
         Column("source_url", "str", "source"),
         Column("source_date", "str", "date of the source or of reading it"),
         Column("evidence", "str", "what the source says"),

@@ -153,6 +153,14 @@ SITES = LayerSpec(
             "reserved, or not known to be)",
             allowed=tuple(vocab.SITE_RESERVATIONS),
         ),
+        _new(
+            "reserved_by",
+            "str",
+            "what reserves the site for its sector: `zoning` (a company outside the sector does "
+            "not fit) or `policy` (only the issuer's land policy, e.g. a port authority's: a "
+            "question to confirm; empty: read as zoning)",
+            allowed=tuple(vocab.RESERVATION_BASES),
+        ),
         Column(
             "cleanroom_ready",
             "bool",

@@ -26,6 +26,7 @@ _DESIGNATION_KEYS = (
     "allows_production",
     "housing_nearby",
     "reserved_for",
+    "reserved_by",
 )
 
 
@@ -46,7 +47,13 @@ def designation_facts(authored: Authored) -> dict[str, Record]:
             "env_category_source": source if _given(row["max_env_category"]) else None,
             **{
                 k: row.get(k)
-                for k in ("has_quay", "allows_production", "housing_nearby", "reserved_for")
+                for k in (
+                    "has_quay",
+                    "allows_production",
+                    "housing_nearby",
+                    "reserved_for",
+                    "reserved_by",
+                )
             },
         }
     return out
