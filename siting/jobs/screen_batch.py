@@ -10,7 +10,7 @@ import numpy as np
 from siting._errors import SitingInputError
 from siting.criteria.evaluation import BatchEvaluation, LeadParams, evaluate_batch
 from siting.criteria.grouping import cells
-from siting.criteria.rules import RULES, slack_passes
+from siting.criteria.rules import RULES
 from siting.criteria.unknowns import feasible_reason
 from siting.inputs.catalogue import Catalogue
 from siting.jobs import screen_context
@@ -211,10 +211,8 @@ def _nowhere(
     rules = list(batch.passing)
     active = active_rows(batch.active[leads], rules, batch.rules)
     passing = {name: batch.passing[name][leads] for name in rules}
-    known = {
-        name: slack_passes(batch.slack[name][leads]) | np.isnan(batch.slack[name][leads])
-        for name in rules
-    }
+    # not failing on what is known: passing (which unknowns may), or unknown
+    known = {name: passing[name] | np.isnan(batch.slack[name][leads]) for name in rules}
     counts, others_pass = rule_counts(passing, active, known)
     relaxed = [relaxed_rule(c) for c in counts]
     gained = np.vstack([others_pass[name][m] for m, name in enumerate(relaxed)])
