@@ -44,6 +44,7 @@ The slack is 1 (fits), -1 (does not) or NaN (to confirm); it has no unit.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -185,6 +186,23 @@ class FitFacts:
             np.vstack([self.fails, fails]),
         )
 
+    def site_rows(self, category: float, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Return column ``i`` of :meth:`rows`: ``passes``, ``fails`` of one site, ``(K-1,)``.
+
+        The same tests on one site's values (an explanation words one site at a time).
+        """
+        env = float(self.env[i])
+        design = self.designation[i]
+        recorded = not math.isnan(env)
+        covers = recorded and env >= category
+        below = recorded and env < category
+        passes = covers or (design in _INDUSTRIAL and not below)
+        fails = below or (design in _NO_INDUSTRY and not covers)
+        return (
+            np.append(self.passes[:, i], passes and not fails),
+            np.append(self.fails[:, i], fails),
+        )
+
 
 def lead_checks(
     *,
@@ -286,10 +304,10 @@ def describe(
     design = facts.designation[i]
     label = vocab.DESIGNATIONS.get(design, "designation unknown")
     reserved = facts.reserved_for[i]
-    passes, fails = facts.rows(category)
+    passes, fails = facts.site_rows(category, i)
     fail_text = {**_FAIL_TEXT, "industrial": _industrial_fail(facts.env[i], category)}
     problems = [
-        fail_text[name] for k, name in enumerate(list(CHECKS)[:-1]) if checks[k] and fails[k, i]
+        fail_text[name] for k, name in enumerate(list(CHECKS)[:-1]) if checks[k] and fails[k]
     ]
     if reserved and reserved not in qualifies:
         problems.append(f"reserved for {vocab.SITE_RESERVATIONS[reserved]}")
@@ -299,7 +317,7 @@ def describe(
         open_ = [
             _OPEN_TEXT[name]
             for k, name in enumerate(list(CHECKS)[:-1])
-            if checks[k] and not passes[k, i]
+            if checks[k] and not passes[k]
         ]
         return f"{label}: to confirm: " + "; ".join(open_)
     return f"{label}: fits"
