@@ -209,6 +209,21 @@ def test_two_site_infeasible_when_too_far(solver: str) -> None:
     assert res.ranking == ()
 
 
+def test_two_site_model_has_the_feasible_columns_only() -> None:
+    model = TwoSiteModel(PAIR_IDS, U_RND, U_PROD, [], [PROD_SPACE], DIST, 15.0)
+    milp = model.linear_model()
+    # R&D: every site; production: D's area is unknown, so no z[D]
+    assert milp.var_names == ("y[A]", "y[B]", "y[C]", "y[D]", "z[A]", "z[B]", "z[C]")
+    assert not any(r.name.startswith("prod:") or r.name.startswith("rnd:") for r in milp.rows)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_two_site_without_a_feasible_production_site_needs_no_solve(solver: str) -> None:
+    none_fit = HardConstraint("available_ha", np.array([1.0, 2.0, 3.0, NAN]), ">=", 10.0)
+    res = TwoSiteModel(PAIR_IDS, U_RND, U_PROD, [], [none_fit], DIST, 15.0).solve(solver=solver)
+    assert (res.status, res.ranking, res.n_solves) == ("infeasible", (), 0)
+
+
 # ---------------------------------------------------------------- errors
 
 
