@@ -44,7 +44,6 @@ The slack is 1 (fits), -1 (does not) or NaN (to confirm); it has no unit.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -191,11 +190,10 @@ class FitFacts:
 
         The same tests on one site's values (an explanation words one site at a time).
         """
-        env = float(self.env[i])
+        # as in rows(), on the VNG scale (a NaN slack neither covers nor is below)
+        slack = float(vng.category_slack(self.env[i : i + 1], np.array([[category]]))[0, 0])
+        covers, below = slack >= 0, slack < 0
         design = self.designation[i]
-        recorded = not math.isnan(env)
-        covers = recorded and env >= category
-        below = recorded and env < category
         passes = covers or (design in _INDUSTRIAL and not below)
         fails = below or (design in _NO_INDUSTRY and not covers)
         return (
