@@ -303,9 +303,10 @@ def describe(
     label = vocab.DESIGNATIONS.get(design, "designation unknown")
     reserved = facts.reserved_for[i]
     passes, fails = facts.site_rows(category, i)
-    fail_text = {**_FAIL_TEXT, "industrial": _industrial_fail(facts.env[i], category)}
-    problems = [
-        fail_text[name] for k, name in enumerate(list(CHECKS)[:-1]) if checks[k] and fails[k]
+    problems = [  # the industrial words only where that check fails (they cost a slack)
+        _industrial_fail(facts.env[i], category) if name == "industrial" else _FAIL_TEXT[name]
+        for k, name in enumerate(list(CHECKS)[:-1])
+        if checks[k] and fails[k]
     ]
     if reserved and reserved not in qualifies:
         problems.append(f"reserved for {vocab.SITE_RESERVATIONS[reserved]}")
