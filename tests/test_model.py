@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -10,9 +11,10 @@ from hypothesis import HealthCheck, event, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
+from siting.model import site_choice
 from siting.model.rows import MAX_OBJECTIVE_COEFFICIENT, HardConstraint
 from siting.model.site_choice import SiteChoiceModel, rank_by_enumeration
-from siting.model.solvers import SOLVERS
+from siting.model.solvers import SOLVERS, LinearModel, SolveOutcome
 from siting.model.two_site import TwoSiteModel, pairs_by_enumeration
 
 NAN = math.nan
@@ -34,7 +36,7 @@ def test_known_ranking_with_nan_and_tie(solver: str) -> None:
     assert [r.rank for r in res.ranking] == [1, 2, 3]
     assert [r.index for r in res.ranking] == [0, 1, 3]
     assert res.objective == pytest.approx(0.9)
-    assert res.n_solves == 4  # three sites, then infeasible
+    assert res.n_solves == 1  # top-k in one solve
     assert res.solver == solver
     assert res.gap == 0.0
     assert all(r.status == "optimal" for r in res.ranking)
@@ -67,7 +69,74 @@ def test_infeasible_gives_empty_ranking(solver: str) -> None:
     assert res.status == "infeasible"
     assert res.ranking == ()
     assert math.isnan(res.objective)
-    assert res.n_solves == 1
+    assert res.n_solves == 0  # the pre-filter leaves no site: nothing to solve
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_top_k_beyond_the_feasible_sites_ranks_them_all(solver: str) -> None:
+    cons = [HardConstraint("available_ha", AREA_HA, ">=", 14.0)]  # delta and alpha
+    for top_k in (2, 3, 50):
+        res = SiteChoiceModel(IDS, UTILITY, cons).solve(solver=solver, top_k=top_k)
+        assert res.site_ids == ("delta", "alpha"), top_k
+        assert res.status == "optimal"
+    one = SiteChoiceModel(IDS, UTILITY, cons).solve(solver=solver, top_k=1)
+    assert one.site_ids == ("delta",)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_top_k_cuts_through_a_tie_by_site_id(solver: str) -> None:
+    u = np.array([0.3, 0.6, 0.6, 0.6000004, 0.9])  # three equal after quantisation
+    ids = ["d", "c", "a", "b", "e"]
+    res = SiteChoiceModel(ids, u).solve(solver=solver, top_k=3)
+    assert res.site_ids == ("e", "a", "b")
+    assert res.ranking == rank_by_enumeration(ids, u, top_k=3).ranking
+
+
+def test_linear_model_has_the_feasible_columns_and_positive_coefficients() -> None:
+    model = SiteChoiceModel(IDS, UTILITY, [SPACE]).linear_model(top_k=2)
+    assert model.var_names == ("x[delta]", "x[alpha]", "x[bravo]")
+    assert [(r.sense, r.rhs, r.indices.tolist()) for r in model.rows] == [("<=", 2.0, [0, 1, 2])]
+    assert model.c.min() == 1.0  # bravo, the worst feasible site
+    assert model.c[0] > model.c[1] > model.c[2]  # delta, then alpha before bravo (tie on id)
+    empty = SiteChoiceModel(["a"], np.array([0.5]), [SPACE_ONE]).linear_model()
+    assert empty.n_vars == 0
+
+
+SPACE_ONE = HardConstraint("available_ha", np.array([NAN]), ">=", 1.0)
+
+
+def test_no_sites_gives_empty_ranking() -> None:
+    res = SiteChoiceModel([], np.zeros(0)).solve(solver="highs", top_k=3)
+    assert (res.status, res.ranking, res.n_solves) == ("infeasible", (), 0)
+
+
+def _stopped(status: str, x: list[int] | None) -> Callable[..., SolveOutcome]:
+    """A stand-in for solve_milp that stops at the time limit with ``x`` (or without)."""
+
+    def solve(model: LinearModel, **_: object) -> SolveOutcome:
+        assert model.n_vars == 4  # delta, alpha, charlie, bravo (echo fails)
+        chosen = None if x is None else np.array(x)
+        objective = math.nan if chosen is None else float(model.c @ chosen)
+        return SolveOutcome(status, objective, chosen, math.nan, 60.0, "cbc")
+
+    return solve
+
+
+def test_time_limit_ranks_what_the_solver_had(monkeypatch: pytest.MonkeyPatch) -> None:
+    cons = [HardConstraint("available_ha", np.nan_to_num(AREA_HA, nan=8.0), ">=", 6.0)]  # no echo
+    model = SiteChoiceModel(IDS, UTILITY, cons)
+    # not the best two (charlie, delta): bravo and delta, ranked by their coefficients
+    monkeypatch.setattr(site_choice, "solve_milp", _stopped("feasible", [1, 0, 0, 1]))
+    res = model.solve(solver="cbc", top_k=2)
+    assert res.status == "feasible"
+    assert res.site_ids == ("delta", "bravo")
+    assert [r.status for r in res.ranking] == ["feasible", "feasible"]
+    assert math.isnan(res.gap)
+    assert res.solve_time_s == 60.0
+    monkeypatch.setattr(site_choice, "solve_milp", _stopped("no_solution_in_time", None))
+    res = model.solve(solver="cbc", top_k=2)
+    assert (res.status, res.ranking, res.n_solves) == ("no_solution_in_time", (), 1)
+    assert math.isnan(res.objective)
 
 
 def test_enumeration_known_answer() -> None:
@@ -138,6 +207,21 @@ def test_two_site_infeasible_when_too_far(solver: str) -> None:
     res = TwoSiteModel(PAIR_IDS, U_RND, U_PROD, [], [], DIST, 5.0).solve(solver=solver)
     assert res.status == "infeasible"
     assert res.ranking == ()
+
+
+def test_two_site_model_has_the_feasible_columns_only() -> None:
+    model = TwoSiteModel(PAIR_IDS, U_RND, U_PROD, [], [PROD_SPACE], DIST, 15.0)
+    milp = model.linear_model()
+    # R&D: every site; production: D's area is unknown, so no z[D]
+    assert milp.var_names == ("y[A]", "y[B]", "y[C]", "y[D]", "z[A]", "z[B]", "z[C]")
+    assert not any(r.name.startswith("prod:") or r.name.startswith("rnd:") for r in milp.rows)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_two_site_without_a_feasible_production_site_needs_no_solve(solver: str) -> None:
+    none_fit = HardConstraint("available_ha", np.array([1.0, 2.0, 3.0, NAN]), ">=", 10.0)
+    res = TwoSiteModel(PAIR_IDS, U_RND, U_PROD, [], [none_fit], DIST, 15.0).solve(solver=solver)
+    assert (res.status, res.ranking, res.n_solves) == ("infeasible", (), 0)
 
 
 # ---------------------------------------------------------------- errors

@@ -251,3 +251,13 @@ def test_a_leads_row_says_the_activity_the_quay_and_the_sector():
     assert profile.constraints.qualifies_for == ("agrifood",)
     with pytest.raises(siting.SitingInputError, match="qualifies_for"):
         parse_profile({**nested, "constraints": {"qualifies_for": "mining"}}, file="l", row=2)
+
+
+def test_one_site_rows_equal_the_column_of_all_rows() -> None:
+    facts = FitFacts.of_table(_SITES)
+    for category in (1.0, 3.0, 3.2, 4.0, 4.2, 5.0, 6.0):
+        passes, fails = facts.rows(category)
+        for i in range(facts.n):
+            one_passes, one_fails = facts.site_rows(category, i)
+            assert one_passes.tolist() == passes[:, i].tolist(), (category, i)
+            assert one_fails.tolist() == fails[:, i].tolist(), (category, i)

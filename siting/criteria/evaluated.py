@@ -103,9 +103,9 @@ class CriterionEvaluation:
     note: str = ""
     describe: Callable[[int], str] | None = None
 
-    @property
+    @cached_property
     def contribution(self) -> np.ndarray:
-        """Per site: weight x score."""
+        """Per site: weight x score (computed once: explanations read it site by site)."""
         return self.weight * self.score
 
 

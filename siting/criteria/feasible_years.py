@@ -48,9 +48,13 @@ def feasible_from_years(
     for con in ev.constraints:
         if con.name not in ("grid", "availability_year"):
             others &= con.ok
+    out = np.full(facts.n, np.inf)
+    sites = np.flatnonzero(others)  # only these can pass every rule in some year
+    if sites.size == 0:
+        return out
     years = params.year[0, 0] + np.arange(FIT_HORIZON_YEARS + 1, dtype=float)[:, None]
     site = facts.derived
-    delivery = np.maximum(years - site.delivery_year, site.delivery_floor)
+    delivery = np.maximum(years - site.delivery_year[sites], site.delivery_floor[sites])
     ok = slack_passes(delivery) | (np.isnan(delivery) & accepts.get("availability_year", True))
     if params.power_mw[0, 0] > catalogue.params.small_connection_mw:
         n = years.shape[0]
@@ -60,8 +64,8 @@ def feasible_from_years(
             years + params.max_delay_years[0, 0],
             np.full((n, 1), bool(params.flexible[0, 0])),
         )
-        slack = outcome.slack[:, facts.grid.site_group]
+        slack = outcome.slack[:, facts.grid.site_group[sites]]
         ok &= slack_passes(slack) | (np.isnan(slack) & accepts.get("grid", True))
-    ok &= others
     first = np.where(ok.any(axis=0), ok.argmax(axis=0), -1)
-    return np.where(first >= 0, years[np.maximum(first, 0), 0], np.inf)
+    out[sites] = np.where(first >= 0, years[np.maximum(first, 0), 0], np.inf)
+    return out

@@ -219,9 +219,25 @@ def class_name(cls: int) -> str:
 # -- internals ----------------------------------------------------------------------------------
 
 
+#: (id of the grid facts, need [MW]) -> (those facts, the levels' bounds): a ranking words
+#: its sites one by one, all for the same need, and the bounds cover every level.
+_BOUNDS: dict[tuple[int, float], tuple[GridFacts, tuple[np.ndarray, np.ndarray]]] = {}
+
+
 def _bounds(grid: GridFacts, power_mw: float) -> tuple[np.ndarray, np.ndarray]:
+    """Return each level's year bounds for a need of ``power_mw`` (read-only, remembered)."""
+    key = (id(grid), float(power_mw))
+    hit = _BOUNDS.get(key)
+    if hit is not None and hit[0] is grid:
+        return hit[1]
     lo, hi = level_bounds(grid, np.array([[power_mw]]))
-    return lo[0], hi[0]
+    bounds = (lo[0], hi[0])
+    for array in bounds:
+        array.setflags(write=False)
+    if len(_BOUNDS) >= 4:
+        _BOUNDS.pop(next(iter(_BOUNDS)))
+    _BOUNDS[key] = (grid, bounds)
+    return bounds
 
 
 def _chain_text(grid: GridFacts, chain: int, bounds: tuple[np.ndarray, np.ndarray]) -> str:

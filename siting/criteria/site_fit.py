@@ -196,6 +196,22 @@ class FitFacts:
             np.vstack([self.fails, fails]),
         )
 
+    def site_rows(self, category: float, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Return column ``i`` of :meth:`rows`: ``passes``, ``fails`` of one site, ``(K-1,)``.
+
+        The same tests on one site's values (an explanation words one site at a time).
+        """
+        # as in rows(), on the VNG scale (a NaN slack neither covers nor is below)
+        slack = float(vng.category_slack(self.env[i : i + 1], np.array([[category]]))[0, 0])
+        covers, below = slack >= 0, slack < 0
+        design = self.designation[i]
+        passes = covers or (design in _INDUSTRIAL and not below)
+        fails = below or (design in _NO_INDUSTRY and not covers)
+        return (
+            np.append(self.passes[:, i], passes and not fails),
+            np.append(self.fails[:, i], fails),
+        )
+
 
 def lead_checks(
     *,
@@ -335,10 +351,11 @@ def describe(
     design = facts.designation[i]
     label = vocab.DESIGNATIONS.get(design, "designation unknown")
     reserved = facts.reserved_for[i]
-    passes, fails = facts.rows(category)
-    fail_text = {**_FAIL_TEXT, "industrial": _industrial_fail(facts.env[i], category)}
-    problems = [
-        fail_text[name] for k, name in enumerate(list(CHECKS)[:-1]) if checks[k] and fails[k, i]
+    passes, fails = facts.site_rows(category, i)
+    problems = [  # the industrial words only where that check fails (they cost a slack)
+        _industrial_fail(facts.env[i], category) if name == "industrial" else _FAIL_TEXT[name]
+        for k, name in enumerate(list(CHECKS)[:-1])
+        if checks[k] and fails[k]
     ]
     outside = bool(reserved) and reserved not in qualifies
     policy = facts.reserved_by[i] == "policy"
@@ -350,7 +367,7 @@ def describe(
         open_ = [
             _OPEN_TEXT[name]
             for k, name in enumerate(list(CHECKS)[:-1])
-            if checks[k] and not passes[k, i]
+            if checks[k] and not passes[k]
         ]
         if outside and policy:
             open_.append(

@@ -15,6 +15,8 @@ from siting.criteria.feasible_years import FIT_HORIZON_YEARS
 from siting.criteria.rules import NO_LIMIT
 from siting.criteria.unknowns import question
 from siting.jobs.infeasibility import describe_one
+from siting.jobs.site_columns import site_columns
+from siting.model.rows import id_ranks
 from siting.results.ranking import (
     ConstraintLine,
     CriterionLine,
@@ -98,28 +100,32 @@ def weight_ranges(ev: Evaluation, i: int, candidates: np.ndarray) -> tuple[Weigh
     -------
     tuple of WeightRange
     """
-    utility = ev.utility
+    weighted = [crit for crit in ev.criteria if crit.weight > 0]
     others = candidates[candidates != i]
+    if others.size == 0:
+        return tuple(
+            WeightRange(crit.name, crit.label, round(crit.weight, 4), 0.0, np.inf)
+            for crit in weighted
+        )
+    if not weighted:
+        return ()
+    utility = ev.utility
+    gap = utility[i] - utility[others]  # > 0: j below i; < 0: j above i
+    below = gap >= 0
+    a = np.abs(gap)
+    # one row per weighted criterion: d(u_i - u_j)/dw, signed so that a pair keeps its order
+    # while (a + delta * b) keeps its sign
+    own = np.array([[crit.score[i]] for crit in weighted])
+    slope = own - np.stack([crit.score[others] for crit in weighted])
+    b = np.where(below, slope, -slope)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        down = np.where(b > 0, a / b, np.inf).min(axis=1)  # delta may fall this far
+        up = np.where(b < 0, a / -b, np.inf).min(axis=1)  # delta may rise this far
     ranges = []
-    for crit in ev.criteria:
-        if crit.weight <= 0:
-            continue
+    for crit, fall, rise in zip(weighted, down.tolist(), up.tolist(), strict=True):
         w = crit.weight
-        if others.size == 0:
-            ranges.append(WeightRange(crit.name, crit.label, round(w, 4), 0.0, np.inf))
-            continue
-        s = crit.score
-        gap = utility[i] - utility[others]  # > 0: j below i; < 0: j above i
-        slope = s[i] - s[others]  # d(u_i - u_j)/dw
-        below = gap >= 0
-        # a pair keeps its order while (gap + delta * slope) keeps its sign
-        a = np.abs(gap)
-        b = np.where(below, slope, -slope)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            down = np.where(b > 0, a / b, np.inf)  # delta may fall this far
-            up = np.where(b < 0, a / -b, np.inf)  # delta may rise this far
-        low = max(0.0, w - float(down.min()))
-        high = w + float(up.min())
+        low = max(0.0, w - fall)
+        high = w + rise
         ranges.append(
             WeightRange(
                 crit.name,
@@ -182,18 +188,19 @@ def near_misses(ev: Evaluation, table: pd.DataFrame, *, limit: int = 5) -> tuple
     for con in ev.constraints:
         blocking += ~(con.ok)
     quantised = np.round(ev.utility * 1e6)
-    id_rank = np.argsort(np.argsort(np.asarray(ev.site_ids, dtype=object)))
+    id_rank = id_ranks(ev.site_ids)
     order = excluded[np.lexsort((id_rank[excluded], -quantised[excluded], blocking[excluded]))]
     utility = ev.utility
+    cols = site_columns(table)
     out = []
     for k in order[:limit]:
         changes = tuple(_change(con, k) for con in ev.constraints if not con.ok[k])
         out.append(
             NearMiss(
                 site_id=ev.site_ids[k],
-                name=str(table["name"].iat[k]),
-                municipality=str(table["municipality"].iat[k]),
-                province=str(table["province"].iat[k]),
+                name=cols.name[k],
+                municipality=cols.municipality[k],
+                province=cols.province[k],
                 utility=round(float(utility[k]), 4),
                 changes=changes,
             )
@@ -230,10 +237,8 @@ def earliest_fit(ev: Evaluation, table: pd.DataFrame, year_needed: int) -> Earli
         return EarliestFit(int(year_needed), None, 0, (), (), horizon, note)
     first = int(fit[finite].min())
     at_first = np.flatnonzero(fit == first)
-    order = at_first[
-        np.lexsort((np.asarray(ev.site_ids, dtype=object)[at_first], -ev.utility[at_first]))
-    ]
-    names = table["name"].astype(str).to_numpy()
+    order = at_first[np.lexsort((id_ranks(ev.site_ids)[at_first], -ev.utility[at_first]))]
+    names = site_columns(table).name_array
     counts = [(y, int((fit <= y).sum())) for y in sorted({int(v) for v in fit[finite]})]
     if first == int(year_needed):
         note = f"{at_first.size} site(s) fit the need in {first}, the year needed"

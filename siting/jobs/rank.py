@@ -239,7 +239,7 @@ def score_table(ev: Evaluation) -> ScoreTable:
         labels=tuple(c.label for c in criteria),
         weights=tuple(float(c.weight) for c in criteria),
         site_ids=tuple(ev.site_ids[i] for i in feasible),
-        scores=tuple(tuple(float(v) for v in row) for row in matrix)
+        scores=tuple(map(tuple, matrix.astype(np.float64).tolist()))
         if matrix is not None
         else tuple(() for _ in feasible),
     )

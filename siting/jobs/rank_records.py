@@ -5,6 +5,7 @@ What became of every candidate site is kept for maps and tables.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from siting.jobs.explain import (
     site_questions,
     weight_ranges,
 )
+from siting.jobs.site_columns import cell_values, site_columns
 from siting.results.ranking import Recommendation, SiteOutcome
 
 
@@ -64,30 +66,27 @@ def site_outcomes(
     unknown_names = {m: names(m) for m in np.unique(unknown_bits).tolist()}
     outcome = np.where(rank_of > 0, "recommended", np.where(feasible, "feasible", "excluded"))
     rank_or_none = [r or None for r in rank_of.tolist()]
+    cols = site_columns(table)
     columns = zip(
         ev.site_ids,
-        table["name"].astype(str).tolist(),
-        table["municipality"].astype(str).tolist(),
-        table["province"].astype(str).tolist(),
-        table["lon"].astype(float).tolist(),
-        table["lat"].astype(float).tolist(),
+        cols.name,
+        cols.municipality,
+        cols.province,
+        cols.lon,
+        cols.lat,
         outcome.tolist(),
         rank_or_none,
         np.round(ev.utility, 4).tolist(),
         ev.unverified.tolist(),
         [fail_names[m] for m in fail_bits.tolist()],
         [unknown_names[m] for m in unknown_bits.tolist()],
-        _location_kinds(table),
+        cols.location_kind,
         strict=True,
     )
-    # positional, in the field order of SiteOutcome (thousands of sites: no keyword calls)
-    return tuple(map(SiteOutcome._make, columns))
-
-
-def _location_kinds(table: pd.DataFrame) -> list[str]:
-    if "location_kind" not in table:
-        return ["site"] * len(table)
-    return table["location_kind"].fillna("site").astype(str).tolist()
+    # positional, in the field order of SiteOutcome (thousands of sites: no keyword calls,
+    # and tuple.__new__ directly: SiteOutcome._make only adds a length check, which zip's
+    # fixed 13 columns make sure of)
+    return tuple(map(partial(tuple.__new__, SiteOutcome), columns))
 
 
 _ROW_COLUMNS = (
@@ -118,9 +117,12 @@ def _row(table: pd.DataFrame, i: int) -> dict[str, Any]:
 
     The cells are whatever the site table holds (numbers, text, missing values, tuples).
 
-    Positional cell access: a column lookup on a GeoDataFrame costs far more than the cell.
+    The cells are those of ``table.iat``, read from arrays remembered per table
+    (:func:`~siting.jobs.site_columns.cell_values`): a column lookup on a GeoDataFrame costs
+    far more than the cell.
     """
-    return {column: table.iat[i, table.columns.get_loc(column)] for column in _ROW_COLUMNS}
+    cells = cell_values(table, _ROW_COLUMNS)
+    return {column: cells[column][i] for column in _ROW_COLUMNS}
 
 
 def recommendation(
@@ -153,7 +155,7 @@ def recommendation(
         breakdown=breakdown(ev, i),
         constraints=constraint_lines(ev, i),
         stability=weight_ranges(ev, i, candidates),
-        versus_next=None if nxt is None else separation(ev, i, nxt, str(table["name"].iat[nxt])),
+        versus_next=None if nxt is None else separation(ev, i, nxt, site_columns(table).name[nxt]),
         caveats=_caveats(row),
         location_kind=row["location_kind"] if isinstance(row["location_kind"], str) else "site",
     )

@@ -113,11 +113,25 @@ def quantise(u: np.ndarray) -> np.ndarray:
     return np.rint(np.asarray(u, dtype=np.float64) / UTILITY_RESOLUTION).astype(np.int64)
 
 
+#: id of a tuple of site ids -> (that tuple, the positions of its ids in the sorted ids):
+#: the site ids of a site table are one tuple, shared by every evaluation on the table.
+_ID_RANKS: dict[int, tuple[tuple[str, ...], np.ndarray]] = {}
+
+
 def id_ranks(site_ids: Sequence[str]) -> np.ndarray:
-    """Return the position of each id in ``sorted(site_ids)``."""
+    """Return the position of each id in ``sorted(site_ids)`` (read-only; remembered for tuples)."""
+    if isinstance(site_ids, tuple):
+        hit = _ID_RANKS.get(id(site_ids))
+        if hit is not None and hit[0] is site_ids:
+            return hit[1]
     order = sorted(range(len(site_ids)), key=site_ids.__getitem__)
     ranks = np.empty(len(site_ids), dtype=np.int64)
     ranks[order] = np.arange(len(site_ids))
+    ranks.setflags(write=False)
+    if isinstance(site_ids, tuple):
+        if len(_ID_RANKS) >= 8:
+            _ID_RANKS.pop(next(iter(_ID_RANKS)))
+        _ID_RANKS[id(site_ids)] = (site_ids, ranks)
     return ranks
 
 
@@ -244,12 +258,25 @@ def check_constraints(constraints: Sequence[HardConstraint], n: int) -> tuple[Ha
     return cons
 
 
+#: id of a tuple of site ids -> that tuple, once checked to hold unique strings.
+_CHECKED_IDS: dict[int, tuple[str, ...]] = {}
+
+
 def check_ids(site_ids: Sequence[str]) -> tuple[str, ...]:
-    """Return the site ids as a tuple of unique strings."""
-    ids = tuple(str(s) for s in site_ids)
+    """Return the site ids as a tuple of unique strings (a tuple of them is returned as is)."""
+    if isinstance(site_ids, tuple) and _CHECKED_IDS.get(id(site_ids)) is site_ids:
+        return site_ids
+    if isinstance(site_ids, tuple) and all(type(s) is str for s in site_ids):
+        ids: tuple[str, ...] = site_ids
+    else:
+        ids = tuple(map(str, site_ids))
     if len(set(ids)) != len(ids):
         dup = sorted(s for s, k in Counter(ids).items() if k > 1)
         raise ValueError(f"site ids must be unique; repeated: {', '.join(dup[:5])}")
+    if ids is site_ids:
+        if len(_CHECKED_IDS) >= 8:
+            _CHECKED_IDS.pop(next(iter(_CHECKED_IDS)))
+        _CHECKED_IDS[id(ids)] = ids
     return ids
 
 

@@ -12,8 +12,13 @@ objective carries a tie-break on the site ids (alphabetical, as Python's :func:`
 strings), so the optimum is unique and every backend, and the brute-force reference, returns
 the same ranking.
 
-**Unknown values.** A ``NaN`` constraint value means the fact is unknown; the site then fails
-that constraint (a site is only recommended when it is known to satisfy every constraint).
+**Unknown values.** At this level a ``NaN`` constraint value fails its constraint (a site is
+only chosen when it is known to satisfy every row it is given). Whether an unknown *fact*
+passes is decided before the rows reach the model: :func:`siting.jobs.rank.constraint_rows`
+takes the slacks of :meth:`siting.criteria.evaluated.Evaluation.model_slacks`, where a rule
+that accepts unknown facts (the profile's ``allow_unknown`` and ``verify``,
+:attr:`~siting.criteria.evaluated.ConstraintEvaluation.accept_unknown`) has its unknown slacks
+set to 0, which passes; the other rules keep ``NaN``, which fails.
 """
 
 from __future__ import annotations
@@ -35,12 +40,10 @@ from siting.model.rows import (
     feasible_mask,
     id_ranks,
     quantise,
-    single_choice,
 )
 from siting.model.solvers import (
     LinearModel,
     Row,
-    SolveOutcome,
     check_solver,
     check_time_limit,
     solve_milp,
@@ -80,21 +83,21 @@ class RankingSolution:
     Parameters
     ----------
     status
-        Status of the first solve: ``"optimal"``, ``"feasible"``, ``"infeasible"`` (no site
-        satisfies the constraints; the ranking is empty), ``"no_solution_in_time"`` or
-        ``"error"``.
+        Status of the solve: ``"optimal"``, ``"feasible"`` (stopped at the time limit with a
+        solution), ``"infeasible"`` (no site satisfies the constraints; the ranking is
+        empty), ``"no_solution_in_time"`` or ``"error"`` (both with an empty ranking).
     ranking
         The best sites, best first; fewer than ``top_k`` when fewer sites are feasible.
     objective
         Utility of the best site [-]; ``nan`` when there is none.
     gap
-        Relative MIP gap of the first solve [-]; 0.0 when optimal, ``nan`` when unknown.
+        Relative MIP gap of the solve [-]; 0.0 when optimal, ``nan`` when unknown.
     solve_time_s
-        Total wall time of all solves [s].
+        Wall time of the solve [s].
     solver
         Backend name (``"enumeration"`` for the brute-force reference).
     n_solves
-        Number of MILP solves (0 for the enumeration).
+        Number of MILP solves: 1, or 0 for the enumeration and when no site is feasible.
     """
 
     status: str
@@ -112,46 +115,52 @@ class RankingSolution:
 
 
 class SiteChoiceModel:
-    r"""Choose the best site for one company, and the next best ones (top-k).
+    r"""Choose the best site for one company, and the next best ones (top-k), in one solve.
 
     .. math::
 
-        \max_{x} \; \sum_{i=1}^{n} c_i x_i, \qquad
+        \max_{x} \; \sum_{i \in F} c'_i x_i, \qquad
+        c'_i = c_i - \min_{j \in F} c_j + 1, \qquad
         c_i = q_i\, n + (n - 1 - \rho_i), \qquad
         q_i = \operatorname{round}(10^6\, u_i)
 
     .. math::
 
-        \text{s.t.} \quad \sum_{i=1}^{n} x_i = 1, \qquad
-        \sum_{i=1}^{n} v_{ki}\, x_i \;\lozenge_k\; b_k \quad \forall k \in K, \qquad
-        x_j = 0 \quad \forall j \in S, \qquad x_i \in \{0, 1\}.
+        \text{s.t.} \quad \sum_{i \in F} x_i \le k, \qquad x_i \in \{0, 1\}, \qquad
+        F = \{\, i : v_{ki} \lozenge_k b_k \;\; \forall k \in K \,\}.
 
-    Because exactly one :math:`x_i` is 1, each row :math:`k` says that the chosen site
-    satisfies :math:`v_{ki} \lozenge_k b_k`. The row enters the MILP in the equivalent form
-    :math:`\sum_i a_{ki} x_i \ge 0` with :math:`a_{ki} = +1` where site :math:`i` satisfies
-    constraint :math:`k` and :math:`-1` where it does not or where :math:`v_{ki}` is ``NaN``
-    (unknown) (:meth:`HardConstraint.indicator_values`): exact, and numerically benign for
-    every backend.
-    Since :math:`0 \le n - 1 - \rho_i \le n - 1 < n`, the optimum has the highest :math:`q_i`
-    and, among equal ones, the alphabetically first site id: it is unique.
+    **Pre-filter (exact).** The single-site problem is separable: each hard constraint
+    :math:`k` is a condition on the chosen site's own value :math:`v_{ki}`, never on the
+    other sites. A site outside :math:`F` (it fails a constraint, or its value is ``NaN``:
+    unknown) can never be chosen, so its column is left out (:math:`x_i = 0` fixed), and
+    every site in :math:`F` satisfies every constraint, so the constraint rows hold for any
+    choice among :math:`F` and are not needed. The MILP has :math:`|F|` columns and one row.
 
-    Top-k: the problem is solved again with a no-good cut :math:`x_j = 0` for every site
-    :math:`j \in S` already ranked, until :math:`k` sites are ranked or the problem is
-    infeasible.
+    **Top-k in one solve.** Since :math:`0 \le n - 1 - \rho_i \le n - 1 < n`, the
+    :math:`c_i` are distinct integers ordered by :math:`q_i` descending, then by site id
+    ascending. The shift keeps that order and makes every :math:`c'_i \ge 1`, so an optimum
+    chooses as many sites as it may, :math:`\min(k, |F|)`, and these are the sites with the
+    largest :math:`c'_i`: the optimum is unique. The chosen sites, ordered by :math:`c_i`
+    descending, are the ranking; it is the ranking that :math:`k` successive solves of
+    :math:`\max \sum_i c_i x_i` s.t. :math:`\sum_i x_i = 1` with no-good cuts for the sites
+    already ranked would give, and that of :func:`rank_by_enumeration`. :math:`F = \emptyset`
+    needs no solve: the ranking is empty (status ``"infeasible"``).
 
     =====================  =========================================================  ======
     Symbol                 Meaning                                                    Unit
     =====================  =========================================================  ======
     :math:`n`              number of candidate sites                                  [-]
-    :math:`x_i`            1 if site :math:`i` is chosen                              [-]
+    :math:`F`              candidate sites that satisfy every constraint              [-]
+    :math:`k`              number of sites to rank (``top_k``)                        [-]
+    :math:`x_i`            1 if site :math:`i` is among the :math:`k` chosen          [-]
     :math:`u_i`            utility of site :math:`i`, in :math:`[0, 1]`               [-]
     :math:`q_i`            quantised utility (resolution :math:`10^{-6}`)             [-]
     :math:`\rho_i`         position of the site id in ``sorted(site_ids)``            [-]
-    :math:`c_i`            integer objective coefficient                              [-]
+    :math:`c_i`            integer ranking coefficient                                [-]
+    :math:`c'_i`           integer objective coefficient, :math:`\ge 1`               [-]
     :math:`v_{ki}`         value of constrained quantity :math:`k` at site :math:`i`  [unit]
     :math:`\lozenge_k`     sense of constraint :math:`k`: :math:`\ge, \le, =`         [-]
     :math:`b_k`            bound of constraint :math:`k`                              [unit]
-    :math:`S`              sites ranked by earlier solves                             [-]
     =====================  =========================================================  ======
 
     Parameters
@@ -185,7 +194,9 @@ class SiteChoiceModel:
         )
         n = len(self.site_ids)
         q = quantise(self.utility)
-        bound = n * (int(np.abs(q).max(initial=0)) + 1)
+        # bounds |c_i| and max c'_i <= (max q - min q + 1) n
+        spread = max(int(np.abs(q).max(initial=0)), int(np.ptp(q)) if n else 0)
+        bound = n * (spread + 1)
         if bound > MAX_OBJECTIVE_COEFFICIENT:
             raise ValueError(
                 f"{n} sites are too many for an exact integer objective "
@@ -198,7 +209,7 @@ class SiteChoiceModel:
         return len(self.site_ids)
 
     def objective_coefficients(self) -> np.ndarray:
-        r"""Return the integer objective :math:`c_i = q_i n + (n - 1 - \rho_i)`.
+        r"""Return the integer ranking coefficients :math:`c_i = q_i n + (n - 1 - \rho_i)`.
 
         Returns
         -------
@@ -209,35 +220,43 @@ class SiteChoiceModel:
         q = quantise(self.utility)
         return (q * n + (n - 1 - id_ranks(self.site_ids))).astype(np.float64)
 
-    def linear_model(self, *, excluded: Sequence[int] = ()) -> LinearModel:
-        """Build the MILP, with no-good cuts for the sites in ``excluded``.
+    def feasible_sites(self) -> np.ndarray:
+        """Return the indices of the sites that satisfy every constraint (the set :math:`F`).
+
+        Returns
+        -------
+        numpy.ndarray
+            Site indices, ascending; a ``NaN`` value fails its constraint.
+        """
+        return np.flatnonzero(feasible_mask(self.constraints, self.n_sites))
+
+    def linear_model(self, *, top_k: int = 1) -> LinearModel:
+        """Build the MILP over the feasible sites: choose at most ``top_k`` of them.
 
         Parameters
         ----------
-        excluded
-            Indices of sites that may not be chosen (already ranked).
+        top_k
+            How many sites to choose (>= 1).
 
         Returns
         -------
         LinearModel
-            Variables ``x[i]`` named by site id.
+            Variable ``j`` is site ``feasible_sites()[j]``, named ``x[site id]``; no variables
+            when no site is feasible.
         """
-        n = self.n_sites
-        all_i = np.arange(n)
-        rows = [Row("choose_one", all_i, np.ones(n), "==", 1.0)]
-        rows += [
-            Row(f"constraint:{hc.name}", all_i, hc.indicator_values(), ">=", 0.0)
-            for hc in self.constraints
-        ]
-        rows += [
-            Row(f"no_good:{self.site_ids[j]}", np.array([j]), np.ones(1), "<=", 0.0)
-            for j in excluded
-        ]
+        top_k = check_top_k(top_k)
+        columns = self.feasible_sites()
+        c = self.objective_coefficients()[columns]
+        if columns.size:
+            c = c - c.min() + 1.0
+        rows = (
+            Row("choose_at_most_k", np.arange(columns.size), np.ones(columns.size), "<=", top_k),
+        )
         return LinearModel(
-            n_vars=n,
-            var_names=tuple(f"x[{s}]" for s in self.site_ids),
-            c=self.objective_coefficients(),
-            rows=tuple(rows),
+            n_vars=int(columns.size),
+            var_names=tuple(f"x[{self.site_ids[i]}]" for i in columns),
+            c=c,
+            rows=rows,
         )
 
     def solve(
@@ -247,7 +266,7 @@ class SiteChoiceModel:
         time_limit_s: float | None = None,
         top_k: int = 1,
     ) -> RankingSolution:
-        """Rank the best ``top_k`` sites by successive solves with no-good cuts.
+        """Rank the best ``top_k`` sites with one solve of :meth:`linear_model`.
 
         Parameters
         ----------
@@ -255,47 +274,46 @@ class SiteChoiceModel:
             ``"cbc"``, ``"highs"`` or ``"cp-sat"``; default
             :data:`siting.settings.default_solver`.
         time_limit_s
-            Time limit per solve [s]; default :data:`siting.settings.time_limit_s`.
+            Time limit of the solve [s]; default :data:`siting.settings.time_limit_s`.
         top_k
             How many sites to rank (>= 1).
 
         Returns
         -------
         RankingSolution
-            The ranking; empty, with status ``"infeasible"``, when no site qualifies.
+            The ranking; empty, with status ``"infeasible"`` and no solve, when no site
+            qualifies. A solve stopped at the time limit (status ``"feasible"``) ranks the
+            sites it had chosen by then, which need not be the best ones.
         """
         name = check_solver(solver)
         limit = check_time_limit(time_limit_s)
         top_k = check_top_k(top_k)
-        ranking: list[RankedSite] = []
-        outcomes: list[SolveOutcome] = []
-        if self.n_sites == 0:
+        columns = self.feasible_sites()
+        if columns.size == 0:
             return _empty_ranking(name)
-        for _ in range(min(top_k, self.n_sites)):
-            model = self.linear_model(excluded=[r.index for r in ranking])
-            outcome = solve_milp(model, solver=name, time_limit_s=limit)
-            outcomes.append(outcome)
-            if outcome.x is None:
-                break
-            i = single_choice(outcome.x, "x")
-            ranking.append(
-                RankedSite(
-                    rank=len(ranking) + 1,
-                    index=i,
-                    site_id=self.site_ids[i],
-                    utility=float(self.utility[i]),
-                    status=outcome.status,
-                )
+        outcome = solve_milp(self.linear_model(top_k=top_k), solver=name, time_limit_s=limit)
+        chosen = columns[np.flatnonzero(outcome.x)] if outcome.x is not None else columns[:0]
+        if chosen.size > top_k:
+            raise RuntimeError(f"the solver chose {chosen.size} sites, more than {top_k}")
+        order = chosen[np.argsort(-self.objective_coefficients()[chosen], kind="stable")]
+        ranking = tuple(
+            RankedSite(
+                rank=k + 1,
+                index=int(i),
+                site_id=self.site_ids[i],
+                utility=float(self.utility[i]),
+                status=outcome.status,
             )
-        first = outcomes[0]
+            for k, i in enumerate(order)
+        )
         return RankingSolution(
-            status=first.status,
-            ranking=tuple(ranking),
+            status=outcome.status,
+            ranking=ranking,
             objective=ranking[0].utility if ranking else math.nan,
-            gap=first.gap,
-            solve_time_s=sum(o.solve_time_s for o in outcomes),
+            gap=outcome.gap,
+            solve_time_s=outcome.solve_time_s,
             solver=name,
-            n_solves=len(outcomes),
+            n_solves=1,
         )
 
 

@@ -14,6 +14,7 @@ import numpy as np
 from siting.model.rows import (
     HardConstraint,
     check_top_k,
+    feasible_mask,
     id_ranks,
     quantise,
     single_choice,
@@ -56,17 +57,21 @@ class TwoSiteModel:
 
     .. math::
 
-        \sum_i v^R_{ki} y_i \;\lozenge_k\; b_k \quad \forall k \in K^R, \qquad
-        \sum_j v^P_{kj} z_j \;\lozenge_k\; b_k \quad \forall k \in K^P, \qquad
-        y_r + z_p \le 1 \quad \forall (r, p) \in S, \qquad y, z \in \{0, 1\}^n.
+        y_i = 0 \quad \forall i \notin F^R, \qquad z_j = 0 \quad \forall j \notin F^P, \qquad
+        y_r + z_p \le 1 \quad \forall (r, p) \in S, \qquad y, z \in \{0, 1\}^n,
+
+    .. math::
+
+        F^R = \{\, i : v^R_{ki} \lozenge_k b_k \;\; \forall k \in K^R \,\}, \qquad
+        F^P = \{\, j : v^P_{kj} \lozenge_k b_k \;\; \forall k \in K^P \,\}.
 
     The distance rows say that if :math:`i` is the R&D site, the production site is another
     site within :math:`D` of it (a ``NaN`` distance counts as too far). The objective is
     :math:`n^2` times the quantised total utility :math:`q^R_r + q^P_p` plus a term in
     :math:`[0, n^2 - 1]` that prefers the alphabetically first R&D id, then the first
-    production id, so the optimal pair is unique. Constraint rows and ``NaN`` values work as in
-    :class:`SiteChoiceModel`. Top-k pairs: no-good cuts :math:`y_r + z_p \le 1` for the
-    pairs :math:`S` already ranked.
+    production id, so the optimal pair is unique. Top-k pairs: no-good cuts
+    :math:`y_r + z_p \le 1` for the pairs :math:`S` already ranked (one solve per pair: pairs
+    are not separable, so the single-site model's choose-k-at-once does not carry over).
 
     =====================  =========================================================  ======
     Symbol                 Meaning                                                    Unit
@@ -81,12 +86,16 @@ class TwoSiteModel:
     :math:`D`              maximum distance between the two sites                     [km]
     :math:`v_{ki}, b_k`    constrained value at site :math:`i` and its bound          [unit]
     :math:`K^R, K^P`       constraints on the R&D site / on the production site       [-]
+    :math:`F^R, F^P`       sites that satisfy :math:`K^R` / :math:`K^P`               [-]
     :math:`S`              pairs ranked by earlier solves                             [-]
     =====================  =========================================================  ======
 
-    As in :class:`SiteChoiceModel`, each constraint row enters the MILP as
-    :math:`\sum_i a_{ki} y_i \ge 0` (or over :math:`z`) with :math:`a_{ki} = \pm 1` for a site
-    that satisfies / fails (or has an unknown value for) constraint :math:`k`.
+    **Pre-filter (exact).** Each hard constraint is a condition on the chosen R&D (or
+    production) site's own value, so, as in :class:`SiteChoiceModel`, the constraint rows are
+    replaced by leaving out the columns :math:`y_i` of sites outside :math:`F^R` and
+    :math:`z_j` outside :math:`F^P` (a ``NaN`` value fails): the MILP has
+    :math:`|F^R| + |F^P|` columns, and its ``different`` and distance rows run over them only.
+    An empty :math:`F^R` or :math:`F^P` needs no solve (status ``"infeasible"``).
 
     Parameters
     ----------
@@ -164,43 +173,66 @@ class TwoSiteModel:
         c_p = quantise(self.utility_prod) * n * n + tie
         return c_r.astype(np.float64), c_p.astype(np.float64)
 
+    def role_columns(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return the sites that satisfy the R&D constraints, and those of production.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            Site indices :math:`F^R` and :math:`F^P`, ascending (``NaN`` values fail).
+        """
+        n = self.n_sites
+        return (
+            np.flatnonzero(feasible_mask(self.constraints_rnd, n)),
+            np.flatnonzero(feasible_mask(self.constraints_prod, n)),
+        )
+
     def linear_model(self, *, excluded: Sequence[tuple[int, int]] = ()) -> LinearModel:
-        """Build the MILP, with no-good cuts for the pairs in ``excluded``.
+        """Build the MILP over the feasible columns, with no-good cuts for ``excluded``.
 
         Parameters
         ----------
         excluded
-            ``(rnd_index, prod_index)`` pairs that may not be chosen again.
+            ``(rnd_index, prod_index)`` site pairs that may not be chosen again.
 
         Returns
         -------
         LinearModel
-            Variables ``y[i]`` (indices ``0..n-1``) then ``z[j]`` (indices ``n..2n-1``).
+            Variables ``y[i]`` for the sites of :math:`F^R` (in :meth:`role_columns` order),
+            then ``z[j]`` for those of :math:`F^P`.
         """
-        n = self.n_sites
-        ys = np.arange(n)
-        zs = n + ys
+        cols_r, cols_p = self.role_columns()
+        nr, npr = cols_r.size, cols_p.size
+        ys, zs = np.arange(nr), nr + np.arange(npr)
+        z_of = {int(j): nr + k for k, j in enumerate(cols_p)}  # site -> its z variable
+        y_of = {int(i): k for k, i in enumerate(cols_r)}
         rows = [
-            Row("one_rnd_site", ys, np.ones(n), "==", 1.0),
-            Row("one_prod_site", zs, np.ones(n), "==", 1.0),
+            Row("one_rnd_site", ys, np.ones(nr), "==", 1.0),
+            Row("one_prod_site", zs, np.ones(npr), "==", 1.0),
         ]
         rows += [
-            Row(f"different:{s}", np.array([i, n + i]), np.ones(2), "<=", 1.0)
-            for i, s in enumerate(self.site_ids)
+            Row(
+                f"different:{self.site_ids[i]}", np.array([y_of[i], z_of[i]]), np.ones(2), "<=", 1.0
+            )
+            for i in map(int, cols_r)
+            if i in z_of
         ]
-        rows += self._distance_rows()
-        for role, offset, cons in (
-            ("rnd", 0, self.constraints_rnd),
-            ("prod", n, self.constraints_prod),
-        ):
-            rows += [
-                Row(f"{role}:{hc.name}", offset + ys, hc.indicator_values(), ">=", 0.0)
-                for hc in cons
-            ]
+        near = within_distance(self.distance_km, self.max_distance_km)[np.ix_(cols_r, cols_p)]
+        for k, i in enumerate(cols_r):
+            js = nr + np.flatnonzero(near[k])
+            rows.append(
+                Row(
+                    f"distance:{self.site_ids[i]}",
+                    np.concatenate(([k], js)),
+                    np.concatenate(([1.0], -np.ones(js.size))),
+                    "<=",
+                    0.0,
+                )
+            )
         rows += [
             Row(
                 f"no_good:{self.site_ids[r]}+{self.site_ids[p]}",
-                np.array([r, n + p]),
+                np.array([y_of[r], z_of[p]]),
                 np.ones(2),
                 "<=",
                 1.0,
@@ -209,30 +241,12 @@ class TwoSiteModel:
         ]
         c_r, c_p = self.objective_coefficients()
         return LinearModel(
-            n_vars=2 * n,
-            var_names=tuple(f"y[{s}]" for s in self.site_ids)
-            + tuple(f"z[{s}]" for s in self.site_ids),
-            c=np.concatenate((c_r, c_p)),
+            n_vars=nr + npr,
+            var_names=tuple(f"y[{self.site_ids[i]}]" for i in cols_r)
+            + tuple(f"z[{self.site_ids[j]}]" for j in cols_p),
+            c=np.concatenate((c_r[cols_r], c_p[cols_p])),
             rows=tuple(rows),
         )
-
-    def _distance_rows(self) -> list[Row]:
-        r"""Return the rows :math:`y_i \le \sum_{j \ne i, d_{ij} \le D} z_j` (production near)."""
-        n = self.n_sites
-        near = within_distance(self.distance_km, self.max_distance_km)
-        rows = []
-        for i, s in enumerate(self.site_ids):
-            js = np.flatnonzero(near[i])
-            rows.append(
-                Row(
-                    f"distance:{s}",
-                    np.concatenate(([i], n + js)),
-                    np.concatenate(([1.0], -np.ones(js.size))),
-                    "<=",
-                    0.0,
-                )
-            )
-        return rows
 
     def solve(
         self,
@@ -262,7 +276,8 @@ class TwoSiteModel:
         limit = check_time_limit(time_limit_s)
         top_k = check_top_k(top_k)
         n = self.n_sites
-        if n < 2:
+        cols_r, cols_p = self.role_columns()
+        if n < 2 or cols_r.size == 0 or cols_p.size == 0:
             return empty_pairs(name)
         ranking: list[RankedPair] = []
         outcomes: list[SolveOutcome] = []
@@ -272,8 +287,10 @@ class TwoSiteModel:
             outcomes.append(outcome)
             if outcome.x is None:
                 break
-            ranking.append(self._ranked(outcome.x, outcome.status, len(ranking) + 1))
-        first = outcomes[0]  # n >= 2: at least one solve
+            ranking.append(
+                self._ranked(outcome.x, cols_r, cols_p, outcome.status, len(ranking) + 1)
+            )
+        first = outcomes[0]  # at least one solve
         return PairSolution(
             status=first.status,
             ranking=tuple(ranking),
@@ -284,11 +301,12 @@ class TwoSiteModel:
             n_solves=len(outcomes),
         )
 
-    def _ranked(self, x: np.ndarray, status: str, rank: int) -> RankedPair:
+    def _ranked(
+        self, x: np.ndarray, cols_r: np.ndarray, cols_p: np.ndarray, status: str, rank: int
+    ) -> RankedPair:
         """Return the pair a solve's 0/1 vector ``x`` (``y`` then ``z``) chose, at ``rank``."""
-        n = self.n_sites
-        r = single_choice(x[:n], "y")
-        p = single_choice(x[n:], "z")
+        r = int(cols_r[single_choice(x[: cols_r.size], "y")])
+        p = int(cols_p[single_choice(x[cols_r.size :], "z")])
         return make_pair(
             self.site_ids,
             self.utility_rnd,
