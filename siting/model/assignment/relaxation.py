@@ -60,6 +60,9 @@ _RINGS = 2
 #: The shortest time worth giving a reduced MILP [s].
 _MIN_REDUCED_S = 0.5
 
+#: Share of the slack left by the requested gap that the reduced MILP may leave [-].
+_SLACK_SHARE = 0.2
+
 #: An LP value at least 1 minus this counts as 1 [-].
 _ONE_TOL = 1e-6
 
@@ -264,8 +267,9 @@ def reduced_milp(
     The free leads get their kept pairs that can still be in an optimum of the room left
     (:func:`.heuristics.kept_pairs` with every capacity lowered by the fixed leads' use);
     ``start`` (a feasible completion of ``part``) is their MIP start. The reduced MILP is
-    asked for half the slack that the full gap leaves it, so that ``part`` with its answer
-    tends to meet ``gap_rel`` against ``bound``.
+    asked for a fifth of the slack that the full gap leaves it (:data:`_SLACK_SHARE`), so
+    that ``part`` with its answer tends to meet ``gap_rel`` against ``bound``: the fixed fit
+    plus the reduced LP's bound is at most ``bound``, but the reduced optimum may lie below.
     """
     names, rhs, entry_row, entry_pair, entry_coef = row_table(model)
     load = np.bincount(entry_row, weights=entry_coef * part[entry_pair], minlength=len(names))
@@ -274,12 +278,13 @@ def reduced_milp(
     fixed_lead = np.zeros(len(model.lead_ids), dtype=bool)
     fixed_lead[model.pairs[part > 0, 0]] = True
     free = kept_pairs(model, extra) & keep & ~fixed_lead[model.pairs[:, 0]]
+    free |= (start > 0) & ~fixed_lead[model.pairs[:, 0]]  # the start stays whole
     if not free.any():
         return "optimal", part.copy()
     fixed_fit = float(model._q @ part)
     target = bound / (1.0 + gap_rel) - fixed_fit  # the free leads' fit that meets the gap
     room = max(bound - fixed_fit, 1.0)
-    reduced_gap = min(gap_rel, max(1e-4, 0.5 * (room / max(target, 1.0) - 1.0)))
+    reduced_gap = min(gap_rel, max(1e-4, _SLACK_SHARE * (room / max(target, 1.0) - 1.0)))
     outcome, x_free = solve_stage(
         model,
         solver,
