@@ -178,9 +178,7 @@ def status_note(
         )
     if relaxation and status in ("optimal", "within_gap", "feasible"):
         note += (
-            "; the gap is proven against the bound of the LP relaxation (solved by HiGHS, "
-            "its row duals turned into a bound by weak duality): the optimum is at most "
-            "that far above this assignment"
+            "; the gap is proven against the bound of the LP relaxation (HiGHS, by weak duality)"
         )
     if filled:
         note += (
