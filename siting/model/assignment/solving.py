@@ -32,6 +32,9 @@ from siting.model.solvers import (
 if TYPE_CHECKING:
     from siting.model.assignment.formulation import AssignmentModel
 
+#: The shortest time left worth a MILP of the whole model after the relaxation [s].
+_MIN_MILP_S = 1.0
+
 
 def solve_assignment(
     model: AssignmentModel,
@@ -130,9 +133,10 @@ def stage_one(
     )
     if relaxed is not None:
         start = checked(model, relaxed.x, caps)
-        if relaxed.gap(model) <= gap_limit:
+        limit -= time.perf_counter() - began
+        if relaxed.gap(model) <= gap_limit or limit < _MIN_MILP_S:
+            # within the gap, or no time left for the MILP: the rounding at its true gap
             return _relaxed_outcome(model, relaxed, start, name, gap_limit), start, 0, "relaxation"
-        limit = max(limit - (time.perf_counter() - began), 0.1 * limit)
     else:
         start = greedy_assignment(model, keep=keep)
         start = checked(model, improve(model, start, keep=keep, time_budget_s=0.1 * limit), caps)
@@ -211,11 +215,12 @@ def _with_relaxation(
 def _relaxed_outcome(
     model: AssignmentModel, relaxed: Relaxed, x: np.ndarray, name: str, gap_limit: float
 ) -> SolveOutcome:
-    """Return the outcome of stage 1 answered by the rounded relaxation (within the gap)."""
+    """Return the outcome of stage 1 answered by the rounded relaxation (at its true gap)."""
     fit = float(model._q @ x)
     optimal = fit >= relaxed.bound
+    within = relaxed.gap(model) <= gap_limit
     return SolveOutcome(
-        status="optimal" if optimal else "within_gap",
+        status="optimal" if optimal else ("within_gap" if within else "feasible"),
         objective=fit,
         x=x,
         gap=0.0 if optimal else relaxed.gap(model),
