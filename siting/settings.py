@@ -88,6 +88,15 @@ solver_isolation: str = "auto"
 #: Model size (variables plus row entries) from which ``"auto"`` isolates a solve.
 solver_isolation_min_size: int = 20_000
 
+#: Whether a batch assignment asked for a gap (``gap_rel > 0``) first solves the LP
+#: relaxation of stage 1 with HiGHS and rounds it (:mod:`siting.model.assignment.relaxation`):
+#: ``"auto"`` (for models of at least :data:`relaxation_min_pairs` kept pairs), ``"always"``
+#: or ``"never"``.
+assignment_relaxation: str = "auto"
+
+#: Kept pairs (variables of stage 1) from which ``"auto"`` takes the relaxation first.
+relaxation_min_pairs: int = 20_000
+
 #: Keep validated layers and site tables in an on-disk cache, so a new process skips reading,
 #: checking and joining unchanged layer files (:mod:`siting.layers.cache`).
 disk_cache: bool = True

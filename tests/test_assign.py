@@ -758,6 +758,7 @@ def test_room_left_by_a_solver_stopped_at_the_gap_is_filled(
     import dataclasses
 
     import siting.model.assignment.milp
+    import siting.model.assignment.solving
     from siting.model.solvers import solve_milp
 
     def lazy(model: object, **kw: object) -> object:
@@ -767,6 +768,10 @@ def test_room_left_by_a_solver_stopped_at_the_gap_is_filled(
         return dataclasses.replace(out, status="within_gap", gap=0.004, x=x)
 
     monkeypatch.setattr(siting.model.assignment.milp, "solve_milp", lazy)
+    # an empty start: a start better than the solver's answer would be taken instead
+    monkeypatch.setattr(
+        siting.model.assignment.solving, "improve", lambda model, x, **kw: np.zeros_like(x)
+    )
     model = hand_model()
     sol = model.solve(solver="highs", gap_rel=0.005, capacity_values=False)
     exact = model.solve(solver="highs", capacity_values=False)
@@ -1036,3 +1041,30 @@ def test_relief_one_year_earlier_is_valued_per_area(grid_data) -> None:
     assert relief["A"].added_value > 0 and relief["A"].changed_leads == ("big",)
     assert "A: congestion solved 2027 instead of 2028" in relief["A"].name
     assert "relief one year earlier" in result.capacity_note
+
+
+def test_a_start_better_than_an_answer_at_the_gap_is_kept_with_the_solver_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import dataclasses
+
+    import siting.model.assignment.milp
+    from siting.model.solvers import solve_milp
+
+    def worse(model: object, **kw: object) -> object:
+        # a solver stopped at its gap with less than its start (CBC may do so)
+        out = solve_milp(model, **kw)  # type: ignore[arg-type]
+        x = np.zeros_like(out.x)
+        x[[k for k, name in enumerate(model.var_names) if name == "C->s2"]] = 1
+        c = np.asarray(model.c)  # type: ignore[attr-defined]
+        fit = float(c @ x)
+        return dataclasses.replace(out, status="within_gap", gap=5.0, x=x, objective=fit)
+
+    monkeypatch.setattr(siting.model.assignment.milp, "solve_milp", worse)
+    model = hand_model()
+    sol = model.solve(solver="highs", gap_rel=0.005, capacity_values=False)
+    start = model.greedy_assignment(keep=model.kept_pairs())
+    assert sol.fit_int >= round(float(model._q @ start))  # the start, not the worse answer
+    # its gap is against the bound the solver proved: the answer's fit times (1 + 5.0)
+    fit_c = float(model._q[[k for k in range(model.n_pairs) if model.pair_name(k) == "C->s2"]][0])
+    assert sol.gap == pytest.approx((6.0 * fit_c - sol.fit_int) / sol.fit_int, abs=1e-6)

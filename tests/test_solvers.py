@@ -195,6 +195,13 @@ def test_cbc_gap_is_read_from_its_log() -> None:
     )
     assert _cbc_gap(stopped) == pytest.approx(0.01)
     assert math.isnan(_cbc_gap(""))
+    # CBC 2.10 says "Optimal" also after a stop at the ratio gap: the gap it logged holds
+    at_ratio = (
+        "Cbc0011I Exiting as integer gap of 60.5 less than 0 or 5%\n"
+        "Cbc0011I Exiting as integer gap of 45.0 less than 0 or 5%\n"
+        "Result - Optimal solution found\n\nObjective value:  1000.0\n"
+    )
+    assert _cbc_gap(at_ratio) == pytest.approx(0.045)
 
 
 # ---------------------------------------------------------------- warm start

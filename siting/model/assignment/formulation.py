@@ -102,7 +102,12 @@ class AssignmentModel:
     (:func:`.local_search.improve`; a feasible assignment, so the solver has an incumbent
     from the start), stage 2 from stage 1's answer, each re-solve from the final
     assignment. A stage 1 stopped at the time limit has status ``"feasible"`` and the gap it
-    reached; stage 2 is skipped as well.
+    reached; stage 2 is skipped as well. With a gap on a large model
+    (:data:`siting.settings.assignment_relaxation`), stage 1 first solves its LP relaxation
+    with HiGHS and rounds it, with a reduced MILP of the leads the LP leaves fractional
+    (:mod:`.relaxation`): its answer is returned when it is within the gap of the
+    relaxation's bound (a valid bound by weak duality; the status note says the gap is
+    proven against it), else it is the MILP's start.
 
     **Unplaced leads** get a reason: "no feasible site" when :math:`P_l` is empty, else, for
     each of its pairs, the capacity rows that adding it to the final assignment would violate.

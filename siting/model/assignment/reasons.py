@@ -127,6 +127,7 @@ def status_note(
     filled: int = 0,
     greedy_only: bool = False,
     stopped: bool = False,
+    relaxation: bool = False,
 ) -> str:
     """Say in words what a solve's status means for the assignment.
 
@@ -148,6 +149,9 @@ def status_note(
         The solver found no better assignment in time and the greedy start is reported.
     stopped
         The solve ran past its time limit and its process was killed.
+    relaxation
+        The gap is proven against the bound of the LP relaxation
+        (:mod:`siting.model.assignment.relaxation`), not the solver's own.
 
     Returns
     -------
@@ -171,6 +175,10 @@ def status_note(
         note = (
             "the solver ran past its time limit and was stopped (its process killed); this "
             "is the best assignment it had reported: " + note
+        )
+    if relaxation and status in ("optimal", "within_gap", "feasible"):
+        note += (
+            "; the gap is proven against the bound of the LP relaxation (HiGHS, by weak duality)"
         )
     if filled:
         note += (

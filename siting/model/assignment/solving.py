@@ -20,6 +20,7 @@ from siting.model.assignment.heuristics import greedy_assignment, kept_pairs
 from siting.model.assignment.local_search import improve
 from siting.model.assignment.milp import solve_stage
 from siting.model.assignment.reasons import explain, status_note
+from siting.model.assignment.relaxation import Relaxed, applies, relax_and_round
 from siting.model.assignment.solution import AssignmentSolution, CapacityValue, _Capacity
 from siting.model.solvers import (
     SolveOutcome,
@@ -30,6 +31,9 @@ from siting.model.solvers import (
 
 if TYPE_CHECKING:
     from siting.model.assignment.formulation import AssignmentModel
+
+#: The shortest time left worth a MILP of the whole model after the relaxation [s].
+_MIN_MILP_S = 1.0
 
 
 def solve_assignment(
@@ -77,7 +81,7 @@ def solve_assignment(
         raise ValueError(f"max_resolves must be >= 0, got {max_resolves!r}")
     caps = capacities(model)
     keep = kept_pairs(model)
-    outcome, x, filled, fallback = stage_one(model, name, limit, gap_limit, keep, caps)
+    outcome, x, filled, proof = stage_one(model, name, limit, gap_limit, keep, caps)
     x, tie_status, second_s = stage_two(model, name, limit, outcome.status, x, keep, caps)
     used = {cap.name: float(cap.coefs @ x[cap.pairs]) for cap in caps}
     values: tuple[CapacityValue, ...] = ()
@@ -98,7 +102,7 @@ def solve_assignment(
         tie_status=tie_status,
         values=(values, note, time.perf_counter() - start),
         filled=filled,
-        fallback=fallback,
+        proof=proof,
     )
 
 
@@ -109,33 +113,39 @@ def stage_one(
     gap_limit: float,
     keep: np.ndarray,
     caps: list[_Capacity],
-) -> tuple[SolveOutcome, np.ndarray, int, bool]:
+) -> tuple[SolveOutcome, np.ndarray, int, str]:
     """Maximise the fit from the greedy start; return the outcome, ``x`` and how it was made.
 
-    A solver's answer worse than the greedy start (or none) gives way to the start; an
-    answer not proven optimal is completed greedily. Returns the outcome (its status and
-    gap those of the answer), ``x`` over all pairs (zeros without any), the number of
-    leads the completion placed and whether the answer is the greedy start.
+    With a gap asked for on a large model (:func:`.relaxation.applies`) the LP relaxation
+    comes first: its rounding is the answer when it is within the gap of the relaxation's
+    bound, else the start of the MILP, whose gap is then the smaller of its own and that to
+    the relaxation's bound. A solver's answer worse than its start (or none) gives way to
+    the start; an answer not proven optimal is completed greedily. Returns the outcome (its
+    status and gap those of the answer), ``x`` over all pairs (zeros without any), the
+    number of leads the completion placed and what proves the gap (``"solver"``,
+    ``"greedy"``: the start, against every lead at its best pair, or ``"relaxation"``).
     """
-    greedy = greedy_assignment(model, keep=keep)
-    greedy = checked(model, improve(model, greedy, keep=keep, time_budget_s=0.1 * limit), caps)
-    outcome, x1 = solve_stage(model, name, limit, keep=keep, gap_rel=gap_limit, start=greedy)
-    fallback = False
-    if outcome.status in ("no_solution_in_time", "feasible") and greedy.any():
-        greedy_fit = float(model._q @ greedy)
-        if x1 is None or greedy_fit > float(model._q @ x1):
-            # a solver may not adopt the start as its incumbent (CP-SAT takes it as
-            # hints), or be stopped before it improves on it: the greedy assignment is
-            # then the better answer, with its gap to the bound of every lead at its best
-            outcome = replace(
-                outcome,
-                status="feasible",
-                gap=_gap_to(greedy_fit, fit_bound(model, keep)),
-                objective=greedy_fit,
-            )
-            x1, fallback = greedy, True
-    if outcome.status == "feasible" and math.isnan(outcome.gap) and x1 is not None:
-        outcome = replace(outcome, gap=_gap_to(float(model._q @ x1), fit_bound(model, keep)))
+    began = time.perf_counter()
+    relaxed = (
+        relax_and_round(model, name, limit, gap_limit, keep, caps)
+        if applies(model, keep, gap_limit)
+        else None
+    )
+    if relaxed is not None:
+        start = checked(model, relaxed.x, caps)
+        limit -= time.perf_counter() - began
+        if relaxed.gap(model) <= gap_limit or limit < _MIN_MILP_S:
+            # within the gap, or no time left for the MILP: the rounding at its true gap
+            return _relaxed_outcome(model, relaxed, start, name, gap_limit), start, 0, "relaxation"
+    else:
+        start = greedy_assignment(model, keep=keep)
+        start = checked(model, improve(model, start, keep=keep, time_budget_s=0.1 * limit), caps)
+    outcome, x1 = solve_stage(model, name, limit, keep=keep, gap_rel=gap_limit, start=start)
+    outcome, x1, proof = _better_of(model, outcome, x1, start, keep)
+    if relaxed is not None:  # its time counts: the relaxation, rounding and reduced MILP
+        outcome = replace(outcome, solve_time_s=time.perf_counter() - began)
+        if x1 is not None:
+            outcome, proof = _with_relaxation(model, outcome, x1, relaxed.bound, gap_limit, proof)
     x = np.zeros(model.n_pairs, dtype=np.int64) if x1 is None else checked(model, x1, caps)
     filled = 0
     if x1 is not None and outcome.status != "optimal":
@@ -144,7 +154,80 @@ def stage_one(
         completed = checked(model, greedy_assignment(model, keep=keep, start=x), caps)
         filled = int(completed.sum() - x.sum())
         x = completed
-    return outcome, x, filled, fallback
+    return outcome, x, filled, proof
+
+
+def _better_of(
+    model: AssignmentModel,
+    outcome: SolveOutcome,
+    x1: np.ndarray | None,
+    start: np.ndarray,
+    keep: np.ndarray,
+) -> tuple[SolveOutcome, np.ndarray | None, str]:
+    """Keep the solver's answer, or its start when that is better; say what proves the gap."""
+    proof = "solver"
+    if (
+        x1 is not None
+        and outcome.status == "within_gap"
+        and math.isfinite(outcome.gap)
+        and float(model._q @ start) > float(model._q @ x1)
+    ):
+        # a solver stopped at the gap with less than its start: the start, against the
+        # bound the solver proved (its answer's fit plus the gap)
+        fit1 = float(model._q @ x1)
+        bound = fit1 + outcome.gap * max(1.0, abs(fit1))
+        gap = _gap_to(float(model._q @ start), bound)
+        return replace(outcome, gap=gap, objective=float(model._q @ start)), start, proof
+    if outcome.status in ("no_solution_in_time", "feasible") and start.any():
+        start_fit = float(model._q @ start)
+        if x1 is None or start_fit > float(model._q @ x1):
+            # a solver may not adopt the start as its incumbent (CP-SAT takes it as
+            # hints), or be stopped before it improves on it: the start is then the
+            # better answer, with its gap to the bound of every lead at its best
+            outcome = replace(
+                outcome,
+                status="feasible",
+                gap=_gap_to(start_fit, fit_bound(model, keep)),
+                objective=start_fit,
+            )
+            x1, proof = start, "greedy"
+    if outcome.status == "feasible" and math.isnan(outcome.gap) and x1 is not None:
+        outcome = replace(outcome, gap=_gap_to(float(model._q @ x1), fit_bound(model, keep)))
+    return outcome, x1, proof
+
+
+def _with_relaxation(
+    model: AssignmentModel,
+    outcome: SolveOutcome,
+    x1: np.ndarray,
+    bound: float,
+    gap_limit: float,
+    proof: str,
+) -> tuple[SolveOutcome, str]:
+    """Tighten a MILP's gap with the LP relaxation's bound (both are valid proofs)."""
+    gap = _gap_to(float(model._q @ x1), bound)
+    if outcome.status not in ("feasible", "within_gap") or not gap < outcome.gap:
+        return outcome, proof
+    status = "within_gap" if gap <= gap_limit else outcome.status
+    return replace(outcome, status=status, gap=gap), "relaxation"
+
+
+def _relaxed_outcome(
+    model: AssignmentModel, relaxed: Relaxed, x: np.ndarray, name: str, gap_limit: float
+) -> SolveOutcome:
+    """Return the outcome of stage 1 answered by the rounded relaxation (at its true gap)."""
+    fit = float(model._q @ x)
+    optimal = fit >= relaxed.bound
+    within = relaxed.gap(model) <= gap_limit
+    return SolveOutcome(
+        status="optimal" if optimal else ("within_gap" if within else "feasible"),
+        objective=fit,
+        x=x,
+        gap=0.0 if optimal else relaxed.gap(model),
+        solve_time_s=relaxed.time_s,
+        solver=name,
+        gap_rel=gap_limit,
+    )
 
 
 def stage_two(
@@ -188,7 +271,7 @@ def _solution(
     tie_status: str,
     values: tuple[tuple[CapacityValue, ...], str, float],
     filled: int,
-    fallback: bool,
+    proof: str,
 ) -> AssignmentSolution:
     """Return the solution of ``x``: the assignment, reasons, use of every capacity, values."""
     chosen = tuple(int(p) for p in np.flatnonzero(x))
@@ -233,7 +316,8 @@ def _solution(
             tie_status,
             has_pairs=model.n_pairs > 0,
             filled=filled,
-            greedy_only=fallback,
+            greedy_only=proof == "greedy",
+            relaxation=proof == "relaxation",
             stopped=outcome.stopped,
         ),
         stopped=outcome.stopped,

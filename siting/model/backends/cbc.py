@@ -174,14 +174,24 @@ def _out_of_time(log: str) -> bool:
 def cbc_gap(log: str) -> float:
     """Relative gap from CBC's log: 0 for a proven optimum, ``nan`` when it does not say.
 
-    CBC ends with ``Result - Optimal solution found`` (proven), ``... (within gap
-    tolerance)`` or ``Result - Stopped on time limit``, then the objective and the bound of
-    the maximisation as ``Objective value:`` and ``Upper bound:``.
+    CBC ends with ``Result - Optimal solution found`` (proven, or stopped at the requested
+    ratio gap: then it has logged ``Exiting as integer gap of G less than ...``, the absolute
+    gap G it stopped at), ``... (within gap tolerance)`` or ``Result - Stopped on time
+    limit``, then the objective and the bound of the maximisation as ``Objective value:``
+    and ``Upper bound:``.
     """
     result = re.search(r"^Result - (.*)$", log, flags=re.MULTILINE)
-    if result and result.group(1).strip() == "Optimal solution found":
-        return 0.0
     objective = re.search(r"^Objective value:\s*(\S+)", log, flags=re.MULTILINE)
+    if result and result.group(1).strip() == "Optimal solution found":
+        # CBC says "Optimal" also when it stopped at the requested ratio gap; it then logs
+        # the absolute gap it stopped at, the last such line being its final stop
+        stops = re.findall(r"Exiting as integer gap of (\S+) less than", log)
+        if not stops or objective is None:
+            return 0.0
+        try:
+            return float(stops[-1]) / max(1.0, abs(float(objective.group(1))))
+        except ValueError:
+            return math.nan
     bound = re.search(r"^Upper bound:\s*(\S+)", log, flags=re.MULTILINE)
     if objective is None or bound is None:
         return math.nan

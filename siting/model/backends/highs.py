@@ -60,8 +60,11 @@ def solve(
     return run(engine, deadline, gap_rel, start, report)
 
 
-def build(model: LinearModel, rows: Sequence[Row]) -> Any:
-    """Return a ``highspy.Highs`` holding the model (rows ``rows``), or ``None`` on failure."""
+def build(model: LinearModel, rows: Sequence[Row], *, integral: bool = True) -> Any:
+    """Return a ``highspy.Highs`` holding the model (rows ``rows``), or ``None`` on failure.
+
+    With ``integral=False`` the variables are continuous in [0, 1]: the LP relaxation.
+    """
     import highspy
 
     _silence_banner()
@@ -87,7 +90,8 @@ def build(model: LinearModel, rows: Sequence[Row]) -> Any:
         [row.indices for row in rows] or [np.zeros(0, dtype=np.int64)]
     ).astype(np.int32)
     lp.a_matrix_.value_ = np.concatenate([row.coefs for row in rows] or [np.zeros(0)])
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * n
+    if integral:
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * n
     if engine.passModel(lp) != highspy.HighsStatus.kOk:
         return None
     return engine
