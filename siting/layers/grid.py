@@ -162,10 +162,9 @@ def grid_join(data: GeoData, sites: pd.DataFrame) -> pd.DataFrame:
     levels = _levels(_area_overrides(areas, overrides))
     fallback = _fallback_levels(data.grid_congestion)
     by_gm = {o.key: o for o in overrides if o.scope == "municipality"}
-    by_muni: dict[str, pd.DataFrame] = dict(iter(links[links["site_id"].isna()].groupby("gm_code")))
-    by_site: dict[str, pd.DataFrame] = dict(
-        iter(links[links["site_id"].notna()].groupby("site_id"))
-    )
+    kind_of = {k: v.kind for k, v in levels.items()}
+    by_muni = _link_rows(links[links["site_id"].isna()], "gm_code")
+    by_site = _link_rows(links[links["site_id"].notna()], "site_id")
     muni_cache: dict[str, tuple[tuple[GridChain, ...], str]] = {}
     chains, basis = [], []
     for site_id, gm_code in zip(sites["site_id"], sites["gm_code"], strict=True):
@@ -173,22 +172,19 @@ def grid_join(data: GeoData, sites: pd.DataFrame) -> pd.DataFrame:
             site_chains = _chains(by_site[site_id], levels, fallback.get(gm_code))
             tennet = by_muni.get(gm_code)
             if any(c.tennet.kind == "unknown" for c in site_chains) and tennet is not None:
-                site_chains = _chains(
-                    pd.concat([by_site[site_id], _tennet_only(tennet, levels)]),
-                    levels,
-                    fallback.get(gm_code),
-                )
+                above = [row for row in tennet if kind_of.get(row[0]) in _TENNET_KINDS]
+                site_chains = _chains(by_site[site_id] + above, levels, fallback.get(gm_code))
             chains.append(site_chains)
             basis.append("site link (postcode)")
             continue
         if gm_code not in muni_cache:
-            group = by_muni.get(gm_code)
-            kinds = set() if group is None else set(group["area_id"].map(_kind_of(levels)))
+            rows = by_muni.get(gm_code)
+            kinds = set() if rows is None else {kind_of.get(row[0]) for row in rows}
             # the fallback stands in only where the map places nothing specific here: its
             # announcements are mostly about the TenneT level, which a placed station gives
             # (and contradicts in east Groningen)
             stand_in = None if "tennet_station" in kinds else fallback.get(gm_code)
-            found = _chains(group, levels, stand_in)
+            found = _chains(rows, levels, stand_in)
             how = (
                 "municipality links"
                 if "regional" in kinds
@@ -305,25 +301,30 @@ def _fallback_levels(grid: pd.DataFrame) -> dict[str, GridLevel]:
     return out
 
 
-def _kind_of(levels: dict[str, GridLevel]) -> dict[str, str]:
-    return {k: v.kind for k, v in levels.items()}
+_TENNET_KINDS = ("tennet_station", "tennet_area")
+
+#: One link: (area id, TenneT id above it or NaN, confidence).
+_LinkRow = tuple[str, Any, str]
 
 
-def _tennet_only(group: pd.DataFrame, levels: dict[str, GridLevel]) -> pd.DataFrame:
-    kinds = group["area_id"].map(_kind_of(levels))
-    return group[kinds.isin(["tennet_station", "tennet_area"]).to_numpy()]
+def _link_rows(links: pd.DataFrame, key: str) -> dict[str, list[_LinkRow]]:
+    """Return the links per value of ``key`` (municipality or site), in layer order."""
+    out: dict[str, list[_LinkRow]] = {}
+    for k, area_id, tennet_id, confidence in zip(
+        links[key], links["area_id"], links["tennet_id"], links["confidence"], strict=True
+    ):
+        out.setdefault(k, []).append((area_id, tennet_id, confidence))
+    return out
 
 
 def _chains(
-    group: pd.DataFrame | None, levels: dict[str, GridLevel], fallback: GridLevel | None
+    rows: list[_LinkRow] | None, levels: dict[str, GridLevel], fallback: GridLevel | None
 ) -> tuple[GridChain, ...]:
     """Return the candidate chains of one municipality's (or site's) links."""
     regional_links: list[tuple[GridLevel, str | None, str]] = []
     tennet_links: list[tuple[GridLevel, str]] = []
-    if group is not None:
-        for area_id, tennet_id, confidence in zip(
-            group["area_id"], group["tennet_id"], group["confidence"], strict=True
-        ):
+    if rows is not None:
+        for area_id, tennet_id, confidence in rows:
             level = levels.get(area_id)
             if level is None:
                 continue
