@@ -21,7 +21,7 @@ from siting.criteria.grouping import (
     cells,
 )
 from siting.criteria.lead_params import LeadParams
-from siting.criteria.normalise import CELLWISE, _normalise, range_scored_cells, scored_cells
+from siting.criteria.normalise import CELLWISE, _normalise, cell_scorer, range_scored_cells
 from siting.criteria.rule_slacks import _rule_slacks
 from siting.criteria.rules import slack_passes
 from siting.criteria.site_facts import SiteFacts
@@ -209,15 +209,15 @@ def _scores(
             continue
         raw[name] = value
         if isinstance(value, _Cells) and crit.normalise == "years_to_spare":
-            score[name] = _Cells(shape, _outlook(value, pressure, crit))
+            score[name] = value.derive(_outlook(pressure, crit))
         elif isinstance(value, _Grouped):  # normalise each distinct row once
             score[name] = _Grouped(_normalise(value.rows, crit), value.group)
         elif crit.normalise in CELLWISE:
             zero_at = None
             if name == "relocation_distance" and crit.zero_at is not None:
                 zero_at = np.where(np.isnan(max_km), crit.zero_at, max_km)
-            read = value.compute if isinstance(value, _Cells) else _reader(value)
-            score[name] = _Cells(shape, scored_cells(read, crit, zero_at))
+            cells_of = value if isinstance(value, _Cells) else _Cells(shape, _reader(value))
+            score[name] = cells_of.derive(cell_scorer(crit, zero_at))
         else:
             whole = value.expand() if isinstance(value, _Cells) else value
             score[name] = _Cells(shape, range_scored_cells(whole, crit))
@@ -225,23 +225,23 @@ def _scores(
 
 
 def _outlook(
-    spare: _Cells, pressure: np.ndarray, crit: CriterionSpec
-) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
-    """Return the grid outlook's score at cells (:func:`grid_rule.outlook_score`)."""
+    pressure: np.ndarray, crit: CriterionSpec
+) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+    """Return the grid outlook's score of years to spare at cells (:func:`outlook_score`)."""
     assert crit.cap is not None and crit.queue_weight is not None
     cap, queue_weight = crit.cap, crit.queue_weight
     unknown_score = float(crit.unknown_score or 0.0)
 
-    def compute(leads: np.ndarray, sites: np.ndarray) -> np.ndarray:
+    def score(spare: np.ndarray, leads: np.ndarray, sites: np.ndarray) -> np.ndarray:
         return grid_rule.outlook_score(
-            spare.compute(leads, sites),
+            spare,
             pressure[sites],
             cap=cap,
             queue_weight=queue_weight,
             unknown_score=unknown_score,
         )
 
-    return compute
+    return score
 
 
 def _reader(values: np.ndarray) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:

@@ -38,29 +38,57 @@ class _Grouped:
         return self.rows[self.group]
 
 
-@dataclass(frozen=True)
 class _Cells:
     """An ``(L, N)`` array computed only where it is read.
 
     ``compute(leads, sites)`` returns the values of the cells ``(leads, sites)`` for index
     arrays that broadcast against each other, element by element: the same operations on the
     same inputs whether a few cells are read (the screening reads the feasible cells) or the
-    whole array (:meth:`expand`), so both give the same values bit for bit.
+    whole array (:meth:`expand`, computed once), so both give the same values bit for bit.
+    :meth:`derive` makes an array of values computed from these (a criterion's scores from
+    its raw values): expanded whole, it reads this array's whole values instead of computing
+    them again.
     """
 
-    shape: tuple[int, int]
-    compute: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    def __init__(
+        self, shape: tuple[int, int], compute: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    ) -> None:
+        self.shape = shape
+        self.compute = compute
+        self._whole: np.ndarray | None = None
+        self._from: tuple[_Cells, _Derived] | None = None
+
+    def derive(self, fn: _Derived) -> _Cells:
+        """Return the cells ``fn(values, leads, sites)`` of this array's values."""
+
+        def compute(leads: np.ndarray, sites: np.ndarray) -> np.ndarray:
+            return fn(self.compute(leads, sites), leads, sites)
+
+        out = _Cells(self.shape, compute)
+        out._from = (self, fn)
+        return out
 
     def expand(self) -> np.ndarray:
-        """Return the whole ``(L, N)`` array."""
-        n_leads, n = self.shape
-        values = self.compute(np.arange(n_leads)[:, None], np.arange(n)[None, :])
-        return np.broadcast_to(values, self.shape)
+        """Return the whole ``(L, N)`` array (computed on the first call)."""
+        if self._whole is None:
+            n_leads, n = self.shape
+            leads, sites = np.arange(n_leads)[:, None], np.arange(n)[None, :]
+            if self._from is None:
+                values = self.compute(leads, sites)
+            else:
+                parent, fn = self._from
+                values = fn(parent.expand(), leads, sites)
+            self._whole = np.broadcast_to(values, self.shape)
+        return self._whole
 
     def at(self, leads: np.ndarray, sites: np.ndarray) -> np.ndarray:
         """Return the values of cells ``(leads[k], sites[k])``, shape of the broadcast."""
         shape = np.broadcast_shapes(leads.shape, sites.shape)
         return np.broadcast_to(self.compute(leads, sites), shape)
+
+
+#: Values of some cells, their leads and sites -> values derived from them, cell by cell.
+_Derived = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
 
 _Lazy = _Grouped | _Cells

@@ -59,21 +59,21 @@ def _normalise(
     return np.fmin(score, 1.0, out=score)
 
 
-def scored_cells(
-    values: _Compute, crit: CriterionSpec, zero_at: np.ndarray | None = None
-) -> _Compute:
-    """Return the scores, cell by cell, of raw values computed cell by cell.
+def cell_scorer(
+    crit: CriterionSpec, zero_at: np.ndarray | None = None
+) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+    """Return ``(values, leads, sites) ->`` the scores of raw values of some cells.
 
-    ``values(leads, sites)`` gives the raw values of some cells; ``zero_at`` is per lead
-    (``(L,)``) for ``linear_decay``. The scores equal :func:`_normalise` of the whole array.
+    For a cellwise normalisation (:data:`CELLWISE`); ``zero_at`` is per lead (``(L,)``) for
+    ``linear_decay``. The scores equal :func:`_normalise` of the whole array.
     """
     if crit.normalise not in CELLWISE:
         raise ValueError(f"{crit.normalise!r} scores a row by its range, not cell by cell")
 
-    def compute(leads: np.ndarray, sites: np.ndarray) -> np.ndarray:
-        return _normalise(values(leads, sites), crit, None if zero_at is None else zero_at[leads])
+    def score(values: np.ndarray, leads: np.ndarray, sites: np.ndarray) -> np.ndarray:
+        return _normalise(values, crit, None if zero_at is None else zero_at[leads])
 
-    return compute
+    return score
 
 
 def range_scored_cells(values: np.ndarray, crit: CriterionSpec) -> _Compute:
