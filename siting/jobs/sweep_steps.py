@@ -31,24 +31,41 @@ from siting.results.whatif import RankedSite
 
 @dataclass(frozen=True)
 class SweepBase:
-    """What every step of a sweep shares: the data, its site table and site facts."""
+    """What every step of a sweep shares: the data, its site table and site facts.
+
+    ``index`` gives each site id its position; ``origins`` keeps the current locations
+    resolved so far (a sweep's values rarely move the company).
+    """
 
     data: GeoData
     table: pd.DataFrame
     facts: SiteFacts
     names: list[str]
     municipalities: list[str]
+    index: dict[str, int]
+    origins: dict[tuple[object, ...], tuple[float, float] | None]
+
+    def origin(self, profile: Profile, file: str) -> tuple[float, float] | None:
+        """Return the profile's current location in EPSG:28992 [m] (:func:`resolve_origin`)."""
+        place = profile.company.current_location
+        key = (None,) if place is None else (place.municipality, place.lat, place.lon)
+        if key not in self.origins:
+            self.origins[key] = resolve_origin(profile, self.data, file=file)
+        return self.origins[key]
 
 
 def sweep_base(data: GeoData) -> SweepBase:
     """Build the site table and the site facts of ``data`` once for a sweep."""
     table = site_table(data=data)
+    facts = cached_site_facts(table, data)
     return SweepBase(
         data=data,
         table=table,
-        facts=cached_site_facts(table, data),
+        facts=facts,
         names=table["name"].astype(str).tolist(),
         municipalities=table["municipality"].astype(str).tolist(),
+        index={sid: i for i, sid in enumerate(facts.site_ids)},
+        origins={},
     )
 
 
@@ -112,7 +129,7 @@ def rank_step(
     -------
     StepRanking
     """
-    origin = resolve_origin(profile, base.data, file=file)
+    origin = base.origin(profile, file)
     ev = evaluate(profile, base.facts, catalogue, origin_xy=origin)
     rows = constraint_rows(ev)
     order = rank_by_enumeration(ev.site_ids, ev.utility, rows, top_k=max(1, len(ev.site_ids)))
@@ -131,7 +148,7 @@ def rank_step(
         rank[sid] = k
     return StepRanking(
         ev=ev,
-        index={sid: i for i, sid in enumerate(ev.site_ids)},
+        index=base.index,
         rank=rank,
         top=tuple(
             RankedSite(
