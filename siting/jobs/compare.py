@@ -238,7 +238,8 @@ def _causes(b: RankedCase, v: RankedCase, sid: str, kind: str) -> tuple[str, ...
 
 
 def _rule_causes(b: RankedCase, v: RankedCase, sid: str) -> list[str]:
-    before, after = b.rule_status(sid), v.rule_status(sid)
+    # statuses first; a site's fact is worded only for the rules a cause names
+    before, after = b.rule_status(sid, facts=False), v.rule_status(sid, facts=False)
     out = []
     for name in dict.fromkeys([*before, *after]):
         s0 = before.get(name, ("not applied", "", "", ""))
@@ -247,19 +248,23 @@ def _rule_causes(b: RankedCase, v: RankedCase, sid: str) -> list[str]:
         accepted0 = s0[0] == "unknown" and b.ev.accepts_unknown(name)
         accepted1 = s1[0] == "unknown" and v.ev.accepts_unknown(name)
         if s0[0] == s1[0] and accepted0 == accepted1:
-            if s0[0] == "fail" and (s0[2], s0[3]) != (s1[2], s1[3]) and s1[0] == "fail":
-                out.append(f"still fails {label}: needs {s1[2]}; the site has {s1[3]}")
+            if s0[0] == "fail":
+                had, has = b.rule_fact(sid, name), v.rule_fact(sid, name)
+                if (s0[2], had) != (s1[2], has):
+                    out.append(f"still fails {label}: needs {s1[2]}; the site has {has}")
             continue
+        has = v.rule_fact(sid, name) if name in after else ""
         if s1[0] == "fail":
-            out.append(f"now fails {label}: needs {s1[2]}; the site has {s1[3]}")
+            out.append(f"now fails {label}: needs {s1[2]}; the site has {has}")
         elif s1[0] == "not applied":
-            out.append(f"{label} no longer applies (before: {s0[0]}, the site has {s0[3]})")
+            had = b.rule_fact(sid, name)
+            out.append(f"{label} no longer applies (before: {s0[0]}, the site has {had})")
         elif s1[0] == "pass":
             req = f" ({s1[2]})" if s1[2] else ""
-            out.append(f"now passes {label}{req}: the site has {s1[3]}")
+            out.append(f"now passes {label}{req}: the site has {has}")
         else:  # unknown
             verdict = "passes as a fact to confirm" if accepted1 else "must be verified: fails"
-            out.append(f"{label} is now unknown ({verdict}): the site has {s1[3]}")
+            out.append(f"{label} is now unknown ({verdict}): the site has {has}")
     return out
 
 

@@ -114,6 +114,30 @@ def rank_sites(
     origin = resolve_origin(profile, data, file=file)
     facts = cached_site_facts(table, data)
     ev = evaluate(profile, facts, catalogue, origin_xy=origin)
+    return ranking_of(
+        ev, profile, data, catalogue, origin, top=top, solver=solver, time_limit_s=time_limit_s
+    )
+
+
+def ranking_of(
+    ev: Evaluation,
+    profile: Profile,
+    data: GeoData,
+    catalogue: Catalogue,
+    origin: tuple[float, float] | None,
+    *,
+    top: int,
+    solver: str | None,
+    time_limit_s: float | None,
+) -> RankingResult:
+    """Rank and explain an evaluated profile (:func:`rank_sites` after its evaluation).
+
+    ``data`` is the data ``ev`` was evaluated on (its site table is :func:`site_table`'s),
+    ``profile`` the profile as evaluated, with its weights, ``origin`` its current location
+    in EPSG:28992 [m].
+    """
+    table = site_table(data=data)
+    facts = cached_site_facts(table, data)
     solution = _choose(ev, solver=solver, time_limit_s=time_limit_s, top=top)
     feasible = np.flatnonzero(ev.feasible)
     ranked = [r.index for r in solution.ranking]

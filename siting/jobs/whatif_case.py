@@ -17,7 +17,7 @@ from siting.inputs.origin import resolve_origin
 from siting.inputs.profile import Profile, load_profile
 from siting.inputs.scenario import Scenario, apply_scenario, is_scenario_file, load_scenario
 from siting.jobs.facts_cache import cached_site_facts
-from siting.jobs.rank import constraint_rows, rank_sites
+from siting.jobs.rank import constraint_rows, ranking_of
 from siting.layers.load import GeoData
 from siting.layers.site_table import site_table
 from siting.model.site_choice import rank_by_enumeration
@@ -64,14 +64,19 @@ class RankedCase:
         """Return whether the site is in the data and satisfies every hard constraint."""
         return sid in self.index and bool(self.ev.feasible[self.index[sid]])
 
-    def rule_status(self, sid: str) -> dict[str, tuple[str, str, str, str]]:
-        """Rule name -> (status, label, requirement, the site's fact)."""
+    def rule_status(self, sid: str, *, facts: bool = True) -> dict[str, tuple[str, str, str, str]]:
+        """Rule name -> (status, label, requirement, the site's fact; "" without ``facts``)."""
         i = self.index[sid]
         out = {}
         for con in self.ev.constraints:
             status = "unknown" if con.unknown[i] else "pass" if con.passes[i] else "fail"
-            out[con.name] = (status, con.label, con.requirement, con.describe(i))
+            out[con.name] = (status, con.label, con.requirement, con.describe(i) if facts else "")
         return out
+
+    def rule_fact(self, sid: str, rule: str) -> str:
+        """Return the site's fact for one rule, in words ("" when the rule does not apply)."""
+        i = self.index[sid]
+        return next((con.describe(i) for con in self.ev.constraints if con.name == rule), "")
 
     def contributions(self, sid: str) -> dict[str, tuple[str, float, float, float]]:
         """Criterion -> (label, contribution, weight, normalised score)."""
@@ -102,10 +107,12 @@ def rank_case(
     case: PreparedCase, *, top: int, solver: str | None, catalogue: Catalogue
 ) -> RankedCase:
     """Rank a case, and rank every feasible site below the top for the explanations."""
-    result = rank_sites(case.profile, top=top, solver=solver, data=case.data, catalogue=catalogue)
     table = site_table(data=case.data)
     origin = resolve_origin(case.profile, case.data, file=case.file)
     ev = evaluate(case.profile, cached_site_facts(table, case.data), catalogue, origin_xy=origin)
+    result = ranking_of(
+        ev, case.profile, case.data, catalogue, origin, top=top, solver=solver, time_limit_s=None
+    )
     order = rank_by_enumeration(
         ev.site_ids, ev.utility, constraint_rows(ev), top_k=max(1, len(ev.site_ids))
     )
