@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +24,7 @@ from siting.jobs.facts_cache import cached_site_facts
 from siting.jobs.rank_records import recommendation, recommendations, site_outcomes
 from siting.layers.load import GeoData, load_geodata
 from siting.layers.site_table import site_table
-from siting.model.rows import HardConstraint
+from siting.model.rows import HardConstraint, best_sites, feasible_mask, id_ranks
 from siting.model.site_choice import RankingSolution, SiteChoiceModel, rank_by_enumeration
 from siting.model.two_site import PairSolution, TwoSiteModel, pairs_by_enumeration
 from siting.results.live_scores import ScoreTable
@@ -52,6 +52,22 @@ def constraint_rows(ev: Evaluation) -> list[HardConstraint]:
         HardConstraint(name=name, values=slack, sense=">=", rhs=0.0)
         for name, slack in ev.model_slacks().items()
     ]
+
+
+def feasible_ranks(ev: Evaluation, top_ids: Sequence[str]) -> dict[str, int]:
+    """Return every feasible site's rank: ``top_ids`` first, in their order, then the rest.
+
+    The rest follow in the enumeration's order (utility, then site id); ``top_ids`` is the
+    solver's own top (the same sites as the enumeration's, in its order).
+    """
+    rows = constraint_rows(ev)
+    feasible = feasible_mask(rows, len(ev.site_ids))
+    utility = np.asarray(ev.utility, dtype=float)[None, :]
+    order = best_sites(utility, feasible[None, :], id_ranks(ev.site_ids), max(1, feasible.size))[0]
+    chosen = set(top_ids)
+    rest = (ev.site_ids[i] for i in order.tolist() if i >= 0)
+    ranked = [*top_ids, *(sid for sid in rest if sid not in chosen)]
+    return {sid: k for k, sid in enumerate(ranked, start=1)}
 
 
 def rank_sites(

@@ -22,7 +22,7 @@ from siting.inputs.catalogue import Catalogue
 from siting.inputs.origin import resolve_origin
 from siting.inputs.profile import Profile
 from siting.jobs.facts_cache import cached_site_facts
-from siting.jobs.rank import ENUMERATION, constraint_rows
+from siting.jobs.rank import ENUMERATION, constraint_rows, feasible_ranks
 from siting.layers.load import GeoData
 from siting.layers.site_table import site_table
 from siting.model.site_choice import SiteChoiceModel, rank_by_enumeration
@@ -132,20 +132,13 @@ def rank_step(
     origin = base.origin(profile, file)
     ev = evaluate(profile, base.facts, catalogue, origin_xy=origin)
     rows = constraint_rows(ev)
-    order = rank_by_enumeration(ev.site_ids, ev.utility, rows, top_k=max(1, len(ev.site_ids)))
     if solver == ENUMERATION:
-        top_index = [r.index for r in order.ranking[:top]]
+        chosen = rank_by_enumeration(ev.site_ids, ev.utility, rows, top_k=top)
     else:
-        model = SiteChoiceModel(site_ids=ev.site_ids, utility=ev.utility, constraints=rows)
-        top_index = [r.index for r in model.solve(solver=solver, top_k=top).ranking]
-    rank = {r.site_id: r.rank for r in order.ranking}
-    top_ids = [ev.site_ids[i] for i in top_index]
-    for k, sid in enumerate(top_ids, start=1):  # the solver's own order within the top
-        rank[sid] = k
-    chosen = set(top_ids)
-    below = [sid for sid, _ in sorted(rank.items(), key=lambda kv: kv[1]) if sid not in chosen]
-    for k, sid in enumerate(below, start=len(top_ids) + 1):
-        rank[sid] = k
+        chosen = SiteChoiceModel(ev.site_ids, ev.utility, rows).solve(solver=solver, top_k=top)
+    top_ids = list(chosen.site_ids)
+    top_index = [base.index[sid] for sid in top_ids]
+    rank = feasible_ranks(ev, top_ids)
     return StepRanking(
         ev=ev,
         index=base.index,

@@ -17,10 +17,9 @@ from siting.inputs.origin import resolve_origin
 from siting.inputs.profile import Profile, load_profile
 from siting.inputs.scenario import Scenario, apply_scenario, is_scenario_file, load_scenario
 from siting.jobs.facts_cache import cached_site_facts
-from siting.jobs.rank import constraint_rows, ranking_of
+from siting.jobs.rank import feasible_ranks, ranking_of
 from siting.layers.load import GeoData
 from siting.layers.site_table import site_table
-from siting.model.site_choice import rank_by_enumeration
 from siting.results.ranking import RankingResult
 from siting.results.whatif import RankedSite
 
@@ -113,16 +112,7 @@ def rank_case(
     result = ranking_of(
         ev, case.profile, case.data, catalogue, origin, top=top, solver=solver, time_limit_s=None
     )
-    order = rank_by_enumeration(
-        ev.site_ids, ev.utility, constraint_rows(ev), top_k=max(1, len(ev.site_ids))
-    )
-    rank = {r.site_id: r.rank for r in order.ranking}
-    for rec in result.recommendations:  # the solver's own order within the top
-        rank[rec.site_id] = rec.rank
-    top_ids = {rec.site_id for rec in result.recommendations}
-    below = [sid for sid, _ in sorted(rank.items(), key=lambda kv: kv[1]) if sid not in top_ids]
-    for k, sid in enumerate(below, start=len(top_ids) + 1):
-        rank[sid] = k
+    rank = feasible_ranks(ev, [rec.site_id for rec in result.recommendations])
     return RankedCase(
         case=case,
         result=result,
