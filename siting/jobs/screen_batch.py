@@ -21,7 +21,7 @@ from siting.jobs.infeasibility import (
     rule_counts,
     sole_blockers,
 )
-from siting.jobs.screen_context import _batch_size, _Context, _Task
+from siting.jobs.screen_context import _batch_size, _Context, _nowhere_outcome, _Task
 from siting.jobs.screen_one import _screen_one
 from siting.model.rows import best_cells
 from siting.results.ranking import STRENGTH_SCORE, format_value
@@ -222,21 +222,9 @@ def _nowhere(
     for m, (task, lead_counts) in enumerate(zip(tasks, counts, strict=True)):
         top = best[m]
         best_site = None if top < 0 else f"{batch.site_ids[top]} ({names[top]})"
-        explained = describe_counts(lead_counts, labels, len(batch.site_ids), best_site)
-        out.append(
-            ScreenedLead(
-                lead_id=task.lead_id,
-                row=task.row,
-                origin=task.origin,
-                status="no_feasible_site",
-                reason=explained.message,
-                region=task.region,
-                n_feasible=0,
-                blocking_rule=explained.most_restrictive,
-                blocking_label=labels[explained.most_restrictive],
-                sole_blockers=sole_blockers(lead_counts, labels),
-            )
-        )
+        why = describe_counts(lead_counts, labels, len(batch.site_ids), best_site)
+        label = labels[why.most_restrictive]
+        out.append(_nowhere_outcome(task, why, label, sole_blockers(lead_counts, labels)))
     return out
 
 

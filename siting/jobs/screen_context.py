@@ -15,6 +15,7 @@ from siting.inputs.catalogue import Catalogue
 from siting.inputs.leads import Lead
 from siting.inputs.profile import Profile
 from siting.model.rows import id_ranks
+from siting.results.ranking import Infeasibility
 from siting.results.screening import (
     UNKNOWN_REGION,
     ScreenedLead,
@@ -115,6 +116,24 @@ def _invalid(lead: Lead, problems: Sequence[Problem], region: str) -> ScreenedLe
         reason=_problems_text(problems),
         region=region,
         problems=tuple(problems),
+    )
+
+
+def _nowhere_outcome(
+    task: _Task, why: Infeasibility, blocking_label: str, sole_blockers: tuple[str, ...]
+) -> ScreenedLead:
+    """Return the outcome of a lead no site fits, from the explanation of its empty ranking."""
+    return ScreenedLead(
+        lead_id=task.lead_id,
+        row=task.row,
+        origin=task.origin,
+        status="no_feasible_site",
+        reason=why.message,
+        region=task.region,
+        n_feasible=0,
+        blocking_rule=why.most_restrictive,
+        blocking_label=blocking_label,
+        sole_blockers=sole_blockers,
     )
 
 

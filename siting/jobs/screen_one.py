@@ -11,7 +11,13 @@ from siting.criteria.evaluation import Evaluation, evaluate
 from siting.criteria.unknowns import feasible_reason
 from siting.jobs.explain import breakdown, infeasibility
 from siting.jobs.rank import constraint_rows
-from siting.jobs.screen_context import _Context, _flat_column, _problems_text, _Task
+from siting.jobs.screen_context import (
+    _Context,
+    _flat_column,
+    _nowhere_outcome,
+    _problems_text,
+    _Task,
+)
 from siting.model.site_choice import RankingSolution, SiteChoiceModel, rank_by_enumeration
 from siting.results.ranking import STRENGTH_SCORE, format_value
 from siting.results.screening import (
@@ -90,18 +96,8 @@ def _rank_one(task: _Task, ctx: _Context) -> ScreenedLead:
         )
     why = infeasibility(ev, ctx.sites)
     labels = {con.name: con.label for con in ev.constraints}
-    return ScreenedLead(
-        lead_id=task.lead_id,
-        row=task.row,
-        origin=task.origin,
-        status="no_feasible_site",
-        reason=why.message,
-        region=task.region,
-        n_feasible=0,
-        blocking_rule=why.most_restrictive,
-        blocking_label=labels.get(why.most_restrictive, why.most_restrictive),
-        sole_blockers=_sole_blockers(ev),
-    )
+    label = labels.get(why.most_restrictive, why.most_restrictive)
+    return _nowhere_outcome(task, why, label, _sole_blockers(ev))
 
 
 def _sole_blockers(ev: Any) -> tuple[str, ...]:
