@@ -324,3 +324,18 @@ def test_a_level_one_lead_does_not_hire_at_adds_nothing_in_a_batch(tmp_path: Pat
             if crit.name in ("talent_fit", "student_pipeline"):
                 assert _same(batch.raw[crit.name][row], crit.raw), (row, crit.name)
         assert np.allclose(batch.utility[row], ev.utility, rtol=0, atol=1e-12)
+
+
+def test_a_batch_where_every_lead_is_placed_stays_on_the_batch_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    with PIPELINE.open(encoding="utf-8") as fh:
+        records = [[r.get(col, "") for col in HEADER] for r in list(csv.DictReader(fh))[:40]]
+    first = screen_leads(write_leads(tmp_path, [HEADER, *records]), top=3)
+    placed = [rec for rec, lead in zip(records, first.leads, strict=True) if lead.status == "ok"]
+    assert placed
+    path = write_leads(tmp_path, [HEADER, *placed])
+    with caplog.at_level("WARNING", logger="siting.jobs.screen_batch"):
+        again = screen_leads(path, top=3)
+    assert not caplog.records, [r.getMessage() for r in caplog.records]
+    assert all(lead.status == "ok" for lead in again.leads)

@@ -208,6 +208,8 @@ def _nowhere(
     cells in one pass.
     """
     assert ctx.id_rank is not None
+    if not tasks:
+        return []
     rules = list(batch.passing)
     active = active_rows(batch.active[leads], rules, batch.rules)
     passing = {name: batch.passing[name][leads] for name in rules}
