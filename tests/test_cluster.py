@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 import siting
+from siting.criteria import cluster
 from siting.criteria.evaluation import evaluate
 from siting.criteria.site_facts import site_facts
 from siting.inputs.catalogue import load_catalogue
@@ -116,3 +117,19 @@ def test_a_class_reads_as_a_class():
     from siting.results.ranking import format_value
 
     assert format_value(1.0, "CBS urbanisation class") == "CBS urbanisation class 1"
+
+
+def test_shared_facilities_count_the_kinds_any_named_domain_offers() -> None:
+    # site 0: domain 0 offers kinds 0 and 1, domain 1 kind 1; site 1: domain 2 offers kind 0
+    cube = np.zeros((2, 3, 3), dtype=bool)
+    cube[0, 0, [0, 1]] = True
+    cube[0, 1, 1] = True
+    cube[1, 2, 0] = True
+    anywhere = np.array([[True, True, True], [True, False, False]])
+    rows = np.array([[1, 0, 0], [0, 1, 1], [0, 0, 0]])  # domain 0; domains 1 and 2; none
+    count = cluster.facility_cells(rows, np.array([0, 1, 2]), cube, anywhere, kinds=[0, 1])
+    whole = np.broadcast_to(count(np.arange(3)[:, None], np.arange(2)[None, :]), (3, 2))
+    # a lead naming no domain counts every campus in reach (kind 2 is not counted)
+    assert whole.tolist() == [[2.0, 0.0], [1.0, 1.0], [2.0, 1.0]]
+    cells = count(np.array([1, 0, 2]), np.array([0, 1, 1]))
+    assert cells.tolist() == [whole[1, 0], whole[0, 1], whole[2, 1]]

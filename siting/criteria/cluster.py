@@ -182,17 +182,29 @@ def facility_cells(
     """
     named = domain_rows > 0
     some = np.asarray(named.any(axis=1))
-    in_reach = cube[:, :, kinds]  # (N, D, K)
-    any_kind = anywhere[:, kinds]
+    # the kinds as bits: per site and domain the kinds on campuses in reach active in it, so a
+    # cell ORs its lead's domains and counts the bits (the kinds any of them offers)
+    weights = np.left_shift(np.uint64(1), np.arange(len(kinds), dtype=np.uint64))
+    by_domain = (cube[:, :, kinds] * weights).sum(axis=-1, dtype=np.uint64)  # (N, D)
+    any_domain = (anywhere[:, kinds] * weights).sum(axis=-1, dtype=np.uint64)  # (N,)
 
     def compute(leads: np.ndarray, sites: np.ndarray) -> np.ndarray:
         g = group[leads]
-        mask = named[g][..., :, None]  # (..., D, 1)
-        have = (in_reach[sites] & mask).any(axis=-2)
-        chosen = np.asarray(np.where(some[g][..., None], have, any_kind[sites]))
-        return chosen.sum(axis=-1).astype(float)
+        bits = np.bitwise_or.reduce(np.where(named[g], by_domain[sites], np.uint64(0)), axis=-1)
+        bits = np.where(some[g], bits, any_domain[sites])
+        return _bit_count(bits).astype(float)
 
     return compute
+
+
+#: Set bits of each byte value.
+_BYTE_BITS = np.array([bin(b).count("1") for b in range(256)], dtype=np.int64)
+
+
+def _bit_count(bits: np.ndarray) -> np.ndarray:
+    """Return the number of set bits of each unsigned 64-bit integer."""
+    as_bytes = np.ascontiguousarray(bits, dtype=np.uint64).view(np.uint8)
+    return _BYTE_BITS[as_bytes].reshape(*np.shape(bits), 8).sum(axis=-1)
 
 
 def hotspot_cells(
