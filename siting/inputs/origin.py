@@ -11,6 +11,12 @@ from siting.layers.load import GeoData
 from siting.layers.places import find_municipality, km_outside_municipalities
 
 
+def origin_key(profile: Profile) -> tuple[object, ...]:
+    """Return what the current location of a profile resolves from (equal keys, same place)."""
+    place = profile.company.current_location
+    return (None,) if place is None else (place.municipality, place.lat, place.lon)
+
+
 def resolve_origin(profile: Profile, data: GeoData, *, file: str) -> tuple[float, float] | None:
     """Return the current location in EPSG:28992 [m], or ``None`` when not given.
 

@@ -17,7 +17,7 @@ import numpy as np
 from siting._errors import SitingInputError
 from siting.criteria.evaluation import LeadParams, evaluate, evaluate_batch
 from siting.criteria.unknowns import accepts_unknown
-from siting.inputs.origin import resolve_origin
+from siting.inputs.origin import origin_key, resolve_origin
 from siting.inputs.profile import Profile
 from siting.jobs.assign_grid import BlockedPairs
 from siting.jobs.assign_input import LeadEntry
@@ -185,8 +185,7 @@ def _with_origins(
         profile = entry.profile
         if profile is None:
             continue
-        place = profile.company.current_location
-        key = (None,) if place is None else (place.municipality, place.lat, place.lon)
+        key = origin_key(profile)
         if key not in origins:
             try:  # an unknown municipality makes this lead's input invalid
                 origins[key] = resolve_origin(profile, data, file=f"lead {entry.lead_id}")

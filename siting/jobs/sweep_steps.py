@@ -19,7 +19,7 @@ import pandas as pd
 from siting.criteria.evaluation import Evaluation, evaluate
 from siting.criteria.site_facts import SiteFacts
 from siting.inputs.catalogue import Catalogue
-from siting.inputs.origin import resolve_origin
+from siting.inputs.origin import origin_key, resolve_origin
 from siting.inputs.profile import Profile
 from siting.jobs.facts_cache import cached_site_facts
 from siting.jobs.rank import ENUMERATION, constraint_rows, feasible_ranks
@@ -47,8 +47,7 @@ class SweepBase:
 
     def origin(self, profile: Profile, file: str) -> tuple[float, float] | None:
         """Return the profile's current location in EPSG:28992 [m] (:func:`resolve_origin`)."""
-        place = profile.company.current_location
-        key = (None,) if place is None else (place.municipality, place.lat, place.lon)
+        key = origin_key(profile)
         if key not in self.origins:
             self.origins[key] = resolve_origin(profile, self.data, file=file)
         return self.origins[key]
