@@ -11,13 +11,14 @@ import argparse
 import math
 import os
 import platform
-import time
+import statistics
 from pathlib import Path
 from typing import Any
 
 import siting
 from benchmarks.measure import measure
 from benchmarks.synthetic import synthetic_geodata
+from siting import settings
 from siting.inputs.profile import load_profile
 from siting.jobs.rank import rank_sites
 
@@ -57,15 +58,15 @@ def bench_ranking(sizes: list[int], rows: list[list[str]], *, repeat: int) -> No
 
 
 def bench_cases(rows: list[list[str]], *, repeat: int) -> None:
-    """Rank every example case on the embedded data with the default MILP solver (CBC)."""
+    """Rank every example case on the embedded data with the default MILP solver."""
     siting.site_table()  # data loaded once, as in a session
     for case in sorted((ROOT / "models" / "cases").glob("*.toml")):
         profile = load_profile(case)
-        secs, mb = measure(lambda p=profile: rank_sites(p, top=10, solver="cbc"), repeat=repeat)
+        secs, mb = measure(lambda p=profile: rank_sites(p, top=10), repeat=repeat)
         n_sites = len(siting.site_table())
         rows.append(
             [
-                f"rank case {case.stem}, top 10 (cbc)",
+                f"rank case {case.stem}, top 10 ({settings.default_solver}, the default)",
                 f"{n_sites} sites",
                 f"{secs * 1000:,.0f} ms",
                 f"{mb:,.1f}",
@@ -188,59 +189,47 @@ def bench_assignment(
     *,
     baseline_wall_s: float,
     dense_up_to: int = 500,
+    repeat: int = 3,
 ) -> None:
     """Assign L leads on N sites with every backend, and the dense textbook model beside them.
 
     Each backend solves the pruned model of :class:`siting.model.assignment.AssignmentModel` to a
-    relative gap of :data:`ASSIGN_GAP` (time: the main solve, and the whole
-    ``assign_leads`` call, evaluation included). The dense all-pairs PuLP model of
+    relative gap of :data:`ASSIGN_GAP`, ``repeat`` times in a child process
+    (:mod:`benchmarks.assign_runs`: median of the main solve and of the whole ``assign_leads``
+    call, evaluation included; peak resident memory of the child and of its solver child).
+    Beyond 500 leads only the default backend runs. The dense all-pairs PuLP model of
     :mod:`benchmarks.baseline` then solves the same instance with CBC at the same time limit
     and gap, in a child process capped at ``baseline_wall_s`` and a share of the memory; its
-    row gives the ratio of its time (evaluation, build and solve) to the pruned CBC run's
-    total and whether the two objectives agree within the gap; it runs up to ``dense_up_to``
-    leads (and never beyond 500: 8M binaries at 2,000).
+    row gives the ratio of its time (evaluation, build and solve) to the default backend's
+    median total (and to the pruned CBC run's) and whether the objectives agree within the
+    gap; it runs up to ``dense_up_to`` leads (and never beyond 500: 8M binaries at 2,000).
     """
     import tempfile
 
+    from benchmarks.assign_runs import run_assign
     from benchmarks.baseline import run_baseline
-    from siting.inputs.leads import read_leads
-    from siting.jobs.assign import assign_leads
-    from siting.model.assignment import format_gap
 
     memory_gib = min(12.0, 0.6 * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30)
+    n_national = len(siting.load_geodata().sites)
+    default = settings.default_solver
     with tempfile.TemporaryDirectory() as folder:
         for n_leads, n_sites in pairs:
             path = _pipeline(n_leads, Path(folder))
-            leads = read_leads(path)
-            data = synthetic_geodata(n_sites) if n_sites else siting.load_geodata()
-            siting.site_table(data=data)
-            size = f"{n_leads:,} leads x {len(data.sites):,} sites"
+            size = f"{n_leads:,} leads x {n_sites or n_national:,} sites"
+            others = [s for s in ("highs", "cbc", "cp-sat") if s != default]
+            solvers = [default, *others] if n_leads <= 500 else [default]
             pruned: dict[str, tuple[float, float]] = {}
-            # beyond 500 leads: the default backend only, and no dense model (8M binaries)
-            solvers = ("cbc", "highs", "cp-sat") if n_leads <= 500 else ("cbc",)
             for solver in solvers:
-                start = time.perf_counter()
-                result = assign_leads(
-                    leads,
+                report = run_assign(
+                    path,
+                    n_sites,
                     solver=solver,
-                    data=data,
-                    max_resolves=0,
-                    time_limit_s=ASSIGN_TIME_LIMIT_S,
+                    repeat=repeat,
                     gap_rel=ASSIGN_GAP,
+                    time_limit_s=ASSIGN_TIME_LIMIT_S,
                 )
-                secs = time.perf_counter() - start
-                pruned[solver] = (secs, result.objective)
-                gap = format_gap(result.gap)
-                rows.append(
-                    [
-                        f"assign ({solver}, gap <= {ASSIGN_GAP:.1%}): {result.status}, "
-                        f"gap {gap}, objective {result.objective:,.3f}",
-                        size,
-                        f"{result.solve_time_s:,.1f} s solve, {secs:,.1f} s total (1 run)",
-                        "-",
-                        f"{secs / pruned['cbc'][0]:,.1f} x cbc" if solver != "cbc" else "-",
-                    ]
-                )
+                row, pruned[solver] = _assign_row(report, solver, default, size, pruned)
+                rows.append(row)
             if n_leads > min(dense_up_to, 500):
                 continue
             base = run_baseline(
@@ -251,13 +240,95 @@ def bench_assignment(
                 wall_limit_s=baseline_wall_s,
                 memory_limit_gib=memory_gib,
             )
-            rows.append(_baseline_row(base, size, pruned["cbc"], n_leads))
+            rows.append(_baseline_row(base, size, pruned, default, n_leads))
+
+
+def _median_run(report: dict[str, Any]) -> dict[str, Any]:
+    """Return the run of median total time of a :func:`benchmarks.assign_runs.run_assign` report."""
+    runs = sorted(report["runs"], key=lambda run: run["total_s"])
+    return dict(runs[(len(runs) - 1) // 2])
+
+
+def _assign_row(
+    report: dict[str, Any],
+    solver: str,
+    default: str,
+    size: str,
+    pruned: dict[str, tuple[float, float]],
+) -> tuple[list[str], tuple[float, float]]:
+    """Return one backend's row and its (median total [s], objective of that run)."""
+    from siting.model.assignment import format_gap
+
+    run = _median_run(report)
+    n = len(report["runs"])
+    statuses = ", ".join(sorted({f"{r['status']} {format_gap(r['gap'])}" for r in report["runs"]}))
+    solve_s = statistics.median(r["solve_s"] for r in report["runs"])
+    total_s = statistics.median(r["total_s"] for r in report["runs"])
+    label = f"{solver}, the default" if solver == default else solver
+    row = [
+        f"assign ({label}, gap <= {ASSIGN_GAP:.1%}): {statuses}; objective "
+        f"{run['objective']:,.3f} (median run)",
+        size,
+        f"{solve_s:,.1f} s solve, {total_s:,.1f} s total (median of {n})",
+        f"{report['peak_mib']:,.0f} RSS; solver child {report['solver_peak_mib']:,.0f}",
+        f"{total_s / pruned[default][0]:,.1f} x {default}" if solver != default else "-",
+    ]
+    return row, (total_s, float(run["objective"]))
+
+
+def bench_capacity_values(n_leads: int, rows: list[list[str]], *, repeat: int) -> None:
+    """Time the default ``assign`` (no gap, 30 re-solves) against the same single solve.
+
+    The value of capacity re-solves the model with one more unit of each binding capacity
+    (:mod:`siting.model.assignment.capacity_values`); the row gives the ratio of the whole
+    default run to the run without re-solves, medians of ``repeat`` runs in a child process.
+    """
+    import tempfile
+
+    from benchmarks.assign_runs import run_assign
+    from siting.model.assignment import MAX_RESOLVES
+
+    default = settings.default_solver
+    with tempfile.TemporaryDirectory() as folder:
+        path = _pipeline(n_leads, Path(folder))
+        totals = {}
+        for resolves in (0, MAX_RESOLVES):
+            report = run_assign(
+                path,
+                0,
+                solver=default,
+                repeat=repeat,
+                gap_rel=0.0,
+                time_limit_s=ASSIGN_TIME_LIMIT_S,
+                max_resolves=resolves,
+            )
+            totals[resolves] = statistics.median(r["total_s"] for r in report["runs"])
+            values = _median_run(report)["n_values"]
+        rows.append(
+            [
+                f"assign ({default}, the default: no gap) with the value of capacity "
+                f"({values} capacities re-solved, at most {MAX_RESOLVES}) vs without",
+                f"{n_leads:,} leads x national table",
+                f"{totals[MAX_RESOLVES]:,.1f} s vs {totals[0]:,.1f} s total (median of {repeat})",
+                f"{report['peak_mib']:,.0f} RSS",
+                f"{totals[MAX_RESOLVES] / totals[0]:,.1f} x the single solve",
+            ]
+        )
 
 
 def _baseline_row(
-    base: dict[str, Any], size: str, pruned: tuple[float, float], n_leads: int
+    base: dict[str, Any],
+    size: str,
+    pruned: dict[str, tuple[float, float]],
+    default: str,
+    n_leads: int,
 ) -> list[str]:
-    """Return the dense baseline's table row: status, times, ratio, agreement, or how far it got."""
+    """Return the dense baseline's table row: status, times, ratios, agreement, or how far it got.
+
+    ``pruned`` maps each backend run on the pruned model to its total time [s] and objective;
+    the ratio that counts is to the default backend's run, the one to the pruned CBC run (the
+    same solver as the dense model) is given beside it.
+    """
     from siting.model.assignment import format_gap
 
     steps = base.get("steps") or []
@@ -280,21 +351,22 @@ def _baseline_row(
             peak,
         ]
     total = evaluate_s + float(base["elapsed_s"])
-    pruned_s, pruned_obj = pruned
+    default_s, default_obj = pruned[default]
     obj = float(base["objective"])
     gap = float(base["gap"])
-    tolerance = ASSIGN_GAP * max(abs(obj), abs(pruned_obj)) + 1e-6 * n_leads
-    agree = "agree" if abs(obj - pruned_obj) <= tolerance else "DIFFER"
-    gap_text = format_gap(gap)
+    tolerance = ASSIGN_GAP * max(abs(obj), abs(default_obj)) + 1e-6 * n_leads
+    agree = "agree" if abs(obj - default_obj) <= tolerance else "DIFFER"
+    ratios = f"{total / default_s:,.1f} x pruned {default} (target >= 20 x)"
+    if default != "cbc" and "cbc" in pruned:
+        ratios += f", {total / pruned['cbc'][0]:,.1f} x pruned cbc"
     return [
-        f"{label}: {base['status']}, gap {gap_text}, objective {obj:,.3f} ({agree} "
-        f"with pruned cbc {pruned_obj:,.3f} within the gap)",
+        f"{label}: {base['status']}, gap {format_gap(gap)}, objective {obj:,.3f} ({agree} "
+        f"with pruned {default} {default_obj:,.3f} within the gap)",
         what,
         f"{base['build_s']:,.1f} s build, {base['solve_s']:,.1f} s solve (cbc "
-        f"{float(base['cbc_s']):,.1f} s), {total:,.1f} s total = {total / pruned_s:,.1f} x "
-        "pruned cbc",
+        f"{float(base['cbc_s']):,.1f} s), {total:,.1f} s total",
         peak,
-        f"{total / pruned_s:,.1f} x pruned cbc (target >= 20 x)",
+        ratios,
     ]
 
 
@@ -353,7 +425,9 @@ def main(argv: list[str] | None = None) -> None:
         rows,
         baseline_wall_s=300.0 if args.quick else 900.0,
         dense_up_to=50 if args.quick else 500,
+        repeat=3,
     )
+    bench_capacity_values(50 if args.quick else 100, rows, repeat=3)
     bench_map(rows, repeat=1 if args.quick else 3)
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "

@@ -176,6 +176,33 @@ def test_capacity_values_are_capped_and_say_so() -> None:
     assert "1 further binding row(s) not re-solved" in sol.capacity_note
 
 
+def test_capacity_values_stop_when_their_time_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    from siting import settings
+
+    monkeypatch.setattr(settings, "capacity_values_min_s", 0.0)
+    monkeypatch.setattr(settings, "capacity_values_time_share", 0.0)
+    sol = hand_model(cap_s1=7.0).solve(solver="highs")
+    assert sol.capacity_values == ()  # the binding row of s1 was left, not valued at 0
+    assert "1 binding row(s) not re-solved: the time for the value of capacity" in (
+        sol.capacity_note
+    )
+    monkeypatch.setattr(settings, "capacity_values_min_s", 60.0)
+    (value,) = hand_model(cap_s1=7.0).solve(solver="highs").capacity_values
+    assert value.added_value == pytest.approx(0.2)
+
+
+def test_a_stopped_re_solve_reads_as_a_lower_bound() -> None:
+    from siting.results.assignment import CapacityLine
+
+    def line(status: str, added: float) -> CapacityLine:
+        return CapacityLine("site", "s1", "S1", "ha", 7.0, 4.0, added, 1, status, ())
+
+    assert line("optimal", 0.2).added_text == "0.2000"
+    assert line("feasible", 0.2).added_text == ">= 0.2000"
+    assert line("feasible", NAN).added_text == "n/a"
+    assert not line("within_gap", 0.2).is_lower_bound
+
+
 def _comparable(sol: AssignmentSolution) -> dict[str, object]:
     return {k: v for k, v in vars(sol).items() if k not in ("solve_time_s", "capacity_time_s")}
 

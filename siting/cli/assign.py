@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from siting import settings
 from siting._errors import Problem, SitingInputError
 from siting.cli._common import (
     AllOption,
@@ -52,7 +53,8 @@ LeadsArgument = Annotated[
     ),
 ]
 SolverOption = Annotated[
-    str | None, typer.Option("--solver", help="cbc, highs or cp-sat (default: cbc).")
+    str | None,
+    typer.Option("--solver", help=f"cbc, highs or cp-sat (default: {settings.default_solver})."),
 ]
 TimeLimitOption = Annotated[
     float | None,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from siting import settings
 from siting._errors import Problem, SitingInputError, excerpt
 from siting.model.names import ENUMERATION, SOLVERS
 
@@ -50,7 +51,7 @@ SolverOption = Annotated[
     str | None,
     typer.Option(
         "--solver",
-        help="The MILP backend: cbc, highs or cp-sat (default: cbc); or "
+        help=f"The MILP backend: cbc, highs or cp-sat (default: {settings.default_solver}); or "
         "enumeration: exact sorting of the same scores and rules, fast.",
     ),
 ]

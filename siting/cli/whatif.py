@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
+from siting import settings
 from siting._errors import Problem, SitingInputError, excerpt
 from siting.cli._common import (
     AllOption,
@@ -37,7 +38,10 @@ from siting.model.names import ENUMERATION, SOLVERS
 
 __all__ = ["compare_command", "sweep_command"]
 
-_SOLVER_HELP = "cbc, highs, cp-sat (the MILP) or enumeration (exact, fastest); default cbc."
+_SOLVER_HELP = (
+    "cbc, highs, cp-sat (the MILP) or enumeration (exact, fastest); "
+    f"default {settings.default_solver}."
+)
 
 SolverOption = Annotated[str | None, typer.Option("--solver", help=_SOLVER_HELP)]
 CasesArgument = Annotated[

@@ -37,6 +37,7 @@ placed where it displaces nobody.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -70,7 +71,8 @@ from siting.jobs.facts_cache import cached_site_facts
 from siting.layers.load import GeoData, load_geodata
 from siting.layers.site_table import site_table
 from siting.model.assignment import MAX_RESOLVES, AssignmentModel, AssignmentSolution
-from siting.model.solvers import SOLVED
+from siting.model.assignment.capacity_values import time_budget_s
+from siting.model.solvers import SOLVED, check_time_limit
 from siting.progress import ProgressArg, progress_reporter
 from siting.results.assignment import AssignmentResult, CapacityLine
 
@@ -96,7 +98,7 @@ def _capacity_values(
     values = capacity_lines(sol, site_names, grid_zones, region_names)
     capacity_note = sol.capacity_note
     if max_resolves > 0 and sol.status in SOLVED:
-        relief = _relief_values(
+        relief, n_left = _relief_values(
             model,
             sol,
             facts,
@@ -107,7 +109,7 @@ def _capacity_values(
             time_limit_s=time_limit_s,
             gap_rel=gap_rel,
         )
-        values, capacity_note = with_relief(values, relief, capacity_note)
+        values, capacity_note = with_relief(values, relief, capacity_note, n_left)
     return values, capacity_note
 
 
@@ -373,19 +375,31 @@ def _relief_values(
     solver: str | None,
     time_limit_s: float | None,
     gap_rel: float,
-) -> tuple[CapacityLine, ...]:
-    """Value relief one year earlier of each grid area (a re-solve per area)."""
+) -> tuple[tuple[CapacityLine, ...], int]:
+    """Value relief one year earlier of each grid area (a re-solve per area).
+
+    The re-solves share what is left of the value of capacity's time
+    (:func:`siting.model.assignment.capacity_values.time_budget_s` less the time its own
+    re-solves took); the areas with most leads blocked come first, those left when it is
+    used are not re-solved. Returns the values and how many areas were left.
+    """
     out = []
     base_fit = float(sol.objective)
     base_site = dict(sol.assignment)
-    for relief in relief_candidates(facts.grid, blocked)[:max_resolves]:
+    limit = check_time_limit(time_limit_s)
+    deadline = time.perf_counter() + time_budget_s(sol.solve_time_s) - sol.capacity_time_s
+    candidates = relief_candidates(facts.grid, blocked)[:max_resolves]
+    for relief in candidates:
+        left = deadline - time.perf_counter()
+        if left <= 0.0:
+            break
         idx = relief.admitted
         extra = np.column_stack([blocked.lead[idx], blocked.site[idx]])
         pairs = np.vstack([model.pairs, extra])
         utility = np.concatenate([model.utility, blocked.utility[idx]])
         relieved, _ = inputs.build(pairs, utility)
         new = relieved.solve(
-            solver=solver, time_limit_s=time_limit_s, capacity_values=False, gap_rel=gap_rel
+            solver=solver, time_limit_s=min(limit, left), capacity_values=False, gap_rel=gap_rel
         )
         changed = tuple(
             lid for lid in model.lead_ids if new.assignment.get(lid) != base_site.get(lid)
@@ -406,4 +420,4 @@ def _relief_values(
                 changed_leads=changed,
             )
         )
-    return tuple(out)
+    return tuple(out), len(candidates) - len(out)

@@ -239,11 +239,24 @@ def capacity_lines(
 
 
 def with_relief(
-    values: tuple[CapacityLine, ...], relief: tuple[CapacityLine, ...], capacity_note: str
+    values: tuple[CapacityLine, ...],
+    relief: tuple[CapacityLine, ...],
+    capacity_note: str,
+    n_left: int = 0,
 ) -> tuple[tuple[CapacityLine, ...], str]:
-    """Merge the values of capacity and of relief (largest added value first) and the note."""
+    """Merge the values of capacity and of relief (largest added value first) and the note.
+
+    ``n_left`` grid areas whose relief was not re-solved (the time for the value of capacity
+    was used) are said in the note.
+    """
+    left = (
+        f"; relief one year earlier: {n_left} grid area(s) not re-solved (the time for the "
+        "value of capacity was used)"
+        if n_left
+        else ""
+    )
     if not relief:
-        return values, capacity_note
+        return values, capacity_note + left
     merged = tuple(
         sorted(
             (*values, *relief),
@@ -254,6 +267,11 @@ def with_relief(
         f"; relief one year earlier: {len(relief)} grid area(s) re-solved with the "
         "pairs their earlier solve year would admit (kind 'relief')"
     )
+    if n_left:
+        note += f", {n_left} more not re-solved (the time for the value of capacity was used)"
+    lower = sum(v.is_lower_bound for v in relief)
+    if lower:
+        note += f", {lower} of them lower bounds (their re-solve stopped at its time limit)"
     return merged, note
 
 

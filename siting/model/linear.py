@@ -30,6 +30,15 @@ STATUSES: tuple[str, ...] = (
 SOLVED: tuple[str, ...] = ("optimal", "within_gap", "feasible")
 
 
+def is_lower_bound(status: str, added_value: float) -> bool:
+    """Whether a re-solve's added value [-] is only a lower bound on the true value.
+
+    A re-solve stopped with a solution before its proof (status ``"feasible"``: at its time
+    limit) found an assignment that gains ``added_value``; the best one may gain more.
+    """
+    return status == "feasible" and not math.isnan(added_value)
+
+
 #: Row senses.
 SENSES: tuple[str, ...] = ("<=", ">=", "==")
 

@@ -11,6 +11,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     import geopandas as gpd
     import pandas as pd
 
+from siting.model.linear import is_lower_bound
 from siting.results.ranking import json_ready
 
 #: Status of a lead.
@@ -192,6 +193,18 @@ class CapacityLine:
     leads_competing: int
     status: str
     changed_leads: tuple[str, ...]
+
+    @property
+    def is_lower_bound(self) -> bool:
+        """Whether :attr:`added_value` is only a lower bound (the re-solve was stopped)."""
+        return is_lower_bound(self.status, self.added_value)
+
+    @property
+    def added_text(self) -> str:
+        """The added value in words: ``"n/a"`` without one, ``">= "`` before a lower bound."""
+        if math.isnan(self.added_value):
+            return "n/a"
+        return (">= " if self.is_lower_bound else "") + f"{self.added_value:.4f}"
 
 
 @dataclass(frozen=True)

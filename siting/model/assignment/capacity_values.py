@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from siting import settings
 from siting.model.assignment._common import (
     _TOL,
 )
@@ -31,18 +33,25 @@ def value_capacities(
     max_resolves: int,
     status: str,
     gap_rel: float = 0.0,
+    budget_s: float = math.inf,
 ) -> tuple[tuple[CapacityValue, ...], str]:
     """Re-solve with one more unit of each binding capacity; return the values and a note.
 
     The re-solves share one MILP (:class:`Resolves`): built once, each re-solve changes one
-    right-hand side and starts from ``x``.
+    right-hand side and starts from ``x``. They take at most ``limit`` each and ``budget_s``
+    together [s] (:func:`time_budget_s`), the rows with most leads competing first; a
+    re-solve the budget stops gives a lower bound, and the rows left are not re-solved.
     """
+    began = time.perf_counter()
     candidates = binding_candidates(model, x, caps, used)
-    done = candidates[:max_resolves]
-    resolves = Resolves(model, [cap.name for cap, _ in done], solver)
+    chosen = candidates[:max_resolves]
+    resolves = Resolves(model, [cap.name for cap, _ in chosen], solver)
     values = []
-    for cap, competing in done:
-        outcome, x_new = resolves.solve(cap.name, x, limit=limit, gap_rel=gap_rel)
+    for cap, competing in chosen:
+        left = budget_s - (time.perf_counter() - began)
+        if left <= 0.0:
+            break
+        outcome, x_new = resolves.solve(cap.name, x, limit=min(limit, left), gap_rel=gap_rel)
         values.append(_value(model, x, x_new, cap, used[cap.name], competing, outcome.status))
     values.sort(
         key=lambda v: (
@@ -52,8 +61,17 @@ def value_capacities(
             v.key,
         )
     )
-    note = _note(model, x, len(candidates), len(done), max_resolves, status, gap_rel)
-    return tuple(values), note
+    counts = (len(candidates), len(chosen), max_resolves)
+    return tuple(values), _note(model, x, values, counts, status, gap_rel, budget_s)
+
+
+def time_budget_s(solve_time_s: float) -> float:
+    """Return the time the re-solves of the value of capacity may take together [s].
+
+    :data:`siting.settings.capacity_values_time_share` times the main solve's
+    ``solve_time_s`` [s], at least :data:`siting.settings.capacity_values_min_s`.
+    """
+    return max(settings.capacity_values_min_s, settings.capacity_values_time_share * solve_time_s)
 
 
 def binding_candidates(
@@ -181,13 +199,20 @@ def _value(
 def _note(
     model: AssignmentModel,
     x: np.ndarray,
-    n_candidates: int,
-    n_done: int,
-    max_resolves: int,
+    values: list[CapacityValue],
+    counts: tuple[int, int, int],
     status: str,
     gap_rel: float,
+    budget_s: float,
 ) -> str:
-    """Return the note: exact or approximate values, rows left out, the main solve's status."""
+    """Return the note: exact or approximate values, rows left out, the main solve's status.
+
+    ``counts`` are the binding rows, those chosen for a re-solve (at most ``max_resolves``)
+    and ``max_resolves``; the rows chosen but not re-solved were left by the time budget.
+    """
+    n_candidates, n_chosen, max_resolves = counts
+    n_done = len(values)
+    n_lower = sum(v.is_lower_bound for v in values)
     if gap_rel > 0:
         note = (
             f"approximate marginal values by re-solving the MILP with one more unit "
@@ -197,13 +222,25 @@ def _note(
             f"(about {gap_rel * model._fit(x):.4g}); give no gap for exact values"
         )
     else:
+        exact = "exact marginal values" if not n_lower else "marginal values"
         note = (
-            f"exact marginal values by re-solving the MILP with one more unit of each "
+            f"{exact} by re-solving the MILP with one more unit of each "
             f"binding capacity ({n_done} re-solve(s))"
         )
-    if n_candidates > n_done:
+    if n_lower:
         note += (
-            f"; {n_candidates - n_done} further binding row(s) not re-solved "
+            f"; {n_lower} value(s) are lower bounds (shown as '>= '): their re-solve stopped "
+            "at its time limit or at the end of the time for the value of capacity"
+        )
+    if n_chosen > n_done:
+        note += (
+            f"; {n_chosen - n_done} binding row(s) not re-solved: the time for the value of "
+            f"capacity ({budget_s:,.0f} s, settings.capacity_values_time_share times the main "
+            "solve) was used"
+        )
+    if n_candidates > n_chosen:
+        note += (
+            f"; {n_candidates - n_chosen} further binding row(s) not re-solved "
             f"(cap of {max_resolves}, rows with most leads competing first)"
         )
     if not n_candidates:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from siting.model.linear import is_lower_bound
+
 # --------------------------------------------------------------------------------------------
 # results
 
@@ -70,6 +72,11 @@ class CapacityValue:
     leads_competing: int
     status: str
     changed_leads: tuple[str, ...]
+
+    @property
+    def is_lower_bound(self) -> bool:
+        """Whether :attr:`added_value` is only a lower bound (the re-solve was stopped)."""
+        return is_lower_bound(self.status, self.added_value)
 
 
 @dataclass(frozen=True)

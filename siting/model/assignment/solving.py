@@ -15,7 +15,7 @@ from siting.model.assignment._common import (
     _gap_to,
 )
 from siting.model.assignment.capacity_rows import capacities
-from siting.model.assignment.capacity_values import value_capacities
+from siting.model.assignment.capacity_values import time_budget_s, value_capacities
 from siting.model.assignment.heuristics import greedy_assignment, kept_pairs
 from siting.model.assignment.local_search import improve
 from siting.model.assignment.milp import solve_stage
@@ -63,7 +63,8 @@ def solve_assignment(
         Whether to compute the value of one more unit of each binding capacity.
     max_resolves
         At most this many re-solves for those values (the rows with most leads
-        competing first).
+        competing first), within the time of
+        :func:`.capacity_values.time_budget_s` together.
 
     Returns
     -------
@@ -89,7 +90,16 @@ def solve_assignment(
     start = time.perf_counter()
     if capacity_values and outcome.x is not None:
         values, note = value_capacities(
-            model, x, caps, used, name, limit, max_resolves, outcome.status, gap_limit
+            model,
+            x,
+            caps,
+            used,
+            name,
+            limit,
+            max_resolves,
+            outcome.status,
+            gap_limit,
+            budget_s=time_budget_s(outcome.solve_time_s + second_s),
         )
     return _solution(
         model,

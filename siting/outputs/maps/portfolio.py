@@ -336,7 +336,7 @@ def _assignment_panel(result: AssignmentResult) -> str:
             '<th class="n">+1 adds</th></tr>'
         )
         for v in result.capacity_values[:CAPACITY_ROWS]:
-            added = "n/a" if math.isnan(v.added_value) else f"{v.added_value:.4f}"
+            added = v.added_text
             parts.append(
                 f'<tr><td>{esc(v.kind)} {esc(v.name)}<br><span class="note">'
                 f"{esc(v.key)}, {v.leads_competing} lead(s) competing</span></td>"

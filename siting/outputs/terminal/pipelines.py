@@ -7,8 +7,6 @@ row, so a pipeline of thousands of leads still fits a screen.
 
 from __future__ import annotations
 
-import math
-
 from rich.console import Console
 from rich.table import Table
 
@@ -184,7 +182,7 @@ def _print_capacity(result: AssignmentResult, console: Console, *, rows: int | N
         for col in ("capacity", "name", "used / capacity", "+1 unit adds", "competing", "moved"):
             table.add_column(col, overflow="fold")
         for v in _cap(values, rows):
-            added = "n/a" if math.isnan(v.added_value) else f"{v.added_value:.4f}"
+            added = v.added_text
             use = (
                 f"solved {v.used:.0f} instead of {v.capacity:.0f}"
                 if v.kind == "relief"
