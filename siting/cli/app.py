@@ -18,6 +18,7 @@ from rich.text import Text
 
 from siting._errors import SitingInputError
 from siting.cli._common import EXIT_INVALID_INPUT, err, out, print_problems
+from siting.cli._help import load_rich_utils
 from siting.cli.assign import assign_command
 from siting.cli.data import data_app
 from siting.cli.leads import leads_app
@@ -99,6 +100,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     argv
         The arguments (default ``sys.argv[1:]``); for running the command line in-process.
     """
+    load_rich_utils()  # the help renderer, without the rich modules our help never uses
     try:
         code = app(args=list(argv) if argv is not None else None, standalone_mode=False)
     except SitingInputError as exc:
