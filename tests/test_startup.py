@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -67,3 +68,54 @@ def test_the_probe_sees_a_heavy_import() -> None:
     # is a finding, not a blind spot of the probe
     seen = _help_modules("data", "info", "--json")
     assert {"pandas", "numpy"} <= set(seen["heavy"])
+
+
+_RANK_PROBE = """
+import contextlib, io, json, os, sys
+from siting.cli.app import main
+code = None
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        main(sys.argv[1:])
+    except SystemExit as exc:
+        code = exc.code
+print("\\nMODULES " + json.dumps({"code": code, "modules": sorted(sys.modules),
+                                  "plugins": os.environ.get("PYDANTIC_DISABLE_PLUGINS")}))
+"""
+
+
+def _rank_modules(*args: str, env: dict[str, str] | None = None) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", _RANK_PROBE, *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"COLUMNS": "120", "PATH": "", **(env or {})},
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.rsplit("MODULES ", 1)[1])
+
+
+def test_a_ranking_without_outputs_loads_no_output_writer(tmp_path) -> None:
+    case = Path(__file__).resolve().parents[1] / "models" / "cases" / "example_photonics.toml"
+    seen = _rank_modules(
+        "rank", str(case), "--solver", "enumeration", env={"SITING_CACHE_DIR": str(tmp_path)}
+    )
+    assert seen["code"] in (0, None)
+    modules = set(seen["modules"])
+    assert "siting.outputs.terminal.ranking" in modules  # the probe saw the ranking printed
+    unused = {
+        "siting.outputs.tables",
+        "siting.outputs.gis",
+        "siting.outputs.terminal.pipelines",
+        "siting.outputs.terminal.whatif",
+        "rich.markdown",
+    }
+    assert modules & unused == set()
+    # siting uses no pydantic plugin: the command line does not look for any
+    assert seen["plugins"] == "__all__"
+
+
+def test_a_users_pydantic_plugin_setting_is_kept() -> None:
+    seen = _rank_modules("--version", env={"PYDANTIC_DISABLE_PLUGINS": ""})
+    assert seen["plugins"] == ""

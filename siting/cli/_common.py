@@ -208,8 +208,12 @@ def check_output_formats(
     """Check the formats of ``--out`` paths, the dialect and the CRS; return the paths.
 
     Done before any work; :func:`check_outputs` then checks that no output overwrites an
-    input (give it :func:`out_targets` of these paths).
+    input (give it :func:`out_targets` of these paths). The defaults (no ``--out``, the
+    standard dialect, no CRS) need no check, so a command without outputs does not load the
+    output writers.
     """
+    if not paths and dialect == "standard" and crs is None:
+        return []
     from siting.outputs.gis import resolve_crs
     from siting.outputs.tables import CSV_DIALECTS, check_output_path
 
@@ -232,6 +236,9 @@ def out_targets(paths: Iterable[Path], option: str = "--out") -> list[tuple[str,
     A GeoParquet or GeoJSON output writes one file per layer besides the one named
     (``<stem>-<layer><suffix>``, :func:`siting.outputs.gis.layer_paths`): each is an output.
     """
+    paths = list(paths)
+    if not paths:
+        return []
     from siting.outputs.gis import layer_paths
 
     return [(option, target) for path in paths for target in layer_paths(path)]
@@ -241,6 +248,8 @@ def write_outputs(
     result: object, paths: list[Path], *, dialect: str = "standard", crs: str | None = None
 ) -> None:
     """Write a result to every path and say where it went."""
+    if not paths:
+        return
     from siting.outputs.tables import write_result
 
     for path in paths:

@@ -9,6 +9,7 @@ file, row and column; a usage error with the command's usage line), 3 no feasibl
 from __future__ import annotations
 
 import io
+import os
 import sys
 from collections.abc import Sequence
 from typing import Annotated
@@ -18,6 +19,7 @@ from rich.text import Text
 
 from siting._errors import SitingInputError
 from siting.cli._common import EXIT_INVALID_INPUT, err, out, print_problems
+from siting.cli._help import load_rich_utils
 from siting.cli.assign import assign_command
 from siting.cli.data import data_app
 from siting.cli.leads import leads_app
@@ -99,6 +101,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     argv
         The arguments (default ``sys.argv[1:]``); for running the command line in-process.
     """
+    load_rich_utils()  # the help renderer, without the rich modules our help never uses
+    # siting uses no pydantic plugin, and looking for them reads the metadata of every
+    # installed package (30-40 ms of a cold command); a user's own setting is kept (an empty
+    # PYDANTIC_DISABLE_PLUGINS loads every plugin).
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         code = app(args=list(argv) if argv is not None else None, standalone_mode=False)
     except SitingInputError as exc:
