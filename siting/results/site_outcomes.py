@@ -60,8 +60,8 @@ class SiteOutcomes(Sequence[SiteOutcome]):
     """The outcome of every candidate site (a read-only sequence of :class:`SiteOutcome`).
 
     Built from :class:`OutcomeColumns` on the first read of a record (its length is known
-    without building), or from records given (a saved ranking). Equal to any sequence of
-    the same records, a tuple included.
+    without building), or from records given (a saved ranking). Equal to another of these,
+    a tuple or a list of the same records.
 
     Parameters
     ----------
@@ -82,16 +82,17 @@ class SiteOutcomes(Sequence[SiteOutcome]):
     @property
     def records(self) -> tuple[SiteOutcome, ...]:
         """Every record, in site-table order (built on the first call)."""
-        if self._records is None:
+        records = self._records
+        if records is None:
+            # built from columns that are kept: two readers at once build the same records
             assert self._columns is not None
-            self._records = _build(self._columns)
-            self._columns = None
-        return self._records
+            records = self._records = _build(self._columns)
+        return records
 
     def __len__(self) -> int:
-        if self._records is None:
-            assert self._columns is not None
+        if self._columns is not None:
             return len(self._columns.site_ids)
+        assert self._records is not None
         return len(self._records)
 
     @overload
@@ -120,6 +121,7 @@ class SiteOutcomes(Sequence[SiteOutcome]):
         return f"<SiteOutcomes: {len(self)} sites, {built}>"
 
     def __reduce__(self) -> tuple[Any, ...]:
+        # pickled as its records (the columns hold the evaluation's arrays)
         return (SiteOutcomes, (self.records,))
 
 
