@@ -15,6 +15,7 @@ from siting.criteria.grouping import (
     _domain_counts,
     _Expanding,
     _grid_rows,
+    _GridRows,
     _Grouped,
     _origin_km,
     _Scored,
@@ -54,6 +55,9 @@ class BatchEvaluation:
         ``(L,)``: the profiles' ``allow_unknown``.
     accept_unknown
         ``(L, R)``: whether an unknown fact passes the rule (rules in :data:`RULES` order).
+    grid
+        The grid rule's outcome per distinct need of the leads (``None`` when not kept): the
+        texts of one lead read its row instead of computing it again.
     """
 
     site_ids: tuple[str, ...]
@@ -65,6 +69,7 @@ class BatchEvaluation:
     weights: np.ndarray
     allow_unknown: np.ndarray
     accept_unknown: np.ndarray
+    grid: _GridRows | None = None
 
     @property
     def rules(self) -> tuple[str, ...]:
@@ -182,6 +187,7 @@ def evaluate_batch(params: LeadParams, facts: SiteFacts, catalogue: Catalogue) -
         weights=weights,
         allow_unknown=params.allow_unknown,
         accept_unknown=params.accept_unknown,
+        grid=grid,
     )
 
 

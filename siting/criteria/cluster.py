@@ -182,11 +182,7 @@ def facility_cells(
     """
     named = domain_rows > 0
     some = np.asarray(named.any(axis=1))
-    # the kinds as bits: per site and domain the kinds on campuses in reach active in it, so a
-    # cell ORs its lead's domains and counts the bits (the kinds any of them offers)
-    weights = np.left_shift(np.uint64(1), np.arange(len(kinds), dtype=np.uint64))
-    by_domain = (cube[:, :, kinds] * weights).sum(axis=-1, dtype=np.uint64)  # (N, D)
-    any_domain = (anywhere[:, kinds] * weights).sum(axis=-1, dtype=np.uint64)  # (N,)
+    by_domain, any_domain = _kind_bits(cube, anywhere, tuple(kinds))
 
     def compute(leads: np.ndarray, sites: np.ndarray) -> np.ndarray:
         g = group[leads]
@@ -195,6 +191,36 @@ def facility_cells(
         return _bit_count(bits).astype(float)
 
     return compute
+
+
+#: (id of a cube, id of its anywhere array, kinds) -> (the cube, the array, their bits).
+_KIND_BITS: dict[
+    tuple[int, int, tuple[int, ...]], tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]
+] = {}
+
+
+def _kind_bits(
+    cube: np.ndarray, anywhere: np.ndarray, kinds: tuple[int, ...]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the kinds as bits: per site and domain ``(N, D)``, and per site ``(N,)``.
+
+    Per site and domain the kinds on campuses in reach active in it, so a cell ORs its lead's
+    domains and counts the bits (the kinds any of them offers). They depend on the site
+    facts and the catalogue only: remembered per cube (read-only), not built per lead.
+    """
+    key = (id(cube), id(anywhere), kinds)
+    hit = _KIND_BITS.get(key)
+    if hit is not None and hit[0] is cube and hit[1] is anywhere:
+        return hit[2]
+    weights = np.left_shift(np.uint64(1), np.arange(len(kinds), dtype=np.uint64))
+    by_domain = (cube[:, :, list(kinds)] * weights).sum(axis=-1, dtype=np.uint64)  # (N, D)
+    any_domain = (anywhere[:, list(kinds)] * weights).sum(axis=-1, dtype=np.uint64)  # (N,)
+    for array in (by_domain, any_domain):
+        array.setflags(write=False)
+    if len(_KIND_BITS) >= 8:
+        _KIND_BITS.pop(next(iter(_KIND_BITS)))
+    _KIND_BITS[key] = (cube, anywhere, (by_domain, any_domain))
+    return by_domain, any_domain
 
 
 #: Set bits of each byte value.

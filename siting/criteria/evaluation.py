@@ -59,15 +59,19 @@ the profile requires the rule verified (``constraints.verify``) or sets the stri
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
 from typing import Any, Literal
+
+import numpy as np
 
 from siting import vocab
 from siting.criteria import floor_space, grid_texts
 from siting.criteria.batch import BatchEvaluation, evaluate_batch
 from siting.criteria.evaluated import ConstraintEvaluation, CriterionEvaluation, Evaluation
 from siting.criteria.feasible_years import FIT_HORIZON_YEARS, feasible_from_years
+from siting.criteria.grid_rule import GridOutcome
 from siting.criteria.lead_params import LeadParams, _role_needs, batch_fit_checks
 from siting.criteria.lead_texts import _constraints, _criteria, _describe_fit, _describe_pipeline
 from siting.criteria.rules import NO_LIMIT, RULES, SLACK_DECIMALS
@@ -89,6 +93,7 @@ __all__ = [
     "describe_needs",
     "evaluate",
     "evaluate_batch",
+    "evaluate_many",
     "feasible_from_years",
 ]
 
@@ -124,8 +129,72 @@ def evaluate(
     -------
     Evaluation
     """
-    params = LeadParams.from_profiles([profile], catalogue, origins=[origin_xy], role=role)
+    return evaluate_many([profile], facts, catalogue, role=role, origins=[origin_xy])[0]
+
+
+def evaluate_many(
+    profiles: Sequence[Profile],
+    facts: SiteFacts,
+    catalogue: Catalogue,
+    *,
+    role: Literal["single", "rnd", "production"] = "single",
+    origins: Sequence[tuple[float, float] | None] | None = None,
+) -> list[Evaluation]:
+    """Evaluate several profiles on every site at once: :func:`evaluate` of each.
+
+    One :func:`evaluate_batch` for all of them (the variants of a sweep share the site
+    facts; their rules and criteria are computed for every profile in one pass), then each
+    profile's texts. Evaluation ``l`` equals :func:`evaluate` of profile ``l`` alone (row
+    ``l`` of a batch is that lead's evaluation).
+
+    Parameters
+    ----------
+    profiles
+        The company profiles.
+    facts, catalogue, role
+        As for :func:`evaluate`.
+    origins
+        Per profile its current location in EPSG:28992 [m], if known.
+
+    Returns
+    -------
+    list of Evaluation
+        In the order of ``profiles``.
+    """
+    origins = [None] * len(profiles) if origins is None else list(origins)
+    params = LeadParams.from_profiles(profiles, catalogue, origins=origins, role=role)
     batch = evaluate_batch(params, facts, catalogue)
+    one = params if len(profiles) == 1 else None
+    return [
+        _evaluation(
+            profile,
+            facts,
+            catalogue,
+            role,
+            origin,
+            _row(batch, row),
+            one,
+            _known_grid(batch, params, row),
+        )
+        for row, (profile, origin) in enumerate(zip(profiles, origins, strict=True))
+    ]
+
+
+def _evaluation(
+    profile: Profile,
+    facts: SiteFacts,
+    catalogue: Catalogue,
+    role: Literal["single", "rnd", "production"],
+    origin_xy: tuple[float, float] | None,
+    batch: BatchEvaluation,
+    params: LeadParams | None,
+    known_grid: tuple[float, float, bool, GridOutcome] | None = None,
+) -> Evaluation:
+    """Return one lead's evaluation from its batch row (``batch`` of one row), texts added.
+
+    ``params`` are the lead's needs as the batch read them, when the batch had this lead
+    only (else they are read again for :attr:`Evaluation.feasible_from`, when asked).
+    """
     needs = _role_needs(profile, role, catalogue.params.floor_space_index)
     origin_km = None if origin_xy is None else batch.raw["relocation_distance"][0]
     p = catalogue.params
@@ -137,6 +206,7 @@ def evaluate(
         accepts_flexible=profile.constraints.flexible_connection,
         small_mw=p.small_connection_mw,
         small_reach=p.small_connection_reach,
+        known=known_grid,
     )
     constraints = _constraints(profile, needs, facts, origin_km, catalogue, batch, grid)
     criteria = _criteria(
@@ -158,6 +228,13 @@ def evaluate(
         for c in criteria
     )
     weights = {c.name: c.weight for c in criteria}
+
+    def fit_years(ev: Evaluation) -> np.ndarray:
+        needs = params
+        if needs is None:
+            needs = LeadParams.from_profiles([profile], catalogue, origins=[origin_xy], role=role)
+        return feasible_from_years(ev, needs, facts, catalogue)
+
     return Evaluation(
         site_ids=facts.site_ids,
         constraints=constraints,
@@ -165,7 +242,60 @@ def evaluate(
         allow_unknown=profile.constraints.allow_unknown,
         role=role,
         weights=weights,
-        fit_years=lambda ev: feasible_from_years(ev, params, facts, catalogue),
+        fit_years=fit_years,
+    )
+
+
+def _known_grid(
+    batch: BatchEvaluation, params: LeadParams, row: int
+) -> tuple[float, float, bool, GridOutcome] | None:
+    """Return lead ``row``'s grid need and the rule's outcome for it, as the batch found them.
+
+    The batch's rows are its leads' distinct (need, target year, flexible) combinations.
+    """
+    rows = batch.grid
+    if rows is None:
+        return None
+    g = int(rows.group[row])
+    o, one = rows.outcome, slice(g, g + 1)
+    outcome = GridOutcome(
+        lo=o.lo[one], hi=o.hi[one], slack=o.slack[one], flexible=o.flexible[one], spare=o.spare[one]
+    )
+    return float(rows.power[g]), float(rows.target[g]), bool(params.flexible[row, 0]), outcome
+
+
+class _RowValues(Mapping[str, np.ndarray]):
+    """Name -> row ``row`` of a batch's ``(L, N)`` arrays, as a ``(1, N)`` view."""
+
+    def __init__(self, values: Mapping[str, np.ndarray], row: int) -> None:
+        self._values = values
+        self._row = row
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self._values[name][self._row : self._row + 1]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+def _row(batch: BatchEvaluation, row: int) -> BatchEvaluation:
+    """Return lead ``row`` of a batch as a batch of one lead (views: nothing is copied)."""
+    if len(batch.allow_unknown) == 1:
+        return batch
+    one = slice(row, row + 1)
+    return BatchEvaluation(
+        site_ids=batch.site_ids,
+        slack=_RowValues(batch.slack, row),
+        active=batch.active[one],
+        raw=_RowValues(batch.raw, row),
+        score=_RowValues(batch.score, row),
+        applicable=batch.applicable[one],
+        weights=batch.weights[one],
+        allow_unknown=batch.allow_unknown[one],
+        accept_unknown=batch.accept_unknown[one],
     )
 
 

@@ -57,12 +57,13 @@ def feasible_from_years(
     delivery = np.maximum(years - site.delivery_year[sites], site.delivery_floor[sites])
     ok = slack_passes(delivery) | (np.isnan(delivery) & accepts.get("availability_year", True))
     if params.power_mw[0, 0] > catalogue.params.small_connection_mw:
-        n = years.shape[0]
+        # one need for every year: what depends on the need alone is computed once and
+        # broadcast against the years (the same values as one row per year)
         outcome = grid_rule.grid_outcome(
             facts.grid,
-            np.full((n, 1), params.power_mw[0, 0]),
+            np.full((1, 1), params.power_mw[0, 0]),
             years + params.max_delay_years[0, 0],
-            np.full((n, 1), bool(params.flexible[0, 0])),
+            np.full((1, 1), bool(params.flexible[0, 0])),
         )
         slack = outcome.slack[:, facts.grid.site_group[sites]]
         ok &= slack_passes(slack) | (np.isnan(slack) & accepts.get("grid", True))

@@ -314,6 +314,9 @@ def grid_outcome(
     Returns
     -------
     GridOutcome
+        ``(R, G)`` arrays. The three inputs broadcast: one need of ``(1, 1)`` for R target
+        years is computed once (``lo`` and ``hi`` are then ``(1, G)``), element for element
+        as R equal rows.
     """
     lo_level, hi_level = level_bounds(grid, power_mw)
     r, t = grid.chain_levels[:, 0], grid.chain_levels[:, 1]

@@ -105,6 +105,7 @@ def site_texts(
     accepts_flexible: bool,
     small_mw: float,
     small_reach: float,
+    known: tuple[float, float, bool, GridOutcome] | None = None,
 ) -> SiteTexts:
     """Return the texts of the rule and the outlook for one lead's needs.
 
@@ -119,12 +120,19 @@ def site_texts(
         The small-connection limit [MW].
     small_reach
         A smaller connection is suggested only when ``power_mw <= small_reach * small_mw``.
+    known
+        ``(need [MW], target year, flexible, outcome)``: the rule's outcome already computed
+        for one need (a batch's row, ``(1, G)`` arrays); used when it is this lead's.
 
     Returns
     -------
     SiteTexts
     """
     words = _LeadWords(grid, power_mw, year, delay_years, accepts_flexible, small_mw, small_reach)
+    if known is not None:
+        power, target, flexible, outcome = known
+        if power == power_mw and target == float(year) + float(delay_years):
+            words._cache[flexible] = outcome
     later = f", or up to {delay_years:g} year(s) later" if delay_years else ""
     flex = "; a flexible contract or own storage is acceptable" if accepts_flexible else ""
     requirement = f"{power_mw:g} MW firm demand connection by {year:.0f}{later}{flex}"
@@ -143,6 +151,17 @@ class _LeadWords:
     small_mw: float
     small_reach: float
     _cache: dict[bool, GridOutcome] = field(default_factory=dict)
+    #: (text, chain set) -> the text: a text depends on the site's chain set only, and sites
+    #: placed by their municipality share one (a comparison words hundreds of them).
+    _words: dict[tuple[str, int], str] = field(default_factory=dict)
+
+    def _of_group(self, kind: str, i: int, word: Callable[[int], str]) -> str:
+        """Return ``word(g)`` for site ``i``'s chain set ``g``, worded once per set."""
+        key = (kind, int(self.grid.site_group[i]))
+        text = self._words.get(key)
+        if text is None:
+            text = self._words[key] = word(key[1])
+        return text
 
     def outcome(self, flexible: bool) -> GridOutcome:
         """Return the rule's outcome, with or without a flexible contract (cached)."""
@@ -157,15 +176,23 @@ class _LeadWords:
 
     def describe(self, i: int) -> str:
         """Say what the rule found for site ``i``."""
-        g = int(self.grid.site_group[i])
+        return self._of_group("describe", i, self._describe)
+
+    def advise(self, i: int) -> str:
+        """Say what would make site ``i`` fit: a year, a flexible contract, a small one."""
+        return self._of_group("advise", i, self._advise)
+
+    def outlook(self, i: int) -> str:
+        """Say site ``i``'s grid outlook: the binding area, the years, the years to spare."""
+        return self._of_group("outlook", i, self._outlook)
+
+    def _describe(self, g: int) -> str:
         target = float(self.year) + float(self.delay_years)
         return describe_site(
             self.grid, g, self.power_mw, target, self.outcome(self.accepts_flexible)
         )
 
-    def advise(self, i: int) -> str:
-        """Say what would make site ``i`` fit: a year, a flexible contract, a small one."""
-        g = int(self.grid.site_group[i])
+    def _advise(self, g: int) -> str:
         outcome = self.outcome(self.accepts_flexible)
         lo, hi = float(outcome.lo[0, g]), float(outcome.hi[0, g])
         delay, year = self.delay_years, self.year
@@ -193,11 +220,9 @@ class _LeadWords:
             parts.append(f"or a small connection (<= 3x80 A, {self.small_mw:g} MW)")
         return f"{_short_text(self.grid, g, self.power_mw, outcome)}; {'; '.join(parts)}"
 
-    def outlook(self, i: int) -> str:
-        """Say site ``i``'s grid outlook: the binding area, the years, the years to spare."""
+    def _outlook(self, g: int) -> str:
         if self.power_mw <= self.small_mw:
             return "a small connection (<= 3x80 A) is not held by congestion"
-        g = int(self.grid.site_group[i])
         outcome = self.outcome(self.accepts_flexible)
         level = binding_level(self.grid, g, self.power_mw)
         spare = float(outcome.spare[0, g])

@@ -102,13 +102,30 @@ def _site_texts(
     )
 
 
-def _space_words(facts: SiteFacts) -> Callable[[int], str]:
-    """Site index -> its available area in words (or what bounds it when not known)."""
+#: id of site facts -> (those facts, the area available per site [ha]).
+_AVAILABLE: dict[int, tuple[SiteFacts, np.ndarray]] = {}
+
+
+def _available_ha(facts: SiteFacts) -> np.ndarray:
+    """Return the area available per site [ha]: 0 where fully issued (remembered per facts)."""
+    hit = _AVAILABLE.get(id(facts))
+    if hit is not None and hit[0] is facts:
+        return hit[1]
     available = np.where(
         facts.status == "fully_issued",
         np.nan_to_num(facts.available_ha, nan=0.0),
         facts.available_ha,
     )
+    available.setflags(write=False)
+    if len(_AVAILABLE) >= 8:
+        _AVAILABLE.pop(next(iter(_AVAILABLE)))
+    _AVAILABLE[id(facts)] = (facts, available)
+    return available
+
+
+def _space_words(facts: SiteFacts) -> Callable[[int], str]:
+    """Site index -> its available area in words (or what bounds it when not known)."""
+    available = _available_ha(facts)
     bound = facts.area_bound_ha
 
     def space(i: int) -> str:

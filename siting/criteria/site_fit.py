@@ -108,6 +108,9 @@ class FitFacts:
     slack_rows
         The ``site_fit`` slack row of each kind of lead met so far (:func:`fit_slack`; a row
         depends on the sites and the lead's key only, so it is computed once).
+    check_rows
+        :meth:`rows` of each category met so far (read-only; the explanations of a ranking
+        read one column per site).
     """
 
     designation: np.ndarray
@@ -117,6 +120,9 @@ class FitFacts:
     fails: np.ndarray
     env: np.ndarray
     slack_rows: dict[tuple[object, ...], np.ndarray] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    check_rows: dict[float, tuple[np.ndarray, np.ndarray]] = field(
         default_factory=dict, compare=False, repr=False
     )
 
@@ -186,31 +192,24 @@ class FitFacts:
         tuple of numpy.ndarray
             Bool ``(K-1, N)`` each: the site-only rows, then ``industrial``.
         """
+        hit = self.check_rows.get(float(category))
+        if hit is not None:
+            return hit
         # on the VNG scale: covers whatever the sub-categories, below whatever they are
         slack = vng.category_slack(self.env, np.array([[category]]))[0]
         covers, below = slack >= 0, slack < 0
         passes = covers | (np.isin(self.designation, _INDUSTRIAL) & ~below)
         fails = below | (np.isin(self.designation, _NO_INDUSTRY) & ~covers)
-        return (
-            np.vstack([self.passes, passes & ~fails]),
-            np.vstack([self.fails, fails]),
-        )
+        rows = (np.vstack([self.passes, passes & ~fails]), np.vstack([self.fails, fails]))
+        for array in rows:
+            array.setflags(write=False)
+        self.check_rows[float(category)] = rows
+        return rows
 
     def site_rows(self, category: float, i: int) -> tuple[np.ndarray, np.ndarray]:
-        """Return column ``i`` of :meth:`rows`: ``passes``, ``fails`` of one site, ``(K-1,)``.
-
-        The same tests on one site's values (an explanation words one site at a time).
-        """
-        # as in rows(), on the VNG scale (a NaN slack neither covers nor is below)
-        slack = float(vng.category_slack(self.env[i : i + 1], np.array([[category]]))[0, 0])
-        covers, below = slack >= 0, slack < 0
-        design = self.designation[i]
-        passes = covers or (design in _INDUSTRIAL and not below)
-        fails = below or (design in _NO_INDUSTRY and not covers)
-        return (
-            np.append(self.passes[:, i], passes and not fails),
-            np.append(self.fails[:, i], fails),
-        )
+        """Return column ``i`` of :meth:`rows`: ``passes``, ``fails`` of one site, ``(K-1,)``."""
+        passes, fails = self.rows(category)
+        return passes[:, i], fails[:, i]
 
 
 def lead_checks(

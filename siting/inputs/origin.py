@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from siting._crs import to_working
@@ -9,6 +11,9 @@ from siting._errors import Problem, SitingInputError
 from siting.inputs.profile import Profile
 from siting.layers.load import GeoData
 from siting.layers.places import find_municipality, km_outside_municipalities
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    import pandas as pd
 
 
 def origin_key(profile: Profile) -> tuple[object, ...]:
@@ -40,14 +45,9 @@ def resolve_origin(profile: Profile, data: GeoData, *, file: str) -> tuple[float
         point = float(x[0]), float(y[0])
         _check_in_netherlands(point, data, file=file, lat=location.lat, lon=location.lon)
         return point
-    codes = data.municipalities["gm_code"].tolist()
-    merged = data.municipal_mergers
+    codes, names, mergers, former_names = _lookup(data)
     found = find_municipality(
-        location.municipality,
-        codes,
-        data.municipalities["name"].tolist(),
-        mergers=dict(zip(merged["old_code"], merged["new_code"], strict=True)),
-        former_names=dict(zip(merged["old_name"], merged["new_code"], strict=True)),
+        location.municipality, codes, names, mergers=mergers, former_names=former_names
     )
     if found.code is None:
         raise SitingInputError(
@@ -61,6 +61,36 @@ def resolve_origin(profile: Profile, data: GeoData, *, file: str) -> tuple[float
     code = found.code
     point = data.municipalities.geometry.iat[codes.index(code)]
     return float(point.x), float(point.y)
+
+
+#: Codes and names of the current municipalities, former code -> current code, former name
+#: -> current code.
+_Lookup = tuple[list[str], list[str], dict[str, str], dict[str, str]]
+
+#: id of a municipalities layer -> (that layer, its mergers layer, what :func:`_lookup` returns).
+_LOOKUPS: dict[int, tuple[pd.DataFrame, pd.DataFrame, _Lookup]] = {}
+
+
+def _lookup(data: GeoData) -> _Lookup:
+    """Return the municipality codes, names and mergers of ``data`` (remembered per layer).
+
+    The layers are read-only once loaded; a new layer (another data folder, a scenario)
+    gets its own entry.
+    """
+    munis, merged = data.municipalities, data.municipal_mergers
+    hit = _LOOKUPS.get(id(munis))
+    if hit is not None and hit[0] is munis and hit[1] is merged:
+        return hit[2]
+    lookup = (
+        munis["gm_code"].tolist(),
+        munis["name"].tolist(),
+        dict(zip(merged["old_code"], merged["new_code"], strict=True)),
+        dict(zip(merged["old_name"], merged["new_code"], strict=True)),
+    )
+    if len(_LOOKUPS) >= 8:
+        _LOOKUPS.pop(next(iter(_LOOKUPS)))
+    _LOOKUPS[id(munis)] = (munis, merged, lookup)
+    return lookup
 
 
 def _check_in_netherlands(

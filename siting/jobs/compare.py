@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from siting._errors import Problem, SitingInputError
 from siting.inputs.catalogue import Catalogue, load_catalogue
 from siting.jobs.compare_texts import (
@@ -140,9 +142,8 @@ def _compare_one(b: RankedCase, v: RankedCase, catalogue: Catalogue) -> VariantC
     changes = describe_changes(b.case.profile, v.case.profile, b.case.data, v.case.data)
     base_top = [r.site_id for r in b.result.recommendations]
     new_top = [r.site_id for r in v.result.recommendations]
-    ids = list(dict.fromkeys([*b.index, *v.index]))
     feasibility: dict[str, SiteChange] = {}
-    for sid in ids:
+    for sid in _feasibility_candidates(b, v):
         before, after = b.feasible(sid), v.feasible(sid)
         if sid not in v.index:
             kind = "withdrawn"
@@ -197,6 +198,18 @@ def _compare_one(b: RankedCase, v: RankedCase, catalogue: Catalogue) -> VariantC
     return VariantComparison(
         **{**{f: getattr(variant, f) for f in variant.__dataclass_fields__}, "summary": summary}
     )
+
+
+def _feasibility_candidates(b: RankedCase, v: RankedCase) -> list[str]:
+    """Return the sites whose feasibility may have changed, in site order (base sites first).
+
+    On the same sites (a variant of the needs only) these are where the two feasibility
+    arrays differ; with sites added or withdrawn, every site of either case.
+    """
+    ids = b.ev.site_ids
+    if ids == v.ev.site_ids:
+        return [ids[k] for k in np.flatnonzero(b.ev.feasible != v.ev.feasible).tolist()]
+    return list(dict.fromkeys([*b.index, *v.index]))
 
 
 def _site_change(b: RankedCase, v: RankedCase, sid: str, kind: str) -> SiteChange:

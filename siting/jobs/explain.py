@@ -13,7 +13,12 @@ import pandas as pd
 from siting.criteria.evaluation import ConstraintEvaluation, Evaluation
 from siting.criteria.feasible_years import FIT_HORIZON_YEARS
 from siting.criteria.rules import NO_LIMIT
-from siting.criteria.unknowns import question
+from siting.jobs.explain_sites import (
+    breakdowns,
+    constraint_lines_at,
+    questions_at,
+    weight_ranges_at,
+)
 from siting.jobs.infeasibility import describe_one
 from siting.jobs.site_columns import site_columns
 from siting.model.rows import id_ranks
@@ -32,60 +37,26 @@ from siting.results.ranking import (
 def breakdown(ev: Evaluation, i: int) -> tuple[CriterionLine, ...]:
     """Per criterion with a weight: raw value, unit, score, weight and contribution of site ``i``.
 
-    Criteria that do not apply (weight 0) are left out.
+    Criteria that do not apply (weight 0) are left out
+    (:func:`~siting.jobs.explain_sites.breakdowns` for several sites).
     """
-    return tuple(
-        CriterionLine(
-            criterion=c.name,
-            label=c.label,
-            unit=c.unit,
-            value=float(c.raw[i]),
-            normalised=round(float(c.score[i]), 4),
-            weight=round(c.weight, 4),
-            contribution=round(float(c.contribution[i]), 4),
-            text=c.describe(i) if c.describe is not None else "",
-        )
-        for c in ev.criteria
-        if c.weight > 0
-    )
+    return breakdowns(ev, [i])[0]
 
 
 def constraint_lines(ev: Evaluation, i: int) -> tuple[ConstraintLine, ...]:
     """Every hard constraint on site ``i``: requirement, site value, slack and status."""
-    lines = []
-    for con in ev.constraints:
-        slack = float(con.slack[i])
-        status = "unknown" if np.isnan(slack) else ("pass" if con.passes[i] else "fail")
-        shown = np.inf if slack >= NO_LIMIT else (-np.inf if slack <= -NO_LIMIT else slack)
-        lines.append(
-            ConstraintLine(
-                constraint=con.name,
-                label=con.label,
-                requirement=con.requirement,
-                site_value=con.describe(i),
-                slack=round(shown, 3),
-                unit=con.unit,
-                status=status,
-            )
-        )
-    return tuple(lines)
+    return constraint_lines_at(ev, [i])[0]
 
 
 def site_questions(ev: Evaluation, i: int) -> tuple[str, ...]:
     """Return the unknown facts site ``i`` relies on, each as a question with whom to ask."""
-    return tuple(
-        question(con.name, con.label, con.requirement)
-        for con in ev.constraints
-        if con.unknown[i] and con.accept_unknown
-    )
+    return questions_at(ev, [i])[0]
 
 
 def weight_ranges(ev: Evaluation, i: int, candidates: np.ndarray) -> tuple[WeightRange, ...]:
     """For each weighted criterion, the weights over which site ``i`` keeps its rank.
 
-    The utility of every site is linear in one weight :math:`w_c` (the others held fixed):
-    :math:`u_j(w) = u_j + (w - w_c) s_{jc}`. Site ``i`` keeps its rank while no candidate
-    ``j`` crosses it, which bounds :math:`w` by the nearest crossing on either side.
+    See :func:`~siting.jobs.explain_sites.weight_ranges_at` (several sites at once).
 
     Parameters
     ----------
@@ -100,42 +71,7 @@ def weight_ranges(ev: Evaluation, i: int, candidates: np.ndarray) -> tuple[Weigh
     -------
     tuple of WeightRange
     """
-    weighted = [crit for crit in ev.criteria if crit.weight > 0]
-    others = candidates[candidates != i]
-    if others.size == 0:
-        return tuple(
-            WeightRange(crit.name, crit.label, round(crit.weight, 4), 0.0, np.inf)
-            for crit in weighted
-        )
-    if not weighted:
-        return ()
-    utility = ev.utility
-    gap = utility[i] - utility[others]  # > 0: j below i; < 0: j above i
-    below = gap >= 0
-    a = np.abs(gap)
-    # one row per weighted criterion: d(u_i - u_j)/dw, signed so that a pair keeps its order
-    # while (a + delta * b) keeps its sign
-    own = np.array([[crit.score[i]] for crit in weighted])
-    slope = own - np.stack([crit.score[others] for crit in weighted])
-    b = np.where(below, slope, -slope)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        down = np.where(b > 0, a / b, np.inf).min(axis=1)  # delta may fall this far
-        up = np.where(b < 0, a / -b, np.inf).min(axis=1)  # delta may rise this far
-    ranges = []
-    for crit, fall, rise in zip(weighted, down.tolist(), up.tolist(), strict=True):
-        w = crit.weight
-        low = max(0.0, w - fall)
-        high = w + rise
-        ranges.append(
-            WeightRange(
-                crit.name,
-                crit.label,
-                round(w, 4),
-                round(low, 4),
-                round(high, 4) if np.isfinite(high) else np.inf,
-            )
-        )
-    return tuple(ranges)
+    return weight_ranges_at(ev, [i], candidates)[0]
 
 
 def separation(ev: Evaluation, i: int, j: int, next_name: str) -> Separation:
@@ -239,7 +175,12 @@ def earliest_fit(ev: Evaluation, table: pd.DataFrame, year_needed: int) -> Earli
     at_first = np.flatnonzero(fit == first)
     order = at_first[np.lexsort((id_ranks(ev.site_ids)[at_first], -ev.utility[at_first]))]
     names = site_columns(table).name_array
-    counts = [(y, int((fit <= y).sum())) for y in sorted({int(v) for v in fit[finite]})]
+    # per distinct year (whole years), the sites that fit by then: a count of the sorted years
+    reached = np.sort(fit[finite])
+    years = np.unique(reached.astype(np.int64))
+    counts = list(
+        zip(years.tolist(), np.searchsorted(reached, years, side="right").tolist(), strict=True)
+    )
     if first == int(year_needed):
         note = f"{at_first.size} site(s) fit the need in {first}, the year needed"
     else:

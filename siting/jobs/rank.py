@@ -60,14 +60,35 @@ def feasible_ranks(ev: Evaluation, top_ids: Sequence[str]) -> dict[str, int]:
     The rest follow in the enumeration's order (utility, then site id); ``top_ids`` is the
     solver's own top (the same sites as the enumeration's, in its order).
     """
-    rows = constraint_rows(ev)
+    chosen = set(top_ids)
+    rest = (ev.site_ids[i] for i in enumeration_order(ev))
+    ranked = [*top_ids, *(sid for sid in rest if sid not in chosen)]
+    return {sid: k for k, sid in enumerate(ranked, start=1)}
+
+
+def enumeration_order(ev: Evaluation, rows: Sequence[HardConstraint] | None = None) -> list[int]:
+    """Return every feasible site, best first, in the enumeration's order.
+
+    The order of :func:`~siting.model.site_choice.rank_by_enumeration` (quantised utility,
+    then site id: a total order, so its top k is the head of this list).
+
+    Parameters
+    ----------
+    ev
+        The evaluation.
+    rows
+        Its :func:`constraint_rows`, when already built.
+
+    Returns
+    -------
+    list of int
+        Site indices.
+    """
+    rows = constraint_rows(ev) if rows is None else rows
     feasible = feasible_mask(rows, len(ev.site_ids))
     utility = np.asarray(ev.utility, dtype=float)[None, :]
     order = best_sites(utility, feasible[None, :], id_ranks(ev.site_ids), max(1, feasible.size))[0]
-    chosen = set(top_ids)
-    rest = (ev.site_ids[i] for i in order.tolist() if i >= 0)
-    ranked = [*top_ids, *(sid for sid in rest if sid not in chosen)]
-    return {sid: k for k, sid in enumerate(ranked, start=1)}
+    return order[order >= 0].tolist()
 
 
 def rank_sites(

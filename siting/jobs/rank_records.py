@@ -5,7 +5,7 @@ What became of every candidate site is kept for maps and tables.
 
 from __future__ import annotations
 
-from functools import partial
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -13,80 +13,53 @@ import pandas as pd
 
 from siting import settings
 from siting.criteria.evaluation import Evaluation
-from siting.jobs.explain import (
-    breakdown,
-    constraint_lines,
-    separation,
-    site_questions,
-    weight_ranges,
+from siting.jobs.explain import separation
+from siting.jobs.explain_sites import (
+    breakdowns,
+    constraint_lines_at,
+    questions_at,
+    weight_ranges_at,
 )
 from siting.jobs.site_columns import cell_values, site_columns
-from siting.results.ranking import Recommendation, SiteOutcome
+from siting.results.ranking import Recommendation
+from siting.results.site_outcomes import OutcomeColumns, SiteOutcomes
 
 
 def recommendations(
     ev: Evaluation, table: pd.DataFrame, ranked: list[int], feasible: np.ndarray
 ) -> tuple[Recommendation, ...]:
     """Return the recommendations in rank order, each explained against the next one."""
-    return tuple(
-        recommendation(
-            ev,
-            table,
-            i,
-            rank=position + 1,
-            next_index=ranked[position + 1] if position + 1 < len(ranked) else None,
-            candidates=feasible,
-        )
-        for position, i in enumerate(ranked)
+    nexts = [*ranked[1:], None][: len(ranked)]
+    return explained(
+        ev, table, ranked, ranks=range(1, len(ranked) + 1), nexts=nexts, candidates=feasible
     )
 
 
-def site_outcomes(
-    ev: Evaluation, table: pd.DataFrame, ranked: list[int]
-) -> tuple[SiteOutcome, ...]:
-    """Return every candidate site's outcome: recommended, feasible or excluded, and why."""
-    n = len(ev.site_ids)
-    rank_of = np.zeros(n, dtype=int)
-    rank_of[ranked] = np.arange(1, len(ranked) + 1)
-    feasible = ev.feasible
-    # per site a bit mask of the failing / unknown rules; the few distinct masks become labels
-    fail_bits = np.zeros(n, dtype=np.int64)
-    unknown_bits = np.zeros(n, dtype=np.int64)
-    for bit, con in enumerate(ev.constraints):
-        # a rule fails where the data say so, or where its fact is unknown and the profile
-        # requires it verified (then it is listed as unknown too)
-        fail_bits |= (~con.ok).astype(np.int64) << bit
-        unknown_bits |= con.unknown.astype(np.int64) << bit
-    labels = [con.label for con in ev.constraints]
+def site_outcomes(ev: Evaluation, table: pd.DataFrame, ranked: list[int]) -> SiteOutcomes:
+    """Return every candidate site's outcome: recommended, feasible or excluded, and why.
 
-    def names(mask: int) -> tuple[str, ...]:
-        return tuple(label for bit, label in enumerate(labels) if mask >> bit & 1)
-
-    fail_names = {m: names(m) for m in np.unique(fail_bits).tolist()}
-    unknown_names = {m: names(m) for m in np.unique(unknown_bits).tolist()}
-    outcome = np.where(rank_of > 0, "recommended", np.where(feasible, "feasible", "excluded"))
-    rank_or_none = [r or None for r in rank_of.tolist()]
+    The records are built when first read (:class:`~siting.results.site_outcomes.SiteOutcomes`),
+    from the evaluation's arrays as they are now (an evaluation is not changed afterwards).
+    """
     cols = site_columns(table)
-    columns = zip(
-        ev.site_ids,
-        cols.name,
-        cols.municipality,
-        cols.province,
-        cols.lon,
-        cols.lat,
-        outcome.tolist(),
-        rank_or_none,
-        np.round(ev.utility, 4).tolist(),
-        ev.unverified.tolist(),
-        [fail_names[m] for m in fail_bits.tolist()],
-        [unknown_names[m] for m in unknown_bits.tolist()],
-        cols.location_kind,
-        strict=True,
+    return SiteOutcomes(
+        OutcomeColumns(
+            site_ids=ev.site_ids,
+            names=cols.name,
+            municipalities=cols.municipality,
+            provinces=cols.province,
+            lons=cols.lon,
+            lats=cols.lat,
+            location_kinds=cols.location_kind,
+            ranked=tuple(ranked),
+            feasible=ev.feasible,
+            unverified=ev.unverified,
+            utility=ev.utility,
+            rule_ok=tuple(con.ok for con in ev.constraints),
+            rule_unknown=tuple(con.unknown for con in ev.constraints),
+            rule_labels=tuple(con.label for con in ev.constraints),
+        )
     )
-    # positional, in the field order of SiteOutcome (thousands of sites: no keyword calls,
-    # and tuple.__new__ directly: SiteOutcome._make only adds a length check, which zip's
-    # fixed 13 columns make sure of)
-    return tuple(map(partial(tuple.__new__, SiteOutcome), columns))
 
 
 _ROW_COLUMNS = (
@@ -139,26 +112,87 @@ def recommendation(
     ``next_index`` is the next site in the ranking (what separates the two), ``candidates``
     the feasible sites the rank-stability ranges are computed against.
     """
-    row = _row(table, i)
-    nxt = next_index
-    return Recommendation(
-        rank=rank,
-        site_id=ev.site_ids[i],
-        name=str(row["name"]),
-        municipality=str(row["municipality"]),
-        province=str(row["province"]),
-        lon=float(row["lon"]),
-        lat=float(row["lat"]),
-        utility=round(float(ev.utility[i]), 4),
-        unverified=bool(ev.unverified[i]),
-        questions=site_questions(ev, i),
-        breakdown=breakdown(ev, i),
-        constraints=constraint_lines(ev, i),
-        stability=weight_ranges(ev, i, candidates),
-        versus_next=None if nxt is None else separation(ev, i, nxt, site_columns(table).name[nxt]),
-        caveats=_caveats(row),
-        location_kind=row["location_kind"] if isinstance(row["location_kind"], str) else "site",
+    return explained(ev, table, [i], ranks=[rank], nexts=[next_index], candidates=candidates)[0]
+
+
+def explained(
+    ev: Evaluation,
+    table: pd.DataFrame,
+    sites: Sequence[int],
+    *,
+    ranks: Sequence[int],
+    nexts: Sequence[int | None],
+    candidates: np.ndarray,
+) -> tuple[Recommendation, ...]:
+    """Return sites as recommendations, their numbers read for all of them at once.
+
+    Parameters
+    ----------
+    ev
+        The evaluation.
+    table
+        The site table (names, places, the facts behind the caveats).
+    sites
+        Site indices.
+    ranks
+        Each site's rank.
+    nexts
+        Each site's next site in the ranking (what separates the two), or ``None``.
+    candidates
+        The feasible sites the rank-stability ranges are computed against.
+
+    Returns
+    -------
+    tuple of Recommendation
+        In the order of ``sites``.
+    """
+    names = site_columns(table).name
+    at = np.asarray(sites, dtype=np.intp)
+    utility = _rounded(ev.utility, at)
+    unverified = ev.unverified[at].tolist()
+    parts = zip(
+        sites,
+        ranks,
+        nexts,
+        utility,
+        unverified,
+        questions_at(ev, sites),
+        breakdowns(ev, sites),
+        constraint_lines_at(ev, sites),
+        weight_ranges_at(ev, sites, candidates),
+        strict=True,
     )
+    out = []
+    for i, rank, nxt, score, unsure, questions, lines, rules, ranges in parts:
+        row = _row(table, i)
+        out.append(
+            Recommendation(
+                rank=rank,
+                site_id=ev.site_ids[i],
+                name=str(row["name"]),
+                municipality=str(row["municipality"]),
+                province=str(row["province"]),
+                lon=float(row["lon"]),
+                lat=float(row["lat"]),
+                utility=score,
+                unverified=unsure,
+                questions=questions,
+                breakdown=lines,
+                constraints=rules,
+                stability=ranges,
+                versus_next=None if nxt is None else separation(ev, i, nxt, names[nxt]),
+                caveats=_caveats(row),
+                location_kind=row["location_kind"]
+                if isinstance(row["location_kind"], str)
+                else "site",
+            )
+        )
+    return tuple(out)
+
+
+def _rounded(values: np.ndarray, at: np.ndarray) -> list[float]:
+    """Return ``round(float(values[i]), 4)`` for every ``i`` of ``at``."""
+    return [round(v, 4) for v in np.asarray(values[at], dtype=float).tolist()]
 
 
 def _caveats(row: dict[str, Any]) -> tuple[str, ...]:

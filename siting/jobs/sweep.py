@@ -24,7 +24,7 @@ from siting._errors import Problem, SitingInputError, excerpt
 from siting.criteria.evaluation import ConstraintEvaluation
 from siting.inputs.catalogue import Catalogue, load_catalogue
 from siting.inputs.profile import Profile, parse_profile
-from siting.jobs.sweep_steps import StepRanking, SweepBase, rank_step, sweep_base
+from siting.jobs.sweep_steps import StepRanking, SweepBase, rank_steps, sweep_base
 from siting.jobs.whatif_case import CaseInput, prepare_case
 from siting.layers.load import GeoData, load_geodata
 from siting.progress import ProgressArg, progress_reporter
@@ -200,19 +200,22 @@ def sweep(
     values = parse_values(values) if isinstance(values, str) else tuple(float(x) for x in values)
     integer = _numeric_path(prepared.profile, parameter, catalogue, prepared.file)
     base = sweep_base(prepared.data)  # the site table and site facts, once for every value
-    ranked: list[StepRanking] = []
+    profiles = [
+        _with_value(prepared.profile, parameter, value, integer=integer, file=prepared.file)
+        for value in values
+    ]
     report = progress_reporter(progress)
     report.stage(f"ranking along {parameter}", len(values))
-    for value in values:
-        profile = _with_value(
-            prepared.profile, parameter, value, integer=integer, file=prepared.file
-        )
-        ranked.append(
-            rank_step(
-                base, profile, file=prepared.file, top=top, solver=solver, catalogue=catalogue
-            )
-        )
-        report.advance(len(ranked))
+    # the values evaluated together, then each ranked
+    ranked = rank_steps(
+        base,
+        profiles,
+        file=prepared.file,
+        top=top,
+        solver=solver,
+        catalogue=catalogue,
+        progress=report.advance,
+    )
     steps = [
         SweepStep(
             value=value,

@@ -12,20 +12,21 @@ order for a MILP solver, exact enumeration otherwise).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
-from siting.criteria.evaluation import Evaluation, evaluate
+from siting.criteria.evaluation import Evaluation, evaluate, evaluate_many
 from siting.criteria.site_facts import SiteFacts
 from siting.inputs.catalogue import Catalogue
 from siting.inputs.origin import origin_key, resolve_origin
 from siting.inputs.profile import Profile
 from siting.jobs.facts_cache import cached_site_facts
-from siting.jobs.rank import ENUMERATION, constraint_rows, feasible_ranks
+from siting.jobs.rank import ENUMERATION, constraint_rows, enumeration_order, feasible_ranks
 from siting.layers.load import GeoData
 from siting.layers.site_table import site_table
-from siting.model.site_choice import SiteChoiceModel, rank_by_enumeration
+from siting.model.site_choice import SiteChoiceModel
 from siting.results.whatif import RankedSite
 
 
@@ -98,6 +99,53 @@ class StepRanking:
         return out
 
 
+#: Values evaluated in one batch: the batch's arrays are ``(values, sites)`` per rule and
+#: criterion, so a sweep of 200 values is evaluated in slices of this many.
+STEP_BATCH = 16
+
+
+def rank_steps(
+    base: SweepBase,
+    profiles: Sequence[Profile],
+    *,
+    file: str,
+    top: int,
+    solver: str | None,
+    catalogue: Catalogue,
+    progress: Callable[[int], None] | None = None,
+) -> list[StepRanking]:
+    """Rank the profiles of a sweep's values on the shared site facts.
+
+    The values are evaluated together (:func:`~siting.criteria.evaluation.evaluate_many`,
+    :data:`STEP_BATCH` at a time), then each is ranked: the same as :func:`rank_step` of each.
+
+    Parameters
+    ----------
+    base
+        The sweep's data, site table and site facts (:func:`sweep_base`).
+    profiles
+        The case at each value.
+    file, top, solver, catalogue
+        As for :func:`rank_step`.
+    progress
+        Called with the number of values ranked so far.
+
+    Returns
+    -------
+    list of StepRanking
+        In the order of ``profiles``.
+    """
+    out: list[StepRanking] = []
+    for start in range(0, len(profiles), STEP_BATCH):
+        chunk = profiles[start : start + STEP_BATCH]
+        origins = [base.origin(profile, file) for profile in chunk]
+        for ev in evaluate_many(chunk, base.facts, catalogue, origins=origins):
+            out.append(_ranked(base, ev, top=top, solver=solver))
+            if progress is not None:
+                progress(len(out))
+    return out
+
+
 def rank_step(
     base: SweepBase,
     profile: Profile,
@@ -130,14 +178,26 @@ def rank_step(
     """
     origin = base.origin(profile, file)
     ev = evaluate(profile, base.facts, catalogue, origin_xy=origin)
-    rows = constraint_rows(ev)
+    return _ranked(base, ev, top=top, solver=solver)
+
+
+def _ranked(base: SweepBase, ev: Evaluation, *, top: int, solver: str | None) -> StepRanking:
+    """Rank an evaluated value: the top, and the rank of every feasible site.
+
+    With the enumeration the top is the head of the order of every feasible site (one
+    ordering: the order is total, by quantised utility and site id); a MILP solver's top
+    comes first in its own order (:func:`~siting.jobs.rank.feasible_ranks`).
+    """
     if solver == ENUMERATION:
-        chosen = rank_by_enumeration(ev.site_ids, ev.utility, rows, top_k=top)
+        order = enumeration_order(ev)
+        top_index = order[:top]
+        rank = {ev.site_ids[i]: k for k, i in enumerate(order, start=1)}
     else:
+        rows = constraint_rows(ev)
         chosen = SiteChoiceModel(ev.site_ids, ev.utility, rows).solve(solver=solver, top_k=top)
-    top_ids = list(chosen.site_ids)
-    top_index = [base.index[sid] for sid in top_ids]
-    rank = feasible_ranks(ev, top_ids)
+        top_index = [base.index[sid] for sid in chosen.site_ids]
+        rank = feasible_ranks(ev, list(chosen.site_ids))
+    feasible = ev.feasible
     return StepRanking(
         ev=ev,
         index=base.index,
@@ -152,9 +212,9 @@ def rank_step(
             )
             for k, i in enumerate(top_index, start=1)
         ),
-        n_feasible=int(ev.feasible.sum()),
-        n_verified=int((ev.feasible & ~ev.unverified).sum()),
+        n_feasible=int(feasible.sum()),
+        n_verified=int((feasible & ~ev.unverified).sum()),
         verified_by_rule=tuple(
-            (con.label, int((ev.feasible & ~con.unknown).sum())) for con in ev.constraints
+            (con.label, int((feasible & ~con.unknown).sum())) for con in ev.constraints
         ),
     )

@@ -9,6 +9,7 @@ statuses and criterion contributions; this module holds that shared part.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from siting.criteria.evaluation import Evaluation, evaluate
@@ -18,6 +19,7 @@ from siting.inputs.profile import Profile, load_profile
 from siting.inputs.scenario import Scenario, apply_scenario, is_scenario_file, load_scenario
 from siting.jobs.facts_cache import cached_site_facts
 from siting.jobs.rank import feasible_ranks, ranking_of
+from siting.jobs.site_columns import site_columns
 from siting.layers.load import GeoData
 from siting.layers.site_table import site_table
 from siting.results.ranking import RankingResult
@@ -53,7 +55,14 @@ class RankedCase:
         """Return the site's outcome (recommended / feasible / excluded), or ``absent``."""
         if sid not in self.index:
             return "absent"
-        return self.result.sites[self.index[sid]].outcome
+        if sid in self.recommended:
+            return "recommended"
+        return "feasible" if self.ev.feasible[self.index[sid]] else "excluded"
+
+    @cached_property
+    def recommended(self) -> frozenset[str]:
+        """The ids of the recommended sites (the outcome of a site without its record)."""
+        return frozenset(rec.site_id for rec in self.result.recommendations)
 
     def utility(self, sid: str) -> float | None:
         """Return the site's utility (4 decimals), ``None`` when it is not in the data."""
@@ -119,8 +128,8 @@ def rank_case(
         ev=ev,
         index={sid: i for i, sid in enumerate(ev.site_ids)},
         rank=rank,
-        names=table["name"].astype(str).tolist(),
-        municipalities=table["municipality"].astype(str).tolist(),
+        names=list(site_columns(table).name),
+        municipalities=list(site_columns(table).municipality),
     )
 
 

@@ -6,6 +6,7 @@ all show the same explanation.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ from siting.results.ranking_parts import (
     SiteOutcome,
     WeightRange,
 )
+from siting.results.site_outcomes import SiteOutcomes
 from siting.results.values import check_types, format_value, json_ready
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "Recommendation",
     "Separation",
     "SiteOutcome",
+    "SiteOutcomes",
     "WeightRange",
     "check_types",
     "format_value",
@@ -163,7 +166,8 @@ class RankingResult:
     notes
         Remarks on the run (criteria not applicable, data caveats).
     sites
-        Every candidate site with its outcome.
+        Every candidate site with its outcome, in site-table order (a ranking's own are a
+        :class:`~siting.results.site_outcomes.SiteOutcomes`, built on the first read).
     origin
         The company's current location ``(lon, lat)`` [degree], if given.
     pairs
@@ -195,7 +199,7 @@ class RankingResult:
     n_feasible: int
     n_unverified: int
     notes: tuple[str, ...] = field(default_factory=tuple)
-    sites: tuple[SiteOutcome, ...] = field(default_factory=tuple)
+    sites: Sequence[SiteOutcome] = field(default_factory=SiteOutcomes)
     origin: tuple[float, float] | None = None
     pairs: tuple[PairRecommendation, ...] = field(default_factory=tuple)
     pair_status: str = ""

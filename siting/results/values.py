@@ -85,6 +85,7 @@ def check_types(value: Any, *, where: str = "result") -> None:
 
 
 def _check_value(value: Any, hint: Any, where: str) -> None:
+    import collections.abc
     import dataclasses
     import types
     import typing
@@ -110,10 +111,12 @@ def _check_value(value: Any, hint: Any, where: str) -> None:
         ok = isinstance(value, int) and not isinstance(value, bool)
     elif hint in (str, bool):
         ok = isinstance(value, hint)
-    elif origin is tuple:
-        if not isinstance(value, tuple):
+    elif origin in (tuple, collections.abc.Sequence):
+        kind = tuple if origin is tuple else collections.abc.Sequence
+        if not isinstance(value, kind) or isinstance(value, str):
             raise TypeError(f"{where}: expected a list")
-        items = args[:1] * len(value) if len(args) == 2 and args[1] is Ellipsis else args
+        repeated = origin is not tuple or (len(args) == 2 and args[1] is Ellipsis)
+        items = args[:1] * len(value) if repeated else args
         if len(items) != len(value):
             raise TypeError(f"{where}: expected {len(items)} items")
         for k, (item, item_hint) in enumerate(zip(value, items, strict=True)):
