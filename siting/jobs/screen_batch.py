@@ -215,7 +215,10 @@ def _nowhere(
     known = {name: passing[name] | np.isnan(batch.slack[name][leads]) for name in rules}
     counts, others_pass = rule_counts(passing, active, known)
     relaxed = [relaxed_rule(c) for c in counts]
-    gained = np.vstack([others_pass[name][m] for m, name in enumerate(relaxed)])
+    gained = np.empty((len(relaxed), len(batch.site_ids)), dtype=bool)
+    for name in set(relaxed):  # each rule's sites once, for the leads that relax it
+        rows = [m for m, relax in enumerate(relaxed) if relax == name]
+        gained[rows] = others_pass[name][rows]
     best = _best_gained(batch, leads, gained, ctx.id_rank)
     labels = {name: RULES[name][0] for name in rules}
     out = []
