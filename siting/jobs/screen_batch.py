@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -84,15 +84,18 @@ def _rank_batch(tasks: Sequence[_Task], ctx: _Context) -> list[ScreenedLead]:
     # the criteria are read on the feasible cells only (most cells fail a rule), ranked in the
     # enumeration's order (the ranking core of rank_by_enumeration)
     rows, cols = np.nonzero(feasible)
-    best = best_cells(
-        rows, cols, batch.utility_at(rows, cols), ctx.id_rank, ctx.top, shape=feasible.shape
-    )
-    # the cells shown: each lead's ranked sites, lead by lead, best first
+    weighted = batch.weighted_scores_at(rows, cols)
+    utility = batch.utility_of(rows, weighted)
+    best = best_cells(rows, cols, utility, ctx.id_rank, ctx.top, shape=feasible.shape)
+    # the cells shown: each lead's ranked sites, lead by lead, best first; their scores are
+    # those of the feasible cells (rows and cols in row-major order)
     shown = best >= 0
     lead_of, _ = np.nonzero(shown)
     site_of = best[shown]
-    reasons = _top_reasons(batch, lead_of, site_of, ctx.catalogue) if site_of.size else []
-    scores = batch.utility_at(lead_of, site_of).tolist()
+    at = np.searchsorted(rows * n + cols, lead_of * n + site_of)
+    shown_scores = {name: values[at] for name, values in weighted.items()}
+    reasons = _top_reasons(batch, lead_of, site_of, shown_scores, ctx.catalogue) if at.size else []
+    scores = utility[at].tolist()
     flags = batch.unverified[lead_of, site_of].tolist()
     ends = np.cumsum(np.count_nonzero(shown, axis=1)).tolist()
     names, municipalities, provinces = ctx.site_text
@@ -138,18 +141,29 @@ def _rank_batch(tasks: Sequence[_Task], ctx: _Context) -> list[ScreenedLead]:
 
 
 def _top_reasons(
-    batch: BatchEvaluation, leads: np.ndarray, sites: np.ndarray, catalogue: Catalogue
+    batch: BatchEvaluation,
+    leads: np.ndarray,
+    sites: np.ndarray,
+    scores: Mapping[str, np.ndarray],
+    catalogue: Catalogue,
 ) -> list[tuple[str, ...]]:
     """Per cell ``(leads[k], sites[k])``, the three strongest reasons in words (as ``breakdown``).
 
-    Each criterion's raw value and contribution as :func:`siting.jobs.explain.breakdown` gives
-    them, contributions rounded to 4 decimals as Python's round; strengths only (a normalised
-    score of STRENGTH_SCORE or more, at 4 decimals), as ``Recommendation.top_reasons``.
+    ``scores`` holds the cells' scores of the criteria some lead weights
+    (:meth:`BatchEvaluation.weighted_scores_at`); the others give no reason. Each criterion's
+    raw value and contribution as :func:`siting.jobs.explain.breakdown` gives them,
+    contributions rounded to 4 decimals as Python's round; strengths only (a normalised score
+    of STRENGTH_SCORE or more, at 4 decimals), as ``Recommendation.top_reasons``.
     """
-    raw = np.stack([cells(batch.raw, name, leads, sites) for name in batch.criteria], axis=-1)
-    normalised = np.stack(
-        [cells(batch.score, name, leads, sites) for name in batch.criteria], axis=-1
+    unused = np.zeros(len(leads))  # weighted by no lead: never a reason
+    raw = np.stack(
+        [
+            cells(batch.raw, name, leads, sites) if name in scores else unused
+            for name in batch.criteria
+        ],
+        axis=-1,
     )
+    normalised = np.stack([scores.get(name, unused) for name in batch.criteria], axis=-1)
     weights = batch.weights[leads]
     contribution = weights * normalised
     strong = _round_half_even(normalised, 4) >= STRENGTH_SCORE
