@@ -10,7 +10,7 @@ import numpy as np
 from siting._errors import SitingInputError
 from siting.criteria.evaluation import BatchEvaluation, LeadParams, evaluate_batch
 from siting.criteria.grouping import cells
-from siting.criteria.rules import RULES
+from siting.criteria.rules import LOWEST_PASSING_SLACK, RULES
 from siting.criteria.unknowns import feasible_reason
 from siting.inputs.catalogue import Catalogue
 from siting.jobs import screen_context
@@ -225,8 +225,9 @@ def _nowhere(
     rules = list(batch.passing)
     active = active_rows(batch.active[leads], rules, batch.rules)
     passing = {name: batch.passing[name][leads] for name in rules}
-    # not failing on what is known: passing (which unknowns may), or unknown
-    known = {name: passing[name] | np.isnan(batch.slack[name][leads]) for name in rules}
+    # not failing on what is known: passing (which unknowns may), or unknown; that is, not
+    # below the least passing slack (NaN is not below it)
+    known = {name: ~(batch.slack[name][leads] < LOWEST_PASSING_SLACK) for name in rules}
     counts, others_pass = rule_counts(passing, active, known)
     relaxed = [relaxed_rule(c) for c in counts]
     gained = np.empty((len(relaxed), len(batch.site_ids)), dtype=bool)
