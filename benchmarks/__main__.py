@@ -74,27 +74,44 @@ def bench_cases(rows: list[list[str]], *, repeat: int) -> None:
         )
 
 
-def _pipeline(n_leads: int, folder: Path) -> Path:
-    """Write the synthetic example pipeline, rows repeated with new ids up to ``n_leads``."""
+def _pipeline(n_leads: int, folder: Path, *, distinct: bool = False) -> Path:
+    """Write the synthetic example pipeline, rows repeated with new ids up to ``n_leads``.
+
+    The example has 240 rows, so most leads repeat another's needs, and screening ranks each
+    distinct set of needs once; with ``distinct`` the k-th copy of a row asks k * 0.01 ha
+    more land, so no two leads are the same (the cost per lead of a pipeline without repeats).
+    """
     import csv
 
     source = ROOT / "models" / "leads" / "example_pipeline_synthetic.csv"
     with source.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    path = folder / f"pipeline_{n_leads}.csv"
+    path = folder / f"pipeline_{n_leads}{'_distinct' if distinct else ''}.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
         for k in range(n_leads):
-            writer.writerow({**rows[k % len(rows)], "id": f"bench-{k:06d}"})
+            row = {**rows[k % len(rows)], "id": f"bench-{k:06d}"}
+            if distinct:
+                more = (k // len(rows)) * 0.01
+                row["land_ha"] = f"{float(row['land_ha'] or 0) + more:.2f}"
+            writer.writerow(row)
     return path
 
 
-def bench_screening(pairs: list[tuple[int, int]], rows: list[list[str]], *, repeat: int) -> None:
+def bench_screening(
+    pairs: list[tuple[int, int]],
+    rows: list[list[str]],
+    *,
+    repeat: int,
+    distinct: tuple[int, ...] = (),
+) -> None:
     """Screen L leads x N sites (local engine, exact enumeration); time per 1,000 leads too.
 
     The leads are read once per size (reading the largest file is a row of its own); the
     screening time is that of :func:`siting.jobs.screen.screen_leads` on the read table.
+    ``distinct`` lists lead counts also screened on the national table with no two leads
+    alike (:func:`_pipeline`).
     """
     import tempfile
 
@@ -120,6 +137,20 @@ def bench_screening(pairs: list[tuple[int, int]], rows: list[list[str]], *, repe
                 [
                     "screen (local, enumeration)",
                     size,
+                    f"{secs:,.1f} s ({secs / n_leads * 1000:,.2f} s per 1,000 leads)",
+                    f"{mb:,.0f}",
+                ]
+            )
+        data = siting.load_geodata()
+        for n_leads in distinct:
+            leads = read_leads(_pipeline(n_leads, Path(folder), distinct=True))
+            secs, mb = measure(
+                lambda t=leads, d=data: screen_leads(t, top=5, data=d), repeat=repeat
+            )
+            rows.append(
+                [
+                    "screen (local, enumeration), every lead distinct",
+                    f"{n_leads:,} leads x {len(data.sites):,} sites",
                     f"{secs:,.1f} s ({secs / n_leads * 1000:,.2f} s per 1,000 leads)",
                     f"{mb:,.0f}",
                 ]
@@ -414,7 +445,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.quick
         else [(1000, 0), (10000, 0), (1000, 4000), (2500, 4000), (5000, 4000), (10000, 4000)]
     )
-    bench_screening(screening, rows, repeat=3)
+    bench_screening(screening, rows, repeat=3, distinct=(1000,) if args.quick else (1000, 10000))
     bench_grid_rule(10000, 3800, rows, repeat=3)
     assignment = (
         [(50, 0), (200, 0)] if args.quick else [(50, 0), (200, 0), (500, 0), (2000, 0), (500, 4000)]

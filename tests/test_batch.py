@@ -253,7 +253,11 @@ def test_a_bug_in_the_batch_path_is_logged_and_loses_no_lead(
 from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from siting.criteria.rules import SLACK_DECIMALS, slack_passes  # noqa: E402
+from siting.criteria.rules import (  # noqa: E402
+    LOWEST_PASSING_SLACK,
+    SLACK_DECIMALS,
+    slack_passes,
+)
 from siting.jobs.screen_batch import _round_half_even  # noqa: E402
 
 #: Floats, with many on and next to the rounding boundaries of 3 and 4 decimals.
@@ -276,6 +280,17 @@ def test_slack_passes_is_the_rounded_test(values: list[float]) -> None:
     with np.errstate(invalid="ignore", over="ignore"):
         expected = np.round(slack, SLACK_DECIMALS) >= 0
     assert np.array_equal(slack_passes(slack), expected)
+
+
+def test_slack_passes_from_the_lowest_passing_slack_on() -> None:
+    lowest = LOWEST_PASSING_SLACK
+    below = np.nextafter(lowest, -np.inf)
+    around = [lowest, below, np.nextafter(lowest, np.inf), np.nextafter(below, -np.inf)]
+    slack = np.array([*around, -0.0005, -0.0004999, -0.0005001, 0.0, -0.0, 1e308, -1e308])
+    with np.errstate(over="ignore"):
+        expected = np.round(slack, SLACK_DECIMALS) >= 0
+    assert np.array_equal(slack_passes(slack), expected)
+    assert slack_passes(np.array([lowest, below])).tolist() == [True, False]
 
 
 @given(st.lists(_FLOATS, min_size=1, max_size=50))

@@ -264,3 +264,38 @@ def test_cli_screen_file_level_errors_exit_2(tmp_path: Path):
     assert result.returncode == 2 and "unknown file type" in result.stderr
     result = run("screen", str(empty), "--engine", "spark")
     assert result.returncode == 2 and "no engine" in result.stderr
+
+
+def test_leads_with_the_same_needs_are_ranked_once_each_under_its_own_id(tmp_path: Path):
+    header = [*HEADER, "weights.no_such_criterion"]
+    needs = ["Eindhoven", "", "", "2028", "2", "0.05", "20", "", "true", ""]
+    bad = ["Delft", "", "", "2028", "1", "0.05", "", "", "true", "1"]
+    rows = [
+        header,
+        ["twin-a", "A", *needs],
+        ["other", "O", "Delft", *needs[1:]],  # the same needs elsewhere: ranked on its own
+        ["twin-b", "B", *needs],
+        ["odd-a", "C", *bad],  # a weight the catalogue lacks: each row names its own row
+        ["odd-b", "D", *bad],
+    ]
+    calls = []
+    result = screen_leads(
+        write_leads(tmp_path, rows), top=3, progress=lambda done, total: calls.append(done)
+    )
+    twin_a, other, twin_b, odd_a, odd_b = result.leads
+    assert [lead.lead_id for lead in result.leads] == [
+        "twin-a",
+        "other",
+        "twin-b",
+        "odd-a",
+        "odd-b",
+    ]
+    assert [lead.row for lead in result.leads] == [2, 3, 4, 5, 6]
+    assert twin_a.status == "ok" and twin_a.sites
+    assert dataclasses.replace(twin_b, lead_id="twin-a", row=2) == twin_a
+    assert other.sites != twin_a.sites  # the origin is part of the ranking's input
+    alone = screen_leads(write_leads(tmp_path, [header, rows[3]], name="b.csv"), top=3)
+    assert dataclasses.replace(alone.leads[0], row=4) == twin_b
+    assert odd_a.status == odd_b.status == "invalid_input"
+    assert [odd_a.problems[0].row, odd_b.problems[0].row] == [5, 6]
+    assert calls[-1] == 5

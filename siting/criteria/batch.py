@@ -101,10 +101,25 @@ class BatchEvaluation:
         Summed in the same order and with the same operations as :attr:`utility`, on the
         cells only (grouped rows are read, not expanded).
         """
+        return self.utility_of(leads, self.weighted_scores_at(leads, sites))
+
+    def weighted_scores_at(self, leads: np.ndarray, sites: np.ndarray) -> dict[str, np.ndarray]:
+        """Return the scores at cells ``(leads[k], sites[k])`` of the criteria some lead weights.
+
+        Criteria in catalogue order; a criterion no lead weights adds nothing to a utility.
+        """
+        return {
+            name: cells(self.score, name, leads, sites)
+            for c, name in enumerate(self.raw)
+            if self.weights[:, c].any()
+        }
+
+    def utility_of(self, leads: np.ndarray, scores: Mapping[str, np.ndarray]) -> np.ndarray:
+        """Return the utility of cells of ``leads`` from their :meth:`weighted_scores_at`."""
         total = np.zeros(len(leads))
         for c, name in enumerate(self.raw):
-            if self.weights[:, c].any():
-                total += self.weights[leads, c] * cells(self.score, name, leads, sites)
+            if name in scores:
+                total += self.weights[leads, c] * scores[name]
         return total
 
     @cached_property

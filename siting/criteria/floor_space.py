@@ -58,9 +58,10 @@ def cleanroom_slack(
     shared_max_m2
         The largest need a shared cleanroom serves [m2].
     """
-    small = need_m2 <= shared_max_m2
-    met = ready[None, :] | (small & shared[None, :])
-    return np.where(met, 1.0, np.nan)
+    # two distinct rows (a shared cleanroom serves the need or not), gathered per lead
+    rows = np.where(np.vstack([ready, ready | shared]), 1.0, np.nan)
+    small = (np.asarray(need_m2) <= shared_max_m2).astype(np.intp)
+    return rows[small[:, 0]]
 
 
 def cleanroom_words(need_m2: float, ready: bool, shared: bool, shared_max_m2: float) -> str:

@@ -112,10 +112,13 @@ class LeadParams:
         domains = np.zeros((n, len(DOMAIN_INDEX)))
         origin = np.full((n, 2), np.nan)
         weights = np.zeros((n, len(names)))
-        include, exclude = [], []
+        include, exclude, qualifies, activity = [], [], [], []
         fit_checks = np.zeros((n, len(site_fit.CHECKS) - 1), dtype=bool)
         for k, (profile, xy) in enumerate(zip(profiles, origins, strict=True)):
-            fit_checks[k], scalars[k], flags[k], talent[k] = _need_row(profile, role, catalogue)
+            needs = _role_needs(profile, role, catalogue.params.floor_space_index)
+            fit_checks[k], scalars[k], flags[k], talent[k] = _need_row(profile, needs, catalogue)
+            qualifies.append(lead_sectors(profile, needs, catalogue))
+            activity.append(needs.activity)
             for d in profile.company.nts_domains:
                 domains[k, DOMAIN_INDEX[d]] += 1
             if xy is not None:
@@ -151,16 +154,18 @@ class LeadParams:
             exclude_provinces=tuple(exclude),
             weights=weights,
             fit_checks=fit_checks,
-            qualifies=tuple(lead_sectors(p, _role_needs(p, role), catalogue) for p in profiles),
-            activity=tuple(_role_needs(p, role).activity for p in profiles),
+            qualifies=tuple(qualifies),
+            activity=tuple(activity),
         )
 
 
 def _need_row(
-    profile: Profile, role: str, catalogue: Catalogue
+    profile: Profile, needs: _RoleNeeds, catalogue: Catalogue
 ) -> tuple[np.ndarray, list[float], list[bool], list[float]]:
-    """Return one lead's site-fit checks, scalar needs, flags and hires (rows of LeadParams)."""
-    needs = _role_needs(profile, role, catalogue.params.floor_space_index)
+    """Return one lead's site-fit checks, scalar needs, flags and hires (rows of LeadParams).
+
+    ``needs`` are the lead's needs in the role (:func:`_role_needs`).
+    """
     checks = _fit_checks(needs, catalogue)
     limit = profile.constraints.max_relocation_km
     scalars = [

@@ -20,15 +20,33 @@ NO_LIMIT = 1e6
 SLACK_DECIMALS = 3
 
 
+def _lowest_passing_slack(decimals: int) -> float:
+    """Return the least double ``s`` with ``s * 10**decimals >= -0.5`` (a rounded product).
+
+    Found by stepping from ``-0.5 / 10**decimals`` one double at a time.
+    """
+    scale = 10.0**decimals
+    slack = -0.5 / scale
+    while slack * scale >= -0.5:
+        slack = float(np.nextafter(slack, -np.inf))
+    while not slack * scale >= -0.5:
+        slack = float(np.nextafter(slack, np.inf))
+    return slack
+
+
+#: The least slack that passes at :data:`SLACK_DECIMALS` (:func:`slack_passes`), about -0.0005.
+LOWEST_PASSING_SLACK = _lowest_passing_slack(SLACK_DECIMALS)
+
+
 def slack_passes(slack: np.ndarray) -> np.ndarray:
     """Whether ``np.round(slack, SLACK_DECIMALS) >= 0``, elementwise (NaN: ``False``).
 
-    Computed as ``slack * 10**SLACK_DECIMALS >= -0.5``, which is the same test: numpy rounds
-    by ``rint(slack * 10**d) / 10**d`` (half to even), and ``rint(y) >= 0`` exactly when
-    ``y >= -0.5``. One multiplication and one comparison, no rounded copy.
+    numpy rounds by ``rint(slack * 10**d) / 10**d`` (half to even), and ``rint(y) >= 0``
+    exactly when ``y >= -0.5``; a correctly rounded product grows with ``slack`` (infinite
+    beyond 1e305, as np.round's), so that holds exactly when ``slack`` is at least
+    :data:`LOWEST_PASSING_SLACK`. One comparison, no rounded copy.
     """
-    with np.errstate(over="ignore"):  # beyond 1e305 the product is inf, as np.round's
-        return np.multiply(slack, 10.0**SLACK_DECIMALS) >= -0.5
+    return np.greater_equal(slack, LOWEST_PASSING_SLACK)
 
 
 #: The hard constraints, in the order an :class:`Evaluation` lists them: id -> (label, unit).

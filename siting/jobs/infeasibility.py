@@ -10,7 +10,7 @@ them for one lead. A ranking and a screening of the same lead say the same.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,7 +54,7 @@ def rule_counts(
     passing: Mapping[str, np.ndarray],
     active: np.ndarray,
     known: Mapping[str, np.ndarray] | None = None,
-) -> tuple[list[LeadCounts], dict[str, np.ndarray]]:
+) -> tuple[list[LeadCounts], Mapping[str, np.ndarray]]:
     """Count every lead's :class:`RuleCounts` at once.
 
     Parameters
@@ -80,23 +80,29 @@ def rule_counts(
     n_leads = active.shape[0]
     n_sites = next(iter(passing.values())).shape[1] if names else 0
     fail = {name: ~passing[name] & active[:, r, None] for r, name in enumerate(names)}
-    blocked = np.zeros((n_leads, n_sites), dtype=np.int64)
+    blocked = np.zeros((n_leads, n_sites), dtype=np.uint8)  # rules failed (at most 255)
     for name in names:
         blocked += fail[name]
+    # the sites passing every other rule: no rule fails, or this one alone
+    none = blocked == 0
+    alone = blocked == 1
+    n_none = np.count_nonzero(none, axis=1)
+    others_pass = _OthersPass(fail, none, alone, active, names)
     every_known = np.ones((n_leads, n_sites), dtype=bool)
-    failing, admitted, fails, gap, others_pass = {}, {}, {}, {}, {}
+    failing, admitted, fails, gap = {}, {}, {}, {}
     for r, name in enumerate(names):
-        others_pass[name] = ((blocked - fail[name]) == 0) & active[:, r, None]
-        failing[name] = fail[name].sum(axis=1).tolist()
-        admitted[name] = others_pass[name].sum(axis=1).tolist()
+        failing[name] = np.count_nonzero(fail[name], axis=1).tolist()
+        admitted[name] = (
+            np.where(active[:, r], n_none, 0) + np.count_nonzero(fail[name] & alone, axis=1)
+        ).tolist()
         if known is not None:
             ok = known[name] | ~active[:, r, None]
             every_known &= ok
-            fails[name] = (~ok).sum(axis=1).tolist()
-            gap[name] = (ok & fail[name]).sum(axis=1).tolist()
-    n_known = every_known.sum(axis=1).tolist() if known is not None else [0] * n_leads
+            fails[name] = (n_sites - np.count_nonzero(ok, axis=1)).tolist()
+            gap[name] = np.count_nonzero(ok & fail[name], axis=1).tolist()
+    n_known = np.count_nonzero(every_known, axis=1).tolist() if known is not None else [0] * n_leads
     counts = []
-    for m in range(n_leads):
+    for m, use in enumerate(active.tolist()):
         rules = {
             name: RuleCounts(
                 failing=failing[name][m],
@@ -105,10 +111,41 @@ def rule_counts(
                 gap=gap[name][m] if known is not None else 0,
             )
             for r, name in enumerate(names)
-            if active[m, r]
+            if use[r]
         }
         counts.append(LeadCounts(rules, int(n_known[m])))
     return counts, others_pass
+
+
+class _OthersPass(Mapping[str, np.ndarray]):
+    """Rule -> ``(M, N)``: the sites that pass every other active rule, built when read.
+
+    A site passes every rule but ``name`` when no rule fails there, or ``name`` alone does;
+    where ``name`` is not active for a lead, its row is all False.
+    """
+
+    def __init__(
+        self,
+        fail: Mapping[str, np.ndarray],
+        none: np.ndarray,
+        alone: np.ndarray,
+        active: np.ndarray,
+        names: Sequence[str],
+    ) -> None:
+        self._fail, self._none, self._alone, self._active = fail, none, alone, active
+        self._index = {name: r for r, name in enumerate(names)}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        ok = self._alone & self._fail[name]
+        ok |= self._none
+        ok &= self._active[:, self._index[name], None]
+        return ok
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
 
 
 def relaxed_rule(counts: LeadCounts) -> str:

@@ -33,6 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from siting._errors import Problem, SitingInputError, excerpt
@@ -43,8 +44,10 @@ from siting.inputs.origin import resolve_origin
 from siting.jobs import screen_context
 from siting.jobs.screen_batch import _screen_tasks
 from siting.jobs.screen_context import (
+    _as_lead,
     _batch_size,
     _Context,
+    _distinct_tasks,
     _flat_column,
     _invalid,
     _Locator,
@@ -307,10 +310,17 @@ def _tasks(table: LeadTable, data: GeoData) -> tuple[list[ScreenedLead | None], 
 
 
 def _run_local(tasks: list[_Task], ctx: _Context, report: Progress) -> list[ScreenedLead]:
-    """Rank the tasks in this process, in batches, reporting progress per batch."""
+    """Rank the tasks in this process, in batches, reporting progress per batch.
+
+    Leads with the same needs, constraints, weights and origin are ranked once
+    (:func:`_distinct_tasks`); each gets that outcome under its own id and row.
+    """
+    distinct, of = _distinct_tasks(tasks)
     ranked: list[ScreenedLead] = []
+    # progress in leads: a distinct lead stands for every lead that shares its needs
+    done = np.cumsum(np.bincount(of, minlength=len(distinct))).tolist()
     step = 25 if ctx.solver is not None or screen_context._PER_LEAD else _batch_size(ctx)
-    for first in range(0, len(tasks), step):
-        ranked.extend(_screen_tasks(tasks[first : first + step], ctx))
-        report.advance(len(ranked))
-    return ranked
+    for first in range(0, len(distinct), step):
+        ranked.extend(_screen_tasks(distinct[first : first + step], ctx))
+        report.advance(done[len(ranked) - 1])
+    return [_as_lead(task, ranked[k]) for task, k in zip(tasks, of.tolist(), strict=True)]

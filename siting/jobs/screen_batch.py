@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from siting._errors import SitingInputError
 from siting.criteria.evaluation import BatchEvaluation, LeadParams, evaluate_batch
 from siting.criteria.grouping import cells
-from siting.criteria.rules import RULES
+from siting.criteria.rules import LOWEST_PASSING_SLACK, RULES
 from siting.criteria.unknowns import feasible_reason
 from siting.inputs.catalogue import Catalogue
 from siting.jobs import screen_context
@@ -79,29 +79,34 @@ def _rank_batch(tasks: Sequence[_Task], ctx: _Context) -> list[ScreenedLead]:
     batch = evaluate_batch(params, ctx.facts, ctx.catalogue)
     n = len(batch.site_ids)
     feasible = batch.feasible
-    n_feasible = feasible.sum(axis=1).tolist()
-    n_unverified = batch.unverified.sum(axis=1).tolist()
+    n_feasible = np.count_nonzero(feasible, axis=1).tolist()
+    n_unverified = np.count_nonzero(batch.unverified, axis=1).tolist()
     # the criteria are read on the feasible cells only (most cells fail a rule), ranked in the
     # enumeration's order (the ranking core of rank_by_enumeration)
     rows, cols = np.nonzero(feasible)
-    best = best_cells(
-        rows, cols, batch.utility_at(rows, cols), ctx.id_rank, ctx.top, shape=feasible.shape
-    )
-    leads = np.broadcast_to(np.arange(len(best))[:, None], best.shape)
-    picked = np.maximum(best, 0)  # past a lead's feasible sites: read, never shown
-    reasons = _top_reasons(batch, leads, picked, ctx.catalogue)
-    scores = batch.utility_at(leads.ravel(), picked.ravel()).reshape(best.shape).tolist()
-    flags = batch.unverified[leads, picked].tolist()
+    weighted = batch.weighted_scores_at(rows, cols)
+    utility = batch.utility_of(rows, weighted)
+    best = best_cells(rows, cols, utility, ctx.id_rank, ctx.top, shape=feasible.shape)
+    # the cells shown: each lead's ranked sites, lead by lead, best first; their scores are
+    # those of the feasible cells (rows and cols in row-major order)
+    shown = best >= 0
+    lead_of, _ = np.nonzero(shown)
+    site_of = best[shown]
+    at = np.searchsorted(rows * n + cols, lead_of * n + site_of)
+    shown_scores = {name: values[at] for name, values in weighted.items()}
+    reasons = _top_reasons(batch, lead_of, site_of, shown_scores, ctx.catalogue) if at.size else []
+    scores = utility[at].tolist()
+    flags = batch.unverified[lead_of, site_of].tolist()
+    ends = np.cumsum(np.count_nonzero(shown, axis=1)).tolist()
     names, municipalities, provinces = ctx.site_text
     xs, ys = ctx.site_xy
-    best_sites = best.tolist()
-    nowhere = [lead for lead, sites in enumerate(best_sites) if sites[0] < 0]
-    outcomes = iter(
-        _nowhere([tasks[k] for k in nowhere], batch, np.array(nowhere, dtype=np.int64), ctx, names)
-    )
+    sites_of = site_of.tolist()
+    nowhere = np.flatnonzero(~shown[:, 0])
+    outcomes = iter(_nowhere([tasks[k] for k in nowhere.tolist()], batch, nowhere, ctx, names))
     out = []
-    for lead, (task, sites) in enumerate(zip(tasks, best_sites, strict=True)):
-        if sites[0] < 0:
+    start = 0
+    for lead, (task, end) in enumerate(zip(tasks, ends, strict=True)):
+        if end == start:
             out.append(next(outcomes))
             continue
         hits = tuple(
@@ -113,13 +118,13 @@ def _rank_batch(tasks: Sequence[_Task], ctx: _Context) -> list[ScreenedLead]:
                 name=names[i],
                 municipality=municipalities[i],
                 province=provinces[i],
-                score=round(scores[lead][j], 4),
-                unverified=bool(flags[lead][j]),
-                reasons=reasons[lead][j],
+                score=round(scores[k], 4),
+                unverified=bool(flags[k]),
+                reasons=reasons[k],
             )
-            for j, i in enumerate(sites)
-            if i >= 0
+            for j, (k, i) in enumerate(zip(range(start, end), sites_of[start:end], strict=True))
         )
+        start = end
         out.append(
             ScreenedLead(
                 lead_id=task.lead_id,
@@ -136,23 +141,33 @@ def _rank_batch(tasks: Sequence[_Task], ctx: _Context) -> list[ScreenedLead]:
 
 
 def _top_reasons(
-    batch: BatchEvaluation, leads: np.ndarray, best: np.ndarray, catalogue: Catalogue
-) -> list[list[tuple[str, ...]]]:
-    """Per lead and chosen site, the three strongest reasons in words (as ``breakdown``).
+    batch: BatchEvaluation,
+    leads: np.ndarray,
+    sites: np.ndarray,
+    scores: Mapping[str, np.ndarray],
+    catalogue: Catalogue,
+) -> list[tuple[str, ...]]:
+    """Per cell ``(leads[k], sites[k])``, the three strongest reasons in words (as ``breakdown``).
 
-    Each criterion's raw value and contribution as :func:`siting.jobs.explain.breakdown` gives
-    them, contributions rounded to 4 decimals as Python's round; strengths only (a normalised
-    score of STRENGTH_SCORE or more, at 4 decimals), as ``Recommendation.top_reasons``.
+    ``scores`` holds the cells' scores of the criteria some lead weights
+    (:meth:`BatchEvaluation.weighted_scores_at`); the others give no reason. Each criterion's
+    raw value and contribution as :func:`siting.jobs.explain.breakdown` gives them,
+    contributions rounded to 4 decimals as Python's round; strengths only (a normalised score
+    of STRENGTH_SCORE or more, at 4 decimals), as ``Recommendation.top_reasons``.
     """
-    raw = np.stack([cells(batch.raw, name, leads, best) for name in batch.criteria], axis=-1)
-    normalised = np.stack(
-        [cells(batch.score, name, leads, best) for name in batch.criteria], axis=-1
+    unused = np.zeros(len(leads))  # weighted by no lead: never a reason
+    raw = np.stack(
+        [
+            cells(batch.raw, name, leads, sites) if name in scores else unused
+            for name in batch.criteria
+        ],
+        axis=-1,
     )
-    contribution = batch.weights[:, None, :] * normalised
+    normalised = np.stack([scores.get(name, unused) for name in batch.criteria], axis=-1)
+    weights = batch.weights[leads]
+    contribution = weights * normalised
     strong = _round_half_even(normalised, 4) >= STRENGTH_SCORE
-    contribution = np.where(
-        (batch.weights > 0)[:, None, :] & strong, _round_half_even(contribution, 4), -np.inf
-    )
+    contribution = np.where((weights > 0) & strong, _round_half_even(contribution, 4), -np.inf)
     # the three largest, ties in catalogue order (a stable sort, as breakdown's lines)
     top3 = np.argsort(-contribution, axis=-1, kind="stable")[..., :3]
     top3_value = np.take_along_axis(contribution, top3, axis=-1).tolist()
@@ -162,19 +177,16 @@ def _top_reasons(
     ]
     texts: dict[tuple[float, str], str] = {}
     out = []
-    for lead_c, lead_raw, lead_value in zip(top3.tolist(), top3_raw, top3_value, strict=True):
-        per_site = []
-        for cs, values, contributes in zip(lead_c, lead_raw, lead_value, strict=True):
-            words = []
-            for c, value, amount in zip(cs, values, contributes, strict=True):
-                if amount > 0:
-                    label, unit = labels[c]
-                    text = texts.get((value, unit)) if value else None  # (0.0 == -0.0)
-                    if text is None:
-                        text = texts[value, unit] = format_value(value, unit)
-                    words.append(f"{label} ({text})")
-            per_site.append(tuple(words))
-        out.append(per_site)
+    for cs, values, contributes in zip(top3.tolist(), top3_raw, top3_value, strict=True):
+        words = []
+        for c, value, amount in zip(cs, values, contributes, strict=True):
+            if amount > 0:
+                label, unit = labels[c]
+                text = texts.get((value, unit)) if value else None  # (0.0 == -0.0)
+                if text is None:
+                    text = texts[value, unit] = format_value(value, unit)
+                words.append(f"{label} ({text})")
+        out.append(tuple(words))
     return out
 
 
@@ -213,11 +225,15 @@ def _nowhere(
     rules = list(batch.passing)
     active = active_rows(batch.active[leads], rules, batch.rules)
     passing = {name: batch.passing[name][leads] for name in rules}
-    # not failing on what is known: passing (which unknowns may), or unknown
-    known = {name: passing[name] | np.isnan(batch.slack[name][leads]) for name in rules}
+    # not failing on what is known: passing (which unknowns may), or unknown; that is, not
+    # below the least passing slack (NaN is not below it)
+    known = {name: ~(batch.slack[name][leads] < LOWEST_PASSING_SLACK) for name in rules}
     counts, others_pass = rule_counts(passing, active, known)
     relaxed = [relaxed_rule(c) for c in counts]
-    gained = np.vstack([others_pass[name][m] for m, name in enumerate(relaxed)])
+    gained = np.empty((len(relaxed), len(batch.site_ids)), dtype=bool)
+    for name in set(relaxed):  # each rule's sites once, for the leads that relax it
+        rows = [m for m, relax in enumerate(relaxed) if relax == name]
+        gained[rows] = others_pass[name][rows]
     best = _best_gained(batch, leads, gained, ctx.id_rank)
     labels = {name: RULES[name][0] for name in rules}
     out = []

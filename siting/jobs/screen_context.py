@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -82,6 +83,57 @@ class _Context:
 def _unique_id_ranks(site_ids: list[str]) -> np.ndarray | None:
     """Position of each site id in the sorted ids; ``None`` (no batches) when ids repeat."""
     return id_ranks(site_ids) if len(set(site_ids)) == len(site_ids) else None
+
+
+#: The parts of a profile a ranking does not read: the company's name, id and location text
+#: (the location is ranked from its resolved point, :attr:`_Task.origin`), as
+#: :func:`siting.jobs.screen_dask.wire_profile` leaves them out for a worker.
+_IDENTITY = {"company": {"id", "name", "current_location"}}
+
+
+def _distinct_tasks(tasks: Sequence[_Task]) -> tuple[list[_Task], np.ndarray]:
+    """Return the first task of each distinct ranking input and which one each task is.
+
+    Two leads whose profiles are the same but for their identity (:data:`_IDENTITY`) and whose
+    origins are the same point get the same outcome (the ranking reads nothing else), so a
+    pipeline in which many leads share their needs ranks each set of needs once.
+
+    Returns
+    -------
+    distinct
+        The first task of each distinct input, in the order of first appearance.
+    of
+        ``(len(tasks),)``: each task's position in ``distinct``.
+    """
+    index: dict[tuple[str, tuple[float, float] | None], int] = {}
+    distinct: list[_Task] = []
+    of = np.empty(len(tasks), dtype=np.int64)
+    for k, task in enumerate(tasks):
+        key = (task.profile.model_dump_json(exclude=_IDENTITY), task.origin)
+        if key not in index:
+            index[key] = len(distinct)
+            distinct.append(task)
+        of[k] = index[key]
+    return distinct, of
+
+
+def _as_lead(task: _Task, outcome: ScreenedLead) -> ScreenedLead:
+    """Return the outcome ranked for a task with the same input, as the outcome of ``task``.
+
+    The id, row, file, region and origin are the task's own (the rest depends on the ranking
+    input only).
+    """
+    if outcome.lead_id == task.lead_id and outcome.row == task.row:
+        return outcome
+    problems = tuple(dataclasses.replace(p, file=task.file, row=task.row) for p in outcome.problems)
+    return dataclasses.replace(
+        outcome,
+        lead_id=task.lead_id,
+        row=task.row,
+        region=task.region,
+        origin=task.origin,
+        problems=problems,
+    )
 
 
 def _batch_size(ctx: _Context) -> int:
