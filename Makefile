@@ -38,7 +38,7 @@ test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 # Performance figures (not part of the tests): a table of wall time and memory. The full run
-# takes about 20 minutes on 2 cores (the dense assignment baseline is most of it).
+# takes about 30 minutes on 2 cores (the dense assignment baseline is most of it).
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
