@@ -17,11 +17,11 @@ This module re-exports the public API. Names are imported on first use, so ``imp
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from siting import settings, vocab
 from siting._errors import Problem, SitingInputError
+from siting._lazy import lazy_names
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
     from siting.criteria.evaluation import evaluate
@@ -133,16 +133,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name from its owning module on first use."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'siting' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    """List the public API (for tab completion)."""
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_names(__name__, _LAZY)

@@ -6,8 +6,9 @@ only its module, not those of the pipelines, the what-ifs and the progress bars.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from siting._lazy import lazy_names
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers only
     from siting.outputs.terminal.pipelines import print_assignment, print_screening
@@ -35,16 +36,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name from its owning module on first use."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'siting.outputs.terminal' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    """List the public names (for tab completion)."""
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_names(__name__, _LAZY)
