@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from siting import vocab
+from siting._memo import IdentityMemo
 from siting.layers.site_context import PROXY_COLUMNS, PROXY_NOTE
 
 #: Criterion -> the site-table proxy column it reads.
@@ -193,10 +194,8 @@ def facility_cells(
     return compute
 
 
-#: (id of a cube, id of its anywhere array, kinds) -> (the cube, the array, their bits).
-_KIND_BITS: dict[
-    tuple[int, int, tuple[int, ...]], tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]
-] = {}
+#: Per cube, anywhere array and kinds: the kinds as bits (:func:`_kind_bits`).
+_KIND_BITS: IdentityMemo[tuple[np.ndarray, np.ndarray]] = IdentityMemo()
 
 
 def _kind_bits(
@@ -208,19 +207,16 @@ def _kind_bits(
     domains and counts the bits (the kinds any of them offers). They depend on the site
     facts and the catalogue only: remembered per cube (read-only), not built per lead.
     """
-    key = (id(cube), id(anywhere), kinds)
-    hit = _KIND_BITS.get(key)
-    if hit is not None and hit[0] is cube and hit[1] is anywhere:
-        return hit[2]
-    weights = np.left_shift(np.uint64(1), np.arange(len(kinds), dtype=np.uint64))
-    by_domain = (cube[:, :, list(kinds)] * weights).sum(axis=-1, dtype=np.uint64)  # (N, D)
-    any_domain = (anywhere[:, list(kinds)] * weights).sum(axis=-1, dtype=np.uint64)  # (N,)
-    for array in (by_domain, any_domain):
-        array.setflags(write=False)
-    if len(_KIND_BITS) >= 8:
-        _KIND_BITS.pop(next(iter(_KIND_BITS)))
-    _KIND_BITS[key] = (cube, anywhere, (by_domain, any_domain))
-    return by_domain, any_domain
+
+    def build() -> tuple[np.ndarray, np.ndarray]:
+        weights = np.left_shift(np.uint64(1), np.arange(len(kinds), dtype=np.uint64))
+        by_domain = (cube[:, :, list(kinds)] * weights).sum(axis=-1, dtype=np.uint64)  # (N, D)
+        any_domain = (anywhere[:, list(kinds)] * weights).sum(axis=-1, dtype=np.uint64)  # (N,)
+        for array in (by_domain, any_domain):
+            array.setflags(write=False)
+        return by_domain, any_domain
+
+    return _KIND_BITS.get((cube, anywhere), build, kinds)
 
 
 #: Set bits of each byte value.

@@ -8,6 +8,7 @@ from functools import partial
 import numpy as np
 
 from siting import settings, vng, vocab
+from siting._memo import IdentityMemo
 from siting.criteria import cluster, floor_space, grid_texts, site_fit
 from siting.criteria import talent as talent_scores
 from siting.criteria.batch import BatchEvaluation
@@ -102,25 +103,23 @@ def _site_texts(
     )
 
 
-#: id of site facts -> (those facts, the area available per site [ha]).
-_AVAILABLE: dict[int, tuple[SiteFacts, np.ndarray]] = {}
+#: The area available per site [ha], per site facts.
+_AVAILABLE: IdentityMemo[np.ndarray] = IdentityMemo()
 
 
 def _available_ha(facts: SiteFacts) -> np.ndarray:
     """Return the area available per site [ha]: 0 where fully issued (remembered per facts)."""
-    hit = _AVAILABLE.get(id(facts))
-    if hit is not None and hit[0] is facts:
-        return hit[1]
-    available = np.where(
-        facts.status == "fully_issued",
-        np.nan_to_num(facts.available_ha, nan=0.0),
-        facts.available_ha,
-    )
-    available.setflags(write=False)
-    if len(_AVAILABLE) >= 8:
-        _AVAILABLE.pop(next(iter(_AVAILABLE)))
-    _AVAILABLE[id(facts)] = (facts, available)
-    return available
+
+    def build() -> np.ndarray:
+        available = np.where(
+            facts.status == "fully_issued",
+            np.nan_to_num(facts.available_ha, nan=0.0),
+            facts.available_ha,
+        )
+        available.setflags(write=False)
+        return available
+
+    return _AVAILABLE.get((facts,), build)
 
 
 def _space_words(facts: SiteFacts) -> Callable[[int], str]:

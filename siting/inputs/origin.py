@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from siting._crs import to_working
 from siting._errors import Problem, SitingInputError
+from siting._memo import IdentityMemo
 from siting.inputs.profile import Profile
 from siting.layers.load import GeoData
 from siting.layers.places import find_municipality, km_outside_municipalities
-
-if TYPE_CHECKING:  # pragma: no cover - for type checkers only
-    import pandas as pd
 
 
 def origin_key(profile: Profile) -> tuple[object, ...]:
@@ -67,8 +63,8 @@ def resolve_origin(profile: Profile, data: GeoData, *, file: str) -> tuple[float
 #: -> current code.
 _Lookup = tuple[list[str], list[str], dict[str, str], dict[str, str]]
 
-#: id of a municipalities layer -> (that layer, its mergers layer, what :func:`_lookup` returns).
-_LOOKUPS: dict[int, tuple[pd.DataFrame, pd.DataFrame, _Lookup]] = {}
+#: Per municipalities and mergers layer: what :func:`_lookup` returns.
+_LOOKUPS: IdentityMemo[_Lookup] = IdentityMemo()
 
 
 def _lookup(data: GeoData) -> _Lookup:
@@ -78,19 +74,15 @@ def _lookup(data: GeoData) -> _Lookup:
     gets its own entry.
     """
     munis, merged = data.municipalities, data.municipal_mergers
-    hit = _LOOKUPS.get(id(munis))
-    if hit is not None and hit[0] is munis and hit[1] is merged:
-        return hit[2]
-    lookup = (
-        munis["gm_code"].tolist(),
-        munis["name"].tolist(),
-        dict(zip(merged["old_code"], merged["new_code"], strict=True)),
-        dict(zip(merged["old_name"], merged["new_code"], strict=True)),
+    return _LOOKUPS.get(
+        (munis, merged),
+        lambda: (
+            munis["gm_code"].tolist(),
+            munis["name"].tolist(),
+            dict(zip(merged["old_code"], merged["new_code"], strict=True)),
+            dict(zip(merged["old_name"], merged["new_code"], strict=True)),
+        ),
     )
-    if len(_LOOKUPS) >= 8:
-        _LOOKUPS.pop(next(iter(_LOOKUPS)))
-    _LOOKUPS[id(munis)] = (munis, merged, lookup)
-    return lookup
 
 
 def _check_in_netherlands(
