@@ -255,6 +255,20 @@ SITE_RESERVATIONS: dict[str, str] = {
     "transhipment, distribution, process and maritime industry)",
 }
 
+#: The classes of the criterion ``site_purpose`` (:mod:`siting.criteria.site_purpose`), in
+#: words: ``{label}`` is the site's designation, ``{sector}`` and ``{basis}`` its reservation.
+SITE_PURPOSES: dict[str, str] = {
+    "made_for": "made for it: {label}",
+    "general": "{label}: nothing known for or against",
+    "unknown": "designation unknown",
+    "campus_unknown": "{label}: no source records its campus's domains",
+    "campus_production": "{label}: no source says it allows production",
+    "logistics_other": "{label}, for a company without heavy transport",
+    "campus_other_domains": "{label}: its campus is active in none of the company's domains",
+    "heavy_land": "{label}: land kept for heavy categories and quays, for a lighter need",
+    "reserved_other": "{label} reserved for {sector} by {basis}",
+}
+
 #: What reserves a site for its sector (``reserved_by``): the zoning (a hard rule: a company
 #: outside the sector does not fit) or only the issuer's land policy, e.g. a port authority's
 #: (a question: the issuer decides case by case). Empty: the source does not say; read as

@@ -37,26 +37,15 @@ NOT_MET: dict[str, str] = {
     "case12_agrifood_biotech": "every Foodvalley and Utrecht site fails the grid rule for 4 MW "
     "by 2029 (congestion in Gelderland and Utrecht), which leaves Zuid-Holland",
     "case13_mechatronics_production": "Twente fails the grid rule for 3 MW by 2030 and 6 "
-    "Brainport sites pass it (12 in the Zuidvleugel); Brainport's best, in Eindhoven, ranks "
-    "7th at 0.74 against 0.82 for Europoort (a Rotterdam seaport terrain) and Delft's "
-    "Technopolis, which have three times the plot needed (space 1.0 against 0.69) and a larger "
-    "technical workforce (talent fit 0.99 against 0.81); Brainport's full hotspot match "
-    "(mechatronics and semiconductors are core there, secondary in the Zuidvleugel: 1.0 "
-    "against 0.5) does not make up for that; Europoort and Botlek are seaport land that the "
-    "Port of Rotterdam lets by its issuance policy (reserved_by = policy: a question for the "
-    "port authority, no zoning text read says so), and every site of the top five is to "
-    "confirm anyway, so the question does not move them; Maasvlakte 2, reserved by its "
-    "planning decision, no longer fits",
-    "example_photonics": "Eindhoven's best site ranks first (0.77) and Helmond's fifth (0.67), "
-    "but three Rotterdam sites (Rotterdam Airport, and the seaport terrains Europoort and "
-    "Botlek) lie between at 0.68-0.71: the campuses within reach now list "
-    "three kinds of shared facility on both sides (High Tech Campus prototyping, TU/e's "
-    "photonic pilot line), and Delft's campus and Leiden Bio Science Park no longer fit a "
-    "category-4 need without recorded zoning; Rotterdam has the larger technical workforce "
-    "(talent fit 0.99 against 0.80) and more plot (space headroom 1.0 against 0.91 in "
-    "Eindhoven, 0.41 in Helmond), Twente fails the grid rule for 8 MW by 2027; Europoort and "
-    "Botlek are port land by the Port of Rotterdam's issuance policy only (a question, not a "
-    "failure), and Rotterdam Airport's business park has no reservation in any source read",
+    "Brainport sites pass it (12 in the Zuidvleugel); Brainport's best, Park Forum West in "
+    "Eindhoven, ranks 4th at 0.76 behind Technopolis Delft (0.79), Bleizo (0.78) and "
+    "Rotterdam Airport (0.76), which have more plot (space headroom 0.79-1.0 against 0.69) "
+    "and a larger technical workforce within reach (talent fit 0.98-1.0 against 0.81); "
+    "Brainport's full hotspot match (mechatronics and semiconductors are core there, "
+    "secondary in the Zuidvleugel) does not make up for that; the site purpose puts "
+    "Europoort, seaport land its port authority lets to port-related firms, down to 5th "
+    "(0.74 from 0.82), and Technopolis's campus is active in the company's domains but no "
+    "source says it allows production (0.5)",
 }
 
 

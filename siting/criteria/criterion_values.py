@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from siting import vocab
-from siting.criteria import cluster
+from siting.criteria import cluster, site_purpose
 from siting.criteria import talent as talent_scores
 from siting.criteria.grouping import _Cells, _GridRows, _Grouped, _Scored
 from siting.criteria.lead_params import LeadParams
@@ -35,6 +35,8 @@ def _criterion_values(
     _talent(params, facts, catalogue, raw, applicable)
     _ecosystem(params, facts, catalogue, domain_counts, raw, applicable)
     _relocation(params, n, origin_km, raw, applicable)
+    if "site_purpose" in catalogue.criteria:
+        _purpose(params, facts, catalogue, raw)
     names = list(catalogue.criteria)
     everywhere = np.ones(n_leads, dtype=bool)
     use = np.column_stack([applicable.get(name, everywhere) for name in names])
@@ -193,6 +195,31 @@ def _ecosystem(
         raw["shared_facilities"] = _Grouped(
             (facts.facilities[:, kinds].sum(axis=1) + own)[None, :], one_row
         )
+
+
+def purpose_needs(params: LeadParams) -> list[site_purpose.PurposeNeed]:
+    """Per lead, what its site purpose depends on (:class:`site_purpose.PurposeNeed`)."""
+    return [
+        site_purpose.need_of(
+            params.fit_checks[k],
+            params.qualifies[k],
+            activity=params.activity[k],
+            domains=np.flatnonzero(params.domains[k]).tolist(),
+        )
+        for k in range(params.n)
+    ]
+
+
+def _purpose(params: LeadParams, facts: SiteFacts, catalogue: Catalogue, raw: _Values) -> None:
+    """Fill the site purpose (:mod:`siting.criteria.site_purpose`): one row per kind of need."""
+    if facts.fit is None:  # a table without designations: nothing known for or against
+        raw["site_purpose"] = _Grouped(np.full((1, facts.n), np.nan), np.zeros(params.n, int))
+        return
+    table = site_purpose.score_table(catalogue.criteria["site_purpose"].scores or {})
+    rows, group = site_purpose.purpose_rows(
+        purpose_needs(params), facts.fit, facts.campus_domains, table
+    )
+    raw["site_purpose"] = _Grouped(rows, group)
 
 
 def _relocation(

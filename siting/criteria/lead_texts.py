@@ -9,13 +9,13 @@ import numpy as np
 
 from siting import settings, vng, vocab
 from siting._memo import IdentityMemo
-from siting.criteria import cluster, floor_space, grid_texts, site_fit
+from siting.criteria import cluster, floor_space, grid_texts, site_fit, site_purpose
 from siting.criteria import talent as talent_scores
 from siting.criteria.batch import BatchEvaluation
 from siting.criteria.evaluated import ConstraintEvaluation, CriterionEvaluation
 from siting.criteria.lead_params import _RoleNeeds, batch_fit_checks
 from siting.criteria.rules import RULES
-from siting.criteria.site_facts import FACILITY_INDEX, SiteFacts
+from siting.criteria.site_facts import DOMAIN_INDEX, FACILITY_INDEX, SiteFacts
 from siting.inputs.catalogue import Catalogue
 from siting.inputs.profile import Profile
 
@@ -245,12 +245,32 @@ def _criteria(
                 note=notes.get(name, ""),
                 describe=grid.outlook
                 if name == "grid_outlook"
+                else _purpose_words(profile, needs, catalogue, facts)
+                if name == "site_purpose"
                 else cluster.describer(name, facts.context, crit.unit)
                 if facts is not None and facts.context is not None
                 else None,
             )
         )
     return tuple(out)
+
+
+def _purpose_words(
+    profile: Profile, needs: _RoleNeeds, catalogue: Catalogue, facts: SiteFacts | None
+) -> Callable[[int], str] | None:
+    """Return site index -> its purpose for this lead in words (``None`` without facts)."""
+    if facts is None or facts.fit is None:
+        return None
+    checks, qualifies = batch_fit_checks(profile, needs, catalogue)
+    need = site_purpose.need_of(
+        checks,
+        qualifies,
+        activity=needs.activity,
+        domains=[DOMAIN_INDEX[d] for d in profile.company.nts_domains],
+    )
+    table = site_purpose.score_table(catalogue.criteria["site_purpose"].scores or {})
+    fit, own = facts.fit, facts.campus_domains
+    return partial(site_purpose.describe, need=need, fit=fit, campus_domains=own, table=table)
 
 
 def _fmt(value: float, digits: int = 1) -> str:

@@ -77,6 +77,9 @@ class SiteFacts:
         The most any plot on the site can be [ha]: its net area, else its gross area (NaN
         when neither is known). Where the available area is unknown, a plot larger than
         this fails the ``space`` rule for certain instead of being a fact to confirm.
+    campus_domains
+        Bool matrix (site x domain): the NTS domains of the site's own campus (its
+        ``campus_id`` in the campus layer); all false where the site has no campus record.
     """
 
     site_ids: tuple[str, ...]
@@ -98,6 +101,7 @@ class SiteFacts:
     context: ContextFacts | None = None
     domain_facilities: np.ndarray | None = None
     area_bound_ha: np.ndarray | None = None
+    campus_domains: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -269,7 +273,23 @@ def build_site_facts(table: pd.DataFrame, campuses: pd.DataFrame) -> SiteFacts:
         context=ContextFacts.of_table(table),
         domain_facilities=domain_facilities(table, campuses),
         area_bound_ha=_area_bound(table),
+        campus_domains=_own_campus_domains(table, campuses, active),
     )
+
+
+def _own_campus_domains(
+    table: pd.DataFrame, campuses: pd.DataFrame, active: np.ndarray
+) -> np.ndarray:
+    """Per site, the NTS domains of its own campus (``(N, D)`` bools; none without one)."""
+    out = np.zeros((len(table), active.shape[1]), dtype=bool)
+    if "campus_id" not in table or "campus_id" not in campuses:
+        return out
+    row = {str(c): j for j, c in enumerate(campuses["campus_id"])}
+    for i, campus in enumerate(table["campus_id"]):
+        j = row.get(str(campus)) if isinstance(campus, str) and campus else None
+        if j is not None:
+            out[i] = active[j]
+    return out
 
 
 def _area_bound(table: pd.DataFrame) -> np.ndarray:

@@ -107,6 +107,7 @@ KNOWN_CRITERIA: tuple[str, ...] = (
     "housing_pressure",
     "accessibility",
     "industrial_cluster",
+    "site_purpose",
 )
 
 
@@ -226,6 +227,8 @@ def _criterion_problems(parsed: _Catalogue, file: str) -> list[Problem]:
                 )
             )
     for name, crit in parsed.criteria.items():
+        if name == "site_purpose":
+            problems += _purpose_problems(crit, file)
         if crit.normalise == "log_ratio" and name != "talent_fit":
             problems.append(
                 Problem(
@@ -244,6 +247,38 @@ def _criterion_problems(parsed: _Catalogue, file: str) -> list[Problem]:
                     message="'years_to_spare' is the normalisation of grid_outlook, and only of it",
                 )
             )
+    return problems
+
+
+def _purpose_problems(crit: CriterionSpec, file: str) -> list[Problem]:
+    """Return the problems of ``site_purpose``: identity, a score in [0, 1] per class."""
+    classes = vocab.SITE_PURPOSES
+    where = "criteria.site_purpose"
+    problems = []
+    if crit.normalise != "identity":
+        problems.append(
+            Problem(
+                file=file,
+                column=f"{where}.normalise",
+                label="key",
+                message="site_purpose is scored by its classes: normalise = 'identity'",
+            )
+        )
+    scores = crit.scores or {}
+    if set(scores) != set(classes):
+        problems.append(
+            Problem(
+                file=file,
+                column=f"{where}.scores",
+                label="key",
+                message=f"needs a score for each class, exactly: {', '.join(classes)}",
+            )
+        )
+    problems += [
+        Problem(file=file, column=f"{where}.scores.{slug}", label="key", message="not in [0, 1]")
+        for slug, value in scores.items()
+        if not 0.0 <= value <= 1.0
+    ]
     return problems
 
 

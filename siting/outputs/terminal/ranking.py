@@ -282,7 +282,11 @@ def _print_explanation(rec: Recommendation, console: Console) -> None:
     for line in rec.breakdown:
         table.add_row(
             plain(line.label),
-            plain(format_value(line.value, line.unit)),
+            plain(
+                f"{line.text} ({line.value:.2f})"
+                if line.criterion == "site_purpose" and line.text
+                else format_value(line.value, line.unit)
+            ),
             f"{line.normalised:.2f}",
             f"{line.weight:.2f}",
             f"{line.contribution:.3f}",
