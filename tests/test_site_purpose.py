@@ -89,6 +89,9 @@ def test_seaport_land_is_made_for_a_quay_bound_or_heavy_need():
     heavy = _classes(category=5.0, activity="production")
     assert heavy[2] == heavy[10] == "made_for"
     assert heavy[3] == "reserved_other"  # a category-5 plant without quay: not port-related
+    # a light company that says it is port-related (maritime services) is what the port is for
+    port = _classes(named=("port_related",))
+    assert port[2] == port[3] == port[10] == "made_for"
 
 
 def test_a_campus_is_made_for_the_companies_of_its_domains():

@@ -9,8 +9,9 @@ lab is not sent to seaport land because the port has the largest plots:
 ``made_for``
     Made for the activity: a campus or science park whose own campus is active in one of
     the company's NTS domains (production only where the campus allows it), a park reserved
-    for a sector the company belongs to, seaport or heavy-industry land for a port-related or
-    industrial need, a logistics park for heavy transport.
+    for a sector the company belongs to, seaport or heavy-industry land for a port-related
+    company or an industrial, quay-bound or heavy-transport need, a logistics park for heavy
+    transport.
 ``general``
     A general business park or a mixed urban area: nothing known for or against.
 ``unknown``
@@ -51,7 +52,7 @@ import numpy as np
 
 from siting import vocab
 from siting._memo import IdentityMemo
-from siting.criteria.site_fit import FitFacts
+from siting.criteria.site_fit import PORT_RELATED, FitFacts
 
 #: The classes, in words (``{label}`` is the site's designation).
 CLASSES: dict[str, str] = vocab.SITE_PURPOSES
@@ -74,7 +75,7 @@ class PurposeNeed:
         ``needs.activity`` slug.
     heavy_need
         Whether the need uses what heavy land is for: an industrial category, a quay or
-        heavy transport.
+        heavy transport, or the lead is port-related (it says so, or its needs make it).
     heavy_transport
         ``needs.heavy_transport``.
     sectors
@@ -112,13 +113,12 @@ def need_of(
         Indices of its NTS domains (repeats allowed).
     """
     water, heavy, industrial = (bool(checks[k]) for k in (1, 2, 4))
-    return PurposeNeed(
-        activity, water or heavy or industrial, heavy, sectors, tuple(sorted(set(domains)))
-    )
+    uses = water or heavy or industrial or PORT_RELATED in sectors
+    return PurposeNeed(activity, uses, heavy, sectors, tuple(sorted(set(domains))))
 
 
 def classes(need: PurposeNeed, fit: FitFacts, campus_domains: np.ndarray | None) -> np.ndarray:
-    """Return each site's class code (:data:`CODES`) for one need, before scoring.
+    """Return which classes (:data:`CODES`) apply to each site for one need, before scoring.
 
     Parameters
     ----------
