@@ -6,16 +6,21 @@ folder must never be answered from a stale entry.
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import siting
 from siting import settings
-from siting.layers import cache
+from siting._crs import to_display
+from siting.layers import cache, deferred
 from siting.layers.load import _load_geodata_cached, disk_key, load_geodata
-from siting.layers.site_table import build_site_table, site_table
+from siting.layers.municipality_index import build_municipality_index, municipality_index
+from siting.layers.site_table import build_site_table, site_frame, site_table
 
 from .test_layers import edit_csv
 
@@ -107,3 +112,65 @@ def test_a_folder_others_may_write_is_not_used(own_cache: Path) -> None:
     assert cache.cache_folder() is None
     _fresh()
     assert _entries(own_cache, "layers") == []
+
+
+def test_cached_layers_are_unpickled_only_when_a_frame_is_read(own_cache: Path) -> None:
+    first = _fresh()
+    first_table = site_table(data=first)
+    second = _fresh()
+    assert not deferred.frames_loaded(second)
+    assert deferred.site_count(second) == len(first.sites)
+    assert second.files == first.files and second.catalog == first.catalog
+    # a ranking reads the table without geometry: the layers stay on their blob
+    frame = site_frame(data=second)
+    assert not deferred.frames_loaded(second)
+    assert "geometry" not in frame.columns
+    pd.testing.assert_frame_equal(frame, pd.DataFrame(first_table.drop(columns="geometry")))
+    # the table with its geometry, and then every frame, as a fresh read gives them
+    pd.testing.assert_frame_equal(site_table(data=second), build_site_table(first))
+    assert not deferred.frames_loaded(second)
+    pd.testing.assert_frame_equal(second.sites, first.sites)
+    assert deferred.frames_loaded(second)
+    for name in deferred.FRAME_FIELDS:
+        pd.testing.assert_frame_equal(getattr(second, name), getattr(first, name))
+
+
+def test_deferred_layers_behave_as_layers(own_cache: Path) -> None:
+    first = _fresh()
+    second = _fresh()
+    assert isinstance(second, siting.GeoData)
+    copy = pickle.loads(pickle.dumps(second))
+    assert not deferred.frames_loaded(copy)
+    pd.testing.assert_frame_equal(copy.campuses, first.campuses)
+    changed = dataclasses.replace(second, travel_times="matrix")
+    assert changed.travel_times == "matrix" and second.travel_times is None
+    pd.testing.assert_frame_equal(changed.sites, first.sites)
+    with pytest.raises(AttributeError):
+        _ = second.no_such_layer
+
+
+def test_an_edited_layer_gives_a_new_site_frame(own_cache: Path, geodata_copy: Path) -> None:
+    before = site_frame(data=_fresh(geodata_copy))
+    assert before["available_ha"].iloc[0] != 1.25
+    edit_csv(geodata_copy / "sites.csv", 2, available_ha="1.25")
+    after = _fresh(geodata_copy)
+    assert site_frame(data=after)["available_ha"].iloc[0] == 1.25
+    assert site_table(data=after)["available_ha"].iloc[0] == 1.25
+
+
+def test_cached_layers_resolve_a_location_as_their_frames_do(own_cache: Path) -> None:
+    _fresh()
+    stored = _fresh()
+    index = municipality_index(stored)
+    assert not deferred.frames_loaded(stored)
+    built = build_municipality_index(stored.municipalities, stored.municipal_mergers)
+    assert index.codes == built.codes and index.names == built.names
+    assert index.mergers == built.mergers and index.former_names == built.former_names
+    np.testing.assert_array_equal(index.x, built.x)
+    np.testing.assert_array_equal(index.y, built.y)
+    # the stored lon/lat are each point's own transform, as a ranking reports its origin
+    for i in range(len(index.codes)):
+        lon, lat = to_display(np.array([index.x[i]]), np.array([index.y[i]]))
+        assert index.lonlat_of((index.x[i], index.y[i])) == (float(lon[0]), float(lat[0]))
+    assert index.lonlat_of((1.0, 2.0)) is None
+    assert built.lonlat_of((built.x[0], built.y[0])) is None  # not transformed: the caller does

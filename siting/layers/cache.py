@@ -13,7 +13,10 @@ loads in well under 0.1 s. An entry is found by a key that changes whenever its 
 - the settings the result depends on (the CRSs; for a site table also the reach settings and
   the reference year of dated facts).
 
-An entry is a pickle behind a header with its key and the SHA-256 of the payload. A missing,
+An entry is a pickle behind a header with its key and the SHA-256 of the payload. Layers and
+site tables are stored with their geometry pickled apart (:class:`~.deferred.StoredLayers`,
+:class:`~.site_table.StoredSiteTable`), so a ranking that reads no geometry loads without
+geopandas. A missing,
 truncated, corrupt or foreign entry is ignored and rebuilt, silently; a cache that cannot be
 written (read-only home, full disk) only costs the speed. Only layers that passed every check
 are stored: a layer with errors is read and reported as always.

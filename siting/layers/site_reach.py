@@ -6,12 +6,16 @@ and their settings are described in :mod:`siting.layers.site_table`.
 
 from __future__ import annotations
 
-import geopandas as gpd
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from siting import settings, vocab
 from siting.layers.load import GeoData
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 #: The talent-layer count behind ``{level}_students_reach``: the like-for-like DUO measure of
 #: each level (hbo and wo first-years 2019; mbo has no intake in the data, so its enrolled

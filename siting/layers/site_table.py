@@ -31,13 +31,16 @@ gives no location) gets that point's distances, reach and grid links.
 
 from __future__ import annotations
 
+import pickle
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from siting import settings
+from siting.layers.deferred import site_count
 from siting.layers.grid import GRID_COLUMNS, grid_join
 from siting.layers.load import GeoData, disk_key, load_geodata
 from siting.layers.site_context import CONTEXT_COLUMNS, context_columns
@@ -46,6 +49,9 @@ from siting.layers.site_reach import STUDENT_LABELS as STUDENT_LABELS
 from siting.layers.site_reach import _campus_facts
 from siting.layers.site_reach import distance_decay as distance_decay
 from siting.layers.site_reach import talent_within_reach as talent_within_reach
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 #: Site-table columns added to the site layer's own, with their meaning and unit.
 SITE_TABLE_COLUMNS: dict[str, str] = {
@@ -116,6 +122,7 @@ def build_site_table(
         else talent_half_distance_km
     )
     campus_reach = settings.campus_reach_km if campus_reach_km is None else campus_reach_km
+    import geopandas as gpd
 
     sites = data.sites
     points = sites.geometry.representative_point()
@@ -182,6 +189,104 @@ def site_table(
     geopandas.GeoDataFrame
     """
     data = load_geodata(geodata_dir) if data is None else data
+    entry = _entry(data)
+    if entry.table is None:
+        import geopandas as gpd
+
+        geometry = pickle.loads(entry.geometry)  # checked with the whole cache entry
+        entry.table = gpd.GeoDataFrame(entry.frame, geometry=geometry.values, crs=geometry.crs)
+        if entry.key is not None:
+            from siting.layers import cache
+
+            cache.remember_key(entry.table, data, entry.key)  # the site facts are cached under it
+    return entry.table
+
+
+def site_frame(
+    geodata_dir: str | Path | None = None, *, data: GeoData | None = None
+) -> pd.DataFrame:
+    """Return the site table without its geometry: what a ranking reads (cached as the table).
+
+    The columns and values of :func:`site_table` but ``geometry`` (each site's place is in
+    ``lon`` and ``lat``), as a plain DataFrame: a table served from the on-disk cache comes
+    without unpickling any geometry, so a ranking imports neither geopandas nor shapely.
+    Treat the result as read-only.
+
+    Parameters
+    ----------
+    geodata_dir
+        Data folder; ``None`` for the default.
+    data
+        Layers already loaded (e.g. built in memory); overrides ``geodata_dir``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per site, in the order of :func:`site_table`.
+    """
+    data = load_geodata(geodata_dir) if data is None else data
+    return _entry(data).frame
+
+
+def with_geometry(table: pd.DataFrame, data: GeoData) -> gpd.GeoDataFrame:
+    """Return ``table``, a site table of ``data``, with its geometry (:func:`site_table`).
+
+    Parameters
+    ----------
+    table
+        :func:`site_table` or :func:`site_frame` of ``data``.
+    data
+        Its layers.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``table`` itself when it has the geometry.
+    """
+    if "geometry" in table.columns:
+        return table
+    full = site_table(data=data)
+    assert len(full) == len(table), "a site table of other layers"
+    return full
+
+
+@dataclass(frozen=True)
+class StoredSiteTable:
+    """The payload of a ``site-table`` entry of the on-disk cache (:mod:`siting.layers.cache`).
+
+    Attributes
+    ----------
+    frame
+        The table without its geometry (:func:`site_frame`): it unpickles with pandas alone.
+    geometry
+        The pickled geometry (a GeoSeries in the working CRS), unpickled for :func:`site_table`.
+    """
+
+    frame: pd.DataFrame
+    geometry: bytes
+
+
+class _Entry:
+    """A site table in memory: its frame, its pickled or built geometry, its on-disk key."""
+
+    def __init__(
+        self,
+        data: GeoData,
+        frame: pd.DataFrame,
+        *,
+        geometry: bytes = b"",
+        table: gpd.GeoDataFrame | None = None,
+        key: str | None = None,
+    ) -> None:
+        self.data = data
+        self.frame = frame
+        self.geometry = geometry
+        self.table = table
+        self.key = key
+
+
+def _entry(data: GeoData) -> _Entry:
+    """Return the site table of ``data`` under the current reach settings (memoised)."""
     key = (
         id(data),
         settings.talent_reach_km,
@@ -191,34 +296,46 @@ def site_table(
         settings.fact_max_age_years,
     )
     hit = _CACHE.get(key)
-    if hit is not None and hit[0] is data:
-        return hit[1]
-    table = _disk_cached_table(data, key[1:])
+    if hit is not None and hit.data is data:
+        return hit
+    entry = _disk_cached_entry(data, key[1:])
     if len(_CACHE) >= 8:
         _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[key] = (data, table)
-    return table
+    _CACHE[key] = entry
+    return entry
 
 
-def _disk_cached_table(data: GeoData, parts: tuple[object, ...]) -> gpd.GeoDataFrame:
+def _disk_cached_entry(data: GeoData, parts: tuple[object, ...]) -> _Entry:
     """Return the site table from the on-disk cache (layers read from files), else build it."""
     from siting.layers import cache
 
     base = disk_key(data)
     if base is None:
-        return build_site_table(data)
-    key = cache.derived_key(base, "site_table", *parts)
-    table = cache.load_entry("site-table", key)
-    if not (isinstance(table, gpd.GeoDataFrame) and len(table) == len(data.sites)):
         table = build_site_table(data)
-        cache.store_entry("site-table", key, table)
-    cache.remember_key(table, data, key)  # the site facts are cached under it
-    return table
+        return _Entry(data, _without_geometry(table), table=table)
+    key = cache.derived_key(base, "site_table", *parts)
+    stored = cache.load_entry("site-table", key)
+    if isinstance(stored, StoredSiteTable) and len(stored.frame) == site_count(data):
+        entry = _Entry(data, stored.frame, geometry=stored.geometry, key=key)
+    else:
+        table = build_site_table(data)
+        frame = _without_geometry(table)
+        geometry = pickle.dumps(table.geometry, protocol=pickle.HIGHEST_PROTOCOL)
+        cache.store_entry("site-table", key, StoredSiteTable(frame=frame, geometry=geometry))
+        entry = _Entry(data, frame, table=table, key=key)
+        cache.remember_key(table, data, key)
+    cache.remember_key(entry.frame, data, key)  # the site facts are cached under it
+    return entry
 
 
-#: (id of the GeoData, reach settings) -> (that GeoData, its site table); the GeoData is kept
-#: so an id reused after garbage collection cannot return a stale table.
-_CACHE: dict[tuple[object, ...], tuple[GeoData, gpd.GeoDataFrame]] = {}
+def _without_geometry(table: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Return a site table's columns but its geometry, as a plain DataFrame."""
+    return pd.DataFrame(table.drop(columns="geometry"))
+
+
+#: (id of the GeoData, reach settings) -> its site table; the entry keeps the GeoData, so an
+#: id reused after garbage collection cannot return a stale table.
+_CACHE: dict[tuple[object, ...], _Entry] = {}
 
 
 _TO_CONFIRM = ("available_ha_to_confirm", "status_to_confirm")
