@@ -20,7 +20,8 @@ from siting._crs import to_display
 from siting.layers import cache, deferred
 from siting.layers.load import _load_geodata_cached, disk_key, load_geodata
 from siting.layers.municipality_index import build_municipality_index, municipality_index
-from siting.layers.site_table import build_site_table, site_frame, site_table
+from siting.layers.site_cells import NA, RANKING_COLUMNS, cell_values, is_missing, site_columns
+from siting.layers.site_table import build_site_table, site_cells, site_frame, site_table
 
 from .test_layers import edit_csv
 
@@ -174,3 +175,42 @@ def test_cached_layers_resolve_a_location_as_their_frames_do(own_cache: Path) ->
         assert index.lonlat_of((index.x[i], index.y[i])) == (float(lon[0]), float(lat[0]))
     assert index.lonlat_of((1.0, 2.0)) is None
     assert built.lonlat_of((built.x[0], built.y[0])) is None  # not transformed: the caller does
+
+
+def test_the_cells_a_ranking_reads_are_the_tables(own_cache: Path) -> None:
+    first = _fresh()
+    table = site_frame(data=first)
+    second = _fresh()
+    cells = site_cells(data=second)
+    assert cells is not site_cells(data=first)
+    assert len(cells) == len(table)
+    assert cells["site_id"] == tuple(table["site_id"])
+    got_columns, want_columns = site_columns(cells), site_columns(table)
+    for field in ("name", "municipality", "province", "lon", "lat", "location_kind"):
+        assert getattr(got_columns, field) == getattr(want_columns, field), field
+    np.testing.assert_array_equal(got_columns.name_array, want_columns.name_array)
+    expected = cell_values(table, RANKING_COLUMNS)
+    for column in RANKING_COLUMNS:
+        for i, (got, want) in enumerate(zip(cells[column], expected[column], strict=True)):
+            if want is pd.NA:
+                assert got is NA, (column, i)
+            elif is_missing(want):
+                assert is_missing(got) and type(got) is type(want), (column, i)
+            else:
+                assert got == want and type(got) is type(want), (column, i)
+    assert not deferred.frames_loaded(second)
+
+
+def test_a_missing_cell_behaves_as_pandas_na_in_the_explanations() -> None:
+    assert str(NA) == str(pd.NA) and f"{NA}" == f"{pd.NA}" and f"({NA})" == f"({pd.NA})"
+    assert (NA == "reported") is NA and (NA != "reported") is NA
+    with pytest.raises(TypeError):
+        bool(NA)
+    with pytest.raises(TypeError):
+        bool(pd.NA)
+    assert pickle.loads(pickle.dumps(NA)) is NA
+    assert is_missing(NA)
+    for value in (None, pd.NA, pd.NaT, float("nan"), np.float64("nan")):  # as pandas has it
+        assert is_missing(value) and pd.isna(value)
+    for value in ("", "x", 0, 1.5, np.int64(3), (), False):
+        assert not is_missing(value) and not pd.isna(value)

@@ -116,7 +116,7 @@ def test_a_ranking_without_outputs_loads_no_output_writer(tmp_path) -> None:
     assert seen["plugins"] == "__all__"
 
 
-def test_a_ranking_on_cached_layers_loads_no_geometry_library(tmp_path) -> None:
+def test_a_ranking_on_cached_layers_loads_no_geometry_library_nor_pandas(tmp_path) -> None:
     # the first ranking reads the layer files (geopandas) and fills the on-disk cache; the
     # next one reads the site table without geometry and the site facts from it
     case = Path(__file__).resolve().parents[1] / "models" / "cases" / "example_photonics.toml"
@@ -128,6 +128,8 @@ def test_a_ranking_on_cached_layers_loads_no_geometry_library(tmp_path) -> None:
     tops = {m.split(".")[0] for m in seen["modules"]}
     assert "siting.outputs.terminal.ranking" in seen["modules"]
     assert tops & {"geopandas", "shapely", "pyproj", "pulp", "ortools"} == set()
+    # the site table's ranking columns and the site facts are read as plain values
+    assert tops & {"pandas", "pyarrow"} == set()
 
 
 def test_a_users_pydantic_plugin_setting_is_kept() -> None:

@@ -11,12 +11,15 @@ cache (layers built in memory, the cache switched off) gets its facts built as b
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from siting.criteria.site_facts import SiteFacts, site_facts
 from siting.layers import cache
 from siting.layers.load import GeoData
 from siting.layers.site_table import with_geometry
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: id of the site table -> (that table, the layers it was built from, its facts).
 _MEMORY: dict[int, tuple[pd.DataFrame, GeoData, SiteFacts]] = {}

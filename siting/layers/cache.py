@@ -163,7 +163,7 @@ def remember_key(value: object, source: object, key: str) -> None:
     Results derived from ``value`` can then be cached too (:func:`remembered_key`); the
     objects are kept, so an id reused after garbage collection never finds a stale key.
     """
-    if len(_KEYS) >= 16:  # as many as the in-memory caches can still hold
+    if len(_KEYS) >= 32:  # as many as the in-memory caches can still hold (3 per table)
         _KEYS.pop(next(iter(_KEYS)))
     _KEYS[id(value)] = (value, source, key)
 

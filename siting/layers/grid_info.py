@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from siting import vocab
 from siting.layers.grid import GridLevel, grid_join
@@ -18,6 +17,7 @@ from siting.layers.load import GeoData
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import pandas as pd
 
 
 def municipality_grid(data: GeoData) -> pd.DataFrame:
@@ -32,6 +32,8 @@ def municipality_grid(data: GeoData) -> pd.DataFrame:
         ``gm_code``, ``municipality`` and :data:`GRID_COLUMNS` (without ``grid_chains``),
         one row per municipality, in the layer's order.
     """
+    import pandas as pd
+
     munis = pd.DataFrame(data.municipalities.drop(columns="geometry", errors="ignore"))
     frame = pd.DataFrame({"site_id": munis["gm_code"], "gm_code": munis["gm_code"]})
     joined = grid_join(data, frame)

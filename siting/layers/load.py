@@ -21,8 +21,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from siting import settings
 from siting._errors import Problem, SitingInputError
 from siting._lazy import lazy_names
@@ -39,6 +37,7 @@ from siting.layers.schema import (
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import pandas as pd
 
     from siting.layers.read_layer import record_rules as record_rules
     from siting.layers.read_layer import site_fallbacks as site_fallbacks
@@ -89,8 +88,8 @@ class GeoData:
     sites: gpd.GeoDataFrame
     grid_congestion: gpd.GeoDataFrame
     hotspots: pd.DataFrame = field(default_factory=lambda: _empty_table(HOTSPOTS))
-    grid_areas: pd.DataFrame = field(default_factory=pd.DataFrame)
-    grid_area_links: pd.DataFrame = field(default_factory=pd.DataFrame)
+    grid_areas: pd.DataFrame = field(default_factory=lambda: _empty_frame())
+    grid_area_links: pd.DataFrame = field(default_factory=lambda: _empty_frame())
     files: dict[str, Path] = field(default_factory=dict)
     catalog: dict[str, dict[str, Any]] = field(default_factory=dict)
     grid_overrides: tuple[Any, ...] = ()
@@ -176,6 +175,8 @@ def load_municipalities(geodata_dir: str | Path | None = None) -> gpd.GeoDataFra
 
 def load_municipal_mergers(geodata_dir: str | Path | None = None) -> pd.DataFrame:
     """Load the table of former municipality codes and where they went."""
+    import pandas as pd
+
     frame, problems = _read_layer(MUNICIPAL_MERGERS, layer_path(MUNICIPAL_MERGERS, geodata_dir))
     return pd.DataFrame(_raise_or(frame, problems).drop(columns="geometry", errors="ignore"))
 
@@ -357,6 +358,13 @@ def _read_layer(spec: LayerSpec, path: Path) -> tuple[gpd.GeoDataFrame, list[Pro
     return read_layer(spec, path)
 
 
+def _empty_frame() -> pd.DataFrame:
+    """Return an empty DataFrame (the default of a layer without a file)."""
+    import pandas as pd
+
+    return pd.DataFrame()
+
+
 def _empty_table(spec: LayerSpec) -> pd.DataFrame:
     """Return an empty table with the layer's columns (:func:`~.read_layer.empty_table`)."""
     from siting.layers.read_layer import empty_table
@@ -374,6 +382,7 @@ def _load_all(
     files: dict[str, Path],
 ) -> tuple[GeoData | None, list[Problem], list[Problem]]:
     import geopandas as gpd
+    import pandas as pd
 
     from siting.layers.cross_checks import cross_check
 

@@ -10,12 +10,15 @@ resolving an example case's location unpickles no layer and transforms no coordi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from siting._memo import IdentityMemo
 from siting.layers.load import GeoData
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)

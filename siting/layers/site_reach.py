@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from siting import settings, vocab
 from siting.layers.load import GeoData
@@ -140,6 +139,8 @@ def _talent_values(data: GeoData) -> tuple[gpd.GeoDataFrame, dict[str, str], np.
 def _campus_facts(
     site_xy: np.ndarray, campuses: gpd.GeoDataFrame, *, reach_km: float, chunk: int = 4096
 ) -> dict[str, object]:
+    import pandas as pd
+
     n = len(site_xy)
     if campuses.empty or n == 0:
         empty_tuples = pd.Series([()] * n, dtype=object)

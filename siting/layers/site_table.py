@@ -37,12 +37,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from siting import settings
 from siting.layers.deferred import site_count
 from siting.layers.grid import GRID_COLUMNS, grid_join
 from siting.layers.load import GeoData, disk_key, load_geodata
+from siting.layers.site_cells import SiteCells, build_site_cells
 from siting.layers.site_context import CONTEXT_COLUMNS, context_columns
 from siting.layers.site_reach import STUDENT_COLUMNS as STUDENT_COLUMNS
 from siting.layers.site_reach import STUDENT_LABELS as STUDENT_LABELS
@@ -52,6 +52,7 @@ from siting.layers.site_reach import talent_within_reach as talent_within_reach
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import pandas as pd
 
 #: Site-table columns added to the site layer's own, with their meaning and unit.
 SITE_TABLE_COLUMNS: dict[str, str] = {
@@ -115,6 +116,8 @@ def build_site_table(
         representative point for polygon sites), the site layer's columns plus
         :data:`SITE_TABLE_COLUMNS`. Unknown values are missing (``NA``), never invented.
     """
+    import pandas as pd
+
     reach = settings.talent_reach_km if talent_reach_km is None else talent_reach_km
     half = (
         settings.talent_half_distance_km
@@ -155,6 +158,8 @@ def build_site_table(
 
 def _admin_columns(data: GeoData) -> pd.DataFrame:
     """Return the municipality's name and regions per ``gm_code`` (the index)."""
+    import pandas as pd
+
     municipalities = pd.DataFrame(data.municipalities.drop(columns="geometry"))
     return municipalities.set_index("gm_code")[
         [
@@ -228,13 +233,41 @@ def site_frame(
     return _entry(data).frame
 
 
-def with_geometry(table: pd.DataFrame, data: GeoData) -> gpd.GeoDataFrame:
+def site_cells(geodata_dir: str | Path | None = None, *, data: GeoData | None = None) -> SiteCells:
+    """Return the columns of the site table a ranking reads, as plain values (cached so).
+
+    :class:`~siting.layers.site_cells.SiteCells` of :func:`site_frame`: from the on-disk cache
+    they unpickle without pandas. Treat the result as read-only.
+
+    Parameters
+    ----------
+    geodata_dir
+        Data folder; ``None`` for the default.
+    data
+        Layers already loaded (e.g. built in memory); overrides ``geodata_dir``.
+
+    Returns
+    -------
+    SiteCells
+    """
+    data = load_geodata(geodata_dir) if data is None else data
+    entry = _entry(data)
+    if entry.cells is None:
+        entry.cells = build_site_cells(entry.frame)
+        if entry.key is not None:
+            from siting.layers import cache
+
+            cache.remember_key(entry.cells, data, entry.key)  # the site facts are cached under it
+    return entry.cells
+
+
+def with_geometry(table: pd.DataFrame | SiteCells, data: GeoData) -> gpd.GeoDataFrame:
     """Return ``table``, a site table of ``data``, with its geometry (:func:`site_table`).
 
     Parameters
     ----------
     table
-        :func:`site_table` or :func:`site_frame` of ``data``.
+        :func:`site_table`, :func:`site_frame` or :func:`site_cells` of ``data``.
     data
         Its layers.
 
@@ -243,7 +276,7 @@ def with_geometry(table: pd.DataFrame, data: GeoData) -> gpd.GeoDataFrame:
     geopandas.GeoDataFrame
         ``table`` itself when it has the geometry.
     """
-    if "geometry" in table.columns:
+    if not isinstance(table, SiteCells) and "geometry" in table.columns:
         return table
     full = site_table(data=data)
     assert len(full) == len(table), "a site table of other layers"
@@ -254,35 +287,57 @@ def with_geometry(table: pd.DataFrame, data: GeoData) -> gpd.GeoDataFrame:
 class StoredSiteTable:
     """The payload of a ``site-table`` entry of the on-disk cache (:mod:`siting.layers.cache`).
 
+    Unpickling it imports neither pandas nor geopandas: the frame and the geometry are
+    unpickled when first read (the whole entry was checked when it was read).
+
     Attributes
     ----------
+    n_sites
+        Number of sites.
+    cells
+        What a ranking reads (:func:`site_cells`), as plain values.
     frame
-        The table without its geometry (:func:`site_frame`): it unpickles with pandas alone.
+        The pickled table without its geometry (:func:`site_frame`).
     geometry
-        The pickled geometry (a GeoSeries in the working CRS), unpickled for :func:`site_table`.
+        The pickled geometry (a GeoSeries in the working CRS), for :func:`site_table`.
     """
 
-    frame: pd.DataFrame
+    n_sites: int
+    cells: SiteCells
+    frame: bytes
     geometry: bytes
 
 
 class _Entry:
-    """A site table in memory: its frame, its pickled or built geometry, its on-disk key."""
+    """A site table in memory: cells, frame, geometry (unpickled when first read) and key."""
 
     def __init__(
         self,
         data: GeoData,
-        frame: pd.DataFrame,
         *,
+        frame: pd.DataFrame | bytes,
         geometry: bytes = b"",
         table: gpd.GeoDataFrame | None = None,
+        cells: SiteCells | None = None,
         key: str | None = None,
     ) -> None:
         self.data = data
-        self.frame = frame
+        self._frame = frame
         self.geometry = geometry
         self.table = table
+        self.cells = cells
         self.key = key
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The table without its geometry (unpickled on first read, then remembered)."""
+        if isinstance(self._frame, bytes):
+            self._frame = pickle.loads(self._frame)  # checked with the whole cache entry
+            if self.key is not None:
+                from siting.layers import cache
+
+                cache.remember_key(self._frame, self.data, self.key)
+        return self._frame
 
 
 def _entry(data: GeoData) -> _Entry:
@@ -312,24 +367,36 @@ def _disk_cached_entry(data: GeoData, parts: tuple[object, ...]) -> _Entry:
     base = disk_key(data)
     if base is None:
         table = build_site_table(data)
-        return _Entry(data, _without_geometry(table), table=table)
+        return _Entry(data, frame=_without_geometry(table), table=table)
     key = cache.derived_key(base, "site_table", *parts)
     stored = cache.load_entry("site-table", key)
-    if isinstance(stored, StoredSiteTable) and len(stored.frame) == site_count(data):
-        entry = _Entry(data, stored.frame, geometry=stored.geometry, key=key)
+    if isinstance(stored, StoredSiteTable) and stored.n_sites == site_count(data):
+        entry = _Entry(
+            data, frame=stored.frame, geometry=stored.geometry, cells=stored.cells, key=key
+        )
     else:
         table = build_site_table(data)
         frame = _without_geometry(table)
-        geometry = pickle.dumps(table.geometry, protocol=pickle.HIGHEST_PROTOCOL)
-        cache.store_entry("site-table", key, StoredSiteTable(frame=frame, geometry=geometry))
-        entry = _Entry(data, frame, table=table, key=key)
+        entry = _Entry(data, frame=frame, table=table, cells=build_site_cells(frame), key=key)
+        assert entry.cells is not None
+        stored = StoredSiteTable(
+            n_sites=len(frame),
+            cells=entry.cells,
+            frame=pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL),
+            geometry=pickle.dumps(table.geometry, protocol=pickle.HIGHEST_PROTOCOL),
+        )
+        cache.store_entry("site-table", key, stored)
         cache.remember_key(table, data, key)
-    cache.remember_key(entry.frame, data, key)  # the site facts are cached under it
+        cache.remember_key(frame, data, key)
+    if entry.cells is not None:
+        cache.remember_key(entry.cells, data, key)  # the site facts are cached under it
     return entry
 
 
 def _without_geometry(table: gpd.GeoDataFrame) -> pd.DataFrame:
     """Return a site table's columns but its geometry, as a plain DataFrame."""
+    import pandas as pd
+
     return pd.DataFrame(table.drop(columns="geometry"))
 
 
@@ -366,6 +433,8 @@ def facts_to_confirm(
         without the date columns (sites built in memory, not read by the loader, which always
         has them) has nothing flagged.
     """
+    import pandas as pd
+
     year = settings.reference_year() if reference_year is None else reference_year
     age = settings.fact_max_age_years if max_age_years is None else max_age_years
     n = len(sites)
