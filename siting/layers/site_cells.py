@@ -235,17 +235,18 @@ class SiteCells:
     columns
         :func:`site_columns` of the table.
     cells
-        Column -> its cells (:func:`cell_values` of the table, ``pd.NA`` as :data:`NA`).
+        Column -> its cells (:func:`cell_values` of the table, ``pd.NA`` as :data:`NA`): a
+        read-only numpy array for a numpy column of numbers or flags, else a tuple.
     """
 
     site_ids: tuple[str, ...]
     columns: SiteColumns
-    cells: dict[str, tuple[Any, ...]]
+    cells: dict[str, tuple[Any, ...] | np.ndarray]
 
     def __len__(self) -> int:
         return len(self.site_ids)
 
-    def __getitem__(self, column: str) -> tuple[Any, ...]:
+    def __getitem__(self, column: str) -> tuple[Any, ...] | np.ndarray:
         if column == "site_id":
             return self.site_ids
         return self.cells[column]
@@ -268,12 +269,16 @@ def build_site_cells(table: pd.DataFrame) -> SiteCells:
     """
     import pandas as pd
 
-    def plain(value: Any) -> Any:
-        return NA if value is pd.NA else value
+    def plain(values: Any) -> tuple[Any, ...] | np.ndarray:
+        if isinstance(values, np.ndarray) and values.dtype != object:
+            out = values.copy()  # numbers and flags: the array itself (its cells are the same)
+            out.setflags(write=False)
+            return out
+        return tuple(NA if v is pd.NA else v for v in values)
 
     values = cell_values(table, RANKING_COLUMNS)
     return SiteCells(
         site_ids=tuple(table["site_id"].tolist()),
         columns=site_columns(table),
-        cells={column: tuple(plain(v) for v in values[column]) for column in RANKING_COLUMNS},
+        cells={column: plain(values[column]) for column in RANKING_COLUMNS},
     )
