@@ -156,6 +156,7 @@ def test_an_edited_layer_gives_a_new_site_frame(own_cache: Path, geodata_copy: P
     edit_csv(geodata_copy / "sites.csv", 2, available_ha="1.25")
     after = _fresh(geodata_copy)
     assert site_frame(data=after)["available_ha"].iloc[0] == 1.25
+    assert site_cells(data=after)["available_ha"][0] == 1.25
     assert site_table(data=after)["available_ha"].iloc[0] == 1.25
 
 
@@ -214,3 +215,23 @@ def test_a_missing_cell_behaves_as_pandas_na_in_the_explanations() -> None:
         assert is_missing(value) and pd.isna(value)
     for value in ("", "x", 0, 1.5, np.int64(3), (), False):
         assert not is_missing(value) and not pd.isna(value)
+
+
+@pytest.mark.parametrize("case", ["example_photonics.toml", "case6_two_site_photonics.toml"])
+def test_a_ranking_on_cached_layers_equals_one_on_layers_in_memory(
+    own_cache: Path, case: str
+) -> None:
+    # layers from the disk cache rank on their stored cells, facts and municipality index;
+    # the same layers as a GeoData of its own (no disk key) on a table built from the frames
+    profile = settings.models_dir / "cases" / case
+    siting.rank_sites(profile, data=_fresh(), solver="enumeration", top=5)  # fills the cache
+    stored = _fresh()
+    cached = siting.rank_sites(profile, data=stored, solver="enumeration", top=5)
+    assert not deferred.frames_loaded(stored)
+    in_memory = dataclasses.replace(stored)
+    assert disk_key(in_memory) is None
+    built = siting.rank_sites(profile, data=in_memory, solver="enumeration", top=5)
+    timing = {"solve_time_s"}  # measured, not a result
+    assert {k: v for k, v in cached.to_dict().items() if k not in timing} == {
+        k: v for k, v in built.to_dict().items() if k not in timing
+    }
