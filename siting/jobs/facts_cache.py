@@ -31,8 +31,8 @@ def cached_site_facts(table: pd.DataFrame, data: GeoData) -> SiteFacts:
     Parameters
     ----------
     table
-        The site table of ``data`` (:func:`siting.layers.site_table.site_table`), or that table
-        without its geometry (:func:`siting.layers.site_table.site_frame`: the same facts).
+        The site table of ``data`` (:func:`siting.layers.site_table.site_table`), or a view of
+        it (:func:`~siting.layers.site_table.site_frame`, ``site_cells``): the same facts.
     data
         The layers the table was built from; their campus layer gives the domain distances.
 

@@ -27,6 +27,11 @@ Reach rules (straight-line distances in EPSG:28992, not travel times):
 
 A site placed at its municipality's point (``location_kind = municipality``: the register
 gives no location) gets that point's distances, reach and grid links.
+
+The table is built once per layers and settings and kept on disk (:mod:`siting.layers.cache`)
+in three parts, each unpickled when first read: :func:`site_cells` (what a ranking reads, plain
+values: no pandas), :func:`site_frame` (the table without geometry: pandas) and
+:func:`site_table` (with its geometry: geopandas).
 """
 
 from __future__ import annotations
@@ -210,12 +215,12 @@ def site_table(
 def site_frame(
     geodata_dir: str | Path | None = None, *, data: GeoData | None = None
 ) -> pd.DataFrame:
-    """Return the site table without its geometry: what a ranking reads (cached as the table).
+    """Return the site table without its geometry (cached with the table).
 
     The columns and values of :func:`site_table` but ``geometry`` (each site's place is in
-    ``lon`` and ``lat``), as a plain DataFrame: a table served from the on-disk cache comes
-    without unpickling any geometry, so a ranking imports neither geopandas nor shapely.
-    Treat the result as read-only.
+    ``lon`` and ``lat``), as a plain DataFrame: from the on-disk cache it comes without
+    unpickling any geometry (no geopandas, no shapely). A ranking reads less still
+    (:func:`site_cells`). Treat the result as read-only.
 
     Parameters
     ----------
