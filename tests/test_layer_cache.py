@@ -141,8 +141,9 @@ def test_deferred_layers_behave_as_layers(own_cache: Path) -> None:
     second = _fresh()
     assert isinstance(second, siting.GeoData)
     copy = pickle.loads(pickle.dumps(second))
-    assert not deferred.frames_loaded(copy)
+    assert deferred.frames_loaded(copy)  # a pickle carries the frames
     pd.testing.assert_frame_equal(copy.campuses, first.campuses)
+    assert municipality_index(copy).codes == municipality_index(second).codes
     changed = dataclasses.replace(second, travel_times="matrix")
     assert changed.travel_times == "matrix" and second.travel_times is None
     pd.testing.assert_frame_equal(changed.sites, first.sites)
@@ -235,3 +236,27 @@ def test_a_ranking_on_cached_layers_equals_one_on_layers_in_memory(
     assert {k: v for k, v in cached.to_dict().items() if k not in timing} == {
         k: v for k, v in built.to_dict().items() if k not in timing
     }
+
+
+def test_layers_whose_frames_entry_is_gone_read_their_files(own_cache: Path) -> None:
+    first = _fresh()
+    (frames,) = _entries(own_cache, "layer-frames")
+    frames.unlink()
+    second = _fresh()
+    assert not deferred.frames_loaded(second)
+    pd.testing.assert_frame_equal(second.sites, first.sites)
+    assert len(_entries(own_cache, "layer-frames")) == 1  # stored again
+    frames.write_bytes(frames.read_bytes()[:-20])  # damaged: read the files again
+    third = _fresh()
+    pd.testing.assert_frame_equal(third.campuses, first.campuses)
+
+
+def test_frames_of_files_edited_since_are_never_served(own_cache: Path, geodata_copy: Path) -> None:
+    _fresh(geodata_copy)
+    (frames,) = _entries(own_cache, "layer-frames")
+    frames.unlink()
+    deferred_data = _fresh(geodata_copy)  # its key is of the files as they were
+    edit_csv(geodata_copy / "sites.csv", 2, available_ha="1.25")
+    with pytest.raises(siting.SitingInputError, match="changed"):
+        _ = deferred_data.sites
+    assert _fresh(geodata_copy).sites["available_ha"].iloc[0] == 1.25

@@ -251,20 +251,20 @@ def load_geodata(geodata_dir: str | Path | None = None) -> GeoData:
 @lru_cache(maxsize=8)
 def _load_geodata_cached(stamp: tuple[tuple[str, str, int, int], ...]) -> GeoData:
     from siting.layers import cache
-    from siting.layers.deferred import StoredLayers, deferred_geodata, stored_layers
+    from siting.layers.deferred import StoredLayers, deferred_geodata, store_layers
 
     files = {name: Path(path) for name, path, _, _ in stamp}
     key = cache.layers_key(files)
     stored = cache.load_entry("layers", key)
     if isinstance(stored, StoredLayers) and stored.files == files:
-        deferred = deferred_geodata(stored)  # the frames are unpickled when first read
+        deferred = deferred_geodata(stored, key)  # the frames are read when first used
         _remember_key(deferred, key)
         return deferred
     data, errors, _ = _load_all(files)
     if errors:
         raise SitingInputError(errors)
     assert data is not None
-    cache.store_entry("layers", key, stored_layers(data))
+    store_layers(data, key)
     _remember_key(data, key)
     return data
 
