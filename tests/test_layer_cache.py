@@ -260,3 +260,8 @@ def test_frames_of_files_edited_since_are_never_served(own_cache: Path, geodata_
     with pytest.raises(siting.SitingInputError, match="changed"):
         _ = deferred_data.sites
     assert _fresh(geodata_copy).sites["available_ha"].iloc[0] == 1.25
+
+
+def test_site_cells_name_a_column_they_do_not_hold(own_cache: Path) -> None:
+    with pytest.raises(KeyError, match="RANKING_COLUMNS"):
+        site_cells(data=_fresh())["designation"]

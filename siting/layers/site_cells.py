@@ -249,7 +249,13 @@ class SiteCells:
     def __getitem__(self, column: str) -> tuple[Any, ...] | np.ndarray:
         if column == "site_id":
             return self.site_ids
-        return self.cells[column]
+        try:
+            return self.cells[column]
+        except KeyError:
+            raise KeyError(
+                f"{column!r}: a ranking reads only the columns of RANKING_COLUMNS "
+                "(siting.layers.site_cells); add it there"
+            ) from None
 
 
 def build_site_cells(table: pd.DataFrame) -> SiteCells:
