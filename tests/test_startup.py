@@ -116,6 +116,22 @@ def test_a_ranking_without_outputs_loads_no_output_writer(tmp_path) -> None:
     assert seen["plugins"] == "__all__"
 
 
+def test_a_ranking_on_cached_layers_loads_no_geometry_library_nor_pandas(tmp_path) -> None:
+    # the first ranking reads the layer files (geopandas) and fills the on-disk cache; the
+    # next one reads the site table without geometry and the site facts from it
+    case = Path(__file__).resolve().parents[1] / "models" / "cases" / "example_photonics.toml"
+    env = {"SITING_CACHE_DIR": str(tmp_path)}
+    first = _rank_modules("rank", str(case), "--top", "3", env=env)
+    assert "geopandas" in first["modules"]  # the probe sees the libraries when they are used
+    seen = _rank_modules("rank", str(case), "--top", "3", env=env)
+    assert seen["code"] in (0, None)
+    tops = {m.split(".")[0] for m in seen["modules"]}
+    assert "siting.outputs.terminal.ranking" in seen["modules"]
+    assert tops & {"geopandas", "shapely", "pyproj", "pulp", "ortools"} == set()
+    # the site table's ranking columns and the site facts are read as plain values
+    assert tops & {"pandas", "pyarrow"} == set()
+
+
 def test_a_users_pydantic_plugin_setting_is_kept() -> None:
     seen = _rank_modules("--version", env={"PYDANTIC_DISABLE_PLUGINS": ""})
     assert seen["plugins"] == ""

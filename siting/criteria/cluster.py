@@ -27,13 +27,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from siting import vocab
 from siting._memo import IdentityMemo
 from siting.layers.site_context import PROXY_COLUMNS, PROXY_NOTE
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Criterion -> the site-table proxy column it reads.
 PROXY_CRITERIA: dict[str, str] = {
@@ -80,6 +83,8 @@ class ContextFacts:
     @classmethod
     def of_table(cls, table: pd.DataFrame) -> ContextFacts:
         """Read the context columns of a site table (absent columns: unknown, no hotspot)."""
+        import pandas as pd
+
         n = len(table)
         hot = np.zeros((n, len(_DOMAINS)), dtype=bool)
         if "hotspot_domains" in table:

@@ -58,11 +58,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from siting.layers.grid import GridChain, GridLevel
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Classes for which a flexible contract may be possible (limited; under investigation).
 FLEXIBLE_CLASSES = (1, 2)

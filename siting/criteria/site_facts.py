@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from siting import vocab
 from siting.criteria import talent
@@ -20,6 +20,9 @@ from siting.criteria.cluster import ContextFacts, domain_facilities
 from siting.criteria.grid_rule import GridFacts, build_grid_facts
 from siting.criteria.rules import NO_LIMIT
 from siting.criteria.site_fit import FitFacts
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)

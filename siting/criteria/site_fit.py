@@ -51,11 +51,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from siting import vng, vocab
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: The checks, in order: id -> what it asks, in words.
 CHECKS: dict[str, str] = {
@@ -144,6 +147,8 @@ class FitFacts:
         -------
         FitFacts
         """
+        import pandas as pd
+
         n = len(table)
 
         def text(column: str) -> np.ndarray:

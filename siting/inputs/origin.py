@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from siting._crs import to_working
 from siting._errors import Problem, SitingInputError
-from siting._memo import IdentityMemo
 from siting.inputs.profile import Profile
 from siting.layers.load import GeoData
+from siting.layers.municipality_index import municipality_index
 from siting.layers.places import find_municipality, km_outside_municipalities
 
 
@@ -35,15 +34,21 @@ def resolve_origin(profile: Profile, data: GeoData, *, file: str) -> tuple[float
     if location is None:
         return None
     if location.municipality is None:
+        from siting._crs import to_working
+
         x, y = to_working(
             np.array([location.lon], dtype=float), np.array([location.lat], dtype=float)
         )
         point = float(x[0]), float(y[0])
         _check_in_netherlands(point, data, file=file, lat=location.lat, lon=location.lon)
         return point
-    codes, names, mergers, former_names = _lookup(data)
+    index = municipality_index(data)
     found = find_municipality(
-        location.municipality, codes, names, mergers=mergers, former_names=former_names
+        location.municipality,
+        index.codes,
+        index.names,
+        mergers=index.mergers,
+        former_names=index.former_names,
     )
     if found.code is None:
         raise SitingInputError(
@@ -54,44 +59,16 @@ def resolve_origin(profile: Profile, data: GeoData, *, file: str) -> tuple[float
                 message=found.problem,
             )
         )
-    code = found.code
-    point = data.municipalities.geometry.iat[codes.index(code)]
-    return float(point.x), float(point.y)
-
-
-#: Codes and names of the current municipalities, former code -> current code, former name
-#: -> current code.
-_Lookup = tuple[list[str], list[str], dict[str, str], dict[str, str]]
-
-#: Per municipalities and mergers layer: what :func:`_lookup` returns.
-_LOOKUPS: IdentityMemo[_Lookup] = IdentityMemo()
-
-
-def _lookup(data: GeoData) -> _Lookup:
-    """Return the municipality codes, names and mergers of ``data`` (remembered per layer).
-
-    The layers are read-only once loaded; a new layer (another data folder, a scenario)
-    gets its own entry.
-    """
-    munis, merged = data.municipalities, data.municipal_mergers
-    return _LOOKUPS.get(
-        (munis, merged),
-        lambda: (
-            munis["gm_code"].tolist(),
-            munis["name"].tolist(),
-            dict(zip(merged["old_code"], merged["new_code"], strict=True)),
-            dict(zip(merged["old_name"], merged["new_code"], strict=True)),
-        ),
-    )
+    i = index.codes.index(found.code)
+    return float(index.x[i]), float(index.y[i])
 
 
 def _check_in_netherlands(
     point: tuple[float, float], data: GeoData, *, file: str, lat: float | None, lon: float | None
 ) -> None:
-    munis = data.municipalities
-    xy = np.column_stack([munis.geometry.x.to_numpy(), munis.geometry.y.to_numpy()])
-    extent = munis["extent_km"].to_numpy(dtype=float) if "extent_km" in munis else None
-    beyond = km_outside_municipalities(point, xy, extent)
+    index = municipality_index(data)
+    xy = np.column_stack([index.x, index.y])
+    beyond = km_outside_municipalities(point, xy, index.extent_km)
     if beyond > 0:
         raise SitingInputError(
             Problem(

@@ -7,8 +7,9 @@ site) and site indices, and return the result dataclasses of :mod:`siting.result
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from siting.criteria.evaluation import ConstraintEvaluation, Evaluation
 from siting.criteria.feasible_years import FIT_HORIZON_YEARS
@@ -20,7 +21,7 @@ from siting.jobs.explain_sites import (
     weight_ranges_at,
 )
 from siting.jobs.infeasibility import describe_one
-from siting.jobs.site_columns import site_columns
+from siting.layers.site_cells import cell_values, site_columns
 from siting.model.rows import id_ranks
 from siting.results.ranking import (
     ConstraintLine,
@@ -32,6 +33,11 @@ from siting.results.ranking import (
     Separation,
     WeightRange,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from siting.layers.site_cells import SiteCells
 
 
 def breakdown(ev: Evaluation, i: int) -> tuple[CriterionLine, ...]:
@@ -111,7 +117,9 @@ def funnel(ev: Evaluation) -> tuple[FunnelStep, ...]:
     return tuple(steps)
 
 
-def near_misses(ev: Evaluation, table: pd.DataFrame, *, limit: int = 5) -> tuple[NearMiss, ...]:
+def near_misses(
+    ev: Evaluation, table: pd.DataFrame | SiteCells, *, limit: int = 5
+) -> tuple[NearMiss, ...]:
     """Return the best excluded sites: fewest failing rules first, then highest utility.
 
     Each comes with the smallest change per failing (or unknown) rule that would make it pass.
@@ -144,7 +152,7 @@ def near_misses(ev: Evaluation, table: pd.DataFrame, *, limit: int = 5) -> tuple
     return tuple(out)
 
 
-def earliest_fit(ev: Evaluation, table: pd.DataFrame, year_needed: int) -> EarliestFit:
+def earliest_fit(ev: Evaluation, table: pd.DataFrame | SiteCells, year_needed: int) -> EarliestFit:
     """Report from which year sites fit the need, and how many, with the best of them.
 
     Parameters
@@ -199,7 +207,7 @@ def earliest_fit(ev: Evaluation, table: pd.DataFrame, year_needed: int) -> Earli
     )
 
 
-def infeasibility(ev: Evaluation, table: pd.DataFrame) -> Infeasibility:
+def infeasibility(ev: Evaluation, table: pd.DataFrame | SiteCells) -> Infeasibility:
     """Explain an empty ranking: the rules that rule out most, and the best single relaxation.
 
     For each rule, the sites that pass every other rule are the ones dropping it would admit;
@@ -208,6 +216,7 @@ def infeasibility(ev: Evaluation, table: pd.DataFrame) -> Infeasibility:
     passing = {con.name: con.ok for con in ev.constraints}
     labels = {con.name: con.label for con in ev.constraints}
     known = {con.name: con.passes | con.unknown for con in ev.constraints}
+    names = cell_values(table, ("name",))["name"]  # the cells, as table["name"].iat
 
     def best_of(gained: np.ndarray) -> str:
         # the highest utility (rounded by numpy to 6 decimals, as screening does), ties to
@@ -216,7 +225,7 @@ def infeasibility(ev: Evaluation, table: pd.DataFrame) -> Infeasibility:
         top = min(
             zip(gained.tolist(), rounded, strict=True), key=lambda kr: (-kr[1], ev.site_ids[kr[0]])
         )[0]
-        return f"{ev.site_ids[top]} ({table['name'].iat[top]})"
+        return f"{ev.site_ids[top]} ({names[top]})"
 
     return describe_one(passing, labels, best_of, known=known)
 

@@ -11,15 +11,18 @@ cache (layers built in memory, the cache switched off) gets its facts built as b
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from siting.criteria.site_facts import SiteFacts, site_facts
 from siting.layers import cache
 from siting.layers.load import GeoData
+from siting.layers.site_table import with_geometry
 
-#: id of the site table -> (that table, its campuses, its facts), as in
-#: :func:`siting.criteria.site_facts.site_facts`.
-_MEMORY: dict[int, tuple[pd.DataFrame, pd.DataFrame, SiteFacts]] = {}
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: id of the site table -> (that table, the layers it was built from, its facts).
+_MEMORY: dict[int, tuple[pd.DataFrame, GeoData, SiteFacts]] = {}
 
 
 def cached_site_facts(table: pd.DataFrame, data: GeoData) -> SiteFacts:
@@ -28,7 +31,8 @@ def cached_site_facts(table: pd.DataFrame, data: GeoData) -> SiteFacts:
     Parameters
     ----------
     table
-        The site table of ``data`` (:func:`siting.layers.site_table.site_table`).
+        The site table of ``data`` (:func:`siting.layers.site_table.site_table`), or a view of
+        it (:func:`~siting.layers.site_table.site_frame`, ``site_cells``): the same facts.
     data
         The layers the table was built from; their campus layer gives the domain distances.
 
@@ -39,17 +43,17 @@ def cached_site_facts(table: pd.DataFrame, data: GeoData) -> SiteFacts:
         ``data.campuses``.
     """
     hit = _MEMORY.get(id(table))
-    if hit is not None and hit[0] is table and hit[1] is data.campuses:
+    if hit is not None and hit[0] is table and hit[1] is data:
         return hit[2]
     base = cache.remembered_key(table, data)
     if base is None:
-        return site_facts(table, data.campuses)
+        return site_facts(with_geometry(table, data), data.campuses)
     key = cache.derived_key(base, "site_facts", cache.source_fingerprint("criteria"))
     facts = cache.load_entry("site-facts", key)
     if not (isinstance(facts, SiteFacts) and facts.site_ids == tuple(table["site_id"])):
-        facts = site_facts(table, data.campuses)
+        facts = site_facts(with_geometry(table, data), data.campuses)
         cache.store_entry("site-facts", key, facts)
     if len(_MEMORY) >= 8:
         _MEMORY.pop(next(iter(_MEMORY)))
-    _MEMORY[id(table)] = (table, data.campuses, facts)
+    _MEMORY[id(table)] = (table, data, facts)
     return facts

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
-from siting._crs import to_display
 from siting._errors import Problem, SitingInputError
 from siting.criteria.evaluation import Evaluation, describe_needs, evaluate
 from siting.criteria.site_facts import SiteFacts
@@ -23,12 +22,18 @@ from siting.jobs.explain import earliest_fit, funnel, infeasibility, near_misses
 from siting.jobs.facts_cache import cached_site_facts
 from siting.jobs.rank_records import recommendation, recommendations, site_outcomes
 from siting.layers.load import GeoData, load_geodata
-from siting.layers.site_table import site_table
+from siting.layers.municipality_index import municipality_index
+from siting.layers.site_table import site_cells
 from siting.model.rows import HardConstraint, best_sites, feasible_mask, id_ranks
 from siting.model.site_choice import RankingSolution, SiteChoiceModel, rank_by_enumeration
 from siting.model.two_site import PairSolution, TwoSiteModel, pairs_by_enumeration
 from siting.results.live_scores import ScoreTable
 from siting.results.ranking import PairRecommendation, RankingResult
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from siting.layers.site_cells import SiteCells
 
 #: Exact method for the single-site choice: sort the feasible sites (the problem is separable;
 #: tests show it equals the MILP of every backend). Fast: used for screening and benchmarks.
@@ -147,7 +152,7 @@ def rank_sites(
     profile, catalogue = _inputs(profile, weights, catalogue, top=top)
     data = load_geodata(geodata_dir) if data is None else data
     data = with_travel_times(data, travel_times)
-    table = site_table(data=data)
+    table = site_cells(data=data)
     origin = resolve_origin(profile, data, file=file)
     facts = cached_site_facts(table, data)
     ev = evaluate(profile, facts, catalogue, origin_xy=origin)
@@ -169,11 +174,11 @@ def ranking_of(
 ) -> RankingResult:
     """Rank and explain an evaluated profile (:func:`rank_sites` after its evaluation).
 
-    ``data`` is the data ``ev`` was evaluated on (its site table is :func:`site_table`'s),
+    ``data`` is the data ``ev`` was evaluated on (its site table is :func:`site_cells`'s),
     ``profile`` the profile as evaluated, with its weights, ``origin`` its current location
     in EPSG:28992 [m].
     """
-    table = site_table(data=data)
+    table = site_cells(data=data)
     facts = cached_site_facts(table, data)
     solution = _choose(ev, solver=solver, time_limit_s=time_limit_s, top=top)
     feasible = np.flatnonzero(ev.feasible)
@@ -210,7 +215,7 @@ def ranking_of(
         n_unverified=int(ev.unverified.sum()),
         notes=_notes(profile, ev, data),
         sites=site_outcomes(ev, table, ranked),
-        origin=_origin_lonlat(origin),
+        origin=_origin_lonlat(origin, data),
         pairs=pairs,
         pair_status=pair_status,
         earliest_fit=earliest_fit(ev, table, profile.needs.year),
@@ -251,12 +256,21 @@ def _inputs(
     return profile, catalogue
 
 
-def _origin_lonlat(origin: tuple[float, float] | None) -> tuple[float, float] | None:
-    """Return the current location in WGS84 [degree], rounded, or ``None``."""
+def _origin_lonlat(origin: tuple[float, float] | None, data: GeoData) -> tuple[float, float] | None:
+    """Return the current location in WGS84 [degree], rounded, or ``None``.
+
+    A municipality's point has its lon/lat in the municipality index (the same transform,
+    done when the layers were read); another point is transformed here.
+    """
     if origin is None:
         return None
-    lon, lat = to_display(np.array([origin[0]]), np.array([origin[1]]))
-    return (round(float(lon[0]), 6), round(float(lat[0]), 6))
+    found = municipality_index(data).lonlat_of(origin)
+    if found is None:
+        from siting._crs import to_display
+
+        lon, lat = to_display(np.array([origin[0]]), np.array([origin[1]]))
+        found = float(lon[0]), float(lat[0])
+    return (round(found[0], 6), round(found[1], 6))
 
 
 def _notes(profile: Profile, ev: Evaluation, data: GeoData) -> tuple[str, ...]:
@@ -308,7 +322,7 @@ def score_table(ev: Evaluation) -> ScoreTable:
 
 def _rank_pairs(
     profile: Profile,
-    table: pd.DataFrame,
+    table: pd.DataFrame | SiteCells,
     facts: SiteFacts,
     catalogue: Catalogue,
     origin: tuple[float, float] | None,
@@ -369,7 +383,7 @@ def _pairs(
     solution: PairSolution,
     ev_r: Evaluation,
     ev_p: Evaluation,
-    table: pd.DataFrame,
+    table: pd.DataFrame | SiteCells,
     candidates: np.ndarray,
 ) -> tuple[PairRecommendation, ...]:
     return tuple(

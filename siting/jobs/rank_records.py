@@ -6,10 +6,9 @@ What became of every candidate site is kept for maps and tables.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from siting import settings
 from siting.criteria.evaluation import Evaluation
@@ -20,13 +19,22 @@ from siting.jobs.explain_sites import (
     questions_at,
     weight_ranges_at,
 )
-from siting.jobs.site_columns import cell_values, site_columns
+from siting.layers.site_cells import (
+    RANKING_COLUMNS,
+    SiteCells,
+    cell_values,
+    is_missing,
+    site_columns,
+)
 from siting.results.ranking import Recommendation
 from siting.results.site_outcomes import OutcomeColumns, SiteOutcomes
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 def recommendations(
-    ev: Evaluation, table: pd.DataFrame, ranked: list[int], feasible: np.ndarray
+    ev: Evaluation, table: pd.DataFrame | SiteCells, ranked: list[int], feasible: np.ndarray
 ) -> tuple[Recommendation, ...]:
     """Return the recommendations in rank order, each explained against the next one."""
     nexts = [*ranked[1:], None][: len(ranked)]
@@ -35,7 +43,9 @@ def recommendations(
     )
 
 
-def site_outcomes(ev: Evaluation, table: pd.DataFrame, ranked: list[int]) -> SiteOutcomes:
+def site_outcomes(
+    ev: Evaluation, table: pd.DataFrame | SiteCells, ranked: list[int]
+) -> SiteOutcomes:
     """Return every candidate site's outcome: recommended, feasible or excluded, and why.
 
     The records are built when first read (:class:`~siting.results.site_outcomes.SiteOutcomes`),
@@ -62,30 +72,7 @@ def site_outcomes(ev: Evaluation, table: pd.DataFrame, ranked: list[int]) -> Sit
     )
 
 
-_ROW_COLUMNS = (
-    "name",
-    "municipality",
-    "province",
-    "lon",
-    "lat",
-    "location_kind",
-    "available_ha",
-    "available_ha_confidence",
-    "available_ha_year",
-    "available_ha_to_confirm",
-    "status",
-    "status_date",
-    "status_to_confirm",
-    "location_confidence",
-    "afname_class",
-    "grid_confidence",
-    "congestion_status_date",
-    "grid_basis",
-    "grid_area_ids",
-)
-
-
-def _row(table: pd.DataFrame, i: int) -> dict[str, Any]:
+def _row(table: pd.DataFrame | SiteCells, i: int) -> dict[str, Any]:
     """Return the columns an explanation needs of one site (cheaper than a row lookup).
 
     The cells are whatever the site table holds (numbers, text, missing values, tuples).
@@ -94,13 +81,13 @@ def _row(table: pd.DataFrame, i: int) -> dict[str, Any]:
     (:func:`~siting.jobs.site_columns.cell_values`): a column lookup on a GeoDataFrame costs
     far more than the cell.
     """
-    cells = cell_values(table, _ROW_COLUMNS)
-    return {column: cells[column][i] for column in _ROW_COLUMNS}
+    cells = cell_values(table, RANKING_COLUMNS)
+    return {column: cells[column][i] for column in RANKING_COLUMNS}
 
 
 def recommendation(
     ev: Evaluation,
-    table: pd.DataFrame,
+    table: pd.DataFrame | SiteCells,
     i: int,
     *,
     rank: int,
@@ -117,7 +104,7 @@ def recommendation(
 
 def explained(
     ev: Evaluation,
-    table: pd.DataFrame,
+    table: pd.DataFrame | SiteCells,
     sites: Sequence[int],
     *,
     ranks: Sequence[int],
@@ -200,10 +187,12 @@ def _caveats(row: dict[str, Any]) -> tuple[str, ...]:
     out = []
     age = settings.fact_max_age_years
     year = row["available_ha_year"]
-    if pd.isna(row["available_ha"]):
+    if is_missing(row["available_ha"]):
         out.append("available area unknown")
     else:
-        when = f", figure from {int(year)}" if pd.notna(year) else ", year of figure not stated"
+        when = (
+            f", figure from {int(year)}" if not is_missing(year) else ", year of figure not stated"
+        )
         text = f"available area {row['available_ha']:g} ha ({row['available_ha_confidence']}{when})"
         if row["available_ha_to_confirm"]:
             text += f": undated or older than {age} years, a fact to confirm"

@@ -13,7 +13,10 @@ loads in well under 0.1 s. An entry is found by a key that changes whenever its 
 - the settings the result depends on (the CRSs; for a site table also the reach settings and
   the reference year of dated facts).
 
-An entry is a pickle behind a header with its key and the SHA-256 of the payload. A missing,
+An entry is a pickle behind a header with its key and the SHA-256 of the payload. Layers and
+site tables are stored with their geometry pickled apart (:class:`~.deferred.StoredLayers`,
+:class:`~.site_table.StoredSiteTable`), so a ranking that reads no geometry loads without
+geopandas. A missing,
 truncated, corrupt or foreign entry is ignored and rebuilt, silently; a cache that cannot be
 written (read-only home, full disk) only costs the speed. Only layers that passed every check
 are stored: a layer with errors is read and reported as always.
@@ -110,6 +113,29 @@ def derived_key(base: str, *parts: object) -> str:
 
 def load_entry(kind: str, key: str) -> Any | None:
     """Return the cached object of ``kind`` under ``key``, or ``None`` (missing or unusable)."""
+    body = load_blob(kind, key)
+    if body is None:
+        return None
+    try:
+        return pickle.loads(body)  # our own entry, checked
+    except Exception:  # an entry of another library version: rebuild
+        return None
+
+
+def store_entry(kind: str, key: str, value: object) -> None:
+    """Write ``value`` as the entry of ``kind`` under ``key`` (atomically); errors are ignored."""
+    try:
+        body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return
+    store_blob(kind, key, body)
+
+
+def load_blob(kind: str, key: str) -> bytes | None:
+    """Return the bytes stored as ``kind`` under ``key`` (checked), or ``None``.
+
+    The entry becomes the most recently used.
+    """
     folder = cache_folder()
     if folder is None:
         return None
@@ -122,31 +148,38 @@ def load_entry(kind: str, key: str) -> Any | None:
     body = blob[len(header) + 64 :]
     if not blob.startswith(header) or blob[len(header) : len(header) + 64] != _sha(body):
         return None  # truncated, corrupt or not ours: rebuilt by the caller
-    try:
-        value = pickle.loads(body)  # our own entry, checked above
-    except Exception:  # an entry of another library version: rebuild
-        return None
-    try:
-        os.utime(path)  # most recently used
-    except OSError:
-        pass
-    return value
+    touch_entry(kind, key)
+    return body
 
 
-def store_entry(kind: str, key: str, value: object) -> None:
-    """Write ``value`` as the entry of ``kind`` under ``key`` (atomically); errors are ignored."""
+def store_blob(kind: str, key: str, body: bytes) -> None:
+    """Write ``body`` as the entry of ``kind`` under ``key`` (atomically); errors are ignored."""
     folder = cache_folder()
     if folder is None:
         return
     try:
-        body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         handle, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=_SUFFIX)
         with os.fdopen(handle, "wb") as fh:
             fh.write(_MAGIC + key.encode() + b"\n" + _sha(body) + body)
         os.replace(tmp, folder / f"{kind}-{key}{_SUFFIX}")
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+    except OSError:
         return
     _prune(folder.glob(f"*{_SUFFIX}"))
+
+
+def touch_entry(kind: str, key: str) -> None:
+    """Mark the entry of ``kind`` under ``key`` most recently used (if there), without reading it.
+
+    For a part kept in an entry of its own and read only when needed: it is kept as long as
+    the entry it belongs to.
+    """
+    folder = cache_folder()
+    if folder is None:
+        return
+    try:
+        os.utime(folder / f"{kind}-{key}{_SUFFIX}")
+    except OSError:
+        pass
 
 
 #: id of a cached result -> (the result, what it was derived from, its key): see
@@ -160,7 +193,7 @@ def remember_key(value: object, source: object, key: str) -> None:
     Results derived from ``value`` can then be cached too (:func:`remembered_key`); the
     objects are kept, so an id reused after garbage collection never finds a stale key.
     """
-    if len(_KEYS) >= 16:  # as many as the in-memory caches can still hold
+    if len(_KEYS) >= 32:  # as many as the in-memory caches can still hold (3 per table)
         _KEYS.pop(next(iter(_KEYS)))
     _KEYS[id(value)] = (value, source, key)
 

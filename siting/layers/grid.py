@@ -24,14 +24,16 @@ with the links' confidence, so the join works whatever the site's location preci
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
-import pandas as pd
 
 from siting import vocab
 from siting.layers.load import GeoData
 from siting.layers.schema import GRID_AREA_LINKS, GRID_AREAS, LayerSpec
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Confidence levels from best to worst (a chain is as sure as its weakest link).
 _CONFIDENCE_ORDER = ("reported", "approximate", "estimate", "unknown")
@@ -156,6 +158,8 @@ def grid_join(data: GeoData, sites: pd.DataFrame) -> pd.DataFrame:
         Indexed like ``sites``; ``grid_chains`` holds a tuple of :class:`GridChain` (the same
         tuple object for sites that share their chains).
     """
+    import pandas as pd
+
     overrides = tuple(getattr(data, "grid_overrides", ()) or ())
     areas = _with_columns(data.grid_areas, GRID_AREAS)
     links = _with_columns(data.grid_area_links, GRID_AREA_LINKS)
@@ -205,6 +209,8 @@ def grid_join(data: GeoData, sites: pd.DataFrame) -> pd.DataFrame:
 
 def _with_columns(frame: pd.DataFrame, spec: LayerSpec) -> pd.DataFrame:
     """Return the frame, or an empty one with the layer's columns (hand-made data)."""
+    import pandas as pd
+
     if all(c.name in frame.columns for c in spec.columns):
         return frame
     return pd.DataFrame({c.name: pd.Series([], dtype=object) for c in spec.columns})
@@ -251,6 +257,8 @@ def _municipality_override(chains: tuple[GridChain, ...], o: GridOverride) -> tu
 
 def _levels(areas: pd.DataFrame) -> dict[str, GridLevel]:
     """Every record of the grid_areas layer as a level; a station takes its area's figures."""
+    import pandas as pd
+
     records = areas.set_index("area_id", drop=False)
     out: dict[str, GridLevel] = {}
     for rec in records.itertuples(index=False):
@@ -355,6 +363,8 @@ def _worst(*levels: str) -> str:
 
 def _summary(chains: pd.Series, basis: list[str], sites: pd.DataFrame) -> pd.DataFrame:
     """Readable per-site summaries of the chains (the rule itself reads ``grid_chains``)."""
+    import pandas as pd
+
     cache: dict[int, dict[str, object]] = {}
     rows = []
     for site_chains, gm_code in zip(chains, sites["gm_code"], strict=True):
@@ -392,4 +402,6 @@ def _summary(chains: pd.Series, basis: list[str], sites: pd.DataFrame) -> pd.Dat
 
 
 def _num(value: object) -> float:
+    import pandas as pd
+
     return np.nan if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]

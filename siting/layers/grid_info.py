@@ -7,13 +7,17 @@ cannot; :func:`chain_year_text` and :func:`level_name` put one level in words.
 
 from __future__ import annotations
 
-import geopandas as gpd
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from siting import vocab
 from siting.layers.grid import GridLevel, grid_join
 from siting.layers.load import GeoData
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
 
 
 def municipality_grid(data: GeoData) -> pd.DataFrame:
@@ -28,6 +32,8 @@ def municipality_grid(data: GeoData) -> pd.DataFrame:
         ``gm_code``, ``municipality`` and :data:`GRID_COLUMNS` (without ``grid_chains``),
         one row per municipality, in the layer's order.
     """
+    import pandas as pd
+
     munis = pd.DataFrame(data.municipalities.drop(columns="geometry", errors="ignore"))
     frame = pd.DataFrame({"site_id": munis["gm_code"], "gm_code": munis["gm_code"]})
     joined = grid_join(data, frame)
@@ -47,6 +53,8 @@ def municipality_grid_points(data: GeoData) -> gpd.GeoDataFrame:
         ``expected_relief_year``, ``grid_basis``, ``grid_area_ids``; point geometry in
         EPSG:28992.
     """
+    import geopandas as gpd
+
     summary = municipality_grid(data).rename(columns={"congestion_status_date": "status_date"})
     points = data.municipalities.set_index("gm_code").geometry
     return gpd.GeoDataFrame(

@@ -19,18 +19,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import geopandas as gpd
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from siting import settings
 from siting._errors import Problem, SitingInputError
+from siting._lazy import lazy_names
 from siting._toml import read_toml
-from siting.layers.cross_checks import check_within_municipality, cross_check
-from siting.layers.read_layer import empty_table, read_layer
-from siting.layers.read_layer import record_rules as record_rules  # re-exported
-from siting.layers.read_layer import site_fallbacks as site_fallbacks  # re-exported
 from siting.layers.schema import (
     CAMPUSES,
     HOTSPOTS,
@@ -39,6 +33,20 @@ from siting.layers.schema import (
     MUNICIPALITIES,
     SITES,
     LayerSpec,
+)
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+    from siting.layers.read_layer import record_rules as record_rules
+    from siting.layers.read_layer import site_fallbacks as site_fallbacks
+
+# The readers and checks import geopandas and shapely: they are imported when a layer file is
+# read, so layers served from the on-disk cache (:mod:`siting.layers.deferred`) never load them.
+__getattr__, __dir__ = lazy_names(
+    __name__,
+    {"record_rules": "siting.layers.read_layer", "site_fallbacks": "siting.layers.read_layer"},
 )
 
 _EXTENSIONS = (".csv", ".gpkg", ".geojson")
@@ -79,9 +87,9 @@ class GeoData:
     campuses: gpd.GeoDataFrame
     sites: gpd.GeoDataFrame
     grid_congestion: gpd.GeoDataFrame
-    hotspots: pd.DataFrame = field(default_factory=lambda: empty_table(HOTSPOTS))
-    grid_areas: pd.DataFrame = field(default_factory=pd.DataFrame)
-    grid_area_links: pd.DataFrame = field(default_factory=pd.DataFrame)
+    hotspots: pd.DataFrame = field(default_factory=lambda: _empty_table(HOTSPOTS))
+    grid_areas: pd.DataFrame = field(default_factory=lambda: _empty_frame())
+    grid_area_links: pd.DataFrame = field(default_factory=lambda: _empty_frame())
     files: dict[str, Path] = field(default_factory=dict)
     catalog: dict[str, dict[str, Any]] = field(default_factory=dict)
     grid_overrides: tuple[Any, ...] = ()
@@ -162,12 +170,14 @@ def load_municipalities(geodata_dir: str | Path | None = None) -> gpd.GeoDataFra
     -------
     geopandas.GeoDataFrame
     """
-    return _raise_or(*read_layer(MUNICIPALITIES, layer_path(MUNICIPALITIES, geodata_dir)))
+    return _raise_or(*_read_layer(MUNICIPALITIES, layer_path(MUNICIPALITIES, geodata_dir)))
 
 
 def load_municipal_mergers(geodata_dir: str | Path | None = None) -> pd.DataFrame:
     """Load the table of former municipality codes and where they went."""
-    frame, problems = read_layer(MUNICIPAL_MERGERS, layer_path(MUNICIPAL_MERGERS, geodata_dir))
+    import pandas as pd
+
+    frame, problems = _read_layer(MUNICIPAL_MERGERS, layer_path(MUNICIPAL_MERGERS, geodata_dir))
     return pd.DataFrame(_raise_or(frame, problems).drop(columns="geometry", errors="ignore"))
 
 
@@ -181,12 +191,12 @@ def load_stem_talent(geodata_dir: str | Path | None = None) -> gpd.GeoDataFrame:
 
 def load_campuses(geodata_dir: str | Path | None = None) -> gpd.GeoDataFrame:
     """Load the campuses layer in EPSG:28992."""
-    return _raise_or(*read_layer(CAMPUSES, layer_path(CAMPUSES, geodata_dir)))
+    return _raise_or(*_read_layer(CAMPUSES, layer_path(CAMPUSES, geodata_dir)))
 
 
 def load_sites(geodata_dir: str | Path | None = None) -> gpd.GeoDataFrame:
     """Load the candidate sites layer in EPSG:28992."""
-    return _raise_or(*read_layer(SITES, layer_path(SITES, geodata_dir)))
+    return _raise_or(*_read_layer(SITES, layer_path(SITES, geodata_dir)))
 
 
 def load_hotspots(geodata_dir: str | Path | None = None) -> pd.DataFrame:
@@ -214,6 +224,8 @@ def load_geodata(geodata_dir: str | Path | None = None) -> GeoData:
     """Load every layer, check each and all against each other, and return them together.
 
     The result is cached per folder and file modification times, so repeated calls are cheap.
+    Layers served from the on-disk cache (:mod:`siting.layers.cache`) unpickle their frames
+    when one is first read (:mod:`siting.layers.deferred`).
 
     Parameters
     ----------
@@ -239,18 +251,20 @@ def load_geodata(geodata_dir: str | Path | None = None) -> GeoData:
 @lru_cache(maxsize=8)
 def _load_geodata_cached(stamp: tuple[tuple[str, str, int, int], ...]) -> GeoData:
     from siting.layers import cache
+    from siting.layers.deferred import StoredLayers, deferred_geodata, store_layers
 
     files = {name: Path(path) for name, path, _, _ in stamp}
     key = cache.layers_key(files)
-    data = cache.load_entry("layers", key)
-    if isinstance(data, GeoData) and data.files == files:
-        _remember_key(data, key)
-        return data
+    stored = cache.load_entry("layers", key)
+    if isinstance(stored, StoredLayers) and stored.files == files:
+        deferred = deferred_geodata(stored, key)  # the frames are read when first used
+        _remember_key(deferred, key)
+        return deferred
     data, errors, _ = _load_all(files)
     if errors:
         raise SitingInputError(errors)
     assert data is not None
-    cache.store_entry("layers", key, data)
+    store_layers(data, key)
     _remember_key(data, key)
     return data
 
@@ -313,6 +327,8 @@ def check_geodata(
         except SitingInputError as exc:
             errors = [*errors, *exc.problems]
         else:
+            from siting.layers.cross_checks import check_within_municipality
+
             errors = [*errors, *check_within_municipality(data, polygons)]
     return CheckReport(errors=tuple(errors), warnings=tuple(warnings), files=files, counts=counts)
 
@@ -335,6 +351,27 @@ def read_catalog(folder: Path) -> dict[str, dict[str, Any]]:
 # --- internals -------------------------------------------------------------------------------
 
 
+def _read_layer(spec: LayerSpec, path: Path) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    """Read and check one layer file (:func:`siting.layers.read_layer.read_layer`)."""
+    from siting.layers.read_layer import read_layer
+
+    return read_layer(spec, path)
+
+
+def _empty_frame() -> pd.DataFrame:
+    """Return an empty DataFrame (the default of a layer without a file)."""
+    import pandas as pd
+
+    return pd.DataFrame()
+
+
+def _empty_table(spec: LayerSpec) -> pd.DataFrame:
+    """Return an empty table with the layer's columns (:func:`~.read_layer.empty_table`)."""
+    from siting.layers.read_layer import empty_table
+
+    return empty_table(spec)
+
+
 def _raise_or(frame: gpd.GeoDataFrame, problems: list[Problem]) -> gpd.GeoDataFrame:
     if problems:
         raise SitingInputError(problems)
@@ -344,11 +381,16 @@ def _raise_or(frame: gpd.GeoDataFrame, problems: list[Problem]) -> gpd.GeoDataFr
 def _load_all(
     files: dict[str, Path],
 ) -> tuple[GeoData | None, list[Problem], list[Problem]]:
+    import geopandas as gpd
+    import pandas as pd
+
+    from siting.layers.cross_checks import cross_check
+
     frames: dict[str, gpd.GeoDataFrame] = {}
     errors: list[Problem] = []
     warnings: list[Problem] = []
     for spec in LAYERS:
-        frame, problems = read_layer(spec, files[spec.name])
+        frame, problems = _read_layer(spec, files[spec.name])
         frames[spec.name] = frame
         errors.extend(problems)
     cross_errors, cross_warnings = cross_check(frames, files)

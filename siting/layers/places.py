@@ -12,12 +12,15 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from siting._errors import excerpt
 from siting.vocab import fold_name
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: A CBS municipality code as users and files write it: ``772``, ``0772``, ``772.0``,
 #: ``GM0772`` (any case, spaces around).
@@ -56,6 +59,8 @@ def gm_codes(values: pd.Series) -> pd.Series:
     pandas.Series
         ``GMxxxx`` codes or ``None``, same index, dtype object.
     """
+    import pandas as pd
+
     lookup = {value: gm_code(value) for value in pd.unique(values)}
     codes = values.map(lookup)
     return codes.where(codes.notna(), None).astype(object)
@@ -195,6 +200,8 @@ def municipality_codes(
     problems : dict
         Value -> why it matched no municipality.
     """
+    import pandas as pd
+
     codes = municipalities["gm_code"].tolist()
     names = municipalities["name"].tolist()
     found: dict[str, str] = {}

@@ -15,12 +15,14 @@ Two kinds of fact are joined onto the site table by the site's municipality (``g
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from siting import vocab
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Site-table column -> municipality-layer column of the proxies.
 PROXY_COLUMNS: dict[str, str] = {
@@ -70,6 +72,8 @@ def context_columns(
     dict
         :data:`CONTEXT_COLUMNS` -> values, one per site (NaN, ``None`` or ``()`` unknown).
     """
+    import pandas as pd
+
     codes = table["gm_code"].astype("string")
     n = len(table)
     member: dict[str, dict[str, Any]] = {}

@@ -6,12 +6,15 @@ and their settings are described in :mod:`siting.layers.site_table`.
 
 from __future__ import annotations
 
-import geopandas as gpd
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from siting import settings, vocab
 from siting.layers.load import GeoData
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 #: The talent-layer count behind ``{level}_students_reach``: the like-for-like DUO measure of
 #: each level (hbo and wo first-years 2019; mbo has no intake in the data, so its enrolled
@@ -136,6 +139,8 @@ def _talent_values(data: GeoData) -> tuple[gpd.GeoDataFrame, dict[str, str], np.
 def _campus_facts(
     site_xy: np.ndarray, campuses: gpd.GeoDataFrame, *, reach_km: float, chunk: int = 4096
 ) -> dict[str, object]:
+    import pandas as pd
+
     n = len(site_xy)
     if campuses.empty or n == 0:
         empty_tuples = pd.Series([()] * n, dtype=object)

@@ -27,25 +27,37 @@ Reach rules (straight-line distances in EPSG:28992, not travel times):
 
 A site placed at its municipality's point (``location_kind = municipality``: the register
 gives no location) gets that point's distances, reach and grid links.
+
+The table is built once per layers and settings and kept on disk (:mod:`siting.layers.cache`)
+in three parts, each unpickled when first read: :func:`site_cells` (what a ranking reads, plain
+values: no pandas), :func:`site_frame` (the table without geometry: pandas) and
+:func:`site_table` (with its geometry: geopandas).
 """
 
 from __future__ import annotations
 
+import pickle
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 
 from siting import settings
+from siting.layers.deferred import site_count
 from siting.layers.grid import GRID_COLUMNS, grid_join
 from siting.layers.load import GeoData, disk_key, load_geodata
+from siting.layers.site_cells import SiteCells, build_site_cells
 from siting.layers.site_context import CONTEXT_COLUMNS, context_columns
 from siting.layers.site_reach import STUDENT_COLUMNS as STUDENT_COLUMNS
 from siting.layers.site_reach import STUDENT_LABELS as STUDENT_LABELS
 from siting.layers.site_reach import _campus_facts
 from siting.layers.site_reach import distance_decay as distance_decay
 from siting.layers.site_reach import talent_within_reach as talent_within_reach
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
 
 #: Site-table columns added to the site layer's own, with their meaning and unit.
 SITE_TABLE_COLUMNS: dict[str, str] = {
@@ -109,6 +121,8 @@ def build_site_table(
         representative point for polygon sites), the site layer's columns plus
         :data:`SITE_TABLE_COLUMNS`. Unknown values are missing (``NA``), never invented.
     """
+    import pandas as pd
+
     reach = settings.talent_reach_km if talent_reach_km is None else talent_reach_km
     half = (
         settings.talent_half_distance_km
@@ -116,6 +130,7 @@ def build_site_table(
         else talent_half_distance_km
     )
     campus_reach = settings.campus_reach_km if campus_reach_km is None else campus_reach_km
+    import geopandas as gpd
 
     sites = data.sites
     points = sites.geometry.representative_point()
@@ -148,6 +163,8 @@ def build_site_table(
 
 def _admin_columns(data: GeoData) -> pd.DataFrame:
     """Return the municipality's name and regions per ``gm_code`` (the index)."""
+    import pandas as pd
+
     municipalities = pd.DataFrame(data.municipalities.drop(columns="geometry"))
     return municipalities.set_index("gm_code")[
         [
@@ -182,6 +199,154 @@ def site_table(
     geopandas.GeoDataFrame
     """
     data = load_geodata(geodata_dir) if data is None else data
+    entry = _entry(data)
+    if entry.table is None:
+        import geopandas as gpd
+
+        geometry = pickle.loads(entry.geometry)  # checked with the whole cache entry
+        entry.table = gpd.GeoDataFrame(entry.frame, geometry=geometry.values, crs=geometry.crs)
+        if entry.key is not None:
+            from siting.layers import cache
+
+            cache.remember_key(entry.table, data, entry.key)  # the site facts are cached under it
+    return entry.table
+
+
+def site_frame(
+    geodata_dir: str | Path | None = None, *, data: GeoData | None = None
+) -> pd.DataFrame:
+    """Return the site table without its geometry (cached with the table).
+
+    The columns and values of :func:`site_table` but ``geometry`` (each site's place is in
+    ``lon`` and ``lat``), as a plain DataFrame: from the on-disk cache it comes without
+    unpickling any geometry (no geopandas, no shapely). A ranking reads less still
+    (:func:`site_cells`). Treat the result as read-only.
+
+    Parameters
+    ----------
+    geodata_dir
+        Data folder; ``None`` for the default.
+    data
+        Layers already loaded (e.g. built in memory); overrides ``geodata_dir``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per site, in the order of :func:`site_table`.
+    """
+    data = load_geodata(geodata_dir) if data is None else data
+    return _entry(data).frame
+
+
+def site_cells(geodata_dir: str | Path | None = None, *, data: GeoData | None = None) -> SiteCells:
+    """Return the columns of the site table a ranking reads, as plain values (cached so).
+
+    :class:`~siting.layers.site_cells.SiteCells` of :func:`site_frame`: from the on-disk cache
+    they unpickle without pandas. Treat the result as read-only.
+
+    Parameters
+    ----------
+    geodata_dir
+        Data folder; ``None`` for the default.
+    data
+        Layers already loaded (e.g. built in memory); overrides ``geodata_dir``.
+
+    Returns
+    -------
+    SiteCells
+    """
+    data = load_geodata(geodata_dir) if data is None else data
+    entry = _entry(data)
+    if entry.cells is None:
+        entry.cells = build_site_cells(entry.frame)
+        if entry.key is not None:
+            from siting.layers import cache
+
+            cache.remember_key(entry.cells, data, entry.key)  # the site facts are cached under it
+    return entry.cells
+
+
+def with_geometry(table: pd.DataFrame | SiteCells, data: GeoData) -> gpd.GeoDataFrame:
+    """Return ``table``, a site table of ``data``, with its geometry (:func:`site_table`).
+
+    Parameters
+    ----------
+    table
+        :func:`site_table`, :func:`site_frame` or :func:`site_cells` of ``data``.
+    data
+        Its layers.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``table`` itself when it has the geometry.
+    """
+    if not isinstance(table, SiteCells) and "geometry" in table.columns:
+        return table
+    full = site_table(data=data)
+    assert len(full) == len(table), "a site table of other layers"
+    return full
+
+
+@dataclass(frozen=True)
+class StoredSiteTable:
+    """The payload of a ``site-table`` entry of the on-disk cache (:mod:`siting.layers.cache`).
+
+    Unpickling it imports neither pandas nor geopandas: the frame and the geometry are
+    unpickled when first read (the whole entry was checked when it was read).
+
+    Attributes
+    ----------
+    n_sites
+        Number of sites.
+    cells
+        What a ranking reads (:func:`site_cells`), as plain values.
+    frame
+        The pickled table without its geometry (:func:`site_frame`).
+    geometry
+        The pickled geometry (a GeoSeries in the working CRS), for :func:`site_table`.
+    """
+
+    n_sites: int
+    cells: SiteCells
+    frame: bytes
+    geometry: bytes
+
+
+class _Entry:
+    """A site table in memory: cells, frame, geometry (unpickled when first read) and key."""
+
+    def __init__(
+        self,
+        data: GeoData,
+        *,
+        frame: pd.DataFrame | bytes,
+        geometry: bytes = b"",
+        table: gpd.GeoDataFrame | None = None,
+        cells: SiteCells | None = None,
+        key: str | None = None,
+    ) -> None:
+        self.data = data
+        self._frame = frame
+        self.geometry = geometry
+        self.table = table
+        self.cells = cells
+        self.key = key
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The table without its geometry (unpickled on first read, then remembered)."""
+        if isinstance(self._frame, bytes):
+            self._frame = pickle.loads(self._frame)  # checked with the whole cache entry
+            if self.key is not None:
+                from siting.layers import cache
+
+                cache.remember_key(self._frame, self.data, self.key)
+        return self._frame
+
+
+def _entry(data: GeoData) -> _Entry:
+    """Return the site table of ``data`` under the current reach settings (memoised)."""
     key = (
         id(data),
         settings.talent_reach_km,
@@ -191,34 +356,58 @@ def site_table(
         settings.fact_max_age_years,
     )
     hit = _CACHE.get(key)
-    if hit is not None and hit[0] is data:
-        return hit[1]
-    table = _disk_cached_table(data, key[1:])
+    if hit is not None and hit.data is data:
+        return hit
+    entry = _disk_cached_entry(data, key[1:])
     if len(_CACHE) >= 8:
         _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[key] = (data, table)
-    return table
+    _CACHE[key] = entry
+    return entry
 
 
-def _disk_cached_table(data: GeoData, parts: tuple[object, ...]) -> gpd.GeoDataFrame:
+def _disk_cached_entry(data: GeoData, parts: tuple[object, ...]) -> _Entry:
     """Return the site table from the on-disk cache (layers read from files), else build it."""
     from siting.layers import cache
 
     base = disk_key(data)
     if base is None:
-        return build_site_table(data)
-    key = cache.derived_key(base, "site_table", *parts)
-    table = cache.load_entry("site-table", key)
-    if not (isinstance(table, gpd.GeoDataFrame) and len(table) == len(data.sites)):
         table = build_site_table(data)
-        cache.store_entry("site-table", key, table)
-    cache.remember_key(table, data, key)  # the site facts are cached under it
-    return table
+        return _Entry(data, frame=_without_geometry(table), table=table)
+    key = cache.derived_key(base, "site_table", *parts)
+    stored = cache.load_entry("site-table", key)
+    if isinstance(stored, StoredSiteTable) and stored.n_sites == site_count(data):
+        entry = _Entry(
+            data, frame=stored.frame, geometry=stored.geometry, cells=stored.cells, key=key
+        )
+    else:
+        table = build_site_table(data)
+        frame = _without_geometry(table)
+        entry = _Entry(data, frame=frame, table=table, cells=build_site_cells(frame), key=key)
+        assert entry.cells is not None
+        stored = StoredSiteTable(
+            n_sites=len(frame),
+            cells=entry.cells,
+            frame=pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL),
+            geometry=pickle.dumps(table.geometry, protocol=pickle.HIGHEST_PROTOCOL),
+        )
+        cache.store_entry("site-table", key, stored)
+        cache.remember_key(table, data, key)
+        cache.remember_key(frame, data, key)
+    if entry.cells is not None:
+        cache.remember_key(entry.cells, data, key)  # the site facts are cached under it
+    return entry
 
 
-#: (id of the GeoData, reach settings) -> (that GeoData, its site table); the GeoData is kept
-#: so an id reused after garbage collection cannot return a stale table.
-_CACHE: dict[tuple[object, ...], tuple[GeoData, gpd.GeoDataFrame]] = {}
+def _without_geometry(table: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Return a site table's columns but its geometry, as a plain DataFrame."""
+    import pandas as pd
+
+    return pd.DataFrame(table.drop(columns="geometry"))
+
+
+#: (id of the GeoData, reach settings) -> its site table; the entry keeps the GeoData, so an
+#: id reused after garbage collection cannot return a stale table.
+_CACHE: dict[tuple[object, ...], _Entry] = {}
 
 
 _TO_CONFIRM = ("available_ha_to_confirm", "status_to_confirm")
@@ -249,6 +438,8 @@ def facts_to_confirm(
         without the date columns (sites built in memory, not read by the loader, which always
         has them) has nothing flagged.
     """
+    import pandas as pd
+
     year = settings.reference_year() if reference_year is None else reference_year
     age = settings.fact_max_age_years if max_age_years is None else max_age_years
     n = len(sites)

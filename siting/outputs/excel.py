@@ -18,12 +18,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from siting._errors import printable
 from siting.outputs.columns import header, kind_of, number_format
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Column widths are kept within these bounds [characters].
 MIN_WIDTH, MAX_WIDTH = 8, 60
@@ -179,6 +180,8 @@ def _cell(ws: Any, value: Any, style: Any, make: Any) -> Any:
 
 def _cell_value(value: Any) -> Any:
     """Return a value ready for a cell: text cleaned, tuples joined, NaN empty, inf in words."""
+    import pandas as pd
+
     if value is None:
         return None
     if hasattr(value, "item") and not isinstance(value, str | bytes):

@@ -11,16 +11,18 @@ into readable headers with units in Excel. Coordinates are given in WGS84 (``lon
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from siting._crs import to_display
 from siting._wording import TO_CONFIRM, VERIFIED, format_gap
 from siting.criteria.unknowns import QUESTIONS
 from siting.outputs.excel import Sheet
 from siting.results.ranking import RankingResult, Recommendation, format_value
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def to_lonlat(xy: list[tuple[float, float] | None]) -> tuple[np.ndarray, np.ndarray]:
@@ -63,6 +65,8 @@ def ranking_frame(result: RankingResult) -> pd.DataFrame:
     ``<criterion>_contribution``, per rule ``<rule>_status`` and ``<rule>_slack``, and
     ``caveats``.
     """
+    import pandas as pd
+
     rows = []
     for rec in result.recommendations:
         row: dict[str, Any] = {
@@ -115,6 +119,8 @@ def _ranking_labels(result: RankingResult) -> tuple[dict[str, str], dict[str, st
 
 def sites_frame(result: RankingResult) -> pd.DataFrame:
     """Return every candidate site with its outcome, rank, score and the rules it fails."""
+    import pandas as pd
+
     columns = ["site_id", "name", "municipality", "province", "lon", "lat", "outcome"]
     columns += ["rank", "score", "unverified", "failing", "unknown"]
     return pd.DataFrame(
@@ -141,6 +147,8 @@ def sites_frame(result: RankingResult) -> pd.DataFrame:
 
 def ranking_sheets(result: RankingResult) -> list[Sheet]:
     """Return the tables of a ranking: recommendations, pairs, near misses, funnel, sites, run."""
+    import pandas as pd
+
     headers, kinds = _ranking_labels(result)
     pairs = pd.DataFrame(
         [
@@ -210,6 +218,8 @@ def ranking_about(result: RankingResult) -> list[tuple[str, Any]]:
 
 def about_frame(rows: list[tuple[str, Any]]) -> pd.DataFrame:
     """Return a two-column ``what`` / ``value`` table (mixed values as text)."""
+    import pandas as pd
+
     return pd.DataFrame(
         [(what, value if isinstance(value, str) else _text(value)) for what, value in rows],
         columns=["what", "value"],
