@@ -41,6 +41,10 @@ def resolve_origin(profile: Profile, data: GeoData, *, file: str) -> tuple[float
         point = float(x[0]), float(y[0])
         _check_in_netherlands(point, data, file=file, lat=location.lat, lon=location.lon)
         return point
+    places = _PLACES.get((data.municipalities, data.municipal_mergers), dict)
+    known = places.get(location.municipality)
+    if known is not None:
+        return known
     codes, names, mergers, former_names = _lookup(data)
     found = find_municipality(
         location.municipality, codes, names, mergers=mergers, former_names=former_names
@@ -56,7 +60,19 @@ def resolve_origin(profile: Profile, data: GeoData, *, file: str) -> tuple[float
         )
     code = found.code
     point = data.municipalities.geometry.iat[codes.index(code)]
-    return float(point.x), float(point.y)
+    xy = float(point.x), float(point.y)
+    if len(places) >= _PLACES_KEPT:
+        places.pop(next(iter(places)))
+    places[location.municipality] = xy
+    return xy
+
+
+#: Per municipalities and mergers layer: municipality as a profile gives it -> its point in
+#: EPSG:28992 [m] (a warm ranking, a sweep or a screening asks for the same few places).
+_PLACES: IdentityMemo[dict[str, tuple[float, float]]] = IdentityMemo()
+
+#: Places kept per layer (the oldest goes first).
+_PLACES_KEPT = 1024
 
 
 #: Codes and names of the current municipalities, former code -> current code, former name
