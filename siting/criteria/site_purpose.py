@@ -43,7 +43,7 @@ edit, not a measured figure. The raw value is the class's score (no unit but the
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -56,6 +56,7 @@ from siting.criteria.site_fit import FitFacts
 #: The classes, in words (``{label}`` is the site's designation).
 CLASSES: dict[str, str] = vocab.SITE_PURPOSES
 CODES: dict[str, int] = {slug: k for k, slug in enumerate(CLASSES)}
+_SLUGS = tuple(CLASSES)
 
 #: The site-only rows of :class:`FitFacts` (``passes`` / ``fails``), in order.
 CHECK_ROWS = ("hazardous", "water", "heavy", "production")
@@ -264,8 +265,23 @@ def describe(
     The class codes of every site are those the criterion's scores were read from (kept per
     site table, need and score table), so explaining ten sites classifies the sites once.
     """
-    code = int(_row(need, fit, campus_domains, table, tuple(table.tolist())).codes[i])
-    slug = list(CLASSES)[code]
+    return describer(need, fit, campus_domains, table)(i)
+
+
+def describer(
+    need: PurposeNeed,
+    fit: FitFacts,
+    campus_domains: np.ndarray | None,
+    table: np.ndarray,
+) -> Callable[[int], str]:
+    """Return site index -> :func:`describe` of it (the sites' classes read once)."""
+    codes = _row(need, fit, campus_domains, table, tuple(table.tolist())).codes
+    return partial(_words, codes, fit)
+
+
+def _words(codes: np.ndarray, fit: FitFacts, i: int) -> str:
+    """Return site ``i``'s purpose in words, its class code read from ``codes``."""
+    slug = _SLUGS[int(codes[i])]
     label = vocab.DESIGNATIONS.get(fit.designation[i], "a site of unknown designation")
     sector = vocab.SITE_RESERVATIONS.get(fit.reserved_for[i], fit.reserved_for[i])
     basis = vocab.RESERVATION_BASES.get(fit.reserved_by[i], vocab.RESERVATION_BASES["zoning"])
