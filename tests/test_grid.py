@@ -715,3 +715,22 @@ def test_on_the_real_files_the_size_decides_also_with_unknown_facts_as_questions
     counts = [step.n_feasible for step in result.steps]
     assert counts == [len(feasible[p]) for p in (0.3, 6.0, 25.0)]
     assert f"goes {' -> '.join(map(str, counts))}" in result.summary
+
+
+def test_the_outcome_on_some_chain_sets_is_the_whole_outcome_there():
+    # the earliest year of fit and the advice evaluate the rule on the chain sets they need
+    data = siting.load_geodata()
+    grid = site_facts(siting.site_table(data=data), data.campuses).grid
+    power = np.array([[0.5], [6.0], [25.0]])
+    target = np.array([[2026.0], [2030.0], [2040.0]])
+    flexible = np.array([[False], [True], [False]])
+    whole = grid_rule.grid_outcome(grid, power, target, flexible)
+    rng = np.random.default_rng(5)
+    some = rng.choice(grid.n_groups, size=40, replace=True)  # repeats and any order
+    some[:2] = (grid.n_groups - 1, 0)
+    part = grid_rule.grid_outcome(grid, power, target, flexible, groups=some)
+    for name in ("lo", "hi", "slack", "flexible", "spare"):
+        np.testing.assert_array_equal(getattr(part, name), getattr(whole, name)[:, some], name)
+    assert np.isnan(whole.slack).any() and (whole.slack >= 0).any()  # a mixed outcome
+    # several chains to a set somewhere: the reduction over a set's members is exercised
+    assert (np.diff(grid.group_starts)[some] > 1).any()

@@ -161,6 +161,9 @@ class _LeadWords:
     #: (text, chain set) -> the text: a text depends on the site's chain set only, and sites
     #: placed by their municipality share one (a comparison words hundreds of them).
     _words: dict[tuple[str, int], str] = field(default_factory=dict)
+    #: chain set -> whether a flexible contract could connect it (advice for a lead that
+    #: does not accept one asks this of a few chain sets, not of all)
+    _flexible: dict[int, bool] = field(default_factory=dict)
 
     def _of_group(self, kind: str, i: int, word: Callable[[int], str]) -> str:
         """Return ``word(g)`` for site ``i``'s chain set ``g``, worded once per set."""
@@ -180,6 +183,22 @@ class _LeadWords:
                 np.array([[flexible]]),
             )
         return self._cache[flexible]
+
+    def flexible_at(self, g: int) -> bool:
+        """Whether chain set ``g`` could connect with a flexible contract (``outcome(True)``)."""
+        if True in self._cache:
+            return bool(self._cache[True].flexible[0, g])
+        hit = self._flexible.get(g)
+        if hit is None:
+            one = grid_outcome(
+                self.grid,
+                np.array([[self.power_mw]]),
+                np.array([[float(self.year) + float(self.delay_years)]]),
+                np.array([[True]]),
+                groups=np.array([g]),
+            )
+            hit = self._flexible[g] = bool(one.flexible[0, 0])
+        return hit
 
     def describe(self, i: int) -> str:
         """Say what the rule found for site ``i``."""
@@ -218,7 +237,7 @@ class _LeadWords:
             )
         if not parts:
             parts.append("the year it could connect is not published: ask the operator")
-        if not self.accepts_flexible and self.outcome(True).flexible[0, g]:
+        if not self.accepts_flexible and self.flexible_at(g):
             parts.append(
                 "possible with a flexible (non-firm or time-bound) contract or own storage: "
                 "confirm with the operator"
