@@ -62,6 +62,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from siting._memo import IdentityMemo
 from siting.layers.grid import GridChain, GridLevel
 
 #: Classes for which a flexible contract may be possible (limited; under investigation).
@@ -324,7 +325,10 @@ def grid_outcome(
         need of ``(1, 1)`` for R target years is computed once (``lo`` and ``hi`` are then
         ``(1, G)``), element for element as R equal rows.
     """
-    lo_level, hi_level = level_bounds(grid, power_mw)
+    if np.shape(power_mw) == (1, 1):  # one need: its levels' bounds kept per grid facts
+        lo_level, hi_level = _one_need_bounds(grid, float(power_mw[0, 0]))
+    else:
+        lo_level, hi_level = level_bounds(grid, power_mw)
     if groups is None:
         members, starts = grid.group_members, grid.group_starts[:-1]
     else:
@@ -347,6 +351,22 @@ def grid_outcome(
         slack = np.where(passes, target_year - hi, np.where(fails, target_year - lo, np.nan))
         spare = np.where(np.isfinite(hi), target_year - hi, np.nan)
     return GridOutcome(lo=lo, hi=hi, slack=slack, flexible=flexible, spare=spare)
+
+
+#: Per grid facts and need [MW]: :func:`level_bounds` of that one need (``(1, K)`` each).
+_ONE_NEED_BOUNDS: IdentityMemo[tuple[np.ndarray, np.ndarray]] = IdentityMemo(size=16)
+
+
+def _one_need_bounds(grid: GridFacts, power_mw: float) -> tuple[np.ndarray, np.ndarray]:
+    """Return :func:`level_bounds` of one need (read-only; a ranking asks it several times)."""
+
+    def build() -> tuple[np.ndarray, np.ndarray]:
+        bounds = level_bounds(grid, np.array([[power_mw]]))
+        for array in bounds:
+            array.setflags(write=False)
+        return bounds
+
+    return _ONE_NEED_BOUNDS.get((grid,), build, power_mw)
 
 
 def _members_of(grid: GridFacts, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
