@@ -158,8 +158,9 @@ class _RowCells(_Cells):
         return row
 
 
-#: The rows of :class:`_RowCells` met so far, per site arrays, criterion and row.
-_ROWS: IdentityMemo[np.ndarray] = IdentityMemo(size=64)
+#: The rows of :class:`_RowCells` met so far, per site arrays, criterion and row (each entry
+#: holds its site arrays: a few tables or scenarios' worth, not every one of a session).
+_ROWS: IdentityMemo[np.ndarray] = IdentityMemo(size=32)
 
 
 _Lazy = _Grouped | _Cells
