@@ -2,7 +2,9 @@
 
 Each figure is the median wall time of several runs and the peak memory Python allocated
 during one run (tracemalloc: numpy arrays included). Not part of the tests: timings vary with
-the machine; the README records a run with the machine it ran on.
+the machine; the README records a run with the machine it ran on. ``--only GROUP``
+(repeatable, :data:`GROUPS`) runs some groups of rows only, e.g. ``--only whatif --only
+ranking`` for the warm rankings.
 """
 
 from __future__ import annotations
@@ -426,40 +428,71 @@ def bench_map(rows: list[list[str]], *, repeat: int) -> None:
             )
 
 
+#: The groups of rows, in the order they run (``--only`` picks some).
+GROUPS = (
+    "startup",
+    "whatif",
+    "cases",
+    "ranking",
+    "screening",
+    "grid",
+    "assignment",
+    "capacity",
+    "map",
+)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=GROUPS,
+        help="run only these groups of rows (repeatable), e.g. --only whatif --only ranking",
+    )
     args = parser.parse_args(argv)
+    chosen = set(args.only or GROUPS)
     repeat = 3 if args.quick else 5
     sizes = [1000, 4000] if args.quick else [1000, 4000, 20000, 100000]
     rows: list[list[str]] = []
     from benchmarks.startup import bench_startup
     from benchmarks.whatif import bench_whatif
 
-    bench_startup(rows, repeat=3)
-    bench_whatif(rows, repeat=repeat)
-    bench_cases(rows, repeat=1 if args.quick else repeat)
-    bench_ranking(sizes, rows, repeat=repeat)
+    if "startup" in chosen:
+        bench_startup(rows, repeat=3)
+    if "whatif" in chosen:
+        bench_whatif(rows, repeat=repeat)
+    if "cases" in chosen:
+        bench_cases(rows, repeat=1 if args.quick else repeat)
+    if "ranking" in chosen:
+        bench_ranking(sizes, rows, repeat=repeat)
     screening = (
         [(1000, 0), (1000, 4000)]
         if args.quick
         else [(1000, 0), (10000, 0), (1000, 4000), (2500, 4000), (5000, 4000), (10000, 4000)]
     )
-    bench_screening(screening, rows, repeat=3, distinct=(1000,) if args.quick else (1000, 10000))
-    bench_grid_rule(10000, 3800, rows, repeat=3)
+    if "screening" in chosen:
+        distinct = (1000,) if args.quick else (1000, 10000)
+        bench_screening(screening, rows, repeat=3, distinct=distinct)
+    if "grid" in chosen:
+        bench_grid_rule(10000, 3800, rows, repeat=3)
     assignment = (
         [(50, 0), (200, 0)] if args.quick else [(50, 0), (200, 0), (500, 0), (2000, 0), (500, 4000)]
     )
     # the quick run: the dense baseline at 50 leads only (at 200 it alone takes about 3 minutes)
-    bench_assignment(
-        assignment,
-        rows,
-        baseline_wall_s=300.0 if args.quick else 900.0,
-        dense_up_to=50 if args.quick else 500,
-        repeat=3,
-    )
-    bench_capacity_values(50 if args.quick else 100, rows, repeat=3)
-    bench_map(rows, repeat=1 if args.quick else 3)
+    if "assignment" in chosen:
+        bench_assignment(
+            assignment,
+            rows,
+            baseline_wall_s=300.0 if args.quick else 900.0,
+            dense_up_to=50 if args.quick else 500,
+            repeat=3,
+        )
+    if "capacity" in chosen:
+        bench_capacity_values(50 if args.quick else 100, rows, repeat=3)
+    if "map" in chosen:
+        bench_map(rows, repeat=1 if args.quick else 3)
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, {platform.system()}"

@@ -25,12 +25,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from siting._memo import IdentityMemo
+
 __all__ = [
     "CATEGORIES",
     "GUIDE_DISTANCE_M",
     "category_slack",
     "is_category",
     "label",
+    "site_steps",
     "step_bounds",
 ]
 
@@ -92,7 +95,9 @@ def step_bounds(values: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
     return low, high
 
 
-def category_slack(site: np.ndarray, need: np.ndarray) -> np.ndarray:
+def category_slack(
+    site: np.ndarray, need: np.ndarray, *, steps: tuple[np.ndarray, np.ndarray] | None = None
+) -> np.ndarray:
     """Return steps to spare of sites' highest category for leads' needs (module docstring).
 
     Parameters
@@ -101,6 +106,8 @@ def category_slack(site: np.ndarray, need: np.ndarray) -> np.ndarray:
         Highest category each site admits, ``(N,)`` (NaN where no source states it).
     need
         Category each lead needs, ``(L, 1)``.
+    steps
+        :func:`step_bounds` of ``site`` when already known (:func:`site_steps`).
 
     Returns
     -------
@@ -109,7 +116,7 @@ def category_slack(site: np.ndarray, need: np.ndarray) -> np.ndarray:
         is >= 0 (fits whatever the sub-categories), the site's highest minus the need's lowest
         where that is < 0 (fails whatever they are), NaN in between and where not known.
     """
-    site_lo, site_hi = step_bounds(site)
+    site_lo, site_hi = step_bounds(site) if steps is None else steps
     # one (N,) row per distinct need (at most 13), then one gather: no (L, N) temporaries
     values, inverse = np.unique(np.asarray(need, dtype=float), return_inverse=True)
     need_lo, need_hi = step_bounds(values)
@@ -118,6 +125,26 @@ def category_slack(site: np.ndarray, need: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         rows = np.where(sure >= 0, sure, np.where(out < 0, out, np.nan))
     return rows[inverse.reshape(np.shape(need))[:, 0]]
+
+
+#: Per array of sites' categories: its :func:`step_bounds` (the same for every lead).
+_SITE_STEPS: IdentityMemo[tuple[np.ndarray, np.ndarray]] = IdentityMemo()
+
+
+def site_steps(site: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return :func:`step_bounds` of the sites' categories, remembered per array (read-only).
+
+    For an array not changed after (the site facts' ``env``; a changed table gives new
+    facts and a new array): every lead ranked on it reads the same bounds.
+    """
+
+    def build() -> tuple[np.ndarray, np.ndarray]:
+        bounds = step_bounds(site)
+        for array in bounds:
+            array.setflags(write=False)
+        return bounds
+
+    return _SITE_STEPS.get((site,), build)
 
 
 def label(value: float) -> str:

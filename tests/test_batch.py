@@ -354,3 +354,37 @@ def test_a_batch_where_every_lead_is_placed_stays_on_the_batch_path(
         again = screen_leads(path, top=3)
     assert not caplog.records, [r.getMessage() for r in caplog.records]
     assert all(lead.status == "ok" for lead in again.leads)
+
+
+def test_domain_criteria_expanded_whole_equal_their_cells_and_follow_the_facts(
+    tmp_path: Path,
+) -> None:
+    # expanded whole, the criteria of the lead's domains are computed once per distinct set
+    # of domains and kept per site facts; read cell by cell they are computed where read
+    from dataclasses import replace
+
+    data = siting.load_geodata()
+    facts = site_facts(siting.site_table(data=data), data.campuses)
+    catalogue = load_catalogue()
+    profiles = [lead.profile for lead in _leads(tmp_path)]
+    params = LeadParams.from_profiles(profiles, catalogue, origins=[None] * len(profiles))
+    names = ("ecosystem_match", "campus_proximity", "hotspot_match", "shared_facilities")
+    leads = np.arange(params.n)[:, None]
+    sites = np.arange(facts.n)[None, :]
+    for _ in range(2):  # the second batch finds the rows the first one kept
+        batch = evaluate_batch(params, facts, catalogue)
+        assert len({bytes(row) for row in params.domains}) > 3  # several sets of domains
+        for name in names:
+            whole = batch.raw[name]
+            assert _same(whole, batch.raw.at(name, leads, sites)), name
+            assert _same(batch.score[name], batch.score.at(name, leads, sites)), name
+    # the same sites with every campus twice as far: a kept row must not answer for them
+    farther = replace(
+        facts,
+        domain_campus_km=facts.domain_campus_km * 2.0,
+        any_campus_km=facts.any_campus_km * 2.0,
+    )
+    moved = evaluate_batch(params, farther, catalogue).raw["campus_proximity"]
+    before = evaluate_batch(params, facts, catalogue).raw["campus_proximity"]
+    assert np.isfinite(before).any()
+    assert _same(moved, before * 2.0)

@@ -715,3 +715,47 @@ def test_on_the_real_files_the_size_decides_also_with_unknown_facts_as_questions
     counts = [step.n_feasible for step in result.steps]
     assert counts == [len(feasible[p]) for p in (0.3, 6.0, 25.0)]
     assert f"goes {' -> '.join(map(str, counts))}" in result.summary
+
+
+def test_the_outcome_on_some_chain_sets_is_the_whole_outcome_there():
+    # the earliest year of fit and the advice evaluate the rule on the chain sets they need
+    data = siting.load_geodata()
+    grid = site_facts(siting.site_table(data=data), data.campuses).grid
+    power = np.array([[0.5], [6.0], [25.0]])
+    target = np.array([[2026.0], [2030.0], [2040.0]])
+    flexible = np.array([[False], [True], [False]])
+    whole = grid_rule.grid_outcome(grid, power, target, flexible)
+    rng = np.random.default_rng(5)
+    some = rng.choice(grid.n_groups, size=40, replace=True)  # repeats and any order
+    some[:2] = (grid.n_groups - 1, 0)
+    part = grid_rule.grid_outcome(grid, power, target, flexible, groups=some)
+    for name in ("lo", "hi", "slack", "flexible", "spare"):
+        np.testing.assert_array_equal(getattr(part, name), getattr(whole, name)[:, some], name)
+    assert np.isnan(whole.slack).any() and (whole.slack >= 0).any()  # a mixed outcome
+    # several chains to a set somewhere: the reduction over a set's members is exercised
+    assert (np.diff(grid.group_starts)[some] > 1).any()
+
+
+def test_one_needs_level_bounds_are_kept_per_grid_and_follow_a_changed_grid():
+    from dataclasses import replace
+
+    data = siting.load_geodata()
+    grid = site_facts(siting.site_table(data=data), data.campuses).grid
+    power = np.array([[2.0], [6.0], [25.0]])  # several needs: bounds computed, not kept
+    target = np.full((3, 1), 2031.0)
+    many = grid_rule.grid_outcome(grid, power, target, np.zeros((3, 1), dtype=bool))
+    for r in range(3):
+        for _ in range(2):  # the second time the bounds are the kept ones
+            one = grid_rule.grid_outcome(
+                grid, power[r : r + 1], target[r : r + 1], np.zeros((1, 1), dtype=bool)
+            )
+            np.testing.assert_array_equal(one.slack[0], many.slack[r])
+            np.testing.assert_array_equal(one.lo[0], many.lo[r])
+    # every level with room to spare: the same need on this grid connects where it did not
+    roomy = replace(grid, room=np.full_like(grid.room, 1e6))
+    need = (np.array([[25.0]]), np.array([[2031.0]]), np.zeros((1, 1), dtype=bool))
+    before = grid_rule.grid_outcome(grid, *need)
+    after = grid_rule.grid_outcome(roomy, *need)
+    expected = grid_rule.grid_outcome(roomy, np.array([[25.0], [25.0]]), *need[1:])
+    np.testing.assert_array_equal(after.hi[0], expected.hi[0])
+    assert not np.array_equal(after.hi, before.hi, equal_nan=True)

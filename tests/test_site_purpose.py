@@ -137,6 +137,48 @@ def test_the_scores_follow_the_catalogue_and_the_words_name_the_class():
     assert format_value(0.3, unit) == "0.30 fit (1 = made for it)"
 
 
+def test_the_words_follow_the_site_table_and_score_table_they_are_asked_for():
+    # the class codes are kept per site table, need and score table: a site table changed
+    # since (a new FitFacts) or other scores must not get the codes of the earlier one
+    fit, own = _facts()
+    table = site_purpose.score_table(load_catalogue().criteria["site_purpose"].scores or {})
+    need = site_purpose.need_of(
+        np.zeros(5, dtype=bool), frozenset(), activity="rnd", domains=[DOMAIN_INDEX["quantum"]]
+    )
+    site_purpose.purpose_rows([need], fit, own, table)
+    words = [site_purpose.describe(i, need, fit, own, table) for i in range(fit.n)]
+    assert words[0].endswith("nothing known for or against")
+    assert words[1] == "designation unknown"
+    assert "land kept for heavy categories" in words[2]
+    # the same park, now recorded as seaport land
+    moved = pd.DataFrame(
+        [("port_industrial", None, None, None)] + [s[:4] for s in _SITES[1:]],
+        columns=["designation", "allows_production", "reserved_for", "reserved_by"],
+    )
+    changed = FitFacts.of_table(moved)
+    rows, _ = site_purpose.purpose_rows([need], changed, own, table)
+    assert rows[0, 0] == table[site_purpose.CODES["heavy_land"]]
+    assert site_purpose.describe(0, need, changed, own, table) == words[2]
+    assert site_purpose.describe(0, need, fit, own, table) == words[0]
+    # a site of unknown designation reserved for another sector: two classes apply, and the
+    # lower-scoring one names it, whichever that is under the scores asked for
+    reserved = pd.DataFrame(
+        [(None, None, "agrifood", "policy")],
+        columns=["designation", "allows_production", "reserved_for", "reserved_by"],
+    )
+    alone = FitFacts.of_table(reserved)
+    none = np.zeros((1, len(vocab.NTS_DOMAINS)), dtype=bool)
+    low_unknown = table.copy()
+    low_unknown[site_purpose.CODES["unknown"]] = 0.0
+    low_unknown[site_purpose.CODES["reserved_other"]] = 0.5
+    low_reserved = low_unknown.copy()
+    low_reserved[site_purpose.CODES["unknown"]] = 0.9
+    assert site_purpose.describe(0, need, alone, none, low_unknown) == "designation unknown"
+    assert "reserved for" in site_purpose.describe(0, need, alone, none, low_reserved)
+    assert site_purpose.purpose_rows([need], alone, none, low_unknown)[0][0, 0] == 0.0
+    assert site_purpose.purpose_rows([need], alone, none, low_reserved)[0][0, 0] == 0.5
+
+
 _PURPOSE_SCORES = "scores = { made_for = 1.0,"
 
 

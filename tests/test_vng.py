@@ -106,3 +106,19 @@ def test_a_category_4_plant_is_not_placed_on_a_park_zoned_up_to_4_1_unasked():
         r.site_id for r in siting.rank_sites(parse_profile(base, file="p"), top=20).recommendations
     ]
     assert "fl-emmeloord-de-munt-b" in ids
+
+
+def test_the_sites_step_bounds_are_kept_per_array_and_give_the_same_slacks():
+    sites = np.array([1.0, 3.1, 4.0, 5.2, np.nan, 6.0])
+    need = np.array([[3.0], [4.2], [1.0]])
+    kept = vng.site_steps(sites)
+    assert vng.site_steps(sites) is kept  # the same bounds for every lead on these sites
+    for got, want in zip(kept, vng.step_bounds(sites), strict=True):
+        np.testing.assert_array_equal(got, want)
+        assert not got.flags.writeable
+    np.testing.assert_array_equal(
+        vng.category_slack(sites, need, steps=kept), vng.category_slack(sites, need)
+    )
+    other = np.array([2.0, 2.0, 2.0, 2.0, 2.0, 2.0])  # another table's sites
+    np.testing.assert_array_equal(vng.site_steps(other)[0], vng.step_bounds(other)[0])
+    assert vng.site_steps(other)[0].tolist() != kept[0].tolist()

@@ -169,3 +169,39 @@ def test_a_sweep_in_one_batch_ranks_each_value_as_alone(solver):
         assert (step.n_feasible, step.n_verified) == (alone.n_feasible, alone.n_verified)
         assert step.verified_by_rule == alone.verified_by_rule
     assert steps[0].n_feasible > steps[-1].n_feasible  # the need matters: a real sweep
+
+
+# --- what a warm ranking keeps per table or layer is not stale when they change -------------------
+
+
+def test_a_recommendations_site_facts_are_those_of_the_table_it_is_read_from():
+    from siting.jobs.rank_records import _ROW_COLUMNS, _row
+
+    table = siting.site_table()
+    first = dict(_row(table, 0))
+    cells = {c: table.iat[0, table.columns.get_loc(c)] for c in _ROW_COLUMNS}
+    assert list(first) == list(cells)
+    for column, value in cells.items():  # the cells themselves (a missing value is NA or NaN)
+        assert first[column] is value or first[column] == value or (value != value), column
+    changed = table.copy()
+    changed.iloc[0, changed.columns.get_loc("name")] = "Renamed park"
+    changed.iloc[0, changed.columns.get_loc("available_ha")] = 123.5
+    again = _row(changed, 0)
+    assert again["name"] == "Renamed park" and again["available_ha"] == 123.5
+    assert _row(table, 0)["name"] == first["name"] != "Renamed park"
+    with pytest.raises(TypeError):
+        _row(table, 0)["name"] = "x"  # type: ignore[index]  # shared between rankings
+
+
+def test_a_current_location_is_found_in_the_municipalities_it_is_asked_of():
+    from dataclasses import replace
+
+    data = siting.load_geodata()
+    profile = load_profile(MICROCHIP)  # Eindhoven
+    here = resolve_origin(profile, data, file="profile")
+    munis = data.municipalities.copy()
+    k = munis.index[munis["name"] == "Eindhoven"][0]
+    munis.loc[k, "geometry"] = munis.geometry.loc[k].__class__(here[0] + 1000.0, here[1])
+    moved = replace(data, municipalities=munis)
+    assert resolve_origin(profile, moved, file="profile") == (here[0] + 1000.0, here[1])
+    assert resolve_origin(profile, data, file="profile") == here

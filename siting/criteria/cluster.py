@@ -265,10 +265,7 @@ def hotspot_cells(
     counts = domain_rows.astype(float)
     named = counts.sum(axis=1)
     named = np.where(named > 0, named, 1.0)
-    strength = np.where(
-        facts.hotspot_core, 1.0, np.where(facts.hotspot_domains, secondary_factor, 0.0)
-    )
-    factor = np.where(facts.in_development, in_development_factor, 1.0)
+    strength, factor = _hotspot_weights(facts, in_development_factor, secondary_factor)
 
     def compute(leads: np.ndarray, sites: np.ndarray) -> np.ndarray:
         g = group[leads]
@@ -277,6 +274,33 @@ def hotspot_cells(
         return shared / named[g] * factor[sites]
 
     return compute
+
+
+#: Per context facts and factors: :func:`_hotspot_weights`.
+_HOTSPOT_WEIGHTS: IdentityMemo[tuple[np.ndarray, np.ndarray]] = IdentityMemo()
+
+
+def _hotspot_weights(
+    facts: ContextFacts, in_development_factor: float, secondary_factor: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return per site and domain the hotspot's strength ``(N, D)``, per site its factor.
+
+    They depend on the sites and the catalogue only: remembered per context facts
+    (read-only), not built per lead.
+    """
+
+    def build() -> tuple[np.ndarray, np.ndarray]:
+        strength = np.where(
+            facts.hotspot_core, 1.0, np.where(facts.hotspot_domains, secondary_factor, 0.0)
+        )
+        factor = np.where(facts.in_development, in_development_factor, 1.0)
+        for array in (strength, factor):
+            array.setflags(write=False)
+        return strength, factor
+
+    return _HOTSPOT_WEIGHTS.get(
+        (facts,), build, (float(in_development_factor), float(secondary_factor))
+    )
 
 
 def proxy_rows(facts: ContextFacts, n: int) -> dict[str, np.ndarray]:

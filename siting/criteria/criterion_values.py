@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from siting import vocab
 from siting.criteria import cluster, site_purpose
 from siting.criteria import talent as talent_scores
-from siting.criteria.grouping import _Cells, _GridRows, _Grouped, _Scored
+from siting.criteria.grouping import _Cells, _GridRows, _Grouped, _RowCells, _Scored
 from siting.criteria.lead_params import LeadParams
 from siting.criteria.site_facts import FACILITY_INDEX, SiteFacts
 from siting.inputs.catalogue import Catalogue
@@ -145,7 +147,12 @@ def _ecosystem(
         g = group[leads]
         return counts.rows[g, sites] / named[g]
 
-    raw["ecosystem_match"] = _Cells(shape, ecosystem)
+    # the four criteria of the lead's domains depend on the lead through its row of domains
+    # only: expanded whole, each row is kept per site facts (:class:`_RowCells`)
+    by_domains = partial(_RowCells, shape, group=group, keys=domains)
+    raw["ecosystem_match"] = by_domains(
+        ecosystem, sources=(facts.domains,), what=("ecosystem_match",)
+    )
 
     # distance to the nearest campus in one of the lead's domains (any campus for none)
     mask = domains > 0
@@ -157,20 +164,29 @@ def _ecosystem(
         km = np.where(np.isfinite(km), km, np.nan)
         return np.where(some[g], km, facts.any_campus_km[sites])
 
-    raw["campus_proximity"] = _Cells(shape, nearest)
+    raw["campus_proximity"] = by_domains(
+        nearest,
+        sources=(facts.domain_campus_km, facts.any_campus_km),
+        what=("campus_proximity",),
+    )
 
     # hotspot match and the CBS municipal proxies (:mod:`siting.criteria.cluster`)
     applicable["hotspot_match"] = applicable["ecosystem_match"]
     if facts.context is not None:
-        raw["hotspot_match"] = _Cells(
-            shape,
+        factors = (
+            catalogue.params.hotspot_in_development_factor,
+            catalogue.params.hotspot_secondary_factor,
+        )
+        raw["hotspot_match"] = by_domains(
             cluster.hotspot_cells(
                 domains,
                 group,
                 facts.context,
-                in_development_factor=catalogue.params.hotspot_in_development_factor,
-                secondary_factor=catalogue.params.hotspot_secondary_factor,
+                in_development_factor=factors[0],
+                secondary_factor=factors[1],
             ),
+            sources=(facts.context,),
+            what=("hotspot_match", *factors),
         )
         for name, values in cluster.proxy_rows(facts.context, n).items():
             raw[name] = _Grouped(values, one_row)
@@ -181,7 +197,8 @@ def _ecosystem(
     # kinds of shared facility on campuses in reach active in the lead's domains (any campus
     # for a lead naming none), plus one where the site itself offers one
     kinds = [FACILITY_INDEX[k] for k in catalogue.params.shared_facility_kinds]
-    own = facts.flags["shared_facility"].astype(float)
+    flags = facts.flags["shared_facility"]
+    own = flags.astype(float)
     if facts.domain_facilities is not None:
         kinds_at = cluster.facility_cells(
             domains, group, facts.domain_facilities, facts.facilities, kinds
@@ -190,7 +207,11 @@ def _ecosystem(
         def facilities(leads: np.ndarray, sites: np.ndarray) -> np.ndarray:
             return kinds_at(leads, sites) + own[sites]
 
-        raw["shared_facilities"] = _Cells(shape, facilities)
+        raw["shared_facilities"] = by_domains(
+            facilities,
+            sources=(facts.domain_facilities, facts.facilities, flags),
+            what=("shared_facilities", *kinds),
+        )
     else:
         raw["shared_facilities"] = _Grouped(
             (facts.facilities[:, kinds].sum(axis=1) + own)[None, :], one_row

@@ -58,14 +58,17 @@ def feasible_from_years(
     ok = slack_passes(delivery) | (np.isnan(delivery) & accepts.get("availability_year", True))
     if params.power_mw[0, 0] > catalogue.params.small_connection_mw:
         # one need for every year: what depends on the need alone is computed once and
-        # broadcast against the years (the same values as one row per year)
+        # broadcast against the years (the same values as one row per year), on the chain
+        # sets of these sites only
+        groups, column = np.unique(facts.grid.site_group[sites], return_inverse=True)
         outcome = grid_rule.grid_outcome(
             facts.grid,
             np.full((1, 1), params.power_mw[0, 0]),
             years + params.max_delay_years[0, 0],
             np.full((1, 1), bool(params.flexible[0, 0])),
+            groups=groups,
         )
-        slack = outcome.slack[:, facts.grid.site_group[sites]]
+        slack = outcome.slack[:, column.reshape(-1)]
         ok &= slack_passes(slack) | (np.isnan(slack) & accepts.get("grid", True))
     first = np.where(ok.any(axis=0), ok.argmax(axis=0), -1)
     out[sites] = np.where(first >= 0, years[np.maximum(first, 0), 0], np.inf)

@@ -62,6 +62,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from siting._memo import IdentityMemo
 from siting.layers.grid import GridChain, GridLevel
 
 if TYPE_CHECKING:
@@ -300,8 +301,10 @@ def grid_outcome(
     power_mw: np.ndarray,
     target_year: np.ndarray,
     accepts_flexible: np.ndarray,
+    *,
+    groups: np.ndarray | None = None,
 ) -> GridOutcome:
-    """Evaluate the rule for R lead rows on every chain set.
+    """Evaluate the rule for R lead rows on every chain set (or on some).
 
     Parameters
     ----------
@@ -313,16 +316,28 @@ def grid_outcome(
         ``(R, 1)`` the year needed plus the delay accepted [year].
     accepts_flexible
         ``(R, 1)`` whether a flexible contract or own storage is acceptable.
+    groups
+        Chain sets to evaluate (``None``: every one, in order). Column ``k`` of the outcome
+        is then chain set ``groups[k]``, with the values of the whole outcome there: the
+        same operations on the same chains in the same order.
 
     Returns
     -------
     GridOutcome
-        ``(R, G)`` arrays. The three inputs broadcast: one need of ``(1, 1)`` for R target
-        years is computed once (``lo`` and ``hi`` are then ``(1, G)``), element for element
-        as R equal rows.
+        ``(R, G)`` arrays (``G = len(groups)`` when given). The three inputs broadcast: one
+        need of ``(1, 1)`` for R target years is computed once (``lo`` and ``hi`` are then
+        ``(1, G)``), element for element as R equal rows.
     """
-    lo_level, hi_level = level_bounds(grid, power_mw)
-    r, t = grid.chain_levels[:, 0], grid.chain_levels[:, 1]
+    if np.shape(power_mw) == (1, 1):  # one need: its levels' bounds kept per grid facts
+        lo_level, hi_level = _one_need_bounds(grid, float(power_mw[0, 0]))
+    else:
+        lo_level, hi_level = level_bounds(grid, power_mw)
+    if groups is None:
+        members, starts = grid.group_members, grid.group_starts[:-1]
+    else:
+        members, starts = _members_of(grid, np.asarray(groups, dtype=np.intp))
+    # per member of a chain set, its chain's regional and TenneT level
+    r, t = grid.chain_levels[members, 0], grid.chain_levels[members, 1]
     lo_chain = np.maximum(lo_level[:, r], lo_level[:, t])
     hi_chain = np.maximum(hi_level[:, r], hi_level[:, t])
     late = hi_level > target_year
@@ -330,16 +345,40 @@ def grid_outcome(
     chain_flex = late[:, r] | late[:, t]
     chain_flex &= eligible[:, r] & eligible[:, t]
     chain_flex &= accepts_flexible
-    members, starts = grid.group_members, grid.group_starts[:-1]
-    lo = np.minimum.reduceat(lo_chain[:, members], starts, axis=1)
-    hi = np.maximum.reduceat(hi_chain[:, members], starts, axis=1)
-    flexible = np.logical_or.reduceat(chain_flex[:, members], starts, axis=1)
+    lo = np.minimum.reduceat(lo_chain, starts, axis=1)
+    hi = np.maximum.reduceat(hi_chain, starts, axis=1)
+    flexible = np.logical_or.reduceat(chain_flex, starts, axis=1)
     passes = hi <= target_year
     fails = (lo > target_year) & ~flexible
     with np.errstate(invalid="ignore"):
         slack = np.where(passes, target_year - hi, np.where(fails, target_year - lo, np.nan))
         spare = np.where(np.isfinite(hi), target_year - hi, np.nan)
     return GridOutcome(lo=lo, hi=hi, slack=slack, flexible=flexible, spare=spare)
+
+
+#: Per grid facts and need [MW]: :func:`level_bounds` of that one need (``(1, K)`` each).
+_ONE_NEED_BOUNDS: IdentityMemo[tuple[np.ndarray, np.ndarray]] = IdentityMemo(size=16)
+
+
+def _one_need_bounds(grid: GridFacts, power_mw: float) -> tuple[np.ndarray, np.ndarray]:
+    """Return :func:`level_bounds` of one need (read-only; a ranking asks it several times)."""
+
+    def build() -> tuple[np.ndarray, np.ndarray]:
+        bounds = level_bounds(grid, np.array([[power_mw]]))
+        for array in bounds:
+            array.setflags(write=False)
+        return bounds
+
+    return _ONE_NEED_BOUNDS.get((grid,), build, power_mw)
+
+
+def _members_of(grid: GridFacts, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the members of some chain sets, one set after the other, and where each starts."""
+    first, end = grid.group_starts[groups], grid.group_starts[groups + 1]
+    sizes = end - first
+    starts = np.zeros(groups.size, dtype=np.intp)
+    np.cumsum(sizes[:-1], out=starts[1:])
+    return grid.group_members[np.repeat(first - starts, sizes) + np.arange(sizes.sum())], starts
 
 
 def outlook_score(

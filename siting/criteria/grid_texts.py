@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from siting import vocab
+from siting._memo import IdentityMemo
 from siting.criteria.grid_rule import (
     UNPLANNED_RELIEF_YEARS,
     GridFacts,
@@ -49,7 +50,7 @@ def describe_site(
     else:
         lo_chain = _chain_year(grid, chains, bounds, best=True)
         hi_chain = _chain_year(grid, chains, bounds, best=False)
-        n_areas = len({int(grid.chain_levels[c, 0]) for c in chains})
+        n_areas = len(set(grid.chain_levels[chains, 0].tolist()))
         sure = {grid.chain_confidence[c] for c in chains}
         links = f"links {sure.pop()}" if len(sure) == 1 else "links of mixed confidence"
         areas = f"{n_areas} candidate supply areas" if n_areas > 1 else "1 supply area"
@@ -66,15 +67,21 @@ def describe_site(
 
 def binding_level(grid: GridFacts, group: int, power_mw: float) -> GridLevel:
     """Return the level that sets the pessimistic year of a chain set (for advice)."""
+    return grid.levels[_binding(grid, group, power_mw)]
+
+
+def _binding(grid: GridFacts, group: int, power_mw: float) -> int:
+    """Return the index of :func:`binding_level`: the first level of the latest year.
+
+    Levels in chain order, each chain's regional level first; the bounds are never NaN
+    (:func:`~siting.criteria.grid_rule.level_bounds`), so the first maximum is the level a
+    scan keeping the first strictly later year finds.
+    """
     chains = grid.chains_of(group)
+    assert chains
+    levels = grid.chain_levels[chains].ravel()
     hi = _bounds(grid, power_mw)[1]
-    best, best_year = None, -np.inf
-    for c in chains:
-        for k in grid.chain_levels[c]:
-            if hi[k] > best_year or best is None:
-                best, best_year = int(k), float(hi[k])
-    assert best is not None
-    return grid.levels[best]
+    return int(levels[int(np.argmax(hi[levels]))])
 
 
 @dataclass(frozen=True)
@@ -154,6 +161,9 @@ class _LeadWords:
     #: (text, chain set) -> the text: a text depends on the site's chain set only, and sites
     #: placed by their municipality share one (a comparison words hundreds of them).
     _words: dict[tuple[str, int], str] = field(default_factory=dict)
+    #: chain set -> whether a flexible contract could connect it (advice for a lead that
+    #: does not accept one asks this of a few chain sets, not of all)
+    _flexible: dict[int, bool] = field(default_factory=dict)
 
     def _of_group(self, kind: str, i: int, word: Callable[[int], str]) -> str:
         """Return ``word(g)`` for site ``i``'s chain set ``g``, worded once per set."""
@@ -173,6 +183,22 @@ class _LeadWords:
                 np.array([[flexible]]),
             )
         return self._cache[flexible]
+
+    def flexible_at(self, g: int) -> bool:
+        """Whether chain set ``g`` could connect with a flexible contract (``outcome(True)``)."""
+        if True in self._cache:
+            return bool(self._cache[True].flexible[0, g])
+        hit = self._flexible.get(g)
+        if hit is None:
+            one = grid_outcome(
+                self.grid,
+                np.array([[self.power_mw]]),
+                np.array([[float(self.year) + float(self.delay_years)]]),
+                np.array([[True]]),
+                groups=np.array([g]),
+            )
+            hit = self._flexible[g] = bool(one.flexible[0, 0])
+        return hit
 
     def describe(self, i: int) -> str:
         """Say what the rule found for site ``i``."""
@@ -211,7 +237,7 @@ class _LeadWords:
             )
         if not parts:
             parts.append("the year it could connect is not published: ask the operator")
-        if not self.accepts_flexible and self.outcome(True).flexible[0, g]:
+        if not self.accepts_flexible and self.flexible_at(g):
             parts.append(
                 "possible with a flexible (non-firm or time-bound) contract or own storage: "
                 "confirm with the operator"
@@ -224,7 +250,7 @@ class _LeadWords:
         if self.power_mw <= self.small_mw:
             return "a small connection (<= 3x80 A) is not held by congestion"
         outcome = self.outcome(self.accepts_flexible)
-        level = binding_level(self.grid, g, self.power_mw)
+        level = _binding(self.grid, g, self.power_mw)
         spare = float(outcome.spare[0, g])
         years = _years_text(float(outcome.lo[0, g]), float(outcome.hi[0, g]))
         if np.isnan(spare):
@@ -233,7 +259,8 @@ class _LeadWords:
             tail = f"{spare:.0f} year{'' if round(spare) == 1 else 's'} to spare"
         else:
             tail = f"{-spare:.0f} year{'' if round(-spare) == 1 else 's'} late"
-        return f"{chain_year_text(level)} ({level_name(level)}): {years}, {tail}"
+        figures, name = _level_words(self.grid, level)
+        return f"{figures} ({name}): {years}, {tail}"
 
 
 def class_name(cls: int) -> str:
@@ -265,14 +292,30 @@ def _bounds(grid: GridFacts, power_mw: float) -> tuple[np.ndarray, np.ndarray]:
     return bounds
 
 
+#: Per grid facts: level index -> (:func:`chain_year_text`, :func:`level_name`) of the
+#: levels worded so far (they depend on the level alone; a ranking words the same ones).
+_LEVEL_WORDS: IdentityMemo[dict[int, tuple[str, str]]] = IdentityMemo()
+
+
+def _level_words(grid: GridFacts, k: int) -> tuple[str, str]:
+    """Return level ``k``'s figures and name in words (remembered per grid facts)."""
+    words = _LEVEL_WORDS.get((grid,), dict)
+    hit = words.get(k)
+    if hit is None:
+        level = grid.levels[k]
+        hit = words[k] = (chain_year_text(level), level_name(level))
+    return hit
+
+
 def _chain_text(grid: GridFacts, chain: int, bounds: tuple[np.ndarray, np.ndarray]) -> str:
-    r, t = (int(k) for k in grid.chain_levels[chain])
+    r, t = grid.chain_levels[chain].tolist()
     lo, hi = bounds
-    regional = _level_text(grid.levels[r], lo[r], hi[r])
-    return f"{regional} under {_level_text(grid.levels[t], lo[t], hi[t])}"
+    regional = _level_text(grid, r, float(lo[r]), float(hi[r]))
+    return f"{regional} under {_level_text(grid, t, float(lo[t]), float(hi[t]))}"
 
 
-def _level_text(level: GridLevel, lo: float, hi: float) -> str:
+def _level_text(grid: GridFacts, k: int, lo: float, hi: float) -> str:
+    level = grid.levels[k]
     if np.isfinite(hi):
         when = f"firm from {hi:.0f}"
     elif np.isfinite(lo) and lo > level.reference_year:
@@ -282,18 +325,17 @@ def _level_text(level: GridLevel, lo: float, hi: float) -> str:
         )
     else:
         when = "year not published"
+    figures, name = _level_words(grid, k)
     if level.kind == "unknown":
-        return f"{level_name(level)} ({when})"
-    return f"{level_name(level)} ({chain_year_text(level)}; {when})"
+        return f"{name} ({when})"
+    return f"{name} ({figures}; {when})"
 
 
 def _chain_year(
     grid: GridFacts, chains: list[int], bounds: tuple[np.ndarray, np.ndarray], *, best: bool
 ) -> int:
-    lo, hi = bounds
-    values = [
-        max(lo[grid.chain_levels[c]]) if best else max(hi[grid.chain_levels[c]]) for c in chains
-    ]
+    # each chain's later level: the bounds are never NaN, so numpy's maximum is Python's max
+    values = (bounds[0] if best else bounds[1])[grid.chain_levels[chains]].max(axis=1)
     # on a tie the worst is the last of the latest, so two chains with one year are both named
     pick = int(np.argmin(values)) if best else len(values) - 1 - int(np.argmax(values[::-1]))
     return chains[pick]
@@ -315,10 +357,11 @@ def _short_text(grid: GridFacts, group: int, power_mw: float, outcome: GridOutco
     bounds = _bounds(grid, power_mw)
     lo, hi = float(outcome.lo[0, group]), float(outcome.hi[0, group])
     if len(chains) == 1:
-        return f"{level_name(binding_level(grid, group, power_mw))}: {_years_text(lo, hi)}"
+        name = _level_words(grid, _binding(grid, group, power_mw))[1]
+        return f"{name}: {_years_text(lo, hi)}"
     best = grid.levels[int(grid.chain_levels[_chain_year(grid, chains, bounds, best=True), 0])]
     worst = grid.levels[int(grid.chain_levels[_chain_year(grid, chains, bounds, best=False), 0])]
-    n_areas = len({int(grid.chain_levels[c, 0]) for c in chains})
+    n_areas = len(set(grid.chain_levels[chains, 0].tolist()))
     which = (
         f"best {best.area_id or 'unknown'}, worst {worst.area_id or 'unknown'}"
         if best.area_id != worst.area_id

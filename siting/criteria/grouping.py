@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from siting._memo import IdentityMemo
 from siting.criteria import grid_rule
 
 if TYPE_CHECKING:
@@ -89,6 +91,76 @@ class _Cells:
 
 #: Values of some cells, their leads and sites -> values derived from them, cell by cell.
 _Derived = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+
+
+class _RowCells(_Cells):
+    """:class:`_Cells` that depend on the lead only through its row of ``keys``.
+
+    Read cell by cell they are :class:`_Cells`; expanded whole, each distinct row's values
+    over every site are ``compute`` of one of its leads, kept per ``sources`` (the read-only
+    site arrays ``compute`` reads), ``what`` (the criterion and its constants) and the row
+    itself: a warm ranking, or leads naming the same domains, compute them once. The values
+    are those of :meth:`_Cells.expand`: each cell is computed alone by the same operations.
+
+    Parameters
+    ----------
+    shape, compute
+        As :class:`_Cells`.
+    group
+        ``(L,)``: each lead's row of ``keys`` (every row has a lead).
+    keys
+        ``(G, K)``: the distinct rows (the lead's domains).
+    sources
+        The site arrays (or read-only facts) ``compute`` reads, compared by identity.
+    what
+        What else ``compute`` depends on: the criterion's name and constants (hashable).
+    """
+
+    def __init__(
+        self,
+        shape: tuple[int, int],
+        compute: Callable[[np.ndarray, np.ndarray], np.ndarray],
+        *,
+        group: np.ndarray,
+        keys: np.ndarray,
+        sources: tuple[object, ...],
+        what: tuple[object, ...],
+    ) -> None:
+        super().__init__(shape, compute)
+        self._group = group
+        self._keys = keys
+        self._sources = sources
+        self._what = what
+
+    def expand(self) -> np.ndarray:
+        """Return the whole ``(L, N)`` array, each distinct row computed once per sources."""
+        if self._whole is None:
+            n = self.shape[1]
+            lead_of = np.zeros(len(self._keys), dtype=np.int64)
+            lead_of[self._group[::-1]] = np.arange(len(self._group) - 1, -1, -1)
+            keys = np.ascontiguousarray(self._keys)
+            rows = [
+                _ROWS.get(
+                    self._sources,
+                    partial(self._row, int(lead), n),
+                    extra=(self._what, keys.dtype.str, keys.shape[1], keys[g].tobytes()),
+                )
+                for g, lead in enumerate(lead_of.tolist())
+            ]
+            values = rows[0][None, :] if len(rows) == 1 else np.stack(rows)[self._group]
+            self._whole = np.broadcast_to(values, self.shape)
+        return self._whole
+
+    def _row(self, lead: int, n: int) -> np.ndarray:
+        """Return one lead's values over every site (read-only)."""
+        row = np.array(self.compute(np.array([[lead]]), np.arange(n)[None, :])[0])
+        row.setflags(write=False)
+        return row
+
+
+#: The rows of :class:`_RowCells` met so far, per site arrays, criterion and row (each entry
+#: holds its site arrays: a few tables or scenarios' worth, not every one of a session).
+_ROWS: IdentityMemo[np.ndarray] = IdentityMemo(size=32)
 
 
 _Lazy = _Grouped | _Cells

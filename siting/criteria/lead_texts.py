@@ -270,7 +270,7 @@ def _purpose_words(
     )
     table = site_purpose.score_table(catalogue.criteria["site_purpose"].scores or {})
     fit, own = facts.fit, facts.campus_domains
-    return partial(site_purpose.describe, need=need, fit=fit, campus_domains=own, table=table)
+    return site_purpose.describer(need, fit, own, table)
 
 
 def _fmt(value: float, digits: int = 1) -> str:

@@ -64,7 +64,9 @@ def _site_rules(
     category = params.environmental_category
     active["environmental_category"] = category[:, 0] >= p.environmental_category_applies_from
     if active["environmental_category"].any():
-        slack["environmental_category"] = vng.category_slack(facts.env, category)
+        slack["environmental_category"] = vng.category_slack(
+            facts.env, category, steps=vng.site_steps(facts.env)
+        )
 
     # site fit: designation and zoning vs activity (:mod:`siting.criteria.site_fit`)
     active["site_fit"] = np.ones(n_leads, dtype=bool)

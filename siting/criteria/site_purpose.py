@@ -44,7 +44,7 @@ edit, not a measured figure. The raw value is the class's score (no unit but the
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -57,6 +57,7 @@ from siting.criteria.site_fit import PORT_RELATED, FitFacts
 #: The classes, in words (``{label}`` is the site's designation).
 CLASSES: dict[str, str] = vocab.SITE_PURPOSES
 CODES: dict[str, int] = {slug: k for k, slug in enumerate(CLASSES)}
+_SLUGS = tuple(CLASSES)
 
 #: The site-only rows of :class:`FitFacts` (``passes`` / ``fails``), in order.
 CHECK_ROWS = ("hazardous", "water", "heavy", "production")
@@ -212,22 +213,44 @@ def purpose_rows(
     rows = np.empty((len(index), fit.n))
     scores = tuple(table.tolist())
     for need, g in index.items():
-        build = partial(_scores, need, fit, campus_domains, table)
-        rows[g] = _ROWS.get((fit, campus_domains), build, extra=(need, scores))
+        rows[g] = _row(need, fit, campus_domains, table, scores).scores
     return rows, group
 
 
-def _scores(
+@dataclass(frozen=True)
+class _Row:
+    """One need's class code and score per site (read-only ``(N,)`` arrays)."""
+
+    codes: np.ndarray
+    scores: np.ndarray
+
+
+def _row(
+    need: PurposeNeed,
+    fit: FitFacts,
+    campus_domains: np.ndarray | None,
+    table: np.ndarray,
+    scores: tuple[float, ...],
+) -> _Row:
+    """Return one need's :class:`_Row`, built once per site table, need and score table."""
+    build = partial(_build_row, need, fit, campus_domains, table)
+    return _ROWS.get((fit, campus_domains), build, extra=(need, scores))
+
+
+def _build_row(
     need: PurposeNeed, fit: FitFacts, campus_domains: np.ndarray | None, table: np.ndarray
-) -> np.ndarray:
-    """Return each site's score for one need (read-only)."""
-    row = table[lowest(classes(need, fit, campus_domains), table)]
+) -> _Row:
+    """Return each site's class code and score for one need (read-only)."""
+    codes = lowest(classes(need, fit, campus_domains), table)
+    row = table[codes]
+    codes.setflags(write=False)
     row.setflags(write=False)
-    return row
+    return _Row(codes, row)
 
 
-#: The score row of each need met so far, per site table (a warm ranking reuses it).
-_ROWS: IdentityMemo[np.ndarray] = IdentityMemo(size=64)
+#: The codes and scores of each need met so far, per site table (a warm ranking reuses them:
+#: the scores for the criterion, the codes for the words of the sites it explains).
+_ROWS: IdentityMemo[_Row] = IdentityMemo(size=64)
 
 
 def describe(
@@ -237,9 +260,28 @@ def describe(
     campus_domains: np.ndarray | None,
     table: np.ndarray,
 ) -> str:
-    """Return site ``i``'s purpose for the need in words."""
-    code = int(lowest(classes(need, fit, campus_domains)[i : i + 1], table)[0])
-    slug = list(CLASSES)[code]
+    """Return site ``i``'s purpose for the need in words.
+
+    The class codes of every site are those the criterion's scores were read from (kept per
+    site table, need and score table), so explaining ten sites classifies the sites once.
+    """
+    return describer(need, fit, campus_domains, table)(i)
+
+
+def describer(
+    need: PurposeNeed,
+    fit: FitFacts,
+    campus_domains: np.ndarray | None,
+    table: np.ndarray,
+) -> Callable[[int], str]:
+    """Return site index -> :func:`describe` of it (the sites' classes read once)."""
+    codes = _row(need, fit, campus_domains, table, tuple(table.tolist())).codes
+    return partial(_words, codes, fit)
+
+
+def _words(codes: np.ndarray, fit: FitFacts, i: int) -> str:
+    """Return site ``i``'s purpose in words, its class code read from ``codes``."""
+    slug = _SLUGS[int(codes[i])]
     label = vocab.DESIGNATIONS.get(fit.designation[i], "a site of unknown designation")
     sector = vocab.SITE_RESERVATIONS.get(fit.reserved_for[i], fit.reserved_for[i])
     basis = vocab.RESERVATION_BASES.get(fit.reserved_by[i], vocab.RESERVATION_BASES["zoning"])

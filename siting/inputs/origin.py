@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from siting._errors import Problem, SitingInputError
+from siting._memo import IdentityMemo
 from siting.inputs.profile import Profile
 from siting.layers.load import GeoData
 from siting.layers.municipality_index import municipality_index
@@ -43,6 +44,10 @@ def resolve_origin(profile: Profile, data: GeoData, *, file: str) -> tuple[float
         _check_in_netherlands(point, data, file=file, lat=location.lat, lon=location.lon)
         return point
     index = municipality_index(data)
+    places = _PLACES.get((index,), dict)
+    known = places.get(location.municipality)
+    if known is not None:
+        return known
     found = find_municipality(
         location.municipality,
         index.codes,
@@ -60,7 +65,19 @@ def resolve_origin(profile: Profile, data: GeoData, *, file: str) -> tuple[float
             )
         )
     i = index.codes.index(found.code)
-    return float(index.x[i]), float(index.y[i])
+    xy = float(index.x[i]), float(index.y[i])
+    if len(places) >= _PLACES_KEPT:
+        places.pop(next(iter(places)))
+    places[location.municipality] = xy
+    return xy
+
+
+#: Per municipality index: municipality as a profile gives it -> its point in EPSG:28992 [m]
+#: (a warm ranking, a sweep or a screening asks for the same few places).
+_PLACES: IdentityMemo[dict[str, tuple[float, float]]] = IdentityMemo()
+
+#: Places kept per index (the oldest goes first).
+_PLACES_KEPT = 1024
 
 
 def _check_in_netherlands(

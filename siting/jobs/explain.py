@@ -131,9 +131,14 @@ def near_misses(
     blocking = np.zeros(len(ev.site_ids), dtype=int)
     for con in ev.constraints:
         blocking += ~(con.ok)
-    quantised = np.round(ev.utility * 1e6)
+    if excluded.size > limit:
+        # the order is total (site ids are distinct): the first ``limit`` sites fail at most
+        # as many rules as the limit-th fewest, so only those need sorting
+        fewest = np.partition(blocking[excluded], limit - 1)[limit - 1]
+        excluded = excluded[blocking[excluded] <= fewest]
+    quantised = np.round(ev.utility[excluded] * 1e6)
     id_rank = id_ranks(ev.site_ids)
-    order = excluded[np.lexsort((id_rank[excluded], -quantised[excluded], blocking[excluded]))]
+    order = excluded[np.lexsort((id_rank[excluded], -quantised, blocking[excluded]))]
     utility = ev.utility
     cols = site_columns(table)
     out = []

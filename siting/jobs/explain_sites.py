@@ -163,25 +163,28 @@ def weight_ranges_at(
     # (S, C, M): d(u_i - u_j)/dw, signed so that a pair keeps its order while (a + delta * b)
     # keeps its sign
     scores = np.stack([crit.score for crit in weighted])  # (C, N)
-    slope = scores[:, at].T[:, :, None] - scores[None, :, candidates]
-    b = np.where(below, slope, -slope)
+    b = scores[:, at].T[:, :, None] - scores[None, :, candidates]
+    np.negative(b, out=b, where=~below)
     with np.errstate(divide="ignore", invalid="ignore"):
-        down = np.where(b > 0, a / b, np.inf).min(axis=2).tolist()  # delta may fall this far
-        up = np.where(b < 0, a / -b, np.inf).min(axis=2).tolist()  # delta may rise this far
+        ratio = a / b
+    # delta may fall as far as the nearest crossing below, rise as far as the nearest above;
+    # a / -b is -(a / b) exactly, so the largest ratio of a negative slope gives the rise
+    down = np.min(ratio, axis=2, where=b > 0, initial=np.inf).tolist()
+    up = np.max(ratio, axis=2, where=b < 0, initial=-np.inf).tolist()
+    named = [(crit.name, crit.label, crit.weight, round(crit.weight, 4)) for crit in weighted]
     out = []
     for k, lone in enumerate(alone):
         if lone:
             out.append(_unbounded(weighted))
             continue
         ranges = []
-        for crit, fall, rise in zip(weighted, down[k], up[k], strict=True):
-            w = crit.weight
-            high = w + rise
+        for (name, label, w, shown), fall, rise in zip(named, down[k], up[k], strict=True):
+            high = w - rise
             ranges.append(
                 WeightRange(
-                    crit.name,
-                    crit.label,
-                    round(w, 4),
+                    name,
+                    label,
+                    shown,
                     round(max(0.0, w - fall), 4),
                     round(high, 4) if math.isfinite(high) else np.inf,
                 )

@@ -5,12 +5,14 @@ What became of every candidate site is kept for maps and tables.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from siting import settings
+from siting._memo import IdentityMemo
 from siting.criteria.evaluation import Evaluation
 from siting.jobs.explain import separation
 from siting.jobs.explain_sites import (
@@ -72,17 +74,26 @@ def site_outcomes(
     )
 
 
-def _row(table: pd.DataFrame | SiteCells, i: int) -> dict[str, Any]:
+def _row(table: pd.DataFrame | SiteCells, i: int) -> Mapping[str, Any]:
     """Return the columns an explanation needs of one site (cheaper than a row lookup).
 
     The cells are whatever the site table holds (numbers, text, missing values, tuples).
 
     The cells are those of ``table.iat``, read from arrays remembered per table
     (:func:`~siting.jobs.site_columns.cell_values`): a column lookup on a GeoDataFrame costs
-    far more than the cell.
+    far more than the cell, and a cell of an arrow text column costs microseconds, so each
+    site's row is read once per table and kept (read-only: a mapping proxy).
     """
-    cells = cell_values(table, RANKING_COLUMNS)
-    return {column: cells[column][i] for column in RANKING_COLUMNS}
+    rows = _ROWS.get((table,), dict)
+    row = rows.get(i)
+    if row is None:
+        cells = cell_values(table, RANKING_COLUMNS)
+        row = rows[i] = MappingProxyType({column: cells[column][i] for column in RANKING_COLUMNS})
+    return row
+
+
+#: Per site table: site index -> :func:`_row`, for the sites explained so far.
+_ROWS: IdentityMemo[dict[int, Mapping[str, Any]]] = IdentityMemo()
 
 
 def recommendation(
@@ -182,7 +193,7 @@ def _rounded(values: np.ndarray, at: np.ndarray) -> list[float]:
     return [round(v, 4) for v in np.asarray(values[at], dtype=float).tolist()]
 
 
-def _caveats(row: dict[str, Any]) -> tuple[str, ...]:
+def _caveats(row: Mapping[str, Any]) -> tuple[str, ...]:
     """How sure the facts behind a site are, in words."""
     out = []
     age = settings.fact_max_age_years
@@ -212,7 +223,7 @@ def _caveats(row: dict[str, Any]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _grid_caveat(row: dict[str, Any]) -> str:
+def _grid_caveat(row: Mapping[str, Any]) -> str:
     """Where the site's grid facts come from and how sure the link is, in words."""
     basis = str(row["grid_basis"])
     date = row["congestion_status_date"] or "date unknown"
