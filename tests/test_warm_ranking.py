@@ -175,7 +175,8 @@ def test_a_sweep_in_one_batch_ranks_each_value_as_alone(solver):
 
 
 def test_a_recommendations_site_facts_are_those_of_the_table_it_is_read_from():
-    from siting.jobs.rank_records import _ROW_COLUMNS, _row
+    from siting.jobs.rank_records import _row
+    from siting.layers.site_cells import RANKING_COLUMNS as _ROW_COLUMNS
 
     table = siting.site_table()
     first = dict(_row(table, 0))
