@@ -14,7 +14,7 @@ from siting.criteria.site_facts import DOMAIN_INDEX, site_facts
 from siting.criteria.site_fit import FitFacts, lead_checks, sectors
 from siting.inputs.catalogue import load_catalogue
 from siting.inputs.profile import parse_profile
-from siting.results.values import PURPOSE_UNIT, format_value
+from siting.results.values import format_value
 
 from .conftest import REPO
 
@@ -131,10 +131,9 @@ def test_the_scores_follow_the_catalogue_and_the_words_name_the_class():
     words = site_purpose.describe(3, need, fit, own, table)
     assert "port-related activity" in words and "land policy" in words
     assert "its campus is active in none" in site_purpose.describe(4, need, fit, own, table)
+    # the value reads as the fit it is, whatever the analyst's scores call it
     unit = load_catalogue().criteria["site_purpose"].unit
-    assert unit == PURPOSE_UNIT
-    assert format_value(1.0, unit) == "made for it"
-    assert format_value(0.3, unit) == "0.30 fit (1 = made for it)"
+    assert format_value(0.3, unit) == "0.30 fit, 1 = made for it"
 
 
 def test_the_words_follow_the_site_table_and_score_table_they_are_asked_for():

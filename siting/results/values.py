@@ -10,8 +10,6 @@ from typing import Any
 
 #: Units whose values are counts: they read as whole numbers ("3 kinds of facility").
 COUNT_UNITS: tuple[str, ...] = ("kinds of", "students", "residents", "FTE", "sites", "leads")
-#: The unit of the site purpose (``models/criteria.toml``): a fit whose best reads in words.
-PURPOSE_UNIT = "fit (1 = made for it)"
 
 
 def format_value(value: float, unit: str) -> str:
@@ -19,8 +17,7 @@ def format_value(value: float, unit: str) -> str:
 
     Counts read as whole numbers ("3 kinds of facility", "573,412 residents 15-64"), shares as
     a percentage ("50 % of the company's NTS domains"), years as whole years, distances to
-    0.1 km; a site purpose of 1 as "made for it"; other values 2 decimals below 100, none
-    above.
+    0.1 km; other values 2 decimals below 100, none above.
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "unknown"
@@ -28,8 +25,6 @@ def format_value(value: float, unit: str) -> str:
         return "no limit"
     if unit.startswith("year"):  # years read as whole years
         return f"{value:.0f} {unit}"
-    if unit == PURPOSE_UNIT:  # the site purpose: a fit in [0, 1]
-        return "made for it" if value == 1 else f"{value:.2f} {unit}"
     if unit.startswith("share of "):
         return f"{100 * value:.0f} % of {unit.removeprefix('share of ')}"
     if unit.startswith(COUNT_UNITS):
