@@ -52,18 +52,17 @@ import numpy as np
 
 from siting import vocab
 from siting._memo import IdentityMemo
-from siting.criteria.site_fit import PORT_RELATED, FitFacts
+from siting.criteria.site_fit import CHECKS, PORT_RELATED, FitFacts
 
 #: The classes, in words (``{label}`` is the site's designation).
 CLASSES: dict[str, str] = vocab.SITE_PURPOSES
 CODES: dict[str, int] = {slug: k for k, slug in enumerate(CLASSES)}
 _SLUGS = tuple(CLASSES)
 
-#: The site-only rows of :class:`FitFacts` (``passes`` / ``fails``), in order.
-CHECK_ROWS = ("hazardous", "water", "heavy", "production")
-
 _CAMPUS = ("campus", "science_park")
 _HEAVY_LAND = ("heavy_industry", "port_industrial")
+#: Row of each check in a lead's checks and in :class:`FitFacts` (the order of ``CHECKS``).
+_CHECK = {name: k for k, name in enumerate(CHECKS)}
 
 
 @dataclass(frozen=True)
@@ -113,7 +112,7 @@ def need_of(
     domains
         Indices of its NTS domains (repeats allowed).
     """
-    water, heavy, industrial = (bool(checks[k]) for k in (1, 2, 4))
+    water, heavy, industrial = (bool(checks[_CHECK[c]]) for c in ("water", "heavy", "industrial"))
     uses = water or heavy or industrial or PORT_RELATED in sectors
     return PurposeNeed(activity, uses, heavy, sectors, tuple(sorted(set(domains))))
 
@@ -160,8 +159,7 @@ def classes(need: PurposeNeed, fit: FitFacts, campus_domains: np.ndarray | None)
     else:
         out[:, CODES["general"]] |= campus
     if need.activity == "production":
-        production = list(CHECK_ROWS).index("production")
-        allowed = fit.passes[production]
+        allowed = fit.passes[_CHECK["production"]]
         out[:, CODES["campus_production"]] = campus & ~allowed
     reserved = fit.reserved_for != ""
     own_sector = reserved & np.isin(fit.reserved_for, sorted(need.sectors))
